@@ -1,0 +1,45 @@
+import type { HttpClient } from './http';
+
+export interface TaskLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Credential {
+  name: string;
+  type: string;
+  /** Resolved material: token, username/password, PEM, ... depending on type. */
+  values: Record<string, string>;
+}
+
+export interface TaskRunInfo {
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId: string;
+  taskRunId: string;
+  attempt: number;
+}
+
+/**
+ * What a runnable task gets when it runs inside a Temporal activity.
+ * `props` are already rendered (expressions evaluated, secrets resolved) and validated.
+ */
+export interface TaskContext<P> {
+  props: P;
+  logger: TaskLogger;
+  /** Aborted when the execution is killed or the attempt times out. Pass it to every wait. */
+  signal: AbortSignal;
+  /** Reports liveness; cheap to call often (throttled by the SDK). */
+  heartbeat(details?: unknown): void;
+  secret(name: string): Promise<string>;
+  credential(name: string): Promise<Credential>;
+  /** Registers a value to be masked in logs and outputs (a token obtained at run time, say). */
+  maskValue(value: string): void;
+  http: HttpClient;
+  /** Sleeps, waking early with a CANCELLED PluginError when the signal aborts. */
+  sleep(ms: number): Promise<void>;
+  taskRun: TaskRunInfo;
+}

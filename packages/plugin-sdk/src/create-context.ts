@@ -1,0 +1,90 @@
+import type { Credential, TaskContext, TaskLogger, TaskRunInfo } from './context';
+import { PluginError } from './errors';
+import { createHttpClient } from './http';
+import { SecretMasker } from './masking';
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  timestamp: string;
+  fields?: Record<string, unknown>;
+}
+
+export interface ContextOptions<P> {
+  props: P;
+  signal: AbortSignal;
+  masker?: SecretMasker;
+  heartbeat?: (details?: unknown) => void;
+  onLog?: (entry: LogEntry) => void;
+  resolveSecret?: (name: string) => Promise<string>;
+  resolveCredential?: (name: string) => Promise<Credential>;
+  taskRun?: Partial<TaskRunInfo>;
+  httpTimeoutMs?: number;
+}
+
+/**
+ * Builds the context a runnable task receives. The worker builds it inside a Temporal activity;
+ * plugin tests build it directly to run a task against a simulator.
+ */
+export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P> {
+  const masker = options.masker ?? new SecretMasker();
+  const emit = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+    options.onLog?.({
+      level,
+      message: masker.maskText(message),
+      timestamp: new Date().toISOString(),
+      fields: fields ? masker.mask(fields) : undefined,
+    });
+  };
+  const logger: TaskLogger = { debug: emit('DEBUG'), info: emit('INFO'), warn: emit('WARN'), error: emit('ERROR') };
+  const heartbeat = options.heartbeat ?? (() => {});
+  return {
+    props: options.props,
+    logger,
+    signal: options.signal,
+    heartbeat,
+    maskValue: (value) => masker.add(value),
+    async secret(name) {
+      if (!options.resolveSecret) throw new PluginError('NOT_FOUND', `secret('${name}') is not available here`);
+      const value = await options.resolveSecret(name);
+      masker.add(value);
+      return value;
+    },
+    async credential(name) {
+      if (!options.resolveCredential) throw new PluginError('NOT_FOUND', `credential('${name}') is not available here`);
+      const credential = await options.resolveCredential(name);
+      for (const v of Object.values(credential.values)) masker.add(v);
+      return credential;
+    },
+    http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs }),
+    sleep(ms) {
+      return new Promise<void>((resolve, reject) => {
+        if (options.signal.aborted) return reject(new PluginError('CANCELLED', 'cancelled'));
+        // Heartbeat while sleeping so a kill is noticed within a heartbeat interval.
+        const beat = setInterval(() => heartbeat(), 500);
+        const timer = setTimeout(() => {
+          clearInterval(beat);
+          options.signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        const onAbort = () => {
+          clearTimeout(timer);
+          clearInterval(beat);
+          reject(new PluginError('CANCELLED', 'cancelled while waiting'));
+        };
+        options.signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    taskRun: {
+      executionId: 'local',
+      namespace: 'local',
+      flowId: 'local',
+      taskId: 'task',
+      taskRunId: 'local',
+      attempt: 1,
+      ...options.taskRun,
+    },
+  };
+}

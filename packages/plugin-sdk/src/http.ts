@@ -1,0 +1,120 @@
+import http from 'node:http';
+import https from 'node:https';
+import { PluginError } from './errors';
+
+export interface HttpRequest {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Objects are sent as JSON; strings and Buffers as they are. */
+  body?: unknown;
+  /** Whole-request timeout in milliseconds (default 30 s). */
+  timeoutMs?: number;
+  /** Skip TLS verification (self-signed lab servers). */
+  insecure?: boolean;
+  /** Extra trusted CA certificate(s), PEM. */
+  ca?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the response says JSON (or looks like it), else text. */
+  body: T;
+  text: string;
+}
+
+export interface HttpClient {
+  request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (!text) return null;
+  const looksJson = (contentType ?? '').includes('json') || /^[[{]/.test(text.trimStart());
+  if (looksJson) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * A small HTTP client on node:http(s): it supports a custom CA and `insecure` per request
+ * (fetch cannot without an extra dependency), a timeout, and the task's AbortSignal.
+ * Network failures become retryable PluginErrors that name the URL.
+ */
+export function createHttpClient(defaults: { signal?: AbortSignal; timeoutMs?: number } = {}): HttpClient {
+  return {
+    request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+      const url = new URL(req.url);
+      const isHttps = url.protocol === 'https:';
+      const signal = req.signal ?? defaults.signal;
+      const timeoutMs = req.timeoutMs ?? defaults.timeoutMs ?? 30_000;
+      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+      let payload: Buffer | undefined;
+      if (req.body !== undefined && req.body !== null) {
+        if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
+          payload = Buffer.from(req.body as string);
+        } else {
+          payload = Buffer.from(JSON.stringify(req.body));
+          headers['content-type'] ??= 'application/json';
+        }
+        headers['content-length'] = String(payload.length);
+      }
+      const where = `${(req.method ?? 'GET').toUpperCase()} ${url.origin}${url.pathname}`;
+      return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(new PluginError('CANCELLED', `${where} was cancelled before it started`));
+          return;
+        }
+        const options: https.RequestOptions = {
+          method: (req.method ?? 'GET').toUpperCase(),
+          headers,
+          timeout: timeoutMs,
+        };
+        if (isHttps) {
+          options.rejectUnauthorized = !req.insecure;
+          if (req.ca) options.ca = req.ca;
+        }
+        const client = isHttps ? https : http;
+        const request = client.request(url, options, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const flatHeaders: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers)) {
+              if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: flatHeaders, body: parseBody(text, res.headers['content-type']) as T, text });
+          });
+        });
+        const onAbort = () => request.destroy(new PluginError('CANCELLED', `${where} was cancelled`));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        request.on('timeout', () => request.destroy(new PluginError('TIMEOUT', `${where} timed out after ${timeoutMs} ms`)));
+        request.on('error', (err) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (err instanceof PluginError) reject(err);
+          else reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where} failed: ${err.message}`, { cause: err }));
+        });
+        request.on('close', () => signal?.removeEventListener('abort', onAbort));
+        if (payload) request.write(payload);
+        request.end();
+      });
+    },
+  };
+}
+
+/** Parses a Retry-After header (seconds or HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
