@@ -21,6 +21,8 @@ export interface TaskRunInfo {
   taskId: string;
   taskRunId: string;
   attempt: number;
+  /** Epoch ms when this attempt times out (the task's `timeout`), when one is set. */
+  deadline?: number;
 }
 
 /**

@@ -48,6 +48,16 @@ export interface PluginDefinition<
   activity: ActivityDefaults;
   /** True when running the task twice with the same properties leaves the same end state. */
   idempotent: boolean;
+  /**
+   * Flowable tasks only: properties that hold child tasks, either a list (`tasks`, `then`) or a
+   * map of lists (`cases` of Switch). The flow validator and the graph walk these.
+   */
+  taskLists?: TaskListSpec[];
+}
+
+export interface TaskListSpec {
+  key: string;
+  shape: 'list' | 'map';
 }
 
 export type PropsOf<D> = D extends PluginDefinition<infer P, z.ZodType> ? z.infer<P> : never;

@@ -1,0 +1,9 @@
+// Every /api request lands here and goes through one router, which identifies the caller first
+// (src/server/auth/identify.ts) and maps errors to 4xx responses.
+import { router } from '@/server/api/routes';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+const handle = (request: Request) => router.dispatch(request);
+export { handle as GET, handle as POST, handle as PUT, handle as DELETE, handle as PATCH };

@@ -1,0 +1,142 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '@baton/db';
+import type { RunTaskInput, RunTaskResult, SecretStore } from '@baton/engine';
+import { expressions } from '@baton/flow';
+import {
+  createTaskContext, isPluginError, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
+} from '@baton/plugin-sdk';
+import { z } from 'zod';
+import { LogWriter } from './log-writer';
+import { recordAttempt } from './task-run-writer';
+
+export interface RunTaskDeps {
+  db: Db;
+  registry: PluginRegistry;
+  runtimes: Map<string, PluginRuntime>;
+  secrets: SecretStore;
+}
+
+/** How often the activity heartbeats on its own, so a kill reaches it within about a second. */
+const HEARTBEAT_MS = 300;
+
+/**
+ * Runs one runnable task: renders its properties (secrets resolved here and only here), validates
+ * them, runs the plugin, and records the attempt, logs and masked outputs in PostgreSQL.
+ * Whatever it returns goes into Temporal history, so it returns masked outputs only.
+ */
+export function createRunTask(deps: RunTaskDeps) {
+  return async function runTask(input: RunTaskInput): Promise<RunTaskResult> {
+    const activity = Context.current();
+    const attempt = activity.info.attempt;
+    const startedAt = new Date();
+    const masker = new SecretMasker();
+    const logs = new LogWriter(deps.db, input, attempt, masker);
+    await recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt });
+    const beat = setInterval(() => activity.heartbeat(), HEARTBEAT_MS);
+    try {
+      const runtime = deps.runtimes.get(input.task.pluginId);
+      const definition = deps.registry.resolve(input.task.pluginId);
+      if (!runtime || !definition) throw nonRetryable(`no runtime for task type ${input.task.type} on this worker`);
+
+      const rendered = await renderProps(deps, input, masker);
+      const parsed = (definition.props as z.ZodType).safeParse(rendered);
+      if (!parsed.success) {
+        throw nonRetryable(`invalid properties after rendering: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
+      }
+      const context = createTaskContext({
+        props: parsed.data,
+        signal: activity.cancellationSignal,
+        masker,
+        heartbeat: (details) => activity.heartbeat(details),
+        onLog: (entry: LogEntry) => logs.add(entry),
+        resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
+        taskRun: {
+          executionId: input.executionId,
+          namespace: input.context.flow.namespace,
+          flowId: input.context.flow.id,
+          taskId: input.task.id,
+          taskRunId: input.taskRunId,
+          attempt,
+          deadline: input.timeoutMs ? startedAt.getTime() + input.timeoutMs : undefined,
+        },
+      });
+      const outputs = masker.mask((await runtime.run(context)) ?? {}) as Record<string, unknown>;
+      await logs.flush();
+      await recordAttempt(deps.db, input, attempt, {
+        state: 'SUCCESS', startedAt, endedAt: new Date(), outputs, renderedProps: masker.mask(rendered) as Record<string, unknown>, final: true,
+      });
+      return { outputs, attempt };
+    } catch (error) {
+      const cancelled = activity.cancellationSignal.aborted;
+      const message = masker.maskText(describe(error));
+      logs.add({ level: 'ERROR', message: cancelled ? `killed: ${message}` : message, timestamp: new Date().toISOString() });
+      await logs.flush().catch(() => {});
+      await recordAttempt(deps.db, input, attempt, {
+        state: cancelled ? 'KILLED' : 'FAILED', startedAt, endedAt: new Date(), error: message,
+      }).catch(() => {});
+      if (cancelled) throw activity.cancellationSignal.reason ?? error;
+      throw toFailure(error, message);
+    } finally {
+      clearInterval(beat);
+      logs.close();
+    }
+  };
+}
+
+async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker): Promise<unknown> {
+  // secret() is synchronous inside expressions, so the secrets a task names are fetched first.
+  const wanted = expressions.findFunctionCalls(input.task.props, ['secret']);
+  const values = new Map<string, string>();
+  for (const call of wanted) {
+    if (call.arg === undefined) throw nonRetryable(`secret() needs a literal name, e.g. secret('API_TOKEN')`);
+    if (values.has(call.arg)) continue;
+    const value = await deps.secrets.get(input.tenant, input.context.flow.namespace, call.arg).catch((e) => {
+      throw nonRetryable(describe(e));
+    });
+    values.set(call.arg, value);
+    masker.add(value);
+  }
+  const secret = Object.assign(
+    (name: unknown) => {
+      const value = values.get(String(name));
+      if (value === undefined) throw new Error(`secret '${String(name)}' was not prefetched`);
+      return value;
+    },
+    { taints: true },
+  );
+  try {
+    return expressions.render(input.task.props, input.context as unknown as Record<string, unknown>, {
+      functions: { secret },
+      onSecretValue: (v) => masker.add(v),
+      location: { taskId: input.task.id },
+    });
+  } catch (error) {
+    throw nonRetryable(masker.maskText(describe(error)));
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function nonRetryable(message: string) {
+  return ApplicationFailure.create({ type: 'NonRetryable', message, nonRetryable: true });
+}
+
+function toFailure(error: unknown, message: string) {
+  if (error instanceof ApplicationFailure) {
+    return ApplicationFailure.create({ type: error.type ?? 'TaskError', message, nonRetryable: error.nonRetryable });
+  }
+  if (isPluginError(error)) {
+    return ApplicationFailure.create({
+      type: error.retryable ? error.code : 'NonRetryable',
+      message,
+      nonRetryable: !error.retryable,
+      nextRetryDelay: error.retryAfterMs,
+      details: [{ code: error.code }],
+    });
+  }
+  return ApplicationFailure.create({ type: 'TaskError', message });
+}

@@ -1,0 +1,29 @@
+import { migrate } from '@baton/db';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readWorkerEnv } from './env';
+import { createWorkers } from './worker';
+
+const log = (m: string) => console.log(`[worker] ${m}`);
+
+async function main() {
+  const env = readWorkerEnv();
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  await migrate(env.databaseUrl, path.join(repoRoot, 'prisma/migrations'));
+  const workers = await createWorkers(env, log);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: finishing running activities, then stopping`);
+      workers.shutdown();
+    });
+  }
+  log(`polling ${workers.taskQueues.join(', ')} on ${env.temporalAddress} (namespace ${env.temporalNamespace})`);
+  await workers.run();
+  log('stopped');
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(`[worker] fatal: ${error instanceof Error ? error.stack : error}`);
+  process.exit(1);
+});

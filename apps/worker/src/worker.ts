@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { getDb } from '@baton/db';
+import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, loadInstanceDefaults, SecretStore, taskQueueFor } from '@baton/engine';
+import { createActivities } from './activities';
+import { workflowBundle } from './bundle';
+import type { WorkerEnv } from './env';
+import { loadRuntimes } from './runtimes';
+
+let runtimeInstalled = false;
+
+export interface BatonWorkers {
+  run(): Promise<void>;
+  shutdown(): void;
+  taskQueues: string[];
+}
+
+/**
+ * Creates one Temporal worker per task queue this process serves (the default queue and any
+ * worker groups), all sharing the same activities.
+ */
+export async function createWorkers(env: WorkerEnv, log: (m: string) => void = console.log): Promise<BatonWorkers> {
+  if (!runtimeInstalled) {
+    // Quiet the SDK's own logs below WARN; our logs say what matters.
+    Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const db = getDb(env.databaseUrl);
+  const registry = defaultRegistry();
+  const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
+  const clientConnection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
+  const executions = new ExecutionService(db, flows, async () => client);
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets: new SecretStore(db), executions });
+  const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
+  const connection = await NativeConnection.connect({ address: env.temporalAddress });
+
+  const queues = [...(env.serveDefaultQueue ? [DEFAULT_TASK_QUEUE] : []), ...env.workerGroups.map(taskQueueFor)];
+  const common: Omit<WorkerOptions, 'taskQueue'> = {
+    connection,
+    namespace: env.temporalNamespace,
+    workflowBundle: bundle,
+    activities,
+    // Heartbeats are flushed to the server at most this often; a kill reaches an activity on the
+    // next flush, so this bounds kill latency (the SDK default is 30 s).
+    maxHeartbeatThrottleInterval: '500ms',
+    defaultHeartbeatThrottleInterval: '500ms',
+    maxConcurrentActivityTaskExecutions: 200,
+    maxCachedWorkflows: 500,
+  };
+  const workers = await Promise.all(queues.map((taskQueue) => Worker.create({ ...common, taskQueue })));
+  return {
+    taskQueues: queues,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+      await connection.close();
+      await clientConnection.close();
+    },
+    shutdown: () => workers.forEach((w) => w.shutdown()),
+  };
+}

@@ -1,0 +1,1 @@
+export { main, parseArgs, flowFiles } from './main';

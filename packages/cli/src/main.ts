@@ -1,0 +1,148 @@
+// The Baton CLI, for GitOps pipelines: validate and deploy a folder of flows, run a flow and wait.
+//   baton flow validate <dir|file...>
+//   baton flow deploy <dir|file...>
+//   baton run <namespace> <flowId> [--input key=value ...] [--wait]
+// Options: --server URL (env BATON_URL, default http://localhost:3000), --tenant (default main),
+// credentials from BATON_USER / BATON_PASSWORD when the server requires sign-in.
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Options {
+  server: string;
+  tenant: string;
+  inputs: Record<string, string>;
+  wait: boolean;
+  positional: string[];
+}
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Options {
+  const options: Options = { server: env.BATON_URL ?? 'http://localhost:3000', tenant: 'main', inputs: {}, wait: false, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--server') options.server = argv[++i];
+    else if (arg === '--tenant') options.tenant = argv[++i];
+    else if (arg === '--wait') options.wait = true;
+    else if (arg === '--input' || arg === '-i') {
+      const pair = argv[++i] ?? '';
+      const eq = pair.indexOf('=');
+      if (eq < 1) throw new Error(`--input takes key=value, got '${pair}'`);
+      options.inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
+    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
+    else options.positional.push(arg);
+  }
+  return options;
+}
+
+/** YAML files named on the command line, folders expanded recursively, in a stable order. */
+export function flowFiles(targets: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
+    else if (/\.ya?ml$/.test(p)) out.push(p);
+  };
+  for (const t of targets) {
+    if (!fs.existsSync(t)) throw new Error(`${t} does not exist`);
+    walk(t);
+  }
+  return out;
+}
+
+function headers(env: NodeJS.ProcessEnv, extra: Record<string, string> = {}) {
+  const h: Record<string, string> = { ...extra };
+  if (env.BATON_USER && env.BATON_PASSWORD) h.authorization = `Basic ${Buffer.from(`${env.BATON_USER}:${env.BATON_PASSWORD}`).toString('base64')}`;
+  return h;
+}
+
+async function call(options: Options, method: string, url: string, body?: string, contentType = 'application/json') {
+  let res: Response;
+  try {
+    res = await fetch(`${options.server}${url}`, { method, body, headers: headers(process.env, body ? { 'content-type': contentType } : {}) });
+  } catch (error) {
+    throw new Error(`cannot reach Baton at ${options.server} (${(error as Error).cause ?? (error as Error).message}); is it running? Set --server or BATON_URL.`);
+  }
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = { message: text };
+  }
+  return { status: res.status, body: json };
+}
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+async function flowCommand(verb: string, options: Options): Promise<number> {
+  const files = flowFiles(options.positional);
+  if (!files.length) {
+    print('no .yaml or .yml files found');
+    return 1;
+  }
+  let failures = 0;
+  for (const file of files) {
+    const source = fs.readFileSync(file, 'utf8');
+    const endpoint = verb === 'validate' ? `/api/v1/${options.tenant}/flows/validate` : `/api/v1/${options.tenant}/flows`;
+    const res = await call(options, 'POST', endpoint, source, 'application/x-yaml');
+    const errors: { line: number; column: number; path: string; message: string }[] = res.body?.errors ?? [];
+    if (res.status >= 400 || errors.length) {
+      failures++;
+      if (!errors.length) print(`${file}: ${res.status} ${res.body?.message ?? ''}`);
+      for (const e of errors) print(`${file}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
+    } else if (verb === 'validate') {
+      print(`${file}: valid`);
+    } else {
+      print(`${file}: ${res.body.namespace}.${res.body.id} revision ${res.body.revision}${res.body.changed === false ? ' (unchanged)' : ''}`);
+    }
+  }
+  print(`${files.length - failures}/${files.length} ${verb === 'validate' ? 'valid' : 'deployed'}`);
+  return failures ? 1 : 0;
+}
+
+async function runCommand(options: Options): Promise<number> {
+  const [namespace, flowId] = options.positional;
+  if (!namespace || !flowId) throw new Error('usage: baton run <namespace> <flowId> [--input key=value] [--wait]');
+  const res = await call(options, 'POST', `/api/v1/${options.tenant}/executions/${namespace}/${flowId}`, JSON.stringify(options.inputs));
+  if (res.status >= 400) {
+    print(`${res.status} ${res.body?.message ?? ''}`);
+    for (const e of res.body?.errors ?? []) print(`  ${e.input ?? e.path}: ${e.message}`);
+    return 1;
+  }
+  const id = res.body.id;
+  print(`execution ${id} ${res.body.state.current}`);
+  if (!options.wait) return 0;
+  const seen = new Map<string, string>();
+  for (;;) {
+    const { body } = await call(options, 'GET', `/api/v1/${options.tenant}/executions/${id}`);
+    for (const t of body.taskRunList) {
+      const label = `${t.taskId}${t.value ? `[${t.value}]` : ''}`;
+      if (seen.get(t.id) !== t.state.current) {
+        seen.set(t.id, t.state.current);
+        print(`  ${t.state.current.padEnd(9)} ${label}${t.error ? `: ${t.error}` : ''}`);
+      }
+    }
+    if (['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'].includes(body.state.current)) {
+      print(`execution ${id} ${body.state.current}${body.error ? `: ${body.error}` : ''}`);
+      if (Object.keys(body.outputs ?? {}).length) print(`outputs: ${JSON.stringify(body.outputs)}`);
+      return body.state.current === 'SUCCESS' || body.state.current === 'WARNING' ? 0 : 1;
+    }
+    if (body.state.current === 'PAUSED' && seen.get('__paused') !== '1') {
+      seen.set('__paused', '1');
+      print(`  paused: resume with POST ${options.server}/api/v1/${options.tenant}/executions/${id}/resume`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const [command, sub, ...rest] = argv;
+    if (command === 'flow' && (sub === 'validate' || sub === 'deploy')) return await flowCommand(sub, parseArgs(rest));
+    if (command === 'run') return await runCommand(parseArgs(argv.slice(1)));
+    print('usage:\n  baton flow validate <dir|file...>\n  baton flow deploy <dir|file...>\n  baton run <namespace> <flowId> [--input key=value ...] [--wait]\noptions: --server URL (BATON_URL), --tenant NAME');
+    return command ? 2 : 0;
+  } catch (error) {
+    print(`baton: ${(error as Error).message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,4 @@
+export { getDb, disconnectAll, type Db } from './client';
+export { migrate } from './migrate';
+export { Prisma } from './generated/client';
+export type { Flow, FlowRevision, Execution, TaskRun, LogEntry, Secret } from './generated/client';

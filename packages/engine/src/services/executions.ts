@@ -1,0 +1,257 @@
+import crypto from 'node:crypto';
+import type { Db, Execution, TaskRun } from '@baton/db';
+import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { isTerminal, type State } from '../states';
+import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
+import { AppError } from './app-error';
+import type { FlowRef, FlowService } from './flows';
+import { searchAttributesFor } from './search-attributes';
+
+/** Kestra-style ids are short and URL-safe; 22 base62 characters hold 128 random bits. */
+export function newExecutionId(): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const bytes = crypto.randomBytes(22);
+  let id = '';
+  for (const b of bytes) id += alphabet[b % 62];
+  return id;
+}
+
+export interface ExecutionView {
+  id: string;
+  tenantId: string;
+  namespace: string;
+  flowId: string;
+  flowRevision: number;
+  state: { current: string; histories: unknown; startDate?: string; endDate?: string; duration?: number };
+  taskRunList: unknown[];
+  inputs: unknown;
+  outputs: unknown;
+  labels: { key: string; value: string }[];
+  error?: string | null;
+  parentId?: string | null;
+  triggeredBy?: string | null;
+}
+
+/** The execution in Kestra's shape, read from the PostgreSQL projection only. */
+export function toExecutionView(execution: Execution, taskRuns: TaskRun[]): ExecutionView {
+  const start = execution.startedAt ?? execution.createdAt;
+  return {
+    id: execution.id,
+    tenantId: execution.tenant,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    flowRevision: execution.flowRevision,
+    state: {
+      current: execution.state,
+      histories: execution.histories,
+      startDate: start.toISOString(),
+      endDate: execution.endedAt?.toISOString(),
+      duration: execution.endedAt ? execution.endedAt.getTime() - start.getTime() : undefined,
+    },
+    taskRunList: taskRuns.map((t) => ({
+      id: t.id,
+      executionId: t.executionId,
+      taskId: t.taskId,
+      parentTaskRunId: t.parentTaskRunId,
+      value: t.value,
+      state: { current: t.state, histories: t.histories, startDate: t.startedAt?.toISOString(), endDate: t.endedAt?.toISOString() },
+      attempts: t.attempts,
+      outputs: t.outputs ?? {},
+      renderedProperties: t.renderedProps ?? undefined,
+      error: t.error,
+    })),
+    inputs: execution.inputs,
+    outputs: execution.outputs,
+    labels: Object.entries((execution.labels as Record<string, string>) ?? {}).map(([key, value]) => ({ key, value })),
+    error: execution.error,
+    parentId: execution.parentId,
+    triggeredBy: execution.triggeredBy,
+  };
+}
+
+export interface SearchQuery {
+  namespace?: string;
+  flowId?: string;
+  state?: string[];
+  startDate?: Date;
+  endDate?: Date;
+  labels?: Record<string, string>;
+  page?: number;
+  size?: number;
+}
+
+export class ExecutionService {
+  constructor(
+    private readonly db: Db,
+    private readonly flows: FlowService,
+    private readonly temporal: () => Promise<Client>,
+  ) {}
+
+  /** Validates inputs and records a CREATED execution; does not start it. */
+  async prepare(
+    ref: FlowRef,
+    provided: Record<string, unknown>,
+    options: { labels?: Record<string, string>; revision?: number; parent?: ExecutionInput['parent']; triggeredBy?: string } = {},
+  ): Promise<ExecutionInput> {
+    const plan = await this.flows.plan(ref, options.revision);
+    if (plan.disabled) throw new AppError('CONFLICT', `flow ${ref.namespace}.${ref.id} is disabled; enable it to run it`);
+    const { values, errors } = resolveInputs(plan.inputs, provided);
+    if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid inputs', errors);
+    const id = newExecutionId();
+    const labels = { ...plan.labels, ...(options.labels ?? {}) };
+    await this.db.execution.create({
+      data: {
+        id,
+        tenant: ref.tenant,
+        namespace: plan.namespace,
+        flowId: plan.id,
+        flowRevision: plan.revision,
+        state: 'CREATED',
+        histories: [{ state: 'CREATED', date: new Date().toISOString() }],
+        inputs: maskSecretInputs(plan.inputs, values) as object,
+        labels,
+        parentId: options.parent?.executionId ?? null,
+        triggeredBy: options.triggeredBy ?? null,
+      },
+    });
+    return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent };
+  }
+
+  async start(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; triggeredBy?: string } = {}) {
+    const input = await this.prepare(ref, provided, options);
+    const client = await this.temporal();
+    try {
+      await client.workflow.start(WORKFLOW_NAME, {
+        workflowId: input.executionId,
+        taskQueue: DEFAULT_TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
+      });
+    } catch (error) {
+      await this.db.execution.update({ where: { id: input.executionId }, data: { state: 'FAILED', error: `could not start: ${(error as Error).message}`, endedAt: new Date() } });
+      throw error;
+    }
+    return input;
+  }
+
+  async get(tenant: string, id: string): Promise<ExecutionView> {
+    const execution = await this.db.execution.findUnique({ where: { id } });
+    if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
+    const taskRuns = await this.db.taskRun.findMany({ where: { executionId: id }, orderBy: [{ seq: 'asc' }] });
+    return toExecutionView(execution, taskRuns);
+  }
+
+  async search(tenant: string, q: SearchQuery) {
+    const size = Math.min(Math.max(q.size ?? 25, 1), 200);
+    const page = Math.max(q.page ?? 1, 1);
+    const where = {
+      tenant,
+      ...(q.namespace ? { OR: [{ namespace: q.namespace }, { namespace: { startsWith: `${q.namespace}.` } }] } : {}),
+      ...(q.flowId ? { flowId: q.flowId } : {}),
+      ...(q.state?.length ? { state: { in: q.state } } : {}),
+      ...(q.startDate || q.endDate ? { createdAt: { ...(q.startDate ? { gte: q.startDate } : {}), ...(q.endDate ? { lte: q.endDate } : {}) } } : {}),
+      ...(q.labels && Object.keys(q.labels).length ? { AND: Object.entries(q.labels).map(([k, v]) => ({ labels: { path: [k], equals: v } })) } : {}),
+    };
+    const [rows, total] = await Promise.all([
+      this.db.execution.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * size, take: size }),
+      this.db.execution.count({ where }),
+    ]);
+    return { results: rows.map((r) => toExecutionView(r, [])), total };
+  }
+
+  async resume(tenant: string, id: string, by: string, inputs: Record<string, unknown>) {
+    const execution = await this.get(tenant, id);
+    if (execution.state.current !== 'PAUSED') {
+      throw new AppError('CONFLICT', `execution ${id} is ${execution.state.current}, not PAUSED; only a paused execution can be resumed`);
+    }
+    const paused = (execution.taskRunList as { id: string; taskId: string; state: { current: string } }[]).find((t) => t.state.current === 'PAUSED');
+    if (!paused) throw new AppError('CONFLICT', `execution ${id} has no paused task`);
+    const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
+    const task = findTask(plan, paused.taskId);
+    const onResume = (task?.props.onResume as FlowInput[] | undefined) ?? [];
+    const { values, errors } = resolveInputs(onResume, inputs);
+    if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid resume inputs', errors);
+    const signal: ResumeSignal = { taskRunId: paused.id, by, inputs: values };
+    const client = await this.temporal();
+    await client.workflow.getHandle(id).signal(RESUME_SIGNAL, signal);
+    return { resumed: paused.taskId, by, inputs: values };
+  }
+
+  /**
+   * Kill: the execution goes KILLING now; the workflow is cancelled, which aborts running
+   * activities on their next heartbeat, and records KILLED. A second kill of an execution that is
+   * still KILLING terminates the workflow (the last resort when a worker is gone).
+   */
+  async kill(tenant: string, id: string, by: string) {
+    const execution = await this.db.execution.findUnique({ where: { id } });
+    if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
+    if (isTerminal(execution.state)) throw new AppError('CONFLICT', `execution ${id} already ended ${execution.state}`);
+    const client = await this.temporal();
+    const handle = client.workflow.getHandle(id);
+    const forced = execution.state === 'KILLING';
+    await this.db.execution.update({
+      where: { id },
+      data: { state: 'KILLING', histories: [...((execution.histories as unknown[]) ?? []), { state: 'KILLING', date: new Date().toISOString(), by }] as object },
+    });
+    try {
+      if (forced) {
+        await handle.terminate(`killed by ${by} (forced)`);
+        await this.db.execution.update({ where: { id }, data: { state: 'KILLED', endedAt: new Date(), error: 'terminated' } });
+      } else {
+        await handle.cancel();
+      }
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      await this.db.execution.update({ where: { id }, data: { state: 'KILLED', endedAt: new Date() } });
+    }
+    return { id, state: forced ? 'KILLED' : 'KILLING' };
+  }
+
+  async logs(tenant: string, id: string, q: { taskRunId?: string; minLevel?: string } = {}) {
+    const execution = await this.db.execution.findUnique({ where: { id }, select: { tenant: true } });
+    if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
+    const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+    const min = q.minLevel ? levels.indexOf(q.minLevel.toUpperCase()) : 0;
+    const rows = await this.db.logEntry.findMany({
+      where: { executionId: id, ...(q.taskRunId ? { taskRunId: q.taskRunId } : {}), ...(min > 0 ? { level: { in: levels.slice(min) } } : {}) },
+      orderBy: [{ timestamp: 'asc' }, { id: 'asc' }],
+      take: 10_000,
+    });
+    return rows.map((r) => ({
+      executionId: r.executionId,
+      taskRunId: r.taskRunId,
+      taskId: r.taskId,
+      attemptNumber: r.attempt,
+      level: r.level,
+      message: r.message,
+      timestamp: r.timestamp.toISOString(),
+    }));
+  }
+
+  async waitForEnd(tenant: string, id: string, timeoutMs = 60_000): Promise<ExecutionView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await this.get(tenant, id);
+      if (isTerminal(view.state.current as State) || Date.now() > deadline) return view;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function findTask(plan: FlowPlan, taskId: string) {
+  const stack = [...plan.tasks, ...plan.errors, ...plan.finally];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (t.id === taskId) return t;
+    for (const c of Object.values(t.children ?? {})) stack.push(...c);
+  }
+  return undefined;
+}
+
+/** SECRET inputs are usable by tasks but never shown back: the stored copy is masked. */
+function maskSecretInputs(declared: FlowInput[], values: Record<string, unknown>) {
+  const out = { ...values };
+  for (const input of declared) if (input.type === 'SECRET' && out[input.id] != null) out[input.id] = '******';
+  return out;
+}

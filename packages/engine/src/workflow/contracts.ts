@@ -1,0 +1,114 @@
+// Types shared by the workflow (deterministic) and the activities (I/O). No runtime code with
+// side effects may live here: the workflow bundle imports it.
+import type { FlowPlan, TaskSpec } from '@baton/flow/model';
+import type { State } from '../states';
+
+export const DEFAULT_TASK_QUEUE = 'baton';
+export const WORKFLOW_NAME = 'executionWorkflow';
+export const RESUME_SIGNAL = 'resume';
+export const STATUS_QUERY = 'status';
+
+export function taskQueueFor(workerGroup: string | undefined): string {
+  return workerGroup ? `${DEFAULT_TASK_QUEUE}.${workerGroup}` : DEFAULT_TASK_QUEUE;
+}
+
+export interface ExecutionInput {
+  executionId: string;
+  tenant: string;
+  plan: FlowPlan;
+  inputs: Record<string, unknown>;
+  labels: Record<string, string>;
+  parent?: { executionId: string; taskRunId: string };
+}
+
+export interface ExecutionResult {
+  state: State;
+  outputs: Record<string, unknown>;
+  error?: string;
+}
+
+export interface ResumeSignal {
+  /** The paused task run to resume; any paused task when absent. */
+  taskRunId?: string;
+  by: string;
+  inputs: Record<string, unknown>;
+}
+
+/** Everything a runnable task's expressions may read. */
+export interface RenderContext {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  labels: Record<string, string>;
+  flow: { id: string; namespace: string; revision: number; tenantId: string };
+  execution: { id: string; startDate: string };
+  taskrun: { id: string; value?: unknown; attemptsCount?: number; parentId?: string };
+  parents: { taskrun: { value: unknown } }[];
+  parent?: { taskrun: { value: unknown } };
+}
+
+export interface RunTaskInput {
+  tenant: string;
+  executionId: string;
+  taskRunId: string;
+  parentTaskRunId?: string;
+  seq: number;
+  task: Pick<TaskSpec, 'id' | 'type' | 'pluginId' | 'props' | 'timeout'>;
+  context: RenderContext;
+  /** Epoch ms when one attempt times out, if the task has a timeout. */
+  timeoutMs?: number;
+}
+
+export interface RunTaskResult {
+  outputs: Record<string, unknown>;
+  attempt: number;
+}
+
+export type ProjectionEvent =
+  | {
+      kind: 'execution';
+      id: string;
+      state: State;
+      at: string;
+      outputs?: Record<string, unknown>;
+      error?: string;
+    }
+  | {
+      kind: 'taskRun';
+      id: string;
+      executionId: string;
+      taskId: string;
+      parentTaskRunId?: string;
+      value?: string;
+      seq: number;
+      state: State;
+      at: string;
+      outputs?: Record<string, unknown>;
+      error?: string;
+    };
+
+export interface SlotRequest {
+  executionId: string;
+  tenant: string;
+  namespace: string;
+  flowId: string;
+  limit: number;
+}
+
+export interface SubflowRequest {
+  tenant: string;
+  namespace: string;
+  flowId: string;
+  revision?: number;
+  inputs: Record<string, unknown>;
+  labels: Record<string, string>;
+  parent: { executionId: string; taskRunId: string };
+}
+
+/** Activities the workflow calls. Implemented in apps/worker/src/activities. */
+export interface EngineActivities {
+  runTask(input: RunTaskInput): Promise<RunTaskResult>;
+  project(events: ProjectionEvent[]): Promise<void>;
+  acquireSlot(request: SlotRequest): Promise<boolean>;
+  prepareSubflow(request: SubflowRequest): Promise<ExecutionInput>;
+}

@@ -1,0 +1,2 @@
+// Entry point of the workflow bundle (bundleWorkflowCode's workflowsPath).
+export { executionWorkflow } from './execution-workflow';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { flowJsonSchema, validateFlow } from '@baton/flow';
+import { describePlugin } from '@baton/plugin-sdk';
+import { defaultRegistry } from '../src/registry';
+
+// Every plugin documents itself; its examples are complete flows, and each one must validate.
+const registry = defaultRegistry();
+
+describe('plugin documentation', () => {
+  for (const definition of registry.list()) {
+    describe(definition.id, () => {
+      it('has examples that validate as flows and use the plugin', () => {
+        expect(definition.examples.length).toBeGreaterThan(0);
+        for (const example of definition.examples) {
+          const result = validateFlow(example.flow, { registry });
+          expect(result.errors, `${definition.id} example "${example.title}"`).toEqual([]);
+          const names = [definition.id, ...definition.aliases];
+          expect(names.some((n) => example.flow.includes(`type: ${n}`)), `example "${example.title}" uses ${definition.id}`).toBe(true);
+        }
+      });
+
+      it('describes itself with a title, a description and JSON schemas', () => {
+        const doc = describePlugin(definition);
+        expect(doc.title.length).toBeGreaterThan(3);
+        expect(doc.description.length).toBeGreaterThan(10);
+        expect(doc.props).toHaveProperty('type', 'object');
+      });
+    });
+  }
+
+  it('resolves the Kestra names used by the seed flows', () => {
+    for (const type of [
+      'io.kestra.plugin.core.execution.Assert', 'io.kestra.plugin.core.log.Log', 'io.kestra.plugin.core.flow.Pause',
+      'io.kestra.plugin.argocd.apps.Sync', 'io.kestra.plugin.argocd.apps.Status',
+      'io.kestra.plugin.cloudflare.dns.records.Upsert', 'io.kestra.plugin.cloudflare.cache.Purge',
+    ]) {
+      expect(registry.resolve(type), type).toBeDefined();
+    }
+  });
+
+  it('generates one flow JSON Schema with a branch per plugin', () => {
+    const schema = flowJsonSchema(registry) as { $defs: { task: { allOf: unknown[]; properties: { type: { enum: string[] } } } } };
+    expect(schema.$defs.task.allOf).toHaveLength(registry.list().length);
+    expect(schema.$defs.task.properties.type.enum).toContain('io.kestra.plugin.core.log.Log');
+  });
+});

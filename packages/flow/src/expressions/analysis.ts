@@ -1,0 +1,103 @@
+import type { Node } from './ast';
+import { walk } from './ast';
+import { Failure } from './errors';
+import { MAX_DATA_DEPTH } from './limits';
+import { isTemplate, parseTemplate, templateErrors } from './template';
+import { isPlainObject } from './values';
+
+/** Every template string inside a value (deep; object keys are not templates). */
+function forEachTemplate(value: unknown, visit: (template: string) => void, depth = 0): void {
+  if (depth > MAX_DATA_DEPTH) return;
+  if (typeof value === 'string') {
+    if (isTemplate(value)) visit(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) forEachTemplate(item, visit, depth + 1);
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) forEachTemplate(value[key], visit, depth + 1);
+  }
+}
+
+/** Expression trees of every parsable template in a value; broken ones are skipped (render reports them). */
+function forEachExpression(value: unknown, visit: (node: Node) => void): void {
+  forEachTemplate(value, (text) => {
+    let segments;
+    try {
+      segments = parseTemplate(text).segments;
+    } catch (e) {
+      if (e instanceof Failure) return;
+      throw e;
+    }
+    for (const segment of segments) if (segment.kind === 'expr') visit(segment.node);
+  });
+}
+
+export function findFunctionCalls(value: unknown, names: string[]): { fn: string; arg?: string }[] {
+  const wanted = new Set(names);
+  const found: { fn: string; arg?: string }[] = [];
+  const seen = new Set<string>();
+  forEachExpression(value, (root) =>
+    walk(root, (node) => {
+      if (node.type !== 'call' || !wanted.has(node.name)) return;
+      const first = node.args[0]?.value;
+      const arg = first?.type === 'literal' && typeof first.value === 'string' ? first.value : undefined;
+      const key = `${node.name}\u0000${arg ?? '\u0001'}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      found.push(arg === undefined ? { fn: node.name } : { fn: node.name, arg });
+    }),
+  );
+  return found;
+}
+
+/** The static part of a member chain: outputs['my-task'].value → ['outputs', 'my-task', 'value']. */
+function staticPath(node: Node): string[] | undefined {
+  if (node.type === 'var') return [node.name];
+  if (node.type !== 'member' || node.key.type !== 'literal') return undefined;
+  const key = node.key.value;
+  if (typeof key !== 'string' && typeof key !== 'number') return undefined;
+  const base = staticPath(node.object);
+  return base && [...base, String(key)];
+}
+
+export function findReferences(value: unknown): string[][] {
+  const found: string[][] = [];
+  const seen = new Set<string>();
+  const add = (path: string[]) => {
+    const key = path.join('\u0000');
+    if (!seen.has(key)) {
+      seen.add(key);
+      found.push(path);
+    }
+  };
+  // Explicit stack: a member chain contributes one path; dynamic parts are visited on their own.
+  forEachExpression(value, (root) => {
+    const stack: Node[] = [root];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node.type === 'var' || node.type === 'member') {
+        const path = staticPath(node);
+        if (path) {
+          add(path);
+          continue;
+        }
+      }
+      if (node.type === 'member') stack.push(node.key, node.object);
+      else if (node.type === 'call') for (let i = node.args.length - 1; i >= 0; i--) stack.push(node.args[i].value);
+      else if (node.type === 'filter') {
+        for (let i = node.args.length - 1; i >= 0; i--) stack.push(node.args[i].value);
+        stack.push(node.input);
+      } else if (node.type === 'list') for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      else if (node.type === 'map') for (let i = node.entries.length - 1; i >= 0; i--) stack.push(node.entries[i].value, node.entries[i].key);
+      else if (node.type === 'test') stack.push(node.input);
+      else if (node.type === 'unary') stack.push(node.operand);
+      else if (node.type === 'binary') stack.push(node.right, node.left);
+      else if (node.type === 'ternary') stack.push(node.otherwise, node.then, node.cond);
+    }
+  });
+  return found;
+}
+
+export function checkSyntax(template: string): { message: string; offset: number }[] {
+  if (!isTemplate(template)) return [];
+  return templateErrors(template).map((e) => ({ message: e.message, offset: e.offset ?? 0 }));
+}

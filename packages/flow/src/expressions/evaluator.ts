@@ -1,0 +1,531 @@
+import type { Arg, Node } from './ast';
+import { ExpressionError, Failure, fail, type ExpressionErrorKind, type ExpressionLocation } from './errors';
+import { FILTERS, TESTS } from './filters';
+import { BUILTIN_FUNCTIONS, CONTEXT_FUNCTIONS, range } from './functions';
+import { MAX_DATA_DEPTH, MAX_RENDER_DEPTH } from './limits';
+import { forbiddenKeyMessage } from './static-check';
+import { didYouMean, listNames } from './suggest';
+import { parseTemplate, type ExprSegment, type Template } from './template';
+import {
+  checkStringLength,
+  deepEqual,
+  describeType,
+  FORBIDDEN_KEYS,
+  hasOwn,
+  isEmpty,
+  isPlainObject,
+  readOwn,
+  setOwn,
+  toText,
+  truthy,
+} from './values';
+
+export interface RenderOptions {
+  /** Functions callable from expressions, e.g. secret, credential, now, uuid. Sync. */
+  functions?: Record<string, ExpressionFunction>;
+  /** Called with every string derived from a secret-tainted value, to mask it in logs and outputs. */
+  onSecretValue?: (value: string) => void;
+  /** Where the template is, for error messages. */
+  location?: ExpressionLocation;
+}
+
+export interface ExpressionFunction {
+  (...args: unknown[]): unknown;
+  /** Results are secrets: everything derived from them is reported to onSecretValue. */
+  taints?: boolean;
+}
+
+/** A value and whether it derives from a secret. */
+export interface Value {
+  v: unknown;
+  t: boolean;
+}
+
+const MISSING: Value = { v: undefined, t: false };
+
+/** State shared by everything rendered in one render()/evaluate() call. */
+export class Session {
+  /** Secret strings seen so far: reported once each, and masked in error messages. */
+  private readonly secrets = new Set<string>();
+  renderDepth = 0;
+
+  constructor(
+    readonly context: Record<string, unknown>,
+    readonly options: RenderOptions,
+  ) {}
+
+  /** Reports a tainted value: a string, or every string inside a list or map. */
+  report(value: unknown, depth = 0): void {
+    if (typeof value === 'string') {
+      if (value === '' || this.secrets.has(value)) return;
+      this.secrets.add(value);
+      this.options.onSecretValue?.(value);
+    } else if (depth < MAX_DATA_DEPTH && value !== null && typeof value === 'object') {
+      const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.keys(value).map((k) => safeRead(value, k)) : [];
+      for (const item of items) this.report(item, depth + 1);
+    }
+  }
+
+  /** Error messages must never carry a secret, even quoted by a filter's message. */
+  redact(message: string): string {
+    let out = message;
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('******');
+    }
+    return out;
+  }
+
+  toError(e: unknown, expression: string, location: ExpressionLocation | undefined): ExpressionError {
+    if (e instanceof ExpressionError) return e;
+    if (e instanceof Failure) {
+      return new ExpressionError(this.redact(e.message), { kind: e.kind, expression: e.expression ?? expression, offset: e.offset, location });
+    }
+    const isStack = e instanceof RangeError && /call stack/i.test(e.message);
+    const detail =
+      e instanceof RangeError
+        ? isStack
+          ? 'the expression is nested too deeply to evaluate'
+          : 'the expression produces a value too large to evaluate'
+        : `the expression could not be evaluated: ${this.redact(e instanceof Error ? e.message : String(e))}`;
+    return new ExpressionError(detail, { kind: e instanceof RangeError ? 'limit' : 'type', expression, location, cause: e });
+  }
+}
+
+function safeRead(object: object, key: string): unknown {
+  try {
+    const r = readOwn(object, key);
+    return r.found ? r.value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Renders a parsed template. With `typed`, a template that is a single expression yields the
+ * expression's own value (boolean, number, list …); otherwise the parts are joined as text.
+ */
+export function renderTemplate(template: Template, session: Session, typed: boolean): Value {
+  const evaluator = new Evaluator(session, template.source);
+  if (typed && template.single) {
+    const result = evaluator.segment(template.single);
+    if (result.t) session.report(result.v);
+    return result;
+  }
+  const parts: string[] = [];
+  let size = 0;
+  let tainted = false;
+  for (const segment of template.segments) {
+    let part: string;
+    if (segment.kind === 'text') part = segment.text;
+    else {
+      const result = evaluator.segment(segment);
+      part = evaluator.guard(segment, () => toText(result.v));
+      if (result.t) {
+        tainted = true;
+        // The secret part is reported, not the whole text: masking that would hide everything around it.
+        session.report(part);
+      }
+    }
+    size += part.length;
+    evaluator.guard(segment.kind === 'expr' ? segment : undefined, () => checkStringLength(size, 'the rendered text'));
+    parts.push(part);
+  }
+  return { v: parts.join(''), t: tainted };
+}
+
+/** Evaluates a bare expression tree. */
+export function evaluateNode(node: Node, source: string, session: Session): Value {
+  const result = new Evaluator(session, source).eval(node);
+  if (result.t) session.report(result.v);
+  return result;
+}
+
+class Evaluator {
+  constructor(
+    private readonly session: Session,
+    /** Template text: node offsets index into it, and error messages quote from it. */
+    private readonly src: string,
+  ) {}
+
+  segment(segment: ExprSegment): Value {
+    return this.guard(segment, () => this.eval(segment.node));
+  }
+
+  /** Attaches the block's text and position to failures from inside it. */
+  guard<T>(segment: ExprSegment | undefined, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Failure && segment) {
+        e.offset ??= segment.start;
+        e.expression ??= segment.source;
+      }
+      throw e;
+    }
+  }
+
+  eval(node: Node): Value {
+    const result = this.evalNode(node);
+    if (result.t && typeof result.v === 'string') this.session.report(result.v);
+    return result;
+  }
+
+  private evalNode(node: Node): Value {
+    switch (node.type) {
+      case 'literal':
+        return { v: node.value, t: false };
+      case 'list': {
+        const items = node.items.map((item) => this.eval(item));
+        return { v: items.map((i) => i.v), t: items.some((i) => i.t) };
+      }
+      case 'map': {
+        const out: Record<string, unknown> = {};
+        let t = false;
+        for (const entry of node.entries) {
+          const key = this.eval(entry.key);
+          if (typeof key.v !== 'string' && typeof key.v !== 'number') {
+            fail('type', `map keys must be text or numbers, not ${describeType(key.v)}`, entry.key.start);
+          }
+          const k = String(key.v);
+          if (FORBIDDEN_KEYS.has(k)) fail('sandbox', forbiddenKeyMessage(k), entry.key.start);
+          const value = this.eval(entry.value);
+          setOwn(out, k, value.v);
+          t ||= key.t || value.t;
+        }
+        return { v: out, t };
+      }
+      case 'var':
+        return { v: this.variable(node.name, node.start), t: false };
+      case 'member': {
+        const object = this.eval(node.object);
+        const key = this.eval(node.key);
+        return { v: this.member(object.v, key.v, node.object, node.key), t: object.t };
+      }
+      case 'call':
+        return this.call(node);
+      case 'filter':
+        return this.filter(node);
+      case 'test': {
+        const input = node.name === 'defined' ? this.lenient(node.input) : this.eval(node.input);
+        const result = this.at(node.end - node.name.length, () => TESTS.get(node.name)!(input.v));
+        return { v: node.negated ? !result : result, t: false };
+      }
+      case 'unary': {
+        const operand = this.eval(node.operand);
+        if (node.op === 'not') return { v: !truthy(operand.v), t: false };
+        if (typeof operand.v !== 'number') {
+          fail('type', `'${node.op}' needs a number but got ${describeType(operand.v)}${typeof operand.v === 'string' ? "; convert text with '| number'" : ''}`, node.start);
+        }
+        return { v: node.op === '-' ? -operand.v : operand.v, t: operand.t };
+      }
+      case 'binary':
+        return this.binary(node);
+      case 'ternary':
+        return truthy(this.eval(node.cond).v) ? this.eval(node.then) : this.eval(node.otherwise);
+    }
+  }
+
+  /** Evaluates where a missing variable or property is allowed (default, ??, is defined). */
+  private lenient(node: Node): Value {
+    try {
+      return this.eval(node);
+    } catch (e) {
+      if (e instanceof Failure && e.kind === 'missing') return MISSING;
+      throw e;
+    }
+  }
+
+  private at<T>(offset: number, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Failure) e.offset ??= offset;
+      throw e;
+    }
+  }
+
+  private text(node: Node): string {
+    return this.src.slice(node.start, node.end).trim();
+  }
+
+  private variable(name: string, offset: number): unknown {
+    const context = this.session.context;
+    if (!hasOwn(context, name)) {
+      const names = Object.keys(context);
+      const hint = didYouMean(name, names);
+      fail('missing', `'${name}' is not defined; ${hint ? `${hint} ` : ''}variables available here: ${listNames(names)}`, offset);
+    }
+    return this.at(offset, () => {
+      const r = readOwn(context, name);
+      return r.found ? r.value : null;
+    });
+  }
+
+  /** Property and index access, on own data of plain objects and lists only. */
+  private member(object: unknown, key: unknown, objectNode: Node, keyNode: Node): unknown {
+    const path = this.text(objectNode);
+    const at = keyNode.start;
+    if (typeof key !== 'string' && typeof key !== 'number') {
+      fail('type', `${path}[…] needs text or a number inside the brackets, not ${describeType(key)}`, at);
+    }
+    if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) fail('sandbox', forbiddenKeyMessage(key), at);
+    if (object === null || object === undefined) {
+      fail('missing', `${path} is null, so it has no property '${key}'; use '??' or '| default(…)' if it may be empty`, at);
+    }
+    if (Array.isArray(object)) {
+      const index = typeof key === 'number' ? key : /^-?\d+$/.test(key) ? Number(key) : NaN;
+      if (!Number.isInteger(index)) {
+        fail('missing', `${path} is a list; use an index such as ${path}[0], or '| length' for its size`, at);
+      }
+      const i = index < 0 ? object.length + index : index;
+      const r = i >= 0 ? this.at(at, () => readOwn(object, String(i))) : { found: false as const };
+      if (!r.found) fail('missing', `${path} has no item at index ${index}; it has ${object.length} item(s)`, at);
+      return r.value;
+    }
+    if (isPlainObject(object)) {
+      const k = String(key);
+      const r = this.at(at, () => readOwn(object, k));
+      if (!r.found) {
+        const keys = Object.keys(object);
+        const hint = didYouMean(k, keys);
+        fail('missing', `${path} has no property '${k}'; ${keys.length ? `it has: ${listNames(keys)}` : 'it is empty'}${hint ? ` (${hint})` : ''}`, at);
+      }
+      return r.value;
+    }
+    if (typeof object === 'string' && typeof key === 'number') {
+      const i = key < 0 ? object.length + key : key;
+      if (!Number.isInteger(i) || i < 0 || i >= object.length) fail('missing', `${path} has no character at index ${key}`, at);
+      return object[i];
+    }
+    if (typeof object === 'object' || typeof object === 'function') {
+      fail('sandbox', `${path} is ${describeType(object)}; expressions can only read properties of maps and lists`, at);
+    }
+    fail('missing', `${path} is ${describeType(object)}, which has no property '${key}'`, at);
+  }
+
+  private args(args: Arg[], params: string[]): { values: unknown[]; taints: boolean[] } {
+    const values: unknown[] = [];
+    const taints: boolean[] = [];
+    let position = 0;
+    for (const arg of args) {
+      const index = arg.name === undefined ? position++ : params.indexOf(arg.name);
+      if (index < 0) fail('syntax', `unknown argument '${arg.name}'${params.length ? `; the arguments are: ${params.join(', ')}` : ''}`, arg.value.start);
+      const value = this.eval(arg.value);
+      values[index] = value.v;
+      taints[index] = value.t;
+    }
+    return { values, taints };
+  }
+
+  private filter(node: Extract<Node, { type: 'filter' }>): Value {
+    const def = FILTERS.get(node.name);
+    if (!def) fail('syntax', `unknown filter '${node.name}'`, node.nameStart);
+    const input = node.name === 'default' ? this.lenient(node.input) : this.eval(node.input);
+    const { values, taints } = this.args(node.args, def.params);
+    let v: unknown;
+    const argTainted = taints.some(Boolean);
+    try {
+      v = def.apply(input.v, values);
+      if (typeof v === 'string' && v !== input.v) checkStringLength(v.length, `the result of '${node.name}'`);
+    } catch (e) {
+      throw this.wrapFailure(e, `filter '${node.name}'`, node.nameStart, input.t || argTainted);
+    }
+    let t: boolean;
+    if (node.name === 'default') t = isEmpty(input.v) ? !!taints[0] : input.t;
+    else t = def.clean ? false : input.t || argTainted;
+    return { v, t };
+  }
+
+  /** Failures keep their message unless a secret was involved; anything else was a bug or a host error. */
+  private wrapFailure(e: unknown, what: string, offset: number, tainted: boolean, kind: ExpressionErrorKind = 'type'): Failure {
+    if (e instanceof Failure) {
+      if (tainted && e.kind !== 'limit') return new Failure(e.kind, `${what} failed on a secret value (details hidden)`, offset);
+      e.offset ??= offset;
+      return e;
+    }
+    if (e instanceof ExpressionError) return new Failure(e.kind, e.detail, offset);
+    const message = e instanceof Error ? e.message : String(e);
+    return new Failure(e instanceof RangeError ? 'limit' : kind, `${what} failed${tainted ? ' on a secret value' : `: ${message}`}`, offset);
+  }
+
+  private call(node: Extract<Node, { type: 'call' }>): Value {
+    const functions = this.session.options.functions;
+    const custom = functions && hasOwn(functions, node.name) ? functions[node.name] : undefined;
+    if (typeof custom === 'function') return this.callProvided(node, custom);
+    if (node.name === 'render') return this.render(node);
+    const builtin = BUILTIN_FUNCTIONS.get(node.name);
+    if (!builtin) {
+      const available = [...BUILTIN_FUNCTIONS.keys(), 'render', ...Object.keys(functions ?? {}).filter((k) => typeof functions![k] === 'function')].sort();
+      if (CONTEXT_FUNCTIONS.has(node.name)) {
+        fail('function', `function ${node.name}() is not available here: it is provided only where tasks run; available here: ${listNames(available)}`, node.start);
+      }
+      const hint = didYouMean(node.name, available, (s) => `${s}()`);
+      fail('function', `unknown function ${node.name}()${hint ? `; ${hint}` : ''}; available functions: ${listNames(available)}`, node.start);
+    }
+    if (!builtin.variadic && node.args.filter((a) => !a.name).length > builtin.params.length) {
+      fail('syntax', `${node.name}() takes at most ${builtin.params.length} argument(s)`, node.start);
+    }
+    const { values, taints } = this.args(node.args, builtin.params);
+    const required = builtin.params.slice(0, builtin.required ?? 0).filter((_, i) => values[i] === undefined);
+    if (required.length) fail('syntax', `${node.name}() needs ${required.map((r) => `'${r}'`).join(' and ')}`, node.start);
+    const tainted = taints.some(Boolean);
+    try {
+      return { v: builtin.call(values), t: tainted };
+    } catch (e) {
+      throw this.wrapFailure(e, `${node.name}()`, node.start, tainted);
+    }
+  }
+
+  /** Functions passed in by the caller (secret, credential …): positional arguments, named ones as a final map. */
+  private callProvided(node: Extract<Node, { type: 'call' }>, fn: ExpressionFunction): Value {
+    const args: unknown[] = [];
+    const named: Record<string, unknown> = {};
+    let hasNamed = false;
+    let tainted = false;
+    for (const arg of node.args) {
+      const value = this.eval(arg.value);
+      tainted ||= value.t;
+      if (arg.name === undefined) args.push(value.v);
+      else {
+        setOwn(named, arg.name, value.v);
+        hasNamed = true;
+      }
+    }
+    if (hasNamed) args.push(named);
+    let v: unknown;
+    try {
+      v = fn(...args);
+    } catch (e) {
+      throw this.wrapFailure(e, this.text(node), node.start, false, 'function');
+    }
+    if (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function') {
+      fail('function', `${node.name}() returned a Promise; functions used in expressions must be synchronous (resolve the value beforehand)`, node.start);
+    }
+    const t = fn.taints === true || tainted;
+    if (t) this.session.report(v);
+    return { v: v === undefined ? null : v, t };
+  }
+
+  /** render(text, recursive=true): renders text as a template with the same context (Kestra). */
+  private render(node: Extract<Node, { type: 'call' }>): Value {
+    const { values, taints } = this.args(node.args, ['template', 'recursive']);
+    const [template, recursive] = values;
+    if (typeof template !== 'string') return { v: template ?? null, t: !!taints[0] };
+    const session = this.session;
+    if (session.renderDepth >= MAX_RENDER_DEPTH) {
+      fail('limit', `render() is nested more than ${MAX_RENDER_DEPTH} levels deep`, node.start);
+    }
+    session.renderDepth++;
+    try {
+      let current: Value = { v: template, t: !!taints[0] };
+      for (let round = 0; ; round++) {
+        const text = current.v as string;
+        if (!text.includes('{{')) return current;
+        const next = renderTemplate(parseTemplate(text), session, false);
+        const result = { v: next.v, t: current.t || next.t };
+        if (recursive === false || next.v === text) return result;
+        if (round >= MAX_RENDER_DEPTH) fail('limit', `render() kept producing new expressions after ${MAX_RENDER_DEPTH} rounds`);
+        current = result;
+      }
+    } catch (e) {
+      if (e instanceof Failure) {
+        throw new Failure(e.kind, `in render(${this.text(node.args[0]?.value ?? node)}): ${e.message}`, node.start);
+      }
+      throw e;
+    } finally {
+      session.renderDepth--;
+    }
+  }
+
+  private binary(node: Extract<Node, { type: 'binary' }>): Value {
+    const { op } = node;
+    if (op === 'and' || op === 'or') {
+      const left = truthy(this.eval(node.left).v);
+      if (op === 'and' ? !left : left) return { v: left, t: false };
+      return { v: truthy(this.eval(node.right).v), t: false };
+    }
+    if (op === '??') {
+      const left = this.lenient(node.left);
+      return left.v !== null && left.v !== undefined ? left : this.eval(node.right);
+    }
+    const l = this.eval(node.left);
+    const r = this.eval(node.right);
+    const a = l.v;
+    const b = r.v;
+    return this.at(node.opStart, () => {
+      switch (op) {
+        case '==':
+          return { v: deepEqual(a, b), t: false };
+        case '!=':
+          return { v: !deepEqual(a, b), t: false };
+        case '<':
+        case '>':
+        case '<=':
+        case '>=':
+          return { v: compare(a, b, op), t: false };
+        case 'in':
+          return { v: contains(b, a), t: false };
+        case 'not in':
+          return { v: !contains(b, a), t: false };
+        case 'contains':
+          return { v: contains(a, b), t: false };
+        case '~': {
+          const left = toText(a);
+          const right = toText(b);
+          checkStringLength(left.length + right.length, "the result of '~'");
+          return { v: left + right, t: l.t || r.t };
+        }
+        case '..':
+          return { v: range(a, b), t: false };
+        default:
+          return { v: arithmetic(op, a, b), t: l.t || r.t };
+      }
+    });
+  }
+}
+
+function compare(a: unknown, b: unknown, op: '<' | '>' | '<=' | '>='): boolean {
+  const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+  if (!comparable) {
+    const hint = typeof a === 'string' || typeof b === 'string' ? "; convert text to a number with '| number'" : '';
+    fail('type', `'${op}' compares two numbers or two texts, not ${describeType(a)} and ${describeType(b)}${hint}`);
+  }
+  const x = a as number | string;
+  const y = b as number | string;
+  return op === '<' ? x < y : op === '>' ? x > y : op === '<=' ? x <= y : x >= y;
+}
+
+/** `needle in haystack`: an item of a list, a substring of text, or a key of a map. */
+function contains(haystack: unknown, needle: unknown): boolean {
+  if (Array.isArray(haystack)) return haystack.some((item) => deepEqual(item, needle));
+  if (typeof haystack === 'string') {
+    if (typeof needle !== 'string' && typeof needle !== 'number') fail('type', `only text can be searched for in text, not ${describeType(needle)}`);
+    return haystack.includes(String(needle));
+  }
+  if (isPlainObject(haystack)) return typeof needle === 'string' && readOwn(haystack, needle).found;
+  fail('type', `'in' looks into a list, text or map, not ${describeType(haystack)}; use '?? []' if it may be null`);
+}
+
+function arithmetic(op: string, a: unknown, b: unknown): number {
+  if (typeof a !== 'number' || typeof b !== 'number') {
+    const hint =
+      op === '+' && (typeof a === 'string' || typeof b === 'string')
+        ? "; join text with '~' (e.g. 'web-' ~ inputs.n), or convert text to a number with '| number'"
+        : typeof a === 'string' || typeof b === 'string'
+          ? "; convert text to a number with '| number'"
+          : '';
+    fail('type', `'${op}' needs two numbers, not ${describeType(a)} and ${describeType(b)}${hint}`);
+  }
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+  }
+  if (b === 0) fail('type', `division by zero in '${op}'`);
+  if (op === '/') return a / b;
+  if (op === '//') return Math.floor(a / b);
+  return a % b;
+}

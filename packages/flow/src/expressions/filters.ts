@@ -1,0 +1,362 @@
+import { addToDate, formatDate, isoString, toEpochMillis } from './dates';
+import { base64Decode, base64Encode, urlDecode, urlEncode, utf8Decode, utf8Encode } from './encoding';
+import { fail } from './errors';
+import { jq } from './jq';
+import { sha256, toHex } from './sha256';
+import {
+  checkStringLength,
+  deepEqual,
+  describeType,
+  isEmpty,
+  isPlainObject,
+  itemAt,
+  quote,
+  readOwn,
+  setOwn,
+  toJson,
+  toText,
+} from './values';
+
+export interface FilterDef {
+  /** Parameter names: positional order, and the names accepted as named arguments. */
+  params: string[];
+  /** How many arguments are required. */
+  required?: number;
+  /**
+   * The result says nothing about the input's content (a length, a yes/no), so it is not
+   * treated as secret even when the input is.
+   */
+  clean?: boolean;
+  apply(input: unknown, args: unknown[]): unknown;
+}
+
+function text(value: unknown, filter: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  fail('type', `filter '${filter}' needs text but got ${describeType(value)}`);
+}
+
+function list(value: unknown, filter: string): unknown[] {
+  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => itemAt(value, i));
+  fail('type', `filter '${filter}' needs a list but got ${describeType(value)}`);
+}
+
+function map(value: unknown, filter: string): Record<string, unknown> {
+  if (isPlainObject(value)) return value;
+  fail('type', `filter '${filter}' needs a map but got ${describeType(value)}`);
+}
+
+function num(value: unknown, what: string): number {
+  if (typeof value === 'number') return value;
+  fail('type', `${what} needs a number but got ${describeType(value)}${typeof value === 'string' ? "; convert text with '| number'" : ''}`);
+}
+
+function int(value: unknown, what: string): number {
+  const n = num(value, what);
+  if (!Number.isInteger(n)) fail('type', `${what} needs a whole number but got ${n}`);
+  return n;
+}
+
+/** Text filters pass null through, as Pebble does (`{{ null | upper }}` renders nothing). */
+function textFilter(name: string, fn: (s: string, args: unknown[]) => unknown, params: string[] = [], required = 0): [string, FilterDef] {
+  return [name, { params, required, apply: (input, args) => (input === null || input === undefined ? null : fn(text(input, name), args)) }];
+}
+
+function replaceAll(input: string, search: string, replacement: string): string {
+  const parts = input.split(search);
+  checkStringLength(input.length + (parts.length - 1) * (replacement.length - search.length), `the result of replace`);
+  return parts.join(replacement);
+}
+
+function titleCase(s: string): string {
+  return s.replace(/(^|[\s\-_(])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
+}
+
+function parseNumber(input: unknown, type: unknown): number {
+  if (typeof input === 'number') return input;
+  const t = typeof type === 'string' ? type.toUpperCase() : undefined;
+  const s = typeof input === 'string' ? input.trim() : undefined;
+  if (s === undefined || !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    fail('type', `${quote(input)} is not a number; 'number' converts text such as "42" or "3.14"`);
+  }
+  const n = Number(s);
+  if ((t === 'INT' || t === 'INTEGER' || t === 'LONG') && !Number.isInteger(n)) fail('type', `${quote(input)} is not a whole number`);
+  return n;
+}
+
+function round(value: number, precision: number, method: string): number {
+  const f = 10 ** precision;
+  const scaled = value * f;
+  // Nudge by a tiny epsilon so 1.005 rounds to 1.01 as people expect, not to 1.00.
+  const r =
+    method === 'ceil' ? Math.ceil(scaled - 1e-9) : method === 'floor' ? Math.floor(scaled + 1e-9) : Math.sign(scaled) * Math.round(Math.abs(scaled) + 1e-9);
+  return r / f;
+}
+
+function sortValues(items: unknown[], filter: string): unknown[] {
+  if (items.every((v) => typeof v === 'number')) return [...(items as number[])].sort((a, b) => a - b);
+  if (items.every((v) => typeof v === 'string')) return [...(items as string[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  fail('type', `filter '${filter}' sorts lists of numbers or of text; for lists of maps use jq, e.g. jq('sort_by(.name)')`);
+}
+
+function unique(items: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  const seen = new Set<unknown>();
+  for (const v of items) {
+    if (v === null || typeof v !== 'object') {
+      if (seen.has(v)) continue;
+      seen.add(v);
+    } else if (out.some((o) => deepEqual(o, v))) continue;
+    out.push(v);
+  }
+  return out;
+}
+
+function indent(s: string, width: unknown, prefix: unknown, firstLine: boolean): string {
+  const pad = (typeof prefix === 'string' ? prefix : ' ').repeat(Math.max(0, Math.min(int(width ?? 4, "filter 'indent'"), 1000)));
+  const lines = s.split('\n');
+  checkStringLength(s.length + lines.length * pad.length, 'the indented text');
+  return lines.map((line, i) => (i === 0 && !firstLine) || line === '' ? line : pad + line).join('\n');
+}
+
+function slice(input: unknown, start: unknown, end: unknown): unknown {
+  if (input === null || input === undefined) return null;
+  if (typeof input !== 'string' && !Array.isArray(input)) fail('type', `filter 'slice' needs a list or text but got ${describeType(input)}`);
+  const s = start === undefined || start === null ? 0 : int(start, "slice's start");
+  const e = end === undefined || end === null ? input.length : int(end, "slice's end");
+  return typeof input === 'string' ? input.slice(s, e) : list(input, 'slice').slice(s, e);
+}
+
+function firstOrLast(input: unknown, filter: string, last: boolean): unknown {
+  if (input === null || input === undefined) return null;
+  if (typeof input === 'string') return input === '' ? null : last ? input[input.length - 1] : input[0];
+  const items = list(input, filter);
+  return items.length === 0 ? null : items[last ? items.length - 1 : 0];
+}
+
+function substring(input: string, sep: string, after: boolean, lastOccurrence: boolean): string {
+  const at = lastOccurrence ? input.lastIndexOf(sep) : input.indexOf(sep);
+  if (at < 0) return after ? '' : input;
+  return after ? input.slice(at + sep.length) : input.slice(0, at);
+}
+
+const entries: [string, FilterDef][] = [
+  ['default', { params: ['default'], required: 1, apply: (input, [fallback]) => (isEmpty(input) ? fallback : input) }],
+  textFilter('upper', (s) => s.toUpperCase()),
+  textFilter('lower', (s) => s.toLowerCase()),
+  textFilter('capitalize', (s) => s.charAt(0).toUpperCase() + s.slice(1)),
+  textFilter('title', titleCase),
+  textFilter('trim', (s) => s.trim()),
+  textFilter(
+    'replace',
+    (s, [search, replacement, regexp]) => {
+      if (regexp === true) fail('type', "regular expressions are not supported by 'replace'; replace literal text instead");
+      if (isPlainObject(search)) {
+        let out = s;
+        for (const key of Object.keys(search)) {
+          const r = readOwn(search, key);
+          out = replaceAll(out, key, toText(r.found ? r.value : null));
+        }
+        return out;
+      }
+      if (replacement === undefined) fail('type', "'replace' takes a map ({'old': 'new'}) or two texts: replace('old', 'new')");
+      return replaceAll(s, text(search, 'replace'), toText(replacement));
+    },
+    ['search', 'replacement', 'regexp'],
+    1,
+  ),
+  textFilter(
+    'split',
+    (s, [delimiter, limit]) => {
+      const d = text(delimiter, 'split');
+      const parts = d === '' ? Array.from(s) : s.split(d);
+      if (limit === undefined || limit === null) return parts;
+      const n = int(limit, "split's limit");
+      // Java's split limit: at most n items, the last one holding the rest.
+      return n > 0 && parts.length > n ? [...parts.slice(0, n - 1), parts.slice(n - 1).join(d)] : parts;
+    },
+    ['delimiter', 'limit'],
+    1,
+  ),
+  [
+    'join',
+    {
+      params: ['separator'],
+      apply: (input, [separator]) => {
+        if (input === null || input === undefined) return null;
+        const items = list(input, 'join').map(toText);
+        const sep = separator === undefined || separator === null ? '' : toText(separator);
+        checkStringLength(items.reduce((n, s) => n + s.length, 0) + sep.length * Math.max(0, items.length - 1), 'the joined text');
+        return items.join(sep);
+      },
+    },
+  ],
+  [
+    'length',
+    {
+      params: [],
+      clean: true,
+      apply: (input) => {
+        if (input === null || input === undefined) return 0;
+        if (typeof input === 'string' || Array.isArray(input)) return input.length;
+        if (isPlainObject(input)) return Object.keys(input).length;
+        fail('type', `filter 'length' needs text, a list or a map but got ${describeType(input)}`);
+      },
+    },
+  ],
+  ['first', { params: [], apply: (input) => firstOrLast(input, 'first', false) }],
+  ['last', { params: [], apply: (input) => firstOrLast(input, 'last', true) }],
+  ['keys', { params: [], apply: (input) => (input === null ? [] : Object.keys(map(input, 'keys'))) }],
+  [
+    'values',
+    {
+      params: [],
+      apply: (input) => {
+        if (input === null) return [];
+        const m = map(input, 'values');
+        return Object.keys(m).map((k) => {
+          const r = readOwn(m, k);
+          return r.found ? r.value : null;
+        });
+      },
+    },
+  ],
+  ['toJson', { params: [], apply: (input) => toJson(input) }],
+  ['json', { params: [], apply: (input) => toJson(input) }],
+  ['fromJson', { params: [], apply: (input) => parseJson(input) }],
+  ['number', { params: ['type'], apply: (input, [type]) => (input === null ? null : parseNumber(input, type)) }],
+  ['abs', { params: [], apply: (input) => Math.abs(num(input, "filter 'abs'")) }],
+  [
+    'round',
+    {
+      params: ['precision', 'method'],
+      apply: (input, [precision, method]) => {
+        const m = method === undefined ? 'common' : text(method, 'round');
+        if (!['common', 'ceil', 'floor'].includes(m)) fail('type', `round's method must be 'common', 'ceil' or 'floor', not ${quote(m)}`);
+        return round(num(input, "filter 'round'"), precision === undefined ? 0 : int(precision, "round's precision"), m);
+      },
+    },
+  ],
+  [
+    'date',
+    {
+      params: ['format', 'existingFormat', 'timeZone', 'locale'],
+      apply: (input, [format, existingFormat, timeZone]) => {
+        if (input === null || input === undefined) return null;
+        if (existingFormat !== undefined && existingFormat !== null) {
+          fail('type', "'existingFormat' is not supported; give the date as ISO 8601 text (2024-05-31T12:00:00Z) or epoch milliseconds");
+        }
+        return formatDate(
+          toEpochMillis(input),
+          format === undefined || format === null ? undefined : text(format, 'date'),
+          timeZone === undefined || timeZone === null ? undefined : text(timeZone, 'date'),
+        );
+      },
+    },
+  ],
+  [
+    'dateAdd',
+    {
+      params: ['amount', 'unit'],
+      required: 2,
+      apply: (input, [amount, unit]) => isoString(addToDate(toEpochMillis(input), num(amount, "dateAdd's amount"), text(unit, 'dateAdd'))),
+    },
+  ],
+  textFilter('slugify', (s) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, ''),
+  ),
+  textFilter('base64encode', (s) => base64Encode(utf8Encode(s))),
+  textFilter('base64decode', (s) => {
+    const bytes = base64Decode(s);
+    if (!bytes) fail('type', `${quote(s)} is not valid base64`);
+    const decoded = utf8Decode(bytes);
+    if (decoded === undefined) fail('type', 'the base64 value does not decode to UTF-8 text');
+    return decoded;
+  }),
+  textFilter('urlencode', urlEncode),
+  textFilter('urldecode', (s) => {
+    const decoded = urlDecode(s);
+    if (decoded === undefined) fail('type', `${quote(s)} is not valid URL-encoded text (a '%' must be followed by two hex digits)`);
+    return decoded;
+  }),
+  textFilter('sha256', (s) => toHex(sha256(utf8Encode(s)))),
+  ['jq', { params: ['expression'], required: 1, apply: (input, [expression]) => jq(input, text(expression, 'jq')) }],
+  ['slice', { params: ['start', 'end'], apply: (input, [start, end]) => slice(input, start, end) }],
+  ['sort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'sort'), 'sort')) }],
+  [
+    'reverse',
+    {
+      params: [],
+      apply: (input) => (input === null ? null : typeof input === 'string' ? Array.from(input).reverse().join('') : list(input, 'reverse').reverse()),
+    },
+  ],
+  ['unique', { params: [], apply: (input) => (input === null ? null : unique(list(input, 'unique'))) }],
+  ['startsWith', { params: ['prefix'], required: 1, clean: true, apply: (input, [p]) => input !== null && text(input, 'startsWith').startsWith(text(p, 'startsWith')) }],
+  ['endsWith', { params: ['suffix'], required: 1, clean: true, apply: (input, [p]) => input !== null && text(input, 'endsWith').endsWith(text(p, 'endsWith')) }],
+  ['toString', { params: [], apply: (input) => toText(input) }],
+  ['string', { params: [], apply: (input) => toText(input) }],
+  // Pebble escapes nothing by default here (no HTML autoescaping), so raw is the identity.
+  ['raw', { params: [], apply: (input) => input }],
+  textFilter('indent', (s, [width, prefix]) => indent(s, width, prefix, false), ['amount', 'prefix']),
+  textFilter('nindent', (s, [width, prefix]) => '\n' + indent(s, width, prefix, true), ['amount', 'prefix']),
+  textFilter('abbreviate', (s, [length]) => {
+    const max = int(length, "abbreviate's length");
+    if (s.length <= max) return s;
+    return max <= 3 ? s.slice(0, max) : s.slice(0, max - 3) + '...';
+  }, ['length'], 1),
+  textFilter('substringBefore', (s, [sep]) => substring(s, text(sep, 'substringBefore'), false, false), ['separator'], 1),
+  textFilter('substringAfter', (s, [sep]) => substring(s, text(sep, 'substringAfter'), true, false), ['separator'], 1),
+  textFilter('substringBeforeLast', (s, [sep]) => substring(s, text(sep, 'substringBeforeLast'), false, true), ['separator'], 1),
+  textFilter('substringAfterLast', (s, [sep]) => substring(s, text(sep, 'substringAfterLast'), true, true), ['separator'], 1),
+  [
+    'merge',
+    {
+      params: ['other'],
+      required: 1,
+      apply: (input, [other]) => {
+        if (Array.isArray(input)) return [...list(input, 'merge'), ...list(other, 'merge')];
+        const out: Record<string, unknown> = {};
+        for (const source of [map(input, 'merge'), map(other, 'merge')]) {
+          for (const k of Object.keys(source)) {
+            const r = readOwn(source, k);
+            if (r.found) setOwn(out, k, r.value);
+          }
+        }
+        return out;
+      },
+    },
+  ],
+];
+
+export const FILTERS: ReadonlyMap<string, FilterDef> = new Map(entries);
+
+export function parseJson(input: unknown): unknown {
+  if (input === null || input === undefined) return null;
+  if (typeof input !== 'string') fail('type', `fromJson needs JSON text but got ${describeType(input)}`);
+  try {
+    return JSON.parse(input);
+  } catch (e) {
+    fail('type', `the text is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Tests after `is` / `is not`. */
+export const TESTS: ReadonlyMap<string, (value: unknown) => boolean> = new Map<string, (value: unknown) => boolean>([
+  ['defined', (v) => v !== null && v !== undefined],
+  ['null', (v) => v === null || v === undefined],
+  ['none', (v) => v === null || v === undefined],
+  ['empty', isEmpty],
+  ['even', (v) => int(v, "the test 'even'") % 2 === 0],
+  ['odd', (v) => Math.abs(int(v, "the test 'odd'") % 2) === 1],
+  ['iterable', (v) => Array.isArray(v)],
+  ['map', (v) => isPlainObject(v)],
+  ['number', (v) => typeof v === 'number'],
+  ['string', (v) => typeof v === 'string'],
+  ['boolean', (v) => typeof v === 'boolean'],
+]);
+

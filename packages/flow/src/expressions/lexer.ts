@@ -1,0 +1,147 @@
+import { fail } from './errors';
+
+export type TokenType = 'name' | 'number' | 'string' | 'op';
+
+export interface Token {
+  type: TokenType;
+  /** Operator text, name, or the decoded string literal. */
+  value: string;
+  /** Parsed value of a number literal. */
+  number?: number;
+  /** Offsets into the whole template. */
+  start: number;
+  end: number;
+}
+
+export interface LexedExpression {
+  tokens: Token[];
+  /** Offset just after the closing `}}` (or the end of a bare expression). */
+  end: number;
+  /** Offset of the closing delimiter (`}}` or `-}}`). */
+  closeStart: number;
+  /** The block ended with `-}}`: strip whitespace after it. */
+  trimRight: boolean;
+}
+
+// Longest first, so `==` wins over `=`.
+const OPERATORS = [
+  '==', '!=', '<=', '>=', '&&', '||', '??', '//', '..',
+  '<', '>', '+', '-', '*', '/', '%', '~', '!', '|', '?', ':', '.', ',', '(', ')', '[', ']', '{', '}', '=',
+];
+const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0' };
+
+/**
+ * Tokenizes one expression starting at `pos`. Inside a template (`blockStart` given) it stops at
+ * `}}` — but only outside brackets, so a map literal such as `{'a': {'b': 1}}` can end in `}}`,
+ * as in Pebble. Offsets are absolute so that errors point into the template.
+ */
+export function lexExpression(src: string, pos: number, blockStart?: number): LexedExpression {
+  const inTemplate = blockStart !== undefined;
+  const tokens: Token[] = [];
+  const brackets: Token[] = [];
+  let i = pos;
+  for (;;) {
+    while (i < src.length && isSpace(src.charCodeAt(i))) i++;
+    if (i >= src.length) {
+      if (inTemplate) fail('syntax', "'{{' is not closed; add '}}' at the end of the expression", blockStart);
+      if (brackets.length) {
+        const open = brackets[brackets.length - 1];
+        fail('syntax', `'${open.value}' is not closed`, open.start);
+      }
+      return { tokens, end: i, closeStart: i, trimRight: false };
+    }
+    if (inTemplate && brackets.length === 0) {
+      if (src.startsWith('}}', i)) return { tokens, end: i + 2, closeStart: i, trimRight: false };
+      if (src.startsWith('-}}', i)) return { tokens, end: i + 3, closeStart: i, trimRight: true };
+    }
+    const start = i;
+    const c = src[i];
+    if (isDigit(c)) {
+      // After '.', digits are a list index (`a.0.1` is a[0][1]), never a fraction.
+      const afterDot = tokens.length > 0 && tokens[tokens.length - 1].type === 'op' && tokens[tokens.length - 1].value === '.';
+      while (i < src.length && isDigit(src[i])) i++;
+      if (!afterDot) {
+        if (src[i] === '.' && isDigit(src[i + 1] ?? '')) {
+          i++;
+          while (i < src.length && isDigit(src[i])) i++;
+        }
+        if ((src[i] === 'e' || src[i] === 'E') && /^[eE][+-]?\d/.test(src.slice(i, i + 3))) {
+          i += src[i + 1] === '+' || src[i + 1] === '-' ? 2 : 1;
+          while (i < src.length && isDigit(src[i])) i++;
+        }
+      }
+      const text = src.slice(start, i);
+      tokens.push({ type: 'number', value: text, number: Number(text), start, end: i });
+      continue;
+    }
+    if (isNameStart(c)) {
+      while (i < src.length && isNamePart(src[i])) i++;
+      tokens.push({ type: 'name', value: src.slice(start, i), start, end: i });
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const { value, end } = lexString(src, i);
+      tokens.push({ type: 'string', value, start, end });
+      i = end;
+      continue;
+    }
+    const op = OPERATORS.find((o) => src.startsWith(o, i));
+    if (!op) fail('syntax', `unexpected character '${c}'`, i);
+    const token: Token = { type: 'op', value: op, start, end: i + op.length };
+    if (op === '(' || op === '[' || op === '{') brackets.push(token);
+    else if (op in CLOSERS) {
+      const open = brackets.pop();
+      if (!open) fail('syntax', `unexpected '${op}' without a matching '${CLOSERS[op]}'`, i);
+      if (open.value !== CLOSERS[op]) {
+        fail('syntax', `'${open.value}' at offset ${open.start} is closed by '${op}'; expected '${closerOf(open.value)}'`, i);
+      }
+    }
+    tokens.push(token);
+    i += op.length;
+  }
+}
+
+function closerOf(open: string): string {
+  return open === '(' ? ')' : open === '[' ? ']' : '}';
+}
+
+function lexString(src: string, start: number): { value: string; end: number } {
+  const q = src[start];
+  let out = '';
+  let i = start + 1;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === q) return { value: out, end: i + 1 };
+    if (c === '\\' && i + 1 < src.length) {
+      const e = src[i + 1];
+      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6))) {
+        out += String.fromCharCode(parseInt(src.slice(i + 2, i + 6), 16));
+        i += 6;
+        continue;
+      }
+      if (e === q || e === '\\') out += e;
+      else if (e in ESCAPES) out += ESCAPES[e];
+      // Unknown escapes keep the backslash, so Windows paths and regex-like text survive.
+      else out += c + e;
+      i += 2;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  fail('syntax', `text starting with ${q} is not closed; add a closing ${q}`, start);
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
+}
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+function isNameStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+}
+function isNamePart(c: string): boolean {
+  return isNameStart(c) || isDigit(c);
+}

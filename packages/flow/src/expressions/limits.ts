@@ -1,0 +1,25 @@
+/**
+ * Hard bounds for everything an expression can make the engine do. Flows are written by users and
+ * rendered inside Temporal workflow code, where a hang or a stack overflow stalls a workflow task,
+ * so every loop, recursion and allocation driven by a template is capped here.
+ */
+export const MAX_TEMPLATE_LENGTH = 1_000_000;
+/** Largest string an operation may produce (concatenation, replace, join, toJson, rendering). */
+export const MAX_STRING_LENGTH = 1_000_000;
+/** Largest list range() / `..` may produce. */
+export const MAX_RANGE_ITEMS = 10_000;
+/** Nesting of parentheses, brackets, unary operators and ternaries while parsing. */
+export const MAX_NESTING = 64;
+/**
+ * Depth of the parsed tree. Larger than MAX_NESTING because a flat chain such as
+ * `a ~ b ~ c ~ …` or `x | f | g | …` nests one level per operator.
+ */
+export const MAX_AST_DEPTH = 128;
+/** Nesting of data walked by toJson, equality and deep rendering (also catches cycles). */
+export const MAX_DATA_DEPTH = 256;
+/** Nested render() calls (a template rendering a template …). */
+export const MAX_RENDER_DEPTH = 5;
+/** Work budget of one jq evaluation, in visited nodes and produced values. */
+export const MAX_JQ_STEPS = 1_000_000;
+/** Parsed templates kept in memory. */
+export const MAX_CACHED_TEMPLATES = 5_000;

@@ -1,0 +1,120 @@
+import { parseDuration } from '@baton/plugin-sdk/duration';
+import { z } from 'zod';
+
+/**
+ * The structure of a flow document apart from plugin properties, which each plugin's own
+ * schema validates. Field names and shapes follow Kestra so that its flows load unchanged.
+ */
+export const isoDuration = z
+  .string()
+  .refine((v) => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT30S, PT10M or P1D' })
+  .describe('ISO-8601 duration, e.g. PT30S, PT10M, P1D');
+
+export const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
+
+export const retrySchema = z
+  .object({
+    type: z.enum(['constant', 'exponential', 'random']).describe('How the wait between attempts grows'),
+    interval: isoDuration.optional().describe('Wait between attempts (first wait for exponential)'),
+    maxInterval: isoDuration.optional().describe('Upper bound of the wait'),
+    minInterval: isoDuration.optional().describe('Lower bound of the wait (random)'),
+    delayFactor: z.number().positive().optional().describe('Growth factor for exponential retries (default 2)'),
+    maxAttempt: z.number().int().min(1).optional().describe('Total attempts including the first'),
+    maxDuration: isoDuration.optional().describe('Stop retrying after this long'),
+    warningOnRetry: z.boolean().optional().describe('End the execution in WARNING when a retry was needed'),
+  })
+  .strict()
+  .describe('Retry policy');
+
+export const workerGroupSchema = z.object({ key: z.string().min(1).describe('Worker group key (Temporal task queue suffix)') }).strict();
+
+/** Keys every task accepts; everything else belongs to the plugin. */
+export const commonTaskShape = {
+  id: z.string().regex(ID_PATTERN, 'task ids use letters, digits, _ and -, and start with a letter or digit').describe('Unique id of the task in the flow'),
+  type: z.string().min(1).describe('Plugin type, e.g. io.kestra.plugin.core.log.Log'),
+  description: z.string().optional().describe('What the task is for'),
+  retry: retrySchema.optional(),
+  timeout: isoDuration.optional().describe('Maximum duration of one attempt'),
+  disabled: z.boolean().optional().describe('Skip the task'),
+  allowFailure: z.boolean().optional().describe('A failure ends the execution in WARNING instead of FAILED'),
+  runIf: z.union([z.string(), z.boolean()]).optional().describe('Expression: run the task only when it is true'),
+  workerGroup: workerGroupSchema.optional(),
+  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).optional().describe('Minimum level of logs kept'),
+};
+export const COMMON_TASK_KEYS = new Set(Object.keys(commonTaskShape));
+
+export const INPUT_TYPES = [
+  'STRING', 'INT', 'FLOAT', 'BOOLEAN', 'BOOL', 'SELECT', 'MULTISELECT', 'DATETIME', 'DATE', 'TIME',
+  'DURATION', 'JSON', 'URI', 'EMAIL', 'SECRET', 'ARRAY',
+] as const;
+export type InputType = (typeof INPUT_TYPES)[number];
+
+export const inputSchema = z
+  .object({
+    id: z.string().regex(ID_PATTERN, 'input ids use letters, digits, _ and -').describe('Input id, used as inputs.<id>'),
+    type: z.enum(INPUT_TYPES).describe('Input type'),
+    description: z.string().optional(),
+    displayName: z.string().optional().describe('Label shown in forms'),
+    required: z.boolean().optional().describe('Default true unless a default is given'),
+    defaults: z.unknown().optional().describe('Default value'),
+    validator: z.string().optional().describe('Regular expression the value must match (STRING)'),
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().min(0).optional(),
+    values: z.array(z.string()).optional().describe('Allowed values (SELECT, MULTISELECT)'),
+    options: z.array(z.string()).optional().describe('Alias of values (older Kestra flows)'),
+    allowCustomValue: z.boolean().optional(),
+    itemType: z.enum(INPUT_TYPES).optional().describe('Item type (ARRAY)'),
+    dependsOn: z.unknown().optional(),
+  })
+  .strict();
+export type FlowInput = z.infer<typeof inputSchema>;
+
+export const pluginDefaultSchema = z
+  .object({
+    type: z.string().min(1).describe('Exact type or dotted prefix, e.g. io.kestra.plugin.cloudflare'),
+    values: z.record(z.string(), z.unknown()).describe('Property values applied to matching tasks'),
+    forced: z.boolean().optional().describe('Override values set on the task itself'),
+  })
+  .strict();
+export type PluginDefault = z.infer<typeof pluginDefaultSchema>;
+
+export const triggerSchema = z
+  .object({
+    id: z.string().regex(ID_PATTERN),
+    type: z.string().min(1),
+    disabled: z.boolean().optional(),
+    description: z.string().optional(),
+  })
+  .passthrough();
+
+export const concurrencySchema = z
+  .object({
+    limit: z.number().int().min(1).describe('Maximum executions of this flow running at once'),
+    behavior: z.enum(['QUEUE', 'CANCEL', 'FAIL']).optional().describe('What happens to an execution over the limit (default QUEUE)'),
+  })
+  .strict();
+
+/** Top-level flow keys; tasks are checked one by one against their plugin (see validate.ts). */
+export const flowShape = {
+  id: z.string().regex(ID_PATTERN, 'flow ids use letters, digits, _ and -').describe('Flow id, unique in its namespace'),
+  namespace: z.string().regex(NAMESPACE_PATTERN, 'namespaces are lower-case dotted names such as infra.delivery').describe('Dotted, hierarchical namespace'),
+  description: z.string().optional(),
+  labels: z.union([z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), z.array(z.object({ key: z.string(), value: z.string() }))]).optional(),
+  inputs: z.array(z.unknown()).optional(),
+  variables: z.record(z.string(), z.unknown()).optional(),
+  tasks: z.array(z.unknown()).min(1, 'a flow needs at least one task'),
+  errors: z.array(z.unknown()).optional(),
+  finally: z.array(z.unknown()).optional(),
+  outputs: z.array(z.object({ id: z.string().regex(ID_PATTERN), type: z.string().optional(), value: z.unknown(), description: z.string().optional() }).strict()).optional(),
+  pluginDefaults: z.array(z.unknown()).optional(),
+  triggers: z.array(z.unknown()).optional(),
+  concurrency: concurrencySchema.optional(),
+  retry: retrySchema.optional(),
+  disabled: z.boolean().optional(),
+  revision: z.number().optional(),
+  tenantId: z.string().optional(),
+};
+export const FLOW_KEYS = new Set(Object.keys(flowShape));

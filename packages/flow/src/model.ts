@@ -1,0 +1,73 @@
+import type { ActivityDefaults, TaskKind } from '@baton/plugin-sdk';
+import type { FlowInput, PluginDefault } from './flow-schema';
+
+export interface RetrySpec {
+  type: 'constant' | 'exponential' | 'random';
+  interval?: string;
+  maxInterval?: string;
+  minInterval?: string;
+  delayFactor?: number;
+  maxAttempt?: number;
+  maxDuration?: string;
+  warningOnRetry?: boolean;
+}
+
+/**
+ * One task of a validated flow, normalised for the engine: the plugin is resolved, common keys
+ * are separated from plugin properties, and child tasks of flowable tasks are nested.
+ * Properties stay unrendered: expressions are evaluated when the task runs.
+ */
+export interface TaskSpec {
+  id: string;
+  /** The type as written in the flow (maybe a Kestra alias). */
+  type: string;
+  /** Baton's plugin id. */
+  pluginId: string;
+  kind: TaskKind;
+  props: Record<string, unknown>;
+  /** Flowable tasks: child task lists by key (`tasks`, `then`, `cases.<value>`...). */
+  children?: Record<string, TaskSpec[]>;
+  description?: string;
+  timeout?: string;
+  retry?: RetrySpec;
+  disabled?: boolean;
+  allowFailure?: boolean;
+  runIf?: string | boolean;
+  workerGroup?: string;
+  activity: ActivityDefaults;
+}
+
+/** What an execution runs: a flow revision, validated and normalised. Plain JSON. */
+export interface FlowPlan {
+  id: string;
+  namespace: string;
+  revision: number;
+  description?: string;
+  labels: Record<string, string>;
+  inputs: FlowInput[];
+  variables: Record<string, unknown>;
+  tasks: TaskSpec[];
+  errors: TaskSpec[];
+  finally: TaskSpec[];
+  outputs: { id: string; value: unknown }[];
+  pluginDefaults: PluginDefault[];
+  concurrency?: { limit: number; behavior: 'QUEUE' | 'CANCEL' | 'FAIL' };
+  retry?: RetrySpec;
+  disabled: boolean;
+  triggers: Record<string, unknown>[];
+}
+
+/** Every task of a plan, depth first, including errors and finally branches. */
+export function allTasks(plan: Pick<FlowPlan, 'tasks' | 'errors' | 'finally'>): TaskSpec[] {
+  const out: TaskSpec[] = [];
+  const walk = (list: TaskSpec[]) => {
+    for (const t of list) {
+      out.push(t);
+      for (const children of Object.values(t.children ?? {})) walk(children);
+    }
+  };
+  walk(plan.tasks);
+  walk(plan.errors);
+  walk(plan.finally);
+  return out;
+}

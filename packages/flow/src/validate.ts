@@ -1,0 +1,338 @@
+import type { PluginDefinition, PluginRegistry } from '@baton/plugin-sdk';
+import { z } from 'zod';
+import { checkSyntax, findReferences } from './expressions';
+import {
+  COMMON_TASK_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema,
+  type FlowInput, type PluginDefault,
+} from './flow-schema';
+import { coerceInput } from './inputs';
+import type { FlowPlan, TaskSpec } from './model';
+import { applyPluginDefaults } from './plugin-defaults';
+import { YamlSource, type FlowError, type PathSegment } from './yaml-source';
+
+export interface ValidationResult {
+  /** Present when there are no errors. */
+  plan?: FlowPlan;
+  errors: FlowError[];
+  /** The parsed document when the YAML itself was readable (for editors showing partial results). */
+  document?: Record<string, unknown>;
+}
+
+export interface ValidateOptions {
+  registry: PluginRegistry;
+  /** Namespace-level plugin defaults, weakest layer (a later feature plugs in here). */
+  namespaceDefaults?: PluginDefault[];
+  revision?: number;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isExpression = (v: unknown) => typeof v === 'string' && v.includes('{{');
+
+function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const score = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (score < bestScore) [best, bestScore] = [c, score];
+  }
+  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * Validates a flow's YAML and returns the normalised plan, or every error found with its line
+ * and column. It never throws on user input.
+ */
+export function validateFlow(source: string, options: ValidateOptions): ValidationResult {
+  const yaml = new YamlSource(source);
+  if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors };
+  return new FlowValidator(yaml, options).run();
+}
+
+class FlowValidator {
+  private readonly errors: FlowError[] = [];
+  private readonly taskIds = new Map<string, string>();
+  private pluginDefaults: PluginDefault[] = [];
+  private inputIds = new Set<string>();
+
+  constructor(private readonly yaml: YamlSource, private readonly options: ValidateOptions) {}
+
+  private error(path: readonly PathSegment[], message: string, preferKey = false) {
+    this.errors.push(this.yaml.error(path, message, preferKey));
+  }
+
+  private zodErrors(issues: z.core.$ZodIssue[], base: readonly PathSegment[], root: unknown) {
+    for (const issue of issues) {
+      const path = issue.path as PathSegment[];
+      // A value written as an expression is checked when it is rendered, not at save time.
+      if (isExpression(valueAt(root, path))) continue;
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) this.error([...base, ...path, key], `unknown property '${key}'`, true);
+        continue;
+      }
+      const message = issue.code === 'invalid_type' && valueAt(root, path) === undefined
+        ? `'${String(path[path.length - 1] ?? 'value')}' is required`
+        : issue.message;
+      this.error([...base, ...path], message);
+    }
+  }
+
+  run(): ValidationResult {
+    const doc = this.yaml.value;
+    if (!isRecord(doc)) {
+      this.error([], 'a flow is a YAML mapping with at least id, namespace and tasks');
+      return { errors: this.errors };
+    }
+    for (const key of Object.keys(doc)) {
+      if (!FLOW_KEYS.has(key)) {
+        const hint = closest(key, FLOW_KEYS);
+        this.error([key], `unknown flow property '${key}'${hint ? `; did you mean '${hint}'?` : ''}`, true);
+      }
+    }
+    const known = Object.fromEntries(Object.entries(doc).filter(([k]) => FLOW_KEYS.has(k)));
+    const top = z.object(flowShape).safeParse(known);
+    if (!top.success) this.zodErrors(top.error.issues, [], known);
+
+    const inputs = this.validateInputs(doc.inputs);
+    this.pluginDefaults = this.validatePluginDefaults(doc.pluginDefaults);
+    this.validateTriggers(doc.triggers);
+
+    const tasks = this.validateTaskList(doc.tasks, ['tasks']);
+    const errors = this.validateTaskList(doc.errors, ['errors']);
+    const final = this.validateTaskList(doc.finally, ['finally']);
+    this.checkReferences(doc);
+
+    if (this.errors.length) return { errors: this.sorted(), document: doc };
+    const labels = Array.isArray(doc.labels)
+      ? Object.fromEntries((doc.labels as { key: string; value: string }[]).map((l) => [l.key, l.value]))
+      : Object.fromEntries(Object.entries((doc.labels as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
+    const concurrency = doc.concurrency as FlowPlan['concurrency'] | undefined;
+    const plan: FlowPlan = {
+      id: doc.id as string,
+      namespace: doc.namespace as string,
+      revision: this.options.revision ?? 1,
+      description: doc.description as string | undefined,
+      labels,
+      inputs,
+      variables: (doc.variables as Record<string, unknown>) ?? {},
+      tasks,
+      errors,
+      finally: final,
+      outputs: (doc.outputs as FlowPlan['outputs']) ?? [],
+      pluginDefaults: this.pluginDefaults,
+      concurrency: concurrency ? { limit: concurrency.limit, behavior: concurrency.behavior ?? 'QUEUE' } : undefined,
+      retry: doc.retry as FlowPlan['retry'],
+      disabled: doc.disabled === true,
+      triggers: (doc.triggers as Record<string, unknown>[]) ?? [],
+    };
+    return { plan, errors: [], document: doc };
+  }
+
+  private sorted() {
+    return this.errors.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  private validateInputs(value: unknown): FlowInput[] {
+    if (!Array.isArray(value)) return [];
+    const out: FlowInput[] = [];
+    value.forEach((raw, i) => {
+      const parsed = inputSchema.safeParse(raw);
+      if (!parsed.success) return this.zodErrors(parsed.error.issues, ['inputs', i], raw);
+      const input = parsed.data;
+      if (this.inputIds.has(input.id)) return this.error(['inputs', i, 'id'], `duplicate input id '${input.id}'`);
+      this.inputIds.add(input.id);
+      if (input.defaults !== undefined && !isExpression(input.defaults)) {
+        try {
+          coerceInput(input, input.defaults);
+        } catch (e) {
+          this.error(['inputs', i, 'defaults'], `default does not fit type ${input.type}: ${(e as Error).message}`);
+        }
+      }
+      if ((input.type === 'SELECT' || input.type === 'MULTISELECT') && !(input.values ?? input.options)?.length) {
+        this.error(['inputs', i], `${input.type} input '${input.id}' needs 'values'`);
+      }
+      out.push(input);
+    });
+    return out;
+  }
+
+  private validatePluginDefaults(value: unknown): PluginDefault[] {
+    if (!Array.isArray(value)) return [];
+    const out: PluginDefault[] = [];
+    value.forEach((raw, i) => {
+      const parsed = pluginDefaultSchema.safeParse(raw);
+      if (!parsed.success) return this.zodErrors(parsed.error.issues, ['pluginDefaults', i], raw);
+      const matchesSomething = this.options.registry.names().some((n) => n === parsed.data.type || n.startsWith(`${parsed.data.type}.`));
+      if (!matchesSomething) this.error(['pluginDefaults', i, 'type'], `no plugin type matches '${parsed.data.type}'`);
+      out.push(parsed.data);
+    });
+    return out;
+  }
+
+  private validateTriggers(value: unknown) {
+    if (!Array.isArray(value)) return;
+    value.forEach((raw, i) => {
+      const parsed = triggerSchema.safeParse(raw);
+      if (!parsed.success) this.zodErrors(parsed.error.issues, ['triggers', i], raw);
+    });
+  }
+
+  private validateTaskList(value: unknown, path: PathSegment[]): TaskSpec[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      this.error(path, `'${String(path[path.length - 1])}' must be a list of tasks`);
+      return [];
+    }
+    return value.flatMap((raw, i) => {
+      const spec = this.validateTask(raw, [...path, i]);
+      return spec ? [spec] : [];
+    });
+  }
+
+  private validateTask(raw: unknown, path: PathSegment[]): TaskSpec | undefined {
+    if (!isRecord(raw)) {
+      this.error(path, 'a task is a mapping with at least id and type');
+      return undefined;
+    }
+    const common = Object.fromEntries(Object.entries(raw).filter(([k]) => COMMON_TASK_KEYS.has(k)));
+    const parsed = z.object(commonTaskShape).safeParse(common);
+    if (!parsed.success) this.zodErrors(parsed.error.issues, path, common);
+    const id = typeof raw.id === 'string' ? raw.id : undefined;
+    if (id) {
+      const previous = this.taskIds.get(id);
+      if (previous) this.error([...path, 'id'], `duplicate task id '${id}' (also at ${previous}); task ids are unique in a flow`);
+      else this.taskIds.set(id, path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('').replace(/^(\w)/, '$1'));
+    }
+    if (typeof raw.type !== 'string') return undefined;
+    const definition = this.options.registry.resolve(raw.type);
+    if (!definition) {
+      const hints = this.options.registry.suggest(raw.type);
+      this.error([...path, 'type'], `unknown task type '${raw.type}'${hints.length ? `; did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?` : ''}`);
+      return undefined;
+    }
+    const listKeys = new Set((definition.taskLists ?? []).map((l) => l.key));
+    const ownProps = Object.fromEntries(Object.entries(raw).filter(([k]) => !COMMON_TASK_KEYS.has(k) && !listKeys.has(k)));
+    const props = applyPluginDefaults(raw.type, definition, ownProps, [this.options.namespaceDefaults ?? [], this.pluginDefaults]);
+    this.validateProps(definition, props, ownProps, path);
+    this.checkExpressionSyntax(ownProps, path);
+    if (typeof raw.runIf === 'string') this.checkExpressionSyntax({ runIf: raw.runIf }, path);
+
+    const children: Record<string, TaskSpec[]> = {};
+    for (const list of definition.taskLists ?? []) {
+      const value = raw[list.key];
+      if (value === undefined) continue;
+      if (list.shape === 'list') {
+        children[list.key] = this.validateTaskList(value, [...path, list.key]);
+      } else if (!isRecord(value)) {
+        this.error([...path, list.key], `'${list.key}' must map each value to a list of tasks`);
+      } else {
+        for (const [caseKey, tasks] of Object.entries(value)) {
+          children[`${list.key}.${caseKey}`] = this.validateTaskList(tasks, [...path, list.key, caseKey]);
+        }
+      }
+    }
+    if (!parsed.success || !id) return undefined;
+    const c = parsed.data;
+    return {
+      id,
+      type: raw.type,
+      pluginId: definition.id,
+      kind: definition.kind,
+      props,
+      children: Object.keys(children).length ? children : undefined,
+      description: c.description,
+      timeout: c.timeout,
+      retry: c.retry,
+      disabled: c.disabled,
+      allowFailure: c.allowFailure,
+      runIf: c.runIf,
+      workerGroup: c.workerGroup?.key,
+      activity: definition.activity,
+    };
+  }
+
+  private validateProps(definition: PluginDefinition, props: Record<string, unknown>, own: Record<string, unknown>, path: PathSegment[]) {
+    const schema = definition.props as z.ZodType;
+    const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : undefined;
+    if (shape) {
+      const allowed = Object.keys(shape);
+      for (const key of Object.keys(own)) {
+        if (key in shape) continue;
+        const hint = closest(key, [...allowed, ...COMMON_TASK_KEYS]);
+        this.error([...path, key], `unknown property '${key}' for ${definition.id}${hint ? `; did you mean '${hint}'?` : ''}`, true);
+      }
+    }
+    const checked = shape ? Object.fromEntries(Object.entries(props).filter(([k]) => k in shape)) : props;
+    const result = schema.safeParse(checked);
+    if (!result.success) {
+      this.zodErrors(result.error.issues.filter((i) => i.code !== 'unrecognized_keys'), path, checked);
+    }
+  }
+
+  private checkExpressionSyntax(value: unknown, path: PathSegment[]) {
+    if (typeof value === 'string') {
+      if (!value.includes('{{') && !value.includes('{%')) return;
+      for (const problem of checkSyntax(value)) {
+        const base = this.yaml.scalarOffset(path);
+        const where = base !== undefined ? this.yaml.position(base + problem.offset) : this.yaml.locate(path);
+        // Quoted scalars shift by the quote; the line is what matters most to a person.
+        this.errors.push({ path: path.join('.'), ...where, message: `expression error: ${problem.message}` });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => this.checkExpressionSyntax(v, [...path, i]));
+    } else if (isRecord(value)) {
+      for (const [k, v] of Object.entries(value)) this.checkExpressionSyntax(v, [...path, k]);
+    }
+  }
+
+  /** `outputs.<task>` must name a task of this flow and `inputs.<id>` a declared input. */
+  private checkReferences(doc: Record<string, unknown>) {
+    const walk = (value: unknown, path: PathSegment[]) => {
+      if (typeof value === 'string' && value.includes('{{')) {
+        let refs: string[][] = [];
+        try {
+          refs = findReferences(value);
+        } catch {
+          return; // syntax errors are reported by checkExpressionSyntax
+        }
+        for (const ref of refs) {
+          if (ref[0] === 'outputs' && ref[1] && !this.taskIds.has(ref[1])) {
+            const hint = closest(ref[1], this.taskIds.keys());
+            this.error(path, `outputs.${ref[1]} refers to no task of this flow${hint ? `; did you mean '${hint}'?` : ''}`);
+          }
+          if (ref[0] === 'inputs' && ref[1] && !this.inputIds.has(ref[1]) && !value.includes('default') && !value.includes('??') && !value.includes('defined')) {
+            const hint = closest(ref[1], this.inputIds);
+            this.error(path, `inputs.${ref[1]} is not a declared input${hint ? `; did you mean '${hint}'?` : ''}`);
+          }
+        }
+      } else if (Array.isArray(value)) {
+        value.forEach((v, i) => walk(v, [...path, i]));
+      } else if (isRecord(value)) {
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+      }
+    };
+    for (const key of ['tasks', 'errors', 'finally', 'outputs', 'variables'] as const) walk(doc[key], [key]);
+  }
+}

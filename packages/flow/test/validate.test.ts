@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { PluginRegistry } from '@baton/plugin-sdk';
+import { definitions as core } from '@baton/plugin-core';
+import { validateFlow } from '../src';
+
+const registry = new PluginRegistry().register(...core);
+const validate = (source: string) => validateFlow(source, { registry });
+
+describe('validateFlow', () => {
+  it('accepts a Kestra flow and normalises it into a plan', () => {
+    const result = validate(`
+id: hello
+namespace: company.team
+inputs:
+  - id: name
+    type: STRING
+    defaults: world
+tasks:
+  - id: greet
+    type: io.kestra.plugin.core.log.Log
+    message: "Hello {{ inputs.name }}"
+    retry:
+      type: constant
+      interval: PT1S
+      maxAttempt: 3
+`);
+    expect(result.errors).toEqual([]);
+    expect(result.plan?.tasks[0]).toMatchObject({ id: 'greet', pluginId: 'core.Log', kind: 'runnable', props: { message: 'Hello {{ inputs.name }}' }, retry: { type: 'constant', maxAttempt: 3 } });
+    expect(result.plan?.tasks[0].props).not.toHaveProperty('retry');
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    const result = validate('id: a\nnamespace: b\ntasks:\n  - id: x\n    type: [unclosed\n');
+    expect(result.errors.length).toBeGreaterThan(0);
+    expect(result.errors[0].message).toMatch(/YAML syntax error/);
+    expect(result.errors[0].line).toBeGreaterThanOrEqual(5);
+  });
+
+  it('points an unknown task type at its line with a did-you-mean hint', () => {
+    const result = validate(`id: a
+namespace: b
+tasks:
+  - id: x
+    type: io.kestra.plugin.core.log.Lgo
+    message: hi
+`);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({ path: 'tasks[0].type', line: 5, column: 11 });
+    expect(result.errors[0].message).toContain("did you mean 'io.kestra.plugin.core.log.Log'");
+  });
+
+  it('flags an unknown property at the key, with a hint', () => {
+    const result = validate(`id: a
+namespace: b
+tasks:
+  - id: x
+    type: io.kestra.plugin.core.log.Log
+    mesage: hi
+`);
+    const messages = result.errors.map((e) => `${e.line}:${e.column} ${e.message}`);
+    expect(messages).toContain("6:5 unknown property 'mesage' for core.Log; did you mean 'message'?");
+  });
+
+  it('reports wrong types and missing required properties where they are', () => {
+    const result = validate(`id: a
+namespace: b
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Parallel
+    concurrent: "lots"
+    tasks:
+      - id: x
+        type: io.kestra.plugin.core.execution.Assert
+`);
+    expect(result.errors.find((e) => e.path === 'tasks[0].concurrent')).toMatchObject({ line: 6 });
+    expect(result.errors.find((e) => e.path === 'tasks[0].tasks[0].conditions')?.message).toMatch(/required/);
+  });
+
+  it('allows expressions where a typed value is expected', () => {
+    const result = validate(`id: a
+namespace: b
+inputs:
+  - id: n
+    type: INT
+    defaults: 2
+tasks:
+  - id: p
+    type: io.kestra.plugin.core.flow.Parallel
+    concurrent: "{{ inputs.n }}"
+    tasks:
+      - id: x
+        type: io.kestra.plugin.core.log.Log
+        message: hi
+`);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('rejects duplicate task ids, unknown flow keys and bad namespaces', () => {
+    const result = validate(`id: a
+namespace: Bad..NS
+taks: []
+tasks:
+  - id: x
+    type: io.kestra.plugin.core.log.Log
+    message: one
+  - id: x
+    type: io.kestra.plugin.core.log.Log
+    message: two
+`);
+    const text = result.errors.map((e) => e.message).join('\n');
+    expect(text).toContain("duplicate task id 'x'");
+    expect(text).toContain("unknown flow property 'taks'; did you mean 'tasks'?");
+    expect(text).toContain('namespaces are lower-case dotted names');
+  });
+
+  it('checks references to outputs of unknown tasks and undeclared inputs', () => {
+    const result = validate(`id: a
+namespace: b
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.frist.value }} {{ inputs.missing }}"
+`);
+    const text = result.errors.map((e) => e.message).join('\n');
+    expect(text).toContain("outputs.frist refers to no task of this flow; did you mean 'first'?");
+    expect(text).toContain('inputs.missing is not a declared input');
+  });
+
+  it('validates input declarations and their defaults', () => {
+    const result = validate(`id: a
+namespace: b
+inputs:
+  - id: count
+    type: INT
+    defaults: many
+  - id: pick
+    type: SELECT
+tasks:
+  - id: x
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+`);
+    const text = result.errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+    expect(text).toContain('inputs[0].defaults: default does not fit type INT');
+    expect(text).toContain("SELECT input 'pick' needs 'values'");
+  });
+
+  it('nests children of flowable tasks, including Switch cases', () => {
+    const result = validate(`id: a
+namespace: b
+tasks:
+  - id: s
+    type: io.kestra.plugin.core.flow.Switch
+    value: x
+    cases:
+      x:
+        - id: in_x
+          type: io.kestra.plugin.core.log.Log
+          message: x
+    defaults:
+      - id: other
+        type: io.kestra.plugin.core.log.Log
+        message: other
+`);
+    expect(result.errors).toEqual([]);
+    expect(Object.keys(result.plan!.tasks[0].children!)).toEqual(['cases.x', 'defaults']);
+    expect(result.plan!.tasks[0].props).toEqual({ value: 'x' });
+  });
+
+  it('never throws on garbage', () => {
+    for (const source of ['', '- a\n- b', 'just text', '{{', 'id: [', '\t\t:', 'tasks: 3', 'id: a\nnamespace: b\ntasks: [1, null, "x"]']) {
+      const result = validate(source);
+      expect(result.errors.length).toBeGreaterThan(0);
+      for (const e of result.errors) expect(e.line).toBeGreaterThanOrEqual(1);
+    }
+  });
+});

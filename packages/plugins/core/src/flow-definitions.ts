@@ -1,0 +1,293 @@
+import { definePlugin, z } from '@baton/plugin-sdk';
+
+// Flowable tasks: they orchestrate other tasks and run inside the execution's workflow
+// (deterministic code in packages/engine), not as activities. Their definitions exist so that
+// validation, the editor schema and the docs treat them like every other plugin.
+
+const duration = z.string().describe('ISO-8601 duration, e.g. PT5M');
+const noOutputs = z.object({});
+
+const example = (title: string, body: string) => ({
+  title,
+  flow: `id: example\nnamespace: company.team\n\n${body.trim()}\n`,
+});
+
+export const sequential = definePlugin({
+  id: 'core.Sequential',
+  aliases: ['io.kestra.plugin.core.flow.Sequential'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Run tasks one after another',
+  description: 'Groups tasks that run in order. Useful inside Parallel branches or to give a group its own `errors` handling.',
+  idempotent: true,
+  taskLists: [{ key: 'tasks', shape: 'list' }],
+  props: z.object({}),
+  outputs: noOutputs,
+  examples: [example('A group of two tasks', `
+tasks:
+  - id: group
+    type: io.kestra.plugin.core.flow.Sequential
+    tasks:
+      - id: first
+        type: io.kestra.plugin.core.log.Log
+        message: first
+      - id: second
+        type: io.kestra.plugin.core.log.Log
+        message: second
+`)],
+});
+
+export const parallel = definePlugin({
+  id: 'core.Parallel',
+  aliases: ['io.kestra.plugin.core.flow.Parallel'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Run tasks at the same time',
+  description: 'Starts every child task at once (or at most `concurrent` at a time) and waits for all of them. The group fails when a child fails, after the running ones finish.',
+  idempotent: true,
+  taskLists: [{ key: 'tasks', shape: 'list' }],
+  props: z.object({ concurrent: z.number().int().min(0).optional().describe('How many children run at once; 0 or absent means all') }),
+  outputs: noOutputs,
+  examples: [example('Two branches at once', `
+tasks:
+  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: left
+        type: io.kestra.plugin.core.log.Log
+        message: left
+      - id: right
+        type: io.kestra.plugin.core.log.Log
+        message: right
+`)],
+});
+
+export const ifTask = definePlugin({
+  id: 'core.If',
+  aliases: ['io.kestra.plugin.core.flow.If'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Branch on a condition',
+  description: 'Evaluates `condition` (an expression) and runs `then` when it is true, `else` otherwise. Truthy: true, non-zero numbers, non-empty strings other than "false".',
+  idempotent: true,
+  taskLists: [{ key: 'then', shape: 'list' }, { key: 'else', shape: 'list' }],
+  props: z.object({ condition: z.union([z.string(), z.boolean()]).describe('Expression deciding the branch, e.g. "{{ inputs.dryRun }}"') }),
+  outputs: noOutputs,
+  examples: [example('Only in production', `
+inputs:
+  - id: env
+    type: SELECT
+    values: [dev, prod]
+    defaults: dev
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.flow.If
+    condition: "{{ inputs.env == 'prod' }}"
+    then:
+      - id: careful
+        type: io.kestra.plugin.core.log.Log
+        message: production change
+    else:
+      - id: relaxed
+        type: io.kestra.plugin.core.log.Log
+        message: dev change
+`)],
+});
+
+export const switchTask = definePlugin({
+  id: 'core.Switch',
+  aliases: ['io.kestra.plugin.core.flow.Switch'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Choose a branch by value',
+  description: 'Renders `value` and runs the tasks of the matching entry in `cases`, or `defaults` when none matches.',
+  idempotent: true,
+  taskLists: [{ key: 'cases', shape: 'map' }, { key: 'defaults', shape: 'list' }],
+  props: z.object({ value: z.union([z.string(), z.number(), z.boolean()]).describe('Expression whose string value picks the case') }),
+  outputs: noOutputs,
+  examples: [example('Per environment', `
+inputs:
+  - id: env
+    type: STRING
+    defaults: dev
+tasks:
+  - id: by_env
+    type: io.kestra.plugin.core.flow.Switch
+    value: "{{ inputs.env }}"
+    cases:
+      dev:
+        - id: dev_log
+          type: io.kestra.plugin.core.log.Log
+          message: dev
+    defaults:
+      - id: other_log
+        type: io.kestra.plugin.core.log.Log
+        message: other
+`)],
+});
+
+export const forEach = definePlugin({
+  id: 'core.ForEach',
+  aliases: ['io.kestra.plugin.core.flow.ForEach'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Repeat tasks for each value',
+  description: 'Runs the child tasks once per value (a list, or an expression giving a list or a JSON array string). `{{ taskrun.value }}` is the current value; outputs of children are keyed by value: `outputs.child[value]`.',
+  idempotent: true,
+  taskLists: [{ key: 'tasks', shape: 'list' }],
+  props: z.object({
+    values: z.union([z.array(z.unknown()), z.string()]).describe('The values to iterate over'),
+    concurrencyLimit: z.number().int().min(0).optional().describe('Iterations running at once (default 1; 0 = all)'),
+  }),
+  outputs: noOutputs,
+  examples: [example('One log per host', `
+tasks:
+  - id: hosts
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ["web-1", "web-2"]
+    concurrencyLimit: 2
+    tasks:
+      - id: hello
+        type: io.kestra.plugin.core.log.Log
+        message: "patching {{ taskrun.value }}"
+`)],
+});
+
+export const subflow = definePlugin({
+  id: 'core.Subflow',
+  aliases: ['io.kestra.plugin.core.flow.Subflow'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Run another flow',
+  description: 'Starts an execution of another flow (a Temporal child workflow) with inputs and, when `wait` is true, waits for it. With `transmitFailed`, a failed subflow fails this task. Outputs: `executionId`, `state` and the subflow\'s `outputs`.',
+  idempotent: false,
+  props: z.object({
+    namespace: z.string().describe('Namespace of the flow to run'),
+    flowId: z.string().describe('Id of the flow to run'),
+    inputs: z.record(z.string(), z.unknown()).optional().describe('Inputs of the subflow'),
+    labels: z.record(z.string(), z.string()).optional().describe('Labels added to the subflow execution'),
+    wait: z.boolean().optional().describe('Wait for the subflow to end (default true)'),
+    transmitFailed: z.boolean().optional().describe('Fail this task when the subflow fails (default true)'),
+    revision: z.number().int().optional().describe('Pin a revision (default: latest)'),
+  }),
+  outputs: z.object({
+    executionId: z.string().describe('Id of the subflow execution'),
+    state: z.string().optional().describe('Final state of the subflow, when waited for'),
+    outputs: z.record(z.string(), z.unknown()).optional().describe('Outputs of the subflow'),
+  }),
+  examples: [example('Run a child flow', `
+tasks:
+  - id: child
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.team
+    flowId: hello
+    inputs:
+      name: world
+`)],
+});
+
+export const pause = definePlugin({
+  id: 'core.Pause',
+  aliases: ['io.kestra.plugin.core.flow.Pause'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Wait for a person (or a delay)',
+  description: 'Pauses the execution until someone resumes it (API, UI), optionally with `onResume` inputs that later tasks read as `outputs.<id>.onResume.<input>`. With `pauseDuration` the pause ends by itself and `behavior` says what then happens: RESUME (default), WARN, FAIL or CANCEL.',
+  idempotent: true,
+  props: z.object({
+    pauseDuration: duration.optional().describe('How long to wait before `behavior` applies'),
+    delay: duration.optional().describe('Older name of pauseDuration'),
+    behavior: z.enum(['RESUME', 'WARN', 'FAIL', 'CANCEL']).optional().describe('What happens when pauseDuration expires'),
+    onResume: z.array(z.record(z.string(), z.unknown())).optional().describe('Inputs asked for when resuming (same shape as flow inputs)'),
+  }),
+  outputs: z.object({
+    onResume: z.record(z.string(), z.unknown()).describe('Values given when resuming'),
+    resumedBy: z.string().optional().describe('Who resumed'),
+    timedOut: z.boolean().describe('True when the pause ended by its duration'),
+  }),
+  examples: [example('Approval with a comment', `
+tasks:
+  - id: approve
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: comment
+        type: STRING
+        defaults: ok
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: "approved: {{ outputs.approve.onResume.comment }}"
+`)],
+});
+
+export const sleep = definePlugin({
+  id: 'core.Sleep',
+  aliases: ['io.kestra.plugin.core.flow.Sleep'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Wait for a duration',
+  description: 'A durable timer: the wait survives worker restarts and is cancelled by a kill.',
+  idempotent: true,
+  props: z.object({ duration: duration.describe('How long to wait') }),
+  outputs: noOutputs,
+  examples: [example('Wait a little', `
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT1S
+`)],
+});
+
+export const fail = definePlugin({
+  id: 'core.Fail',
+  aliases: ['io.kestra.plugin.core.execution.Fail'],
+  kind: 'flowable',
+  group: 'Core / Execution',
+  title: 'Fail the execution',
+  description: 'Fails with `errorMessage`, or only when `condition` is true.',
+  idempotent: true,
+  props: z.object({
+    condition: z.union([z.string(), z.boolean()]).optional().describe('Fail only when this is true'),
+    errorMessage: z.string().optional().describe('Message of the failure'),
+  }),
+  outputs: noOutputs,
+  examples: [example('Refuse a bad input', `
+inputs:
+  - id: count
+    type: INT
+    defaults: 1
+tasks:
+  - id: refuse
+    type: io.kestra.plugin.core.execution.Fail
+    condition: "{{ inputs.count > 10 }}"
+    errorMessage: "count too large"
+`)],
+});
+
+export const assert = definePlugin({
+  id: 'core.Assert',
+  aliases: ['io.kestra.plugin.core.execution.Assert'],
+  kind: 'flowable',
+  group: 'Core / Execution',
+  title: 'Check conditions',
+  description: 'Evaluates every condition; when any is false the task fails and names each failed condition with its rendered value. The health gate of a rollout.',
+  idempotent: true,
+  props: z.object({
+    conditions: z.array(z.union([z.string(), z.boolean()])).min(1).describe('Expressions that must all be true'),
+    errorMessage: z.string().optional().describe('Message used when a condition is false'),
+  }),
+  outputs: z.object({ failed: z.number().describe('Number of false conditions') }),
+  examples: [example('Gate on an input', `
+inputs:
+  - id: ready
+    type: BOOLEAN
+    defaults: true
+tasks:
+  - id: gate
+    type: io.kestra.plugin.core.execution.Assert
+    conditions:
+      - "{{ inputs.ready == true }}"
+    errorMessage: not ready
+`)],
+});
+
+export const flowDefinitions = [sequential, parallel, ifTask, switchTask, forEach, subflow, pause, sleep, fail, assert];

@@ -1,0 +1,90 @@
+// Starts a real stack once for all integration tests: a scratch PostgreSQL database, a Temporal
+// dev server, the API simulators, the worker and the web app (production build).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startArgoCdSimulator, startCloudflareSimulator, type RunningSimulator } from '@baton/simulators';
+// @ts-expect-error plain ESM helper shared with npm start
+import * as stack from '../../../scripts/lib/stack.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    databaseUrl: string;
+    temporalAddress: string;
+    argocdUrl: string;
+    cloudflareUrl: string;
+    dataDir: string;
+  }
+}
+
+async function database(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const server = process.env.BATON_TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (server) {
+    const scratch = await stack.createScratchDatabase(server);
+    return { url: scratch.url, cleanup: scratch.drop };
+  }
+  if (await stack.portOpen(5432)) {
+    const scratch = await stack.createScratchDatabase('postgresql://postgres@127.0.0.1:5432/postgres');
+    return { url: scratch.url, cleanup: scratch.drop };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-pg-'));
+  const pg = await stack.startEmbeddedPostgres(dir, await stack.freePort());
+  return { url: pg.url, cleanup: async () => { await pg.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
+  const logDir = path.join(stack.root, 'test-results');
+  fs.mkdirSync(logDir, { recursive: true });
+  await stack.ensurePrismaClient();
+  const db = await database();
+  stack.runMigrations(db.url);
+
+  const temporal = await stack.startTemporalDevServer({
+    dataDir: stack.dataDirFrom(), port: await stack.freePort(), logFile: path.join(logDir, 'temporal.log'),
+  });
+  const sims: RunningSimulator[] = [await startArgoCdSimulator({ port: 0, syncDurationMs: 600 }), await startCloudflareSimulator({ port: 0 })];
+  const [argocd, cloudflare] = sims;
+  const defaultsFile = path.join(dataDir, 'plugin-defaults.yaml');
+  fs.writeFileSync(defaultsFile, `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4\n`);
+
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const env = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    BATON_DATA_DIR: dataDir,
+    BATON_PLUGIN_DEFAULTS: defaultsFile,
+    SECRET_ARGOCD_SERVER: b64(argocd.url),
+    SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
+    SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
+    SECRET_TEST_TOKEN: b64('s3cr3t-t0ken-value'),
+  };
+  // The workflow bundle is cached in the shared data dir so test runs reuse it.
+  fs.mkdirSync(path.join(stack.dataDirFrom(), 'cache'), { recursive: true });
+  fs.symlinkSync(path.join(stack.dataDirFrom(), 'cache'), path.join(dataDir, 'cache'));
+  const worker = stack.startWorker({ env, quiet: true, logFile: path.join(logDir, 'worker.log') });
+  stack.buildWebIfStale();
+  await stack.waitForOutput(worker, /polling/, 'worker');
+  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true, logFile: path.join(logDir, 'web.log') });
+  console.log(`[integration] stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s: web ${web.url}, temporal ${temporal.address}, db ${db.url.replace(/:[^:@/]*@/, ':***@')}`);
+
+  project.provide('apiUrl', web.url);
+  project.provide('databaseUrl', db.url);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('argocdUrl', argocd.url);
+  project.provide('cloudflareUrl', cloudflare.url);
+  project.provide('dataDir', dataDir);
+  // Tests that start their own worker (the crash test) need the same environment.
+  fs.writeFileSync(path.join(dataDir, 'worker-env.json'), JSON.stringify(env));
+
+  return async () => {
+    await stack.stopAll();
+    await Promise.all(sims.map((s) => s.close()));
+    await db.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}

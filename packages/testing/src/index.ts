@@ -1,0 +1,3 @@
+export * from './api-client';
+export * from './temporal-history';
+export * from './test-server';

