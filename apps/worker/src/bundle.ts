@@ -8,7 +8,8 @@ const require = createRequire(import.meta.url);
 
 /** The source folders whose code ends up in the workflow bundle. */
 function sourceFiles(): string[] {
-  const roots = ['@baton/engine/package.json', '@baton/flow/package.json', '@baton/plugin-sdk/package.json'].map((p) => path.dirname(require.resolve(p)));
+  // Each package's "." export is src/index.ts, so its folder is the source root.
+  const roots = ['@baton/engine', '@baton/flow', '@baton/plugin-sdk'].map((p) => path.dirname(require.resolve(p)));
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -17,7 +18,7 @@ function sourceFiles(): string[] {
       else if (entry.name.endsWith('.ts')) files.push(full);
     }
   };
-  for (const root of roots) walk(path.join(root, 'src'));
+  for (const root of roots) walk(root);
   return files.sort();
 }
 

@@ -84,6 +84,7 @@ describe('executions API', () => {
     const started = await client.call('POST', '/api/v1/main/executions/test.api/shape?labels=ticket:CHG-1&wait=true', {});
     expect(started.status).toBe(200);
     const execution = started.body;
+    expect(execution.state.current, JSON.stringify(execution)).toBe('SUCCESS');
     expect(execution).toMatchObject({ namespace: 'test.api', flowId: 'shape', flowRevision: 1, state: { current: 'SUCCESS' } });
     expect(execution.labels).toEqual(expect.arrayContaining([{ key: 'ticket', value: 'CHG-1' }, { key: 'team', value: 'platform' }]));
     expect(execution.taskRunList[0]).toMatchObject({ taskId: 'hello', state: { current: 'SUCCESS' }, attempts: [expect.objectContaining({ attempt: 1 })] });

@@ -26,11 +26,12 @@ describe('Cloudflare simulator', () => {
 
     it('rejects bad credentials with 403 and code 10000 in the failure envelope', async () => {
       const expected = { success: false, errors: [{ code: 10000, message: 'Authentication error' }], messages: [], result: null };
-      for (const headers of [
+      const attempts: Array<Record<string, string>> = [
         { authorization: '' },
         { authorization: 'Bearer wrong' },
         { authorization: '', 'x-auth-email': 'admin@example.com', 'x-auth-key': 'wrong' },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await t.api('GET', `${V4}/zones`, undefined, headers);
         expect(res.status).toBe(403);
         expect(res.body).toEqual(expected);

@@ -273,13 +273,15 @@ class Interpreter {
   }
 
   private async runActivity(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }) {
+    // Flows speak ISO-8601 (PT10M); Temporal takes milliseconds.
     const timeout = task.timeout ?? task.activity.timeout ?? 'PT1H';
+    const timeoutMs = parseDuration(timeout) ?? 3_600_000;
     const { policy, maxDurationMs } = toRetryPolicy(task, this.plan.retry);
     const activities = wf.proxyActivities<EngineActivities>({
       taskQueue: taskQueueFor(task.workerGroup),
-      startToCloseTimeout: timeout,
+      startToCloseTimeout: timeoutMs,
       scheduleToCloseTimeout: maxDurationMs,
-      heartbeatTimeout: task.activity.heartbeatTimeout ?? '30s',
+      heartbeatTimeout: parseDuration(task.activity.heartbeatTimeout ?? 'PT30S'),
       retry: policy,
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     });
@@ -295,7 +297,7 @@ class Interpreter {
         seq: run.seq,
         task: { id: task.id, type: task.type, pluginId: task.pluginId, props: task.props, timeout: task.timeout },
         context: this.context(scope, run.id),
-        timeoutMs: parseDuration(timeout),
+        timeoutMs,
       }),
       cancelled.cancelRequested.then(() => wf.sleep(KILL_GRACE_MS)).then(() => {
         throw new wf.CancelledFailure('killed: the task did not stop within the grace period');

@@ -24,7 +24,7 @@ export type BinaryOp =
   | 'or' | 'and'
   | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'contains'
   | '+' | '-' | '*' | '/' | '//' | '%'
-  | '~' | '??' | '..';
+  | '~' | '??' | '???' | '..';
 
 export function children(node: Node): Node[] {
   switch (node.type) {

@@ -108,6 +108,9 @@ export function renderTemplate(template: Template, session: Session, typed: bool
   const evaluator = new Evaluator(session, template.source);
   if (typed && template.single) {
     const result = evaluator.segment(template.single);
+    if (typeof result.v === 'function') {
+      throw new Failure('type', 'the expression is a function, not a value; call it, e.g. now()', template.single.start, template.single.source);
+    }
     if (result.t) session.report(result.v);
     return result;
   }
@@ -447,6 +450,11 @@ class Evaluator {
     if (op === '??') {
       const left = this.lenient(node.left);
       return left.v !== null && left.v !== undefined ? left : this.eval(node.right);
+    }
+    if (op === '???') {
+      // Kestra's undefined-coalescing: only a missing value is replaced; null stays null.
+      const left = this.lenient(node.left);
+      return left !== MISSING ? left : this.eval(node.right);
     }
     const l = this.eval(node.left);
     const r = this.eval(node.right);

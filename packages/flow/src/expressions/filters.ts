@@ -69,7 +69,8 @@ function replaceAll(input: string, search: string, replacement: string): string 
 }
 
 function titleCase(s: string): string {
-  return s.replace(/(^|[\s\-_(])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
+  // Like Pebble: a word starts after whitespace; the rest of the word is left as it is.
+  return s.replace(/(^|\s)(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
 }
 
 function parseNumber(input: unknown, type: unknown): number {
@@ -259,7 +260,10 @@ const entries: [string, FilterDef][] = [
     {
       params: ['amount', 'unit'],
       required: 2,
-      apply: (input, [amount, unit]) => isoString(addToDate(toEpochMillis(input), num(amount, "dateAdd's amount"), text(unit, 'dateAdd'))),
+      apply: (input, [amount, unit]) =>
+        input === null || input === undefined
+          ? null
+          : isoString(addToDate(toEpochMillis(input), typeof amount === 'string' ? parseNumber(amount, 'INT') : int(amount, "dateAdd's amount"), text(unit, 'dateAdd'))),
     },
   ],
   textFilter('slugify', (s) =>
@@ -296,6 +300,26 @@ const entries: [string, FilterDef][] = [
     },
   ],
   ['unique', { params: [], apply: (input) => (input === null ? null : unique(list(input, 'unique'))) }],
+  ['distinct', { params: [], apply: (input) => (input === null ? null : unique(list(input, 'distinct'))) }],
+  ['rsort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'rsort'), 'rsort').reverse()) }],
+  ['flatten', { params: [], apply: (input) => (input === null ? null : list(input, 'flatten').flatMap((v) => (Array.isArray(v) ? list(v, 'flatten') : [v]))) }],
+  [
+    'chunk',
+    {
+      params: ['size'],
+      required: 1,
+      apply: (input, [size]) => {
+        if (input === null) return null;
+        const items = list(input, 'chunk');
+        const n = int(size, "chunk's size");
+        if (n < 1) fail('type', "chunk's size must be at least 1");
+        const out: unknown[][] = [];
+        for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
+        return out;
+      },
+    },
+  ],
+  ['timestamp', { params: [], apply: (input) => (input === null ? null : Math.floor(toEpochMillis(input) / 1000)) }],
   ['startsWith', { params: ['prefix'], required: 1, clean: true, apply: (input, [p]) => input !== null && text(input, 'startsWith').startsWith(text(p, 'startsWith')) }],
   ['endsWith', { params: ['suffix'], required: 1, clean: true, apply: (input, [p]) => input !== null && text(input, 'endsWith').endsWith(text(p, 'endsWith')) }],
   ['toString', { params: [], apply: (input) => toText(input) }],

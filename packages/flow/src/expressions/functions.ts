@@ -60,6 +60,8 @@ function uuid(): string {
 /** Always available. `render` is implemented by the evaluator, which owns the context. */
 export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map<string, BuiltinFunction>([
   ['fromJson', { params: ['json'], required: 1, call: ([json]) => parseJson(json) }],
+  // Kestra's older name for fromJson.
+  ['json', { params: ['json'], required: 1, call: ([json]) => parseJson(json) }],
   // new Date() is deterministic inside Temporal workflows (it returns the workflow task time).
   ['now', { params: [], call: () => new Date().toISOString() }],
   ['uuid', { params: [], call: uuid }],

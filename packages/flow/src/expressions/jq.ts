@@ -353,15 +353,15 @@ export function compileJq(expression: string): J {
   return program;
 }
 
-/** Runs a jq program and returns all its outputs. A JSON string input is parsed first, as Kestra does. */
-export function runJq(input: unknown, expression: string): unknown[] {
+/** Runs a jq program and returns all its outputs. Text input is parsed as JSON first, as Kestra does. */
+function runJq(input: unknown, expression: string): unknown[] {
   const program = compileJq(expression);
   let data = input;
-  if (typeof input === 'string' && /^\s*[[{"]/.test(input)) {
+  if (typeof input === 'string') {
     try {
       data = JSON.parse(input);
     } catch {
-      data = input;
+      fail('type', `jq '${expression}': the input text is not JSON; pass a map or list, or JSON text`);
     }
   }
   return new JqRun().run(program, data);
@@ -801,7 +801,8 @@ function binop(op: string, l: unknown, r: unknown): unknown {
 }
 
 /** jq runtime errors become expression errors (optional `?` and `//` swallow them first). */
-export function jq(input: unknown, expression: string): unknown[] {
+export function jq(input: unknown, expression: string): unknown[] | null {
+  if (input === null || input === undefined) return null;
   try {
     return runJq(input, expression);
   } catch (e) {

@@ -5,25 +5,28 @@ import type { Token } from './lexer';
 import { MAX_AST_DEPTH, MAX_NESTING } from './limits';
 
 /**
- * Binding strength of binary operators, as in Pebble (higher binds tighter): filters `|` and
- * tests `is` bind tighter than arithmetic (`a + b | abs` is `a + (b | abs)`), `~` tighter than
- * filters (`'a' ~ b | upper` upper-cases the whole text), `??` tighter still.
- * One deliberate difference: `not` binds tighter than `and`/`or` (as in Jinja and Python), so
- * `not a and b` means `(not a) and b`; Pebble would read `not (a and b)`, which surprises people.
+ * Binding strength of binary operators, Pebble's table (higher binds tighter): filters `|` bind
+ * tighter than arithmetic (`a - b | abs` is `a - (b | abs)`), `~` tighter than filters and
+ * arithmetic (`'a' ~ b | upper` upper-cases the whole text; `'n=' ~ 1 + 2` is `('n=' ~ 1) + 2`),
+ * Kestra's `??` and `???` tighter still; tests (`is`) bind loosely, like `contains`.
+ * One deliberate difference: Pebble's `not` takes only the next operand, so `not a == b` is
+ * `(not a) == b` and `not x is defined` fails when x is missing. Here `not` applies to a whole
+ * comparison or test but not to `and`/`or` (as in Jinja and Python): `not a == b and c` is
+ * `(not (a == b)) and c`.
  */
 const BINARY_PRECEDENCE: Record<string, number> = {
   or: 10, '||': 10,
   and: 15, '&&': 15,
-  contains: 20,
+  contains: 20, is: 20,
   '==': 30, '!=': 30, '<': 30, '>': 30, '<=': 30, '>=': 30, in: 30, 'not in': 30,
   '+': 40, '-': 40,
   '*': 60, '/': 60, '//': 60, '%': 60,
-  '|': 100, is: 100,
+  '|': 100,
   '~': 110,
-  '??': 120, '..': 120,
+  '??': 120, '???': 120, '..': 120,
 };
 const ALIASES: Record<string, BinaryOp> = { '||': 'or', '&&': 'and' };
-/** Operand of `not` binds everything from `contains` up: `not a == b` is `not (a == b)`. */
+/** Operand of `not` binds everything from `is`/`contains` up: `not a == b` is `not (a == b)`. */
 const NOT_OPERAND_PRECEDENCE = 20;
 /** Operand of unary minus is a single postfix expression: `-x | abs` is `(-x) | abs`. */
 const SIGN_OPERAND_PRECEDENCE = 500;

@@ -15,7 +15,7 @@ export function checkNode(root: Node): void {
   walk(root, (node) => {
     switch (node.type) {
       case 'filter':
-        return checkFilter(node.name, node.nameStart, node.args, node.end);
+        return checkFilter(node.name, node.nameStart, node.args);
       case 'test':
         if (!TESTS.has(node.name)) {
           const hint = didYouMean(node.name, TESTS.keys());
@@ -40,7 +40,7 @@ export function forbiddenKeyMessage(key: string): string {
   return `'${key}' cannot be accessed from expressions (it leads to code, not data)`;
 }
 
-function checkFilter(name: string, at: number, args: Arg[], end: number): void {
+function checkFilter(name: string, at: number, args: Arg[]): void {
   const def = FILTERS.get(name);
   if (!def) {
     const hint = didYouMean(name, FILTERS.keys());
@@ -71,7 +71,6 @@ function checkFilter(name: string, at: number, args: Arg[], end: number): void {
       throw e;
     }
   }
-  void end;
 }
 
 function example(filter: string): string {

@@ -1,5 +1,5 @@
 import { PluginError, isPluginError, type TaskContext } from '@baton/plugin-sdk';
-import { remainingMs, waitOutRateLimit, withHeartbeat } from './budget';
+import { DEADLINE_MARGIN_MS, remainingMs, waitOutRateLimit, withHeartbeat } from './budget';
 import { argoHttpError, type Subject } from './errors';
 import type { ArgoApplication, ArgoApplicationList } from './types';
 
@@ -73,7 +73,8 @@ export class ArgoCdClient {
     private readonly connection: ArgoConnectionProps,
     private token: string,
   ) {
-    this.endsAt = ctx.taskRun.deadline;
+    // Requests end a little before the task deadline, so our errors (with context) win over Temporal's.
+    this.endsAt = ctx.taskRun.deadline !== undefined ? ctx.taskRun.deadline - DEADLINE_MARGIN_MS : undefined;
   }
 
   static async connect(ctx: TaskContext<unknown>, props: ArgoConnectionProps): Promise<ArgoCdClient> {

@@ -32,14 +32,14 @@ describe('argocd.apps.Rollback', () => {
 
   it('rolls back to a history id', async () => {
     const [v1] = await deployTwice();
-    const r = await run<any>(rollbackRuntime, props({ id: 0 }));
+    const r = await run<any>(rollbackRuntime, props({ historyId: 0 }));
     expect(r.outputs.rolledBackTo.id).toBe(0);
     expect((await simApp(sim, 'my-app')).simulator.deployedRevision).toBe(v1);
   });
 
   it('says which ids exist when the id is unknown', async () => {
     await deployTwice();
-    const r = await run<any>(rollbackRuntime, props({ id: 7 }));
+    const r = await run<any>(rollbackRuntime, props({ historyId: 7 }));
     expect(r.error?.code).toBe('NOT_FOUND');
     expect(r.error?.message).toContain('has no history id 7 (known ids: 0, 1)');
   });

@@ -1,6 +1,6 @@
 import { PluginError, type TaskContext } from '@baton/plugin-sdk';
 import Cloudflare from 'cloudflare';
-import { remainingMs, waitOutRateLimit, withHeartbeat } from './budget';
+import { DEADLINE_MARGIN_MS, remainingMs, waitOutRateLimit, withHeartbeat } from './budget';
 import { toPluginError } from './errors';
 
 export interface CloudflareConnectionProps {
@@ -57,7 +57,8 @@ export class CloudflareApi {
       timeout: DEFAULT_REQUEST_TIMEOUT_MS,
       logLevel: 'off',
     });
-    this.endsAt = ctx.taskRun.deadline;
+    // Requests end a little before the task deadline, so our TIMEOUT (with context) wins over Temporal's.
+    this.endsAt = ctx.taskRun.deadline !== undefined ? ctx.taskRun.deadline - DEADLINE_MARGIN_MS : undefined;
   }
 
   private options(): SdkRequestOptions {

@@ -2,11 +2,14 @@ import { PluginError, isPluginError, parseRetryAfter } from '@baton/plugin-sdk';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, CloudflareError } from 'cloudflare';
 
 /** Cloudflare error codes that mean "these credentials are not valid", whatever the HTTP status. */
-const AUTH_CODES = new Set([1000, 6003, 6111, 9103, 9106, 9109, 10000, 10001]);
+const AUTH_CODES = new Set([1000, 6003, 6111, 9103, 9106, 9109, 10000]);
 /** Codes that mean "the thing you named does not exist". */
 const NOT_FOUND_CODES = new Set([7000, 7003, 81044, 10007, 10013]);
-/** Codes that mean "this would duplicate something that exists". */
-const CONFLICT_CODES = new Set([81053, 81057, 81058, 10014]);
+/**
+ * Codes that mean "this would duplicate something that exists". 10009 is a duplicate access rule
+ * on a 400, but a missing KV key on a 404: the 404 check runs first.
+ */
+const CONFLICT_CODES = new Set([81053, 81054, 81057, 81058, 10009, 10014]);
 
 interface CfErrorItem {
   code?: number;

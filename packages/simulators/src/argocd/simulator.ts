@@ -1,17 +1,12 @@
 import { SimClock } from '../kit/clock.js';
 import { Router, type SimResponse } from '../kit/router.js';
-import { startSimServer, type Exchange } from '../kit/server.js';
+import { startSimServer, type SimulatorHooks } from '../kit/server.js';
 import { addArgoControlRoutes } from './control.js';
 import { argoError, GrpcCode, grpcCodeForStatus } from './errors.js';
 import { renderApp } from './render.js';
 import { addArgoRoutes, requestToken } from './routes.js';
 import { ArgoStore } from './store.js';
 import type { ArgoCdSimulatorOptions, RunningSimulator } from '../index.js';
-
-export interface SimulatorHooks {
-  /** Called with every API exchange (not /_sim), e.g. to check it against the spec. */
-  onExchange?(exchange: Exchange): void;
-}
 
 export async function startArgoCd(options: ArgoCdSimulatorOptions = {}, hooks: SimulatorHooks = {}): Promise<RunningSimulator> {
   const clock = new SimClock();

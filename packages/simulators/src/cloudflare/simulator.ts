@@ -1,8 +1,7 @@
 import { SimClock } from '../kit/clock.js';
 import { Router } from '../kit/router.js';
-import { startSimServer } from '../kit/server.js';
+import { startSimServer, type SimulatorHooks } from '../kit/server.js';
 import type { CloudflareSimulatorOptions, RunningSimulator } from '../index.js';
-import type { SimulatorHooks } from '../argocd/simulator.js';
 import { addAccessRuleRoutes } from './access-rules.js';
 import { admitter, RateLimiter } from './auth.js';
 import { addDnsRoutes } from './dns.js';

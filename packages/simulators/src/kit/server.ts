@@ -33,6 +33,12 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
+/** In-process extras for tests; not part of the public API. */
+export interface SimulatorHooks {
+  /** Called with every API exchange (not /_sim), e.g. to check it against the spec. */
+  onExchange?(exchange: Exchange): void;
+}
+
 export interface AdmitResult {
   /** Reject the request with this response (bad credentials, rate limited). */
   response?: SimResponse;

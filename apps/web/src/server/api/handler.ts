@@ -35,18 +35,28 @@ export class Router {
     return this;
   }
 
+  /** The matching route with the most literal segments wins: `/executions/:id/resume` beats `/executions/:namespace/:flowId`. */
   private match(method: string, path: string) {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     let pathMatched = false;
+    let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
     for (const route of this.routes) {
       if (route.segments.length !== parts.length) continue;
       const params: Record<string, string> = {};
-      const ok = route.segments.every((s, i) => (s.startsWith(':') ? ((params[s.slice(1)] = parts[i]), true) : s === parts[i]));
+      let literals = 0;
+      const ok = route.segments.every((s, i) => {
+        if (s.startsWith(':')) {
+          params[s.slice(1)] = parts[i];
+          return true;
+        }
+        literals++;
+        return s === parts[i];
+      });
       if (!ok) continue;
       pathMatched = true;
-      if (route.method === method) return { route, params };
+      if (route.method === method && (!best || literals > best.literals)) best = { route, params, literals };
     }
-    return { pathMatched };
+    return best ?? { pathMatched };
   }
 
   async dispatch(request: Request): Promise<Response> {

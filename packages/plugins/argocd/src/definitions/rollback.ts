@@ -7,20 +7,20 @@ export const rollbackDefinition = definePlugin({
   title: 'Roll an Argo CD application back to an earlier sync',
   group: GROUP,
   description: [
-    'Rolls an application back to an entry of its sync history (`POST /api/v1/applications/{name}/rollback`): either the history `id`,',
+    'Rolls an application back to an entry of its sync history (`POST /api/v1/applications/{name}/rollback`): either `historyId`,',
     'or `previous: true` for the entry before the current one. Then, like Sync, waits for the operation to finish (Failed or Error fail the task).',
     '',
     'Argo CD refuses a rollback while automated sync is enabled on the application; the error says so.',
     '',
     'Needs: `server` and a `token` (or `username`/`password`) with `sync` permission.',
-    '**Idempotent** with `id` (the end state is that revision); **not** with `previous: true`, since each run moves one entry back from the then-current one.',
+    '**Idempotent** with `historyId` (the end state is that revision); **not** with `previous: true`, since each run moves one entry back from the then-current one.',
   ].join('\n'),
   props: z
     .object({
       ...connectionShape,
       ...scopeShape,
       application: applicationProp,
-      id: z.number().int().nonnegative().optional().describe('History id to roll back to (see `app.status.history[].id`).'),
+      historyId: z.number().int().nonnegative().optional().describe('History id to roll back to (see `app.status.history[].id`). Not `id`: that is the task id.'),
       previous: z.boolean().default(false).describe('Roll back to the history entry before the current one.'),
       prune: z.boolean().default(false).describe('Delete resources that are not part of the target revision.'),
       dryRun: z.boolean().default(false).describe('Validate without applying.'),
@@ -30,11 +30,11 @@ export const rollbackDefinition = definePlugin({
     })
     .superRefine((props, ctx) => {
       checkAuth(props, ctx);
-      if (props.id === undefined && !props.previous) {
-        ctx.addIssue({ code: 'custom', path: ['id'], message: 'give the history id to roll back to, or previous: true' });
+      if (props.historyId === undefined && !props.previous) {
+        ctx.addIssue({ code: 'custom', path: ['historyId'], message: 'give the historyId to roll back to, or previous: true' });
       }
-      if (props.id !== undefined && props.previous) {
-        ctx.addIssue({ code: 'custom', path: ['previous'], message: 'give either id or previous: true, not both' });
+      if (props.historyId !== undefined && props.previous) {
+        ctx.addIssue({ code: 'custom', path: ['previous'], message: 'give either historyId or previous: true, not both' });
       }
     }),
   outputs: z.object({
@@ -88,7 +88,7 @@ tasks:
     username: admin
     password: "{{ secret('ARGOCD_PASSWORD') }}"
     application: my-app
-    id: 12
+    historyId: 12
 `,
     },
   ],

@@ -29,10 +29,10 @@ export const rollbackRuntime = defineRuntime(rollbackDefinition, async (ctx) => 
     }
     target = history[history.length - 2];
   } else {
-    target = history.find((h) => historyId(h) === props.id);
+    target = history.find((h) => historyId(h) === props.historyId);
     if (!target) {
       const known = history.map((h) => h.id).join(', ') || 'none';
-      throw new PluginError('NOT_FOUND', `application '${application}' on ${client.server} has no history id ${props.id} (known ids: ${known})`, {
+      throw new PluginError('NOT_FOUND', `application '${application}' on ${client.server} has no history id ${props.historyId} (known ids: ${known})`, {
         retryable: false,
       });
     }
