@@ -32,7 +32,10 @@ export function createRunTask(deps: RunTaskDeps) {
     const startedAt = new Date();
     const masker = new SecretMasker();
     const logs = new LogWriter(deps.db, input, attempt, masker);
-    await recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt });
+    // The RUNNING write overlaps rendering and the plugin's work; it is awaited before the
+    // final write so the two cannot land out of order.
+    const runningWritten = recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt });
+    runningWritten.catch(() => {});
     const beat = setInterval(() => activity.heartbeat(), HEARTBEAT_MS);
     try {
       const runtime = deps.runtimes.get(input.task.pluginId);
@@ -62,16 +65,16 @@ export function createRunTask(deps: RunTaskDeps) {
         },
       });
       const outputs = masker.mask((await runtime.run(context)) ?? {}) as Record<string, unknown>;
-      await logs.flush();
+      await Promise.all([logs.flush(), runningWritten]);
       await recordAttempt(deps.db, input, attempt, {
-        state: 'SUCCESS', startedAt, endedAt: new Date(), outputs, renderedProps: masker.mask(rendered) as Record<string, unknown>, final: true,
+        state: 'SUCCESS', startedAt, endedAt: new Date(), outputs, renderedProps: masker.mask(rendered) as Record<string, unknown>,
       });
       return { outputs, attempt };
     } catch (error) {
       const cancelled = activity.cancellationSignal.aborted;
       const message = masker.maskText(describe(error));
       logs.add({ level: 'ERROR', message: cancelled ? `killed: ${message}` : message, timestamp: new Date().toISOString() });
-      await logs.flush().catch(() => {});
+      await Promise.all([logs.flush(), runningWritten]).catch(() => {});
       await recordAttempt(deps.db, input, attempt, {
         state: cancelled ? 'KILLED' : 'FAILED', startedAt, endedAt: new Date(), error: message,
       }).catch(() => {});
@@ -127,7 +130,7 @@ function nonRetryable(message: string) {
 
 function toFailure(error: unknown, message: string) {
   if (error instanceof ApplicationFailure) {
-    return ApplicationFailure.create({ type: error.type ?? 'TaskError', message, nonRetryable: error.nonRetryable });
+    return ApplicationFailure.create({ type: error.type ?? 'TaskError', message, nonRetryable: error.nonRetryable ?? undefined });
   }
   if (isPluginError(error)) {
     return ApplicationFailure.create({

@@ -1,22 +1,29 @@
 import type { Db } from '@baton/db';
 import type { StateHistory } from '../states';
-import { isTerminal } from '../states';
+import { TERMINAL_STATES } from '../states';
 import type { ProjectionEvent } from '../workflow/contracts';
 
-type Json = object;
+// The projection is on the hot path of every task, so each write is ONE SQL statement (an upsert
+// that merges histories and attempts in PostgreSQL) instead of a read followed by a write through
+// the ORM: half the round trips and no query compilation.
+//
+// Every write is idempotent (a retried local activity or activity leaves the same row) and never
+// moves a row out of a terminal state, so a late write cannot resurrect a killed task.
 
-/** Appends a state to a history unless it is already the last one: replays write nothing twice. */
+const TERMINAL = [...TERMINAL_STATES];
+
+/** Appends a state to a history unless it is already the last one (used where rows are built in JS). */
 export function appendHistory(histories: unknown, state: string, at: string): StateHistory[] {
   const list = Array.isArray(histories) ? (histories as StateHistory[]) : [];
   if (list.length && list[list.length - 1].state === state) return list;
   return [...list, { state: state as StateHistory['state'], date: at }];
 }
 
-/**
- * Writes the workflow's state changes to PostgreSQL. Idempotent: an event applied twice (a retried
- * local activity) leaves the same rows, and a late event never moves a row out of a terminal state
- * into a non-terminal one.
- */
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+// Columns are TIMESTAMP(3) holding UTC, as Prisma writes them; ISO strings are converted in SQL so the
+// driver's local-time conversion of Date objects never gets a say.
+const terminal = (state: string) => TERMINAL_STATES.has(state as never);
+
 export async function applyProjection(db: Db, events: ProjectionEvent[]): Promise<void> {
   for (const event of events) {
     if (event.kind === 'execution') await projectExecution(db, event);
@@ -24,46 +31,75 @@ export async function applyProjection(db: Db, events: ProjectionEvent[]): Promis
   }
 }
 
-async function projectExecution(db: Db, e: Extract<ProjectionEvent, { kind: 'execution' }>) {
-  const row = await db.execution.findUnique({ where: { id: e.id }, select: { state: true, histories: true } });
-  if (!row) return; // created by the API or prepareSubflow before the workflow starts
-  if (isTerminal(row.state) && row.state !== e.state) return;
-  await db.execution.update({
-    where: { id: e.id },
-    data: {
-      state: e.state,
-      histories: appendHistory(row.histories, e.state, e.at) as unknown as Json,
-      ...(e.state === 'RUNNING' && row.state !== 'PAUSED' ? { startedAt: new Date(e.at) } : {}),
-      ...(isTerminal(e.state) ? { endedAt: new Date(e.at), outputs: (e.outputs ?? {}) as Json, error: e.error ?? null } : {}),
-    },
+export async function projectExecution(db: Db, e: Extract<ProjectionEvent, { kind: 'execution' }>): Promise<void> {
+  const entry = JSON.stringify([{ state: e.state, date: e.at }]);
+  const ended = terminal(e.state);
+  await db.$executeRaw`
+    UPDATE executions SET
+      state = ${e.state},
+      histories = CASE WHEN histories->-1->>'state' = ${e.state} THEN histories ELSE histories || ${entry}::jsonb END,
+      started_at = CASE WHEN ${e.state} = 'RUNNING' AND started_at IS NULL THEN (${e.at}::timestamptz AT TIME ZONE 'UTC') ELSE started_at END,
+      ended_at = CASE WHEN ${ended} THEN (${e.at}::timestamptz AT TIME ZONE 'UTC') ELSE ended_at END,
+      outputs = CASE WHEN ${ended} THEN coalesce(${json(e.outputs)}::jsonb, '{}'::jsonb) ELSE outputs END,
+      error = CASE WHEN ${ended} THEN ${e.error ?? null} ELSE error END,
+      updated_at = now() AT TIME ZONE 'UTC'
+    WHERE id = ${e.id} AND (state <> ALL(${TERMINAL}::text[]) OR state = ${e.state})`;
+}
+
+export async function projectTaskRun(db: Db, e: Extract<ProjectionEvent, { kind: 'taskRun' }>): Promise<void> {
+  await upsertTaskRun(db, {
+    id: e.id,
+    executionId: e.executionId,
+    taskId: e.taskId,
+    parentTaskRunId: e.parentTaskRunId,
+    value: e.value,
+    seq: e.seq,
+    state: e.state,
+    at: e.at,
+    outputs: e.outputs,
+    error: e.error,
   });
 }
 
-async function projectTaskRun(db: Db, e: Extract<ProjectionEvent, { kind: 'taskRun' }>) {
-  const existing = await db.taskRun.findUnique({ where: { id: e.id }, select: { state: true, histories: true } });
-  if (existing && isTerminal(existing.state) && existing.state !== e.state) return;
-  const histories = appendHistory(existing?.histories, e.state, e.at) as unknown as Json;
-  const terminal = isTerminal(e.state);
-  const data = {
-    state: e.state,
-    histories,
-    ...(e.state === 'RUNNING' && !existing ? { startedAt: new Date(e.at) } : {}),
-    ...(terminal ? { endedAt: new Date(e.at) } : {}),
-    ...(e.outputs !== undefined ? { outputs: e.outputs as Json } : {}),
-    ...(e.error !== undefined ? { error: e.error } : {}),
-  };
-  await db.taskRun.upsert({
-    where: { id: e.id },
-    create: {
-      id: e.id,
-      executionId: e.executionId,
-      taskId: e.taskId,
-      parentTaskRunId: e.parentTaskRunId ?? null,
-      value: e.value ?? null,
-      seq: e.seq,
-      startedAt: e.state === 'RUNNING' ? new Date(e.at) : null,
-      ...data,
-    },
-    update: data,
-  });
+export interface TaskRunWrite {
+  id: string;
+  executionId: string;
+  taskId: string;
+  parentTaskRunId?: string;
+  value?: string;
+  seq: number;
+  state: string;
+  at: string;
+  outputs?: Record<string, unknown>;
+  renderedProps?: Record<string, unknown>;
+  error?: string;
+  /** One attempt entry to insert or replace (by attempt number). */
+  attempt?: { attempt: number; state: { current: string; startDate: string; endDate?: string }; error?: string };
+  startedAt?: string;
+}
+
+export async function upsertTaskRun(db: Db, w: TaskRunWrite): Promise<void> {
+  const entry = JSON.stringify([{ state: w.state, date: w.at }]);
+  const attempt = w.attempt ? JSON.stringify([w.attempt]) : '[]';
+  const attemptNo = w.attempt?.attempt ?? -1;
+  const ended = terminal(w.state);
+  const started = w.startedAt ?? (w.state === 'RUNNING' ? w.at : null);
+  await db.$executeRaw`
+    INSERT INTO task_runs (id, execution_id, task_id, parent_task_run_id, value, seq, state, histories, attempts, outputs, rendered_props, error, started_at, ended_at, created_at)
+    VALUES (${w.id}, ${w.executionId}, ${w.taskId}, ${w.parentTaskRunId ?? null}, ${w.value ?? null}, ${w.seq}, ${w.state}, ${entry}::jsonb, ${attempt}::jsonb,
+            ${json(w.outputs)}::jsonb, ${json(w.renderedProps)}::jsonb, ${w.error ?? null},
+            (${started}::timestamptz AT TIME ZONE 'UTC'), (${ended ? w.at : null}::timestamptz AT TIME ZONE 'UTC'), now() AT TIME ZONE 'UTC')
+    ON CONFLICT (id) DO UPDATE SET
+      state = EXCLUDED.state,
+      histories = CASE WHEN task_runs.histories->-1->>'state' = EXCLUDED.state THEN task_runs.histories ELSE task_runs.histories || EXCLUDED.histories END,
+      attempts = CASE WHEN ${attemptNo} < 0 THEN task_runs.attempts ELSE (
+        SELECT coalesce(jsonb_agg(a ORDER BY (a->>'attempt')::int), '[]'::jsonb) FROM (
+          SELECT a FROM jsonb_array_elements(task_runs.attempts) a WHERE (a->>'attempt')::int <> ${attemptNo}
+          UNION ALL SELECT EXCLUDED.attempts->0) s(a)) END,
+      outputs = coalesce(EXCLUDED.outputs, task_runs.outputs),
+      rendered_props = coalesce(EXCLUDED.rendered_props, task_runs.rendered_props),
+      error = coalesce(EXCLUDED.error, task_runs.error),
+      started_at = coalesce(task_runs.started_at, EXCLUDED.started_at),
+      ended_at = coalesce(EXCLUDED.ended_at, task_runs.ended_at)
+    WHERE task_runs.state <> ALL(${TERMINAL}::text[]) OR task_runs.state = EXCLUDED.state`;
 }

@@ -7,7 +7,8 @@ import { isDate, quote } from './values';
  * Intl, which is pure and available inside the Temporal sandbox.
  */
 
-const NAMED_FORMATS: Record<string, string> = {
+// Lookup tables keyed by user text have no prototype: 'constructor' must not resolve to a function.
+const NAMED_FORMATS: Record<string, string> = Object.assign(Object.create(null), {
   iso: "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
   iso_milli: "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
   iso_sec: "yyyy-MM-dd'T'HH:mm:ssXXX",
@@ -15,7 +16,7 @@ const NAMED_FORMATS: Record<string, string> = {
   iso_time: 'HH:mm:ss',
   sql: 'yyyy-MM-dd HH:mm:ss',
   sql_milli: 'yyyy-MM-dd HH:mm:ss.SSS',
-};
+});
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ISO_PATTERN =
@@ -203,7 +204,7 @@ function formatOffset(minutes: number, letter: string, n: number): string {
   return n === 2 || n === 4 ? `${sign}${hh}${mm}` : `${sign}${hh}:${mm}`;
 }
 
-const UNIT_MILLIS: Record<string, number> = {
+const UNIT_MILLIS: Record<string, number> = Object.assign(Object.create(null), {
   MILLI: 1,
   MILLISECOND: 1,
   SECOND: 1000,
@@ -212,7 +213,7 @@ const UNIT_MILLIS: Record<string, number> = {
   HALF_DAY: 43_200_000,
   DAY: 86_400_000,
   WEEK: 604_800_000,
-};
+});
 
 /** Adds an amount of SECONDS, MINUTES, HOURS, DAYS, WEEKS, MONTHS or YEARS (any case, singular or plural). */
 export function addToDate(ms: number, amount: number, unit: string): number {

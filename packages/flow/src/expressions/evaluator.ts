@@ -1,6 +1,7 @@
 import type { Arg, Node } from './ast';
 import { ExpressionError, Failure, fail, type ExpressionErrorKind, type ExpressionLocation } from './errors';
 import { FILTERS, TESTS } from './filters';
+import { arithmetic, compare, contains } from './operators';
 import { BUILTIN_FUNCTIONS, CONTEXT_FUNCTIONS, range } from './functions';
 import { MAX_DATA_DEPTH, MAX_RENDER_DEPTH } from './limits';
 import { forbiddenKeyMessage } from './static-check';
@@ -138,7 +139,7 @@ export function renderTemplate(template: Template, session: Session, typed: bool
 
 /** Evaluates a bare expression tree. */
 export function evaluateNode(node: Node, source: string, session: Session): Value {
-  const result = new Evaluator(session, source).eval(node);
+  const result = new Evaluator(session, source).visit(node);
   if (result.t) session.report(result.v);
   return result;
 }
@@ -151,7 +152,7 @@ class Evaluator {
   ) {}
 
   segment(segment: ExprSegment): Value {
-    return this.guard(segment, () => this.eval(segment.node));
+    return this.guard(segment, () => this.visit(segment.node));
   }
 
   /** Attaches the block's text and position to failures from inside it. */
@@ -167,31 +168,31 @@ class Evaluator {
     }
   }
 
-  eval(node: Node): Value {
-    const result = this.evalNode(node);
+  visit(node: Node): Value {
+    const result = this.compute(node);
     if (result.t && typeof result.v === 'string') this.session.report(result.v);
     return result;
   }
 
-  private evalNode(node: Node): Value {
+  private compute(node: Node): Value {
     switch (node.type) {
       case 'literal':
         return { v: node.value, t: false };
       case 'list': {
-        const items = node.items.map((item) => this.eval(item));
+        const items = node.items.map((item) => this.visit(item));
         return { v: items.map((i) => i.v), t: items.some((i) => i.t) };
       }
       case 'map': {
         const out: Record<string, unknown> = {};
         let t = false;
         for (const entry of node.entries) {
-          const key = this.eval(entry.key);
+          const key = this.visit(entry.key);
           if (typeof key.v !== 'string' && typeof key.v !== 'number') {
             fail('type', `map keys must be text or numbers, not ${describeType(key.v)}`, entry.key.start);
           }
           const k = String(key.v);
           if (FORBIDDEN_KEYS.has(k)) fail('sandbox', forbiddenKeyMessage(k), entry.key.start);
-          const value = this.eval(entry.value);
+          const value = this.visit(entry.value);
           setOwn(out, k, value.v);
           t ||= key.t || value.t;
         }
@@ -200,8 +201,8 @@ class Evaluator {
       case 'var':
         return { v: this.variable(node.name, node.start), t: false };
       case 'member': {
-        const object = this.eval(node.object);
-        const key = this.eval(node.key);
+        const object = this.visit(node.object);
+        const key = this.visit(node.key);
         return { v: this.member(object.v, key.v, node.object, node.key), t: object.t };
       }
       case 'call':
@@ -209,12 +210,12 @@ class Evaluator {
       case 'filter':
         return this.filter(node);
       case 'test': {
-        const input = node.name === 'defined' ? this.lenient(node.input) : this.eval(node.input);
+        const input = node.name === 'defined' ? this.lenient(node.input) : this.visit(node.input);
         const result = this.at(node.end - node.name.length, () => TESTS.get(node.name)!(input.v));
         return { v: node.negated ? !result : result, t: false };
       }
       case 'unary': {
-        const operand = this.eval(node.operand);
+        const operand = this.visit(node.operand);
         if (node.op === 'not') return { v: !truthy(operand.v), t: false };
         if (typeof operand.v !== 'number') {
           fail('type', `'${node.op}' needs a number but got ${describeType(operand.v)}${typeof operand.v === 'string' ? "; convert text with '| number'" : ''}`, node.start);
@@ -224,14 +225,14 @@ class Evaluator {
       case 'binary':
         return this.binary(node);
       case 'ternary':
-        return truthy(this.eval(node.cond).v) ? this.eval(node.then) : this.eval(node.otherwise);
+        return truthy(this.visit(node.cond).v) ? this.visit(node.then) : this.visit(node.otherwise);
     }
   }
 
   /** Evaluates where a missing variable or property is allowed (default, ??, is defined). */
   private lenient(node: Node): Value {
     try {
-      return this.eval(node);
+      return this.visit(node);
     } catch (e) {
       if (e instanceof Failure && e.kind === 'missing') return MISSING;
       throw e;
@@ -247,8 +248,10 @@ class Evaluator {
     }
   }
 
+  /** The source of a node, as the user wrote it, for messages (long ones cut). */
   private text(node: Node): string {
-    return this.src.slice(node.start, node.end).trim();
+    const text = this.src.slice(node.start, node.end).trim();
+    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
   }
 
   private variable(name: string, offset: number): unknown {
@@ -313,7 +316,7 @@ class Evaluator {
     for (const arg of args) {
       const index = arg.name === undefined ? position++ : params.indexOf(arg.name);
       if (index < 0) fail('syntax', `unknown argument '${arg.name}'${params.length ? `; the arguments are: ${params.join(', ')}` : ''}`, arg.value.start);
-      const value = this.eval(arg.value);
+      const value = this.visit(arg.value);
       values[index] = value.v;
       taints[index] = value.t;
     }
@@ -323,7 +326,7 @@ class Evaluator {
   private filter(node: Extract<Node, { type: 'filter' }>): Value {
     const def = FILTERS.get(node.name);
     if (!def) fail('syntax', `unknown filter '${node.name}'`, node.nameStart);
-    const input = node.name === 'default' ? this.lenient(node.input) : this.eval(node.input);
+    const input = node.name === 'default' ? this.lenient(node.input) : this.visit(node.input);
     const { values, taints } = this.args(node.args, def.params);
     let v: unknown;
     const argTainted = taints.some(Boolean);
@@ -386,7 +389,7 @@ class Evaluator {
     let hasNamed = false;
     let tainted = false;
     for (const arg of node.args) {
-      const value = this.eval(arg.value);
+      const value = this.visit(arg.value);
       tainted ||= value.t;
       if (arg.name === undefined) args.push(value.v);
       else {
@@ -443,21 +446,21 @@ class Evaluator {
   private binary(node: Extract<Node, { type: 'binary' }>): Value {
     const { op } = node;
     if (op === 'and' || op === 'or') {
-      const left = truthy(this.eval(node.left).v);
+      const left = truthy(this.visit(node.left).v);
       if (op === 'and' ? !left : left) return { v: left, t: false };
-      return { v: truthy(this.eval(node.right).v), t: false };
+      return { v: truthy(this.visit(node.right).v), t: false };
     }
     if (op === '??') {
       const left = this.lenient(node.left);
-      return left.v !== null && left.v !== undefined ? left : this.eval(node.right);
+      return left.v !== null && left.v !== undefined ? left : this.visit(node.right);
     }
     if (op === '???') {
       // Kestra's undefined-coalescing: only a missing value is replaced; null stays null.
       const left = this.lenient(node.left);
-      return left !== MISSING ? left : this.eval(node.right);
+      return left !== MISSING ? left : this.visit(node.right);
     }
-    const l = this.eval(node.left);
-    const r = this.eval(node.right);
+    const l = this.visit(node.left);
+    const r = this.visit(node.right);
     const a = l.v;
     const b = r.v;
     return this.at(node.opStart, () => {
@@ -490,50 +493,4 @@ class Evaluator {
       }
     });
   }
-}
-
-function compare(a: unknown, b: unknown, op: '<' | '>' | '<=' | '>='): boolean {
-  const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
-  if (!comparable) {
-    const hint = typeof a === 'string' || typeof b === 'string' ? "; convert text to a number with '| number'" : '';
-    fail('type', `'${op}' compares two numbers or two texts, not ${describeType(a)} and ${describeType(b)}${hint}`);
-  }
-  const x = a as number | string;
-  const y = b as number | string;
-  return op === '<' ? x < y : op === '>' ? x > y : op === '<=' ? x <= y : x >= y;
-}
-
-/** `needle in haystack`: an item of a list, a substring of text, or a key of a map. */
-function contains(haystack: unknown, needle: unknown): boolean {
-  if (Array.isArray(haystack)) return haystack.some((item) => deepEqual(item, needle));
-  if (typeof haystack === 'string') {
-    if (typeof needle !== 'string' && typeof needle !== 'number') fail('type', `only text can be searched for in text, not ${describeType(needle)}`);
-    return haystack.includes(String(needle));
-  }
-  if (isPlainObject(haystack)) return typeof needle === 'string' && readOwn(haystack, needle).found;
-  fail('type', `'in' looks into a list, text or map, not ${describeType(haystack)}; use '?? []' if it may be null`);
-}
-
-function arithmetic(op: string, a: unknown, b: unknown): number {
-  if (typeof a !== 'number' || typeof b !== 'number') {
-    const hint =
-      op === '+' && (typeof a === 'string' || typeof b === 'string')
-        ? "; join text with '~' (e.g. 'web-' ~ inputs.n), or convert text to a number with '| number'"
-        : typeof a === 'string' || typeof b === 'string'
-          ? "; convert text to a number with '| number'"
-          : '';
-    fail('type', `'${op}' needs two numbers, not ${describeType(a)} and ${describeType(b)}${hint}`);
-  }
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-  }
-  if (b === 0) fail('type', `division by zero in '${op}'`);
-  if (op === '/') return a / b;
-  if (op === '//') return Math.floor(a / b);
-  return a % b;
 }

@@ -52,9 +52,14 @@ export function lexExpression(src: string, pos: number, blockStart?: number): Le
       }
       return { tokens, end: i, closeStart: i, trimRight: false };
     }
-    if (inTemplate && brackets.length === 0) {
-      if (src.startsWith('}}', i)) return { tokens, end: i + 2, closeStart: i, trimRight: false };
-      if (src.startsWith('-}}', i)) return { tokens, end: i + 3, closeStart: i, trimRight: true };
+    if (inTemplate && (src.startsWith('}}', i) || src.startsWith('-}}', i))) {
+      if (brackets.length === 0) {
+        const trimRight = src[i] === '-';
+        return { tokens, end: i + (trimRight ? 3 : 2), closeStart: i, trimRight };
+      }
+      // Inside `{ … }` a `}}` may close nested maps; inside ( or [ it is the block's end.
+      const open = brackets[brackets.length - 1];
+      if (open.value !== '{') fail('syntax', `'${open.value}' is not closed; add '${closerOf(open.value)}'`, open.start);
     }
     const start = i;
     const c = src[i];
@@ -122,7 +127,7 @@ function lexString(src: string, start: number): { value: string; end: number } {
         continue;
       }
       if (e === q || e === '\\') out += e;
-      else if (e in ESCAPES) out += ESCAPES[e];
+      else if (Object.prototype.hasOwnProperty.call(ESCAPES, e)) out += ESCAPES[e];
       // Unknown escapes keep the backslash, so Windows paths and regex-like text survive.
       else out += c + e;
       i += 2;

@@ -21,5 +21,6 @@ export const MAX_DATA_DEPTH = 256;
 export const MAX_RENDER_DEPTH = 5;
 /** Work budget of one jq evaluation, in visited nodes and produced values. */
 export const MAX_JQ_STEPS = 1_000_000;
-/** Parsed templates kept in memory. */
+/** Parsed templates kept in memory, by count and by total source length. */
 export const MAX_CACHED_TEMPLATES = 5_000;
+export const MAX_CACHED_CHARS = 16_000_000;

@@ -2,7 +2,7 @@ import type { Arg, Node } from './ast';
 import { walk } from './ast';
 import { fail, Failure } from './errors';
 import { FILTERS, TESTS } from './filters';
-import { compileJq } from './jq';
+import { compileJq } from './jq-parse';
 import { didYouMean, listNames } from './suggest';
 import { FORBIDDEN_KEYS } from './values';
 
@@ -85,5 +85,5 @@ function example(filter: string): string {
     abbreviate: 'x | abbreviate(20)',
     merge: "x | merge({'key': 'value'})",
   };
-  return examples[filter] ?? `x | ${filter}(…)`;
+  return Object.prototype.hasOwnProperty.call(examples, filter) ? examples[filter] : `x | ${filter}(…)`;
 }

@@ -16,7 +16,7 @@ export function similarNames(name: string, candidates: Iterable<string>, max = 3
     }
     scored.push({ candidate, score });
   }
-  scored.sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate));
+  scored.sort((a, b) => a.score - b.score || (a.candidate < b.candidate ? -1 : 1));
   return scored.slice(0, max).map((s) => s.candidate);
 }
 

@@ -1,7 +1,7 @@
 import type { Node } from './ast';
 import { fail, Failure } from './errors';
 import { lexExpression } from './lexer';
-import { MAX_CACHED_TEMPLATES, MAX_TEMPLATE_LENGTH } from './limits';
+import { MAX_CACHED_CHARS, MAX_CACHED_TEMPLATES, MAX_TEMPLATE_LENGTH } from './limits';
 import { parseTokens } from './parser';
 import { checkNode } from './static-check';
 import { formatCount } from './values';
@@ -33,20 +33,40 @@ export function isTemplate(text: string): boolean {
   return text.includes('{{') || text.includes('{%');
 }
 
-const templates = new Map<string, Template>();
-const expressions = new Map<string, Node>();
+/**
+ * Parse caches, keyed by source text and evicted oldest-first. Bounded by entries and by total
+ * text so that a few huge templates cannot pin gigabytes. Only speed depends on them, never
+ * results, so sharing them between workflows keeps replay deterministic.
+ */
+class ParseCache<T> {
+  private readonly entries = new Map<string, T>();
+  private chars = 0;
 
-function remember<T>(cache: Map<string, T>, key: string, value: T): T {
-  if (cache.size >= MAX_CACHED_TEMPLATES) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-  return value;
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: T): T {
+    if (key.length > MAX_CACHED_CHARS / 8) return value;
+    this.entries.set(key, value);
+    this.chars += key.length;
+    while (this.entries.size > MAX_CACHED_TEMPLATES || this.chars > MAX_CACHED_CHARS) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    return value;
+  }
 }
+
+const templates = new ParseCache<Template>();
+const expressions = new ParseCache<Node>();
 
 /** Parses a template once; later calls with the same text reuse the tree. Throws Failure. */
 export function parseTemplate(text: string): Template {
   const cached = templates.get(text);
   if (cached) return cached;
-  return remember(templates, text, scan(text));
+  return templates.set(text, scan(text));
 }
 
 /** Parses a bare expression (no braces), as used by evaluate(). Throws Failure. */
@@ -58,7 +78,7 @@ export function parseExpression(text: string): Node {
   if (lexed.tokens.length === 0) fail('syntax', 'the expression is empty', 0);
   const node = parseTokens(lexed.tokens, text.length);
   checkNode(node);
-  return remember(expressions, text, node);
+  return expressions.set(text, node);
 }
 
 /** Every syntax problem in a template (one per block at most), for save-time validation. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSyntax, findFunctionCalls, findReferences } from '../../src/expressions';
+import { parseTemplate } from '../../src/expressions/template';
 
 describe('findFunctionCalls', () => {
   it('finds literal arguments anywhere in a value, keys untouched', () => {
@@ -87,12 +88,27 @@ describe('checkSyntax', () => {
     ['{{ a @ b }}', 5, "unexpected character '@'"],
     ["{{ x | jq('.a[') }}", 10, 'invalid jq expression'],
     ["{{ x | jq('.. | .a') }}", 10, "jq recursion '..' is not supported"],
-    ['{{ x.y() }}', 7, 'methods of values cannot be called'],
+    ['{{ x.y() }}', 6, 'methods of values cannot be called'],
     ['{% for x in y %}{% endfor %}', 0, 'tags are not supported'],
     ['{% raw %}never closed', 0, '{% raw %} is not closed'],
   ])('%s → offset %i', (template, offset, message) => {
     const [error] = checkSyntax(template);
     expect(error.offset).toBe(offset);
     expect(error.message).toContain(message);
+  });
+});
+
+describe('parse cache', () => {
+  it('parses a template once and reuses the tree', () => {
+    const text = `{{ inputs.a ~ '${Math.random()}' }}`;
+    expect(parseTemplate(text)).toBe(parseTemplate(text));
+  });
+
+  it('evicts old entries instead of growing without bound', () => {
+    const first = `{{ 'first-${Math.random()}' }}`;
+    const tree = parseTemplate(first);
+    for (let i = 0; i < 5_001; i++) parseTemplate(`{{ ${i} }}`);
+    expect(parseTemplate(first)).not.toBe(tree);
+    expect(parseTemplate(first)).toEqual(tree);
   });
 });

@@ -75,6 +75,12 @@ describe('jq filter', () => {
     expect(evaluate("body | jq('.items[0].name') | first", { body: data })).toBe('web');
   });
 
+  it('refuses programs nested deeply enough to overflow the stack', () => {
+    expect(expressionError(() => jq(`.a${'.b'.repeat(10_000)}`)).message).toContain('the program is too complex');
+    expect(expressionError(() => jq(`${'-'.repeat(10_000)}1`)).message).toContain('nested too deeply');
+    expect(jq(`.a${' | .'.repeat(50)}`)).toEqual([data.a]);
+  });
+
   it('explains runtime errors and unsupported features', () => {
     expect(expressionError(() => jq('.items.name')).message).toContain('cannot index list with "name"');
     expect(expressionError(() => jq('.a.b | .[]')).message).toContain('cannot iterate over number');

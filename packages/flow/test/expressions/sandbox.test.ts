@@ -64,6 +64,21 @@ describe('known template-injection escapes fail cleanly', () => {
   });
 });
 
+describe('names that exist on Object.prototype', () => {
+  it.each([
+    ["'2024-01-01' | date('constructor')", "uses 'c'"],
+    ["'2024-01-01' | dateAdd(1, 'constructor')", "unknown date unit 'constructor'"],
+    ["x | jq('constructor')", "unknown function 'constructor'"],
+    ["x | jq('.constructor') | first", null],
+    ['1 | constructor', "unknown filter 'constructor'"],
+    ['1 is toString', "unknown test 'toString'"],
+  ])('%s', (expression, expected) => {
+    const run = () => evaluate(expression, { x: {} });
+    if (expected === null) expect(run()).toBeNull();
+    else expect(expressionError(run).message).toContain(expected);
+  });
+});
+
 describe('values that are not plain data', () => {
   it('never invokes getters', () => {
     let called = false;
@@ -160,7 +175,9 @@ describe('bounds', () => {
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
     expect(expressionError(() => render('x {{ data }}', { data: cyclic })).kind).toBe('limit');
-    expect(expressionError(() => render('{{ data == data2 }}', { data: cyclic, data2: { name: 'loop', self: cyclic } })).kind).toBe('limit');
+    const other: Record<string, unknown> = { name: 'loop' };
+    other.self = other;
+    expect(expressionError(() => render('{{ data == other }}', { data: cyclic, other })).kind).toBe('limit');
     expect(render('{{ data.self.self.name }}', { data: cyclic })).toBe('loop');
   });
 

@@ -90,8 +90,9 @@ describe('secret taint', () => {
     expect(render("{{ (secret('ARGOCD_TOKEN') | length) ~ ' chars' }}", ctx, options)).toBe('10 chars');
     expect(render("{{ secret('ARGOCD_TOKEN') | startsWith('tok') }}", ctx, options)).toBe(true);
     expect(render("{{ secret('ARGOCD_TOKEN') is empty }}", ctx, options)).toBe(false);
-    expect(render("{{ plain() | upper }}", ctx, options)).toBe('NOT-A-SECRET');
-    expect(reported).toEqual(['tok-Abc123']);
+    expect(render('{{ plain() | upper }}', ctx, options)).toBe('NOT-A-SECRET');
+    // Each render reports the secret it called for, and nothing derived from it.
+    expect(new Set(reported)).toEqual(new Set(['tok-Abc123']));
   });
 
   it('keeps secrets out of error messages', () => {

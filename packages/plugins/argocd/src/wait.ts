@@ -44,7 +44,9 @@ export async function waitForOperation(ctx: TaskContext<unknown>, client: ArgoCd
       const fresh = sawOurOperation || (state?.startedAt !== undefined && state.startedAt !== previousStartedAt);
       if (!app.operation && TERMINAL_PHASES.has(phase) && fresh) return app;
 
-      const line = `${label} of ${application}: ${app.operation && !isRunning(app) && !fresh ? 'Pending' : phase} (${syncProgress(app)})`;
+      // Until the controller picks the operation up, operationState still shows the previous one.
+      const shown = app.operation && TERMINAL_PHASES.has(phase) ? 'Pending' : phase;
+      const line = `${label} of ${application}: ${shown} (${syncProgress(app)})`;
       if (line !== lastLine || Date.now() - lastLogAt >= PROGRESS_LOG_EVERY_MS) {
         ctx.logger.info(line);
         lastLine = line;

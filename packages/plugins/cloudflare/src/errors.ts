@@ -16,14 +16,17 @@ interface CfErrorItem {
   message?: string;
 }
 
+/** Not-found codes for the container (zone or account id that routes nowhere, KV namespace). */
+const MISSING_CONTAINER_CODES = new Set([7000, 7003, 10013]);
+
 /**
- * NOT_FOUND for the thing itself (a record, a rule, a key), as opposed to a zone or account id that
- * routes nowhere (7000/7003): delete-if-exists may ignore the first, never the second.
+ * NOT_FOUND for the thing itself (a record, a rule, a key), as opposed to the zone, account or
+ * namespace it lives in: delete-if-exists and ignoreMissing may ignore the first, never the second.
  */
 export function isMissingItem(error: unknown): boolean {
   if (!isPluginError(error) || error.code !== 'NOT_FOUND') return false;
   const codes = (error.details?.codes as number[] | undefined) ?? [];
-  return !codes.includes(7003) && !codes.includes(7000);
+  return !codes.some((c) => MISSING_CONTAINER_CODES.has(c));
 }
 
 export function errorCodes(error: APIError): CfErrorItem[] {

@@ -1,0 +1,155 @@
+// `npm run bench`: Baton's engine against a hand-written Temporal workflow running the same no-op
+// activities, on the same Temporal dev server, in one run. Arms alternate (ABAB) after a warm-up.
+//   (a) start latency: API call (Baton) / client.workflow.start (raw) → first ActivityTaskStarted
+//   (b) per-task overhead: 40 sequential no-op tasks, (last completion − first schedule) / 40
+//   (c) sustained executions/s of a 2-task flow: open-loop steps, highest rate whose p95 < 1 s
+// Timestamps of (a) and (b) come from Temporal history events, not client clocks.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+// @ts-expect-error plain ESM helper shared with npm start
+import * as stack from '../scripts/lib/stack.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RAW_QUEUE = 'bench-raw';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 8);
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+  return s[i];
+}
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+async function main() {
+  const dataDir = stack.dataDirFrom();
+  const server = await stack.startTemporalDevServer({ dataDir, port: await stack.freePort() });
+  const db = await stack.createScratchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', 'baton_bench');
+  stack.runMigrations(db.url);
+  const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, BATON_DATA_DIR: dataDir };
+  const worker = stack.startWorker({ env, quiet: true });
+  stack.buildWebIfStale();
+  await stack.waitForOutput(worker, /polling/, 'worker');
+  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
+
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const rawConnection = await NativeConnection.connect({ address: server.address });
+  const rawWorker = await Worker.create({
+    connection: rawConnection,
+    taskQueue: RAW_QUEUE,
+    workflowsPath: path.join(here, 'raw-workflows.ts'),
+    activities: { noop: async (i: number) => ({ i }) },
+    maxCachedWorkflows: 500,
+  });
+  const rawRun = rawWorker.run();
+
+  const flow = (id: string, n: number) =>
+    `id: ${id}\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - id: t${i}\n    type: io.kestra.plugin.core.output.OutputValues\n    values:\n      i: ${i}\n`).join('')}`;
+  for (const [id, n] of [['one', 1], ['two', 2], ['forty', 40]] as const) {
+    const res = await fetch(`${web.url}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow(id, n) });
+    if (res.status >= 300) throw new Error(`deploy ${id}: ${await res.text()}`);
+  }
+
+  const batonStart = async (flowId: string) => {
+    const t0 = Date.now();
+    const res = await fetch(`${web.url}/api/v1/main/executions/bench/${flowId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const body = await res.json();
+    if (res.status !== 200) throw new Error(JSON.stringify(body));
+    return { id: body.id as string, t0 };
+  };
+  const rawStart = async (n: number) => {
+    const t0 = Date.now();
+    const id = `raw-${Math.random().toString(36).slice(2)}`;
+    await client.workflow.start('rawSequential', { workflowId: id, taskQueue: RAW_QUEUE, args: [n] });
+    return { id, t0 };
+  };
+  const events = async (id: string) => {
+    await client.workflow.getHandle(id).result();
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const time = (e: any) => Number(e.eventTime.seconds) * 1000 + Math.round(e.eventTime.nanos / 1e6);
+    const of = (type: string) => history.events!.filter((e: any) => e.eventType === type || e[`${type}EventAttributes`]).map(time);
+    return {
+      scheduled: of('activityTaskScheduled'),
+      started: of('activityTaskStarted'),
+      completed: of('activityTaskCompleted'),
+    };
+  };
+
+  // warm-up
+  for (let i = 0; i < 3; i++) {
+    await events((await batonStart('forty')).id);
+    await events((await rawStart(40)).id);
+  }
+
+  // (a) start → first task started, and (b) per-task overhead, alternating arms
+  const startLatency = { baton: [] as number[], raw: [] as number[] };
+  const perTask = { baton: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const b1 = await batonStart('one');
+    startLatency.baton.push((await events(b1.id)).started[0] - b1.t0);
+    const r1 = await rawStart(1);
+    startLatency.raw.push((await events(r1.id)).started[0] - r1.t0);
+    if (round % 3 === 0) {
+      const b40 = await events((await batonStart('forty')).id);
+      perTask.baton.push((b40.completed[b40.completed.length - 1] - b40.scheduled[0]) / 40);
+      const r40 = await events((await rawStart(40)).id);
+      perTask.raw.push((r40.completed[r40.completed.length - 1] - r40.scheduled[0]) / 40);
+    }
+  }
+
+  // (c) sustained rate of a 2-task flow with p95 end-to-end < 1 s
+  async function step(rate: number, arm: 'baton' | 'raw') {
+    const latencies: number[] = [];
+    const waits: Promise<void>[] = [];
+    const total = rate * STEP_SECONDS;
+    const t0 = Date.now();
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / rate;
+      const delay = due - Date.now();
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      waits.push((async () => {
+        const s = Date.now();
+        const { id } = arm === 'baton' ? await batonStart('two') : await rawStart(2);
+        await client.workflow.getHandle(id).result();
+        latencies.push(Date.now() - s);
+      })().catch(() => void latencies.push(Infinity)));
+    }
+    await Promise.all(waits);
+    return { rate, p50: median(latencies), p95: quantile(latencies, 0.95) };
+  }
+  const rates = (process.env.BENCH_RATES ?? '5,10,20,30,40').split(',').map(Number);
+  const sustained = { baton: 0, raw: 0 };
+  const steps: string[] = [];
+  for (const rate of rates) {
+    for (const arm of ['baton', 'raw'] as const) {
+      const r = await step(rate, arm);
+      steps.push(`  ${arm.padEnd(5)} ${String(rate).padStart(3)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms`);
+      if (r.p95 < 1000) sustained[arm] = Math.max(sustained[arm], rate);
+    }
+  }
+
+  const line = (name: string, b: number[], r: number[]) =>
+    `${name.padEnd(34)} baton p50 ${fmt(median(b)).padStart(6)} p95 ${fmt(quantile(b, 0.95)).padStart(6)} | raw p50 ${fmt(median(r)).padStart(6)} p95 ${fmt(quantile(r, 0.95)).padStart(6)} | ratio p50 ${(median(b) / median(r)).toFixed(2)}`;
+  console.log(`\nBaton engine benchmark (Temporal dev server ${server.version.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
+  console.log(line('(a) start → first task started (ms)', startLatency.baton, startLatency.raw));
+  console.log(line('(b) per-task overhead, 40 tasks (ms)', perTask.baton, perTask.raw));
+  console.log(`(c) 2-task executions/s with p95 < 1 s: baton ${sustained.baton}/s, raw ${sustained.raw}/s, ratio raw/baton ${(sustained.raw / Math.max(sustained.baton, 1)).toFixed(2)}`);
+  console.log(steps.join('\n'));
+
+  rawWorker.shutdown();
+  await rawRun;
+  await connection.close();
+  await stack.stopAll();
+  await db.drop();
+}
+
+main().then(() => process.exit(0), async (error) => {
+  console.error(error);
+  await stack.stopAll();
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+// The hand-written baseline: the same no-op activities Baton runs, chained directly with
+// proxyActivities, no interpreter, no projection. Bundled by the benchmark's own worker.
+import { proxyActivities } from '@temporalio/workflow';
+
+const { noop } = proxyActivities<{ noop(i: number): Promise<{ i: number }> }>({ startToCloseTimeout: '1m' });
+
+export async function rawSequential(n: number): Promise<number> {
+  let last = 0;
+  for (let i = 0; i < n; i++) last = (await noop(i)).i;
+  return last;
+}
