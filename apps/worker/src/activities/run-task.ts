@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
-import type { RunTaskInput, RunTaskResult, SecretStore } from '@baton/engine';
+import { markExecutionRunning, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
@@ -34,7 +34,10 @@ export function createRunTask(deps: RunTaskDeps) {
     const logs = new LogWriter(deps.db, input, attempt, masker);
     // The RUNNING write overlaps rendering and the plugin's work; it is awaited before the
     // final write so the two cannot land out of order.
-    const runningWritten = recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt });
+    const runningWritten = Promise.all([
+      recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt }),
+      input.markExecutionRunning ? markExecutionRunning(deps.db, input.executionId, startedAt.toISOString()) : undefined,
+    ]);
     runningWritten.catch(() => {});
     const beat = setInterval(() => activity.heartbeat(), HEARTBEAT_MS);
     try {

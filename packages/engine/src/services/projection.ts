@@ -103,3 +103,12 @@ export async function upsertTaskRun(db: Db, w: TaskRunWrite): Promise<void> {
       ended_at = coalesce(EXCLUDED.ended_at, task_runs.ended_at)
     WHERE task_runs.state <> ALL(${TERMINAL}::text[]) OR task_runs.state = EXCLUDED.state`;
 }
+
+/** CREATED → RUNNING when the first task starts; a no-op in any other state. */
+export async function markExecutionRunning(db: Db, executionId: string, at: string): Promise<void> {
+  const entry = JSON.stringify([{ state: 'RUNNING', date: at }]);
+  await db.$executeRaw`
+    UPDATE executions SET state = 'RUNNING', histories = histories || ${entry}::jsonb,
+      started_at = coalesce(started_at, ${at}::timestamptz AT TIME ZONE 'UTC'), updated_at = now() AT TIME ZONE 'UTC'
+    WHERE id = ${executionId} AND state = 'CREATED'`;
+}

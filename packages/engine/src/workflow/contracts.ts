@@ -55,8 +55,13 @@ export interface RunTaskInput {
   seq: number;
   task: Pick<TaskSpec, 'id' | 'type' | 'pluginId' | 'props' | 'timeout'>;
   context: RenderContext;
-  /** Epoch ms when one attempt times out, if the task has a timeout. */
+  /** Attempt timeout in milliseconds. */
   timeoutMs?: number;
+  /**
+   * The execution is still CREATED: the activity marks it RUNNING alongside its own first write,
+   * sparing the workflow a projection round trip before its first task.
+   */
+  markExecutionRunning?: boolean;
 }
 
 export interface RunTaskResult {

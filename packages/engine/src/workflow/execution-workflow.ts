@@ -4,7 +4,7 @@
 // everything with side effects goes through activities (projection to PostgreSQL included).
 import * as wf from '@temporalio/workflow';
 import { ActivityCancellationType } from '@temporalio/common';
-import { render } from '@baton/flow/expressions/index';
+import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions/index';
 import { resolveInputs } from '@baton/flow/inputs';
 import type { FlowInput } from '@baton/flow/flow-schema';
 import type { TaskSpec } from '@baton/flow/model';
@@ -78,6 +78,8 @@ class Interpreter {
   private state: State = 'CREATED';
   private seq = 0;
   private firstError: string | undefined;
+  private executionRunningPending = false;
+  private readonly outputNeeds = new WeakMap<TaskSpec, Set<string> | 'all'>();
   private readonly startDate = new Date().toISOString();
 
   constructor(private readonly input: ExecutionInput) {
@@ -93,7 +95,9 @@ class Interpreter {
       if (this.plan.concurrency && !(await this.waitForSlot())) {
         return await this.finish(this.plan.concurrency.behavior === 'FAIL' ? 'FAILED' : 'CANCELLED', {});
       }
-      await this.setState('RUNNING');
+      // RUNNING is recorded with the first write the execution makes anyway (see project()).
+      this.state = 'RUNNING';
+      this.executionRunningPending = !this.plan.concurrency; // acquireSlot already recorded it
       let outcome = await this.runList(this.plan.tasks, { values: [] });
       if (outcome === 'FAILED' && this.plan.errors.length) {
         // The errors branch runs after a failure; the execution stays FAILED whatever it does.
@@ -137,7 +141,44 @@ class Interpreter {
 
   private async setState(state: State, extra: { outputs?: Record<string, unknown>; error?: string } = {}) {
     this.state = state;
-    await project([{ kind: 'execution', id: this.input.executionId, state, at: new Date().toISOString(), ...extra }]);
+    await this.project([{ kind: 'execution', id: this.input.executionId, state, at: new Date().toISOString(), ...extra }]);
+  }
+
+  private takeRunningPending(): boolean {
+    const pending = this.executionRunningPending;
+    this.executionRunningPending = false;
+    return pending;
+  }
+
+  /** Writes projection events, first recording RUNNING if no write has done it yet. */
+  private async project(events: ProjectionEvent[]) {
+    if (this.executionRunningPending) {
+      this.executionRunningPending = false;
+      events = [{ kind: 'execution', id: this.input.executionId, state: 'RUNNING', at: new Date().toISOString() }, ...events];
+    }
+    await project(events);
+  }
+
+  /**
+   * The outputs a task's properties refer to. Activities receive only those, so Temporal history
+   * grows with what tasks use, not with every output of the execution so far.
+   */
+  private outputsFor(task: TaskSpec): Record<string, unknown> {
+    let needs = this.outputNeeds.get(task);
+    if (!needs) {
+      try {
+        const refs = findReferences(task.props).filter((r) => r[0] === 'outputs');
+        const dynamic = refs.some((r) => r.length < 2) || findFunctionCalls(task.props, ['render']).length > 0;
+        needs = dynamic ? 'all' : new Set(refs.map((r) => r[1]));
+      } catch {
+        needs = 'all';
+      }
+      this.outputNeeds.set(task, needs);
+    }
+    if (needs === 'all') return this.outputs;
+    const out: Record<string, unknown> = {};
+    for (const id of needs) if (id in this.outputs) out[id] = this.outputs[id];
+    return out;
   }
 
   private async finish(state: State, outputs: Record<string, unknown>): Promise<ExecutionResult> {
@@ -152,7 +193,7 @@ class Interpreter {
       const events: ProjectionEvent[] = [...this.running.values()].map((run) => ({ ...run, state: 'KILLED' as State, at }));
       events.push({ kind: 'execution', id: this.input.executionId, state: 'KILLED', at, error: 'killed' });
       this.state = 'KILLED';
-      await project(events);
+      await this.project(events);
       return { state: 'KILLED' as State, outputs: {}, error: 'killed' };
     });
   }
@@ -200,7 +241,7 @@ class Interpreter {
     };
     try {
       if (task.runIf !== undefined && !truthy(this.renderProp(task.runIf, scope, taskRunId, task, 'runIf'))) {
-        await project([{ ...run, state: 'SKIPPED', at: new Date().toISOString() }]);
+        await this.project([{ ...run, state: 'SKIPPED', at: new Date().toISOString() }]);
         return 'SUCCESS';
       }
       this.running.set(taskRunId, run);
@@ -210,7 +251,7 @@ class Interpreter {
       const state: State = outputs.outcome === 'SUCCESS' ? 'SUCCESS' : outputs.outcome;
       // Runnable tasks project their own SUCCESS from the activity (one write fewer per task).
       if (!(task.kind === 'runnable' && state === 'SUCCESS')) {
-        await project([{ ...run, state, at: new Date().toISOString(), outputs: outputs.result, error: outputs.error }]);
+        await this.project([{ ...run, state, at: new Date().toISOString(), outputs: outputs.result, error: outputs.error }]);
       }
       return outputs.outcome;
     } catch (error) {
@@ -220,13 +261,13 @@ class Interpreter {
         throw error;
       }
       if (error instanceof CancelExecution) {
-        await project([{ ...run, state: 'CANCELLED', at: new Date().toISOString(), error: error.message }]);
+        await this.project([{ ...run, state: 'CANCELLED', at: new Date().toISOString(), error: error.message }]);
         throw error;
       }
       const message = error instanceof TaskFailure ? error.message : `${task.id}: ${errorMessage(error)}`;
       const state: State = task.allowFailure ? 'WARNING' : 'FAILED';
       if (!task.allowFailure) this.firstError ??= message;
-      await project([{ ...run, state, at: new Date().toISOString(), error: message }]);
+      await this.project([{ ...run, state, at: new Date().toISOString(), error: message }]);
       return task.allowFailure ? 'WARNING' : 'FAILED';
     }
   }
@@ -296,8 +337,9 @@ class Interpreter {
         parentTaskRunId: run.parentTaskRunId,
         seq: run.seq,
         task: { id: task.id, type: task.type, pluginId: task.pluginId, props: task.props, timeout: task.timeout },
-        context: this.context(scope, run.id),
+        context: { ...this.context(scope, run.id), outputs: this.outputsFor(task) },
         timeoutMs,
+        markExecutionRunning: this.takeRunningPending(),
       }),
       cancelled.cancelRequested.then(() => wf.sleep(KILL_GRACE_MS)).then(() => {
         throw new wf.CancelledFailure('killed: the task did not stop within the grace period');
@@ -309,7 +351,7 @@ class Interpreter {
   // ---- flowable tasks ----------------------------------------------------------------------
 
   private async runFlowable(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }): Promise<{ outcome: Outcome; result?: Record<string, unknown>; error?: string }> {
-    await project([{ ...run, state: 'RUNNING', at: new Date().toISOString() }]);
+    await this.project([{ ...run, state: 'RUNNING', at: new Date().toISOString() }]);
     const child: Scope = { parentTaskRunId: run.id, values: scope.values };
     const prop = (name: string) => this.renderProp(task.props[name], scope, run.id, task, name);
     const children = (key: string) => task.children?.[key] ?? [];
@@ -403,7 +445,7 @@ class Interpreter {
   private async runPause(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }) {
     const durationText = (task.props.pauseDuration ?? task.props.delay) as string | undefined;
     const durationMs = durationText ? parseDuration(String(this.renderProp(durationText, scope, run.id, task, 'pauseDuration'))) : undefined;
-    await project([
+    await this.project([
       { ...run, state: 'PAUSED', at: new Date().toISOString() },
       { kind: 'execution', id: this.input.executionId, state: 'PAUSED', at: new Date().toISOString() },
     ]);
@@ -414,7 +456,7 @@ class Interpreter {
     else await wf.condition(() => this.resumes.some(matches));
     const signal = resumed ? this.resumes.splice(this.resumes.findIndex(matches), 1)[0] : undefined;
     await this.setState('RUNNING');
-    await project([{ ...run, state: 'RUNNING', at: new Date().toISOString() }]);
+    await this.project([{ ...run, state: 'RUNNING', at: new Date().toISOString() }]);
     if (!signal) {
       const behavior = (task.props.behavior as string) ?? 'RESUME';
       if (behavior === 'FAIL') throw new TaskFailure(task.id, `${task.id}: pause expired after ${durationText} (behavior FAIL)`);

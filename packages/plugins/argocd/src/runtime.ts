@@ -8,4 +8,4 @@ import { waitForHealthRuntime } from './tasks/wait-for-health';
 /** Argo CD task runtimes. Only the worker imports this module (`@baton/plugin-argocd/runtime`). */
 export { listRuntime, rollbackRuntime, statusRuntime, syncRuntime, waitForHealthRuntime };
 
-export const runtimes: PluginRuntime[] = [syncRuntime, statusRuntime, waitForHealthRuntime, rollbackRuntime, listRuntime] as PluginRuntime[];
+export const runtimes: PluginRuntime[] = [syncRuntime, statusRuntime, waitForHealthRuntime, rollbackRuntime, listRuntime];

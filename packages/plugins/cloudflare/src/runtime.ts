@@ -51,4 +51,4 @@ export const runtimes: PluginRuntime[] = [
   kvListKeysRuntime,
   kvNamespacesCreateRuntime,
   kvNamespacesListRuntime,
-] as PluginRuntime[];
+];
