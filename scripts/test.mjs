@@ -12,6 +12,7 @@ import { ensureDependencies, ensurePrismaClient, log, root } from './lib/stack.m
 
 const args = process.argv.slice(2);
 process.env.NEXT_TELEMETRY_DISABLED = '1';
+process.env.TURBO_TELEMETRY_DISABLED = '1';
 ensureDependencies();
 await ensurePrismaClient();
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import '@baton/testing';
 
 const bin = path.resolve(import.meta.dirname, '../bin/baton.mjs');
 

@@ -8,16 +8,7 @@ import { startArgoCdSimulator, startCloudflareSimulator, type RunningSimulator }
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    apiUrl: string;
-    databaseUrl: string;
-    temporalAddress: string;
-    argocdUrl: string;
-    cloudflareUrl: string;
-    dataDir: string;
-  }
-}
+import './context';
 
 async function database(): Promise<{ url: string; cleanup: () => Promise<void> }> {
   const server = process.env.BATON_TEST_DATABASE_URL ?? process.env.DATABASE_URL;

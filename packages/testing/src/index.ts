@@ -1,3 +1,4 @@
 export * from './api-client';
 export * from './temporal-history';
 export * from './test-server';
+import './context';

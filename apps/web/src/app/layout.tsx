@@ -1,12 +1,23 @@
+import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { themeBootScript } from '@/components/app-shell/theme';
+import { Providers } from './providers';
 import './globals.css';
 
-export const metadata = { title: 'Baton', description: 'Governed, durable infrastructure automation' };
+export const metadata: Metadata = {
+  title: { default: 'Baton', template: '%s · Baton' },
+  description: 'Governed, durable infrastructure automation',
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeBootScript }} />
+      </head>
+      <body>
+        <Providers>{children}</Providers>
+      </body>
     </html>
   );
 }

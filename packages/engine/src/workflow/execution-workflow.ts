@@ -202,7 +202,7 @@ class Interpreter {
     const out: Record<string, unknown> = {};
     for (const o of this.plan.outputs) {
       try {
-        out[o.id] = render(o.value, this.context({ values: [] }, 'outputs'), { location: { property: `outputs.${o.id}` } });
+        out[o.id] = render(o.value, this.context({ values: [] }, 'outputs') as unknown as Record<string, unknown>, { location: { property: `outputs.${o.id}` } });
       } catch (error) {
         out[o.id] = null;
         this.firstError ??= errorMessage(error);

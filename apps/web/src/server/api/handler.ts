@@ -63,7 +63,7 @@ export class Router {
     const url = new URL(request.url);
     try {
       const found = this.match(request.method, url.pathname);
-      if (!('route' in found) || !found.route) {
+      if (!('route' in found)) {
         if (found.pathMatched) return json({ message: `${request.method} is not allowed on ${url.pathname}` }, 405);
         throw new AppError('NOT_FOUND', `no API route ${request.method} ${url.pathname}; see GET /api/v1 for the list`);
       }

@@ -1,6 +1,9 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
 import { flowJsonSchema } from '@baton/flow';
+import { ExecutionActions } from '@baton/engine/services/execution-actions';
+import { followExecution } from '@baton/engine/services/execution-follow';
+import { UiQueryService } from '@baton/engine/services/ui-queries';
 import { describePlugin } from '@baton/plugin-sdk';
 import { services } from '../services';
 import { json, readInputs, readJson, Router, type RouteContext } from './handler';
@@ -49,13 +52,13 @@ function labels(url: URL) {
   return out;
 }
 
-export const router = new Router()
+export const router: Router = new Router()
   .add('GET', '/api/health', async () => {
     const { db } = services();
     await db.$queryRaw`SELECT 1`;
     return { status: 'UP', database: 'UP' };
   })
-  .add('GET', '/api/v1', async () => ({ routes: router.list() }))
+  .add('GET', '/api/v1', async (): Promise<unknown> => ({ routes: router.list() }))
   .add('GET', '/api/v1/plugins', async () => services().registry.list().map(describePlugin))
   .add('GET', '/api/v1/plugins/schemas/flow', async () => flowJsonSchema(services().registry))
   .add('GET', '/api/v1/plugins/:type', async ({ params }) => {
@@ -149,4 +152,73 @@ export const router = new Router()
     const namespace = params.namespace === '_' ? '' : params.namespace;
     await services().secrets.put(params.tenant, namespace, params.name, body.value);
     return { namespace, name: params.name, stored: true };
+  });
+
+// ---- web UI (issue #3) ----
+// Reads the UI needs beyond the Kestra-shaped API, the live follow stream of an execution, replay
+// and bulk kill. Appended here so every route still goes through identify() in dispatch.
+let uiServices: { queries: UiQueryService; actions: ExecutionActions } | undefined;
+const ui = () => {
+  const s = services();
+  return (uiServices ??= { queries: new UiQueryService(s.db), actions: new ExecutionActions(s.db, s.executions, s.temporal) });
+};
+
+router
+  .add('GET', '/api/v1/tenants', async () => ui().queries.tenants())
+  .add('GET', '/api/v1/:tenant/namespaces', async ({ params }: RouteContext) => ui().queries.namespaces(params.tenant))
+  .add('GET', '/api/v1/:tenant/flows/:namespace/:id/revisions/:revision', async ({ params }: RouteContext) => {
+    const revision = int(params.revision);
+    if (revision === undefined) throw new AppError('BAD_REQUEST', 'the revision is a number, e.g. /revisions/3');
+    return ui().queries.revision(params.tenant, params.namespace, params.id, revision);
+  })
+  /** ?flow=<namespace>/<id> (repeatable): the latest execution of each. */
+  .add('GET', '/api/v1/:tenant/flows/last-executions', async ({ params, url }: RouteContext) => {
+    const flows = url.searchParams.getAll('flow').map((f: string) => {
+      const i = f.lastIndexOf('/');
+      if (i < 1) throw new AppError('BAD_REQUEST', `flow '${f}' must be <namespace>/<id>`);
+      return { namespace: f.slice(0, i), id: f.slice(i + 1) };
+    });
+    return ui().queries.lastExecutions(params.tenant, flows);
+  })
+  /** Keyset-paged executions: ?cursor=<next of the previous page>; total counted up to 10,000. */
+  .add('GET', '/api/v1/:tenant/executions/list', async ({ params, url }: RouteContext) => {
+    const state = url.searchParams.getAll('state').flatMap((s: string) => s.split(',')).filter(Boolean);
+    return ui().queries.listExecutions(params.tenant, {
+      namespace: url.searchParams.get('namespace') ?? undefined,
+      flowId: url.searchParams.get('flowId') ?? undefined,
+      state,
+      startDate: date(url.searchParams.get('startDate'), 'startDate'),
+      endDate: date(url.searchParams.get('endDate'), 'endDate'),
+      labels: labels(url),
+    }, { size: int(url.searchParams.get('size')), cursor: url.searchParams.get('cursor') ?? undefined, count: url.searchParams.get('count') !== 'false' });
+  })
+  .add('GET', '/api/v1/:tenant/executions/:id/follow', async ({ params, request }: RouteContext) => {
+    const { queries } = ui();
+    const first = await queries.execution(params.tenant, params.id); // 404 before the stream starts
+    return new Response(followExecution(queries, params.tenant, first, request.signal), {
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+    });
+  })
+  /** Body: {inputs?: {...}, revision?: "latest" | number}; answers the new execution. */
+  .add('POST', '/api/v1/:tenant/executions/:id/replay', async ({ request, params, caller }: RouteContext) => {
+    const body = (await readJson(request)) as { inputs?: unknown; revision?: unknown };
+    if (body.inputs !== undefined && (typeof body.inputs !== 'object' || body.inputs === null || Array.isArray(body.inputs))) {
+      throw new AppError('BAD_REQUEST', 'inputs must be a JSON object such as {"name": "value"}');
+    }
+    if (body.revision !== undefined && body.revision !== 'latest' && !Number.isInteger(body.revision)) {
+      throw new AppError('BAD_REQUEST', 'revision is "latest" or a revision number');
+    }
+    const view = await ui().actions.replay(params.tenant, params.id, {
+      inputs: body.inputs as Record<string, unknown> | undefined,
+      revision: body.revision as 'latest' | number | undefined,
+      by: caller.id,
+    });
+    return json(view, 201);
+  })
+  /** Body: {ids: [...]} (or a bare array, as Kestra takes it). */
+  .add('DELETE', '/api/v1/:tenant/executions/kill/by-ids', async ({ request, params, caller }: RouteContext) => {
+    const body = await readJson(request);
+    const ids = Array.isArray(body) ? body : (body as { ids?: unknown }).ids;
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) throw new AppError('BAD_REQUEST', 'send {"ids": ["<execution id>", ...]}');
+    return ui().actions.killMany(params.tenant, ids as string[], caller.id);
   });

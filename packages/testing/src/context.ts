@@ -1,0 +1,13 @@
+// What the integration global setup provides to tests (vitest's inject()).
+export {};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    databaseUrl: string;
+    temporalAddress: string;
+    argocdUrl: string;
+    cloudflareUrl: string;
+    dataDir: string;
+  }
+}
