@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  buildWebIfStale, dataDirFrom, ensureDependencies, ensurePrismaClient, log, root, runMigrations, startEmbeddedPostgres,
+  buildWebIfStale, dataDirFrom, ensureDependencies, ensurePrismaClient, log, portOpen, root, runMigrations, startEmbeddedPostgres,
   startProcess, startTemporalDevServer, startWeb, startWorker, stopAll, waitForOutput,
 } from './lib/stack.mjs';
 
@@ -35,6 +35,11 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function main() {
+  // Say which port is taken before starting anything, rather than failing half-way.
+  const wanted = [['PORT (web)', webPort], ...(env.TEMPORAL_ADDRESS ? [] : [['BATON_TEMPORAL_PORT', temporalPort], ['BATON_TEMPORAL_UI_PORT', temporalUiPort]]), ...(env.DATABASE_URL ? [] : [['BATON_PG_PORT', pgPort]])];
+  for (const [name, port] of wanted) {
+    if (await portOpen(port)) throw new Error(`port ${port} is already in use (another Baton?); stop it or set ${name} to a free port`);
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   ensureDependencies();
   await ensurePrismaClient();

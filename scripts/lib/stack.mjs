@@ -97,23 +97,48 @@ export function startProcess(name, command, args, { env = {}, cwd = root, quiet 
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
   child.on('exit', () => {
-    children.delete(child);
     out?.end();
   });
   return child;
 }
 
+/** Signals a child's whole process group (tsx and next run the real program as a grandchild). */
+export function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try { child.kill(signal); } catch {}
+  }
+}
+
+export function groupAlive(child) {
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function stopProcess(child, { graceMs = 10_000, signal = 'SIGTERM' } = {}) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  try { process.kill(-child.pid, signal); } catch { child.kill(signal); }
-  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, graceMs);
-  await exited;
-  clearTimeout(timer);
+  if (!child) return;
+  // Even when the direct child has exited, its group (the real program) may still run.
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    signalGroup(child, signal);
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  for (let i = 0; i < 20 && groupAlive(child); i++) {
+    signalGroup(child, i < 10 ? signal : 'SIGKILL');
+    await sleep(100);
+  }
 }
 
 export async function stopAll() {
   await Promise.all([...children].reverse().map((c) => stopProcess(c)));
+  children.clear();
 }
 
 // ---- PostgreSQL ----------------------------------------------------------------------------

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { readWorkerEnv } from './env';
 import { createWorkers } from './worker';
 
-const log = (m: string) => console.log(`[worker] ${m}`);
+// npm start prefixes each process's lines with its name, so no prefix here.
+const log = (m: string) => console.log(m);
 
 async function main() {
   const env = readWorkerEnv();
@@ -24,6 +25,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(`[worker] fatal: ${error instanceof Error ? error.stack : error}`);
+  console.error(`fatal: ${error instanceof Error ? error.stack : error}`);
   process.exit(1);
 });

@@ -50,10 +50,19 @@ tasks:
     message: after
 `);
       const ids = await Promise.all([1, 2].map(async () => (await client.run('test.engine', 'survives-crash')).body.id as string));
-      for (let i = 0; i < 100 && server.calls('/work').length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      // Kill once an attempt is both recorded and talking to the remote service.
+      const recorded = async () => {
+        const runs = await Promise.all(ids.map(async (id) => (await client.execution(id)).body.taskRunList));
+        return runs.flat().some((t: any) => t.taskId === 'slow' && t.attempts.length > 0);
+      };
+      for (let i = 0; i < 100 && !(server.calls('/work').length > 0 && (await recorded())); i++) await new Promise((r) => setTimeout(r, 100));
       expect(server.calls('/work').length).toBeGreaterThan(0);
-      worker.kill('SIGKILL');
-      await new Promise((r) => worker.once('exit', r));
+      // SIGKILL the whole process group: tsx runs the worker as a child process.
+      const exited = new Promise((r) => worker.once('exit', r));
+      stack.signalGroup(worker, 'SIGKILL');
+      await exited;
+      for (let i = 0; i < 50 && stack.groupAlive(worker); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stack.groupAlive(worker)).toBe(false);
       worker = groupWorker();
       await stack.waitForOutput(worker, /polling/, 'restarted crashy worker');
       for (const id of ids) {
@@ -61,8 +70,9 @@ tasks:
         expect(done.state.current, JSON.stringify(done.taskRunList)).toBe('SUCCESS');
         expect(taskRun(done, 'after').state.current).toBe('SUCCESS');
       }
-      const attempts = ids.map(async (id) => taskRun((await client.execution(id)).body, 'slow').attempts.length);
-      expect(Math.max(...(await Promise.all(attempts)))).toBeGreaterThan(1);
+      const runs = await Promise.all(ids.map(async (id) => taskRun((await client.execution(id)).body, 'slow')));
+      // The attempt that was running when the worker died timed out and was retried on the new one.
+      expect(Math.max(...runs.map((r) => r.attempts.length)), JSON.stringify(runs.map((r) => r.attempts))).toBeGreaterThan(1);
     } finally {
       await server.close();
     }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { themeBootScript } from '@/components/app-shell/theme';
+import { themeBootScript } from '@/components/app-shell/theme-script';
 import { Providers } from './providers';
 import './globals.css';
 

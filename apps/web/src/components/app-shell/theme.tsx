@@ -2,13 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 
 export type Theme = 'light' | 'dark';
-const STORAGE_KEY = 'baton.theme';
-
-/**
- * Runs before the first paint (inlined in <head>) so a dark-theme user never sees a white flash:
- * the stored choice, else the system's.
- */
-export const themeBootScript = `(function(){try{var t=localStorage.getItem('${STORAGE_KEY}');if(t!=='light'&&t!=='dark'){t=matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light'}document.documentElement.dataset.theme=t}catch(e){}})()`;
+import { THEME_STORAGE_KEY as STORAGE_KEY } from './theme-script';
 
 const ThemeContext = createContext<{ theme: Theme; toggle: () => void; set: (t: Theme) => void }>({ theme: 'light', toggle: () => {}, set: () => {} });
 
