@@ -75,6 +75,11 @@ async function main() {
     const sims = startProcess('simulators', path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'packages/simulators/src/main.ts')], { env: stackEnv });
     await waitForOutput(sims, /listening|ready|http:\/\//i, 'simulators');
     Object.assign(stackEnv, demoSecrets());
+    // The seed flows must run unchanged, so the Cloudflare simulator's address comes from
+    // instance-wide plugin defaults rather than from the flow.
+    const defaults = path.join(dataDir, 'demo-plugin-defaults.yaml');
+    fs.writeFileSync(defaults, `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4\n`);
+    stackEnv.BATON_PLUGIN_DEFAULTS = env.BATON_PLUGIN_DEFAULTS ?? defaults;
   }
   const worker = startWorker({ env: stackEnv });
   buildWebIfStale();

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
-import type { EditorMarker } from '@/modules/graph/lib/types';
+import type { EditorMarker } from '../../graph/lib/types';
 
 // Validates a flow's YAML syntax tree against the flow JSON Schema served by the API, in the
 // analysis Web Worker, so markers appear within a few milliseconds of typing without a round

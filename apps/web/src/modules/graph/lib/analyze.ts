@@ -1,4 +1,4 @@
-import { validateAgainstSchema, type Schema } from '@/modules/editor/lib/schema-validate';
+import { validateAgainstSchema, type Schema } from '../../editor/lib/schema-validate';
 import { buildFlowGraph, parseFlow } from './build-graph';
 import { layoutGraph, type LayoutChoice } from './layout';
 import type { EditorMarker, LaidOutGraph, TaskLocation } from './types';

@@ -2,7 +2,7 @@
 // The analysis worker: YAML parsing, schema validation, graph building and layout all run here,
 // off the main thread, so typing in a 2,000-line flow or opening a 500-task execution never
 // blocks the page.
-import { editorSchema, type Schema } from '@/modules/editor/lib/schema-validate';
+import { editorSchema, type Schema } from '../../editor/lib/schema-validate';
 import { analyzeFlow, type AnalyzeRequest } from './analyze';
 
 export type WorkerRequest =

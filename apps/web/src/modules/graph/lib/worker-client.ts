@@ -1,5 +1,5 @@
 'use client';
-import type { Schema } from '@/modules/editor/lib/schema-validate';
+import type { Schema } from '../../editor/lib/schema-validate';
 import type { AnalyzeRequest, AnalyzeResult } from './analyze';
 
 // The page's side of the analysis worker: one worker per tab, promise-based requests. Callers
