@@ -116,7 +116,8 @@ function demoSecrets() {
 }
 
 async function loadSeedFlows(webUrl) {
-  const dir = path.resolve(root, env.BATON_SHARED_DIR ?? '../shared', 'examples/seed-flows');
+  // The two flows of the source article, kept in examples/ exactly as published.
+  const dir = path.join(root, 'examples/seed-flows');
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: fs.readFileSync(path.join(dir, file), 'utf8') });

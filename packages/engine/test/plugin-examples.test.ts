@@ -44,3 +44,21 @@ describe('plugin documentation', () => {
     expect(schema.$defs.task.properties.type.enum).toContain('io.kestra.plugin.core.log.Log');
   });
 });
+
+describe('seed flows shipped in examples/', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const local = path.resolve(__dirname, '../../../examples/seed-flows');
+  const shared = path.resolve(process.env.BATON_SHARED_DIR ?? path.resolve(__dirname, '../../../../shared'), 'examples/seed-flows');
+
+  it('are byte-identical to the article\'s flows', () => {
+    for (const file of fs.readdirSync(shared)) {
+      expect(fs.readFileSync(path.join(local, file), 'utf8'), file).toBe(fs.readFileSync(path.join(shared, file), 'utf8'));
+    }
+  });
+
+  it('the rollout flow validates unchanged', () => {
+    const source = fs.readFileSync(path.join(local, 'rollout-with-health-gate-and-edge-update.yaml'), 'utf8');
+    expect(validateFlow(source, { registry }).errors).toEqual([]);
+  });
+});
