@@ -3,7 +3,7 @@
 //   2. type checks of every package (tsc)
 //   3. vitest: unit tests, then integration tests against a real stack (PostgreSQL, the Temporal
 //      dev server, the worker, the web app, the simulators), started by packages/testing
-//   4. docker/compose.yaml parses (when the docker CLI is present)
+//   (docker/compose.yaml is checked by packages/engine/test/docker-compose.test.ts)
 // Extra arguments go to vitest, e.g. `npm test -- packages/flow`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,15 +44,5 @@ if (fs.existsSync(report)) {
   skipped = (data.numPendingTests ?? 0) + (data.numTodoTests ?? 0);
 }
 for (const r of results) if (!r.ok && r.name !== 'vitest') failed += 1;
-if (!args.length) {
-  // `docker compose` (plugin) or `docker-compose` (Debian package): both parse without an engine.
-  let docker = spawnSync('docker', ['compose', '-f', 'docker/compose.yaml', 'config', '--quiet'], { cwd: root, encoding: 'utf8' });
-  if (docker.error || docker.status !== 0 && /unknown command/.test(docker.stderr)) {
-    docker = spawnSync('docker-compose', ['-f', 'docker/compose.yaml', 'config', '--quiet'], { cwd: root, encoding: 'utf8' });
-  }
-  if (docker.error) log('docker compose config: neither docker compose nor docker-compose is installed, skipped');
-  else if (docker.status === 0) { passed += 1; log('docker compose config: ok'); }
-  else { failed += 1; log(`docker compose config FAILED:\n${docker.stderr}`); }
-}
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || results.some((r) => !r.ok) ? 1 : 0);

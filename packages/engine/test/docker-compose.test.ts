@@ -1,0 +1,28 @@
+// docker/compose.yaml describes the production-shaped stack. Docker cannot run here, but its CLI
+// (or Debian's docker-compose, which .ci/run installs) parses and resolves the file.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const file = path.resolve(import.meta.dirname, '../../../docker/compose.yaml');
+
+function composeConfig(): string {
+  const plugin = spawnSync('docker', ['compose', '-f', file, 'config'], { encoding: 'utf8' });
+  if (!plugin.error && plugin.status === 0) return plugin.stdout;
+  const standalone = spawnSync('docker-compose', ['-f', file, 'config'], { encoding: 'utf8' });
+  if (standalone.error) throw new Error('neither `docker compose` nor `docker-compose` is installed: apt-get install docker-compose (.ci/run does)');
+  if (standalone.status !== 0) throw new Error(`docker-compose config failed:\n${standalone.stderr}`);
+  return standalone.stdout;
+}
+
+describe('docker/compose.yaml', () => {
+  it('parses, and runs PostgreSQL, Temporal with its UI, the web app and two workers', () => {
+    const config = parse(composeConfig()) as { services: Record<string, { environment?: Record<string, string>; depends_on?: unknown }> };
+    expect(Object.keys(config.services).sort()).toEqual(['postgres', 'temporal', 'temporal-ui', 'web', 'worker-1', 'worker-2']);
+    for (const name of ['web', 'worker-1', 'worker-2']) {
+      expect(config.services[name].environment).toMatchObject({ DATABASE_URL: expect.stringContaining('@postgres:5432/'), TEMPORAL_ADDRESS: 'temporal:7233' });
+    }
+    expect(config.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
+  });
+});
