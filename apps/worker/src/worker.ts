@@ -2,13 +2,34 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
-import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, loadInstanceDefaults, SecretStore, taskQueueFor } from '@baton/engine';
+import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor } from '@baton/engine';
+import { temporal } from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
 import { loadRuntimes } from './runtimes';
 
 let runtimeInstalled = false;
+
+/**
+ * Registers Baton's search attributes on servers that lack them (the dev server started by
+ * `npm start` already has them). Without them the server rejects workflow starts that set them.
+ */
+async function ensureSearchAttributes(client: Client, namespace: string, log: (m: string) => void) {
+  const wanted = Object.values(SEARCH_ATTRIBUTES).map((k) => k.name);
+  try {
+    const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
+    const missing = wanted.filter((name) => !(name in (existing.customAttributes ?? {})));
+    if (!missing.length) return;
+    await client.connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+    log(`registered search attributes ${missing.join(', ')} in namespace ${namespace}`);
+  } catch (error) {
+    log(`could not check search attributes (${(error as Error).message}); executions may fail to start until ${wanted.join(', ')} exist`);
+  }
+}
 
 export interface BatonWorkers {
   run(): Promise<void>;
@@ -32,6 +53,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
   const executions = new ExecutionService(db, flows, async () => client);
+  await ensureSearchAttributes(client, env.temporalNamespace, log);
   const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets: new SecretStore(db), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
