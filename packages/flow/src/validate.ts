@@ -1,4 +1,5 @@
 import type { PluginDefinition, PluginRegistry } from '@baton/plugin-sdk';
+import { closest } from '@baton/plugin-sdk/text';
 import { z } from 'zod';
 import { checkSyntax, findReferences } from './expressions';
 import {
@@ -27,30 +28,6 @@ export interface ValidateOptions {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isExpression = (v: unknown) => typeof v === 'string' && v.includes('{{');
-
-function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const score = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (score < bestScore) [best, bestScore] = [c, score];
-  }
-  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = root;

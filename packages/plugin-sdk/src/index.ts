@@ -7,3 +7,5 @@ export * from './http';
 export * from './masking';
 export * from './registry';
 export { z } from 'zod';
+export * from './budget';
+export * from './text';

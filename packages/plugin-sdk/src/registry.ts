@@ -1,25 +1,11 @@
 import { z } from 'zod';
 import type { PluginDefinition } from './define-plugin';
+import { levenshtein as distance } from './text';
 
 export interface ResolvedType {
   definition: PluginDefinition;
   /** The name the flow used: Baton's id or an alias. */
   requested: string;
-}
-
-/** Levenshtein distance, for "did you mean" hints on unknown task types. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 /**

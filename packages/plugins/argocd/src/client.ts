@@ -1,5 +1,5 @@
 import { PluginError, isPluginError, type TaskContext } from '@baton/plugin-sdk';
-import { DEADLINE_MARGIN_MS, remainingMs, waitOutRateLimit, withHeartbeat } from './budget';
+import { DEADLINE_MARGIN_MS, remainingMs, waitOutRateLimit, withHeartbeat } from '@baton/plugin-sdk';
 import { argoHttpError, type Subject } from './errors';
 import type { ArgoApplication, ArgoApplicationList } from './types';
 

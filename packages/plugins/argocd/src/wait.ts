@@ -1,5 +1,5 @@
 import { PluginError, formatDuration, isPluginError, type TaskContext } from '@baton/plugin-sdk';
-import { remainingMs, type WaitBudget } from './budget';
+import { remainingMs, type WaitBudget } from '@baton/plugin-sdk';
 import type { ArgoCdClient } from './client';
 import { resourceLabel, syncProgress } from './summary';
 import type { ArgoApplication } from './types';

@@ -1,6 +1,6 @@
 import { PluginError, type TaskContext } from '@baton/plugin-sdk';
 import Cloudflare from 'cloudflare';
-import { DEADLINE_MARGIN_MS, remainingMs, waitOutRateLimit, withHeartbeat } from './budget';
+import { DEADLINE_MARGIN_MS, remainingMs, waitOutRateLimit, withHeartbeat } from '@baton/plugin-sdk';
 import { toPluginError } from './errors';
 
 export interface CloudflareConnectionProps {

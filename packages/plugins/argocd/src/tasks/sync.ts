@@ -1,5 +1,5 @@
 import { PluginError, defineRuntime, parseDuration } from '@baton/plugin-sdk';
-import { waitBudget } from '../budget';
+import { waitBudget } from '@baton/plugin-sdk';
 import { ArgoCdClient } from '../client';
 import { syncDefinition } from '../definitions/sync';
 import { readProps } from '../props';

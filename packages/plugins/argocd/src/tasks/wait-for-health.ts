@@ -1,5 +1,5 @@
 import { PluginError, defineRuntime, formatDuration, isPluginError, parseDuration } from '@baton/plugin-sdk';
-import { remainingMs, waitBudget } from '../budget';
+import { remainingMs, waitBudget } from '@baton/plugin-sdk';
 import { ArgoCdClient } from '../client';
 import { waitForHealthDefinition } from '../definitions/wait-for-health';
 import { readProps } from '../props';

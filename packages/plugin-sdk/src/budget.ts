@@ -1,4 +1,9 @@
-import { PluginError, formatDuration, type TaskContext } from '@baton/plugin-sdk';
+import type { TaskContext } from './context';
+import { formatDuration } from './duration';
+import { PluginError } from './errors';
+
+// Helpers for tasks that wait on a remote system: a deadline-aware budget, heartbeating during slow
+// calls, and one 429 policy shared by every plugin family.
 
 /** Stop this long before the task deadline so our own error (with context) wins over Temporal's. */
 export const DEADLINE_MARGIN_MS = 1_000;
