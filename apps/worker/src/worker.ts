@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
 import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor } from '@baton/engine';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
@@ -23,7 +23,7 @@ async function ensureSearchAttributes(client: Client, namespace: string, log: (m
     if (!missing.length) return;
     await client.connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(missing.map((name) => [name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
     });
     log(`registered search attributes ${missing.join(', ')} in namespace ${namespace}`);
   } catch (error) {

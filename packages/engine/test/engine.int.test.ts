@@ -179,6 +179,29 @@ tasks:
     expect(taskRun(done, 'after').state.current).toBe('SUCCESS');
   });
 
+  it('ends WARNING when a task needed retries and warningOnRetry is set', async () => {
+    server.failNext('/wobbly', 1);
+    const id = await deployAndRun(`
+id: wobbly
+namespace: test.engine
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.http.Request
+    uri: "${server.url}/wobbly"
+    retry:
+      type: exponential
+      interval: PT0.1S
+      maxInterval: PT1S
+      maxAttempt: 3
+      warningOnRetry: true
+`);
+    const done = await client.waitFor(id);
+    expect(done.state.current).toBe('WARNING');
+    expect(taskRun(done, 'call').state.current).toBe('WARNING');
+    expect(taskRun(done, 'call').outputs.code).toBe(200);
+    expect(taskRun(done, 'call').attempts).toHaveLength(2);
+  });
+
   it('fails an Assert with the conditions that were false', async () => {
     const id = await deployAndRun(`
 id: gate

@@ -7,10 +7,12 @@ import type { UiQueryService } from './ui-queries';
 // new log lines). The projection in PostgreSQL is polled every `intervalMs`, so the page lags the
 // engine by about that much; one stream per open page replaces N clients polling N endpoints.
 //
-// Events: `execution` (full view), `patch` ({execution header, taskRuns: changed}), `logs` (new
+// Events: `revision` (the pinned flow revision, first, when readable), `execution` (full view), `patch` ({execution header, taskRuns: changed}), `logs` (new
 // lines), `end` (the execution reached a terminal state and everything was sent).
 
 export interface FollowOptions {
+  /** Events sent before the execution (the page needs the flow revision to draw the graph: sent here it saves a round trip). */
+  prelude?: { event: string; data: unknown }[];
   intervalMs?: number;
   /** A log line may commit after a higher id was read; ids are re-read for this long. */
   logSettleMs?: number;
@@ -84,6 +86,7 @@ export function followExecution(queries: UiQueryService, tenant: string, first: 
 
       try {
         diff(first);
+        for (const p of options.prelude ?? []) send(p.event, p.data);
         send('execution', first);
         send('logs', await readLogs());
         let lastBeat = Date.now();

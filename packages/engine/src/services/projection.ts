@@ -101,7 +101,8 @@ export async function upsertTaskRun(db: Db, w: TaskRunWrite): Promise<void> {
       error = coalesce(EXCLUDED.error, task_runs.error),
       started_at = coalesce(task_runs.started_at, EXCLUDED.started_at),
       ended_at = coalesce(EXCLUDED.ended_at, task_runs.ended_at)
-    WHERE task_runs.state <> ALL(${TERMINAL}::text[]) OR task_runs.state = EXCLUDED.state`;
+    WHERE task_runs.state <> ALL(${TERMINAL}::text[]) OR task_runs.state = EXCLUDED.state
+       OR (task_runs.state = 'SUCCESS' AND EXCLUDED.state = 'WARNING')`;
 }
 
 /** CREATED → RUNNING when the first task starts; a no-op in any other state. */

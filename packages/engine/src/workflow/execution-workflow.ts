@@ -15,6 +15,7 @@ import {
   type EngineActivities, type ExecutionInput, type ExecutionResult, type ProjectionEvent, type RenderContext, type ResumeSignal,
 } from './contracts';
 import { toRetryPolicy } from './retry-policy';
+import { searchAttributesFor } from '../services/search-attributes';
 
 export const resumeSignal = wf.defineSignal<[ResumeSignal]>(RESUME_SIGNAL);
 export const statusQuery = wf.defineQuery<{ state: State; running: string[] }>(STATUS_QUERY);
@@ -345,7 +346,13 @@ class Interpreter {
         throw new wf.CancelledFailure('killed: the task did not stop within the grace period');
       }),
     ]);
-    return { outcome: 'SUCCESS' as Outcome, result: result.outputs, error: undefined as string | undefined };
+    // warningOnRetry: a success that needed retries is worth a look, so it ends in WARNING.
+    const retried = result.attempt > 1 && (task.retry ?? this.plan.retry)?.warningOnRetry === true;
+    return {
+      outcome: (retried ? 'WARNING' : 'SUCCESS') as Outcome,
+      result: result.outputs,
+      error: retried ? `${task.id}: succeeded on attempt ${result.attempt} (warningOnRetry)` : (undefined as string | undefined),
+    };
   }
 
   // ---- flowable tasks ----------------------------------------------------------------------
@@ -485,6 +492,7 @@ class Interpreter {
       workflowId: childInput.executionId,
       args: [childInput],
       parentClosePolicy: wait ? wf.ParentClosePolicy.TERMINATE : wf.ParentClosePolicy.ABANDON,
+      typedSearchAttributes: searchAttributesFor(childInput.tenant, childInput.plan.namespace, childInput.plan.id),
       cancellationType: wf.ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
     });
     if (!wait) return { outcome: 'SUCCESS' as Outcome, result: { executionId: childInput.executionId } };
