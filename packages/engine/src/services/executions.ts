@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Db, Execution, TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { isTerminal, type State } from '../states';
+import type { Client } from '@temporalio/client';
+import { isTerminal, TERMINAL_STATES, type State } from '../states';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
 import type { FlowRef, FlowService } from './flows';
@@ -190,20 +190,24 @@ export class ExecutionService {
     const client = await this.temporal();
     const handle = client.workflow.getHandle(id);
     const forced = execution.state === 'KILLING';
-    await this.db.execution.update({
-      where: { id },
+    // Conditional: if the execution ended meanwhile, its final state stays.
+    const marked = await this.db.execution.updateMany({
+      where: { id, state: { notIn: [...TERMINAL_STATES] } },
       data: { state: 'KILLING', histories: [...((execution.histories as unknown[]) ?? []), { state: 'KILLING', date: new Date().toISOString(), by }] as object },
     });
+    if (marked.count === 0) throw new AppError('CONFLICT', `execution ${id} ended before it could be killed`);
     try {
       if (forced) {
         await handle.terminate(`killed by ${by} (forced)`);
-        await this.db.execution.update({ where: { id }, data: { state: 'KILLED', endedAt: new Date(), error: 'terminated' } });
+        await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: 'KILLED', endedAt: new Date(), error: 'terminated' } });
       } else {
         await handle.cancel();
       }
     } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      await this.db.execution.update({ where: { id }, data: { state: 'KILLED', endedAt: new Date() } });
+      const status = await handle.describe().then((d) => d.status.name, () => 'NOT_FOUND');
+      if (status === 'RUNNING') throw error;
+      // The workflow is gone or closed: it will not record KILLED itself.
+      await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: 'KILLED', endedAt: new Date() } });
     }
     return { id, state: forced ? 'KILLED' : 'KILLING' };
   }
