@@ -1,4 +1,3 @@
-import { SecretMasker, createTaskContext, isPluginError, type LogEntry, type PluginError, type PluginRuntime } from '@baton/plugin-sdk';
 import { startArgoCdSimulator } from '../../../simulators/src/index';
 
 export type Sim = Awaited<ReturnType<typeof startArgoCdSimulator>>;
@@ -38,47 +37,8 @@ export async function simApp(sim: Sim, name: string): Promise<any> {
   return state.applications.find((a: any) => a.metadata.name === name);
 }
 
-export interface RunResult<O> {
-  outputs?: O;
-  error?: PluginError;
-  logs: LogEntry[];
-  heartbeats: number;
-  elapsedMs: number;
-  masker: SecretMasker;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  deadline?: number;
-  abortAfterMs?: number;
-}
-
-/** Runs a task runtime like the worker does, capturing logs, heartbeats and the error. */
-export async function run<O>(runtime: PluginRuntime, props: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult<O>> {
-  const controller = new AbortController();
-  const logs: LogEntry[] = [];
-  let heartbeats = 0;
-  const masker = new SecretMasker();
-  const ctx = createTaskContext({
-    props,
-    masker,
-    signal: options.signal ?? controller.signal,
-    onLog: (entry) => logs.push(entry),
-    heartbeat: () => heartbeats++,
-    taskRun: options.deadline !== undefined ? { deadline: options.deadline } : {},
-  });
-  const timer = options.abortAfterMs !== undefined ? setTimeout(() => controller.abort(), options.abortAfterMs) : undefined;
-  const started = Date.now();
-  try {
-    const outputs = (await runtime.run(ctx as never)) as O;
-    return { outputs, logs, heartbeats, elapsedMs: Date.now() - started, masker };
-  } catch (error) {
-    if (!isPluginError(error)) throw error;
-    return { error, logs, heartbeats, elapsedMs: Date.now() - started, masker };
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
+export type { RunOptions, RunResult } from '@baton/plugin-sdk/testing';
+export { runPluginTask as run } from '@baton/plugin-sdk/testing';
 
 export function connection(sim: Sim, extra: Record<string, unknown> = {}) {
   return { server: sim.url, token: TOKEN, ...extra };

@@ -1,4 +1,3 @@
-import { SecretMasker, createTaskContext, isPluginError, type LogEntry, type PluginError, type PluginRuntime } from '@baton/plugin-sdk';
 import { startCloudflareSimulator } from '../../../simulators/src/index';
 
 export type Sim = Awaited<ReturnType<typeof startCloudflareSimulator>>;
@@ -39,41 +38,5 @@ export const fault = (sim: Sim, spec: Record<string, unknown>) => control(sim, '
 export const state = (sim: Sim) => control(sim, 'GET', '/_sim/state');
 export const requests = (sim: Sim): Promise<Array<{ method: string; path: string; status: number }>> => control(sim, 'GET', '/_sim/requests');
 
-export interface RunResult<O> {
-  outputs?: O;
-  error?: PluginError;
-  logs: LogEntry[];
-  heartbeats: number;
-  elapsedMs: number;
-  masker: SecretMasker;
-}
-
-export async function run<O = any>(
-  runtime: PluginRuntime,
-  props: Record<string, unknown>,
-  options: { deadline?: number; abortAfterMs?: number } = {},
-): Promise<RunResult<O>> {
-  const controller = new AbortController();
-  const logs: LogEntry[] = [];
-  let heartbeats = 0;
-  const masker = new SecretMasker();
-  const ctx = createTaskContext({
-    props,
-    masker,
-    signal: controller.signal,
-    onLog: (entry) => logs.push(entry),
-    heartbeat: () => heartbeats++,
-    taskRun: options.deadline !== undefined ? { deadline: options.deadline } : {},
-  });
-  const timer = options.abortAfterMs !== undefined ? setTimeout(() => controller.abort(), options.abortAfterMs) : undefined;
-  const started = Date.now();
-  try {
-    const outputs = (await runtime.run(ctx as never)) as O;
-    return { outputs, logs, heartbeats, elapsedMs: Date.now() - started, masker };
-  } catch (error) {
-    if (!isPluginError(error)) throw error;
-    return { error, logs, heartbeats, elapsedMs: Date.now() - started, masker };
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
+export type { RunOptions, RunResult } from '@baton/plugin-sdk/testing';
+export { runPluginTask as run } from '@baton/plugin-sdk/testing';
