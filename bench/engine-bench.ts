@@ -89,6 +89,16 @@ async function main() {
   // (a) start → first task started, and (b) per-task overhead, alternating arms
   const startLatency = { baton: [] as number[], raw: [] as number[] };
   const perTask = { baton: [] as number[], raw: [] as number[] };
+  // Where the per-task time goes: queue (scheduled→started), activity (started→completed),
+  // workflow turnaround (completed→next scheduled).
+  const phases = { baton: { queue: [] as number[], run: [] as number[], turn: [] as number[] }, raw: { queue: [] as number[], run: [] as number[], turn: [] as number[] } };
+  const split = (arm: 'baton' | 'raw', e: Awaited<ReturnType<typeof events>>) => {
+    for (let i = 0; i < e.started.length; i++) {
+      phases[arm].queue.push(e.started[i] - e.scheduled[i]);
+      phases[arm].run.push(e.completed[i] - e.started[i]);
+      if (i + 1 < e.scheduled.length) phases[arm].turn.push(e.scheduled[i + 1] - e.completed[i]);
+    }
+  };
   for (let round = 0; round < ROUNDS; round++) {
     const b1 = await batonStart('one');
     startLatency.baton.push((await events(b1.id)).started[0] - b1.t0);
@@ -97,8 +107,10 @@ async function main() {
     if (round % 3 === 0) {
       const b40 = await events((await batonStart('forty')).id);
       perTask.baton.push((b40.completed[b40.completed.length - 1] - b40.scheduled[0]) / 40);
+      split('baton', b40);
       const r40 = await events((await rawStart(40)).id);
       perTask.raw.push((r40.completed[r40.completed.length - 1] - r40.scheduled[0]) / 40);
+      split('raw', r40);
     }
   }
 
@@ -138,6 +150,9 @@ async function main() {
   console.log(`\nBaton engine benchmark (Temporal dev server ${server.version.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
   console.log(line('(a) start → first task started (ms)', startLatency.baton, startLatency.raw));
   console.log(line('(b) per-task overhead, 40 tasks (ms)', perTask.baton, perTask.raw));
+  for (const phase of ['queue', 'run', 'turn'] as const) {
+    console.log(`    ${phase.padEnd(30)} baton p50 ${fmt(median(phases.baton[phase])).padStart(6)} | raw p50 ${fmt(median(phases.raw[phase])).padStart(6)}`);
+  }
   console.log(`(c) 2-task executions/s with p95 < 1 s: baton ${sustained.baton}/s, raw ${sustained.raw}/s, ratio raw/baton ${(sustained.raw / Math.max(sustained.baton, 1)).toFixed(2)}`);
   console.log(steps.join('\n'));
 

@@ -8,6 +8,8 @@ interface AttemptRecord {
   error?: string;
   outputs?: Record<string, unknown>;
   renderedProps?: Record<string, unknown>;
+  /** The RUNNING write never happened (a quick task): record RUNNING in the history now. */
+  runningSkipped?: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function recordAttempt(db: Db, input: RunTaskInput, attempt: number
     outputs: record.outputs,
     renderedProps: record.renderedProps,
     error: record.error,
+    priorStates: record.runningSkipped && state !== 'RUNNING' ? [{ state: 'RUNNING', date: record.startedAt.toISOString() }] : undefined,
     attempt: {
       attempt,
       state: { current: record.state, startDate: record.startedAt.toISOString(), endDate: record.endedAt?.toISOString() },

@@ -76,10 +76,12 @@ export interface TaskRunWrite {
   /** One attempt entry to insert or replace (by attempt number). */
   attempt?: { attempt: number; state: { current: string; startDate: string; endDate?: string }; error?: string };
   startedAt?: string;
+  /** States to record before `state` when this write is the task run's first. */
+  priorStates?: { state: string; date: string }[];
 }
 
 export async function upsertTaskRun(db: Db, w: TaskRunWrite): Promise<void> {
-  const entry = JSON.stringify([{ state: w.state, date: w.at }]);
+  const entry = JSON.stringify([...(w.priorStates ?? []), { state: w.state, date: w.at }]);
   const attempt = w.attempt ? JSON.stringify([w.attempt]) : '[]';
   const attemptNo = w.attempt?.attempt ?? -1;
   const ended = terminal(w.state);
