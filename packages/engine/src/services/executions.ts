@@ -100,21 +100,14 @@ export class ExecutionService {
     if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid inputs', errors);
     const id = newExecutionId();
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
-    await this.db.execution.create({
-      data: {
-        id,
-        tenant: ref.tenant,
-        namespace: plan.namespace,
-        flowId: plan.id,
-        flowRevision: plan.revision,
-        state: 'CREATED',
-        histories: [{ state: 'CREATED', date: new Date().toISOString() }],
-        inputs: maskSecretInputs(plan.inputs, values) as object,
-        labels,
-        parentId: options.parent?.executionId ?? null,
-        triggeredBy: options.triggeredBy ?? null,
-      },
-    });
+    const now = new Date().toISOString();
+    // Raw SQL on the start path (see FlowService.plan); timestamps are UTC like Prisma writes them.
+    await this.db.$executeRaw`
+      INSERT INTO executions (id, tenant, namespace, flow_id, flow_revision, state, histories, inputs, labels, parent_id, triggered_by, created_at, updated_at)
+      VALUES (${id}, ${ref.tenant}, ${plan.namespace}, ${plan.id}, ${plan.revision}, 'CREATED',
+              ${JSON.stringify([{ state: 'CREATED', date: now }])}::jsonb, ${JSON.stringify(maskSecretInputs(plan.inputs, values))}::jsonb,
+              ${JSON.stringify(labels)}::jsonb, ${options.parent?.executionId ?? null}, ${options.triggeredBy ?? null},
+              ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC')`;
     return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent };
   }
 

@@ -91,11 +91,16 @@ export class FlowService {
 
   /** The validated plan of a revision (latest when absent). */
   async plan(ref: FlowRef, revision?: number): Promise<FlowPlan> {
-    const flow = await this.get(ref);
-    const wanted = revision ?? flow.revision;
+    // Starting an execution is latency-sensitive: ask only for the current revision number (raw
+    // SQL, no ORM query planning) and reuse the cached plan; load the source only on a miss.
+    const rows = await this.db.$queryRaw<{ revision: number }[]>`
+      SELECT revision FROM flows WHERE tenant = ${ref.tenant} AND namespace = ${ref.namespace} AND id = ${ref.id} AND NOT deleted`;
+    if (!rows.length) throw new AppError('NOT_FOUND', `flow ${ref.namespace}.${ref.id} not found in tenant ${ref.tenant}`);
+    const wanted = revision ?? rows[0].revision;
     const key = `${ref.tenant}/${ref.namespace}/${ref.id}/${wanted}`;
     const cached = this.plans.get(key);
     if (cached) return cached;
+    const flow = await this.get(ref);
     const source = wanted === flow.revision
       ? flow.source
       : (await this.db.flowRevision.findUnique({
