@@ -1,6 +1,6 @@
 /** Execution and task-run states, named as Kestra names them. */
 export const STATES = [
-  'CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED',
+  'CREATED', 'QUEUED', 'RESTARTED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED',
 ] as const;
 export type State = (typeof STATES)[number];
 

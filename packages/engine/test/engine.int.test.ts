@@ -223,6 +223,43 @@ tasks:
   });
 });
 
+describe('restart', () => {
+  it('restarts a failed execution from the failed task, keeping what succeeded', async () => {
+    server.failNext('/flaky-dependency', 1);
+    const id = await deployAndRun(`
+id: restartable
+namespace: test.engine
+tasks:
+  - id: prepare
+    type: io.kestra.plugin.core.output.OutputValues
+    values:
+      ticket: "CHG-{{ 6 * 7 }}"
+  - id: call
+    type: io.kestra.plugin.core.http.Request
+    uri: "${server.url}/flaky-dependency"
+  - id: report
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ outputs.prepare.values.ticket }} {{ outputs.call.code }}"
+`);
+    const failed = await client.waitFor(id);
+    expect(failed.state.current).toBe('FAILED');
+    const prepareRun = taskRun(failed, 'prepare').id;
+
+    const restarted = await client.call('POST', `/api/v1/main/executions/${id}/restart`);
+    expect(restarted.status).toBe(202);
+    expect(restarted.body.kept).toEqual(['prepare']);
+    const done = await client.waitFor(id, ['SUCCESS', 'FAILED'], 30_000);
+    expect(done.state.current, JSON.stringify(done.taskRunList)).toBe('SUCCESS');
+    expect(done.state.histories.map((h: any) => h.state)).toEqual(['CREATED', 'RUNNING', 'FAILED', 'RESTARTED', 'RUNNING', 'SUCCESS']);
+    // prepare ran once; call ran twice (failed, then succeeded); report read prepare's kept output
+    expect(done.taskRunList.filter((t: any) => t.taskId === 'prepare').map((t: any) => t.id)).toEqual([prepareRun]);
+    expect(done.taskRunList.filter((t: any) => t.taskId === 'call').map((t: any) => t.state.current)).toEqual(['FAILED', 'SUCCESS']);
+    expect(taskRun(done, 'report').outputs.value).toBe('CHG-42 200');
+
+    expect((await client.call('POST', `/api/v1/main/executions/${id}/restart`)).status).toBe(409);
+  });
+});
+
 describe('kill', () => {
   it('stops a running task within 2 seconds: KILLING then KILLED', async () => {
     const id = await deployAndRun(`

@@ -205,6 +205,58 @@ export class ExecutionService {
     return { id, state: forced ? 'KILLED' : 'KILLING' };
   }
 
+  /**
+   * Restart from the failed task: the same execution runs again on its pinned revision, keeping
+   * every task run that succeeded (and its outputs) and running the rest. Allowed once the
+   * execution has ended FAILED, KILLED or CANCELLED.
+   */
+  async restart(tenant: string, id: string, by: string) {
+    const execution = await this.db.execution.findUnique({ where: { id } });
+    if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
+    if (!['FAILED', 'KILLED', 'CANCELLED'].includes(execution.state)) {
+      throw new AppError('CONFLICT', `execution ${id} is ${execution.state}; only FAILED, KILLED or CANCELLED executions can be restarted (use replay to run it again)`);
+    }
+    const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
+    if (plan.inputs.some((i) => i.type === 'SECRET')) {
+      throw new AppError('CONFLICT', `flow ${plan.namespace}.${plan.id} has SECRET inputs, which are not stored; replay the execution with new inputs instead`);
+    }
+    const runs = await this.db.taskRun.findMany({ where: { executionId: id }, orderBy: { seq: 'asc' } });
+    const done = runs
+      .filter((r) => r.state === 'SUCCESS' || r.state === 'WARNING')
+      .map((r) => ({ taskId: r.taskId, value: r.value ?? undefined, outputs: (r.outputs as Record<string, unknown> | null) ?? undefined }));
+    const seqStart = runs.reduce((max, r) => Math.max(max, r.seq), -1) + 1;
+    const now = new Date().toISOString();
+    const updated = await this.db.execution.updateMany({
+      where: { id, state: execution.state },
+      data: {
+        state: 'RESTARTED',
+        endedAt: null,
+        error: null,
+        histories: [...((execution.histories as unknown[]) ?? []), { state: 'RESTARTED', date: now, by }] as object,
+      },
+    });
+    if (updated.count === 0) throw new AppError('CONFLICT', `execution ${id} changed while restarting; try again`);
+    const input: ExecutionInput = {
+      executionId: id,
+      tenant,
+      plan,
+      // Inputs as validated at the first start; SECRET inputs were masked when stored, so a
+      // flow with SECRET inputs must be replayed instead.
+      inputs: execution.inputs as Record<string, unknown>,
+      labels: execution.labels as Record<string, string>,
+      parent: execution.parentId ? { executionId: execution.parentId, taskRunId: '' } : undefined,
+      restart: { done, seqStart },
+    };
+    const client = await this.temporal();
+    await client.workflow.start(WORKFLOW_NAME, {
+      workflowId: id,
+      taskQueue: DEFAULT_TASK_QUEUE,
+      args: [input],
+      typedSearchAttributes: searchAttributesFor(tenant, plan.namespace, plan.id),
+    });
+    return { id, state: 'RESTARTED', kept: done.map((d) => (d.value ? `${d.taskId}[${d.value}]` : d.taskId)) };
+  }
+
   async logs(tenant: string, id: string, q: { taskRunId?: string; minLevel?: string } = {}) {
     const execution = await this.db.execution.findUnique({ where: { id }, select: { tenant: true } });
     if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);

@@ -113,5 +113,5 @@ export async function markExecutionRunning(db: Db, executionId: string, at: stri
   await db.$executeRaw`
     UPDATE executions SET state = 'RUNNING', histories = histories || ${entry}::jsonb,
       started_at = coalesce(started_at, ${at}::timestamptz AT TIME ZONE 'UTC'), updated_at = now() AT TIME ZONE 'UTC'
-    WHERE id = ${executionId} AND state = 'CREATED'`;
+    WHERE id = ${executionId} AND state IN ('CREATED', 'RESTARTED')`;
 }

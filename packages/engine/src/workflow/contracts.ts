@@ -19,6 +19,15 @@ export interface ExecutionInput {
   inputs: Record<string, unknown>;
   labels: Record<string, string>;
   parent?: { executionId: string; taskRunId: string };
+  /** A restart of a failed execution: what already succeeded is kept and not run again. */
+  restart?: RestartInput;
+}
+
+export interface RestartInput {
+  /** Task runs that ended SUCCESS or WARNING in the previous run, with their (masked) outputs. */
+  done: { taskId: string; value?: string; outputs?: Record<string, unknown> }[];
+  /** Task-run sequence numbers continue after the previous run's. */
+  seqStart: number;
 }
 
 export interface ExecutionResult {

@@ -57,6 +57,10 @@ function errorMessage(error: unknown): string {
   return e?.message ?? String(error);
 }
 
+function doneKey(taskId: string, value: string | undefined): string {
+  return value === undefined ? taskId : `${taskId}\u0000${value}`;
+}
+
 function truthy(value: unknown): boolean {
   if (typeof value === 'string') return value.trim() !== '' && value.trim().toLowerCase() !== 'false';
   return Boolean(value);
@@ -83,8 +87,20 @@ class Interpreter {
   private readonly outputNeeds = new WeakMap<TaskSpec, Set<string> | 'all'>();
   private readonly startDate = new Date().toISOString();
 
+  /** Restart: task ids (with their loop value) that already succeeded and are not run again. */
+  private readonly alreadyDone = new Set<string>();
+
   constructor(private readonly input: ExecutionInput) {
     this.plan = input.plan;
+    if (input.restart) {
+      this.seq = input.restart.seqStart;
+      for (const run of input.restart.done) {
+        this.alreadyDone.add(doneKey(run.taskId, run.value));
+        if (run.outputs === undefined) continue;
+        if (run.value === undefined) this.outputs[run.taskId] = run.outputs;
+        else ((this.outputs[run.taskId] ??= {}) as Record<string, unknown>)[run.value] = run.outputs;
+      }
+    }
     wf.setHandler(resumeSignal, (signal) => {
       this.resumes.push(signal);
     });
@@ -227,6 +243,9 @@ class Interpreter {
 
   private async runTask(task: TaskSpec, scope: Scope): Promise<Outcome> {
     if (task.disabled) return 'SUCCESS';
+    const loopValue = scope.values.length ? scope.values[scope.values.length - 1] : undefined;
+    // A restarted execution keeps what succeeded (outputs were preloaded in the constructor).
+    if (this.alreadyDone.has(doneKey(task.id, loopValue === undefined ? undefined : typeof loopValue === 'string' ? loopValue : JSON.stringify(loopValue)))) return 'SUCCESS';
     const taskRunId = wf.uuid4();
     const value = scope.values.length ? scope.values[scope.values.length - 1] : undefined;
     const run: Extract<ProjectionEvent, { kind: 'taskRun' }> = {
