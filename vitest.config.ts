@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: fast tests that need nothing but Node (and in-process simulators), and
@@ -7,6 +8,9 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The web app's `@/` import alias, for its component and library tests.
+        resolve: { alias: { '@': path.resolve(import.meta.dirname, 'apps/web/src') } },
+        esbuild: { jsx: 'automatic' },
         test: {
           name: 'unit',
           include: ['packages/**/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
@@ -17,7 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/**/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts'],
+          include: ['packages/**/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts', 'e2e/**/*.e2e.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           testTimeout: 120_000,

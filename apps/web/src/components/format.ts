@@ -24,7 +24,8 @@ export function relativeTime(iso: string | undefined, now = Date.now()): string 
   const diff = now - Date.parse(iso);
   const abs = Math.abs(diff);
   const suffix = diff >= 0 ? 'ago' : 'from now';
-  if (abs < 45_000) return diff >= 0 ? 'just now' : 'in a moment';
+  // Small negative differences are clock skew between this browser and the server: "just now".
+  if (abs < 45_000) return 'just now';
   if (abs < 3_600_000) return `${Math.round(abs / 60_000)} min ${suffix}`;
   if (abs < 86_400_000) return `${Math.round(abs / 3_600_000)} h ${suffix}`;
   if (abs < 30 * 86_400_000) return `${Math.round(abs / 86_400_000)} d ${suffix}`;

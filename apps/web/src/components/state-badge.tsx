@@ -12,6 +12,7 @@ const STYLE: Record<string, { tone: string; icon: IconName | 'spin' }> = {
   PAUSED: { tone: 'paused', icon: 'pause' },
   WARNING: { tone: 'warning', icon: 'alert' },
   RETRYING: { tone: 'retrying', icon: 'retry' },
+  RESTARTED: { tone: 'running', icon: 'retry' },
   KILLED: { tone: 'killed', icon: 'skull' },
   CANCELLED: { tone: 'neutral', icon: 'slash' },
   SKIPPED: { tone: 'neutral', icon: 'skip' },

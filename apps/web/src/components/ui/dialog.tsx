@@ -22,7 +22,11 @@ export function Dialog({ open, onClose, title, description, children, footer, wi
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // Start in the first field, not on the close button the browser would pick.
+      requestAnimationFrame(() => d.querySelector<HTMLElement>('[data-autofocus], .' + s.dialogBody + ' input:not([type=hidden]):not([disabled]), .' + s.dialogBody + ' select, .' + s.dialogBody + ' textarea')?.focus());
+    }
     if (!open && d.open) d.close();
   }, [open]);
   const inner = (

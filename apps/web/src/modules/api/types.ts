@@ -2,11 +2,11 @@
 // @baton/engine, so client bundles never pull server code.
 
 export type State =
-  | 'CREATED' | 'QUEUED' | 'RUNNING' | 'PAUSED' | 'RETRYING' | 'SUCCESS' | 'WARNING' | 'FAILED'
+  | 'CREATED' | 'QUEUED' | 'RESTARTED' | 'RUNNING' | 'PAUSED' | 'RETRYING' | 'SUCCESS' | 'WARNING' | 'FAILED'
   | 'KILLING' | 'KILLED' | 'CANCELLED' | 'SKIPPED';
 
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
-export const ALL_STATES: State[] = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED'];
+export const ALL_STATES: State[] = ['CREATED', 'QUEUED', 'RESTARTED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED'];
 export const isTerminal = (s: string | undefined) => !!s && TERMINAL_STATES.has(s);
 
 export interface Flow {

@@ -139,6 +139,7 @@ export const router: Router = new Router()
     const inputs = await readInputs(request);
     return services().executions.resume(params.tenant, params.id, caller.id, inputs);
   })
+  .add('POST', '/api/v1/:tenant/executions/:id/restart', async ({ params, caller }) => json(await services().executions.restart(params.tenant, params.id, caller.id), 202))
   .add('DELETE', '/api/v1/:tenant/executions/:id/kill', async ({ params, caller }) => json(await services().executions.kill(params.tenant, params.id, caller.id), 202))
   .add('GET', '/api/v1/:tenant/logs/:executionId', async ({ params, url }) =>
     services().executions.logs(params.tenant, params.executionId, {
@@ -195,7 +196,10 @@ router
   .add('GET', '/api/v1/:tenant/executions/:id/follow', async ({ params, request }: RouteContext) => {
     const { queries } = ui();
     const first = await queries.execution(params.tenant, params.id); // 404 before the stream starts
-    return new Response(followExecution(queries, params.tenant, first, request.signal), {
+    // The pinned revision goes first: the page lays out the graph while the rest streams in.
+    const revision = await queries.revision(params.tenant, first.namespace, first.flowId, first.flowRevision).catch(() => undefined);
+    const prelude = revision ? [{ event: 'revision', data: revision }] : [];
+    return new Response(followExecution(queries, params.tenant, first, request.signal, { prelude }), {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
     });
   })

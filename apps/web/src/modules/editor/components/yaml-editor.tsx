@@ -67,8 +67,18 @@ export default function YamlEditor({ path, defaultValue, schema, plugins, onMoun
 
 export function YamlDiff({ original, modified, originalPath, modifiedPath }: { original: string; modified: string; originalPath: string; modifiedPath: string }) {
   const theme = useEditorTheme();
+  // @monaco-editor/react disposes the models before the diff widget lets go of them (Monaco
+  // then logs "TextModel got disposed before DiffEditorWidget model got reset"): keep them on
+  // unmount and dispose them ourselves once the widget is gone.
+  useEffect(() => () => {
+    setTimeout(() => {
+      for (const path of [originalPath, modifiedPath]) monaco.editor.getModel(monaco.Uri.parse(path))?.dispose();
+    }, 0);
+  }, [originalPath, modifiedPath]);
   return (
     <DiffEditor
+      keepCurrentOriginalModel
+      keepCurrentModifiedModel
       original={original}
       modified={modified}
       originalModelPath={originalPath}

@@ -5,8 +5,9 @@ import { ApiError } from '@/modules/api/client';
 import type { FlowError, JsonSchema, PluginDoc } from '@/modules/api/types';
 import { validateOnServer } from '@/modules/flows/hooks/use-flows';
 import type { AnalyzeResult } from '@/modules/graph/lib/analyze';
+import type { LayoutChoice } from '@/modules/graph/lib/layout';
 import type { EditorMarker, LaidOutGraph, TaskLocation } from '@/modules/graph/lib/types';
-import { latestChannel, setWorkerSchema } from '@/modules/graph/lib/worker-client';
+import { latestChannel, setWorkerSchema, warmAnalysisWorker } from '@/modules/graph/lib/worker-client';
 import { monaco, setHoverContext } from '../lib/monaco-setup';
 import type { Schema } from '../lib/schema-validate';
 
@@ -50,8 +51,10 @@ declare global {
   }
 }
 
-export function useFlowAnalysis({ model, tenant, schema, plugins }: {
+export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto' }: {
   model: Monaco.editor.ITextModel | null;
+  /** `?layout=dagre|structural` forces one (comparisons, the benchmark). */
+  layout?: LayoutChoice;
   tenant: string;
   schema: JsonSchema | undefined;
   plugins: PluginDoc[] | undefined;
@@ -69,6 +72,7 @@ export function useFlowAnalysis({ model, tenant, schema, plugins }: {
     return m;
   }, [plugins]);
 
+  useEffect(() => warmAnalysisWorker(), []);
   useEffect(() => {
     if (schema) void setWorkerSchema(schema as Schema);
   }, [schema]);
@@ -100,7 +104,7 @@ export function useFlowAnalysis({ model, tenant, schema, plugins }: {
     let serverTimer: ReturnType<typeof setTimeout> | undefined;
     let serverAbort: AbortController | undefined;
 
-    const analyse = () => channel.post({ source: model.getValue(), validate: true });
+    const analyse = () => channel.post({ source: model.getValue(), validate: true, layout });
     const checkOnServer = async () => {
       serverAbort?.abort();
       const abort = (serverAbort = new AbortController());
@@ -134,7 +138,7 @@ export function useFlowAnalysis({ model, tenant, schema, plugins }: {
       serverAbort?.abort();
       channel.dispose();
     };
-  }, [model, tenant]);
+  }, [model, tenant, layout]);
 
   // Server markers the local analysis already shows (same place) are not shown twice.
   const merged = useMemo(() => {

@@ -2,6 +2,7 @@
 import { configureMonacoYaml, type MonacoYaml } from 'monaco-yaml';
 import type { JsonSchema, PluginDoc } from '@/modules/api/types';
 import type { TaskLocation } from '@/modules/graph/lib/types';
+import { taskAtLine } from './task-at-line';
 import { monaco, monacoForYaml } from './monaco';
 import type { Schema } from './schema-validate';
 
@@ -39,7 +40,7 @@ export function configureFlowLanguage(schema: Schema, plugins: PluginDoc[]) {
     validate: false,
     hover: false,
     completion: true,
-    format: true,
+    format: { enable: true, singleQuote: false, proseWrap: 'preserve' as const, printWidth: 120 },
     enableSchemaRequest: false,
     schemas: [{ uri: FLOW_SCHEMA_URI, fileMatch: ['**/*.flow.yaml'], schema: completionSchema(schema, plugins) as never }],
   };
@@ -61,16 +62,6 @@ const contexts = new Map<string, HoverContext>();
 
 export function setHoverContext(uri: string, ctx: HoverContext) {
   contexts.set(uri, ctx);
-}
-
-/** The innermost task whose YAML contains the line. */
-export function taskAtLine(tasks: TaskLocation[], line: number): TaskLocation | undefined {
-  let best: TaskLocation | undefined;
-  for (const t of tasks) {
-    if (line < t.startLine || line > t.endLine) continue;
-    if (!best || t.endLine - t.startLine <= best.endLine - best.startLine) best = t;
-  }
-  return best;
 }
 
 function propertyDoc(schema: JsonSchema | undefined, key: string): string | undefined {

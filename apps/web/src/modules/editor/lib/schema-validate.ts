@@ -57,8 +57,19 @@ export function editorSchema(schema: Schema): Schema {
   const copy = structuredClone(schema);
   const task = copy.$defs?.task;
   for (const branch of task?.allOf ?? []) delete branch.then?.required;
+  // One `if type is X then …` branch per plugin: trying ~40 of them on each of 500 tasks is most
+  // of the work. Index them by type name instead (same meaning, one lookup per task).
+  if (task?.allOf?.every((b) => b.if && b.then && (b.if.properties?.type as Schema | undefined)?.enum)) {
+    const byType: Record<string, Schema> = {};
+    for (const b of task.allOf) for (const name of (b.if!.properties!.type as Schema).enum!) byType[String(name)] = b.then!;
+    task[BY_TYPE] = byType;
+    delete task.allOf;
+  }
   return copy;
 }
+
+/** Custom keyword written by editorSchema: the task schema by task type. */
+const BY_TYPE = 'x-baton-by-type';
 
 export function validateAgainstSchema(root: Node | null | undefined, schema: Schema, lines: LineCounter): EditorMarker[] {
   const issues: Issue[] = [];
@@ -72,7 +83,9 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
     return cur;
   };
 
-  const check = (node: Node | null | undefined, raw: Schema, out: Issue[], key?: string): void => {
+  // `probing`: only whether the value matches (an `if`): no messages worth composing (the
+  // did-you-mean search over every plugin type dominated the time), stop at the first problem.
+  const check = (node: Node | null | undefined, raw: Schema, out: Issue[], key?: string, probing = false): void => {
     const s = resolve(raw);
     const value = isScalar(node) ? node.value : undefined;
     if (isScalar(node) && isExpression(value)) return; // checked when rendered, as on the server
@@ -82,13 +95,17 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
       const actual = typeOf(node);
       const ok = types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
       if (!ok) {
-        out.push({ node, message: `'${key ?? 'value'}' must be ${types.map(article).join(' or ')}, not ${article(actual)}` });
+        out.push({ node, message: actual === 'null' ? `'${key ?? 'value'}' has no value; expected ${types.map(article).join(' or ')}` : `'${key ?? 'value'}' must be ${types.map(article).join(' or ')}, not ${article(actual)}` });
         return;
       }
     }
     if (s.enum && !s.enum.some((e) => e === value)) {
+      if (probing) {
+        out.push({ node, message: '' });
+        return;
+      }
       const hint = typeof value === 'string' ? closest(value, s.enum.map(String)) : undefined;
-      const what = key === 'type' && (s.enum.length > 12 || s.description === 'Plugin type') ? `unknown task type '${String(value)}'` : `'${String(value)}' is not one of ${s.enum.slice(0, 8).map(String).join(', ')}${s.enum.length > 8 ? '…' : ''}`;
+      const what = key === 'type' && s.description === 'Plugin type' ? `unknown task type '${String(value)}'` : `'${String(value)}' is not one of ${s.enum.slice(0, 8).map(String).join(', ')}${s.enum.length > 8 ? '…' : ''}`;
       out.push({ node, message: `${what}${hint ? `; did you mean '${hint}'?` : ''}` });
     }
     if (s.const !== undefined && value !== s.const) out.push({ node, message: `must be ${JSON.stringify(s.const)}` });
@@ -117,7 +134,10 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
         if (k === undefined) continue;
         present.add(k);
         const propSchema = s.properties?.[k];
-        if (propSchema) check(pair.value, propSchema, out, k);
+        if (propSchema) {
+          check(pair.value, propSchema, out, k, probing);
+          if (probing && out.length) return;
+        }
         else if (s.additionalProperties === false && s.properties) {
           const hint = closest(k, Object.keys(s.properties));
           out.push({ node: pair.key, key: pair.key, message: `unknown property '${k}'${hint ? `; did you mean '${hint}'?` : ''}` });
@@ -131,20 +151,26 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
       const items = node.items as Node[];
       if (s.minItems !== undefined && items.length < s.minItems) out.push({ node, message: s.minItems === 1 ? `'${key ?? 'list'}' needs at least one item` : `needs at least ${s.minItems} items` });
       if (s.maxItems !== undefined && items.length > s.maxItems) out.push({ node, message: `has more than ${s.maxItems} items` });
-      if (s.items) items.forEach((item) => check(item, s.items!, out, key));
+      if (s.items) items.forEach((item) => check(item, s.items!, out, key, probing));
     }
-    for (const sub of s.allOf ?? []) check(node, sub, out, key);
+    for (const sub of s.allOf ?? []) check(node, sub, out, key, probing);
+    const byType = s[BY_TYPE] as Record<string, Schema> | undefined;
+    if (byType && isMap(node)) {
+      const typeNode = node.items.find((p) => isScalar(p.key) && p.key.value === 'type')?.value;
+      const branch = isScalar(typeNode) ? byType[String(typeNode.value)] : undefined;
+      if (branch) check(node, branch, out, key, probing);
+    }
     if (s.if) {
       const probe: Issue[] = [];
-      check(node, s.if, probe, key);
-      if (!probe.length && s.then) check(node, s.then, out, key);
-      if (probe.length && s.else) check(node, s.else, out, key);
+      check(node, s.if, probe, key, true);
+      if (!probe.length && s.then) check(node, s.then, out, key, probing);
+      if (probe.length && s.else) check(node, s.else, out, key, probing);
     }
     const alternatives = s.anyOf ?? s.oneOf;
     if (alternatives) {
       const results = alternatives.map((alt) => {
         const r: Issue[] = [];
-        check(node, alt, r, key);
+        check(node, alt, r, key, probing);
         return r;
       });
       if (!results.some((r) => r.length === 0)) {

@@ -6,7 +6,7 @@ import { Button, Dialog, Field, TextInput, useToast } from '@/components/ui';
 import { ApiError } from '@/modules/api/client';
 import type { FlowInput } from '@/modules/api/types';
 import { InputForm, NoInputs } from '@/modules/inputs/components/input-form';
-import { initialValues, serverFieldErrors, toPayload, validateAll, type FormValues } from '@/modules/inputs/lib/inputs';
+import { initialValues, serverFieldErrors, toPayload, validateAll, validateField, type FormValues } from '@/modules/inputs/lib/inputs';
 import { useStartExecution } from '../hooks/use-execution-actions';
 
 /** Fill the flow's inputs, start an execution and go straight to it. */
@@ -74,7 +74,19 @@ export function ExecuteDialog({ open, onClose, namespace, flowId, inputs, revisi
     >
       {inputs.length ? (
         <InputForm inputs={inputs} values={values} errors={errors} idPrefix="exec"
-          onChange={(id, v) => setValues((all) => ({ ...all, [id]: v }))}
+          onChange={(id, v) => {
+            setValues((all) => ({ ...all, [id]: v }));
+            // An error already shown goes away as soon as the value is fixed, not only on blur.
+            setErrors((all) => {
+              if (!all[id]) return all;
+              const input = inputs.find((i) => i.id === id);
+              const e = input ? validateField(input, v) : undefined;
+              const next = { ...all };
+              if (e) next[id] = e;
+              else delete next[id];
+              return next;
+            });
+          }}
           onBlurValidate={(id, e) => setErrors((all) => {
             const next = { ...all };
             if (e) next[id] = e;

@@ -46,3 +46,12 @@ export function useReplay(tenant: string) {
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.executions.all(tenant) }),
   });
 }
+
+/** Restart from the failed task: the same execution runs again, keeping what succeeded. */
+export function useRestart(tenant: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<{ id: string; state: string; kept: string[] }>(tenantPath(tenant, 'executions', id, 'restart'), { method: 'POST' }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: keys.executions.all(tenant) }),
+  });
+}

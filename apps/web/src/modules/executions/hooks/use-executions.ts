@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, query, tenantPath } from '@/modules/api/client';
 import { keys } from '@/modules/api/query-keys';
-import { isTerminal, type Execution, type ExecutionPage, type LogLine } from '@/modules/api/types';
+import { isTerminal, type ExecutionPage } from '@/modules/api/types';
 
 export interface ExecutionFilters {
   namespace?: string;
@@ -29,20 +29,5 @@ export function useExecutionList(tenant: string, filters: ExecutionFilters, curs
       if (!data) return false;
       return !cursor || data.results.some((e) => !isTerminal(e.state.current)) ? 2_000 : false;
     },
-  });
-}
-
-export function useExecution(tenant: string, id: string) {
-  return useQuery({
-    queryKey: keys.executions.detail(tenant, id),
-    queryFn: ({ signal }) => api<Execution>(tenantPath(tenant, 'executions', id), { signal }),
-  });
-}
-
-export function useLogs(tenant: string, id: string, enabled: boolean) {
-  return useQuery({
-    queryKey: [...keys.executions.detail(tenant, id), 'logs'],
-    queryFn: ({ signal }) => api<LogLine[]>(tenantPath(tenant, 'logs', id), { signal }),
-    enabled,
   });
 }

@@ -10,7 +10,11 @@ import s from './graph.module.css';
 
 export const RunStoreContext = createContext<RunStore | null>(null);
 
-export type FlowNodeData = { node: GraphNode };
+export type FlowNodeData = {
+  node: GraphNode;
+  /** Groups: where their entry and exit points are, relative to the box. */
+  ports?: { in?: { x: number; y: number }; out?: { x: number; y: number } };
+};
 type FlowNode = Node<FlowNodeData>;
 
 const noop = () => () => {};
@@ -79,6 +83,16 @@ export const TaskNode = memo(function TaskNode({ data }: NodeProps<FlowNode>) {
 
 const ROLE_LABEL: Record<string, string> = { parallel: 'parallel', sequential: 'sequence', if: 'if', switch: 'switch', foreach: 'for each', group: 'group' };
 
+function Port({ at, which }: { at: { x: number; y: number }; which: 'in' | 'out' }) {
+  return (
+    <>
+      <span className={s.port} style={{ left: at.x - 5, top: at.y - 5 }} />
+      <Handle id={`${which}-target`} type="target" position={Position.Top} isConnectable={false} className={s.handle} style={{ left: at.x, top: at.y - 5 }} />
+      <Handle id={`${which}-source`} type="source" position={Position.Bottom} isConnectable={false} className={s.handle} style={{ left: at.x, top: at.y + 5 }} />
+    </>
+  );
+}
+
 export const GroupNode = memo(function GroupNode({ data }: NodeProps<FlowNode>) {
   const n = data.node;
   const run = useRun(n.taskId);
@@ -91,7 +105,8 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<FlowNode>) 
       data-task-id={n.taskId}
       data-state={run?.state}
     >
-      {handles}
+      {data.ports?.in ? <Port at={data.ports.in} which="in" /> : null}
+      {data.ports?.out ? <Port at={data.ports.out} which="out" /> : null}
       <div className={s.groupHeader} title={`${n.taskId} (${n.type})`}>
         <Icon name={n.role === 'parallel' ? 'layers' : n.role === 'if' || n.role === 'switch' ? 'diff' : n.role === 'foreach' ? 'retry' : 'format'} size={13} />
         <span className={s.groupId}>{n.label}</span>
@@ -106,7 +121,6 @@ export const LaneNode = memo(function LaneNode({ data }: NodeProps<FlowNode>) {
   const n = data.node;
   return (
     <div className={[s.lane, n.lane === 'errors' && s.laneErrors, n.lane === 'finally' && s.laneFinally].filter(Boolean).join(' ')} style={{ width: n.width, height: n.height }}>
-      {handles}
       <div className={s.laneLabel}>{n.label}</div>
     </div>
   );
@@ -116,4 +130,5 @@ export const JunctionNode = memo(function JunctionNode() {
   return <div className={s.junction}>{handles}</div>;
 });
 
-export const nodeTypes = { task: TaskNode, group: GroupNode, lane: LaneNode, junction: JunctionNode };
+// Prefixed names: React Flow styles its own `group`/`default` node types.
+export const nodeTypes = { 'baton-task': TaskNode, 'baton-group': GroupNode, 'baton-lane': LaneNode, 'baton-junction': JunctionNode };

@@ -146,26 +146,31 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
   const main = seq(listItems(get(root, 'tasks')), 0);
   const blocks: Block[] = [main];
 
+  // errors and finally sit below the main tasks, side by side when both exist. The errors lane
+  // is not joined to the main tasks (it runs when any of them fails); a layout-only edge keeps
+  // it below them.
   const errorItems = listItems(get(root, 'errors'));
-  let errorsLane: Block | undefined;
-  if (errorItems.length) {
-    const laneId = uniqueId('::errors');
-    nodes.push({ id: laneId, kind: 'lane', lane: 'errors', label: 'errors · when a task fails', width: NODE_W, height: 0, depth: 0 });
-    errorsLane = { kind: 'lane', id: laneId, body: seq(errorItems, 1) };
-    // Beside the main tasks: the errors branch runs instead of the rest, not after it.
-    blocks[0] = { kind: 'par', branches: [main, errorsLane] };
-  }
   const finallyItems = listItems(get(root, 'finally'));
+  const after: Block[] = [];
   if (finallyItems.length) {
     const laneId = uniqueId('::finally');
     nodes.push({ id: laneId, kind: 'lane', lane: 'finally', label: 'finally · always', width: NODE_W, height: 0, depth: 0 });
     const lane: Block = { kind: 'lane', id: laneId, body: seq(finallyItems, 1) };
     const before = edges.length;
     connect(main, lane);
-    if (errorsLane) connect(errorsLane, lane);
     for (let i = before; i < edges.length; i++) edges[i].kind = 'finally';
-    blocks.push(lane);
+    after.push(lane);
   }
+  if (errorItems.length) {
+    const laneId = uniqueId('::errors');
+    nodes.push({ id: laneId, kind: 'lane', lane: 'errors', label: 'errors · when a task fails', width: NODE_W, height: 0, depth: 0 });
+    const lane: Block = { kind: 'lane', id: laneId, body: seq(errorItems, 1) };
+    const before = edges.length;
+    connect(main, lane);
+    for (let i = before; i < edges.length; i++) edges[i].kind = 'layout';
+    after.push(lane);
+  }
+  if (after.length) blocks.push(after.length === 1 ? after[0] : { kind: 'par', branches: after });
   return { nodes, edges, root: blocks.length === 1 ? blocks[0] : { kind: 'seq', items: blocks }, tasks };
 }
 

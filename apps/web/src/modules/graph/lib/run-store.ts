@@ -17,11 +17,21 @@ export interface RunSummary {
 }
 
 // When iterations disagree, show what needs attention first.
-const PRIORITY = ['RUNNING', 'KILLING', 'PAUSED', 'RETRYING', 'FAILED', 'KILLED', 'WARNING', 'CREATED', 'QUEUED', 'CANCELLED', 'SUCCESS', 'SKIPPED'];
+const PRIORITY = ['RUNNING', 'KILLING', 'PAUSED', 'RETRYING', 'RESTARTED', 'FAILED', 'KILLED', 'WARNING', 'CREATED', 'QUEUED', 'CANCELLED', 'SUCCESS', 'SKIPPED'];
+
+/**
+ * The current run of each task and loop value. A restarted execution keeps the runs of its
+ * previous attempt (the failed ones included) and appends new ones: the last one counts.
+ */
+export function latestRuns(taskRuns: TaskRun[]): TaskRun[] {
+  const last = new Map<string, TaskRun>();
+  for (const t of taskRuns) last.set(`${t.taskId}\u0000${t.value ?? ''}`, t);
+  return taskRuns.filter((t) => last.get(`${t.taskId}\u0000${t.value ?? ''}`) === t);
+}
 
 export function summarizeRuns(taskRuns: TaskRun[]): Map<string, RunSummary> {
   const out = new Map<string, RunSummary>();
-  for (const t of taskRuns) {
+  for (const t of latestRuns(taskRuns)) {
     let s = out.get(t.taskId);
     if (!s) {
       s = { taskId: t.taskId, state: t.state.current, runs: 0, byState: {}, attempts: 0, running: false };

@@ -36,7 +36,8 @@ export interface GraphEdge {
   id: string;
   source: string;
   target: string;
-  kind: 'flow' | 'finally';
+  /** `layout`: only orders the layout (not drawn), e.g. main tasks above the errors lane. */
+  kind: 'flow' | 'finally' | 'layout';
 }
 
 /** The nesting structure, which the fast layout walks instead of solving a general graph. */

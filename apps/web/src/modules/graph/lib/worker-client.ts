@@ -38,6 +38,11 @@ function request<T>(msg: Record<string, unknown>): Promise<T> {
   });
 }
 
+/** Starts the worker early: its script loads while the page waits for data. */
+export function warmAnalysisWorker() {
+  getWorker();
+}
+
 export function setWorkerSchema(schema: Schema) {
   if (schemaSent === schema) return Promise.resolve();
   schemaSent = schema;

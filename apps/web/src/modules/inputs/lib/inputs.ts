@@ -10,8 +10,6 @@ import type { FlowInput } from '@/modules/api/types';
 export type FieldValue = string | string[] | boolean;
 export type FormValues = Record<string, FieldValue>;
 
-export const INPUT_TYPES = ['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'BOOL', 'SELECT', 'MULTISELECT', 'DATETIME', 'DATE', 'TIME', 'DURATION', 'JSON', 'URI', 'EMAIL', 'SECRET', 'ARRAY'] as const;
-
 export const choices = (input: FlowInput) => input.values ?? input.options ?? [];
 
 /** Flow inputs declared in a flow's YAML (or [] when it does not parse). */
