@@ -1,6 +1,8 @@
 // End-to-end: the web UI in Debian's Chromium against the real stack (PostgreSQL, Temporal, the
 // worker and the production build of the web app, started by the integration global setup).
 // The tests run in order and share one browser; each checks that the page logged no error.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it as vitestIt } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, shot, type TrackedPage } from './lib/browser';
@@ -280,6 +282,29 @@ tasks:
     await page.getByTestId('restore-revision').click();
     await page.getByTestId('dirty').waitFor();
     expect(await page.evaluate(() => (window as unknown as { __batonEditor: { getValue(): string } }).__batonEditor.getValue())).not.toContain('left, changed');
+    expectNoErrors();
+  });
+
+  it("runs the article's seed flow unchanged from the UI with its default inputs", async () => {
+    // The same YAML as ../shared/examples/seed-flows (a unit test checks the copy is identical).
+    const seed = fs.readFileSync(path.resolve(import.meta.dirname, '../examples/seed-flows/rollout-with-health-gate-and-edge-update.yaml'), 'utf8');
+    await api('POST', '/api/v1/main/flows', seed, 'application/x-yaml');
+    await page.goto(`${base}/main/flows/infra.delivery/rollout-with-health-gate-and-edge-update`);
+    await page.getByTestId('execute-flow').click();
+    const dialog = page.getByTestId('execute-dialog');
+    await dialog.locator('#exec-application').waitFor();
+    expect(await dialog.locator('#exec-application').inputValue()).toBe('my-app');
+    await page.getByTestId('execute-submit').click();
+    await page.waitForURL(/\/main\/executions\/[A-Za-z0-9]+$/);
+    await waitForState('SUCCESS', 60_000);
+    for (const task of ['sync', 'status', 'gate_on_health', 'upsert_dns', 'purge_cache']) {
+      await page.locator(`[data-testid=flow-graph] [data-task-id=${task}][data-state=SUCCESS]`).waitFor();
+    }
+    await page.locator('[data-testid=flow-graph] [data-task-id=upsert_dns]').click();
+    const panel = page.getByTestId('task-panel');
+    await panel.getByRole('tab', { name: 'Outputs' }).click();
+    await expect.poll(() => panel.getByTestId('json-viewer').textContent()).toContain('app.example.com');
+    await shot(page, '18-seed-flow');
     expectNoErrors();
   });
 
