@@ -121,7 +121,15 @@ async function loadSeedFlows(webUrl) {
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
-    log(`seed flow ${file}: ${res.status < 300 ? 'loaded' : `not loaded (${res.status}: ${(await res.text()).slice(0, 300)})`}`);
+    if (res.status < 300) {
+      log(`seed flow ${file}: loaded`);
+      continue;
+    }
+    const body = await res.json().catch(() => ({}));
+    const unknown = [...new Set((body.errors ?? []).filter((e) => e.message.startsWith('unknown task type')).map((e) => e.message.split("'")[1]))];
+    log(unknown.length
+      ? `seed flow ${file}: not loaded, its plugins are not part of Baton yet (${unknown.join(', ')})`
+      : `seed flow ${file}: not loaded (${res.status}: ${body.message ?? ''})`);
   }
 }
 
