@@ -10,13 +10,7 @@ import { workflowBundle } from '../../../apps/worker/src/bundle';
 
 const client = api();
 
-async function run(yaml: string, inputs: Record<string, unknown> = {}) {
-  const deployed = await client.deploy(yaml);
-  expect(deployed.status, JSON.stringify(deployed.body)).toBeLessThan(300);
-  const started = await client.run(deployed.body.namespace, deployed.body.id, inputs);
-  expect(started.status, JSON.stringify(started.body)).toBe(200);
-  return started.body.id as string;
-}
+const run = (yaml: string, inputs: Record<string, unknown> = {}) => client.deployAndRun(yaml, inputs);
 
 describe('core tasks', () => {
   it('Sequential groups, Sleep waits durably, Return renders, Log writes each message', async () => {

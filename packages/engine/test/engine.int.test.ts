@@ -13,13 +13,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function deployAndRun(yaml: string, inputs: Record<string, unknown> = {}) {
-  const deployed = await client.deploy(yaml);
-  expect(deployed.status, JSON.stringify(deployed.body)).toBeLessThan(300);
-  const started = await client.run(deployed.body.namespace, deployed.body.id, inputs);
-  expect(started.status, JSON.stringify(started.body)).toBe(200);
-  return started.body.id as string;
-}
+const deployAndRun = (yaml: string, inputs: Record<string, unknown> = {}) => client.deployAndRun(yaml, inputs);
 
 describe('the flow from the foundation issue', () => {
   it('runs inputs, Parallel, If, ForEach, retries, Pause resumed through the API, Assert and OutputValues to SUCCESS', async () => {

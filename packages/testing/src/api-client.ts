@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 /** A thin client over the REST API, for integration tests. */
 export function api() {
@@ -27,6 +27,14 @@ export function api() {
     logs: (id: string) => call('GET', `/api/v1/main/logs/${id}`),
     resume: (id: string, inputs: Record<string, unknown> = {}) => call('POST', `/api/v1/main/executions/${id}/resume`, inputs),
     kill: (id: string) => call('DELETE', `/api/v1/main/executions/${id}/kill`),
+    /** Deploys a flow and starts it, asserting both worked; returns the execution id. */
+    async deployAndRun(yaml: string, inputs: Record<string, unknown> = {}): Promise<string> {
+      const deployed = await call('POST', '/api/v1/main/flows', yaml, 'application/x-yaml');
+      expect(deployed.status, JSON.stringify(deployed.body)).toBeLessThan(300);
+      const started = await call('POST', `/api/v1/main/executions/${deployed.body.namespace}/${deployed.body.id}`, inputs);
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+      return started.body.id as string;
+    },
     /** Polls until the execution is in one of `states`. */
     async waitFor(id: string, states: string[] = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'], timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,5 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
+import { example } from './example';
 
 // Flowable tasks: they orchestrate other tasks and run inside the execution's workflow
 // (deterministic code in packages/engine), not as activities. Their definitions exist so that
@@ -7,10 +8,6 @@ import { definePlugin, z } from '@baton/plugin-sdk';
 const duration = z.string().describe('ISO-8601 duration, e.g. PT5M');
 const noOutputs = z.object({});
 
-const example = (title: string, body: string) => ({
-  title,
-  flow: `id: example\nnamespace: company.team\n\n${body.trim()}\n`,
-});
 
 export const sequential = definePlugin({
   id: 'core.Sequential',

@@ -1,9 +1,6 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
+import { example } from './example';
 
-const example = (title: string, body: string) => ({
-  title,
-  flow: `id: example\nnamespace: company.team\n\n${body.trim()}\n`,
-});
 
 export const log = definePlugin({
   id: 'core.Log',
