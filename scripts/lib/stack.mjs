@@ -264,11 +264,18 @@ export function buildWebIfStale() {
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
   log('building the web app (next build; only when its sources changed)...');
   const started = Date.now();
-  const result = spawnSync(bin('next'), ['build'], {
-    cwd: web,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    encoding: 'utf8',
-  });
+  let result;
+  // Another stack on this checkout may be building (npm start while tests run): wait for it.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    result = spawnSync(bin('next'), ['build'], {
+      cwd: web,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      encoding: 'utf8',
+    });
+    if (result.status === 0 || !/Another next build process is already running/.test(result.stdout + result.stderr)) break;
+    log('another next build is running on this checkout; waiting for it...');
+    spawnSync('sleep', ['5']);
+  }
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
   fs.writeFileSync(marker, hash);
   log(`web app built in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -49,6 +49,27 @@ tasks:
     ]);
   });
 
+  it('logLevel drops the lines below it', async () => {
+    const id = await run(`
+id: quiet
+namespace: test.core
+tasks:
+  - id: chatty
+    type: io.kestra.plugin.core.log.Log
+    logLevel: WARN
+    level: INFO
+    message: "not kept"
+  - id: loud
+    type: io.kestra.plugin.core.log.Log
+    logLevel: WARN
+    level: ERROR
+    message: "kept"
+`);
+    expect((await client.waitFor(id)).state.current).toBe('SUCCESS');
+    const logs = (await client.logs(id)).body;
+    expect(logs.map((l: any) => `${l.taskId}:${l.message}`)).toEqual(['loud:kept']);
+  });
+
   it('an expression error names the task, the property and what exists', async () => {
     const id = await run(`
 id: bad-expression

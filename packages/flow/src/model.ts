@@ -34,6 +34,8 @@ export interface TaskSpec {
   allowFailure?: boolean;
   runIf?: string | boolean;
   workerGroup?: string;
+  /** Minimum level of the task's logs that are kept. */
+  logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   activity: ActivityDefaults;
 }
 

@@ -246,6 +246,7 @@ class FlowValidator {
       allowFailure: c.allowFailure,
       runIf: c.runIf,
       workerGroup: c.workerGroup?.key,
+      logLevel: c.logLevel,
       activity: definition.activity,
     };
   }

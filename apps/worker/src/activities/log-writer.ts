@@ -3,6 +3,7 @@ import type { RunTaskInput } from '@baton/engine';
 import type { LogEntry, SecretMasker } from '@baton/plugin-sdk';
 
 const FLUSH_MS = 300;
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /**
  * Buffers a task attempt's log lines and writes them in batches, so a chatty task costs a few
@@ -20,6 +21,8 @@ export class LogWriter {
   }
 
   add(entry: LogEntry) {
+    // The task's `logLevel` drops lines below it; errors of the attempt itself are always kept.
+    if (LEVELS.indexOf(entry.level) < LEVELS.indexOf(this.input.task.logLevel ?? 'TRACE') && entry.level !== 'ERROR') return;
     this.buffer.push({ seq: this.seq++, entry });
   }
 

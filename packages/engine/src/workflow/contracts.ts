@@ -62,7 +62,7 @@ export interface RunTaskInput {
   taskRunId: string;
   parentTaskRunId?: string;
   seq: number;
-  task: Pick<TaskSpec, 'id' | 'type' | 'pluginId' | 'props' | 'timeout'>;
+  task: Pick<TaskSpec, 'id' | 'type' | 'pluginId' | 'props' | 'timeout' | 'logLevel'>;
   context: RenderContext;
   /** Attempt timeout in milliseconds. */
   timeoutMs?: number;

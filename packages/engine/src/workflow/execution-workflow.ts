@@ -356,7 +356,7 @@ class Interpreter {
         taskRunId: run.id,
         parentTaskRunId: run.parentTaskRunId,
         seq: run.seq,
-        task: { id: task.id, type: task.type, pluginId: task.pluginId, props: task.props, timeout: task.timeout },
+        task: { id: task.id, type: task.type, pluginId: task.pluginId, props: task.props, timeout: task.timeout, logLevel: task.logLevel },
         context: { ...this.context(scope, run.id), outputs: this.outputsFor(task) },
         timeoutMs,
         markExecutionRunning: this.takeRunningPending(),

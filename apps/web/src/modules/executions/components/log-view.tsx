@@ -69,7 +69,7 @@ export function LogView({ logs, running, showTask = true, emptyText, onTaskClick
           <Button size="sm" variant="ghost" icon="alert" onClick={() => { setFollow(false); if (box.current) box.current.scrollTop = firstError * ROW - 40; }}>First error</Button>
         ) : null}
         <span style={{ flex: 1 }} />
-        <span className="muted" style={{ fontSize: 12 }}>{filtered.length === logs.length ? `${logs.length} lines` : `${filtered.length} of ${logs.length} lines`}</span>
+        <span className="muted" style={{ fontSize: 12 }}>{filtered.length === logs.length ? `${logs.length} ${logs.length === 1 ? 'line' : 'lines'}` : `${filtered.length} of ${logs.length} lines`}</span>
         <Checkbox label={<span style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}><Icon name="follow" size={13} />Follow</span>} checked={follow} onChange={(e) => setFollow(e.target.checked)} />
       </div>
       <div
