@@ -70,6 +70,29 @@ export function toExecutionView(execution: Execution, taskRuns: TaskRun[]): Exec
   };
 }
 
+/**
+ * The view of an execution that was just created, built from what the caller already has: the
+ * start endpoint answers without reading the rows back (two queries fewer per start).
+ */
+export function createdExecutionView(input: ExecutionInput, createdAt: Date, triggeredBy?: string): ExecutionView {
+  const date = createdAt.toISOString();
+  return {
+    id: input.executionId,
+    tenantId: input.tenant,
+    namespace: input.plan.namespace,
+    flowId: input.plan.id,
+    flowRevision: input.plan.revision,
+    state: { current: 'CREATED', histories: [{ state: 'CREATED', date }], startDate: date },
+    taskRunList: [],
+    inputs: maskSecretInputs(input.plan.inputs, input.inputs),
+    outputs: {},
+    labels: Object.entries(input.labels).map(([key, value]) => ({ key, value })),
+    error: null,
+    parentId: input.parent?.executionId ?? null,
+    triggeredBy: triggeredBy ?? null,
+  };
+}
+
 export interface SearchQuery {
   namespace?: string;
   flowId?: string;

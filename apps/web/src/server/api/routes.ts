@@ -1,5 +1,5 @@
 import 'server-only';
-import { AppError } from '@baton/engine';
+import { AppError, createdExecutionView } from '@baton/engine';
 import { flowJsonSchema } from '@baton/flow';
 import { ExecutionActions } from '@baton/engine/services/execution-actions';
 import { followExecution } from '@baton/engine/services/execution-follow';
@@ -131,7 +131,7 @@ export const router: Router = new Router()
     });
     const view = url.searchParams.get('wait') === 'true'
       ? await executions.waitForEnd(params.tenant, started.executionId, 10 * 60_000)
-      : await executions.get(params.tenant, started.executionId);
+      : createdExecutionView(started, new Date(), caller.id);
     return json(view, 200);
   })
   .add('GET', '/api/v1/:tenant/executions/:id', async ({ params }) => services().executions.get(params.tenant, params.id))
