@@ -26,6 +26,16 @@ async function database(): Promise<{ url: string; cleanup: () => Promise<void> }
 }
 
 export default async function setup(project: TestProject) {
+  try {
+    return await startStack(project);
+  } catch (error) {
+    // A failed start (a build error, a port) must not leave servers behind.
+    await stack.stopAll();
+    throw error;
+  }
+}
+
+async function startStack(project: TestProject) {
   const started = Date.now();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
   const logDir = path.join(stack.root, 'test-results');
