@@ -1,16 +1,10 @@
-import type { Db } from '@baton/db';
-import type { Client } from '@temporalio/client';
-import { DEFAULT_TASK_QUEUE, WORKFLOW_NAME } from '../workflow/contracts';
 import { AppError } from './app-error';
 import type { ExecutionService } from './executions';
-import { searchAttributesFor } from './search-attributes';
 
-// Operator actions of the execution page that ExecutionService does not offer yet: replay (a new
-// execution of the same flow, on the same or the latest revision, with the same or new inputs)
-// and killing many executions at once.
-//
-// Restart (re-running only the failed task runs inside the same execution) needs the workflow to
-// skip task runs that already succeeded; that is an engine change and is not offered here.
+// Operator actions of the execution page built on ExecutionService: replay (a new execution of
+// the same flow, on the same or the latest revision, with the same or new inputs) and killing many
+// executions at once. Restart (the same execution, skipping what succeeded) is
+// ExecutionService.restart.
 
 export interface ReplayOptions {
   /** New inputs; absent → the original execution's inputs (SECRET inputs must be given again). */
@@ -21,7 +15,7 @@ export interface ReplayOptions {
 }
 
 export class ExecutionActions {
-  constructor(private readonly db: Db, private readonly executions: ExecutionService, private readonly temporal: () => Promise<Client>) {}
+  constructor(private readonly executions: ExecutionService) {}
 
   async replay(tenant: string, id: string, options: ReplayOptions) {
     const original = await this.executions.get(tenant, id);
@@ -33,24 +27,11 @@ export class ExecutionActions {
     const labels = Object.fromEntries(original.labels.filter((l) => !l.key.startsWith('system.')).map((l) => [l.key, l.value]));
     labels['system.replayOf'] = original.id;
     const revision = options.revision === 'latest' ? undefined : options.revision ?? original.flowRevision;
-    const input = await this.executions.prepare(
+    const input = await this.executions.start(
       { tenant, namespace: original.namespace, id: original.flowId },
       inputs,
       { labels, revision, triggeredBy: options.by },
     );
-    try {
-      const client = await this.temporal();
-      await client.workflow.start(WORKFLOW_NAME, {
-        workflowId: input.executionId,
-        taskQueue: DEFAULT_TASK_QUEUE,
-        args: [input],
-        typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
-      });
-    } catch (error) {
-      // Same as ExecutionService.start: a row that never started must not look CREATED forever.
-      await this.db.execution.update({ where: { id: input.executionId }, data: { state: 'FAILED', error: `could not start: ${(error as Error).message}`, endedAt: new Date() } });
-      throw error;
-    }
     return this.executions.get(tenant, input.executionId);
   }
 

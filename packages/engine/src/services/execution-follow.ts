@@ -1,5 +1,5 @@
 import { isTerminal } from '../states';
-import type { ExecutionView } from './executions';
+import type { ExecutionService, ExecutionView } from './executions';
 import type { UiQueryService } from './ui-queries';
 
 // Server-sent events for one execution, for the execution page: the first event carries the whole
@@ -21,7 +21,7 @@ export interface FollowOptions {
 
 type TaskRunView = { id: string };
 
-export function followExecution(queries: UiQueryService, tenant: string, first: ExecutionView, signal: AbortSignal, options: FollowOptions = {}) {
+export function followExecution(queries: UiQueryService, executions: ExecutionService, tenant: string, first: ExecutionView, signal: AbortSignal, options: FollowOptions = {}) {
   const intervalMs = options.intervalMs ?? 250;
   const settleMs = options.logSettleMs ?? 3_000;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -100,7 +100,7 @@ export function followExecution(queries: UiQueryService, tenant: string, first: 
           }
           await new Promise((r) => setTimeout(r, intervalMs));
           if (closed) break;
-          current = await queries.execution(tenant, id);
+          current = await executions.get(tenant, id);
           const { changed, headChanged } = diff(current);
           if (changed.length || headChanged) send('patch', { ...header(current), taskRuns: changed });
           const lines = await readLogs();

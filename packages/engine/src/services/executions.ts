@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db, Execution, TaskRun } from '@baton/db';
+import type { Db, Execution, LogEntry, Prisma, TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
 import type { Client } from '@temporalio/client';
 import { isTerminal, TERMINAL_STATES, type State } from '../states';
@@ -93,13 +93,42 @@ export function createdExecutionView(input: ExecutionInput, createdAt: Date, tri
   };
 }
 
-export interface SearchQuery {
+/** A log line as the API returns it (Kestra's shape plus the row id, the follow stream's cursor). */
+export function toLogView(r: LogEntry) {
+  return {
+    id: r.id.toString(),
+    executionId: r.executionId,
+    taskRunId: r.taskRunId,
+    taskId: r.taskId,
+    attemptNumber: r.attempt,
+    level: r.level,
+    message: r.message,
+    timestamp: r.timestamp.toISOString(),
+  };
+}
+
+export interface ExecutionFilter {
   namespace?: string;
   flowId?: string;
   state?: string[];
   startDate?: Date;
   endDate?: Date;
   labels?: Record<string, string>;
+}
+
+/** The WHERE of every execution search: a namespace includes its children; labels match exactly. */
+export function executionWhere(tenant: string, f: ExecutionFilter): Prisma.ExecutionWhereInput {
+  const and: Prisma.ExecutionWhereInput[] = [{ tenant }];
+  if (f.namespace) and.push({ OR: [{ namespace: f.namespace }, { namespace: { startsWith: `${f.namespace}.` } }] });
+  if (f.flowId) and.push({ flowId: f.flowId });
+  if (f.state?.length) and.push({ state: { in: f.state } });
+  if (f.startDate) and.push({ createdAt: { gte: f.startDate } });
+  if (f.endDate) and.push({ createdAt: { lte: f.endDate } });
+  for (const [key, value] of Object.entries(f.labels ?? {})) and.push({ labels: { path: [key], equals: value } });
+  return { AND: and };
+}
+
+export interface SearchQuery extends ExecutionFilter {
   page?: number;
   size?: number;
 }
@@ -134,21 +163,27 @@ export class ExecutionService {
     return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent };
   }
 
-  async start(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; triggeredBy?: string } = {}) {
+  async start(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string } = {}) {
     const input = await this.prepare(ref, provided, options);
-    const client = await this.temporal();
     try {
-      await client.workflow.start(WORKFLOW_NAME, {
-        workflowId: input.executionId,
-        taskQueue: DEFAULT_TASK_QUEUE,
-        args: [input],
-        typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
-      });
+      await this.launch(input);
     } catch (error) {
+      // A row whose workflow never started must not look CREATED forever.
       await this.db.execution.update({ where: { id: input.executionId }, data: { state: 'FAILED', error: `could not start: ${(error as Error).message}`, endedAt: new Date() } });
       throw error;
     }
     return input;
+  }
+
+  /** Starts the execution workflow (workflow id = execution id) with its search attributes. */
+  private async launch(input: ExecutionInput) {
+    const client = await this.temporal();
+    await client.workflow.start(WORKFLOW_NAME, {
+      workflowId: input.executionId,
+      taskQueue: DEFAULT_TASK_QUEUE,
+      args: [input],
+      typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
+    });
   }
 
   async get(tenant: string, id: string): Promise<ExecutionView> {
@@ -161,14 +196,7 @@ export class ExecutionService {
   async search(tenant: string, q: SearchQuery) {
     const size = Math.min(Math.max(q.size ?? 25, 1), 200);
     const page = Math.max(q.page ?? 1, 1);
-    const where = {
-      tenant,
-      ...(q.namespace ? { OR: [{ namespace: q.namespace }, { namespace: { startsWith: `${q.namespace}.` } }] } : {}),
-      ...(q.flowId ? { flowId: q.flowId } : {}),
-      ...(q.state?.length ? { state: { in: q.state } } : {}),
-      ...(q.startDate || q.endDate ? { createdAt: { ...(q.startDate ? { gte: q.startDate } : {}), ...(q.endDate ? { lte: q.endDate } : {}) } } : {}),
-      ...(q.labels && Object.keys(q.labels).length ? { AND: Object.entries(q.labels).map(([k, v]) => ({ labels: { path: [k], equals: v } })) } : {}),
-    };
+    const where = executionWhere(tenant, q);
     const [rows, total] = await Promise.all([
       this.db.execution.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * size, take: size }),
       this.db.execution.count({ where }),
@@ -270,13 +298,7 @@ export class ExecutionService {
       parent: execution.parentId ? { executionId: execution.parentId, taskRunId: '' } : undefined,
       restart: { done, seqStart },
     };
-    const client = await this.temporal();
-    await client.workflow.start(WORKFLOW_NAME, {
-      workflowId: id,
-      taskQueue: DEFAULT_TASK_QUEUE,
-      args: [input],
-      typedSearchAttributes: searchAttributesFor(tenant, plan.namespace, plan.id),
-    });
+    await this.launch(input);
     return { id, state: 'RESTARTED', kept: done.map((d) => (d.value ? `${d.taskId}[${d.value}]` : d.taskId)) };
   }
 
@@ -290,15 +312,7 @@ export class ExecutionService {
       orderBy: [{ timestamp: 'asc' }, { id: 'asc' }],
       take: 10_000,
     });
-    return rows.map((r) => ({
-      executionId: r.executionId,
-      taskRunId: r.taskRunId,
-      taskId: r.taskId,
-      attemptNumber: r.attempt,
-      level: r.level,
-      message: r.message,
-      timestamp: r.timestamp.toISOString(),
-    }));
+    return rows.map(toLogView);
   }
 
   async waitForEnd(tenant: string, id: string, timeoutMs = 60_000): Promise<ExecutionView> {

@@ -1,19 +1,12 @@
 import type { Db, Prisma } from '@baton/db';
 import { AppError } from './app-error';
-import { toExecutionView, type ExecutionView } from './executions';
+import { executionWhere, toExecutionView, toLogView, type ExecutionFilter } from './executions';
 
 // Read queries the web UI needs beyond the Kestra-shaped API: one revision's source, the
 // namespace tree, the last execution of each listed flow, keyset pages of executions and logs
 // after a cursor (for live following). Each is one or two indexed queries.
 
-export interface ExecutionFilter {
-  namespace?: string;
-  flowId?: string;
-  state?: string[];
-  startDate?: Date;
-  endDate?: Date;
-  labels?: Record<string, string>;
-}
+export type { ExecutionFilter };
 
 /** Opaque keyset cursor: the (createdAt, id) of the last row of the previous page. */
 export interface ExecutionCursor {
@@ -88,24 +81,13 @@ export class UiQueryService {
     }));
   }
 
-  private where(tenant: string, f: ExecutionFilter): Prisma.ExecutionWhereInput {
-    const and: Prisma.ExecutionWhereInput[] = [{ tenant }];
-    if (f.namespace) and.push({ OR: [{ namespace: f.namespace }, { namespace: { startsWith: `${f.namespace}.` } }] });
-    if (f.flowId) and.push({ flowId: f.flowId });
-    if (f.state?.length) and.push({ state: { in: f.state } });
-    if (f.startDate) and.push({ createdAt: { gte: f.startDate } });
-    if (f.endDate) and.push({ createdAt: { lte: f.endDate } });
-    for (const [key, value] of Object.entries(f.labels ?? {})) and.push({ labels: { path: [key], equals: value } });
-    return { AND: and };
-  }
-
   /**
    * A page of executions, newest first, by keyset (created_at, id) so page 1,000 costs what page
    * 1 costs. The total is counted up to COUNT_CAP only.
    */
   async listExecutions(tenant: string, filter: ExecutionFilter, options: { size?: number; cursor?: string; count?: boolean } = {}) {
     const size = Math.min(Math.max(options.size ?? 50, 1), 200);
-    const base = this.where(tenant, filter);
+    const base = executionWhere(tenant, filter);
     const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
     const after: Prisma.ExecutionWhereInput | undefined = cursor
       ? { OR: [{ createdAt: { lt: new Date(cursor.createdAt) } }, { createdAt: new Date(cursor.createdAt), id: { lt: cursor.id } }] }
@@ -142,23 +124,7 @@ export class UiQueryService {
       orderBy: { id: 'asc' },
       take: limit,
     });
-    return rows.map((r) => ({
-      id: r.id.toString(),
-      executionId: r.executionId,
-      taskRunId: r.taskRunId,
-      taskId: r.taskId,
-      attemptNumber: r.attempt,
-      level: r.level,
-      message: r.message,
-      timestamp: r.timestamp.toISOString(),
-    }));
+    return rows.map(toLogView);
   }
 
-  /** The execution and its task runs, for the follow stream. */
-  async execution(tenant: string, id: string): Promise<ExecutionView> {
-    const execution = await this.db.execution.findUnique({ where: { id } });
-    if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
-    const taskRuns = await this.db.taskRun.findMany({ where: { executionId: id }, orderBy: [{ seq: 'asc' }] });
-    return toExecutionView(execution, taskRuns);
-  }
 }

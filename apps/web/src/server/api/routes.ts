@@ -161,7 +161,7 @@ export const router: Router = new Router()
 let uiServices: { queries: UiQueryService; actions: ExecutionActions } | undefined;
 const ui = () => {
   const s = services();
-  return (uiServices ??= { queries: new UiQueryService(s.db), actions: new ExecutionActions(s.db, s.executions, s.temporal) });
+  return (uiServices ??= { queries: new UiQueryService(s.db), actions: new ExecutionActions(s.executions) });
 };
 
 router
@@ -195,11 +195,11 @@ router
   })
   .add('GET', '/api/v1/:tenant/executions/:id/follow', async ({ params, request }: RouteContext) => {
     const { queries } = ui();
-    const first = await queries.execution(params.tenant, params.id); // 404 before the stream starts
+    const first = await services().executions.get(params.tenant, params.id); // 404 before the stream starts
     // The pinned revision goes first: the page lays out the graph while the rest streams in.
     const revision = await queries.revision(params.tenant, first.namespace, first.flowId, first.flowRevision).catch(() => undefined);
     const prelude = revision ? [{ event: 'revision', data: revision }] : [];
-    return new Response(followExecution(queries, params.tenant, first, request.signal, { prelude }), {
+    return new Response(followExecution(queries, services().executions, params.tenant, first, request.signal, { prelude }), {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
     });
   })
