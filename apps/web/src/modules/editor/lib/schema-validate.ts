@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
 import type { EditorMarker } from '../../graph/lib/types';
+import { levenshtein } from '@baton/plugin-sdk/text';
 
 // Validates a flow's YAML syntax tree against the flow JSON Schema served by the API, in the
 // analysis Web Worker, so markers appear within a few milliseconds of typing without a round
@@ -244,17 +245,3 @@ export function closest(word: string, candidates: string[]): string | undefined 
   return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-function levenshtein(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 12) return Math.abs(a.length - b.length);
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
