@@ -11,7 +11,16 @@ export const isoDuration = z
   .describe('ISO-8601 duration, e.g. PT30S, PT10M, P1D');
 
 export const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+/** Kestra's flow id pattern and size (AbstractFlow: `^[a-zA-Z0-9][a-zA-Z0-9._-]*`, 1 to 100). */
+export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+export const FLOW_ID_MAX = 100;
 export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
+/** Kestra's namespace size limit; ids and namespaces also travel as Temporal search attributes. */
+export const NAMESPACE_MAX = 150;
+/** Labels of a flow: count and sizes (the same limits apply to labels given at start time). */
+export const LABEL_LIMITS = { count: 50, keyMax: 100, valueMax: 255 } as const;
+/** Ids of tasks, inputs, outputs and triggers: long enough for anything readable. */
+export const TASK_ID_MAX = 100;
 
 export const retrySchema = z
   .object({
@@ -31,7 +40,7 @@ export const workerGroupSchema = z.object({ key: z.string().min(1).describe('Wor
 
 /** Keys every task accepts; everything else belongs to the plugin. */
 export const commonTaskShape = {
-  id: z.string().regex(ID_PATTERN, 'task ids use letters, digits, _ and -, and start with a letter or digit').describe('Unique id of the task in the flow'),
+  id: z.string().regex(ID_PATTERN, 'task ids use letters, digits, _ and -, and start with a letter or digit').max(TASK_ID_MAX).describe('Unique id of the task in the flow'),
   type: z.string().min(1).describe('Plugin type, e.g. io.kestra.plugin.core.log.Log'),
   description: z.string().optional().describe('What the task is for'),
   retry: retrySchema.optional(),
@@ -52,7 +61,7 @@ export type InputType = (typeof INPUT_TYPES)[number];
 
 export const inputSchema = z
   .object({
-    id: z.string().regex(ID_PATTERN, 'input ids use letters, digits, _ and -').describe('Input id, used as inputs.<id>'),
+    id: z.string().regex(ID_PATTERN, 'input ids use letters, digits, _ and -').max(TASK_ID_MAX).describe('Input id, used as inputs.<id>'),
     type: z.enum(INPUT_TYPES).describe('Input type'),
     description: z.string().optional(),
     displayName: z.string().optional().describe('Label shown in forms'),
@@ -99,10 +108,20 @@ export const concurrencySchema = z
 
 /** Top-level flow keys; tasks are checked one by one against their plugin (see validate.ts). */
 export const flowShape = {
-  id: z.string().regex(ID_PATTERN, 'flow ids use letters, digits, _ and -').describe('Flow id, unique in its namespace'),
-  namespace: z.string().regex(NAMESPACE_PATTERN, 'namespaces are lower-case dotted names such as infra.delivery').describe('Dotted, hierarchical namespace'),
+  id: z.string()
+    .regex(FLOW_ID_PATTERN, 'flow ids use letters, digits, ., _ and -, and start with a letter or digit')
+    .max(FLOW_ID_MAX, `a flow id has at most ${FLOW_ID_MAX} characters`)
+    .describe(`Flow id, unique in its namespace (at most ${FLOW_ID_MAX} characters)`),
+  namespace: z.string()
+    .regex(NAMESPACE_PATTERN, 'namespaces are lower-case dotted names such as infra.delivery')
+    .max(NAMESPACE_MAX, `a namespace has at most ${NAMESPACE_MAX} characters`)
+    .describe(`Dotted, hierarchical namespace (at most ${NAMESPACE_MAX} characters)`),
   description: z.string().optional(),
-  labels: z.union([z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), z.array(z.object({ key: z.string(), value: z.string() }))]).optional(),
+  labels: z.union([
+    z.record(z.string().min(1).max(LABEL_LIMITS.keyMax), z.union([z.string().max(LABEL_LIMITS.valueMax), z.number(), z.boolean()]))
+      .refine((r) => Object.keys(r).length <= LABEL_LIMITS.count, `at most ${LABEL_LIMITS.count} labels`),
+    z.array(z.object({ key: z.string().min(1).max(LABEL_LIMITS.keyMax), value: z.string().max(LABEL_LIMITS.valueMax) })).max(LABEL_LIMITS.count),
+  ]).optional().describe(`Labels (at most ${LABEL_LIMITS.count}; keys up to ${LABEL_LIMITS.keyMax} and values up to ${LABEL_LIMITS.valueMax} characters)`),
   inputs: z.array(z.unknown()).optional(),
   variables: z.record(z.string(), z.unknown()).optional(),
   tasks: z.array(z.unknown()).min(1, 'a flow needs at least one task'),

@@ -156,9 +156,36 @@ export function resolveInputs(
   return { values, errors };
 }
 
+/**
+ * Structured values (JSON, ARRAY) are stored as jsonb and travel through Temporal: nesting is
+ * bounded so no recursive step (serialisers, the projection, the UI) can run out of stack.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Throws when a value nests deeper than MAX_INPUT_DEPTH or holds a NUL character (PostgreSQL refuses it). */
+export function checkInputValue(value: unknown): void {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  while (stack.length) {
+    const { v, depth } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new Error('text cannot contain the NUL character (\\u0000)');
+      continue;
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) throw new Error(`nested deeper than ${MAX_INPUT_DEPTH} levels; flatten the value`);
+    for (const [k, child] of Object.entries(v)) {
+      if (k.includes('\u0000')) throw new Error('a key cannot contain the NUL character (\\u0000)');
+      stack.push({ v: child, depth: depth + 1 });
+    }
+  }
+}
+
 function tryCoerce(input: FlowInput, raw: unknown, errors: InputError[], what = 'value'): unknown {
   try {
-    return coerceInput(input, raw);
+    checkInputValue(raw);
+    const value = coerceInput(input, raw);
+    checkInputValue(value);
+    return value;
   } catch (e) {
     errors.push({ input: input.id, message: `input '${input.id}' (${input.type}) ${what}: ${(e as Error).message}` });
     return undefined;

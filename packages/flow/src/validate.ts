@@ -43,9 +43,36 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * and column. It never throws on user input.
  */
 export function validateFlow(source: string, options: ValidateOptions): ValidationResult {
-  const yaml = new YamlSource(source);
-  if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors };
-  return new FlowValidator(yaml, options).run();
+  try {
+    const yaml = new YamlSource(source);
+    if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors };
+    const nul = findNul(yaml.value);
+    if (nul) return { errors: [yaml.error(nul, 'text cannot contain the NUL character (\\0 or \\u0000); remove it')] };
+    return new FlowValidator(yaml, options).run();
+  } catch (error) {
+    // Recursion over a pathologically nested document: a user's mistake, not a crash.
+    if (error instanceof RangeError) return { errors: [{ path: '', line: 1, column: 1, message: 'the flow is nested too deeply to validate; flatten it' }] };
+    throw error;
+  }
+}
+
+/** Path of the first key or string holding a NUL character: PostgreSQL text and jsonb refuse it. */
+function findNul(root: unknown): PathSegment[] | undefined {
+  const stack: { value: unknown; path: PathSegment[] }[] = [{ value: root, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    } else if (isRecord(value)) {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) return [...path, k];
+        stack.push({ value: v, path: [...path, k] });
+      }
+    }
+  }
+  return undefined;
 }
 
 class FlowValidator {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 export type PathSegment = string | number;
 
@@ -34,7 +34,33 @@ export class YamlSource {
       const pos = this.lines.linePos(e.pos[0]);
       return { path: '', line: pos.line, column: pos.col, message: `YAML syntax error: ${e.message.split('\n')[0]}` };
     });
-    this.value = this.syntaxErrors.length ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+    this.value = this.syntaxErrors.length ? undefined : this.toJS();
+  }
+
+  /**
+   * The plain value. Aliases are expanded with a cap (the yaml package refuses documents whose
+   * aliases would expand past it: a "billion laughs" bomb), and a document nested so deeply that
+   * converting it exhausts the stack is refused too; both become errors at a line and column.
+   */
+  private toJS(): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      if (error instanceof RangeError) {
+        this.syntaxErrors.push({ path: '', line: 1, column: 1, message: 'the YAML is nested too deeply to read; flatten it' });
+        return undefined;
+      }
+      if (!/alias/i.test((error as Error).message)) throw error;
+      let at = { line: 1, column: 1 };
+      visit(this.doc, {
+        Alias: (_key, node) => {
+          if (node.range) at = this.position(node.range[0]);
+          return visit.BREAK;
+        },
+      });
+      this.syntaxErrors.push({ ...at, path: '', message: `YAML aliases expand too much (${(error as Error).message}); write the values out or use fewer aliases` });
+      return undefined;
+    }
   }
 
   /** Line and column of the node at `path`, or of its closest existing ancestor. */

@@ -45,4 +45,16 @@ describe('resolveInputs', () => {
     const { errors } = resolveInputs(declared, {});
     expect(errors).toEqual([{ input: 'name', message: "input 'name' is required" }]);
   });
+  it('refuses values nested deeper than 32 levels and NUL characters, as input errors (issue 15)', () => {
+    const declaredJson = [{ id: 'doc', type: 'JSON' as const }, { id: 'name', type: 'STRING' as const, required: false }];
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const asValue = resolveInputs(declaredJson, { doc: deep });
+    expect(asValue.errors).toEqual([{ input: 'doc', message: expect.stringContaining('nested deeper than 32') }]);
+    const asText = resolveInputs(declaredJson, { doc: `${'['.repeat(5000)}1${']'.repeat(5000)}` });
+    expect(asText.errors[0].message).toContain('nested deeper than 32');
+    const nul = resolveInputs(declaredJson, { doc: { a: 'x\u0000y' }, name: 'a\u0000' });
+    expect(nul.errors.map((e) => e.input).sort()).toEqual(['doc', 'name']);
+    expect(resolveInputs(declaredJson, { doc: { a: [[['fine']]] } }).errors).toEqual([]);
+  });
 });

@@ -174,4 +174,47 @@ tasks:
       for (const e of result.errors) expect(e.line).toBeGreaterThanOrEqual(1);
     }
   });
+  describe('hardening (issue 15)', () => {
+    const flowWith = (id: string, namespace = 'company.team') => `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+
+    it('refuses a YAML alias bomb with a 422-style error at the first alias, without throwing', () => {
+      const lines = ['id: a', 'namespace: b', 'x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+      for (let i = 1; i < 10; i++) lines.push(`x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+      lines.push('tasks: []');
+      const result = validate(lines.join('\n'));
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0].message).toMatch(/aliases expand too much/);
+      expect(result.errors[0]).toMatchObject({ line: 4 });
+      expect(result.errors[0].column).toBeGreaterThan(1);
+    });
+
+    it('accepts Kestra flow ids with dots and limits ids to 100 and namespaces to 150 characters', () => {
+      expect(validate(flowWith('my.flow_v2-x')).errors).toEqual([]);
+      expect(validate(flowWith('a'.repeat(100))).errors).toEqual([]);
+      const longId = validate(flowWith('a'.repeat(101)));
+      expect(longId.errors).toEqual([expect.objectContaining({ path: 'id', line: 1, message: expect.stringContaining('at most 100') })]);
+      const ns = `${'a'.repeat(75)}.${'b'.repeat(75)}`;
+      expect(validate(flowWith('ok', ns)).errors).toEqual([expect.objectContaining({ path: 'namespace', line: 2, message: expect.stringContaining('at most 150') })]);
+      expect(validate(flowWith('.hidden')).errors[0].path).toBe('id');
+    });
+
+    it('refuses a NUL character anywhere in the flow, at its line', () => {
+      const result = validate('id: a\nnamespace: b\ndescription: "bad\\0text"\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n');
+      expect(result.errors).toEqual([expect.objectContaining({ path: 'description', line: 3, message: expect.stringContaining('NUL') })]);
+    });
+
+    it('limits labels', () => {
+      const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+      const src = `id: a\nnamespace: b\nlabels: ${JSON.stringify(many)}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+      expect(validate(src).errors[0]).toMatchObject({ path: 'labels', line: 3 });
+      const longValue = `id: a\nnamespace: b\nlabels:\n  team: ${'x'.repeat(256)}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+      expect(validate(longValue).errors[0].path).toMatch(/^labels/);
+    });
+
+    it('answers an error, not a stack overflow, for YAML nested thousands deep', () => {
+      const deep = `id: a\nnamespace: b\nvariables:\n  x: ${'['.repeat(5000)}${']'.repeat(5000)}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+      const result = validate(deep);
+      expect(result.errors.length).toBeGreaterThan(0);
+    });
+  });
 });
