@@ -6,8 +6,8 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { api, historyText, taskRun } from '@baton/testing';
 
 const client = api();
-const sharedDir = process.env.BATON_SHARED_DIR ?? path.resolve(import.meta.dirname, '../../../../shared');
-const seedFlow = fs.readFileSync(path.join(sharedDir, 'examples/seed-flows/rollout-with-health-gate-and-edge-update.yaml'), 'utf8');
+// The project's own copy (examples/seed-flows), checked byte-identical to the article's by plugin-examples.test.ts.
+const seedFlow = fs.readFileSync(path.resolve(import.meta.dirname, '../../../examples/seed-flows/rollout-with-health-gate-and-edge-update.yaml'), 'utf8');
 
 async function sim(base: string, method: string, route: string, body?: unknown) {
   const res = await fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -31,3 +31,15 @@ export const SPEC_FILES = {
 export function specPath(name: keyof typeof SPEC_FILES): string {
   return path.join(sharedDir(), SPEC_FILES[name]);
 }
+
+/**
+ * The vendors' API specifications are third-party material kept outside the repository (in the
+ * shared folder beside it). The simulators run without them; only the conformance checks need
+ * them. Returns undefined when every spec file is there, otherwise one line that says what is
+ * missing and how to provide it, for tests to report when they skip.
+ */
+export function missingSpecs(): string | undefined {
+  const missing = (Object.keys(SPEC_FILES) as (keyof typeof SPEC_FILES)[]).filter((name) => !existsSync(specPath(name)));
+  if (!missing.length) return undefined;
+  return `API specifications not found (${missing.map((name) => specPath(name)).join(', ')}): put the shared folder beside the repository or set BATON_SHARED_DIR to it`;
+}
