@@ -2,7 +2,7 @@ import type { Node } from './ast';
 import { walk } from './ast';
 import { Failure } from './errors';
 import { MAX_DATA_DEPTH } from './limits';
-import { isTemplate, parseTemplate, templateErrors } from './template';
+import { BODY_VARIABLE, isTemplate, parseTemplate, templateErrors } from './template';
 import { isPlainObject } from './values';
 
 /** Every template string inside a value (deep; object keys are not templates). */
@@ -17,17 +17,24 @@ function forEachTemplate(value: unknown, visit: (template: string) => void, dept
   }
 }
 
-/** Expression trees of every parsable template in a value; broken ones are skipped (render reports them). */
-function forEachExpression(value: unknown, visit: (node: Node) => void): void {
+/**
+ * Expression trees of every parsable template in a value, tags' expressions included, with the
+ * names the template binds itself (for, set, macro parameters); broken ones are skipped (render
+ * reports them).
+ */
+function forEachExpression(value: unknown, visit: (node: Node, locals: ReadonlySet<string>) => void): void {
   forEachTemplate(value, (text) => {
-    let segments;
+    let template;
     try {
-      segments = parseTemplate(text).segments;
+      template = parseTemplate(text);
     } catch (e) {
       if (e instanceof Failure) return;
       throw e;
     }
-    for (const segment of segments) if (segment.kind === 'expr') visit(segment.node);
+    for (const segment of template.exprs) visit(segment.node, template.locals);
+    for (const macro of template.macros.values()) {
+      for (const d of macro.defaults) if (d) visit(d.node, template.locals);
+    }
   });
 }
 
@@ -70,14 +77,15 @@ export function findReferences(value: unknown): string[][] {
     }
   };
   // Explicit stack: a member chain contributes one path; dynamic parts are visited on their own.
-  forEachExpression(value, (root) => {
+  forEachExpression(value, (root, locals) => {
     const stack: Node[] = [root];
     while (stack.length) {
       const node = stack.pop()!;
       if (node.type === 'var' || node.type === 'member') {
         const path = staticPath(node);
         if (path) {
-          add(path);
+          // Loop variables and {% set %} names are the template's own, not the context's.
+          if (!locals.has(path[0]) && path[0] !== BODY_VARIABLE) add(path);
           continue;
         }
       }

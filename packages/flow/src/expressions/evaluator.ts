@@ -3,10 +3,10 @@ import { ExpressionError, Failure, fail, type ExpressionErrorKind, type Expressi
 import { FILTERS, TESTS } from './filters';
 import { arithmetic, compare, contains } from './operators';
 import { BUILTIN_FUNCTIONS, CONTEXT_FUNCTIONS, range } from './functions';
-import { MAX_DATA_DEPTH, MAX_RENDER_DEPTH } from './limits';
+import { CLOCK_CHECK_INTERVAL, DEFAULT_MAX_MILLIS, DEFAULT_MAX_STEPS, MAX_DATA_DEPTH, MAX_MACRO_DEPTH, MAX_RENDER_DEPTH, MAX_STRING_LENGTH, type ExpressionBudget } from './limits';
 import { forbiddenKeyMessage } from './static-check';
 import { didYouMean, listNames } from './suggest';
-import { parseTemplate, type ExprSegment, type Template } from './template';
+import { BODY_VARIABLE, isTemplate, parseTemplate, type Body, type ExprSegment, type ForBlock, type Macro, type Template } from './template';
 import {
   checkStringLength,
   deepEqual,
@@ -14,7 +14,9 @@ import {
   FORBIDDEN_KEYS,
   hasOwn,
   isEmpty,
+  formatCount,
   isPlainObject,
+  itemAt,
   readOwn,
   setOwn,
   toText,
@@ -28,6 +30,13 @@ export interface RenderOptions {
   onSecretValue?: (value: string) => void;
   /** Where the template is, for error messages. */
   location?: ExpressionLocation;
+  /** Work and time this call may take; defaults to DEFAULT_MAX_STEPS and DEFAULT_MAX_MILLIS. */
+  budget?: ExpressionBudget;
+}
+
+/** What filters and functions may use of the session: paying for the work they do. */
+export interface WorkMeter {
+  spend(steps: number): void;
 }
 
 export interface ExpressionFunction {
@@ -45,15 +54,42 @@ export interface Value {
 const MISSING: Value = { v: undefined, t: false };
 
 /** State shared by everything rendered in one render()/evaluate() call. */
-export class Session {
+export class Session implements WorkMeter {
   /** Secret strings seen so far: reported once each, and masked in error messages. */
   private readonly secrets = new Set<string>();
   renderDepth = 0;
+  macroDepth = 0;
+  /** The expression being evaluated, for budget messages. */
+  current = '';
+  private steps = 0;
+  private readonly maxSteps: number;
+  private readonly maxMillis: number;
+  private readonly deadline: number;
+  private nextClockCheck = CLOCK_CHECK_INTERVAL;
 
   constructor(
     readonly context: Record<string, unknown>,
     readonly options: RenderOptions,
-  ) {}
+  ) {
+    this.maxSteps = options.budget?.steps ?? DEFAULT_MAX_STEPS;
+    this.maxMillis = options.budget?.millis ?? DEFAULT_MAX_MILLIS;
+    this.deadline = Date.now() + this.maxMillis;
+  }
+
+  /** Pays for work; fails once the step or time budget is spent. */
+  spend(steps: number): void {
+    this.steps += steps;
+    if (this.steps > this.maxSteps) this.overBudget(`${formatCount(this.maxSteps)} evaluation steps`);
+    if (this.steps >= this.nextClockCheck) {
+      this.nextClockCheck = this.steps + CLOCK_CHECK_INTERVAL;
+      if (Date.now() > this.deadline) this.overBudget(`${formatCount(this.maxMillis)} ms`);
+    }
+  }
+
+  private overBudget(limit: string): never {
+    const what = this.current ? `the expression '${this.current.length > 120 ? `${this.current.slice(0, 120)}…` : this.current}'` : 'the template';
+    fail('limit', `${what} does too much work: it went over the budget of ${limit} for one render; simplify it or move the work into a task`);
+  }
 
   /** Reports a tainted value: a string, or every string inside a list or map. */
   report(value: unknown, depth = 0): void {
@@ -101,40 +137,77 @@ function safeRead(object: object, key: string): unknown {
   }
 }
 
-/**
- * Renders a parsed template. With `typed`, a template that is a single expression yields the
- * expression's own value (boolean, number, list …); otherwise the parts are joined as text.
- */
-export function renderTemplate(template: Template, session: Session, typed: boolean): Value {
-  const evaluator = new Evaluator(session, template.source);
-  if (typed && template.single) {
-    const result = evaluator.segment(template.single);
-    if (typeof result.v === 'function') {
-      throw new Failure('type', 'the expression is a function, not a value; call it, e.g. now()', template.single.start, template.single.source);
+/** What a template writes, in order: text chunks and expression values. */
+class Output {
+  private readonly parts: { v: unknown; t: boolean; expr: boolean; segment?: ExprSegment }[] = [];
+  private size = 0;
+
+  constructor(private readonly session: Session) {}
+
+  write(v: unknown, t: boolean, expr: boolean, segment?: ExprSegment): void {
+    // Null writes nothing, as in Kestra's writers ('{{ null }}' renders to '', a single one to null).
+    if (v === null || v === undefined) return;
+    if (typeof v === 'string') this.size += v.length;
+    else if (typeof v !== 'object') this.size += 24;
+    if (this.size > MAX_STRING_LENGTH) {
+      throw Object.assign(new Failure('limit', `the rendered text would be more than ${formatCount(MAX_STRING_LENGTH)} characters long; the limit is ${formatCount(MAX_STRING_LENGTH)}`), segment ? { offset: segment.start, expression: segment.source } : {});
     }
-    if (result.t) session.report(result.v);
-    return result;
+    this.parts.push({ v, t, expr, segment });
   }
-  const parts: string[] = [];
-  let size = 0;
-  let tainted = false;
-  for (const segment of template.segments) {
-    let part: string;
-    if (segment.kind === 'text') part = segment.text;
-    else {
-      const result = evaluator.segment(segment);
-      part = evaluator.guard(segment, () => toText(result.v));
-      if (result.t) {
+
+  /**
+   * Kestra's typed rendering: one value written and nothing else keeps its type (a number, a
+   * list …); anything more (text around it, a trailing newline) is concatenated into text.
+   */
+  typed(): Value {
+    if (this.parts.length === 0) return { v: null, t: false };
+    if (this.parts.length === 1 && this.parts[0].expr) {
+      const only = this.parts[0];
+      if (typeof only.v === 'function') {
+        throw new Failure('type', 'the expression is a function, not a value; call it, e.g. now()', only.segment?.start, only.segment?.source);
+      }
+      if (only.t) this.session.report(only.v);
+      return { v: only.v, t: only.t };
+    }
+    return this.text();
+  }
+
+  text(): Value {
+    let tainted = false;
+    let size = 0;
+    const texts = this.parts.map((part) => {
+      let text: string;
+      try {
+        text = toText(part.v);
+      } catch (e) {
+        if (e instanceof Failure && part.segment) {
+          e.offset ??= part.segment.start;
+          e.expression ??= part.segment.source;
+        }
+        throw e;
+      }
+      size += text.length;
+      checkStringLength(size, 'the rendered text');
+      if (part.t) {
         tainted = true;
         // The secret part is reported, not the whole text: masking that would hide everything around it.
-        session.report(part);
+        this.session.report(text);
       }
-    }
-    size += part.length;
-    evaluator.guard(segment.kind === 'expr' ? segment : undefined, () => checkStringLength(size, 'the rendered text'));
-    parts.push(part);
+      return text;
+    });
+    return { v: texts.join(''), t: tainted };
   }
-  return { v: parts.join(''), t: tainted };
+}
+
+/**
+ * Renders a parsed template. With `typed`, a template whose only output is one expression yields
+ * the expression's own value (boolean, number, list …); otherwise the parts are joined as text.
+ */
+export function renderTemplate(template: Template, session: Session, typed: boolean): Value {
+  const evaluator = new Evaluator(session, template.source, template);
+  const out = new Output(session);
+  evaluator.renderBody(template.body, out);
+  return typed ? out.typed() : out.text();
 }
 
 /** Evaluates a bare expression tree. */
@@ -144,15 +217,157 @@ export function evaluateNode(node: Node, source: string, session: Session): Valu
   return result;
 }
 
+interface Scope {
+  vars: Map<string, Value>;
+  /** A macro's scope: lookups stop here (Pebble's local scope); only parameters are visible. */
+  isolated: boolean;
+}
+
 class Evaluator {
+  private readonly scopes: Scope[] = [{ vars: new Map(), isolated: false }];
+
   constructor(
     private readonly session: Session,
     /** Template text: node offsets index into it, and error messages quote from it. */
     private readonly src: string,
+    private readonly template?: Template,
   ) {}
 
   segment(segment: ExprSegment): Value {
-    return this.guard(segment, () => this.visit(segment.node));
+    return this.guard(segment, () => {
+      const previous = this.session.current;
+      this.session.current = segment.source;
+      try {
+        return this.visit(segment.node);
+      } finally {
+        this.session.current = previous;
+      }
+    });
+  }
+
+  renderBody(body: Body, out: Output): void {
+    for (const node of body) {
+      this.session.spend(1);
+      switch (node.kind) {
+        case 'text':
+          out.write(node.text, false, false);
+          break;
+        case 'expr': {
+          const result = this.segment(node);
+          out.write(result.v, result.t, true, node);
+          break;
+        }
+        case 'if': {
+          const branch = node.branches.find((b) => this.condition(b.cond));
+          const chosen = branch ? branch.body : node.otherwise;
+          if (chosen) this.renderBody(chosen, out);
+          break;
+        }
+        case 'for':
+          this.loop(node, out);
+          break;
+        case 'set':
+          this.top().vars.set(node.name, this.segment(node.value));
+          break;
+        case 'filter': {
+          const inner = new Output(this.session);
+          this.renderBody(node.body, inner);
+          const scope: Scope = { vars: new Map([[BODY_VARIABLE, inner.text()]]), isolated: false };
+          this.scopes.push(scope);
+          try {
+            const result = this.segment(node.chain);
+            out.write(result.v, result.t, true, node.chain);
+          } finally {
+            this.scopes.pop();
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private top(): Scope {
+    return this.scopes[this.scopes.length - 1];
+  }
+
+  /** Pebble's `if`: booleans, numbers (not 0) and text (not empty); null is an error in strict mode, as in Kestra. */
+  private condition(cond: ExprSegment): boolean {
+    const { v } = this.segment(cond);
+    if (v === null || v === undefined) {
+      throw Object.assign(
+        new Failure('type', `the condition '${cond.source}' is null (null value given to if statement and strict variables is set to true); use '?? false' or 'is defined'`),
+        { offset: cond.start, expression: cond.source },
+      );
+    }
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number') return !Number.isNaN(v) && v !== 0;
+    if (typeof v === 'string') return v !== '';
+    throw Object.assign(
+      new Failure('type', `the condition '${cond.source}' is ${describeType(v)}; an if needs a boolean, a number or text (e.g. '| length > 0')`),
+      { offset: cond.start, expression: cond.source },
+    );
+  }
+
+  /** Pebble's `for`: lists, and maps as {key, value} entries; `loop` holds index (from 0), revindex, first, last, length. */
+  private loop(node: ForBlock, out: Output): void {
+    const iterable = this.segment(node.iterable);
+    const v = iterable.v;
+    if (v === null || v === undefined) return;
+    let items: unknown[];
+    if (Array.isArray(v)) items = Array.from({ length: v.length }, (_, i) => itemAt(v, i));
+    else if (isPlainObject(v)) items = Object.keys(v).map((key) => ({ key, value: safeRead(v, key) }));
+    else {
+      throw Object.assign(new Failure('type', `{% for %} needs a list or a map, but '${node.iterable.source}' is ${describeType(v)}`), {
+        offset: node.iterable.start,
+        expression: node.iterable.source,
+      });
+    }
+    if (items.length === 0) {
+      if (node.otherwise) this.renderBody(node.otherwise, out);
+      return;
+    }
+    const scope: Scope = { vars: new Map(), isolated: false };
+    this.scopes.push(scope);
+    try {
+      const length = items.length;
+      items.forEach((item, index) => {
+        this.session.spend(1);
+        scope.vars.set('loop', { v: { index, revindex: length - index - 1, first: index === 0, last: index === length - 1, length }, t: false });
+        scope.vars.set(node.name, { v: item, t: iterable.t });
+        this.renderBody(node.body, out);
+      });
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  /** Calls a `{% macro %}` of this template: its body rendered to text, seeing only its parameters. */
+  private callMacro(macro: Macro, node: Extract<Node, { type: 'call' }>): Value {
+    const vars = new Map<string, Value>();
+    let position = 0;
+    for (const arg of node.args) {
+      const index = arg.name === undefined ? position++ : macro.params.indexOf(arg.name);
+      if (index < 0 || index >= macro.params.length) {
+        fail('syntax', arg.name === undefined ? `macro ${macro.name}() takes ${macro.params.length} argument(s)` : `macro ${macro.name}() has no parameter '${arg.name}'; its parameters are: ${macro.params.join(', ')}`, arg.value.start);
+      }
+      vars.set(macro.params[index], this.visit(arg.value));
+    }
+    macro.params.forEach((param, i) => {
+      if (vars.has(param)) return;
+      const fallback = macro.defaults[i];
+      vars.set(param, fallback ? this.segment(fallback) : { v: null, t: false });
+    });
+    if (this.session.macroDepth >= MAX_MACRO_DEPTH) fail('limit', `macros call each other more than ${MAX_MACRO_DEPTH} levels deep`, node.start);
+    this.session.macroDepth++;
+    this.scopes.push({ vars, isolated: true });
+    try {
+      const out = new Output(this.session);
+      this.renderBody(macro.body, out);
+      return out.text();
+    } finally {
+      this.scopes.pop();
+      this.session.macroDepth--;
+    }
   }
 
   /** Attaches the block's text and position to failures from inside it. */
@@ -169,6 +384,7 @@ class Evaluator {
   }
 
   visit(node: Node): Value {
+    this.session.spend(1);
     const result = this.compute(node);
     if (result.t && typeof result.v === 'string') this.session.report(result.v);
     return result;
@@ -199,7 +415,7 @@ class Evaluator {
         return { v: out, t };
       }
       case 'var':
-        return { v: this.variable(node.name, node.start), t: false };
+        return this.variable(node.name, node.start);
       case 'member': {
         const object = this.visit(node.object);
         const key = this.visit(node.key);
@@ -254,17 +470,29 @@ class Evaluator {
     return text.length > 80 ? `${text.slice(0, 80)}…` : text;
   }
 
-  private variable(name: string, offset: number): unknown {
+  private variable(name: string, offset: number): Value {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const scope = this.scopes[i];
+      const local = scope.vars.get(name);
+      if (local) return local;
+      if (scope.isolated) {
+        const names = [...scope.vars.keys()];
+        fail('missing', `'${name}' is not defined; a macro sees only its parameters (${names.length ? names.join(', ') : 'none'}); pass it as an argument`, offset);
+      }
+    }
     const context = this.session.context;
     if (!hasOwn(context, name)) {
-      const names = Object.keys(context);
+      const names = [...new Set([...this.scopes.flatMap((s) => [...s.vars.keys()]).filter((n) => n !== BODY_VARIABLE), ...Object.keys(context)])];
       const hint = didYouMean(name, names);
       fail('missing', `'${name}' is not defined; ${hint ? `${hint} ` : ''}variables available here: ${listNames(names)}`, offset);
     }
-    return this.at(offset, () => {
-      const r = readOwn(context, name);
-      return r.found ? r.value : null;
-    });
+    return {
+      v: this.at(offset, () => {
+        const r = readOwn(context, name);
+        return r.found ? r.value : null;
+      }),
+      t: false,
+    };
   }
 
   /** Property and index access, on own data of plain objects and lists only. */
@@ -331,7 +559,8 @@ class Evaluator {
     let v: unknown;
     const argTainted = taints.some(Boolean);
     try {
-      v = def.apply(input.v, values);
+      this.session.spend(workSize(input.v));
+      v = def.apply(input.v, values, this.session);
       if (typeof v === 'string' && v !== input.v) checkStringLength(v.length, `the result of '${node.name}'`);
     } catch (e) {
       throw this.wrapFailure(e, `filter '${node.name}'`, node.nameStart, input.t || argTainted);
@@ -358,6 +587,8 @@ class Evaluator {
     const functions = this.session.options.functions;
     const custom = functions && hasOwn(functions, node.name) ? functions[node.name] : undefined;
     if (typeof custom === 'function') return this.callProvided(node, custom);
+    const macro = this.template?.macros.get(node.name);
+    if (macro) return this.callMacro(macro, node);
     if (node.name === 'render') return this.render(node);
     const builtin = BUILTIN_FUNCTIONS.get(node.name);
     if (!builtin) {
@@ -376,7 +607,7 @@ class Evaluator {
     if (required.length) fail('syntax', `${node.name}() needs ${required.map((r) => `'${r}'`).join(' and ')}`, node.start);
     const tainted = taints.some(Boolean);
     try {
-      return { v: builtin.call(values), t: tainted };
+      return { v: builtin.call(values, this.session), t: tainted };
     } catch (e) {
       throw this.wrapFailure(e, `${node.name}()`, node.start, tainted);
     }
@@ -426,7 +657,7 @@ class Evaluator {
       let current: Value = { v: template, t: !!taints[0] };
       for (let round = 0; ; round++) {
         const text = current.v as string;
-        if (!text.includes('{{')) return current;
+        if (!isTemplate(text)) return current;
         const next = renderTemplate(parseTemplate(text), session, false);
         const result = { v: next.v, t: current.t || next.t };
         if (recursive === false || next.v === text) return result;
@@ -487,10 +718,18 @@ class Evaluator {
           return { v: left + right, t: l.t || r.t };
         }
         case '..':
-          return { v: range(a, b), t: false };
+          return { v: range(a, b, 1, this.session), t: false };
         default:
           return { v: arithmetic(op, a, b), t: l.t || r.t };
       }
     });
   }
+}
+
+/** What a filter pays for its input: one step per item or entry, or per 64 characters. */
+function workSize(value: unknown): number {
+  if (typeof value === 'string') return 1 + (value.length >> 6);
+  if (Array.isArray(value)) return 1 + value.length;
+  if (isPlainObject(value)) return 1 + Object.keys(value).length;
+  return 1;
 }

@@ -1,6 +1,7 @@
 import { addToDate, formatDate, isoString, toEpochMillis } from './dates';
 import { base64Decode, base64Encode, urlDecode, urlEncode, utf8Decode, utf8Encode } from './encoding';
 import { fail } from './errors';
+import type { WorkMeter } from './evaluator';
 import { jq } from './jq';
 import { sha256, toHex } from './sha256';
 import {
@@ -27,7 +28,7 @@ export interface FilterDef {
    * treated as secret even when the input is.
    */
   clean?: boolean;
-  apply(input: unknown, args: unknown[]): unknown;
+  apply(input: unknown, args: unknown[], meter: WorkMeter): unknown;
 }
 
 function text(value: unknown, filter: string): string {
@@ -289,7 +290,7 @@ const entries: [string, FilterDef][] = [
     return decoded;
   }),
   textFilter('sha256', (s) => toHex(sha256(utf8Encode(s)))),
-  ['jq', { params: ['expression'], required: 1, apply: (input, [expression]) => jq(input, text(expression, 'jq')) }],
+  ['jq', { params: ['expression'], required: 1, apply: (input, [expression], meter) => jq(input, text(expression, 'jq'), meter) }],
   ['slice', { params: ['start', 'end'], apply: (input, [start, end]) => slice(input, start, end) }],
   ['sort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'sort'), 'sort')) }],
   [

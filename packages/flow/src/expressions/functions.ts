@@ -1,4 +1,5 @@
 import { fail } from './errors';
+import type { WorkMeter } from './evaluator';
 import { parseJson } from './filters';
 import { MAX_RANGE_ITEMS } from './limits';
 import { describeType, formatCount } from './values';
@@ -8,7 +9,7 @@ export interface BuiltinFunction {
   required?: number;
   /** Accepts any number of positional arguments (max, min). */
   variadic?: boolean;
-  call(args: unknown[]): unknown;
+  call(args: unknown[], meter: WorkMeter): unknown;
 }
 
 /**
@@ -22,7 +23,7 @@ export const CONTEXT_FUNCTIONS = new Set([
 ]);
 
 /** range(start, end, step): inclusive of end, as in Pebble. */
-export function range(start: unknown, end: unknown, step: unknown = 1): number[] {
+export function range(start: unknown, end: unknown, step: unknown = 1, meter?: WorkMeter): number[] {
   for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) fail('type', `range's ${name} must be a number, not ${describeType(v)}`);
   }
@@ -32,6 +33,7 @@ export function range(start: unknown, end: unknown, step: unknown = 1): number[]
   if (count > MAX_RANGE_ITEMS) {
     fail('limit', `range(${a}, ${b}) would produce ${formatCount(count)} items; the limit is ${formatCount(MAX_RANGE_ITEMS)}`);
   }
+  meter?.spend(count);
   return Array.from({ length: count }, (_, i) => a + i * s);
 }
 
@@ -65,7 +67,7 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map<s
   // new Date() is deterministic inside Temporal workflows (it returns the workflow task time).
   ['now', { params: [], call: () => new Date().toISOString() }],
   ['uuid', { params: [], call: uuid }],
-  ['range', { params: ['start', 'end', 'step'], required: 2, call: ([start, end, step]) => range(start, end, step ?? 1) }],
+  ['range', { params: ['start', 'end', 'step'], required: 2, call: ([start, end, step], meter) => range(start, end, step ?? 1, meter) }],
   ['max', { params: [], variadic: true, call: (args) => extreme(args, Math.max, 'max') }],
   ['min', { params: [], variadic: true, call: (args) => extreme(args, Math.min, 'min') }],
 ]);

@@ -1,4 +1,5 @@
 import { fail } from './errors';
+import type { WorkMeter } from './evaluator';
 import { compileJq, shortProgram, type J } from './jq-parse';
 import { MAX_JQ_STEPS } from './limits';
 import { deepEqual, isPlainObject, itemAt, readOwn, setOwn, toJson, typeName } from './values';
@@ -10,7 +11,7 @@ import { deepEqual, isPlainObject, itemAt, readOwn, setOwn, toJson, typeName } f
  */
 
 /** Runs a jq program and returns all its outputs. Text input is parsed as JSON first, as Kestra does. */
-function runJq(input: unknown, expression: string): unknown[] {
+function runJq(input: unknown, expression: string, meter?: WorkMeter): unknown[] {
   const program = compileJq(expression);
   let data = input;
   if (typeof input === 'string') {
@@ -20,7 +21,7 @@ function runJq(input: unknown, expression: string): unknown[] {
       fail('type', `jq '${shortProgram(expression)}': the input text is not JSON; pass a map or list, or JSON text`);
     }
   }
-  return new JqRun().run(program, data);
+  return new JqRun(meter).run(program, data);
 }
 
 class JqError extends Error {}
@@ -28,8 +29,12 @@ class JqError extends Error {}
 class JqRun {
   private steps = 0;
 
+  constructor(private readonly meter?: WorkMeter) {}
+
   tick(n = 1): void {
     this.steps += n;
+    // The render's budget pays for jq's work too, so that many cheap-looking jq calls add up.
+    this.meter?.spend(n);
     if (this.steps > MAX_JQ_STEPS) fail('limit', `the jq expression does too much work (more than ${MAX_JQ_STEPS} steps)`);
   }
 
@@ -457,10 +462,10 @@ function binop(op: string, l: unknown, r: unknown): unknown {
 }
 
 /** jq runtime errors become expression errors (optional `?` and `//` swallow them first). */
-export function jq(input: unknown, expression: string): unknown[] | null {
+export function jq(input: unknown, expression: string, meter?: WorkMeter): unknown[] | null {
   if (input === null || input === undefined) return null;
   try {
-    return runJq(input, expression);
+    return runJq(input, expression, meter);
   } catch (e) {
     if (e instanceof JqError) fail('type', `jq '${shortProgram(expression)}': ${e.message}`);
     throw e;

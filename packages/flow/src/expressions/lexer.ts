@@ -37,29 +37,30 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f:
  * `}}` — but only outside brackets, so a map literal such as `{'a': {'b': 1}}` can end in `}}`,
  * as in Pebble. Offsets are absolute so that errors point into the template.
  */
-export function lexExpression(src: string, pos: number, blockStart?: number): LexedExpression {
+export function lexExpression(src: string, pos: number, blockStart?: number, closer: '}}' | '%}' = '}}'): LexedExpression {
   const inTemplate = blockStart !== undefined;
+  const opener = closer === '}}' ? '{{' : '{%';
   const tokens: Token[] = [];
   const brackets: Token[] = [];
   let i = pos;
   for (;;) {
     while (i < src.length && isSpace(src.charCodeAt(i))) i++;
     if (i >= src.length) {
-      if (inTemplate) fail('syntax', "'{{' is not closed; add '}}' at the end of the expression", blockStart);
+      if (inTemplate) fail('syntax', `'${opener}' is not closed; add '${closer}' at the end of the ${closer === '}}' ? 'expression' : 'tag'}`, blockStart);
       if (brackets.length) {
         const open = brackets[brackets.length - 1];
         fail('syntax', `'${open.value}' is not closed`, open.start);
       }
       return { tokens, end: i, closeStart: i, trimRight: false };
     }
-    if (inTemplate && (src.startsWith('}}', i) || src.startsWith('-}}', i))) {
+    if (inTemplate && (src.startsWith(closer, i) || (src[i] === '-' && src.startsWith(closer, i + 1)))) {
       if (brackets.length === 0) {
         const trimRight = src[i] === '-';
         return { tokens, end: i + (trimRight ? 3 : 2), closeStart: i, trimRight };
       }
       // Inside `{ … }` a `}}` may close nested maps; inside ( or [ it is the block's end.
       const open = brackets[brackets.length - 1];
-      if (open.value !== '{') fail('syntax', `'${open.value}' is not closed; add '${closerOf(open.value)}'`, open.start);
+      if (open.value !== '{' || closer === '%}') fail('syntax', `'${open.value}' is not closed; add '${closerOf(open.value)}'`, open.start);
     }
     const start = i;
     const c = src[i];

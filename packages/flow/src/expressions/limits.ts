@@ -24,3 +24,23 @@ export const MAX_JQ_STEPS = 1_000_000;
 /** Parsed templates kept in memory, by count and by total source length. */
 export const MAX_CACHED_TEMPLATES = 5_000;
 export const MAX_CACHED_CHARS = 16_000_000;
+/** Macros calling macros (recursion is allowed, but bounded). */
+export const MAX_MACRO_DEPTH = 20;
+
+/**
+ * Work and time one render()/evaluate() call may take (issue 15). Steps are counted by the
+ * evaluator (one per node and tag), by filters (one per list item, map entry or 64 characters of
+ * input), by range() (one per item) and by jq (one per visited node and produced value). Steps are
+ * the real guard inside Temporal workflow code, where Date.now() stands still during a workflow
+ * task; the clock guards activities. The default step budget keeps any render well under 200 ms.
+ */
+export interface ExpressionBudget {
+  /** Evaluation steps, summed over everything the call renders. */
+  steps?: number;
+  /** Wall-clock milliseconds. */
+  millis?: number;
+}
+export const DEFAULT_MAX_STEPS = 250_000;
+export const DEFAULT_MAX_MILLIS = 150;
+/** The clock is read once per this many steps: Date.now() is cheap but not free. */
+export const CLOCK_CHECK_INTERVAL = 1_024;

@@ -9,7 +9,7 @@ describe('typed rendering of a single expression', () => {
     ["{{ outputs.status.app.status.health.status == 'Healthy' }}", true],
     ["{{ outputs.status.app.status.sync.status == 'OutOfSync' }}", false],
     ['{{ inputs.count }}', 5],
-    ['  {{ inputs.count }}\n', 5],
+    ['{{- inputs.count -}}  \n', 5],
     ['{# note #}{{ inputs.count }}', 5],
     ['{{ inputs.list }}', [1, 2, 3]],
     ['{{ inputs.nothing }}', null],

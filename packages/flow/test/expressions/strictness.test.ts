@@ -90,8 +90,9 @@ describe('syntax errors', () => {
   });
 
   it('refuses unsupported tags with an explanation', () => {
-    const error = expressionError(() => render('{% if inputs.enabled %}yes{% endif %}', ctx));
-    expect(error.message).toContain('{% if %} tags are not supported');
+    const error = expressionError(() => render("{% include 'header' %}yes", ctx));
+    expect(error.message).toContain('the {% include %} tag is not supported');
     expect(error.offset).toBe(0);
+    expect(expressionError(() => render('x {% frobnicate %}', ctx)).message).toContain('unknown tag {% frobnicate %}');
   });
 });
