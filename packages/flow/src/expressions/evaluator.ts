@@ -148,7 +148,7 @@ class Output {
     // Null writes nothing, as in Kestra's writers ('{{ null }}' renders to '', a single one to null).
     if (v === null || v === undefined) return;
     if (typeof v === 'string') this.size += v.length;
-    else if (typeof v !== 'object') this.size += 24;
+    else if (typeof v !== 'object') this.size += String(v).length;
     if (this.size > MAX_STRING_LENGTH) {
       throw Object.assign(new Failure('limit', `the rendered text would be more than ${formatCount(MAX_STRING_LENGTH)} characters long; the limit is ${formatCount(MAX_STRING_LENGTH)}`), segment ? { offset: segment.start, expression: segment.source } : {});
     }
@@ -188,6 +188,7 @@ class Output {
       }
       size += text.length;
       checkStringLength(size, 'the rendered text');
+      this.session.spend(text.length >> 4);
       if (part.t) {
         tainted = true;
         // The secret part is reported, not the whole text: masking that would hide everything around it.
@@ -561,6 +562,7 @@ class Evaluator {
     try {
       this.session.spend(workSize(input.v));
       v = def.apply(input.v, values, this.session);
+      if (v !== input.v) this.session.spend(workSize(v));
       if (typeof v === 'string' && v !== input.v) checkStringLength(v.length, `the result of '${node.name}'`);
     } catch (e) {
       throw this.wrapFailure(e, `filter '${node.name}'`, node.nameStart, input.t || argTainted);
@@ -694,6 +696,8 @@ class Evaluator {
     const r = this.visit(node.right);
     const a = l.v;
     const b = r.v;
+    // Comparing or searching big values walks them.
+    if (op === '==' || op === '!=' || op === 'in' || op === 'not in' || op === 'contains') this.session.spend(workSize(a) + workSize(b));
     return this.at(node.opStart, () => {
       switch (op) {
         case '==':
@@ -715,6 +719,7 @@ class Evaluator {
           const left = toText(a);
           const right = toText(b);
           checkStringLength(left.length + right.length, "the result of '~'");
+          this.session.spend((left.length + right.length) >> 4);
           return { v: left + right, t: l.t || r.t };
         }
         case '..':
@@ -726,9 +731,9 @@ class Evaluator {
   }
 }
 
-/** What a filter pays for its input: one step per item or entry, or per 64 characters. */
+/** What a filter pays for its input and output: one step per item or entry, or per 16 characters. */
 function workSize(value: unknown): number {
-  if (typeof value === 'string') return 1 + (value.length >> 6);
+  if (typeof value === 'string') return 1 + (value.length >> 4);
   if (Array.isArray(value)) return 1 + value.length;
   if (isPlainObject(value)) return 1 + Object.keys(value).length;
   return 1;

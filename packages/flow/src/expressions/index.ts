@@ -17,6 +17,8 @@ export type { ExpressionErrorKind, ExpressionLocation } from './errors';
 export type { ExpressionFunction, RenderOptions } from './evaluator';
 export { checkSyntax, findFunctionCalls, findReferences } from './analysis';
 export { FILTERS as filters } from './filters';
+export { DEFAULT_MAX_MILLIS, DEFAULT_MAX_STEPS, type ExpressionBudget } from './limits';
+export * as limits from './limits';
 
 /**
  * Renders a value: strings are templates; arrays and objects are rendered deeply (keys untouched).

@@ -29,8 +29,8 @@ export const MAX_MACRO_DEPTH = 20;
 
 /**
  * Work and time one render()/evaluate() call may take (issue 15). Steps are counted by the
- * evaluator (one per node and tag), by filters (one per list item, map entry or 64 characters of
- * input), by range() (one per item) and by jq (one per visited node and produced value). Steps are
+ * evaluator (one per node and tag), by filters (one per list item, map entry or 16 characters of
+ * input and of output), by range() (one per item) and by jq (one per visited node and produced value). Steps are
  * the real guard inside Temporal workflow code, where Date.now() stands still during a workflow
  * task; the clock guards activities. The default step budget keeps any render well under 200 ms.
  */
@@ -40,7 +40,7 @@ export interface ExpressionBudget {
   /** Wall-clock milliseconds. */
   millis?: number;
 }
-export const DEFAULT_MAX_STEPS = 250_000;
-export const DEFAULT_MAX_MILLIS = 150;
+export const DEFAULT_MAX_STEPS = 100_000;
+export const DEFAULT_MAX_MILLIS = 100;
 /** The clock is read once per this many steps: Date.now() is cheap but not free. */
 export const CLOCK_CHECK_INTERVAL = 1_024;
