@@ -34,6 +34,9 @@ const report = path.join(root, 'test-results/vitest.json');
 fs.mkdirSync(path.dirname(report), { recursive: true });
 step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args]);
 
+// A clone with nothing beside it passes its unit tests (the shared folder is optional): issue 16.
+if (!args.length) step('unit tests in a standalone clone', process.execPath, [path.join(root, 'scripts/test-clone.mjs')]);
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
