@@ -57,8 +57,9 @@ export class UiQueryService {
   }
 
   async tenants() {
-    const rows = await this.db.flow.findMany({ distinct: ['tenant'], select: { tenant: true } });
-    return [...new Set(['main', ...rows.map((r) => r.tenant)])].sort();
+    // Tenants exist only when created (see TenantService); `main` always does.
+    const rows = await this.db.$queryRaw<{ id: string }[]>`SELECT id FROM tenants ORDER BY id`;
+    return rows.map((r) => r.id);
   }
 
   /** The most recent execution of each flow, one indexed lookup per flow (the list shows ≤ 200). */
