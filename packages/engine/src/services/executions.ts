@@ -1,12 +1,33 @@
 import crypto from 'node:crypto';
 import type { Db, Execution, LogEntry, Prisma, TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isTerminal, TERMINAL_STATES, type State } from '../states';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
-import type { FlowRef, FlowService } from './flows';
+import { searchWindow, type FlowRef, type FlowService } from './flows';
+import { checkLabels } from './limits';
 import { searchAttributesFor } from './search-attributes';
+
+/**
+ * Every Temporal call of a request has this long: an unreachable server is a 503 within seconds,
+ * not after the SDK's retries have run for most of a minute.
+ */
+export const TEMPORAL_CALL_DEADLINE_MS = 2_000;
+/** Seconds a caller is told to wait (Retry-After) when Temporal is unreachable. */
+export const TEMPORAL_RETRY_AFTER_S = 5;
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), or a failed connect, anywhere in the cause chain. */
+export function isTemporalUnreachable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const o = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (o.code === 14 || o.code === 4) return true;
+    if (typeof o.message === 'string' && /Failed to connect|UNAVAILABLE|DEADLINE_EXCEEDED|No connection established/.test(o.message)) return true;
+    e = o.cause;
+  }
+  return false;
+}
 
 /** Kestra-style ids are short and URL-safe; 22 base62 characters hold 128 random bits. */
 export function newExecutionId(): string {
@@ -146,10 +167,24 @@ export class ExecutionService {
     provided: Record<string, unknown>,
     options: { labels?: Record<string, string>; revision?: number; parent?: ExecutionInput['parent']; triggeredBy?: string } = {},
   ): Promise<ExecutionInput> {
+    return this.insert(ref, await this.check(ref, provided, options), options);
+  }
+
+  /** Everything a start checks before anything is stored. */
+  private async check(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; revision?: number }) {
+    if (options.labels) checkLabels(options.labels);
     const plan = await this.flows.plan(ref, options.revision);
     if (plan.disabled) throw new AppError('CONFLICT', `flow ${ref.namespace}.${ref.id} is disabled; enable it to run it`);
     const { values, errors } = resolveInputs(plan.inputs, provided);
     if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid inputs', errors);
+    return { plan, values };
+  }
+
+  private async insert(
+    ref: FlowRef,
+    { plan, values }: { plan: FlowPlan; values: Record<string, unknown> },
+    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string },
+  ): Promise<ExecutionInput> {
     const id = newExecutionId();
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
     const now = new Date().toISOString();
@@ -163,27 +198,89 @@ export class ExecutionService {
     return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent };
   }
 
+  /**
+   * Checks, records and starts an execution. Nothing is stored for a start that is refused: the
+   * flow, labels and inputs are checked first, then Temporal is reached (503 at once when it is
+   * not), and only then is the row inserted and the workflow started.
+   */
   async start(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string } = {}) {
-    const input = await this.prepare(ref, provided, options);
+    const checked = await this.check(ref, provided, options);
+    await this.client('the execution was not started');
+    const input = await this.insert(ref, checked, options);
     try {
       await this.launch(input);
     } catch (error) {
-      // A row whose workflow never started must not look CREATED forever.
-      await this.db.execution.update({ where: { id: input.executionId }, data: { state: 'FAILED', error: `could not start: ${(error as Error).message}`, endedAt: new Date() } });
-      throw error;
+      await this.notStarted(input.executionId, error);
     }
     return input;
+  }
+
+  /**
+   * A start that failed after the row was written. If the workflow exists after all (the answer
+   * was lost), the start stands. If Temporal says it does not, the row is removed: nothing ran.
+   * If Temporal cannot say, the row is ended FAILED with an error that says it was not started.
+   */
+  private async notStarted(id: string, error: unknown): Promise<void> {
+    const exists = await this.workflowExists(id);
+    if (exists === true) return;
+    if (exists === false) {
+      await this.db.execution.deleteMany({ where: { id, state: 'CREATED' } });
+    } else {
+      await this.db.execution.updateMany({
+        where: { id, state: 'CREATED' },
+        data: { state: 'FAILED', error: `not started: Temporal did not accept the start (${(error as Error).message})`, endedAt: new Date() },
+      });
+    }
+    if (isTemporalUnreachable(error)) {
+      throw AppError.unavailable('Temporal is not reachable right now; the execution was not started. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
+    }
+    throw error;
+  }
+
+  /** true / false when Temporal answers, undefined when it cannot be asked. */
+  private async workflowExists(id: string): Promise<boolean | undefined> {
+    try {
+      const client = await this.temporal();
+      await client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () => client.workflow.getHandle(id).describe());
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      return undefined;
+    }
+  }
+
+  /** The Temporal client, or a 503 saying what did not happen when Temporal cannot be reached. */
+  private async client(notDone: string): Promise<Client> {
+    try {
+      return await this.temporal();
+    } catch (error) {
+      throw AppError.unavailable(`Temporal is not reachable right now; ${notDone}. Try again shortly.`, TEMPORAL_RETRY_AFTER_S, error);
+    }
+  }
+
+  /** Runs Temporal calls under TEMPORAL_CALL_DEADLINE_MS; unreachable → 503 naming what did not happen. */
+  private async withTemporal<T>(notDone: string, fn: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.client(notDone);
+    try {
+      return await client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () => fn(client));
+    } catch (error) {
+      if (isTemporalUnreachable(error)) {
+        throw AppError.unavailable(`Temporal is not reachable right now; ${notDone}. Try again shortly.`, TEMPORAL_RETRY_AFTER_S, error);
+      }
+      throw error;
+    }
   }
 
   /** Starts the execution workflow (workflow id = execution id) with its search attributes. */
   private async launch(input: ExecutionInput) {
     const client = await this.temporal();
-    await client.workflow.start(WORKFLOW_NAME, {
-      workflowId: input.executionId,
-      taskQueue: DEFAULT_TASK_QUEUE,
-      args: [input],
-      typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
-    });
+    await client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+      client.workflow.start(WORKFLOW_NAME, {
+        workflowId: input.executionId,
+        taskQueue: DEFAULT_TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
+      }));
   }
 
   async get(tenant: string, id: string): Promise<ExecutionView> {
@@ -194,14 +291,13 @@ export class ExecutionService {
   }
 
   async search(tenant: string, q: SearchQuery) {
-    const size = Math.min(Math.max(q.size ?? 25, 1), 200);
-    const page = Math.max(q.page ?? 1, 1);
+    const { page, size } = searchWindow(q);
     const where = executionWhere(tenant, q);
     const [rows, total] = await Promise.all([
       this.db.execution.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * size, take: size }),
       this.db.execution.count({ where }),
     ]);
-    return { results: rows.map((r) => toExecutionView(r, [])), total };
+    return { results: rows.map((r) => toExecutionView(r, [])), total, page, size };
   }
 
   async resume(tenant: string, id: string, by: string, inputs: Record<string, unknown>) {
@@ -217,8 +313,22 @@ export class ExecutionService {
     const { values, errors } = resolveInputs(onResume, inputs);
     if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid resume inputs', errors);
     const signal: ResumeSignal = { taskRunId: paused.id, by, inputs: values };
-    const client = await this.temporal();
-    await client.workflow.getHandle(id).signal(RESUME_SIGNAL, signal);
+    await this.client('the execution was not resumed');
+    // Claim the paused task run (PAUSED → RUNNING, as the workflow records it after a resume):
+    // of concurrent resumes exactly one wins, the others are told it is already resumed.
+    const at = new Date().toISOString();
+    const claimed = await this.db.$executeRaw`
+      UPDATE task_runs SET state = 'RUNNING', histories = histories || ${JSON.stringify([{ state: 'RUNNING', date: at, by }])}::jsonb
+      WHERE id = ${paused.id} AND state = 'PAUSED'`;
+    if (claimed === 0) throw new AppError('CONFLICT', `execution ${id} is already being resumed (task ${paused.taskId})`);
+    try {
+      await this.withTemporal('the execution was not resumed', (client) => client.workflow.getHandle(id).signal(RESUME_SIGNAL, signal));
+    } catch (error) {
+      await this.db.$executeRaw`
+        UPDATE task_runs SET state = 'PAUSED', histories = histories || ${JSON.stringify([{ state: 'PAUSED', date: new Date().toISOString() }])}::jsonb
+        WHERE id = ${paused.id} AND state = 'RUNNING'`;
+      throw error;
+    }
     return { resumed: paused.taskId, by, inputs: values };
   }
 
@@ -231,8 +341,9 @@ export class ExecutionService {
     const execution = await this.db.execution.findUnique({ where: { id } });
     if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
     if (isTerminal(execution.state)) throw new AppError('CONFLICT', `execution ${id} already ended ${execution.state}`);
-    const client = await this.temporal();
+    const client = await this.client('the execution was not killed');
     const handle = client.workflow.getHandle(id);
+    const deadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
     const forced = execution.state === 'KILLING';
     // Conditional: if the execution ended meanwhile, its final state stays.
     const marked = await this.db.execution.updateMany({
@@ -242,14 +353,19 @@ export class ExecutionService {
     if (marked.count === 0) throw new AppError('CONFLICT', `execution ${id} ended before it could be killed`);
     try {
       if (forced) {
-        await handle.terminate(`killed by ${by} (forced)`);
+        await deadline(() => handle.terminate(`killed by ${by} (forced)`));
         await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: 'KILLED', endedAt: new Date(), error: 'terminated' } });
       } else {
-        await handle.cancel();
+        await deadline(() => handle.cancel());
       }
     } catch (error) {
-      const status = await handle.describe().then((d) => d.status.name, () => 'NOT_FOUND');
-      if (status === 'RUNNING') throw error;
+      const status = await deadline(() => handle.describe()).then((d) => d.status.name, (e) => (e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN'));
+      if (status === 'UNKNOWN' && isTemporalUnreachable(error)) {
+        // Nothing reached Temporal: the execution keeps the state it had.
+        await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: execution.state, histories: execution.histories as object } });
+        throw AppError.unavailable('Temporal is not reachable right now; the execution was not killed. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
+      }
+      if (status === 'RUNNING' || status === 'UNKNOWN') throw error;
       // The workflow is gone or closed: it will not record KILLED itself.
       await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: 'KILLED', endedAt: new Date() } });
     }
@@ -271,6 +387,7 @@ export class ExecutionService {
     if (plan.inputs.some((i) => i.type === 'SECRET')) {
       throw new AppError('CONFLICT', `flow ${plan.namespace}.${plan.id} has SECRET inputs, which are not stored; replay the execution with new inputs instead`);
     }
+    await this.client('the execution was not restarted');
     const runs = await this.db.taskRun.findMany({ where: { executionId: id }, orderBy: { seq: 'asc' } });
     const done = runs
       .filter((r) => r.state === 'SUCCESS' || r.state === 'WARNING')
@@ -298,7 +415,14 @@ export class ExecutionService {
       parent: execution.parentId ? { executionId: execution.parentId, taskRunId: '' } : undefined,
       restart: { done, seqStart },
     };
-    await this.launch(input);
+    try {
+      await this.launch(input);
+    } catch (error) {
+      // Not started: the execution goes back to how it ended.
+      await this.db.execution.updateMany({ where: { id, state: 'RESTARTED' }, data: { state: execution.state, endedAt: execution.endedAt, error: execution.error, histories: execution.histories as object } });
+      if (isTemporalUnreachable(error)) throw AppError.unavailable('Temporal is not reachable right now; the execution was not restarted. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
+      throw error;
+    }
     return { id, state: 'RESTARTED', kept: done.map((d) => (d.value ? `${d.taskId}[${d.value}]` : d.taskId)) };
   }
 

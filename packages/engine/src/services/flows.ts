@@ -3,6 +3,11 @@ import { validateFlow, type FlowPlan, type PluginDefault, type ValidationResult 
 import type { PluginRegistry } from '@baton/plugin-sdk';
 import { AppError } from './app-error';
 
+/** The page and size a search really uses (sizes are capped at 200): the API echoes these. */
+export function searchWindow(q: { page?: number; size?: number }) {
+  return { page: Math.max(q.page ?? 1, 1), size: Math.min(Math.max(q.size ?? 25, 1), 200) };
+}
+
 export interface FlowRef {
   tenant: string;
   namespace: string;
@@ -74,8 +79,7 @@ export class FlowService {
   }
 
   async search(tenant: string, query: { namespace?: string; q?: string; page?: number; size?: number }) {
-    const size = Math.min(Math.max(query.size ?? 25, 1), 200);
-    const page = Math.max(query.page ?? 1, 1);
+    const { page, size } = searchWindow(query);
     const where = {
       tenant,
       deleted: false,
@@ -86,7 +90,7 @@ export class FlowService {
       this.db.flow.findMany({ where, orderBy: [{ namespace: 'asc' }, { id: 'asc' }], skip: (page - 1) * size, take: size }),
       this.db.flow.count({ where }),
     ]);
-    return { results, total };
+    return { results, total, page, size };
   }
 
   /** The validated plan of a revision (latest when absent). */

@@ -1,5 +1,6 @@
 import type { Db } from '@baton/db';
 import { PluginError } from '@baton/plugin-sdk';
+import { checkNamespace, checkSecretName, checkSecretValue } from './limits';
 
 /**
  * Resolves `secret('NAME')`. Order: the `secrets` table (namespace, then its parents, then
@@ -22,7 +23,11 @@ export class SecretStore {
     throw new PluginError('NOT_FOUND', `secret '${name}' not found for namespace ${namespace}: add it to the secrets store or set SECRET_${name} (base64) in the worker's environment`, { retryable: false });
   }
 
+  /** `namespace` '' is tenant-wide. Names, namespaces and values are checked: see FIELD_LIMITS. */
   async put(tenant: string, namespace: string, name: string, value: string): Promise<void> {
+    if (namespace !== '') checkNamespace(namespace);
+    checkSecretName(name);
+    checkSecretValue(value);
     await this.db.secret.upsert({
       where: { tenant_namespace_name: { tenant, namespace, name } },
       create: { tenant, namespace, name, value },
