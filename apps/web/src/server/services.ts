@@ -2,6 +2,7 @@ import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
 import { defaultRegistry, ExecutionService, FlowService, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { TenantService } from '@baton/engine/services/tenants';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -11,7 +12,9 @@ function create() {
   const registry = defaultRegistry();
   let client: Promise<Client> | undefined;
   const temporal = () =>
-    (client ??= Connection.connect({ address: env.temporalAddress }).then(
+    // A short connect timeout: a request that needs Temporal while it is unreachable is answered
+    // 503 in a second or two (and retried on the next request), not after the SDK's 10 s default.
+    (client ??= Connection.connect({ address: env.temporalAddress, connectTimeout: 1_500 }).then(
       (connection) => new Client({ connection, namespace: env.temporalNamespace }),
       (error) => {
         client = undefined; // retry on the next request instead of caching the failure
@@ -19,7 +22,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

@@ -6,14 +6,13 @@ import { followExecution } from '@baton/engine/services/execution-follow';
 import { UiQueryService } from '@baton/engine/services/ui-queries';
 import { describePlugin } from '@baton/plugin-sdk';
 import { services } from '../services';
-import { json, readInputs, readJson, Router, type RouteContext } from './handler';
-
-const MAX_FLOW_BYTES = 1_000_000;
+import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
+import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
+import { openApiDocument } from './openapi';
 
 async function readYaml(request: Request): Promise<string> {
-  const text = await request.text();
+  const text = await readText(request, BODY_LIMITS.flowSource);
   if (!text.trim()) throw new AppError('BAD_REQUEST', 'send the flow YAML as the request body (Content-Type: application/x-yaml)');
-  if (text.length > MAX_FLOW_BYTES) throw new AppError('BAD_REQUEST', `a flow is limited to ${MAX_FLOW_BYTES} bytes`);
   return text;
 }
 
@@ -32,12 +31,29 @@ function flowView(flow: { tenant: string; namespace: string; id: string; revisio
   };
 }
 
-const int = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+/**
+ * A whole number from 1 to `max`, or undefined when absent. Anything else is a 400 that says the
+ * range: a page or revision past 64 bits used to reach PostgreSQL and come back a 500.
+ */
+function int(v: string | null | undefined, name: string, max: number): number | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  const n = /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new AppError('BAD_REQUEST', `${name} must be a whole number from 1 to ${max}; got '${v.slice(0, 40)}'`);
+  return n;
+}
+
+/** Sizes above the cap (200) are used as the cap and echoed so, not refused. */
+const size = (v: string | null) => int(v, 'size', Number.MAX_SAFE_INTEGER);
+
+/** Dates PostgreSQL stores: years 1 to 9999 (JavaScript accepts year 0 and ±275,760, PostgreSQL does not). */
+const MIN_DATE = Date.parse('0001-01-01T00:00:00Z');
+const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
 
 function date(v: string | null, name: string) {
   if (!v) return undefined;
   const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new AppError('BAD_REQUEST', `${name} must be an ISO-8601 date-time`);
+  if (Number.isNaN(d.getTime())) throw new AppError('BAD_REQUEST', `${name} must be an ISO-8601 date-time such as 2026-11-26T10:00:00Z`);
+  if (d.getTime() < MIN_DATE || d.getTime() > MAX_DATE) throw new AppError('BAD_REQUEST', `${name} must be between 0001-01-01 and 9999-12-31`);
   return d;
 }
 
@@ -46,47 +62,89 @@ function labels(url: URL) {
   const out: Record<string, string> = {};
   for (const l of url.searchParams.getAll('labels')) {
     const i = l.indexOf(':');
-    if (i < 1) throw new AppError('BAD_REQUEST', `label filter '${l}' must be key:value`);
+    if (i < 1) throw new AppError('BAD_REQUEST', `label filter '${l.slice(0, 80)}' must be key:value`);
     out[l.slice(0, i)] = l.slice(i + 1);
   }
   return out;
 }
 
-export const router: Router = new Router()
+// Shared pieces of the route documentation.
+const P = {
+  tenant: `Tenant id (${FIELD_LIMITS.tenantId.pattern.source}, at most ${FIELD_LIMITS.tenantId.max}); \`main\` exists by default`,
+  namespace: `Namespace, e.g. company.team (at most ${FIELD_LIMITS.namespace.max} characters)`,
+  flowId: `Flow id (at most ${FIELD_LIMITS.flowId.max} characters)`,
+  executionId: 'Execution id',
+};
+const YAML_BODY = { contentTypes: ['application/x-yaml'], maxBytes: BODY_LIMITS.flowSource, description: 'The flow YAML (Kestra syntax)', schema: { type: 'string' } };
+const INPUTS_BODY = {
+  contentTypes: ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'],
+  maxBytes: BODY_LIMITS.inputs,
+  description: `Inputs by id; JSON values nest at most ${32} levels`,
+  schema: { type: 'object', additionalProperties: true },
+};
+const SEARCH_QUERY = {
+  page: { description: `Page from 1 to ${PAGE_MAX}`, type: 'integer' as const },
+  size: { description: 'Page size; values above 200 are capped at 200 (the answer echoes the size used)', type: 'integer' as const },
+};
+const EXECUTION_FILTERS = {
+  namespace: { description: 'Namespace, including its children' },
+  flowId: { description: 'Flow id' },
+  state: { description: 'State (repeatable or comma-separated)', repeatable: true },
+  startDate: { description: 'Created at or after (ISO-8601, years 1 to 9999)' },
+  endDate: { description: 'Created at or before (ISO-8601, years 1 to 9999)' },
+  labels: { description: 'key:value (repeatable)', repeatable: true },
+};
+
+export const router: Router = new Router({ checkTenant: (tenant) => services().tenants.require(tenant) })
   .add('GET', '/api/health', async () => {
     const { db } = services();
     await db.$queryRaw`SELECT 1`;
     return { status: 'UP', database: 'UP' };
-  })
-  .add('GET', '/api/v1', async (): Promise<unknown> => ({ routes: router.list() }))
-  .add('GET', '/api/v1/plugins', async () => services().registry.list().map(describePlugin))
-  .add('GET', '/api/v1/plugins/schemas/flow', async () => flowJsonSchema(services().registry))
+  }, { summary: 'Health of the API and its database', readOnly: true })
+  .add('GET', '/api/v1', async (): Promise<unknown> => ({ routes: router.list(), openapi: '/api/v1/openapi.json' }), { summary: 'Every route, one per line', readOnly: true })
+  .add('GET', '/api/v1/openapi.json', async () => openApiDocument(router.all()), { summary: 'This API as an OpenAPI 3.1 document, generated from the route table', readOnly: true })
+  .add('GET', '/api/v1/plugins', async () => services().registry.list().map(describePlugin), { summary: 'Plugins with their property and output schemas', readOnly: true })
+  .add('GET', '/api/v1/plugins/schemas/flow', async () => flowJsonSchema(services().registry), { summary: 'The flow JSON Schema (editor completion and validation)', readOnly: true })
   .add('GET', '/api/v1/plugins/:type', async ({ params }) => {
     const definition = services().registry.resolve(params.type);
     if (!definition) throw new AppError('NOT_FOUND', `no plugin ${params.type}; did you mean ${services().registry.suggest(params.type).join(', ') || 'one from GET /api/v1/plugins'}?`);
     return describePlugin(definition);
+  }, { summary: 'One plugin by id or Kestra type', params: { type: 'Plugin id or type, e.g. io.kestra.plugin.core.log.Log' }, readOnly: true })
+  .add('GET', '/api/v1/tenants', async () => ui().queries.tenants(), { summary: 'Tenant ids', readOnly: true })
+  .add('POST', '/api/v1/tenants', async ({ request }) => {
+    const body = await readJsonObject(request, BODY_LIMITS.default, '{"id": "team-a"}');
+    if (typeof body.id !== 'string') throw new AppError('BAD_REQUEST', 'send {"id": "team-a"} (and optionally "name")');
+    if (body.name !== undefined && typeof body.name !== 'string') throw new AppError('BAD_REQUEST', 'name is a string');
+    return json(await services().tenants.create(body.id, body.name as string | undefined), 201);
+  }, {
+    summary: 'Create a tenant (tenants exist only when created)',
+    body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.default, schema: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: FIELD_LIMITS.tenantId.pattern.source, maxLength: FIELD_LIMITS.tenantId.max }, name: { type: 'string', maxLength: 200 } } } },
+    responses: { 201: 'Created', 409: 'The tenant exists' },
   })
 
   // ---- flows ----
   .add('POST', '/api/v1/:tenant/flows/validate', async ({ request }) => {
     const result = services().flows.validate(await readYaml(request));
     return { valid: result.errors.length === 0, errors: result.errors };
-  })
+  }, { summary: 'Validate a flow without saving it', params: { tenant: P.tenant }, body: YAML_BODY, readOnly: true })
   .add('POST', '/api/v1/:tenant/flows', async ({ request, params, caller }) => {
     const { flow, created, changed } = await services().flows.save(params.tenant, await readYaml(request), caller.id);
     return json({ ...flowView(flow), changed }, created ? 201 : 200);
-  })
+  }, { summary: 'Create or update a flow; a changed source is a new revision', params: { tenant: P.tenant }, body: YAML_BODY, responses: { 200: 'Updated or unchanged', 201: 'Created' } })
   .add('GET', '/api/v1/:tenant/flows/search', async ({ params, url }) => {
-    const page = int(url.searchParams.get('page')) ?? 1;
-    const size = int(url.searchParams.get('size')) ?? 25;
-    const { results, total } = await services().flows.search(params.tenant, { namespace: url.searchParams.get('namespace') ?? undefined, q: url.searchParams.get('q') ?? undefined, page, size });
-    return { results: results.map(flowView), total, page, size };
-  })
+    const { results, total, page, size: used } = await services().flows.search(params.tenant, {
+      namespace: url.searchParams.get('namespace') ?? undefined,
+      q: url.searchParams.get('q') ?? undefined,
+      page: int(url.searchParams.get('page'), 'page', PAGE_MAX),
+      size: size(url.searchParams.get('size')),
+    });
+    return { results: results.map(flowView), total, page, size: used };
+  }, { summary: 'Search flows', params: { tenant: P.tenant }, query: { namespace: { description: 'Namespace, including its children' }, q: { description: 'Part of the flow id' }, ...SEARCH_QUERY }, readOnly: true })
   .add('GET', '/api/v1/:tenant/flows/:namespace/:id', async ({ params, url }) => {
     const flow = await services().flows.get({ tenant: params.tenant, namespace: params.namespace, id: params.id });
     if (url.searchParams.get('source') === 'yaml') return new Response(flow.source, { headers: { 'content-type': 'application/x-yaml' } });
     return flowView(flow);
-  })
+  }, { summary: 'A flow (?source=yaml for the YAML alone)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, query: { source: { description: '`yaml` for the source alone' } }, readOnly: true })
   .add('PUT', '/api/v1/:tenant/flows/:namespace/:id', async ({ request, params, caller }) => {
     const source = await readYaml(request);
     const check = services().flows.validate(source);
@@ -95,35 +153,33 @@ export const router: Router = new Router()
     }
     const { flow, changed } = await services().flows.save(params.tenant, source, caller.id);
     return { ...flowView(flow), changed };
-  })
+  }, { summary: 'Update a flow (the YAML must declare the same namespace and id)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, body: YAML_BODY })
   .add('DELETE', '/api/v1/:tenant/flows/:namespace/:id', async ({ params }) => {
     await services().flows.delete({ tenant: params.tenant, namespace: params.namespace, id: params.id });
     return new Response(null, { status: 204 });
-  })
+  }, { summary: 'Delete a flow (revisions and executions stay readable)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, responses: { 204: 'Deleted' } })
   .add('GET', '/api/v1/:tenant/flows/:namespace/:id/revisions', async ({ params }) => {
     const revisions = await services().flows.revisions({ tenant: params.tenant, namespace: params.namespace, id: params.id });
     return revisions.map((r) => ({ revision: r.revision, source: r.source, created: r.createdAt.toISOString(), createdBy: r.createdBy }));
-  })
+  }, { summary: 'Revisions of a flow, newest first', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, readOnly: true })
 
   // ---- executions ----
   .add('GET', '/api/v1/:tenant/executions/search', async ({ params, url }) => {
-    const page = int(url.searchParams.get('page')) ?? 1;
-    const size = int(url.searchParams.get('size')) ?? 25;
     const state = url.searchParams.getAll('state').flatMap((s) => s.split(',')).filter(Boolean);
-    const { results, total } = await services().executions.search(params.tenant, {
+    const { results, total, page, size: used } = await services().executions.search(params.tenant, {
       namespace: url.searchParams.get('namespace') ?? undefined,
       flowId: url.searchParams.get('flowId') ?? undefined,
       state,
       startDate: date(url.searchParams.get('startDate'), 'startDate'),
       endDate: date(url.searchParams.get('endDate'), 'endDate'),
       labels: labels(url),
-      page,
-      size,
+      page: int(url.searchParams.get('page'), 'page', PAGE_MAX),
+      size: size(url.searchParams.get('size')),
     });
-    return { results, total, page, size };
-  })
+    return { results, total, page, size: used };
+  }, { summary: 'Search executions, newest first', params: { tenant: P.tenant }, query: { ...EXECUTION_FILTERS, ...SEARCH_QUERY }, readOnly: true })
   .add('POST', '/api/v1/:tenant/executions/:namespace/:flowId', async ({ request, params, url, caller }) => {
-    const inputs = await readInputs(request);
+    const inputs = await readInputs(request, BODY_LIMITS.inputs);
     const { executions } = services();
     const started = await executions.start({ tenant: params.tenant, namespace: params.namespace, id: params.flowId }, inputs, {
       labels: labels(url),
@@ -133,26 +189,38 @@ export const router: Router = new Router()
       ? await executions.waitForEnd(params.tenant, started.executionId, 10 * 60_000)
       : createdExecutionView(started, new Date(), caller.id);
     return json(view, 200);
+  }, {
+    summary: 'Start an execution of the latest revision',
+    description: `Labels: at most ${FIELD_LIMITS.labels.count}, keys up to ${FIELD_LIMITS.labels.keyMax} and values up to ${FIELD_LIMITS.labels.valueMax} characters. Nothing is stored for a refused start. 503 with Retry-After when Temporal is unreachable.`,
+    params: { tenant: P.tenant, namespace: P.namespace, flowId: P.flowId },
+    query: { wait: { description: '`true` to answer when the execution ends', type: 'boolean' }, labels: { description: 'key:value (repeatable)', repeatable: true } },
+    body: INPUTS_BODY,
   })
-  .add('GET', '/api/v1/:tenant/executions/:id', async ({ params }) => services().executions.get(params.tenant, params.id))
+  .add('GET', '/api/v1/:tenant/executions/:id', async ({ params }) => services().executions.get(params.tenant, params.id), { summary: 'An execution with its task runs', params: { tenant: P.tenant, id: P.executionId }, readOnly: true })
   .add('POST', '/api/v1/:tenant/executions/:id/resume', async ({ request, params, caller }: RouteContext) => {
-    const inputs = await readInputs(request);
+    const inputs = await readInputs(request, BODY_LIMITS.inputs);
     return services().executions.resume(params.tenant, params.id, caller.id, inputs);
-  })
-  .add('POST', '/api/v1/:tenant/executions/:id/restart', async ({ params, caller }) => json(await services().executions.restart(params.tenant, params.id, caller.id), 202))
-  .add('DELETE', '/api/v1/:tenant/executions/:id/kill', async ({ params, caller }) => json(await services().executions.kill(params.tenant, params.id, caller.id), 202))
+  }, { summary: 'Resume a paused execution (onResume inputs in the body)', params: { tenant: P.tenant, id: P.executionId }, body: INPUTS_BODY, responses: { 409: 'Not paused, or already being resumed' } })
+  .add('POST', '/api/v1/:tenant/executions/:id/restart', async ({ params, caller }) => json(await services().executions.restart(params.tenant, params.id, caller.id), 202),
+    { summary: 'Restart a FAILED, KILLED or CANCELLED execution from what failed', params: { tenant: P.tenant, id: P.executionId }, responses: { 202: 'Restarted', 409: 'Not restartable' } })
+  .add('DELETE', '/api/v1/:tenant/executions/:id/kill', async ({ params, caller }) => json(await services().executions.kill(params.tenant, params.id, caller.id), 202),
+    { summary: 'Kill an execution (a second kill while KILLING terminates it)', params: { tenant: P.tenant, id: P.executionId }, responses: { 202: 'Killing', 409: 'Already ended' } })
   .add('GET', '/api/v1/:tenant/logs/:executionId', async ({ params, url }) =>
     services().executions.logs(params.tenant, params.executionId, {
       taskRunId: url.searchParams.get('taskRunId') ?? undefined,
       minLevel: url.searchParams.get('minLevel') ?? undefined,
-    }))
+    }), { summary: 'Logs of an execution', params: { tenant: P.tenant, executionId: P.executionId }, query: { taskRunId: { description: 'Only this task run' }, minLevel: { description: 'TRACE, DEBUG, INFO, WARN or ERROR' } }, readOnly: true })
   // Secrets: write-only through the API; values are never returned.
   .add('PUT', '/api/v1/:tenant/secrets/:namespace/:name', async ({ request, params }) => {
-    const body = (await readJson(request)) as { value?: unknown };
+    const body = await readJsonObject(request, BODY_LIMITS.secret, '{"value": "..."}');
     if (typeof body.value !== 'string') throw new AppError('BAD_REQUEST', 'send {"value": "..."}');
     const namespace = params.namespace === '_' ? '' : params.namespace;
     await services().secrets.put(params.tenant, namespace, params.name, body.value);
     return { namespace, name: params.name, stored: true };
+  }, {
+    summary: 'Store a secret (write-only)',
+    params: { tenant: P.tenant, namespace: `${P.namespace}, or _ for tenant-wide`, name: `Secret name (${FIELD_LIMITS.secretName.pattern.source}, at most ${FIELD_LIMITS.secretName.max})` },
+    body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.secret, schema: { type: 'object', required: ['value'], properties: { value: { type: 'string', description: `At most ${FIELD_LIMITS.secretValueBytes} bytes (UTF-8)` } } } },
   });
 
 // ---- web UI (issue #3) ----
@@ -165,22 +233,21 @@ const ui = () => {
 };
 
 router
-  .add('GET', '/api/v1/tenants', async () => ui().queries.tenants())
-  .add('GET', '/api/v1/:tenant/namespaces', async ({ params }: RouteContext) => ui().queries.namespaces(params.tenant))
+  .add('GET', '/api/v1/:tenant/namespaces', async ({ params }: RouteContext) => ui().queries.namespaces(params.tenant), { summary: 'Namespaces with flow and execution counts', params: { tenant: P.tenant }, readOnly: true })
   .add('GET', '/api/v1/:tenant/flows/:namespace/:id/revisions/:revision', async ({ params }: RouteContext) => {
-    const revision = int(params.revision);
+    const revision = int(params.revision, 'the revision', REVISION_MAX);
     if (revision === undefined) throw new AppError('BAD_REQUEST', 'the revision is a number, e.g. /revisions/3');
     return ui().queries.revision(params.tenant, params.namespace, params.id, revision);
-  })
+  }, { summary: 'One revision of a flow', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId, revision: `Revision from 1 to ${REVISION_MAX}` }, readOnly: true })
   /** ?flow=<namespace>/<id> (repeatable): the latest execution of each. */
   .add('GET', '/api/v1/:tenant/flows/last-executions', async ({ params, url }: RouteContext) => {
     const flows = url.searchParams.getAll('flow').map((f: string) => {
       const i = f.lastIndexOf('/');
-      if (i < 1) throw new AppError('BAD_REQUEST', `flow '${f}' must be <namespace>/<id>`);
+      if (i < 1) throw new AppError('BAD_REQUEST', `flow '${f.slice(0, 80)}' must be <namespace>/<id>`);
       return { namespace: f.slice(0, i), id: f.slice(i + 1) };
     });
     return ui().queries.lastExecutions(params.tenant, flows);
-  })
+  }, { summary: 'The latest execution of each listed flow', params: { tenant: P.tenant }, query: { flow: { description: '<namespace>/<id> (repeatable, up to 200)', repeatable: true } }, readOnly: true })
   /** Keyset-paged executions: ?cursor=<next of the previous page>; total counted up to 10,000. */
   .add('GET', '/api/v1/:tenant/executions/list', async ({ params, url }: RouteContext) => {
     const state = url.searchParams.getAll('state').flatMap((s: string) => s.split(',')).filter(Boolean);
@@ -191,7 +258,12 @@ router
       startDate: date(url.searchParams.get('startDate'), 'startDate'),
       endDate: date(url.searchParams.get('endDate'), 'endDate'),
       labels: labels(url),
-    }, { size: int(url.searchParams.get('size')), cursor: url.searchParams.get('cursor') ?? undefined, count: url.searchParams.get('count') !== 'false' });
+    }, { size: size(url.searchParams.get('size')), cursor: url.searchParams.get('cursor') ?? undefined, count: url.searchParams.get('count') !== 'false' });
+  }, {
+    summary: 'Keyset pages of executions (for the UI)',
+    params: { tenant: P.tenant },
+    query: { ...EXECUTION_FILTERS, size: SEARCH_QUERY.size, cursor: { description: '`next` of the previous page' }, count: { description: '`false` to skip counting', type: 'boolean' } },
+    readOnly: true,
   })
   .add('GET', '/api/v1/:tenant/executions/:id/follow', async ({ params, request }: RouteContext) => {
     const { queries } = ui();
@@ -202,15 +274,15 @@ router
     return new Response(followExecution(queries, services().executions, params.tenant, first, request.signal, { prelude }), {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
     });
-  })
+  }, { summary: 'Server-sent events of an execution\'s changes and logs', params: { tenant: P.tenant, id: P.executionId }, readOnly: true, responses: { 200: 'text/event-stream' } })
   /** Body: {inputs?: {...}, revision?: "latest" | number}; answers the new execution. */
   .add('POST', '/api/v1/:tenant/executions/:id/replay', async ({ request, params, caller }: RouteContext) => {
-    const body = (await readJson(request)) as { inputs?: unknown; revision?: unknown };
+    const body = await readJsonObject(request, BODY_LIMITS.inputs, '{"inputs": {...}, "revision": "latest"}');
     if (body.inputs !== undefined && (typeof body.inputs !== 'object' || body.inputs === null || Array.isArray(body.inputs))) {
       throw new AppError('BAD_REQUEST', 'inputs must be a JSON object such as {"name": "value"}');
     }
-    if (body.revision !== undefined && body.revision !== 'latest' && !Number.isInteger(body.revision)) {
-      throw new AppError('BAD_REQUEST', 'revision is "latest" or a revision number');
+    if (body.revision !== undefined && body.revision !== 'latest' && !(Number.isSafeInteger(body.revision) && (body.revision as number) >= 1 && (body.revision as number) <= REVISION_MAX)) {
+      throw new AppError('BAD_REQUEST', `revision is "latest" or a revision number from 1 to ${REVISION_MAX}`);
     }
     const view = await ui().actions.replay(params.tenant, params.id, {
       inputs: body.inputs as Record<string, unknown> | undefined,
@@ -218,11 +290,22 @@ router
       by: caller.id,
     });
     return json(view, 201);
+  }, {
+    summary: 'Replay an execution as a new one (same or new inputs, same or latest revision)',
+    params: { tenant: P.tenant, id: P.executionId },
+    body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.inputs, schema: { type: 'object', properties: { inputs: { type: 'object' }, revision: { oneOf: [{ const: 'latest' }, { type: 'integer', minimum: 1, maximum: REVISION_MAX }] } } } },
+    responses: { 201: 'The new execution' },
   })
   /** Body: {ids: [...]} (or a bare array, as Kestra takes it). */
   .add('DELETE', '/api/v1/:tenant/executions/kill/by-ids', async ({ request, params, caller }: RouteContext) => {
-    const body = await readJson(request);
-    const ids = Array.isArray(body) ? body : (body as { ids?: unknown }).ids;
-    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) throw new AppError('BAD_REQUEST', 'send {"ids": ["<execution id>", ...]}');
+    const body = await readJson(request, BODY_LIMITS.killByIds);
+    const ids = Array.isArray(body) ? body : body && typeof body === 'object' ? (body as { ids?: unknown }).ids : undefined;
+    if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string' && i.length <= FIELD_LIMITS.executionIdMax)) {
+      throw new AppError('BAD_REQUEST', `send {"ids": ["<execution id>", ...]} (ids of at most ${FIELD_LIMITS.executionIdMax} characters)`);
+    }
     return ui().actions.killMany(params.tenant, ids as string[], caller.id);
+  }, {
+    summary: 'Kill many executions (at most 500)',
+    params: { tenant: P.tenant },
+    body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.killByIds, schema: { oneOf: [{ type: 'object', required: ['ids'], properties: { ids: { type: 'array', maxItems: 500, items: { type: 'string' } } } }, { type: 'array', maxItems: 500, items: { type: 'string' } }] } },
   });

@@ -1,0 +1,32 @@
+// Request limits of the REST API, in one place: the handlers enforce them and
+// GET /api/v1/openapi.json publishes them. A body past its limit is answered 413 before it is
+// read to the end; a field past its limit is 422 (or 413 for a secret value); nothing is stored.
+import { FIELD_LIMITS } from '@baton/engine/services/limits';
+import { MAX_INPUT_DEPTH } from '@baton/flow';
+
+export const BODY_LIMITS = {
+  /** A flow's YAML source (POST/PUT flows, validate). */
+  flowSource: 1024 * 1024,
+  /** Execution inputs (JSON, multipart or url-encoded) of a start, a resume or a replay. */
+  inputs: 1024 * 1024,
+  /** PUT secret: {"value": "..."}; the value itself is limited to FIELD_LIMITS.secretValueBytes. */
+  secret: FIELD_LIMITS.secretValueBytes * 2 + 1024,
+  /** Bulk kill: {"ids": [...]} of at most 500 ids. */
+  killByIds: 64 * 1024,
+  /** Small control bodies (create tenant). */
+  default: 16 * 1024,
+} as const;
+
+/** JSON bodies nest at most this deep (inputs use the same bound). */
+export const JSON_MAX_DEPTH = MAX_INPUT_DEPTH;
+/** A path parameter (tenant, namespace, id, name...) is at most this long. */
+export const PARAM_MAX_CHARS = 512;
+/** A query parameter's name or value. */
+export const QUERY_MAX_CHARS = 4096;
+/** Searches: page numbers from 1 to PAGE_MAX, sizes from 1 to SIZE_MAX (larger sizes are capped and the used size echoed). */
+export const PAGE_MAX = 100_000;
+export const SIZE_MAX = 200;
+/** Revisions are PostgreSQL integers. */
+export const REVISION_MAX = 2_147_483_647;
+
+export { FIELD_LIMITS };
