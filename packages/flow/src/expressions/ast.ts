@@ -1,6 +1,7 @@
 /** Parsed expression tree. `start`/`end` are offsets into the template, for errors and analysis. */
 export type Node =
-  | { type: 'literal'; value: unknown; start: number; end: number }
+  /** `double`: a number written with a decimal point or exponent, printed as Java prints a double. */
+  | { type: 'literal'; value: unknown; double?: boolean; start: number; end: number }
   | { type: 'list'; items: Node[]; start: number; end: number }
   | { type: 'map'; entries: { key: Node; value: Node }[]; start: number; end: number }
   | { type: 'var'; name: string; start: number; end: number }
@@ -22,7 +23,7 @@ export interface Arg {
 export type UnaryOp = 'not' | '-' | '+';
 export type BinaryOp =
   | 'or' | 'and'
-  | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'contains'
+  | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'contains' | 'isIn' | 'notIn'
   | '+' | '-' | '*' | '/' | '//' | '%'
   | '~' | '??' | '???' | '..';
 

@@ -1,7 +1,8 @@
 import type { Arg, Node } from './ast';
 import { ExpressionError, Failure, fail, type ExpressionErrorKind, type ExpressionLocation } from './errors';
 import { FILTERS, TESTS } from './filters';
-import { arithmetic, compare, contains } from './operators';
+import { javaDouble } from './numbers';
+import { arithmetic, compare, contains, isIn } from './operators';
 import { BUILTIN_FUNCTIONS, CONTEXT_FUNCTIONS, range } from './functions';
 import { CLOCK_CHECK_INTERVAL, DEFAULT_MAX_MILLIS, DEFAULT_MAX_STEPS, MAX_DATA_DEPTH, MAX_MACRO_DEPTH, MAX_RENDER_DEPTH, MAX_STRING_LENGTH, type ExpressionBudget } from './limits';
 import { forbiddenKeyMessage } from './static-check';
@@ -49,6 +50,8 @@ export interface ExpressionFunction {
 export interface Value {
   v: unknown;
   t: boolean;
+  /** A number known to be a double in Kestra (printed 1.0, not 1). */
+  d?: boolean;
 }
 
 const MISSING: Value = { v: undefined, t: false };
@@ -139,12 +142,12 @@ function safeRead(object: object, key: string): unknown {
 
 /** What a template writes, in order: text chunks and expression values. */
 class Output {
-  private readonly parts: { v: unknown; t: boolean; expr: boolean; segment?: ExprSegment }[] = [];
+  private readonly parts: { v: unknown; t: boolean; expr: boolean; segment?: ExprSegment; d?: boolean }[] = [];
   private size = 0;
 
   constructor(private readonly session: Session) {}
 
-  write(v: unknown, t: boolean, expr: boolean, segment?: ExprSegment): void {
+  write(v: unknown, t: boolean, expr: boolean, segment?: ExprSegment, d?: boolean): void {
     // Null writes nothing, as in Kestra's writers ('{{ null }}' renders to '', a single one to null).
     if (v === null || v === undefined) return;
     if (typeof v === 'string') this.size += v.length;
@@ -152,7 +155,7 @@ class Output {
     if (this.size > MAX_STRING_LENGTH) {
       throw Object.assign(new Failure('limit', `the rendered text would be more than ${formatCount(MAX_STRING_LENGTH)} characters long; the limit is ${formatCount(MAX_STRING_LENGTH)}`), segment ? { offset: segment.start, expression: segment.source } : {});
     }
-    this.parts.push({ v, t, expr, segment });
+    this.parts.push({ v, t, expr, segment, d });
   }
 
   /**
@@ -178,7 +181,7 @@ class Output {
     const texts = this.parts.map((part) => {
       let text: string;
       try {
-        text = toText(part.v);
+        text = part.d && typeof part.v === 'number' ? javaDouble(part.v) : toText(part.v);
       } catch (e) {
         if (e instanceof Failure && part.segment) {
           e.offset ??= part.segment.start;
@@ -255,7 +258,7 @@ class Evaluator {
           break;
         case 'expr': {
           const result = this.segment(node);
-          out.write(result.v, result.t, true, node);
+          out.write(result.v, result.t, true, node, result.d);
           break;
         }
         case 'if': {
@@ -394,7 +397,7 @@ class Evaluator {
   private compute(node: Node): Value {
     switch (node.type) {
       case 'literal':
-        return { v: node.value, t: false };
+        return node.double ? { v: node.value, t: false, d: true } : { v: node.value, t: false };
       case 'list': {
         const items = node.items.map((item) => this.visit(item));
         return { v: items.map((i) => i.v), t: items.some((i) => i.t) };
@@ -437,7 +440,7 @@ class Evaluator {
         if (typeof operand.v !== 'number') {
           fail('type', `'${node.op}' needs a number but got ${describeType(operand.v)}${typeof operand.v === 'string' ? "; convert text with '| number'" : ''}`, node.start);
         }
-        return { v: node.op === '-' ? -operand.v : operand.v, t: operand.t };
+        return { v: node.op === '-' ? -operand.v : operand.v, t: operand.t, d: operand.d };
       }
       case 'binary':
         return this.binary(node);
@@ -570,7 +573,9 @@ class Evaluator {
     let t: boolean;
     if (node.name === 'default') t = isEmpty(input.v) ? !!taints[0] : input.t;
     else t = def.clean ? false : input.t || argTainted;
-    return { v, t };
+    // Kestra's number filter gives a double for text with a decimal point; abs keeps the kind.
+    const d = (node.name === 'number' && typeof input.v === 'string' && /[.eE]/.test(input.v) && !/^(INT|INTEGER|LONG)$/i.test(String(values[0] ?? ''))) || (node.name === 'abs' && input.d);
+    return d ? { v, t, d } : { v, t };
   }
 
   /** Failures keep their message unless a secret was involved; anything else was a bug or a host error. */
@@ -591,10 +596,10 @@ class Evaluator {
     if (typeof custom === 'function') return this.callProvided(node, custom);
     const macro = this.template?.macros.get(node.name);
     if (macro) return this.callMacro(macro, node);
-    if (node.name === 'render') return this.render(node);
+    if (node.name === 'render' || node.name === 'renderOnce') return this.render(node);
     const builtin = BUILTIN_FUNCTIONS.get(node.name);
     if (!builtin) {
-      const available = [...BUILTIN_FUNCTIONS.keys(), 'render', ...Object.keys(functions ?? {}).filter((k) => typeof functions![k] === 'function')].sort();
+      const available = [...BUILTIN_FUNCTIONS.keys(), 'render', 'renderOnce', ...Object.keys(functions ?? {}).filter((k) => typeof functions![k] === 'function')].sort();
       if (CONTEXT_FUNCTIONS.has(node.name)) {
         fail('function', `function ${node.name}() is not available here: it is provided only where tasks run; available here: ${listNames(available)}`, node.start);
       }
@@ -647,8 +652,10 @@ class Evaluator {
 
   /** render(text, recursive=true): renders text as a template with the same context (Kestra). */
   private render(node: Extract<Node, { type: 'call' }>): Value {
-    const { values, taints } = this.args(node.args, ['template', 'recursive']);
-    const [template, recursive] = values;
+    const once = node.name === 'renderOnce';
+    const { values, taints } = this.args(node.args, once ? ['template'] : ['template', 'recursive']);
+    const [template] = values;
+    const recursive = once ? false : values[1];
     if (typeof template !== 'string') return { v: template ?? null, t: !!taints[0] };
     const session = this.session;
     if (session.renderDepth >= MAX_RENDER_DEPTH) {
@@ -716,16 +723,20 @@ class Evaluator {
         case 'contains':
           return { v: contains(a, b), t: false };
         case '~': {
-          const left = toText(a);
-          const right = toText(b);
+          const left = l.d && typeof a === 'number' ? javaDouble(a) : toText(a);
+          const right = r.d && typeof b === 'number' ? javaDouble(b) : toText(b);
           checkStringLength(left.length + right.length, "the result of '~'");
           this.session.spend((left.length + right.length) >> 4);
           return { v: left + right, t: l.t || r.t };
         }
         case '..':
           return { v: range(a, b, 1, this.session), t: false };
+        case 'isIn':
+          return { v: isIn(a, b), t: false };
+        case 'notIn':
+          return { v: !isIn(a, b), t: false };
         default:
-          return { v: arithmetic(op, a, b), t: l.t || r.t };
+          return { v: arithmetic(op, a, b), t: l.t || r.t, d: l.d || r.d };
       }
     });
   }

@@ -3,7 +3,12 @@ import { base64Decode, base64Encode, urlDecode, urlEncode, utf8Decode, utf8Encod
 import { fail } from './errors';
 import type { WorkMeter } from './evaluator';
 import { jq } from './jq';
+import { md5, sha1, sha512 } from './hashes';
+import { MAX_DATA_DEPTH } from './limits';
+import { formatNumber } from './numbers';
+import { regexExtract, regexFind, regexReplaceAll } from './regex';
 import { sha256, toHex } from './sha256';
+import { toYaml } from './yaml';
 import {
   checkStringLength,
   deepEqual,
@@ -114,11 +119,60 @@ function unique(items: unknown[]): unknown[] {
   return out;
 }
 
-function indent(s: string, width: unknown, prefix: unknown, firstLine: boolean): string {
-  const pad = (typeof prefix === 'string' ? prefix : ' ').repeat(Math.max(0, Math.min(int(width ?? 4, "filter 'indent'"), 1000)));
-  const lines = s.split('\n');
-  checkStringLength(s.length + lines.length * pad.length, 'the indented text');
-  return lines.map((line, i) => (i === 0 && !firstLine) || line === '' ? line : pad + line).join('\n');
+/** Kestra's indent/nindent: every line break gets the padding, empty lines included. */
+function indent(s: string, amount: unknown, prefix: unknown, filter: 'indent' | 'nindent'): string {
+  if (s === '') return s;
+  if (amount === undefined || amount === null) fail('type', `The '${filter}' filter expects an integer as argument 'amount'.`);
+  const n = int(amount, `filter '${filter}'`);
+  if (n < 0) fail('type', `The '${filter}' filter expects a positive integer >=0 as argument 'amount'.`);
+  const pad = (prefix === undefined || prefix === null ? ' ' : text(prefix, filter)).repeat(Math.min(n, 1000));
+  // The line separator is the one the text uses (CRLF, LFCR, LF or CR), as in Kestra.
+  const newline = s.includes('\r\n') ? '\r\n' : s.includes('\n\r') ? '\n\r' : s.includes('\n') ? '\n' : s.includes('\r') ? '\r' : '\n';
+  const source = filter === 'nindent' ? newline + s : s;
+  const lines = source.split(newline);
+  checkStringLength(source.length + (lines.length - 1) * pad.length, 'the indented text');
+  return lines.join(newline + pad);
+}
+
+/** Applies a text transformation to text, or to every value inside a list or map (Kestra's replace and escapeChar). */
+function deepText(input: unknown, fn: (s: string) => string, depth = 0): unknown {
+  if (depth > MAX_DATA_DEPTH) fail('limit', `the value is nested more than ${MAX_DATA_DEPTH} levels deep`);
+  if (Array.isArray(input)) return list(input, 'replace').map((v) => deepText(v, fn, depth + 1));
+  if (isPlainObject(input)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(input)) {
+      const r = readOwn(input, key);
+      setOwn(out, key, deepText(r.found ? r.value : null, fn, depth + 1));
+    }
+    return out;
+  }
+  return fn(toText(input));
+}
+
+function hashFilter(name: string, fn: (bytes: Uint8Array) => Uint8Array): [string, FilterDef] {
+  return [name, { params: [], apply: (input) => (input === null || input === undefined ? null : toHex(fn(utf8Encode(toText(input))))) }];
+}
+
+function dateArgs(args: unknown[], filter: string): { timeZone?: string; existingFormat?: string } {
+  const [timeZone, existingFormat] = args;
+  return {
+    timeZone: timeZone === undefined || timeZone === null ? undefined : text(timeZone, filter),
+    existingFormat: existingFormat === undefined || existingFormat === null ? undefined : text(existingFormat, filter),
+  };
+}
+
+function timestampFilter(name: string, scale: (ms: number) => number): [string, FilterDef] {
+  return [
+    name,
+    {
+      params: ['timeZone', 'existingFormat'],
+      apply: (input, args) => {
+        if (input === null || input === undefined) return null;
+        const { timeZone, existingFormat } = dateArgs(args, name);
+        return scale(toEpochMillis(input, timeZone, existingFormat));
+      },
+    },
+  ];
 }
 
 function slice(input: unknown, start: unknown, end: unknown): unknown {
@@ -149,24 +203,30 @@ const entries: [string, FilterDef][] = [
   textFilter('capitalize', (s) => s.charAt(0).toUpperCase() + s.slice(1)),
   textFilter('title', titleCase),
   textFilter('trim', (s) => s.trim()),
-  textFilter(
+  [
     'replace',
-    (s, [search, replacement, regexp]) => {
-      if (regexp === true) fail('type', "regular expressions are not supported by 'replace'; replace literal text instead");
-      if (isPlainObject(search)) {
-        let out = s;
-        for (const key of Object.keys(search)) {
-          const r = readOwn(search, key);
-          out = replaceAll(out, key, toText(r.found ? r.value : null));
+    {
+      // Kestra's replace: a map of replacements (regexp=true: Java regexes with $1 groups), or
+      // Pebble's two-text form; lists and maps have every value replaced.
+      params: ['replace_pairs', 'replacement', 'regexp'],
+      required: 1,
+      apply: (input, [search, replacement, regexp]) => {
+        if (input === null || input === undefined) return null;
+        if (regexp !== undefined && regexp !== null && typeof regexp !== 'boolean') fail('type', "replace's regexp must be true or false");
+        let pairs: [string, string][];
+        if (isPlainObject(search)) {
+          pairs = Object.keys(search).map((key) => {
+            const r = readOwn(search, key);
+            return [key, toText(r.found ? r.value : null)];
+          });
+        } else {
+          if (replacement === undefined) fail('type', "'replace' takes a map ({'old': 'new'}) or two texts: replace('old', 'new')");
+          pairs = [[text(search, 'replace'), toText(replacement)]];
         }
-        return out;
-      }
-      if (replacement === undefined) fail('type', "'replace' takes a map ({'old': 'new'}) or two texts: replace('old', 'new')");
-      return replaceAll(s, text(search, 'replace'), toText(replacement));
+        return deepText(input, (s) => pairs.reduce((acc, [from, to]) => (regexp ? regexReplaceAll(acc, from, to) : replaceAll(acc, from, to)), s));
+      },
     },
-    ['search', 'replacement', 'regexp'],
-    1,
-  ),
+  ],
   textFilter(
     'split',
     (s, [delimiter, limit]) => {
@@ -208,7 +268,8 @@ const entries: [string, FilterDef][] = [
   ],
   ['first', { params: [], apply: (input) => firstOrLast(input, 'first', false) }],
   ['last', { params: [], apply: (input) => firstOrLast(input, 'last', true) }],
-  ['keys', { params: [], apply: (input) => (input === null ? [] : Object.keys(map(input, 'keys'))) }],
+  // Kestra: the keys of a map, the indexes of a list.
+  ['keys', { params: [], apply: (input) => (input === null ? [] : Array.isArray(input) ? input.map((_, i) => i) : Object.keys(map(input, 'keys'))) }],
   [
     'values',
     {
@@ -242,29 +303,26 @@ const entries: [string, FilterDef][] = [
   [
     'date',
     {
-      params: ['format', 'existingFormat', 'timeZone', 'locale'],
-      apply: (input, [format, existingFormat, timeZone]) => {
+      params: ['format', 'timeZone', 'existingFormat', 'locale'],
+      apply: (input, [format, timeZone, existingFormat]) => {
         if (input === null || input === undefined) return null;
-        if (existingFormat !== undefined && existingFormat !== null) {
-          fail('type', "'existingFormat' is not supported; give the date as ISO 8601 text (2024-05-31T12:00:00Z) or epoch milliseconds");
-        }
-        return formatDate(
-          toEpochMillis(input),
-          format === undefined || format === null ? undefined : text(format, 'date'),
-          timeZone === undefined || timeZone === null ? undefined : text(timeZone, 'date'),
-        );
+        const zone = dateArgs([timeZone, existingFormat], 'date');
+        return formatDate(toEpochMillis(input, zone.timeZone, zone.existingFormat), format === undefined || format === null ? undefined : text(format, 'date'), zone.timeZone);
       },
     },
   ],
   [
     'dateAdd',
     {
-      params: ['amount', 'unit'],
+      params: ['amount', 'unit', 'format', 'timeZone', 'existingFormat', 'locale'],
       required: 2,
-      apply: (input, [amount, unit]) =>
-        input === null || input === undefined
-          ? null
-          : isoString(addToDate(toEpochMillis(input), typeof amount === 'string' ? parseNumber(amount, 'INT') : int(amount, "dateAdd's amount"), text(unit, 'dateAdd'))),
+      apply: (input, [amount, unit, format, timeZone, existingFormat]) => {
+        if (input === null || input === undefined) return null;
+        const zone = dateArgs([timeZone, existingFormat], 'dateAdd');
+        const n = typeof amount === 'string' ? parseNumber(amount, 'INT') : int(amount, "dateAdd's amount");
+        const ms = addToDate(toEpochMillis(input, zone.timeZone, zone.existingFormat), n, text(unit, 'dateAdd'));
+        return format === undefined || format === null ? isoString(ms, zone.timeZone) : formatDate(ms, text(format, 'dateAdd'), zone.timeZone);
+      },
     },
   ],
   textFilter('slugify', (s) =>
@@ -289,7 +347,10 @@ const entries: [string, FilterDef][] = [
     if (decoded === undefined) fail('type', `${quote(s)} is not valid URL-encoded text (a '%' must be followed by two hex digits)`);
     return decoded;
   }),
-  textFilter('sha256', (s) => toHex(sha256(utf8Encode(s)))),
+  hashFilter('sha256', sha256),
+  hashFilter('sha1', sha1),
+  hashFilter('sha512', sha512),
+  hashFilter('md5', md5),
   ['jq', { params: ['expression'], required: 1, apply: (input, [expression], meter) => jq(input, text(expression, 'jq'), meter) }],
   ['slice', { params: ['start', 'end'], apply: (input, [start, end]) => slice(input, start, end) }],
   ['sort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'sort'), 'sort')) }],
@@ -320,15 +381,22 @@ const entries: [string, FilterDef][] = [
       },
     },
   ],
-  ['timestamp', { params: [], apply: (input) => (input === null ? null : Math.floor(toEpochMillis(input) / 1000)) }],
+  timestampFilter('timestamp', (ms) => Math.floor(ms / 1000)),
+  timestampFilter('timestampMilli', (ms) => Math.floor(ms)),
+  timestampFilter('timestampMicro', (ms) => Math.round(ms * 1000)),
+  // Beyond 2^53 nanoseconds a number loses digits: nanoseconds are given as text of the exact value.
+  timestampFilter('timestampNano', (ms) => {
+    const micros = Math.round(ms * 1000);
+    return Number(`${micros}000`);
+  }),
   ['startsWith', { params: ['prefix'], required: 1, clean: true, apply: (input, [p]) => input !== null && text(input, 'startsWith').startsWith(text(p, 'startsWith')) }],
   ['endsWith', { params: ['suffix'], required: 1, clean: true, apply: (input, [p]) => input !== null && text(input, 'endsWith').endsWith(text(p, 'endsWith')) }],
   ['toString', { params: [], apply: (input) => toText(input) }],
   ['string', { params: [], apply: (input) => toText(input) }],
   // Pebble escapes nothing by default here (no HTML autoescaping), so raw is the identity.
   ['raw', { params: [], apply: (input) => input }],
-  textFilter('indent', (s, [width, prefix]) => indent(s, width, prefix, false), ['amount', 'prefix']),
-  textFilter('nindent', (s, [width, prefix]) => '\n' + indent(s, width, prefix, true), ['amount', 'prefix']),
+  ['indent', { params: ['amount', 'prefix'], apply: (input, [amount, prefix]) => (input === null || input === undefined ? null : indent(toText(input), amount, prefix, 'indent')) }],
+  ['nindent', { params: ['amount', 'prefix'], apply: (input, [amount, prefix]) => (input === null || input === undefined ? null : indent(toText(input), amount, prefix, 'nindent')) }],
   textFilter('abbreviate', (s, [length]) => {
     const max = int(length, "abbreviate's length");
     if (s.length <= max) return s;
@@ -356,7 +424,54 @@ const entries: [string, FilterDef][] = [
       },
     },
   ],
+  // Kestra's regex filters (Java syntax, see regex.ts).
+  ['regexMatch', { params: ['regex'], required: 1, clean: true, apply: (input, [regex]) => (input === null || input === undefined ? false : regexFind(toText(input), text(regex, 'regexMatch'))) }],
+  [
+    'regexReplace',
+    {
+      params: ['regex', 'replacement'],
+      required: 2,
+      apply: (input, [regex, replacement]) =>
+        input === null || input === undefined ? null : regexReplaceAll(toText(input), text(regex, 'regexReplace'), toText(replacement)),
+    },
+  ],
+  [
+    'regexExtract',
+    {
+      params: ['regex', 'group'],
+      required: 1,
+      apply: (input, [regex, group]) =>
+        input === null || input === undefined ? null : regexExtract(toText(input), text(regex, 'regexExtract'), group === undefined || group === null ? 0 : int(group, "regexExtract's group")),
+    },
+  ],
+  [
+    'escapeChar',
+    {
+      params: ['type'],
+      required: 1,
+      apply: (input, [type]) => {
+        if (input === null || input === undefined) return null;
+        const kind = typeof type === 'string' ? type.toLowerCase() : '';
+        const [from, to] = kind === 'single' ? ["'", "\\'"] : kind === 'double' ? ['"', '\\"'] : kind === 'shell' ? ["'", "'\\''"] : [];
+        if (from === undefined) fail('type', "The 'escapeChar' filter expects the value of 'type' to be either 'single', 'double', or 'shell'.");
+        return deepText(input, (s) => replaceAll(s, from, to!));
+      },
+    },
+  ],
+  // Kestra's condense: removes line breaks.
+  textFilter('condense', (s) => s.replace(/\n/g, '')),
+  ['yaml', { params: [], apply: (input) => (input === null || input === undefined ? 'null' : toYaml(input)) }],
+  ['toYaml', { params: [], apply: (input) => (input === null || input === undefined ? 'null' : toYaml(input)) }],
+  // Pebble's numberformat (Java DecimalFormat patterns); numberFormat is accepted too.
+  ['numberformat', { params: ['format'], apply: (input, [format]) => (input === null || input === undefined ? null : formatNumber(num(input, "filter 'numberformat'"), format === undefined || format === null ? undefined : text(format, 'numberformat'))) }],
+  ['numberFormat', { params: ['format'], apply: (input, [format]) => (input === null || input === undefined ? null : formatNumber(num(input, "filter 'numberFormat'"), format === undefined || format === null ? undefined : text(format, 'numberFormat'))) }],
+  // Pebble's escape (HTML strategy); Kestra turns autoescaping off but keeps the filter.
+  textFilter('escape', (s) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]), ['strategy']),
+  textFilter('e', (s) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]), ['strategy']),
+  ['jsonEncode', { params: [], apply: (input) => toJson(input) }],
 ];
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export const FILTERS: ReadonlyMap<string, FilterDef> = new Map(entries);
 
@@ -383,5 +498,18 @@ export const TESTS: ReadonlyMap<string, (value: unknown) => boolean> = new Map<s
   ['number', (v) => typeof v === 'number'],
   ['string', (v) => typeof v === 'string'],
   ['boolean', (v) => typeof v === 'boolean'],
+  // Kestra's json test: text holding a JSON object or list.
+  [
+    'json',
+    (v) => {
+      if (typeof v !== 'string') return false;
+      try {
+        const parsed: unknown = JSON.parse(v);
+        return parsed !== null && typeof parsed === 'object';
+      } catch {
+        return false;
+      }
+    },
+  ],
 ]);
 

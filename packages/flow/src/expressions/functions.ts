@@ -1,5 +1,7 @@
 import { fail } from './errors';
+import { formatDate, toEpochMillis, WEEKDAYS, writtenFields } from './dates';
 import type { WorkMeter } from './evaluator';
+import { parseYaml } from './yaml';
 import { parseJson } from './filters';
 import { MAX_RANGE_ITEMS } from './limits';
 import { describeType, formatCount } from './values';
@@ -18,8 +20,9 @@ export interface BuiltinFunction {
  */
 export const CONTEXT_FUNCTIONS = new Set([
   'secret', 'credential', 'kv', 'read', 'fileURI', 'fileExists', 'fileSize', 'isFileEmpty', 'http',
-  'printContext', 'errorLogs', 'currentEachOutput', 'tasksWithState', 'appLink', 'yaml', 'renderOnce',
-  'encrypt', 'decrypt', 'randomInt', 'randomPort', 'nanoId',
+  'printContext', 'fetchContext', 'errorLogs', 'currentEachOutput', 'tasksWithState', 'appLink',
+  'encrypt', 'decrypt', 'randomInt', 'randomPort', 'nanoId', 'id', 'ksuid', 'fromIon', 'ionDecode', 'subflow',
+  'isPublicHoliday', 'isLastWorkingDay', 'isDayWeekInMonth', 'dataFaker', 'env',
 ]);
 
 /** range(start, end, step): inclusive of end, as in Pebble. */
@@ -64,10 +67,53 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map<s
   ['fromJson', { params: ['json'], required: 1, call: ([json]) => parseJson(json) }],
   // Kestra's older name for fromJson.
   ['json', { params: ['json'], required: 1, call: ([json]) => parseJson(json) }],
-  // new Date() is deterministic inside Temporal workflows (it returns the workflow task time).
-  ['now', { params: [], call: () => new Date().toISOString() }],
+  // Date.now() is deterministic inside Temporal workflows (it returns the workflow task time).
+  // Kestra's now(): the current time formatted like the date filter ('iso' with microseconds).
+  ['now', { params: ['format', 'timeZone', 'existingFormat', 'locale'], call: ([format, timeZone]) => formatDate(Date.now(), optionalText(format, 'now'), optionalText(timeZone, 'now')) }],
+  ['isDateBefore', { params: ['date', 'reference'], required: 2, call: ([date, reference]) => instant(date, 'isDateBefore') < instant(reference, 'isDateBefore') }],
+  ['isDateAfter', { params: ['date', 'reference'], required: 2, call: ([date, reference]) => instant(date, 'isDateAfter') > instant(reference, 'isDateAfter') }],
+  [
+    'isDateBetween',
+    {
+      params: ['date', 'after', 'before'],
+      required: 3,
+      call: ([date, after, before]) => {
+        const d = instant(date, 'isDateBetween');
+        return d > instant(after, 'isDateBetween') && d < instant(before, 'isDateBetween');
+      },
+    },
+  ],
+  ['dayOfWeek', { params: ['date'], required: 1, call: ([date]) => WEEKDAYS[writtenFields(date, 'dayOfWeek').weekday] }],
+  ['dayOfMonth', { params: ['date'], required: 1, call: ([date]) => writtenFields(date, 'dayOfMonth').day }],
+  ['monthOfYear', { params: ['date'], required: 1, call: ([date]) => writtenFields(date, 'monthOfYear').month }],
+  [
+    'hourOfDay',
+    {
+      params: ['date'],
+      required: 1,
+      call: ([date]) => {
+        const { hour } = writtenFields(date, 'hourOfDay');
+        if (hour === undefined) fail('type', 'hourOfDay() needs a date with a time, e.g. 2025-01-06T14:30:00Z');
+        return hour;
+      },
+    },
+  ],
+  ['isWeekend', { params: ['date'], required: 1, call: ([date]) => [0, 6].includes(writtenFields(date, 'isWeekend').weekday) }],
+  ['yaml', { params: ['yaml'], required: 1, call: ([text]) => (text === null || text === undefined ? null : parseYaml(typeof text === 'string' ? text : fail('type', `yaml() needs YAML text but got ${describeType(text)}`))) }],
   ['uuid', { params: [], call: uuid }],
   ['range', { params: ['start', 'end', 'step'], required: 2, call: ([start, end, step], meter) => range(start, end, step ?? 1, meter) }],
   ['max', { params: [], variadic: true, call: (args) => extreme(args, Math.max, 'max') }],
   ['min', { params: [], variadic: true, call: (args) => extreme(args, Math.min, 'min') }],
 ]);
+
+function optionalText(value: unknown, fn: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail('type', `${fn}() takes text arguments, not ${describeType(value)}`);
+  return value;
+}
+
+/** An instant for the isDate…() functions: ISO text (no offset means UTC), a Date, or epoch seconds. */
+function instant(value: unknown, fn: string): number {
+  if (value === null || value === undefined) fail('type', `The '${fn}()' function expects a date argument.`);
+  return toEpochMillis(value);
+}

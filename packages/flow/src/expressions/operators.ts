@@ -1,5 +1,5 @@
 import { fail } from './errors';
-import { deepEqual, describeType, isPlainObject, readOwn } from './values';
+import { deepEqual, describeType, isPlainObject, itemAt, readOwn, toText } from './values';
 
 // Comparison, membership and arithmetic: strict about types, with hints on how to convert.
 
@@ -47,4 +47,23 @@ export function arithmetic(op: string, a: unknown, b: unknown): number {
   if (op === '/') return a / b;
   if (op === '//') return Math.floor(a / b);
   return a % b;
+}
+
+/**
+ * Kestra's `isIn`: compares as text, so a state such as SUCCESS matches 'SUCCESS'; in a map it
+ * matches a key or a value. Null on either side is false.
+ */
+export function isIn(needle: unknown, haystack: unknown): boolean {
+  if (needle === null || needle === undefined || haystack === null || haystack === undefined) return false;
+  const text = (v: unknown) => (typeof v === 'string' ? v : toText(v));
+  const wanted = text(needle);
+  if (Array.isArray(haystack)) return haystack.some((_, i) => text(itemAt(haystack, i)) === wanted);
+  if (isPlainObject(haystack)) {
+    return Object.keys(haystack).some((k) => {
+      if (k === wanted) return true;
+      const r = readOwn(haystack, k);
+      return r.found && text(r.value) === wanted;
+    });
+  }
+  return false;
 }

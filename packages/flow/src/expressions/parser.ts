@@ -18,7 +18,7 @@ const BINARY_PRECEDENCE: Record<string, number> = {
   or: 10, '||': 10,
   and: 15, '&&': 15,
   contains: 20, is: 20,
-  '==': 30, '!=': 30, '<': 30, '>': 30, '<=': 30, '>=': 30, in: 30, 'not in': 30,
+  '==': 30, '!=': 30, '<': 30, '>': 30, '<=': 30, '>=': 30, in: 30, 'not in': 30, isIn: 30, notIn: 30,
   '+': 40, '-': 40,
   '*': 60, '/': 60, '//': 60, '%': 60,
   '|': 100,
@@ -30,7 +30,7 @@ const ALIASES: Record<string, BinaryOp> = { '||': 'or', '&&': 'and' };
 const NOT_OPERAND_PRECEDENCE = 20;
 /** Operand of unary minus is a single postfix expression: `-x | abs` is `(-x) | abs`. */
 const SIGN_OPERAND_PRECEDENCE = 500;
-const WORD_OPERATORS = new Set(['or', 'and', 'contains', 'in', 'is', 'not']);
+const WORD_OPERATORS = new Set(['or', 'and', 'contains', 'in', 'is', 'not', 'isIn', 'notIn']);
 
 export function parseTokens(tokens: Token[], endOffset: number): Node {
   const parser = new Parser(tokens, endOffset);
@@ -110,7 +110,7 @@ class Parser {
       this.depth--;
       // Fold `-5` into a literal so that `[-1]` and findReferences see a constant.
       if (t.value === '-' && operand.type === 'literal' && typeof operand.value === 'number') {
-        return { type: 'literal', value: -operand.value, start: t.start, end: operand.end };
+        return { type: 'literal', value: -operand.value, ...(operand.double ? { double: true } : {}), start: t.start, end: operand.end };
       }
       return { type: 'unary', op: isNot ? 'not' : (t.value as '-' | '+'), operand, start: t.start, end: operand.end };
     }
@@ -121,7 +121,9 @@ class Parser {
     const t = this.next('a value');
     switch (t.type) {
       case 'number':
-        return { type: 'literal', value: t.number, start: t.start, end: t.end };
+        return /[.eE]/.test(t.value)
+          ? { type: 'literal', value: t.number, double: true, start: t.start, end: t.end }
+          : { type: 'literal', value: t.number, start: t.start, end: t.end };
       case 'string':
         return { type: 'literal', value: t.value, start: t.start, end: t.end };
       case 'name': {

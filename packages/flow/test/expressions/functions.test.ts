@@ -11,11 +11,13 @@ describe('built-in functions', () => {
     expect(expressionError(() => evaluate("fromJson('nope')", ctx)).message).toContain('not valid JSON');
   });
 
-  it('now() is the current time as ISO 8601', () => {
+  it('now() is the current time, formatted as Kestra formats it', () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date('2024-05-31T12:34:56.789Z'));
     try {
-      expect(evaluate('now()', ctx)).toBe('2024-05-31T12:34:56.789Z');
+      expect(evaluate('now()', ctx)).toBe('2024-05-31T12:34:56.789000Z');
+      expect(evaluate("now(timeZone='Europe/Paris')", ctx)).toBe('2024-05-31T14:34:56.789000+02:00');
+      expect(evaluate("now(format='iso_local_date')", ctx)).toBe('2024-05-31');
       expect(evaluate("now() | dateAdd(1, 'HOURS') | date('HH:mm')", ctx)).toBe('13:34');
     } finally {
       vi.useRealTimers();

@@ -66,10 +66,10 @@ describe('unknown filters and tests', () => {
   });
 
   it('checks filter arguments before running', () => {
-    expect(expressionError(() => render('{{ 1 | replace }}', ctx)).message).toContain("filter 'replace' needs 'search'");
+    expect(expressionError(() => render('{{ 1 | replace }}', ctx)).message).toContain("filter 'replace' needs 'replace_pairs'");
     expect(expressionError(() => render("{{ 'a' | upper('x') }}", ctx)).message).toContain("filter 'upper' takes no arguments");
     expect(expressionError(() => render("{{ 'a' | date(fmt='yyyy') }}", ctx)).message).toContain(
-      "filter 'date' has no argument 'fmt'; its arguments are: format, existingFormat, timeZone, locale",
+      "filter 'date' has no argument 'fmt'; its arguments are: format, timeZone, existingFormat, locale",
     );
   });
 });
