@@ -1,1 +1,1 @@
-export { main, parseArgs, flowFiles } from './main';
+export { main, parseArgs, flowFiles, expressionCommand } from './main';

@@ -2,10 +2,13 @@
 //   baton flow validate <dir|file...>
 //   baton flow deploy <dir|file...>
 //   baton run <namespace> <flowId> [--input key=value ...] [--wait]
+//   baton expression render [--typed] [--vars vars.json] 'TEMPLATE'   (offline, no server)
 // Options: --server URL (env BATON_URL, default http://localhost:3000), --tenant (default main),
 // credentials from BATON_USER / BATON_PASSWORD when the server requires sign-in.
 import fs from 'node:fs';
 import path from 'node:path';
+import { expressions } from '@baton/flow';
+import YAML from 'yaml';
 
 interface Options {
   server: string;
@@ -134,12 +137,56 @@ async function runCommand(options: Options): Promise<number> {
   }
 }
 
+/**
+ * Renders a template with Baton's expression engine, offline: prints {"value": …} or
+ * {"error": "…"} as JSON and returns the exit code. Without --typed the result is text, as in a
+ * log message; with --typed a template that is one expression keeps its type, as task properties do.
+ */
+export function expressionCommand(argv: string[], out: (line: string) => void = print): number {
+  let typed = false;
+  let varsFile: string | undefined;
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--typed') typed = true;
+    else if (arg === '--vars') {
+      varsFile = argv[++i];
+      if (!varsFile) throw new Error('--vars takes a JSON or YAML file');
+    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) throw new Error("usage: baton expression render [--typed] [--vars vars.json] 'TEMPLATE'");
+  const [template] = positional;
+  let vars: unknown = {};
+  if (varsFile) {
+    const text = fs.readFileSync(varsFile, 'utf8');
+    try {
+      vars = /\.ya?ml$/i.test(varsFile) ? YAML.parse(text) : JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${varsFile} is not valid ${/\.ya?ml$/i.test(varsFile) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    }
+    if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) throw new Error(`${varsFile} must hold an object of variables, e.g. {"inputs": {"name": "web"}}`);
+  }
+  const context = vars as Record<string, unknown>;
+  try {
+    const value = typed ? expressions.render(template, context) : expressions.renderString(template, context);
+    out(JSON.stringify({ value: value === undefined ? null : value }));
+    return 0;
+  } catch (error) {
+    out(JSON.stringify({ error: (error as Error).message }));
+    return 1;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const [command, sub, ...rest] = argv;
+    if (command === 'expression' && sub === 'render') return expressionCommand(rest);
     if (command === 'flow' && (sub === 'validate' || sub === 'deploy')) return await flowCommand(sub, parseArgs(rest));
     if (command === 'run') return await runCommand(parseArgs(argv.slice(1)));
-    print('usage:\n  baton flow validate <dir|file...>\n  baton flow deploy <dir|file...>\n  baton run <namespace> <flowId> [--input key=value ...] [--wait]\noptions: --server URL (BATON_URL), --tenant NAME');
+    print(
+      "usage:\n  baton flow validate <dir|file...>\n  baton flow deploy <dir|file...>\n  baton run <namespace> <flowId> [--input key=value ...] [--wait]\n  baton expression render [--typed] [--vars vars.json] 'TEMPLATE'\noptions: --server URL (BATON_URL), --tenant NAME",
+    );
     return command ? 2 : 0;
   } catch (error) {
     print(`baton: ${(error as Error).message}`);
