@@ -243,13 +243,16 @@ function scan(text: string, errors?: Failure[]): Template {
           RAW_END.lastIndex = argsStart + open[0].length;
           const end = RAW_END.exec(text);
           if (!end) fail('syntax', `{% ${tag} %} is not closed; add {% end${tag} %}`, j);
-          flush(j, trimLeft);
+          // Kestra cuts {% raw %} blocks out before Pebble sees the template, so '-' trims nothing
+          // there; Pebble's own {% verbatim %} honours whitespace control.
+          const pebble = tag === 'verbatim';
+          flush(j, pebble && trimLeft);
           let raw = text.slice(argsStart + open[0].length, end.index);
-          if (open[1]) raw = raw.replace(/^\s+/, '');
-          if (end[1]) raw = raw.replace(/\s+$/, '');
+          if (pebble && open[1]) raw = raw.replace(/^\s+/, '');
+          if (pebble && end[1]) raw = raw.replace(/\s+$/, '');
           if (raw) items.push({ kind: 'text', text: raw });
           i = textStart = end.index + end[0].length;
-          trimNext = end[3] === '-';
+          trimNext = pebble && end[3] === '-';
           continue;
         }
         flush(j, trimLeft);
