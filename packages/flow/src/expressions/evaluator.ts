@@ -656,23 +656,39 @@ class Evaluator {
     const { values, taints } = this.args(node.args, once ? ['template'] : ['template', 'recursive']);
     const [template] = values;
     const recursive = once ? false : values[1];
-    if (typeof template !== 'string') return { v: template ?? null, t: !!taints[0] };
     const session = this.session;
     if (session.renderDepth >= MAX_RENDER_DEPTH) {
       fail('limit', `render() is nested more than ${MAX_RENDER_DEPTH} levels deep`, node.start);
     }
     session.renderDepth++;
-    try {
-      let current: Value = { v: template, t: !!taints[0] };
+    let tainted = !!taints[0];
+    const renderText = (template: string): string => {
+      let current = template;
       for (let round = 0; ; round++) {
-        const text = current.v as string;
-        if (!isTemplate(text)) return current;
-        const next = renderTemplate(parseTemplate(text), session, false);
-        const result = { v: next.v, t: current.t || next.t };
-        if (recursive === false || next.v === text) return result;
-        if (round >= MAX_RENDER_DEPTH) fail('limit', `render() kept producing new expressions after ${MAX_RENDER_DEPTH} rounds`);
-        current = result;
+        if (!isTemplate(current)) return current;
+        const next = renderTemplate(parseTemplate(current), session, false);
+        tainted ||= next.t;
+        const text = next.v as string;
+        if (recursive === false || text === current) return text;
+        if (round >= MAX_RENDER_DEPTH) fail('limit', `too many rendering attempts: render() kept producing new expressions after ${MAX_RENDER_DEPTH} rounds`);
+        current = text;
       }
+    };
+    // Kestra renders every text inside a list or map too (keys stay as they are).
+    const renderValue = (value: unknown, depth: number): unknown => {
+      if (depth > MAX_DATA_DEPTH) fail('limit', `the value is nested more than ${MAX_DATA_DEPTH} levels deep`);
+      if (typeof value === 'string') return renderText(value);
+      if (Array.isArray(value)) return value.map((_, i) => renderValue(itemAt(value, i), depth + 1));
+      if (isPlainObject(value)) {
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) setOwn(out, key, renderValue(safeRead(value, key), depth + 1));
+        return out;
+      }
+      return value ?? null;
+    };
+    try {
+      const v = renderValue(template, 0);
+      return { v, t: tainted };
     } catch (e) {
       if (e instanceof Failure) {
         throw new Failure(e.kind, `in render(${this.text(node.args[0]?.value ?? node)}): ${e.message}`, node.start);

@@ -200,7 +200,8 @@ const entries: [string, FilterDef][] = [
   ['default', { params: ['default'], required: 1, apply: (input, [fallback]) => (isEmpty(input) ? fallback : input) }],
   textFilter('upper', (s) => s.toUpperCase()),
   textFilter('lower', (s) => s.toLowerCase()),
-  textFilter('capitalize', (s) => s.charAt(0).toUpperCase() + s.slice(1)),
+  // Like Pebble: the first character that is not whitespace.
+  textFilter('capitalize', (s) => s.replace(/^(\s*)(\S)/u, (_, space: string, c: string) => space + c.toUpperCase())),
   textFilter('title', titleCase),
   textFilter('trim', (s) => s.trim()),
   [
