@@ -4,6 +4,9 @@ export const STATES = [
 ] as const;
 export type State = (typeof STATES)[number];
 
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export const TERMINAL_STATES: ReadonlySet<State> = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
 /** States that hold a concurrency slot. PAUSED holds it, as in Kestra. */
 export const ACTIVE_STATES: readonly State[] = ['RUNNING', 'PAUSED', 'RETRYING', 'KILLING'];

@@ -213,7 +213,10 @@ tasks:
 `);
     const done = await client.waitFor(id);
     expect(done.state.current).toBe('FAILED');
-    expect(taskRun(done, 'gate').error).toContain("1 of 2 condition(s) false: {{ inputs.health == 'Healthy' }}");
+    // Kestra's wording: the task fails with the count, and each false condition is an ERROR line.
+    expect(taskRun(done, 'gate').error).toBe('1 assertion failed!');
+    const logs = (await client.logs(id)).body.filter((l: any) => l.taskId === 'gate');
+    expect(logs.map((l: any) => [l.level, l.message])).toContainEqual(['ERROR', "Assertion `{{ inputs.health == 'Healthy' }}` failed!"]);
   });
 });
 

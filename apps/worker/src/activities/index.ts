@@ -1,6 +1,7 @@
 import type { Db } from '@baton/db';
-import { ACTIVE_STATES, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type SecretStore } from '@baton/engine';
+import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
+import { ApplicationFailure } from '@temporalio/common';
 import { createRunTask } from './run-task';
 
 export interface ActivityDeps {
@@ -34,11 +35,21 @@ export function createActivities(deps: ActivityDeps): EngineActivities {
       });
     },
     prepareSubflow: (request) =>
-      deps.executions.prepare({ tenant: request.tenant, namespace: request.namespace, id: request.flowId }, request.inputs, {
-        labels: request.labels,
-        revision: request.revision,
-        parent: request.parent,
-        triggeredBy: `subflow:${request.parent.executionId}`,
-      }),
+      deps.executions
+        .prepare({ tenant: request.tenant, namespace: request.namespace, id: request.flowId }, request.inputs, {
+          labels: request.labels,
+          revision: request.revision,
+          parent: request.parent,
+          triggeredBy: `subflow:${request.parent.executionId}`,
+        })
+        .catch((error: unknown) => {
+          // A missing flow or invalid inputs will not fix themselves: fail now, never retry (a
+          // retry could start a flow created meanwhile, which nobody asked for).
+          if (error instanceof AppError && error.status < 500) {
+            const what = error.code === 'NOT_FOUND' ? `subflow ${request.namespace}.${request.flowId} not found: ${error.message}` : error.message;
+            throw ApplicationFailure.create({ type: 'NonRetryable', message: what, nonRetryable: true });
+          }
+          throw error;
+        }),
   };
 }

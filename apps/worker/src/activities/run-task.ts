@@ -68,7 +68,7 @@ export function createRunTask(deps: RunTaskDeps) {
       const definition = deps.registry.resolve(input.task.pluginId);
       if (!runtime || !definition) throw nonRetryable(`no runtime for task type ${input.task.type} on this worker`);
 
-      const rendered = await renderProps(deps, input, masker);
+      const rendered = await renderProps(deps, input, masker, attempt);
       const parsed = (definition.props as z.ZodType).safeParse(rendered);
       if (!parsed.success) {
         throw nonRetryable(`invalid properties after rendering: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
@@ -115,7 +115,7 @@ export function createRunTask(deps: RunTaskDeps) {
   };
 }
 
-async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker): Promise<unknown> {
+async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number): Promise<unknown> {
   // secret() is synchronous inside expressions, so the secrets a task names are fetched first.
   const wanted = expressions.findFunctionCalls(input.task.props, ['secret']);
   const values = new Map<string, string>();
@@ -137,7 +137,9 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     { taints: true },
   );
   try {
-    return expressions.render(input.task.props, input.context as unknown as Record<string, unknown>, {
+    // Kestra's taskrun.attemptsCount counts this attempt: only the activity knows it.
+    const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
+    return expressions.render(input.task.props, context as unknown as Record<string, unknown>, {
       functions: { secret },
       onSecretValue: (v) => masker.add(v),
       location: { taskId: input.task.id },

@@ -27,8 +27,25 @@ const terminal = (state: string) => TERMINAL_STATES.has(state as never);
 export async function applyProjection(db: Db, events: ProjectionEvent[]): Promise<void> {
   for (const event of events) {
     if (event.kind === 'execution') await projectExecution(db, event);
+    else if (event.kind === 'log') await projectLog(db, event);
     else await projectTaskRun(db, event);
   }
+}
+
+/**
+ * A log line from the workflow. Workflow lines use attempt 0 (activities number theirs from 1) and
+ * are numbered after the lines already there; the (execution, task run, attempt, message,
+ * timestamp) check makes a retried projection write the line once.
+ */
+export async function projectLog(db: Db, e: Extract<ProjectionEvent, { kind: 'log' }>): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO logs (execution_id, task_run_id, task_id, attempt, seq, level, message, timestamp)
+    SELECT ${e.executionId}, ${e.taskRunId}, ${e.taskId}, 0,
+           coalesce((SELECT max(seq) + 1 FROM logs WHERE execution_id = ${e.executionId} AND task_run_id = ${e.taskRunId} AND attempt = 0), 0),
+           ${e.level}, ${e.message}, (${e.at}::timestamptz AT TIME ZONE 'UTC')
+    WHERE NOT EXISTS (SELECT 1 FROM logs WHERE execution_id = ${e.executionId} AND task_run_id = ${e.taskRunId} AND attempt = 0
+                      AND message = ${e.message} AND timestamp = (${e.at}::timestamptz AT TIME ZONE 'UTC'))
+    ON CONFLICT DO NOTHING`;
 }
 
 export async function projectExecution(db: Db, e: Extract<ProjectionEvent, { kind: 'execution' }>): Promise<void> {
@@ -94,13 +111,21 @@ export async function upsertTaskRun(db: Db, w: TaskRunWrite): Promise<void> {
     ON CONFLICT (id) DO UPDATE SET
       state = EXCLUDED.state,
       histories = CASE WHEN task_runs.histories->-1->>'state' = EXCLUDED.state THEN task_runs.histories ELSE task_runs.histories || EXCLUDED.histories END,
-      attempts = CASE WHEN ${attemptNo} < 0 THEN task_runs.attempts ELSE (
+      attempts = CASE WHEN ${attemptNo} < 0 AND EXCLUDED.state = 'KILLED' THEN (
+        -- A kill ends every attempt still running: the attempt list never shows a RUNNING ghost.
+        SELECT coalesce(jsonb_agg(CASE WHEN a->'state'->>'current' = 'RUNNING'
+                                       THEN jsonb_set(jsonb_set(a, '{state,current}', '"KILLED"'), '{state,endDate}', to_jsonb(${w.at}::text))
+                                       ELSE a END ORDER BY (a->>'attempt')::int), '[]'::jsonb)
+        FROM jsonb_array_elements(task_runs.attempts) a)
+      WHEN ${attemptNo} < 0 THEN task_runs.attempts ELSE (
         SELECT coalesce(jsonb_agg(a ORDER BY (a->>'attempt')::int), '[]'::jsonb) FROM (
           SELECT a FROM jsonb_array_elements(task_runs.attempts) a WHERE (a->>'attempt')::int <> ${attemptNo}
           UNION ALL SELECT EXCLUDED.attempts->0) s(a)) END,
       outputs = coalesce(EXCLUDED.outputs, task_runs.outputs),
       rendered_props = coalesce(EXCLUDED.rendered_props, task_runs.rendered_props),
-      error = coalesce(EXCLUDED.error, task_runs.error),
+      -- A task run that succeeded after retries does not keep an earlier attempt's error as its own
+      -- (the attempts keep theirs).
+      error = CASE WHEN EXCLUDED.state = 'SUCCESS' THEN EXCLUDED.error ELSE coalesce(EXCLUDED.error, task_runs.error) END,
       started_at = coalesce(task_runs.started_at, EXCLUDED.started_at),
       ended_at = coalesce(EXCLUDED.ended_at, task_runs.ended_at)
     WHERE task_runs.state <> ALL(${TERMINAL}::text[]) OR task_runs.state = EXCLUDED.state

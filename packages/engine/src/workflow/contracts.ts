@@ -1,7 +1,7 @@
 // Types shared by the workflow (deterministic) and the activities (I/O). No runtime code with
 // side effects may live here: the workflow bundle imports it.
 import type { FlowPlan, TaskSpec } from '@baton/flow/model';
-import type { State } from '../states';
+import type { LogLevel, State } from '../states';
 
 export const DEFAULT_TASK_QUEUE = 'baton';
 export const WORKFLOW_NAME = 'executionWorkflow';
@@ -19,6 +19,8 @@ export interface ExecutionInput {
   inputs: Record<string, unknown>;
   labels: Record<string, string>;
   parent?: { executionId: string; taskRunId: string };
+  /** A replay: the execution it was replayed from (Kestra's `execution.originalId`). */
+  originalId?: string;
   /** A restart of a failed execution: what already succeeded is kept and not run again. */
   restart?: RestartInput;
 }
@@ -50,10 +52,23 @@ export interface RenderContext {
   vars: Record<string, unknown>;
   labels: Record<string, string>;
   flow: { id: string; namespace: string; revision: number; tenantId: string };
-  execution: { id: string; startDate: string };
-  taskrun: { id: string; value?: unknown; attemptsCount?: number; parentId?: string };
-  parents: { taskrun: { value: unknown } }[];
-  parent?: { taskrun: { value: unknown } };
+  /** Kestra's `execution`: `originalId` is the execution a replay came from (else the id itself). */
+  execution: { id: string; startDate: string; originalId: string; state: State };
+  /** The task being rendered. */
+  task: { id: string; type: string };
+  /** Kestra's `taskrun`: `attemptsCount` is the attempt number in the activity, 0 in the workflow. */
+  taskrun: { id: string; startDate: string; value?: unknown; attemptsCount: number; parentId?: string };
+  /** Every enclosing flowable task run, closest first (Kestra's `parents`); `parent` is the first. */
+  parents: ParentVariables[];
+  parent?: ParentVariables;
+  /** Kestra's `tasks`: each task's state so far, keyed by loop value inside ForEach. */
+  tasks: Record<string, unknown>;
+}
+
+export interface ParentVariables {
+  task: { id: string };
+  /** Present only when the parent task run has a value (it runs inside a ForEach). */
+  taskrun?: { value: unknown };
 }
 
 export interface RunTaskInput {
@@ -99,6 +114,16 @@ export type ProjectionEvent =
       at: string;
       outputs?: Record<string, unknown>;
       error?: string;
+    }
+  | {
+      /** A log line written by the workflow itself (a flowable's failure, a Fail or Assert). */
+      kind: 'log';
+      executionId: string;
+      taskRunId: string;
+      taskId: string;
+      level: LogLevel;
+      message: string;
+      at: string;
     };
 
 export interface SlotRequest {

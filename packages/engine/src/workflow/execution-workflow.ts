@@ -9,7 +9,7 @@ import { resolveInputs } from '@baton/flow/inputs';
 import type { FlowInput } from '@baton/flow/flow-schema';
 import type { TaskSpec } from '@baton/flow/model';
 import { parseDuration } from '@baton/plugin-sdk/duration';
-import type { State } from '../states';
+import type { LogLevel, State } from '../states';
 import {
   RESUME_SIGNAL, STATUS_QUERY, taskQueueFor, WORKFLOW_NAME,
   type EngineActivities, type ExecutionInput, type ExecutionResult, type ProjectionEvent, type RenderContext, type ResumeSignal,
@@ -34,15 +34,34 @@ const KILL_GRACE_MS = 10_000;
 
 type Outcome = 'SUCCESS' | 'WARNING' | 'FAILED';
 
+/** What a task or a list of tasks ended with; `error` is the failure of *this* branch, never another's. */
+interface Result {
+  outcome: Outcome;
+  error?: string;
+}
+
+const SUCCEEDED: Result = { outcome: 'SUCCESS' };
+
+/** Flowables that run child task lists, and so can be retried as a whole. */
+const FLOWABLES_WITH_CHILDREN = new Set(['core.Sequential', 'core.Parallel', 'core.If', 'core.Switch', 'core.ForEach', 'core.Subflow']);
+
 interface Scope {
   parentTaskRunId?: string;
   /** Values of enclosing ForEach loops, outermost first. */
   values: unknown[];
+  /** Enclosing flowable task runs, closest first (Kestra's `parents`). */
+  parents?: { taskId: string; value?: string }[];
+}
+
+/** The scope of a flowable's children: it becomes their closest parent. */
+function childScope(scope: Scope, run: { id: string; taskId: string; value?: string }, values = scope.values): Scope {
+  return { parentTaskRunId: run.id, values, parents: [{ taskId: run.taskId, value: run.value }, ...(scope.parents ?? [])] };
 }
 
 /** A task failed; the message is what the person debugging needs. */
 class TaskFailure extends Error {
-  constructor(readonly taskId: string, message: string) {
+  /** `logged`: the failure was already written as an ERROR log line (a child's, usually). */
+  constructor(readonly taskId: string, message: string, readonly logged = false) {
     super(message);
   }
 }
@@ -61,14 +80,35 @@ function doneKey(taskId: string, value: string | undefined): string {
   return value === undefined ? taskId : `${taskId}\u0000${value}`;
 }
 
-function truthy(value: unknown): boolean {
-  if (typeof value === 'string') return value.trim() !== '' && value.trim().toLowerCase() !== 'false';
-  return Boolean(value);
+/**
+ * Kestra's TruthUtils: a rendered condition is false when it is "false", "0", "-0" or empty (or
+ * null). Deliberate difference: surrounding whitespace is ignored, so a trailing newline from a
+ * YAML block scalar does not turn "false" into true.
+ */
+export function truthy(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return !['false', '0', '-0', ''].includes(text);
 }
 
 function worst(a: Outcome, b: Outcome): Outcome {
   const rank = { SUCCESS: 0, WARNING: 1, FAILED: 2 } as const;
   return rank[a] >= rank[b] ? a : b;
+}
+
+/** A duration as Java's Duration.toString() prints it (PT1M30S, PT0.5S), as Kestra logs it. */
+export function javaDuration(ms: number): string {
+  if (ms === 0) return 'PT0S';
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
+}
+
+/** Combines two results: the worse outcome wins, and the first failure keeps its message. */
+function combine(a: Result, b: Result): Result {
+  const outcome = worst(a.outcome, b.outcome);
+  return { outcome, error: a.outcome === 'FAILED' ? a.error : b.outcome === 'FAILED' ? b.error : undefined };
 }
 
 export async function executionWorkflow(input: ExecutionInput): Promise<ExecutionResult> {
@@ -78,6 +118,7 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
 class Interpreter {
   private readonly plan: ExecutionInput['plan'];
   private readonly outputs: Record<string, unknown> = {};
+  private readonly taskStates: Record<string, unknown> = {};
   private readonly running = new Map<string, Extract<ProjectionEvent, { kind: 'taskRun' }>>();
   private readonly resumes: ResumeSignal[] = [];
   private state: State = 'CREATED';
@@ -85,6 +126,7 @@ class Interpreter {
   private firstError: string | undefined;
   private executionRunningPending = false;
   private readonly outputNeeds = new WeakMap<TaskSpec, Set<string> | 'all'>();
+  private readonly taskStateReaders = new WeakMap<TaskSpec, boolean>();
   private readonly startDate = new Date().toISOString();
 
   /** Restart: task ids (with their loop value) that already succeeded and are not run again. */
@@ -115,12 +157,12 @@ class Interpreter {
       // RUNNING is recorded with the first write the execution makes anyway (see project()).
       this.state = 'RUNNING';
       this.executionRunningPending = !this.plan.concurrency; // acquireSlot already recorded it
-      let outcome = await this.runList(this.plan.tasks, { values: [] });
+      let outcome = (await this.runList(this.plan.tasks, { values: [] })).outcome;
       if (outcome === 'FAILED' && this.plan.errors.length) {
         // The errors branch runs after a failure; the execution stays FAILED whatever it does.
         await this.runList(this.plan.errors, { values: [] });
       }
-      if (this.plan.finally.length) outcome = worst(outcome, await this.runList(this.plan.finally, { values: [] }));
+      if (this.plan.finally.length) outcome = worst(outcome, (await this.runList(this.plan.finally, { values: [] })).outcome);
       const outputs = outcome === 'FAILED' ? {} : this.flowOutputs();
       return await this.finish(outcome, outputs);
     } catch (error) {
@@ -221,8 +263,8 @@ class Interpreter {
       try {
         out[o.id] = render(o.value, this.context({ values: [] }, 'outputs') as unknown as Record<string, unknown>, { location: { property: `outputs.${o.id}` } });
       } catch (error) {
-        out[o.id] = null;
-        this.firstError ??= errorMessage(error);
+        // An output that cannot be computed fails the execution with the reason; never a silent null.
+        throw new Error(`flow output '${o.id}' could not be rendered: ${errorMessage(error)}`);
       }
     }
     return out;
@@ -231,21 +273,20 @@ class Interpreter {
   // ---- task lists and tasks ----------------------------------------------------------------
 
   /** Runs tasks in order; stops at the first failure that is not allowed. */
-  private async runList(tasks: TaskSpec[], scope: Scope): Promise<Outcome> {
-    let outcome: Outcome = 'SUCCESS';
+  private async runList(tasks: TaskSpec[], scope: Scope): Promise<Result> {
+    let result: Result = SUCCEEDED;
     for (const task of tasks) {
-      const result = await this.runTask(task, scope);
-      outcome = worst(outcome, result);
-      if (result === 'FAILED') return 'FAILED';
+      result = combine(result, await this.runTask(task, scope));
+      if (result.outcome === 'FAILED') return result;
     }
-    return outcome;
+    return result;
   }
 
-  private async runTask(task: TaskSpec, scope: Scope): Promise<Outcome> {
-    if (task.disabled) return 'SUCCESS';
+  private async runTask(task: TaskSpec, scope: Scope): Promise<Result> {
+    if (task.disabled) return SUCCEEDED;
     const loopValue = scope.values.length ? scope.values[scope.values.length - 1] : undefined;
     // A restarted execution keeps what succeeded (outputs were preloaded in the constructor).
-    if (this.alreadyDone.has(doneKey(task.id, loopValue === undefined ? undefined : typeof loopValue === 'string' ? loopValue : JSON.stringify(loopValue)))) return 'SUCCESS';
+    if (this.alreadyDone.has(doneKey(task.id, loopValue === undefined ? undefined : typeof loopValue === 'string' ? loopValue : JSON.stringify(loopValue)))) return SUCCEEDED;
     const taskRunId = wf.uuid4();
     const value = scope.values.length ? scope.values[scope.values.length - 1] : undefined;
     const run: Extract<ProjectionEvent, { kind: 'taskRun' }> = {
@@ -261,19 +302,21 @@ class Interpreter {
     };
     try {
       if (task.runIf !== undefined && !truthy(this.renderProp(task.runIf, scope, taskRunId, task, 'runIf'))) {
+        this.noteTaskState(task.id, run.value, 'SKIPPED');
         await this.project([{ ...run, state: 'SKIPPED', at: new Date().toISOString() }]);
-        return 'SUCCESS';
+        return SUCCEEDED;
       }
       this.running.set(taskRunId, run);
       const outputs = task.kind === 'runnable' ? await this.runActivity(task, scope, run) : await this.runFlowable(task, scope, run);
       this.running.delete(taskRunId);
       this.setOutput(task.id, scope, outputs.result);
       const state: State = outputs.outcome === 'SUCCESS' ? 'SUCCESS' : outputs.outcome;
+      this.noteTaskState(task.id, run.value, state);
       // Runnable tasks project their own SUCCESS from the activity (one write fewer per task).
       if (!(task.kind === 'runnable' && state === 'SUCCESS')) {
         await this.project([{ ...run, state, at: new Date().toISOString(), outputs: outputs.result, error: outputs.error }]);
       }
-      return outputs.outcome;
+      return { outcome: outputs.outcome };
     } catch (error) {
       this.running.delete(taskRunId);
       if (wf.isCancellation(error)) {
@@ -281,14 +324,20 @@ class Interpreter {
         throw error;
       }
       if (error instanceof CancelExecution) {
+        this.noteTaskState(task.id, run.value, 'CANCELLED');
         await this.project([{ ...run, state: 'CANCELLED', at: new Date().toISOString(), error: error.message }]);
         throw error;
       }
       const message = error instanceof TaskFailure ? error.message : `${task.id}: ${errorMessage(error)}`;
       const state: State = task.allowFailure ? 'WARNING' : 'FAILED';
-      if (!task.allowFailure) this.firstError ??= message;
-      await this.project([{ ...run, state, at: new Date().toISOString(), error: message }]);
-      return task.allowFailure ? 'WARNING' : 'FAILED';
+      this.noteTaskState(task.id, run.value, state);
+      // The execution's error names the task (Kestra's messages, such as "Task failure", do not).
+      if (!task.allowFailure) this.firstError ??= message.startsWith(`${task.id}:`) ? message : `${task.id}: ${message}`;
+      const events: ProjectionEvent[] = [{ ...run, state, at: new Date().toISOString(), error: message }];
+      // Runnable tasks log their own failure from the activity; a flowable's is logged here.
+      if (task.kind !== 'runnable' && !(error instanceof TaskFailure && error.logged)) events.unshift(this.logEvent(run, 'ERROR', message));
+      await this.project(events);
+      return task.allowFailure ? { outcome: 'WARNING' } : { outcome: 'FAILED', error: message };
     }
   }
 
@@ -307,23 +356,46 @@ class Interpreter {
     });
   }
 
-  private context(scope: Scope, taskRunId: string): RenderContext {
-    const parents = scope.values.map((value) => ({ taskrun: { value } })).reverse();
+  /** Kestra's run-time variables for one task run (RunVariables in Kestra's source). */
+  private context(scope: Scope, taskRunId: string, task?: TaskSpec, startDate = new Date().toISOString()): RenderContext {
+    const parents = (scope.parents ?? []).map((p) => (p.value === undefined ? { task: { id: p.taskId } } : { task: { id: p.taskId }, taskrun: { value: p.value } }));
     return {
       inputs: this.input.inputs,
       outputs: this.outputs,
       vars: this.plan.variables,
       labels: { ...this.plan.labels, ...this.input.labels },
       flow: { id: this.plan.id, namespace: this.plan.namespace, revision: this.plan.revision, tenantId: this.input.tenant },
-      execution: { id: this.input.executionId, startDate: this.startDate },
-      taskrun: { id: taskRunId, value: scope.values[scope.values.length - 1], parentId: scope.parentTaskRunId },
-      parents: parents.slice(1),
-      parent: parents[1],
+      execution: { id: this.input.executionId, startDate: this.startDate, originalId: this.input.originalId ?? this.input.labels['system.replayOf'] ?? this.input.executionId, state: this.state },
+      task: { id: task?.id ?? '', type: task?.type ?? '' },
+      taskrun: { id: taskRunId, startDate, value: scope.values[scope.values.length - 1], attemptsCount: 0, parentId: scope.parentTaskRunId },
+      parents,
+      parent: parents[0],
+      tasks: this.taskStates,
     };
   }
 
+  /** Only tasks that read `tasks` (or render dynamically) get the states: history stays small. */
+  private readsTaskStates(task: TaskSpec): boolean {
+    let reads = this.taskStateReaders.get(task);
+    if (reads === undefined) {
+      try {
+        reads = findReferences(task.props).some((r) => r[0] === 'tasks') || findFunctionCalls(task.props, ['render']).length > 0;
+      } catch {
+        reads = true;
+      }
+      this.taskStateReaders.set(task, reads);
+    }
+    return reads;
+  }
+
+  /** Records a task run's state for the `tasks` variable (keyed by loop value inside ForEach). */
+  private noteTaskState(taskId: string, value: string | undefined, state: State) {
+    if (value === undefined) this.taskStates[taskId] = { state };
+    else ((this.taskStates[taskId] ??= {}) as Record<string, unknown>)[value] = { state };
+  }
+
   private renderProp(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string): unknown {
-    return render(value, this.context(scope, taskRunId) as unknown as Record<string, unknown>, {
+    return render(value, this.context(scope, taskRunId, task) as unknown as Record<string, unknown>, {
       location: { taskId: task.id, property },
       functions: {
         secret: () => {
@@ -357,7 +429,7 @@ class Interpreter {
         parentTaskRunId: run.parentTaskRunId,
         seq: run.seq,
         task: { id: task.id, type: task.type, pluginId: task.pluginId, props: task.props, timeout: task.timeout, logLevel: task.logLevel },
-        context: { ...this.context(scope, run.id), outputs: this.outputsFor(task) },
+        context: { ...this.context(scope, run.id, task, run.at), outputs: this.outputsFor(task), tasks: this.readsTaskStates(task) ? this.taskStates : {} },
         timeoutMs,
         markExecutionRunning: this.takeRunningPending(),
       }),
@@ -378,7 +450,31 @@ class Interpreter {
 
   private async runFlowable(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }): Promise<{ outcome: Outcome; result?: Record<string, unknown>; error?: string }> {
     await this.project([{ ...run, state: 'RUNNING', at: new Date().toISOString() }]);
-    const child: Scope = { parentTaskRunId: run.id, values: scope.values };
+    if (!task.retry || !FLOWABLES_WITH_CHILDREN.has(task.pluginId)) return this.runFlowableOnce(task, scope, run);
+    // Kestra (0.15+) retries a flowable as a whole: every child runs again, as new task runs.
+    const { policy, maxDurationMs } = toRetryPolicy(task, undefined);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runFlowableOnce(task, scope, run);
+      } catch (error) {
+        if (!(error instanceof TaskFailure)) throw error;
+        const delay = Math.min(Number(policy.initialInterval) * (policy.backoffCoefficient ?? 2) ** (attempt - 1), Number(policy.maximumInterval ?? Infinity));
+        const attemptsLeft = !policy.maximumAttempts || attempt < policy.maximumAttempts;
+        const timeLeft = maxDurationMs === undefined || Date.now() - started + delay < maxDurationMs;
+        if (!attemptsLeft || !timeLeft) throw error;
+        await this.project([
+          this.logEvent(run, 'WARN', `${task.id}: attempt ${attempt} failed (${error.message}); retrying the whole ${task.type.split('.').pop()} in ${delay} ms`),
+          { ...run, state: 'RETRYING', at: new Date().toISOString(), error: error.message },
+        ]);
+        await wf.sleep(delay);
+        await this.project([{ ...run, state: 'RUNNING', at: new Date().toISOString() }]);
+      }
+    }
+  }
+
+  private async runFlowableOnce(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }): Promise<{ outcome: Outcome; result?: Record<string, unknown>; error?: string }> {
+    const child = childScope(scope, run);
     const prop = (name: string) => this.renderProp(task.props[name], scope, run.id, task, name);
     const children = (key: string) => task.children?.[key] ?? [];
     switch (task.pluginId) {
@@ -387,26 +483,28 @@ class Interpreter {
       case 'core.Parallel':
         return this.failWithChildren(task, await this.runConcurrently(children('tasks').map((t) => () => this.runTask(t, child)), Number(task.props.concurrent ?? 0)));
       case 'core.If': {
-        const branch = truthy(prop('condition')) ? 'then' : 'else';
-        return this.failWithChildren(task, await this.runList(children(branch), child));
+        const evaluationResult = truthy(prop('condition'));
+        const ended = this.failWithChildren(task, await this.runList(children(evaluationResult ? 'then' : 'else'), child));
+        return { ...ended, result: { evaluationResult } };
       }
       case 'core.Switch': {
         const value = String(prop('value'));
-        const list = task.children?.[`cases.${value}`] ?? children('defaults');
-        return this.failWithChildren(task, await this.runList(list, child));
+        const matched = task.children?.[`cases.${value}`];
+        const ended = this.failWithChildren(task, await this.runList(matched ?? children('defaults'), child));
+        return { ...ended, result: { value, defaults: matched === undefined } };
       }
       case 'core.ForEach':
-        return this.runForEach(task, scope, run.id, prop('values'));
-      case 'core.Sleep':
-        await wf.sleep(parseDuration(String(prop('duration'))) ?? 0);
-        return { outcome: 'SUCCESS' };
-      case 'core.Fail': {
-        const condition = task.props.condition === undefined ? true : truthy(prop('condition'));
-        if (condition) throw new TaskFailure(task.id, String(prop('errorMessage') ?? `${task.id}: failed by a Fail task`));
+        return this.runForEach(task, scope, run, prop('values'));
+      case 'core.Sleep': {
+        const ms = parseDuration(String(prop('duration'))) ?? 0;
+        await this.project([this.logEvent(run, 'INFO', `Waiting for ${javaDuration(ms)}`)]);
+        await wf.sleep(ms);
         return { outcome: 'SUCCESS' };
       }
+      case 'core.Fail':
+        return this.runFail(task, scope, run);
       case 'core.Assert':
-        return this.runAssert(task, scope, run.id);
+        return this.runAssert(task, scope, run);
       case 'core.Pause':
         return this.runPause(task, scope, run);
       case 'core.Subflow':
@@ -416,27 +514,33 @@ class Interpreter {
     }
   }
 
-  private failWithChildren(task: TaskSpec, outcome: Outcome) {
-    if (outcome === 'FAILED') throw new TaskFailure(task.id, this.firstError ?? `${task.id}: a child task failed`);
-    return { outcome };
+  /** A flowable whose children failed fails with their error (already logged by the child). */
+  private failWithChildren(task: TaskSpec, result: Result) {
+    if (result.outcome === 'FAILED') throw new TaskFailure(task.id, result.error ?? `${task.id}: a child task failed`, true);
+    return { outcome: result.outcome };
   }
 
-  /** Runs thunks with at most `limit` at a time (0 = all); waits for all before deciding. */
-  private async runConcurrently(thunks: (() => Promise<Outcome>)[], limit: number): Promise<Outcome> {
+  /**
+   * Runs thunks with at most `limit` at a time (0 = all). After a failure no new thunk starts and
+   * the running ones finish (Kestra's Parallel and ForEach); the result is decided when all ended.
+   */
+  private async runConcurrently(thunks: (() => Promise<Result>)[], limit: number): Promise<Result> {
     const width = limit > 0 ? Math.min(limit, thunks.length) : thunks.length;
     let next = 0;
-    let outcome: Outcome = 'SUCCESS';
+    let result: Result = SUCCEEDED;
     const lane = async () => {
-      while (next < thunks.length) {
+      while (next < thunks.length && result.outcome !== 'FAILED') {
         const thunk = thunks[next++];
-        outcome = worst(outcome, await thunk());
+        // Read the shared result only after the await: other lanes update it meanwhile.
+        const ended = await thunk();
+        result = combine(result, ended);
       }
     };
     await Promise.all(Array.from({ length: width }, lane));
-    return outcome;
+    return result;
   }
 
-  private async runForEach(task: TaskSpec, scope: Scope, taskRunId: string, raw: unknown) {
+  private async runForEach(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }, raw: unknown) {
     let values = raw;
     if (typeof values === 'string') {
       try {
@@ -446,26 +550,55 @@ class Interpreter {
       }
     }
     if (!Array.isArray(values)) throw new TaskFailure(task.id, `${task.id}: values must be a list, got ${typeof values}`);
+    // Kestra iterates over distinct values and refuses nulls.
+    const nulls = values.filter((v) => v === null || v === undefined).length;
+    if (nulls) throw new TaskFailure(task.id, `${task.id}: found ${nulls} null value(s) in values ${JSON.stringify(values).slice(0, 200)}`);
+    const seen = new Set<string>();
+    const distinct = values.filter((v) => {
+      const key = typeof v === 'string' ? `s:${v}` : `j:${JSON.stringify(v)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     const limit = Number(task.props.concurrencyLimit ?? 1);
-    const outcome = await this.runConcurrently(
-      values.map((value) => () => this.runList(task.children?.tasks ?? [], { parentTaskRunId: taskRunId, values: [...scope.values, value] })),
+    const result = await this.runConcurrently(
+      distinct.map((value) => () => this.runList(task.children?.tasks ?? [], childScope(scope, run, [...scope.values, value]))),
       limit,
     );
-    return this.failWithChildren(task, outcome);
+    return this.failWithChildren(task, result);
   }
 
-  private runAssert(task: TaskSpec, scope: Scope, taskRunId: string) {
+  /** Kestra's Fail: "Task failure" by default; with a condition, logs errorMessage and fails "Fail on a condition". */
+  private async runFail(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }) {
+    const message = task.props.errorMessage === undefined ? 'Task failure' : String(this.renderProp(task.props.errorMessage, scope, run.id, task, 'errorMessage'));
+    if (task.props.condition === undefined) throw new TaskFailure(task.id, message);
+    if (!truthy(this.renderProp(task.props.condition, scope, run.id, task, 'condition'))) return { outcome: 'SUCCESS' as Outcome };
+    await this.project([this.logEvent(run, 'ERROR', message)]);
+    throw new TaskFailure(task.id, 'Fail on a condition');
+  }
+
+  private logEvent(run: ProjectionEvent & { kind: 'taskRun' }, level: LogLevel, message: string): ProjectionEvent {
+    return { kind: 'log', executionId: this.input.executionId, taskRunId: run.id, taskId: run.taskId, level, message, at: new Date().toISOString() };
+  }
+
+  /** Kestra's Assert: each false condition is logged at ERROR; fails with "N assertion(s) failed!". */
+  private async runAssert(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }) {
     const conditions = (task.props.conditions as unknown[]) ?? [];
-    const failed: string[] = [];
+    const logs: ProjectionEvent[] = [];
     conditions.forEach((condition, i) => {
-      const value = this.renderProp(condition, scope, taskRunId, task, `conditions[${i}]`);
-      if (!truthy(value)) failed.push(typeof condition === 'string' ? condition : String(condition));
+      const text = typeof condition === 'string' ? condition : JSON.stringify(condition);
+      try {
+        if (!truthy(this.renderProp(condition, scope, run.id, task, `conditions[${i}]`))) logs.push(this.logEvent(run, 'ERROR', `Assertion \`${text}\` failed!`));
+      } catch (error) {
+        logs.push(this.logEvent(run, 'ERROR', `Assertion \`${text}\` failed, failed to render \`${errorMessage(error)}\``));
+      }
     });
-    if (failed.length) {
-      const custom = task.props.errorMessage ? `${String(this.renderProp(task.props.errorMessage, scope, taskRunId, task, 'errorMessage'))}: ` : '';
-      throw new TaskFailure(task.id, `${task.id}: ${custom}${failed.length} of ${conditions.length} condition(s) false: ${failed.join('; ')}`);
+    if (logs.length) {
+      await this.project(logs);
+      const custom = task.props.errorMessage === undefined ? '' : `\n${String(this.renderProp(task.props.errorMessage, scope, run.id, task, 'errorMessage'))}`;
+      throw new TaskFailure(task.id, `${logs.length} assertion${logs.length > 1 ? 's' : ''} failed!${custom}`);
     }
-    return { outcome: 'SUCCESS' as Outcome, result: { failed: 0 } };
+    return { outcome: 'SUCCESS' as Outcome };
   }
 
   private async runPause(task: TaskSpec, scope: Scope, run: ProjectionEvent & { kind: 'taskRun' }) {
