@@ -37,8 +37,22 @@ async function executionState() {
   return page.locator('[data-testid=execution-state] [data-state]').getAttribute('data-state');
 }
 
+const TERMINAL = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'];
+
+/**
+ * Waits until the page shows `state`. An execution that ends in another terminal state fails at
+ * once with what the API says about it (state, error), instead of timing out without a reason.
+ */
 async function waitForState(state: string, timeout = 30_000) {
-  await page.locator(`[data-testid=execution-state] [data-state=${state}]`).waitFor({ timeout });
+  const wanted = page.locator(`[data-testid=execution-state] [data-state=${state}]`);
+  // Waiting for a running state (after a restart, the page still shows the old end for a moment).
+  if (!TERMINAL.includes(state)) return wanted.waitFor({ timeout });
+  const otherEnd = page.locator(TERMINAL.filter((s) => s !== state).map((s) => `[data-testid=execution-state] [data-state=${s}]`).join(', '));
+  await Promise.race([wanted.waitFor({ timeout }), otherEnd.waitFor({ timeout }).catch(() => new Promise(() => {}))]);
+  if (await wanted.count()) return;
+  const id = page.url().split('/').pop();
+  const execution = await api('GET', `/api/v1/main/executions/${id}`).catch((e: Error) => ({ error: e.message }));
+  throw new Error(`execution ${id} ended ${await executionState()} while waiting for ${state}: ${JSON.stringify({ state: execution.state?.current, error: execution.error })}`);
 }
 
 function expectNoErrors() {
@@ -288,6 +302,10 @@ tasks:
   it("runs the article's seed flow unchanged from the UI with its default inputs", async () => {
     // The same YAML as ../shared/examples/seed-flows (a unit test checks the copy is identical).
     const seed = fs.readFileSync(path.resolve(import.meta.dirname, '../examples/seed-flows/rollout-with-health-gate-and-edge-update.yaml'), 'utf8');
+    // The simulators are shared by every integration file, in an order vitest chooses: start from
+    // a clean Argo CD and Cloudflare (another file may have left the app forced Degraded).
+    await fetch(`${inject('argocdUrl')}/_sim/reset`, { method: 'POST' });
+    await fetch(`${inject('cloudflareUrl')}/_sim/reset`, { method: 'POST' });
     await api('POST', '/api/v1/main/flows', seed, 'application/x-yaml');
     await page.goto(`${base}/main/flows/infra.delivery/rollout-with-health-gate-and-edge-update`);
     await page.getByTestId('execute-flow').click();

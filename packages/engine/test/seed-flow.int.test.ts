@@ -2,7 +2,7 @@
 // Cloudflare simulators: sync, read health, gate on Healthy and Synced, upsert DNS, purge the cache.
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { api, historyText, taskRun } from '@baton/testing';
 
 const client = api();
@@ -19,10 +19,15 @@ async function dnsRecords() {
   return JSON.stringify(state);
 }
 
-beforeEach(async () => {
+async function resetSimulators() {
   await sim(inject('argocdUrl'), 'POST', '/_sim/reset');
   await sim(inject('cloudflareUrl'), 'POST', '/_sim/reset');
-});
+}
+
+beforeEach(resetSimulators);
+// The simulators are shared with the other integration files: leave them as found (the last test
+// forces the app Degraded, which made the UI's seed-flow test fail when it ran after this file).
+afterAll(resetSimulators);
 
 describe('seed flow: rollout with health gate and edge update', () => {
   it('deploys unchanged and runs to SUCCESS: the record and the purge are visible in the simulator', async () => {
