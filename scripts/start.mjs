@@ -7,49 +7,113 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  buildWebIfStale, dataDirFrom, ensureDependencies, ensurePrismaClient, log, portOpen, root, runMigrations, startEmbeddedPostgres,
-  startProcess, startTemporalDevServer, startWeb, startWorker, stopAll, waitForOutput,
+  buildWebIfStaleAsync, dataDirFrom, ensureDependencies, ensurePrismaClient, log, portOpen, root, runMigrations, startProcess,
+  stopAll, stopGroup, temporalDevServer, waitForOutput, webServer, startWorker,
 } from './lib/stack.mjs';
+import { RunState } from './lib/run-state.mjs';
+import { explain, recordError, StartError } from './lib/start-errors.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 
 const demo = process.argv.includes('--demo');
 const env = process.env;
 const dataDir = dataDirFrom(env);
-const webPort = Number(env.PORT ?? 3000);
-const temporalPort = Number(env.BATON_TEMPORAL_PORT ?? 7233);
-const temporalUiPort = Number(env.BATON_TEMPORAL_UI_PORT ?? 8233);
-const pgPort = Number(env.BATON_PG_PORT ?? 54329);
+const logDir = path.join(dataDir, 'logs');
+const startLog = path.join(logDir, 'start.log');
+const logFile = (name) => path.join(logDir, `${name}.log`);
+const rel = (p) => (p.startsWith(`${root}/`) ? path.relative(root, p) : p);
 
-let embeddedPg;
-let stopping = false;
+/** A line for the terminal and for logs/start.log (which survives the terminal). */
+function event(line) {
+  log(line);
+  try {
+    fs.appendFileSync(startLog, `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    // the data directory may be unwritable (disk full): the terminal has it
+  }
+}
+
+const runState = new RunState(dataDir);
+const supervisor = new Supervisor({ log: event, onSpawn: (name, child, stopSignal) => runState.track(name, child, stopSignal) });
+let anotherRun = false; // true when this start found a live stack on the same data directory
+let phase = 'starting'; // 'running' once everything serves; 'stopping' after Ctrl-C, SIGTERM or a failure
 
 async function shutdown(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  log('stopping...');
-  await stopAll();
-  if (embeddedPg) await embeddedPg.stop().catch(() => {});
-  log('stopped');
+  if (phase === 'stopping') return;
+  phase = 'stopping';
+  const started = supervisor.live.size > 0;
+  if (started) log('stopping...');
+  await supervisor.stop();
+  await stopAll(); // anything started outside the supervisor (a `next build` in progress)
+  if (!anotherRun) runState.clear();
+  if (started) log('stopped');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+
+let interrupts = 0;
+function onSignal(signal) {
+  interrupts += 1;
+  if (interrupts === 1) return void shutdown(0);
+  // A second Ctrl-C: do not wait for graceful shutdowns.
+  log(`${signal} again: killing every process of the stack now`);
+  for (const child of supervisor.live) try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+  process.exit(130);
+}
+process.on('SIGINT', () => onSignal('SIGINT'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGHUP', () => onSignal('SIGHUP'));
+
+/** Every failure ends here: one paragraph on the terminal, the details in logs/start.log. */
+function fail(error) {
+  if (phase === 'stopping') return;
+  const file = recordError(error, startLog);
+  const paragraph = explain(error, { logFile: file && rel(file), root });
+  if (phase === 'running') console.error(`[baton] internal error, stopping the stack: ${paragraph}`);
+  else console.error(`[baton] could not start. ${paragraph}`);
+  void shutdown(1);
+}
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
 
 async function main() {
-  // Say which port is taken before starting anything, rather than failing half-way.
-  const wanted = [['PORT (web)', webPort], ...(env.TEMPORAL_ADDRESS ? [] : [['BATON_TEMPORAL_PORT', temporalPort], ['BATON_TEMPORAL_UI_PORT', temporalUiPort]]), ...(env.DATABASE_URL ? [] : [['BATON_PG_PORT', pgPort]])];
-  for (const [name, port] of wanted) {
-    if (await portOpen(port)) throw new Error(`port ${port} is already in use (another Baton?); stop it or set ${name} to a free port`);
+  const webPort = port('PORT', 3000);
+  const temporalPort = port('BATON_TEMPORAL_PORT', 7233);
+  const temporalUiPort = port('BATON_TEMPORAL_UI_PORT', 8233);
+  const pgPort = port('BATON_PG_PORT', 54329);
+  // An npm start killed with SIGKILL leaves its children running (each leads its own process group):
+  // stop them, unless that npm start is in fact still alive.
+  const previous = await runState.takeOver();
+  if (previous.running) {
+    anotherRun = true;
+    throw new StartError(`Baton is already running from ${dataDir} (npm start, pid ${previous.running})`, {
+      fix: `Use it, stop it (Ctrl-C in its terminal, or \`kill ${previous.running}\`), or run another one with its own BATON_DATA_DIR and ports`,
+    });
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  if (previous.stopped.length) event(`stopped what an npm start that was killed had left running: ${previous.stopped.join(', ')}`);
+  // Say which port is taken before starting anything, rather than failing half-way.
+  const wanted = [['PORT', webPort, 'the web app'], ...(env.TEMPORAL_ADDRESS ? [] : [['BATON_TEMPORAL_PORT', temporalPort, 'the Temporal dev server'], ['BATON_TEMPORAL_UI_PORT', temporalUiPort, 'the Temporal UI']]), ...(env.DATABASE_URL ? [] : [['BATON_PG_PORT', pgPort, 'the embedded PostgreSQL']])];
+  for (const [name, number, what] of wanted) {
+    if (await portOpen(number)) {
+      throw new StartError(`Port ${number}, which ${what} needs, is already in use (another npm start, or another program)`, {
+        fix: `Stop whatever listens there (\`ss -ltnp 'sport = :${number}'\` shows it), or choose another port: ${name}=<free port> npm start`,
+      });
+    }
+  }
+  fs.mkdirSync(logDir, { recursive: true });
   ensureDependencies();
   await ensurePrismaClient();
 
   let databaseUrl = env.DATABASE_URL;
   let databaseWhere = 'DATABASE_URL';
   if (!databaseUrl) {
-    embeddedPg = await startEmbeddedPostgres(dataDir, pgPort);
-    databaseUrl = embeddedPg.url;
-    databaseWhere = `embedded PostgreSQL on port ${pgPort}, data in ${path.relative(root, embeddedPg.dir)}`;
+    const { prepareEmbeddedPostgres } = await import('./lib/postgres.mjs');
+    const pg = await prepareEmbeddedPostgres({ dataDir, port: pgPort });
+    await supervisor.start({
+      name: 'postgres', spawn: () => pg.spawn({ logFile: logFile('postgres') }), ready: pg.ready,
+      stopSignal: pg.stopSignal, graceMs: 15_000, logHint: rel(logFile('postgres')),
+    });
+    databaseUrl = pg.url;
+    const relocated = pg.dir !== pg.link ? ` (${rel(pg.link)} links there: the postgres user cannot enter ${dataDir})` : '';
+    databaseWhere = `embedded PostgreSQL ${pg.major} on port ${pgPort}, data in ${rel(pg.dir)}${relocated}`;
   }
   log(runMigrations(databaseUrl));
 
@@ -58,10 +122,11 @@ async function main() {
   let temporalUi = env.BATON_TEMPORAL_UI_URL;
   if (!temporalAddress) {
     const dbFile = path.join(dataDir, 'temporal.db');
-    const server = await startTemporalDevServer({ dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile, logFile: path.join(dataDir, 'temporal.log') });
+    const server = await temporalDevServer({ dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile, logFile: logFile('temporal') });
+    await supervisor.start({ name: 'temporal', spawn: server.spawn, ready: server.ready, logHint: rel(logFile('temporal')) });
     temporalAddress = server.address;
     temporalUi = `http://localhost:${temporalUiPort}`;
-    temporalWhere = `Temporal dev server (${server.binary.source}; ${server.version.split('\n')[0]}), data in ${path.relative(root, dbFile)}`;
+    temporalWhere = `Temporal dev server (${server.binary.source}; ${server.version.split('\n')[0]}), data in ${rel(dbFile)}`;
   }
 
   const stackEnv = {
@@ -72,8 +137,12 @@ async function main() {
     ...(temporalUi ? { BATON_TEMPORAL_UI_URL: temporalUi } : {}),
   };
   if (demo) {
-    const sims = startProcess('simulators', path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'packages/simulators/src/main.ts')], { env: stackEnv });
-    await waitForOutput(sims, /listening|ready|http:\/\//i, 'simulators');
+    await supervisor.start({
+      name: 'simulators',
+      spawn: () => startProcess('simulators', path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'packages/simulators/src/main.ts')], { env: stackEnv, logFile: logFile('simulators') }),
+      ready: (child) => waitForOutput(child, /listening|ready|http:\/\//i, 'simulators'),
+      logHint: rel(logFile('simulators')),
+    });
     Object.assign(stackEnv, demoSecrets());
     // The seed flows must run unchanged, so the Cloudflare simulator's address comes from
     // instance-wide plugin defaults rather than from the flow.
@@ -81,11 +150,21 @@ async function main() {
     fs.writeFileSync(defaults, `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4\n`);
     stackEnv.BATON_PLUGIN_DEFAULTS = env.BATON_PLUGIN_DEFAULTS ?? defaults;
   }
-  const worker = startWorker({ env: stackEnv });
-  buildWebIfStale();
-  await waitForOutput(worker, /polling/, 'worker');
-  const web = await startWeb({ port: webPort, env: stackEnv });
+  // The worker starts while the web app builds; both must succeed.
+  const workerStarted = supervisor.start({
+    name: 'worker',
+    spawn: () => startWorker({ env: stackEnv, logFile: logFile('worker') }),
+    ready: (child) => waitForOutput(child, /polling/, 'worker'),
+    logHint: rel(logFile('worker')),
+  });
+  workerStarted.catch(() => {}); // awaited below; a rejection before that is not "unhandled"
+  await buildWebIfStaleAsync({ logFile: logFile('next-build') });
+  await workerStarted;
+  const web = webServer({ port: webPort, env: stackEnv, logFile: logFile('web') });
+  await supervisor.start({ name: 'web', spawn: web.spawn, ready: web.ready, logHint: rel(logFile('web')) });
   if (demo) await loadSeedFlows(web.url);
+  if (phase !== 'starting') return;
+  phase = 'running';
 
   console.log(`
   Baton is running.
@@ -94,15 +173,18 @@ async function main() {
     Database         ${databaseWhere}
     Temporal data    ${temporalWhere}
     Data directory   ${dataDir}
+    Logs             ${rel(logDir)}/ (start.log, postgres.log, temporal.log, worker.log, web.log)
     Access           ${env.BATON_ADMIN_PASSWORD ? `HTTP Basic as ${env.BATON_ADMIN_EMAIL}` : 'local single-user mode (set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD to require sign-in)'}
-  Press Ctrl-C to stop.
+  A process that dies is restarted (with backoff). Press Ctrl-C to stop.
 `);
-  worker.once('exit', (code) => {
-    if (!stopping) {
-      log(`the worker exited (code ${code}); stopping the stack`);
-      void shutdown(1);
-    }
-  });
+}
+
+function port(name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StartError(`${name}=${raw} is not a port number`, { fix: `Set ${name} to a number between 1 and 65535, or unset it for ${fallback}` });
+  return n;
 }
 
 /** Secrets the seed flows read, pointing at the simulators (`npm run demo`). */
@@ -133,7 +215,4 @@ async function loadSeedFlows(webUrl) {
   }
 }
 
-main().catch(async (error) => {
-  console.error(`[baton] could not start: ${error.message}`);
-  await shutdown(1);
-});
+main().catch(fail);

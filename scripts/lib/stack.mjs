@@ -67,7 +67,12 @@ export function ensureDependencies() {
   if (!stale) return;
   log('installing dependencies (npm ci)...');
   const result = spawnSync('npm', [fs.existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm install failed; see the output above');
+  if (result.error?.code === 'ENOENT') throw new StartError('npm is not on PATH, and the dependencies are not installed', { fix: 'Install Node.js with npm (Node 20.19 or later), then run `npm ci` in ' + root });
+  if (result.status !== 0) {
+    throw new StartError(`Installing the dependencies failed (npm ${fs.existsSync(lock) ? 'ci' : 'install'} exited with ${result.status ?? result.signal}; its output is above)`, {
+      fix: 'Check access to the npm registry (npm config get registry) and free disk space, then run `npm ci` and start again',
+    });
+  }
 }
 
 export async function ensurePrismaClient() {

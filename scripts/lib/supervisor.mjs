@@ -6,6 +6,7 @@
 //   spawn()      returns a ChildProcess (or a promise of one) spawned `detached`, so the child leads
 //                its own process group and whatever it starts can be stopped with it
 //   ready(child) resolves when the child serves; the first start waits for it, restarts only log it
+import os from 'node:os';
 import { groupAlive, stopGroup } from './process-group.mjs';
 
 export const DEFAULT_POLICY = Object.freeze({
@@ -22,7 +23,9 @@ export function backoffDelay(consecutiveFailures, policy = DEFAULT_POLICY) {
 
 export function describeExit(code, signal) {
   if (signal) return `was killed by ${signal}`;
-  return `exited with code ${code}`;
+  // A wrapper (tsx, sh) reports its program's death by a signal as 128 + the signal's number.
+  const byNumber = code > 128 ? Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0] : undefined;
+  return `exited with code ${code}${byNumber ? ` (its program was killed by ${byNumber})` : ''}`;
 }
 
 export function formatDuration(ms) {
@@ -36,9 +39,13 @@ function oneLine(error) {
 }
 
 export class Supervisor {
-  /** @param {{ log?: (line: string) => void, policy?: Partial<typeof DEFAULT_POLICY> }} options */
-  constructor({ log = (line) => console.log(`[baton] ${line}`), policy = {} } = {}) {
+  /**
+   * @param {{ log?: (line: string) => void, policy?: Partial<typeof DEFAULT_POLICY>,
+   *   onSpawn?: (name: string, child: import('node:child_process').ChildProcess, stopSignal?: string) => void }} options
+   */
+  constructor({ log = (line) => console.log(`[baton] ${line}`), policy = {}, onSpawn } = {}) {
     this.log = log;
+    this.onSpawn = onSpawn;
     this.policy = { ...DEFAULT_POLICY, ...policy };
     this.services = [];
     this.stopping = false;
@@ -87,6 +94,7 @@ export class Supervisor {
     });
     child.on('error', () => {}); // later errors (a failed kill) must not crash the supervisor
     this.live.add(child);
+    this.onSpawn?.(svc.spec.name, child, svc.spec.stopSignal);
     svc.child = child;
     svc.startedAt = Date.now();
     svc.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
