@@ -19,7 +19,10 @@ export interface HttpRequest {
 
 export interface HttpResponse<T = unknown> {
   status: number;
+  /** Each header once, repeated values joined with ", ". */
   headers: Record<string, string>;
+  /** Each header with all its values, as Kestra's HTTP outputs show them (Set-Cookie stays apart). */
+  headerLists: Record<string, string[]>;
   /** Parsed JSON when the response says JSON (or looks like it), else text. */
   body: T;
   text: string;
@@ -88,10 +91,13 @@ export function createHttpClient(defaults: { signal?: AbortSignal; timeoutMs?: n
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             const flatHeaders: Record<string, string> = {};
+            const headerLists: Record<string, string[]> = {};
             for (const [k, v] of Object.entries(res.headers)) {
-              if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+              if (v === undefined) continue;
+              flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+              headerLists[k] = Array.isArray(v) ? v : [v];
             }
-            resolve({ status: res.statusCode ?? 0, headers: flatHeaders, body: parseBody(text, res.headers['content-type']) as T, text });
+            resolve({ status: res.statusCode ?? 0, headers: flatHeaders, headerLists, body: parseBody(text, res.headers['content-type']) as T, text });
           });
         });
         const onAbort = () => request.destroy(new PluginError('CANCELLED', `${where} was cancelled`));
