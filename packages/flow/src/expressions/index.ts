@@ -22,8 +22,11 @@ export * as limits from './limits';
 
 /**
  * Renders a value: strings are templates; arrays and objects are rendered deeply (keys untouched).
- * A string that is exactly one `{{ expr }}` returns the expression's typed value; mixed text
- * renders to a string. Strings without `{{` (or `{%`) are returned as they are.
+ * As in Kestra's typed rendering, a template whose only output is one expression returns that
+ * expression's value (a number, a list …); any other output (text around it, even a trailing
+ * newline, or several expressions) is concatenated into a string, lists and maps as JSON.
+ * Strings without `{{`, `{%` or `{#` are returned as they are. One budget (options.budget) covers
+ * the whole call.
  */
 export function render(value: unknown, context: Record<string, unknown>, options: RenderOptions = {}): unknown {
   const session = new Session(context, options);
