@@ -72,7 +72,10 @@ describe('seed flow: rollout with health gate and edge update', () => {
     expect(done.state.current).toBe('FAILED');
     expect(taskRun(done, 'status').outputs.app.status.health.status).toBe('Degraded');
     expect(taskRun(done, 'gate_on_health').state.current).toBe('FAILED');
-    expect(done.error).toContain("outputs.status.app.status.health.status == 'Healthy'");
+    // Kestra's wording: the error counts the failed assertions, the ERROR log line names each.
+    expect(done.error).toBe('gate_on_health: 1 assertion failed!');
+    const gateLogs = (await client.logs(done.id)).body.filter((l: any) => l.taskId === 'gate_on_health').map((l: any) => `${l.level} ${l.message}`);
+    expect(gateLogs).toContain("ERROR Assertion `{{ outputs.status.app.status.health.status == 'Healthy' }}` failed!");
     expect(done.taskRunList.some((t: any) => t.taskId === 'upsert_dns' || t.taskId === 'purge_cache')).toBe(false);
     expect(await dnsRecords()).toBe(before);
   });
