@@ -1,4 +1,6 @@
-import { conformance, KESTRA, type Case } from './cases';
+import { conformance, KESTRA, PEBBLE, type Case } from './cases';
+
+const PEBBLE_OPS = 'PebbleTemplates/pebble pebble/src/main/java/io/pebbletemplates/pebble/utils/OperatorUtils.java';
 
 const PV = `${KESTRA}PebbleVariableRendererTest.java`;
 const vars = {
@@ -103,6 +105,25 @@ const cases: Case[] = [
     vars: { ratio: 1 },
     expected: '1.0',
     differs: { reason: 'numbers from data (JSON) carry no int/double distinction in JavaScript; a whole number prints without .0', baton: '1' },
+  },
+  // Operators where Baton deliberately reads differently (README, compatibility table).
+  {
+    source: `${PEBBLE_OPS} add (strings)`,
+    template: "{{ 'a' + 'b' }}",
+    expected: 'ab',
+    differs: { reason: "'+' is numeric only; text is joined with '~'", error: "join text with '~'" },
+  },
+  {
+    source: `${PEBBLE_OPS} divide (longs)`,
+    template: '{{ 10 / 4 }}',
+    expected: '2',
+    differs: { reason: 'numbers from JSON data carry no int/double distinction, so division is never integer division', baton: '2.5' },
+  },
+  {
+    source: `${PEBBLE}node/expression/UnaryNotExpressionTest.java`,
+    template: '{{ not missing is defined }}',
+    error: 'Root attribute [missing] does not exist or can not be accessed and strict variables is set to true.',
+    differs: { reason: "'not' applies to the whole test (Jinja's reading): not (missing is defined)", baton: 'true' },
   },
 ];
 
