@@ -1,0 +1,47 @@
+// Everything the interpreter needs from the outside world. The Temporal adapter
+// (../execution-workflow.ts) implements it with @temporalio/workflow; unit tests implement it with
+// fakes and a fake clock. The interpreter imports nothing else with effects, so it runs without
+// Temporal.
+import type { RetryPolicy } from '@temporalio/common';
+import type {
+  ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
+} from '../contracts';
+
+/** How one runnable task's activity is scheduled (from the task's timeout, retry and worker group). */
+export interface RunTaskOptions {
+  taskQueue: string;
+  startToCloseTimeoutMs: number;
+  scheduleToCloseTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
+  retry: RetryPolicy;
+}
+
+export interface ChildExecution {
+  result(): Promise<ExecutionResult>;
+}
+
+export interface Effects {
+  /** Writes projection events to PostgreSQL (a local activity), in order. */
+  project(events: ProjectionEvent[]): Promise<void>;
+  /** Runs a runnable task (an activity, retried by its policy); rejects when every attempt failed. */
+  runTask(input: RunTaskInput, options: RunTaskOptions): Promise<RunTaskResult>;
+  /** Takes a concurrency slot if one is free, recording the execution RUNNING. */
+  acquireSlot(request: SlotRequest): Promise<boolean>;
+  /** Resolves a Subflow's flow and inputs into the child execution's input (and creates its row). */
+  prepareSubflow(request: SubflowRequest): Promise<ExecutionInput>;
+  /** Starts the child execution; resolves once it started. `wait: false` abandons it to run alone. */
+  startChild(input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution>;
+  /** A durable timer. */
+  sleep(ms: number): Promise<void>;
+  /** Waits until `fn` is true (it is re-checked after every signal); with a timeout, false if it expired. */
+  condition(fn: () => boolean): Promise<void>;
+  condition(fn: () => boolean, timeoutMs: number): Promise<boolean>;
+  /** A deterministic uuid (task-run ids). */
+  uuid(): string;
+  /** Deterministic time in epoch milliseconds. */
+  now(): number;
+  /** Whether an error is the kill of the execution reaching the code that was waiting. */
+  isCancellation(error: unknown): boolean;
+  /** Runs `fn` shielded from the kill (to record the kill itself). */
+  nonCancellable<T>(fn: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,126 @@
+// The execution's own life: its state, the concurrency slot, projection batching, restart
+// bookkeeping, the task runs in flight, and how it ends (finished or killed).
+import type { LogLevel, State } from '../../states';
+import type { ExecutionInput, ExecutionResult, ProjectionEvent, ResumeSignal } from '../contracts';
+import type { Effects } from './effects';
+import type { TaskRunEvent } from './outcomes';
+import type { Variables } from './variables';
+
+function doneKey(taskId: string, value: string | undefined): string {
+  return value === undefined ? taskId : `${taskId}\u0000${value}`;
+}
+
+export class Lifecycle {
+  state: State = 'CREATED';
+  /** The execution's error: the first failure that was not allowed. */
+  firstError: string | undefined;
+  /** Task runs started and not ended, recorded KILLED if the execution is killed. */
+  readonly running = new Map<string, TaskRunEvent>();
+  /** Resume signals not yet taken by a Pause. */
+  readonly resumes: ResumeSignal[] = [];
+  private seq = 0;
+  private runningPending = false;
+  /** Restart: task ids (with their loop value) that already succeeded and are not run again. */
+  private readonly alreadyDone = new Set<string>();
+
+  constructor(private readonly input: ExecutionInput, private readonly fx: Effects) {}
+
+  /** Restart bookkeeping: sequence numbers continue, and what succeeded is kept (outputs too). */
+  restore(vars: Variables) {
+    const restart = this.input.restart;
+    if (!restart) return;
+    this.seq = restart.seqStart;
+    for (const run of restart.done) {
+      this.alreadyDone.add(doneKey(run.taskId, run.value));
+      if (run.outputs !== undefined) vars.restoreOutputs(run.taskId, run.value, run.outputs);
+    }
+  }
+
+  isDone(taskId: string, value: string | undefined): boolean {
+    return this.alreadyDone.has(doneKey(taskId, value));
+  }
+
+  nextSeq(): number {
+    return this.seq++;
+  }
+
+  at(): string {
+    return new Date(this.fx.now()).toISOString();
+  }
+
+  /**
+   * The execution runs. Without a concurrency limit, RUNNING is recorded with the first write the
+   * execution makes anyway (see project()); acquireSlot has already recorded it otherwise.
+   */
+  start() {
+    this.state = 'RUNNING';
+    this.runningPending = !this.input.plan.concurrency;
+  }
+
+  /**
+   * Whether the first activity should record RUNNING itself (runTask does, alongside its own
+   * first write), sparing a projection round trip before the first task.
+   */
+  takeRunningPending(): boolean {
+    const pending = this.runningPending;
+    this.runningPending = false;
+    return pending;
+  }
+
+  /** Writes projection events, first recording RUNNING if no write has done it yet. */
+  async project(events: ProjectionEvent[]) {
+    if (this.runningPending) {
+      this.runningPending = false;
+      events = [{ kind: 'execution', id: this.input.executionId, state: 'RUNNING', at: this.at() }, ...events];
+    }
+    await this.fx.project(events);
+  }
+
+  async setState(state: State, extra: { outputs?: Record<string, unknown>; error?: string } = {}) {
+    this.state = state;
+    await this.project([{ kind: 'execution', id: this.input.executionId, state, at: this.at(), ...extra }]);
+  }
+
+  logEvent(run: TaskRunEvent, level: LogLevel, message: string): ProjectionEvent {
+    return { kind: 'log', executionId: this.input.executionId, taskRunId: run.id, taskId: run.taskId, level, message, at: this.at() };
+  }
+
+  /** Waits for a concurrency slot; false when the flow's behavior refuses this execution. */
+  async waitForSlot(): Promise<boolean> {
+    const { plan } = this.input;
+    const { limit, behavior } = plan.concurrency!;
+    const request = { executionId: this.input.executionId, tenant: this.input.tenant, namespace: plan.namespace, flowId: plan.id, limit };
+    // acquireSlot atomically checks the count of active executions and marks this one RUNNING.
+    // Slots are derived from execution states, so an execution that ends in any way (killed,
+    // failed, cancelled) frees its slot: nothing can leak.
+    if (await this.fx.acquireSlot(request)) return true;
+    if (behavior !== 'QUEUE') {
+      this.firstError = `concurrency limit of ${limit} reached for ${plan.namespace}.${plan.id} (behavior ${behavior})`;
+      return false;
+    }
+    await this.setState('QUEUED');
+    let delay = 250;
+    for (;;) {
+      await this.fx.sleep(delay);
+      if (await this.fx.acquireSlot(request)) return true;
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
+
+  async finish(state: State, outputs: Record<string, unknown>): Promise<ExecutionResult> {
+    await this.setState(state, { outputs, error: state === 'SUCCESS' ? undefined : this.firstError });
+    return { state, outputs, error: state === 'SUCCESS' ? undefined : this.firstError };
+  }
+
+  async killed(): Promise<ExecutionResult> {
+    // The kill cancelled this execution; record it without being cancelled ourselves.
+    return this.fx.nonCancellable(async () => {
+      const at = this.at();
+      const events: ProjectionEvent[] = [...this.running.values()].map((run) => ({ ...run, state: 'KILLED' as State, at }));
+      events.push({ kind: 'execution', id: this.input.executionId, state: 'KILLED', at, error: 'killed' });
+      this.state = 'KILLED';
+      await this.project(events);
+      return { state: 'KILLED' as State, outputs: {}, error: 'killed' };
+    });
+  }
+}

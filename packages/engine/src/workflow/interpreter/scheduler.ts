@@ -1,0 +1,150 @@
+// Scheduling: task lists in order, task lists side by side, and the life of one task run (runIf,
+// restart skip, runnable or flowable, how its end is recorded).
+import type { TaskSpec } from '@baton/flow/model';
+import { parseDuration } from '@baton/plugin-sdk/duration';
+import type { State } from '../../states';
+import { taskQueueFor, type ExecutionInput, type ProjectionEvent } from '../contracts';
+import { toRetryPolicy } from '../retry-policy';
+import type { Effects } from './effects';
+import { runFlowable } from './flowables';
+import type { Lifecycle } from './lifecycle';
+import {
+  CancelExecution, combine, errorMessage, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent,
+} from './outcomes';
+import { runValue, type Scope } from './scope';
+import type { Variables } from './variables';
+
+export class Scheduler {
+  constructor(
+    readonly input: ExecutionInput,
+    readonly life: Lifecycle,
+    readonly vars: Variables,
+    readonly fx: Effects,
+  ) {}
+
+  /** Runs tasks in order; stops at the first failure that is not allowed. */
+  async runList(tasks: TaskSpec[], scope: Scope): Promise<Result> {
+    let result: Result = SUCCEEDED;
+    for (const task of tasks) {
+      result = combine(result, await this.runTask(task, scope));
+      if (result.outcome === 'FAILED') return result;
+    }
+    return result;
+  }
+
+  /**
+   * Runs thunks with at most `limit` at a time (0 = all). After a failure no new thunk starts and
+   * the running ones finish (Kestra's Parallel and ForEach); the result is decided when all ended.
+   */
+  async runConcurrently(thunks: (() => Promise<Result>)[], limit: number): Promise<Result> {
+    const width = limit > 0 ? Math.min(limit, thunks.length) : thunks.length;
+    let next = 0;
+    let result: Result = SUCCEEDED;
+    const lane = async () => {
+      while (next < thunks.length && result.outcome !== 'FAILED') {
+        const thunk = thunks[next++];
+        // Read the shared result only after the await: other lanes update it meanwhile.
+        const ended = await thunk();
+        result = combine(result, ended);
+      }
+    };
+    await Promise.all(Array.from({ length: width }, lane));
+    return result;
+  }
+
+  /** One task run, from CREATED to its end; a failure is returned (FAILED), never thrown. */
+  async runTask(task: TaskSpec, scope: Scope): Promise<Result> {
+    if (task.disabled) return SUCCEEDED;
+    const { life, vars } = this;
+    const value = runValue(scope);
+    // A restarted execution keeps what succeeded (outputs were preloaded by Lifecycle.restore).
+    if (life.isDone(task.id, value)) return SUCCEEDED;
+    const taskRunId = this.fx.uuid();
+    const run: TaskRunEvent = {
+      kind: 'taskRun',
+      id: taskRunId,
+      executionId: this.input.executionId,
+      taskId: task.id,
+      parentTaskRunId: scope.parentTaskRunId,
+      value,
+      seq: life.nextSeq(),
+      state: 'CREATED',
+      at: life.at(),
+    };
+    try {
+      if (task.runIf !== undefined && !truthy(vars.render(task.runIf, scope, taskRunId, task, 'runIf'))) {
+        vars.noteTaskState(task.id, run.value, 'SKIPPED');
+        await life.project([{ ...run, state: 'SKIPPED', at: life.at() }]);
+        return SUCCEEDED;
+      }
+      life.running.set(taskRunId, run);
+      const ended = task.kind === 'runnable' ? await this.runRunnable(task, scope, run) : await runFlowable(this, task, scope, run);
+      life.running.delete(taskRunId);
+      vars.setOutput(task.id, scope, ended.result);
+      const state: State = ended.outcome === 'SUCCESS' ? 'SUCCESS' : ended.outcome;
+      vars.noteTaskState(task.id, run.value, state);
+      // Runnable tasks project their own SUCCESS from the activity (one write fewer per task).
+      if (!(task.kind === 'runnable' && state === 'SUCCESS')) {
+        await life.project([{ ...run, state, at: life.at(), outputs: ended.result, error: ended.error }]);
+      }
+      return { outcome: ended.outcome };
+    } catch (error) {
+      life.running.delete(taskRunId);
+      if (this.fx.isCancellation(error)) {
+        life.running.set(taskRunId, run); // recorded as KILLED by Lifecycle.killed()
+        throw error;
+      }
+      if (error instanceof CancelExecution) {
+        vars.noteTaskState(task.id, run.value, 'CANCELLED');
+        await life.project([{ ...run, state: 'CANCELLED', at: life.at(), error: error.message }]);
+        throw error;
+      }
+      const message = error instanceof TaskFailure ? error.message : `${task.id}: ${errorMessage(error)}`;
+      const state: State = task.allowFailure ? 'WARNING' : 'FAILED';
+      vars.noteTaskState(task.id, run.value, state);
+      // The execution's error names the task (Kestra's messages, such as "Task failure", do not).
+      if (!task.allowFailure) life.firstError ??= message.startsWith(`${task.id}:`) ? message : `${task.id}: ${message}`;
+      const events: ProjectionEvent[] = [{ ...run, state, at: life.at(), error: message }];
+      // Runnable tasks log their own failure from the activity; a flowable's is logged here.
+      if (task.kind !== 'runnable' && !(error instanceof TaskFailure && error.logged)) events.unshift(life.logEvent(run, 'ERROR', message));
+      await life.project(events);
+      return task.allowFailure ? { outcome: 'WARNING' } : { outcome: 'FAILED', error: message };
+    }
+  }
+
+  /** A runnable task: one activity, retried by Temporal according to the task's retry. */
+  private async runRunnable(task: TaskSpec, scope: Scope, run: TaskRunEvent): Promise<TaskEnd> {
+    const { plan } = this.input;
+    // Flows speak ISO-8601 (PT10M); Temporal takes milliseconds.
+    const timeout = task.timeout ?? task.activity.timeout ?? 'PT1H';
+    const timeoutMs = parseDuration(timeout) ?? 3_600_000;
+    const { policy, maxDurationMs } = toRetryPolicy(task, plan.retry);
+    const result = await this.fx.runTask(
+      {
+        tenant: this.input.tenant,
+        executionId: this.input.executionId,
+        taskRunId: run.id,
+        parentTaskRunId: run.parentTaskRunId,
+        seq: run.seq,
+        task: { id: task.id, type: task.type, pluginId: task.pluginId, props: task.props, timeout: task.timeout, logLevel: task.logLevel },
+        context: this.vars.forActivity(task, scope, run),
+        timeoutMs,
+        markExecutionRunning: this.life.takeRunningPending(),
+      },
+      {
+        taskQueue: taskQueueFor(task.workerGroup),
+        startToCloseTimeoutMs: timeoutMs,
+        scheduleToCloseTimeoutMs: maxDurationMs,
+        heartbeatTimeoutMs: parseDuration(task.activity.heartbeatTimeout ?? 'PT30S'),
+        retry: policy,
+      },
+    );
+    // warningOnRetry: a success that needed retries is worth a look, so it ends in WARNING.
+    const retried = result.attempt > 1 && (task.retry ?? plan.retry)?.warningOnRetry === true;
+    return {
+      outcome: retried ? 'WARNING' : 'SUCCESS',
+      result: result.outputs,
+      error: retried ? `${task.id}: succeeded on attempt ${result.attempt} (warningOnRetry)` : undefined,
+    };
+  }
+}

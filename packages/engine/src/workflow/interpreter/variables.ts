@@ -1,0 +1,137 @@
+// Kestra's run-time variables (RunVariables in Kestra's source): what expressions can read, and the
+// outputs and task states that feed them as the execution goes.
+import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions/index';
+import type { TaskSpec } from '@baton/flow/model';
+import type { State } from '../../states';
+import type { ExecutionInput, RenderContext } from '../contracts';
+import { errorMessage, type TaskRunEvent } from './outcomes';
+import { ROOT, valueKey, type Scope } from './scope';
+
+export class Variables {
+  readonly outputs: Record<string, unknown> = {};
+  /** Kestra's `tasks`: each task's state so far, keyed by loop value inside ForEach. */
+  readonly taskStates: Record<string, unknown> = {};
+  private readonly outputNeeds = new WeakMap<TaskSpec, Set<string> | 'all'>();
+  private readonly taskStateReaders = new WeakMap<TaskSpec, boolean>();
+
+  constructor(
+    private readonly input: ExecutionInput,
+    private readonly startDate: string,
+    /** The execution's state now (`execution.state`). */
+    private readonly state: () => State,
+    private readonly now: () => string,
+  ) {}
+
+  /** Outputs of a task run that succeeded before a restart. */
+  restoreOutputs(taskId: string, value: string | undefined, outputs: Record<string, unknown>) {
+    if (value === undefined) this.outputs[taskId] = outputs;
+    else ((this.outputs[taskId] ??= {}) as Record<string, unknown>)[value] = outputs;
+  }
+
+  setOutput(taskId: string, scope: Scope, result: unknown) {
+    if (result === undefined) return;
+    if (!scope.values.length) {
+      this.outputs[taskId] = result;
+      return;
+    }
+    // Inside ForEach, outputs are keyed by the loop value(s): outputs.task[value].prop
+    let node = (this.outputs[taskId] ??= {}) as Record<string, unknown>;
+    scope.values.forEach((v, i) => {
+      const key = valueKey(v);
+      if (i === scope.values.length - 1) node[key] = result;
+      else node = (node[key] ??= {}) as Record<string, unknown>;
+    });
+  }
+
+  /** Records a task run's state for the `tasks` variable (keyed by loop value inside ForEach). */
+  noteTaskState(taskId: string, value: string | undefined, state: State) {
+    if (value === undefined) this.taskStates[taskId] = { state };
+    else ((this.taskStates[taskId] ??= {}) as Record<string, unknown>)[value] = { state };
+  }
+
+  /** The variables of one task run. */
+  context(scope: Scope, taskRunId: string, task?: TaskSpec, startDate = this.now()): RenderContext {
+    const { input } = this;
+    const plan = input.plan;
+    const parents = (scope.parents ?? []).map((p) => (p.value === undefined ? { task: { id: p.taskId } } : { task: { id: p.taskId }, taskrun: { value: p.value } }));
+    return {
+      inputs: input.inputs,
+      outputs: this.outputs,
+      vars: plan.variables,
+      labels: { ...plan.labels, ...input.labels },
+      flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: input.tenant },
+      execution: { id: input.executionId, startDate: this.startDate, originalId: input.originalId ?? input.labels['system.replayOf'] ?? input.executionId, state: this.state() },
+      task: { id: task?.id ?? '', type: task?.type ?? '' },
+      taskrun: { id: taskRunId, startDate, value: scope.values[scope.values.length - 1], attemptsCount: 0, parentId: scope.parentTaskRunId },
+      parents,
+      parent: parents[0],
+      tasks: this.taskStates,
+    };
+  }
+
+  /**
+   * What a runnable task's activity receives: only the outputs its properties refer to (and the
+   * task states only if it reads them), so Temporal history grows with what tasks use, not with
+   * everything the execution produced so far.
+   */
+  forActivity(task: TaskSpec, scope: Scope, run: TaskRunEvent): RenderContext {
+    return { ...this.context(scope, run.id, task, run.at), outputs: this.outputsFor(task), tasks: this.readsTaskStates(task) ? this.taskStates : {} };
+  }
+
+  /** Renders a flowable's property in the workflow, where secret() is refused. */
+  render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string): unknown {
+    return render(value, this.context(scope, taskRunId, task) as unknown as Record<string, unknown>, {
+      location: { taskId: task.id, property },
+      functions: {
+        secret: () => {
+          throw new Error(`secret() is only available in the properties of runnable tasks, not in ${task.type}.${property}`);
+        },
+      },
+    });
+  }
+
+  flowOutputs(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const o of this.input.plan.outputs) {
+      try {
+        out[o.id] = render(o.value, this.context(ROOT, 'outputs') as unknown as Record<string, unknown>, { location: { property: `outputs.${o.id}` } });
+      } catch (error) {
+        // An output that cannot be computed fails the execution with the reason; never a silent null.
+        throw new Error(`flow output '${o.id}' could not be rendered: ${errorMessage(error)}`);
+      }
+    }
+    return out;
+  }
+
+  private outputsFor(task: TaskSpec): Record<string, unknown> {
+    let needs = this.outputNeeds.get(task);
+    if (!needs) {
+      try {
+        const refs = findReferences(task.props).filter((r) => r[0] === 'outputs');
+        const dynamic = refs.some((r) => r.length < 2) || findFunctionCalls(task.props, ['render']).length > 0;
+        needs = dynamic ? 'all' : new Set(refs.map((r) => r[1]));
+      } catch {
+        needs = 'all';
+      }
+      this.outputNeeds.set(task, needs);
+    }
+    if (needs === 'all') return this.outputs;
+    const out: Record<string, unknown> = {};
+    for (const id of needs) if (id in this.outputs) out[id] = this.outputs[id];
+    return out;
+  }
+
+  /** Only tasks that read `tasks` (or render dynamically) get the states: history stays small. */
+  private readsTaskStates(task: TaskSpec): boolean {
+    let reads = this.taskStateReaders.get(task);
+    if (reads === undefined) {
+      try {
+        reads = findReferences(task.props).some((r) => r[0] === 'tasks') || findFunctionCalls(task.props, ['render']).length > 0;
+      } catch {
+        reads = true;
+      }
+      this.taskStateReaders.set(task, reads);
+    }
+    return reads;
+  }
+}
