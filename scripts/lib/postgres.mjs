@@ -193,6 +193,31 @@ function checkDataVersion(pgDir, major) {
   );
 }
 
+/**
+ * PostgreSQL refuses to start while postmaster.pid names a live process, even an unrelated one that
+ * reused the pid after a crash or a reboot (as the postgres user, it cannot tell). Removes such a
+ * stale lock; returns the pid when a PostgreSQL really runs on this directory.
+ */
+export function checkLock(pgDir) {
+  const file = path.join(pgDir, 'postmaster.pid');
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!pid) return undefined;
+  let command;
+  try {
+    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+  } catch {
+    return undefined; // not running: PostgreSQL itself ignores the lock
+  }
+  if (/(^|\/)postgres(:|$)/.test(command)) return pid;
+  fs.rmSync(file, { force: true });
+  return undefined;
+}
+
 function runAsOptions(user) {
   return user ? { uid: user.uid, gid: user.gid } : {};
 }
@@ -245,6 +270,12 @@ export async function prepareEmbeddedPostgres({ dataDir, port, env = process.env
   const major = binaryMajor(binDir, user);
   const pgDir = clusterDir(path.resolve(dataDir), user, sysDir);
   if (!checkDataVersion(pgDir, major)) initCluster(binDir, pgDir, user);
+  const running = process.platform === 'linux' ? checkLock(pgDir) : undefined;
+  if (running) {
+    throw new StartError(`A PostgreSQL server (pid ${running}) is already running on ${pgDir}, perhaps left by an npm start that was killed`, {
+      fix: `Stop it (\`kill -INT ${running}\`) and start again`,
+    });
+  }
   const url = `postgresql://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/baton`;
   let currentLog;
   return {
@@ -256,6 +287,7 @@ export async function prepareEmbeddedPostgres({ dataDir, port, env = process.env
     stopSignal: 'SIGINT', // PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit
     spawn: ({ logFile } = {}) => {
       currentLog = logFile;
+      if (process.platform === 'linux') checkLock(pgDir); // a restart after a crash: the pid may be reused
       const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
       const child = spawn(path.join(binDir, 'bin', 'postgres'), [
         '-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',

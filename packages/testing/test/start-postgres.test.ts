@@ -2,7 +2,7 @@
 // inside a mode-0700 directory, as a clone under /root is in many containers. Run as root,
 // PostgreSQL runs as the `postgres` user, which cannot enter such a directory: the cluster must be
 // relocated (and the binaries too, when node_modules itself is out of that user's reach).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +59,12 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     }
     await first.stop();
     expect(stack.groupAlive(first.child)).toBe(false);
+    // A lock file left by a crash whose pid now belongs to another live process of the same user
+    // would make PostgreSQL refuse to start ("lock file already exists"); it is recognised as stale.
+    const user = isRoot ? postgresUser() : undefined;
+    const squatter = spawn('sleep', ['60'], { stdio: 'ignore', ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    cleanups.push(() => { squatter.kill('SIGKILL'); });
+    fs.writeFileSync(path.join(first.dir, 'postmaster.pid'), `${squatter.pid}\n${first.dir}\n`);
 
     const second = await stack.startEmbeddedPostgres(dataDir, port, { logFile: path.join(home, 'pg.log'), env });
     cleanups.push(() => second.stop());
