@@ -22,7 +22,11 @@ export function decodeCursor(raw: string): ExecutionCursor {
   const text = Buffer.from(raw, 'base64url').toString('utf8');
   const i = text.indexOf('|');
   const createdAt = text.slice(0, i);
-  if (i < 1 || Number.isNaN(Date.parse(createdAt))) throw new AppError('BAD_REQUEST', 'cursor is not one this API returned; start again without it');
+  const at = Date.parse(createdAt);
+  // Only what encodeCursor makes: an ISO date PostgreSQL can hold and a printable id.
+  if (i < 1 || Number.isNaN(at) || at < Date.parse('0001-01-01T00:00:00Z') || at > Date.parse('9999-12-31T23:59:59Z') || /[\u0000-\u001f]/.test(text)) {
+    throw new AppError('BAD_REQUEST', 'cursor is not one this API returned; start again without it');
+  }
   return { createdAt, id: text.slice(i + 1) };
 }
 

@@ -26,6 +26,8 @@ export interface RouteDoc {
   responses?: Record<number, string>;
   /** The route never writes (the fuzz test may call it freely). */
   readOnly?: boolean;
+  /** Answered without credentials (the health probe: load balancers and `npm start` readiness have none). */
+  public?: boolean;
 }
 
 export interface Route {
@@ -105,7 +107,7 @@ export class Router {
         throw new AppError('NOT_FOUND', `no API route ${request.method} ${printableExcerpt(url.pathname, 200)}; see GET /api/v1/openapi.json for the list`);
       }
       checkParams(found.params, url);
-      const caller = identify(request);
+      const caller: Caller = found.route.doc?.public ? { id: 'anonymous', kind: 'anonymous', roles: [] } : identify(request);
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
       const result = await found.route.handler({ request, url, params: found.params, caller });
       if (result instanceof Response) return result;

@@ -100,7 +100,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     const { db } = services();
     await db.$queryRaw`SELECT 1`;
     return { status: 'UP', database: 'UP' };
-  }, { summary: 'Health of the API and its database', readOnly: true })
+  }, { summary: 'Health of the API and its database (no sign-in needed)', readOnly: true, public: true })
   .add('GET', '/api/v1', async (): Promise<unknown> => ({ routes: router.list(), openapi: '/api/v1/openapi.json' }), { summary: 'Every route, one per line', readOnly: true })
   .add('GET', '/api/v1/openapi.json', async () => openApiDocument(router.all()), { summary: 'This API as an OpenAPI 3.1 document, generated from the route table', readOnly: true })
   .add('GET', '/api/v1/plugins', async () => services().registry.list().map(describePlugin), { summary: 'Plugins with their property and output schemas', readOnly: true })
