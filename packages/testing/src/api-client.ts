@@ -54,3 +54,73 @@ export function taskRun(execution: any, taskId: string) {
   if (!run) throw new Error(`no task run for ${taskId}; have ${execution.taskRunList.map((t: any) => t.taskId).join(', ')}`);
   return run;
 }
+
+/** Rows of every table a request could write: a refused request must leave these unchanged. */
+export async function rowCounts(databaseUrl = inject('databaseUrl')): Promise<Record<string, number>> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = ['tenants', 'flows', 'flow_revisions', 'executions', 'secrets'];
+    const { rows } = await client.query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(', ')}`);
+    return rows[0] as Record<string, number>;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One raw HTTP request with node:http: any method, path bytes as given (no URL normalisation),
+ * any headers, and a body that may be sent chunked. Answers as soon as the response ends, even
+ * if the server stopped reading the body early.
+ */
+export async function rawRequest(
+  base: string,
+  options: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer; chunks?: { size: number; count: number } },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any; ms: number }> {
+  const http = await import('node:http');
+  const url = new URL(base);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+      if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        // A stream does not end: what counts is that it started.
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '', json: undefined, ms: Date.now() - started });
+        req.destroy();
+        return;
+      }
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        let json: any;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: Date.now() - started });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    if (options.chunks) {
+      // Keep writing until the server answers (or everything was sent), like a slow big upload.
+      const chunk = Buffer.alloc(options.chunks.size, 'a');
+      let sent = 0;
+      let answered = false;
+      req.on('response', () => { answered = true; });
+      const pump = () => {
+        while (!answered && sent < options.chunks!.count) {
+          sent++;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!answered) req.end();
+      };
+      req.on('error', () => {});
+      pump();
+    } else {
+      req.end(options.body);
+    }
+  });
+}
