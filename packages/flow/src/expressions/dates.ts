@@ -397,28 +397,44 @@ const UNIT_MILLIS: Record<string, number> = Object.assign(Object.create(null), {
   MINUTE: 60_000,
   HOUR: 3_600_000,
   HALF_DAY: 43_200_000,
-  DAY: 86_400_000,
-  WEEK: 604_800_000,
 });
 
-/** Adds an amount of SECONDS, MINUTES, HOURS, DAYS, WEEKS, MONTHS or YEARS (any case, singular or plural). */
-export function addToDate(ms: number, amount: number, unit: string): number {
+/**
+ * Adds an amount of SECONDS, MINUTES, HOURS, HALF_DAYS, DAYS, WEEKS, MONTHS or YEARS (any case,
+ * singular or plural). Like Java's ZonedDateTime.plus, days and longer move the wall clock in
+ * `timeZone` (so a day across a DST change is 23 or 25 hours); shorter units add fixed time.
+ */
+export function addToDate(ms: number, amount: number, unit: string, timeZone?: string): number {
   const u = unit.toUpperCase().replace(/S$/, '');
+  const dateBased = u === 'DAY' || u === 'WEEK' || u === 'MONTH' || u === 'YEAR';
+  if (!dateBased) {
+    const factor = UNIT_MILLIS[u];
+    if (factor === undefined) {
+      fail('type', `unknown date unit '${unit}'; use one of SECONDS, MINUTES, HOURS, DAYS, WEEKS, MONTHS, YEARS`);
+    }
+    return ms + amount * factor;
+  }
+  const whole = Math.floor(ms);
+  const fraction = ms - whole;
+  const wall = new Date(whole + zoneOffsetMinutes(whole, timeZone) * 60_000);
   if (u === 'MONTH' || u === 'YEAR') {
-    const date = new Date(ms);
     const months = u === 'YEAR' ? amount * 12 : amount;
-    const day = date.getUTCDate();
-    date.setUTCDate(1);
-    date.setUTCMonth(date.getUTCMonth() + months);
+    const day = wall.getUTCDate();
+    wall.setUTCDate(1);
+    wall.setUTCMonth(wall.getUTCMonth() + months);
     // Like Java's plusMonths: clamp to the last day of the target month.
-    date.setUTCDate(Math.min(day, daysInMonth(date.getUTCFullYear(), date.getUTCMonth() + 1)));
-    return date.getTime();
-  }
-  const factor = UNIT_MILLIS[u];
-  if (factor === undefined) {
-    fail('type', `unknown date unit '${unit}'; use one of SECONDS, MINUTES, HOURS, DAYS, WEEKS, MONTHS, YEARS`);
-  }
-  return ms + amount * factor;
+    wall.setUTCDate(Math.min(day, daysInMonth(wall.getUTCFullYear(), wall.getUTCMonth() + 1)));
+  } else wall.setUTCDate(wall.getUTCDate() + amount * (u === 'WEEK' ? 7 : 1));
+  const fields = {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    micros: wall.getUTCMilliseconds() * 1000 + Math.round(fraction * 1000),
+  };
+  return fromLocal(fields, timeZone);
 }
 
 export function isoString(ms: number, timeZone?: string): string {

@@ -321,7 +321,7 @@ const entries: [string, FilterDef][] = [
         if (input === null || input === undefined) return null;
         const zone = dateArgs([timeZone, existingFormat], 'dateAdd');
         const n = typeof amount === 'string' ? parseNumber(amount, 'INT') : int(amount, "dateAdd's amount");
-        const ms = addToDate(toEpochMillis(input, zone.timeZone, zone.existingFormat), n, text(unit, 'dateAdd'));
+        const ms = addToDate(toEpochMillis(input, zone.timeZone, zone.existingFormat), n, text(unit, 'dateAdd'), zone.timeZone);
         return format === undefined || format === null ? isoString(ms, zone.timeZone) : formatDate(ms, text(format, 'dateAdd'), zone.timeZone);
       },
     },

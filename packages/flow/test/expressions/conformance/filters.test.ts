@@ -169,6 +169,8 @@ const kestra: Case[] = [
   },
   { source: `${KF}DateFilterTest.java instantMilli`, template: '{{ zoned | timestampMilli(timeZone="Europe/Paris") }}', vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: '1378653552123' },
   { source: `${KF}DateFilterTest.java add`, template: '{{ zoned | dateAdd(-1,"DAYS",timeZone="Europe/Paris")}}', vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: '2013-09-07T17:19:12.123456+02:00' },
+  { source: `${KF}DateAddFilterTest.java (days move the wall clock across DST, as ZonedDateTime.plus)`, template: "{{ '2024-03-30T12:00:00+01:00' | dateAdd(1, 'DAYS', timeZone='Europe/Paris') }}", expected: '2024-03-31T12:00:00.000000+02:00' },
+  { source: `${KF}DateAddFilterTest.java (hours are fixed time)`, template: "{{ '2024-03-30T12:00:00+01:00' | dateAdd(24, 'HOURS', timeZone='Europe/Paris') }}", expected: '2024-03-31T13:00:00.000000+02:00' },
   { source: `${KF}DateFilterTest.java (z pattern letter)`, template: "{{ '2024-01-15T10:00:00Z' | date('HH:mm z', timeZone='Europe/Paris') }}", expected: '11:00 CET' },
 ];
 
