@@ -1,7 +1,7 @@
 import type { Node } from './ast';
 import { fail, Failure } from './errors';
 import { lexExpression, type Token } from './lexer';
-import { MAX_CACHED_CHARS, MAX_CACHED_TEMPLATES, MAX_TEMPLATE_LENGTH } from './limits';
+import { MAX_CACHED_CHARS, MAX_CACHED_TEMPLATES, MAX_NESTING, MAX_TEMPLATE_LENGTH } from './limits';
 import { parseTokens } from './parser';
 import { checkNode } from './static-check';
 import { formatCount } from './values';
@@ -299,7 +299,17 @@ function build(source: string, items: Item[], errors?: Failure[]): Template | un
   };
 
   /** Parses items until one of `stops` (a tag name); returns the body and the stopping tag. */
+  let depth = 0;
   const body = (stops: string[], opener?: TagItem): { body: Body; stop?: TagItem } => {
+    // Nesting is bounded so that neither this parser nor the renderer can overflow the stack.
+    if (opener && ++depth > MAX_NESTING) fail('limit', `tags are nested more than ${MAX_NESTING} levels deep`, opener.start);
+    try {
+      return bodyItems(stops, opener);
+    } finally {
+      if (opener) depth--;
+    }
+  };
+  const bodyItems = (stops: string[], opener?: TagItem): { body: Body; stop?: TagItem } => {
     const out: Body = [];
     while (pos < items.length) {
       const item = items[pos++];

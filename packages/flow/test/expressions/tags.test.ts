@@ -62,6 +62,11 @@ describe('sandbox and strictness inside tags', () => {
     expect(expressionError(() => render('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}', ctx)).message).toContain('macros call each other more than');
   });
 
+  it('bounds tag nesting so that deep templates cannot overflow the stack', () => {
+    const deep = '{% if true %}'.repeat(30_000) + 'x' + '{% endif %}'.repeat(30_000);
+    expect(expressionError(() => render(deep, ctx)).message).toContain('tags are nested more than 64 levels deep');
+  });
+
   it('reports tag syntax errors with offsets', () => {
     expect(checkSyntax('a {% if %}x{% endif %}')).toEqual([{ message: expect.stringContaining('{% if %} needs a condition'), offset: 2 }]);
     expect(checkSyntax('{% for x of y %}{% endfor %}')[0].message).toContain('{% for %} is written {% for x in list %}');
