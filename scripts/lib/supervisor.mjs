@@ -29,6 +29,7 @@ export function describeExit(code, signal) {
 }
 
 export function formatDuration(ms) {
+  if (ms < 100) return `${Math.round(ms)} ms`;
   if (ms < 1000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   return `${Math.round(ms / 60_000)} min`;

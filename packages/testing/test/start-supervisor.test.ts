@@ -94,7 +94,7 @@ describe('Supervisor', () => {
 
     process.kill(first, 'SIGKILL');
     const line = await until('the restart line', () => lines.find((l) => l.startsWith('toy (pid')));
-    expect(line).toMatch(new RegExp(`^toy \\(pid ${first}\\) was killed by SIGKILL after running [\\d.]+ s; restarting it in 0\\.1 s \\(at \\d\\d:\\d\\d:\\d\\d UTC\\)$`));
+    expect(line).toMatch(new RegExp(`^toy \\(pid ${first}\\) was killed by SIGKILL after running [\\d.]+ m?s; restarting it in 0\\.1 s \\(at \\d\\d:\\d\\d:\\d\\d UTC\\)$`));
     await until('the restarted child to be ready', () => lines.some((l) => /^toy is back \(pid \d+\)$/.test(l)));
     const second = supervisor.child('toy').pid as number;
     expect(second).not.toBe(first);
@@ -120,12 +120,25 @@ describe('Supervisor', () => {
       return f.length >= 6 && f;
     }, 15_000);
     for (const l of failures) expect(l).toMatch(/exited with code 3 after running/);
-    const delays = failures.map((l) => /restarting it in ([\d.]+) s/.exec(l)![1]);
-    expect(delays.slice(0, 6)).toEqual(['0.0', '0.0', '0.1', '0.1', '0.1', '0.1']); // 20, 40, 80 ms, then capped at 80 ms
+    const delays = failures.map((l) => /restarting it in (\d+ ms)/.exec(l)![1]);
+    expect(delays.slice(0, 6)).toEqual(['20 ms', '40 ms', '80 ms', '80 ms', '80 ms', '80 ms']); // doubling, capped
     expect(failures[1]).not.toMatch(/crash-looping/);
-    expect(failures[2]).toMatch(/It is crash-looping \(3 failures in the last 60 s\): it keeps being restarted, waiting up to 0\.1 s between tries; its log: flaky\.log$/);
+    expect(failures[2]).toMatch(/It is crash-looping \(3 failures in the last 60 s\): it keeps being restarted, waiting up to 80 ms between tries; its log: flaky\.log$/);
     expect(supervisor.child('steady').pid).toBe(steady);
     expect(alive(steady)).toBe(true);
+  });
+
+  it('starts the backoff over after a child ran for a healthy while', async () => {
+    const lines: string[] = [];
+    // Each incarnation runs 400 ms (> healthyAfterMs) before it exits: every restart is a first one.
+    const supervisor = new Supervisor({ log: (l: string) => lines.push(l), policy: { initialDelayMs: 30, maxDelayMs: 1000, healthyAfterMs: 200 } });
+    cleanups.push(() => supervisor.stop());
+    await supervisor.start({ name: 'tired', spawn: () => spawnToy({ TOY_EXIT_AFTER_MS: '400' }), ready: readyOf });
+    const failures = await until('three failures', () => {
+      const f = lines.filter((l) => l.startsWith('tired (pid'));
+      return f.length >= 3 && f;
+    }, 15_000);
+    for (const l of failures) expect(l).toMatch(/exited with code 3 after running [\d.]+ m?s; restarting it in 30 ms/);
   });
 
   it('fails the first start of a child that exits before it is ready, leaving nothing running', async () => {
@@ -167,7 +180,7 @@ describe('Supervisor', () => {
     const [a] = pids();
     process.kill(a, 'SIGKILL');
     await until('the restart of a', () => /LOG a is back \(pid \d+\)/.test(out));
-    expect(out).toMatch(new RegExp(`LOG a \\(pid ${a}\\) was killed by SIGKILL after running [\\d.]+ s; restarting it in 0\\.1 s`));
+    expect(out).toMatch(new RegExp(`LOG a \\(pid ${a}\\) was killed by SIGKILL after running [\\d.]+ m?s; restarting it in 50 ms`));
     const all = await until('three toys and their grandchildren', () => pids().length === 6 && pids());
     expect(all.filter(alive)).toHaveLength(4); // a's first incarnation and its grandchild are gone
 
