@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   buildWebIfStaleAsync, dataDirFrom, ensureDependencies, ensurePrismaClient, log, portOpen, root, runMigrations, startProcess,
-  stopAll, stopGroup, temporalDevServer, waitForOutput, webServer, startWorker,
+  killAll, stopAll, temporalDevServer, waitForOutput, webServer, startWorker,
 } from './lib/stack.mjs';
 import { RunState } from './lib/run-state.mjs';
 import { explain, recordError, StartError } from './lib/start-errors.mjs';
@@ -42,10 +42,25 @@ async function shutdown(code = 0) {
   phase = 'stopping';
   const started = supervisor.live.size > 0;
   if (started) log('stopping...');
-  await supervisor.stop();
-  await stopAll(); // anything started outside the supervisor (a `next build` in progress)
+  // Graceful stops take at most about a minute (each child's grace period, in turn); never hang.
+  setTimeout(() => forceStop(code || 1, 'the stack did not stop within 90 s: killing what is left'), 90_000).unref();
+  try {
+    await supervisor.stop();
+    await stopAll(); // anything started outside the supervisor (a `next build` in progress)
+  } catch (error) {
+    recordError(error, startLog);
+  }
   if (!anotherRun) runState.clear();
   if (started) log('stopped');
+  process.exit(code);
+}
+
+/** Kills every process group of the stack at once (a second Ctrl-C, or a stop that hangs). */
+function forceStop(code, why) {
+  log(why);
+  for (const child of supervisor.live) try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+  killAll();
+  if (!anotherRun) runState.clear();
   process.exit(code);
 }
 
@@ -53,10 +68,7 @@ let interrupts = 0;
 function onSignal(signal) {
   interrupts += 1;
   if (interrupts === 1) return void shutdown(0);
-  // A second Ctrl-C: do not wait for graceful shutdowns.
-  log(`${signal} again: killing every process of the stack now`);
-  for (const child of supervisor.live) try { process.kill(-child.pid, 'SIGKILL'); } catch {}
-  process.exit(130);
+  forceStop(130, `${signal} again: killing every process of the stack now`); // do not wait for graceful stops
 }
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -64,7 +76,7 @@ process.on('SIGHUP', () => onSignal('SIGHUP'));
 
 /** Every failure ends here: one paragraph on the terminal, the details in logs/start.log. */
 function fail(error) {
-  if (phase === 'stopping') return;
+  if (phase === 'stopping') return void recordError(error, startLog); // shutdown exits in any case
   const file = recordError(error, startLog);
   const paragraph = explain(error, { logFile: file && rel(file), root });
   if (phase === 'running') console.error(`[baton] internal error, stopping the stack: ${paragraph}`);

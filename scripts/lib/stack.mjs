@@ -124,6 +124,11 @@ export async function stopAll() {
   children.clear();
 }
 
+/** SIGKILLs every process group started here, at once (when there is no time to stop them). */
+export function killAll() {
+  for (const child of children) if (child.pid) signalGroup(child, 'SIGKILL');
+}
+
 // ---- PostgreSQL ----------------------------------------------------------------------------
 
 /**
