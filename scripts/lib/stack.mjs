@@ -110,6 +110,10 @@ export function startProcess(name, command, args, { env = {}, cwd = root, quiet 
   prefix(child.stderr, process.stderr);
   child.on('exit', () => {
     out?.end();
+    // Forget it once its whole group is gone (a supervised child restarted for days would
+    // otherwise pile up here); until then stopAll() still stops what it left.
+    const forget = () => (groupAlive(child) ? setTimeout(forget, 5000).unref() : children.delete(child));
+    setTimeout(forget, 1000).unref();
   });
   return child;
 }
