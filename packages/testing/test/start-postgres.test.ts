@@ -11,7 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module of the start scripts
 import * as stack from '../../../scripts/lib/stack.mjs';
 // @ts-expect-error plain ESM module of the start scripts
-import { postgresUser, pruneOrphans, reachableBinaries } from '../../../scripts/lib/postgres.mjs';
+import { postgresUser, prepareEmbeddedPostgres, pruneOrphans, reachableBinaries } from '../../../scripts/lib/postgres.mjs';
+// @ts-expect-error plain ESM module of the start scripts
+import { Supervisor } from '../../../scripts/lib/supervisor.mjs';
 
 const isRoot = process.getuid?.() === 0;
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -76,6 +78,29 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     fs.rmSync(home, { recursive: true, force: true });
     pruneOrphans(system);
     expect(fs.readdirSync(system).filter((e) => e.startsWith('data-'))).toEqual([]);
+  });
+
+  it('supervised as npm start does: a postmaster killed with SIGKILL is restarted and answers again', async () => {
+    const home = tempDir('baton-0700-', 0o700);
+    const system = tempDir('baton-system-', 0o755);
+    const pg = await prepareEmbeddedPostgres({ dataDir: path.join(home, '.baton'), port: await stack.freePort(), env: { ...process.env, BATON_PG_SYSTEM_DIR: system } });
+    const lines: string[] = [];
+    const supervisor = new Supervisor({ log: (l: string) => lines.push(l), policy: { initialDelayMs: 100 } });
+    cleanups.push(() => supervisor.stop());
+    await supervisor.start({ name: 'postgres', spawn: () => pg.spawn({ logFile: path.join(home, 'pg.log') }), ready: pg.ready, stopSignal: pg.stopSignal });
+    await query(pg.url, 'CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)');
+    const postmaster = supervisor.child('postgres').pid;
+
+    process.kill(postmaster, 'SIGKILL'); // its backends survive it, holding the shared memory
+    const deadline = Date.now() + 30_000;
+    while (!lines.some((l) => l.startsWith('postgres is back')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(lines[0]).toMatch(new RegExp(`^postgres \\(pid ${postmaster}\\) was killed by SIGKILL after running .*; restarting it in 0\\.1 s`));
+    expect(lines[1]).toMatch(/^postgres is back \(pid \d+\)$/);
+    expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 42 }]);
+
+    const current = supervisor.child('postgres');
+    await supervisor.stop();
+    expect(stack.groupAlive(current)).toBe(false);
   });
 
   it.skipIf(!isRoot)('copies the binaries where the postgres user can run them when node_modules is out of its reach', () => {
