@@ -467,12 +467,19 @@ const entries: [string, FilterDef][] = [
   ['numberformat', { params: ['format'], apply: (input, [format]) => (input === null || input === undefined ? null : formatNumber(num(input, "filter 'numberformat'"), format === undefined || format === null ? undefined : text(format, 'numberformat'))) }],
   ['numberFormat', { params: ['format'], apply: (input, [format]) => (input === null || input === undefined ? null : formatNumber(num(input, "filter 'numberFormat'"), format === undefined || format === null ? undefined : text(format, 'numberFormat'))) }],
   // Pebble's escape (HTML strategy); Kestra turns autoescaping off but keeps the filter.
-  textFilter('escape', (s) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]), ['strategy']),
-  textFilter('e', (s) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]), ['strategy']),
+  textFilter('escape', (s, [strategy]) => escapeHtml(s, strategy), ['strategy']),
+  textFilter('e', (s, [strategy]) => escapeHtml(s, strategy), ['strategy']),
   ['jsonEncode', { params: [], apply: (input) => toJson(input) }],
 ];
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(s: string, strategy: unknown): string {
+  if (strategy !== undefined && strategy !== null && strategy !== 'html') {
+    fail('type', `escape supports the 'html' strategy only, not ${quote(strategy)}; for JSON use toJson, for URLs urlencode`);
+  }
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
 
 export const FILTERS: ReadonlyMap<string, FilterDef> = new Map(entries);
 

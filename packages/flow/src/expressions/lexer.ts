@@ -88,6 +88,12 @@ export function lexExpression(src: string, pos: number, blockStart?: number, clo
       continue;
     }
     if (c === '"' || c === "'") {
+      const interpolated = c === '"' ? lexInterpolation(src, i) : undefined;
+      if (interpolated) {
+        tokens.push(...interpolated.tokens);
+        i = interpolated.end;
+        continue;
+      }
       const { value, end } = lexString(src, i);
       tokens.push({ type: 'string', value, start, end });
       i = end;
@@ -107,6 +113,89 @@ export function lexExpression(src: string, pos: number, blockStart?: number, clo
     tokens.push(token);
     i += op.length;
   }
+}
+
+/**
+ * Pebble's string interpolation: "Hello #{name}" is ("Hello " ~ (name)). Only double-quoted
+ * strings interpolate; the expression may hold strings (and interpolations) of its own. Returns
+ * undefined when the string has no `#{`.
+ */
+function lexInterpolation(src: string, start: number): { tokens: Token[]; end: number } | undefined {
+  const end = skipString(src, start);
+  const body = src.slice(start + 1, end - 1);
+  if (!body.includes('#{')) return undefined;
+  const op = (value: string, at: number): Token => ({ type: 'op', value, start: at, end: at });
+  const tokens: Token[] = [op('(', start)];
+  let literal = '';
+  let literalStart = start;
+  let first = true;
+  const join = (at: number) => {
+    if (!first) tokens.push(op('~', at));
+    first = false;
+  };
+  let i = start + 1;
+  while (i < end - 1) {
+    if (src[i] === '#' && src[i + 1] === '{') {
+      if (literal) {
+        join(literalStart);
+        tokens.push({ type: 'string', value: literal, start: literalStart, end: i });
+        literal = '';
+      }
+      const close = skipBraces(src, i + 2, i) - 1;
+      const inner = lexExpression(src.slice(0, close), i + 2);
+      if (inner.tokens.length === 0) fail('syntax', "'#{ }' is empty; put an expression inside, e.g. #{name}", i);
+      join(i);
+      tokens.push(op('(', i), ...inner.tokens, op(')', close));
+      i = close + 1;
+      literalStart = i;
+      continue;
+    }
+    if (src[i] === '\\' && i + 1 < end - 1) {
+      const decoded = lexString(`"${src.slice(i, i + (src[i + 1] === 'u' ? 6 : 2))}"`, 0).value;
+      literal += decoded;
+      i += src[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6)) ? 6 : 2;
+      continue;
+    }
+    literal += src[i++];
+  }
+  if (literal) {
+    join(literalStart);
+    tokens.push({ type: 'string', value: literal, start: literalStart, end: end - 1 });
+  }
+  // Joining with '' keeps the result text even when the string is a single #{number}.
+  tokens.push(op('~', end - 1), { type: 'string', value: '', start: end - 1, end: end - 1 }, op(')', end - 1));
+  return { tokens, end };
+}
+
+/** Offset just after the closing quote of the string starting at `start`, interpolations included. */
+function skipString(src: string, start: number): number {
+  const q = src[start];
+  let i = start + 1;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === '\\') i += 2;
+    else if (c === q) return i + 1;
+    else if (q === '"' && c === '#' && src[i + 1] === '{') i = skipBraces(src, i + 2, i);
+    else i++;
+  }
+  fail('syntax', `text starting with ${q} is not closed; add a closing ${q}`, start);
+}
+
+/** Offset just after the `}` that closes an interpolation opened at `open`. */
+function skipBraces(src: string, from: number, open: number): number {
+  let depth = 1;
+  let i = from;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === '"' || c === "'") {
+      i = skipString(src, i);
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1;
+    i++;
+  }
+  fail('syntax', "'#{' is not closed; add '}'", open);
 }
 
 function closerOf(open: string): string {

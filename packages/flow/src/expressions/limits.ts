@@ -41,6 +41,8 @@ export interface ExpressionBudget {
   millis?: number;
 }
 export const DEFAULT_MAX_STEPS = 100_000;
-export const DEFAULT_MAX_MILLIS = 100;
+// The clock is the second guard, for activities: generous enough that a loaded machine does not
+// fail renders that the step budget allows (those take well under 100 ms on an idle one).
+export const DEFAULT_MAX_MILLIS = 500;
 /** The clock is read once per this many steps: Date.now() is cheap but not free. */
 export const CLOCK_CHECK_INTERVAL = 1_024;
