@@ -207,13 +207,15 @@ export function checkLock(pgDir) {
     return undefined;
   }
   if (!pid) return undefined;
-  let command;
+  let args;
   try {
-    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch {
     return undefined; // not running: PostgreSQL itself ignores the lock
   }
-  if (/(^|\/)postgres(:|$)/.test(command)) return pid;
+  const real = (p) => { try { return fs.realpathSync(p); } catch { return p; } };
+  // A postmaster of this directory (not merely any PostgreSQL, such as the system's own server).
+  if (/(^|\/)postgres$/.test(args[0]) && args.some((a) => a && real(a) === real(pgDir))) return pid;
   fs.rmSync(file, { force: true });
   return undefined;
 }
