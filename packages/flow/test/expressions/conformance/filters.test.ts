@@ -174,5 +174,43 @@ const kestra: Case[] = [
   { source: `${KF}DateFilterTest.java (z pattern letter)`, template: "{{ '2024-01-15T10:00:00Z' | date('HH:mm z', timeZone='Europe/Paris') }}", expected: '11:00 CET' },
 ];
 
+const kestraMore: Case[] = [
+  // ToJsonFilterTest
+  { source: `${KF}ToJsonFilterTest.java toJsonFilter (string)`, template: '{{ vars.second.string | toJson }}', vars: { vars: { second } }, expected: '"string"' },
+  { source: `${KF}ToJsonFilterTest.java toJsonFilter (float)`, template: '{{ vars.second.float | toJson }}', vars: { vars: { second } }, expected: '1.123' },
+  { source: `${KF}ToJsonFilterTest.java toJsonFilter (list)`, template: '{{ vars.second.list | toJson }}', vars: { vars: { second } }, expected: '["string",1,1.123]' },
+  { source: `${KF}ToJsonFilterTest.java toJsonFilter (empty object)`, template: '{{ {"empty_object":{}} | toJson }}', expected: '{"empty_object":{}}' },
+  { source: `${KF}ToJsonFilterTest.java toJsonFilter (null)`, template: '{{ null | toJson }}', expected: 'null' },
+  { source: `${KF}ToJsonFilterTest.java exception`, template: '{{ | toJson }}', error: 'expected a value' },
+  { source: `${KF}ToJsonFilterTest.java exception (2)`, template: '{{ {not: json} | toJson }}', error: "'json' is not defined" },
+  // SlugifyFilterTest, SubstringFilterTest, ChunkFilterTest
+  { source: `${KF}SlugifyFilterTest.java out`, template: '{{ "Test\t\t\ntest*" | slugify }}', expected: 'test-test' },
+  { source: `${KF}SubstringFilterTest.java substringBefore`, template: "{{ 'a.b.c' | substringBefore('.') }}", expected: 'a' },
+  { source: `${KF}SubstringFilterTest.java substringAfter`, template: "{{ 'a.b.c' | substringAfter(separator='.') }}", expected: 'b.c' },
+  { source: `${KF}SubstringFilterTest.java substringBeforeLast`, template: "{{ 'a.b.c' | substringBeforeLast(separator='.') }}", expected: 'a.b' },
+  { source: `${KF}SubstringFilterTest.java substringAfterLast`, template: "{{ 'a.b.c' | substringAfterLast('.') }}", expected: 'c' },
+  { source: `${KF}ChunkFilterTest.java out`, template: '{{ list | chunk(2) }}', vars: { list: [1, 2, 3, 4, 5, 6, 7, 8, 9] }, expected: '[[1,2],[3,4],[5,6],[7,8],[9]]' },
+  { source: `${KF}ChunkFilterTest.java exception`, template: '{{ test | chunk(2) }}', vars: { test: 1 }, error: "filter 'chunk' needs a list" },
+  // DistinctFilterTest, FlattenFilterTest, StartsWith/EndsWith
+  { source: `${KF}DistinctFilterTest.java`, template: "{{ ['a', 'b', 'a', 1, 1] | distinct }}", expected: '["a","b",1]' },
+  { source: `${KF}FlattenFilterTest.java`, template: '{{ [[1, 2], [3], 4] | flatten }}', expected: '[1,2,3,4]' },
+  { source: `${KF}StartsWithFilterTest.java`, template: "{{ 'kestra.io' | startsWith('kestra') }}", expected: 'true' },
+  { source: `${KF}EndsWithFilterTest.java`, template: "{{ 'kestra.io' | endsWith('.io') }}", expected: 'true' },
+  // JqFilterTest
+  { source: `${KF}JqFilterTest.java fromString`, template: '{{ [1, 2, 3] | jq(".[0]") | first }}', expected: '1' },
+  { source: `${KF}JqFilterTest.java fromString (2)`, template: '{{ my_vars | jq(".test[0]") }}', vars: { my_vars: { test: [1, 2, 3] } }, expected: '[1]' },
+  {
+    source: `${KF}JqFilterTest.java simple`,
+    template: '{{  render(first) | jq(".second.third") }}',
+    vars: { first: { second: { third: '{{third}}' } }, end: 'awesome', third: '{{end}}' },
+    expected: '["awesome"]',
+  },
+  { source: `${KF}JqFilterTest.java map`, template: '{{ vars | jq(".second.list") | first }}', vars: { vars: { second } }, expected: '["string",1,1.123]' },
+  { source: `${KF}JqFilterTest.java list`, template: '{{ vars | jq(".second[]") }}', vars: { vars: { second: [1, 2, 3] } }, expected: '[1,2,3]' },
+  { source: `${KF}JqFilterTest.java object`, template: '{% set object = vars | jq(".object") %}{{object[0].key}}', vars: { vars: { object: { key: 'value' }, array: ['arrayValue'] } }, expected: 'value' },
+  { source: `${KF}JqFilterTest.java object (array)`, template: '{% set array = vars | jq(".array") %}{{array[0][0]}}', vars: { vars: { object: { key: 'value' }, array: ['arrayValue'] } }, expected: 'arrayValue' },
+];
+
 conformance('Pebble core filters', pebble);
+conformance("Kestra's filters (more)", kestraMore);
 conformance("Kestra's filters", kestra);
