@@ -11,8 +11,8 @@
 //     world-readable: the same files as in node_modules);
 //   - the cluster lives in /var/lib/baton/data-<hash of the data directory's path>/pg (owned by
 //     postgres, mode 0700) and <data dir>/pg is a symlink to it, so `ls -l .baton/pg` says where.
-// BATON_PG_SYSTEM_DIR changes /var/lib/baton. Relocated clusters whose data directory is gone are
-// removed on the next start (tests that delete their temp dirs leave nothing behind).
+// BATON_PG_SYSTEM_DIR changes /var/lib/baton. Relocated clusters of temp data directories that are
+// gone are removed on the next start (tests that delete their temp dirs leave nothing behind).
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -99,7 +99,11 @@ function binaryMajor(binDir, user) {
   return Number(m[1]);
 }
 
-/** Removes relocated clusters whose data directory no longer exists and which are not running. */
+/**
+ * Removes relocated clusters of scratch data directories (under the temp dir, as tests make) that no
+ * longer exist and are not running. Others are never removed automatically: a checkout that was moved
+ * still reaches its cluster through its symlink, and deleting data on a guess is not ours to do.
+ */
 export function pruneOrphans(sysDir) {
   let entries = [];
   try {
@@ -111,7 +115,8 @@ export function pruneOrphans(sysDir) {
     const dir = path.join(sysDir, entry);
     try {
       const origin = fs.readFileSync(path.join(dir, 'origin'), 'utf8').trim();
-      if (!origin || fs.existsSync(origin)) continue;
+      const tmp = fs.realpathSync(os.tmpdir());
+      if (!origin || !origin.startsWith(`${tmp}/`) || fs.existsSync(origin)) continue;
       const pidFile = path.join(dir, 'pg', 'postmaster.pid');
       const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
       if (pid && groupAlive(pid)) continue;
