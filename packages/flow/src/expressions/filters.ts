@@ -364,6 +364,7 @@ const entries: [string, FilterDef][] = [
   ],
   ['unique', { params: [], apply: (input) => (input === null ? null : unique(list(input, 'unique'))) }],
   ['distinct', { params: [], apply: (input) => (input === null ? null : unique(list(input, 'distinct'))) }],
+  ['uniq', { params: [], apply: (input) => (input === null ? null : unique(list(input, 'uniq'))) }],
   ['rsort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'rsort'), 'rsort').reverse()) }],
   ['flatten', { params: [], apply: (input) => (input === null ? null : list(input, 'flatten').flatMap((v) => (Array.isArray(v) ? list(v, 'flatten') : [v]))) }],
   [
@@ -459,6 +460,8 @@ const entries: [string, FilterDef][] = [
       },
     },
   ],
+  // Kestra's sh: quotes text for use inside single quotes in a shell script.
+  textFilter('sh', (s) => replaceAll(s, "'", "'\\''")),
   // Kestra's condense: removes line breaks.
   textFilter('condense', (s) => s.replace(/\n/g, '')),
   ['yaml', { params: [], apply: (input) => (input === null || input === undefined ? 'null' : toYaml(input)) }],

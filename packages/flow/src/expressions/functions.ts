@@ -21,7 +21,7 @@ export interface BuiltinFunction {
 export const CONTEXT_FUNCTIONS = new Set([
   'secret', 'credential', 'kv', 'read', 'fileURI', 'fileExists', 'fileSize', 'isFileEmpty', 'http',
   'printContext', 'fetchContext', 'errorLogs', 'currentEachOutput', 'tasksWithState', 'appLink',
-  'encrypt', 'decrypt', 'randomInt', 'randomPort', 'nanoId', 'id', 'ksuid', 'fromIon', 'ionDecode', 'subflow',
+  'encrypt', 'decrypt', 'randomPort', 'id', 'ksuid', 'fromIon', 'ionDecode', 'subflow',
   'isPublicHoliday', 'isLastWorkingDay', 'isDayWeekInMonth', 'dataFaker', 'env',
 ]);
 
@@ -101,6 +101,35 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map<s
   ['isWeekend', { params: ['date'], required: 1, call: ([date]) => [0, 6].includes(writtenFields(date, 'isWeekend').weekday) }],
   ['yaml', { params: ['yaml'], required: 1, call: ([text]) => (text === null || text === undefined ? null : parseYaml(typeof text === 'string' ? text : fail('type', `yaml() needs YAML text but got ${describeType(text)}`))) }],
   ['uuid', { params: [], call: uuid }],
+  // Math.random is seeded by Temporal inside workflows, so these stay deterministic on replay.
+  [
+    'randomInt',
+    {
+      params: ['lower', 'upper'],
+      required: 2,
+      call: ([lower, upper]) => {
+        if (!Number.isInteger(lower) || !Number.isInteger(upper)) fail('type', 'randomInt() takes two whole numbers: randomInt(lower, upper)');
+        const [a, b] = [lower as number, upper as number];
+        if (b <= a) fail('type', `randomInt()'s upper bound (${b}) must be greater than its lower bound (${a})`);
+        return a + Math.floor(Math.random() * (b - a));
+      },
+    },
+  ],
+  [
+    'nanoId',
+    {
+      params: ['length', 'alphabet'],
+      call: ([length, alphabet]) => {
+        const n = length === undefined || length === null ? 21 : length;
+        const chars = alphabet === undefined || alphabet === null ? '_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ' : alphabet;
+        if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 1000) fail('type', "nanoId()'s length must be a whole number from 1 to 1000");
+        if (typeof chars !== 'string' || chars.length === 0) fail('type', "nanoId()'s alphabet must be non-empty text");
+        let out = '';
+        for (let i = 0; i < (n as number); i++) out += chars[Math.floor(Math.random() * chars.length)];
+        return out;
+      },
+    },
+  ],
   ['range', { params: ['start', 'end', 'step'], required: 2, call: ([start, end, step], meter) => range(start, end, step ?? 1, meter) }],
   ['max', { params: [], variadic: true, call: (args) => extreme(args, Math.max, 'max') }],
   ['min', { params: [], variadic: true, call: (args) => extreme(args, Math.min, 'min') }],

@@ -196,6 +196,14 @@ const kestraMore: Case[] = [
   { source: `${KF}FlattenFilterTest.java`, template: '{{ [[1, 2], [3], 4] | flatten }}', expected: '[1,2,3,4]' },
   { source: `${KF}StartsWithFilterTest.java`, template: "{{ 'kestra.io' | startsWith('kestra') }}", expected: 'true' },
   { source: `${KF}EndsWithFilterTest.java`, template: "{{ 'kestra.io' | endsWith('.io') }}", expected: 'true' },
+  { source: `${KF}ShFilterTest.java bashShellFormat`, template: "echo '{{ shellVar | sh }}'", vars: { shellVar: "foo' bar'baz" }, expected: "echo 'foo'\\'' bar'\\''baz'" },
+  {
+    source: `${KF}UniqFilterTest.java testUniqFilter`,
+    template: '{{ inputList | uniq }}',
+    vars: { inputList: [1, 2, 2, 3, 1, 4, 4] },
+    expected: '[1, 2, 3, 4]',
+    differs: { reason: "lists in text are JSON everywhere (Kestra's own renderer does the same; the test uses a bare Pebble engine)", baton: '[1,2,3,4]' },
+  },
   // JqFilterTest
   { source: `${KF}JqFilterTest.java fromString`, template: '{{ [1, 2, 3] | jq(".[0]") | first }}', expected: '1' },
   { source: `${KF}JqFilterTest.java fromString (2)`, template: '{{ my_vars | jq(".test[0]") }}', vars: { my_vars: { test: [1, 2, 3] } }, expected: '[1]' },

@@ -37,6 +37,8 @@ const cases: Case[] = [
   { source: `${KESTRA}../../../main/java/io/kestra/core/runners/pebble/functions/YamlFunction.java`, template: "{{ yaml('a: 1\\nb:\\n  - x\\n  - y').b[1] }}", expected: 'y' },
   // NowFunction (DateFilterTest.now)
   { source: `${KESTRA}filters/DateFilterTest.java now (format)`, template: "{{ now(format='iso_local_date') | length }}", expected: '10' },
+  { source: `${FN}RandomIntFunctionTest.java`, template: '{% set n = randomInt(1, 3) %}{{ n >= 1 and n < 3 }}', expected: 'true' },
+  { source: `${FN}NanoIDFuntionTest.java`, template: "{{ nanoId() | length }} {{ nanoId(5, 'ab') | length }}", expected: '21 5' },
   // Functions that need Kestra's server side
   {
     source: `${FN}KvFunctionTest.java`,
