@@ -7,8 +7,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { groupMembers, stopGroup } from './process-group.mjs';
 
-/** The start time of a process (clock ticks since boot), or undefined when it is gone. */
+/**
+ * The start time of a process (clock ticks since boot), or undefined when it is gone. Without
+ * /proc (macOS) only whether it lives: a reused pid can then pass for ours.
+ */
 export function startTime(pid) {
+  if (!pid) return undefined;
+  if (!fs.existsSync('/proc/self/stat')) {
+    try {
+      process.kill(pid, 0);
+      return 'alive';
+    } catch (error) {
+      return error.code === 'EPERM' ? 'alive' : undefined;
+    }
+  }
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -38,14 +50,16 @@ export class RunState {
       return { stopped: [] };
     }
     const owner = previous.supervisor;
-    if (owner && owner.pid !== process.pid && startTime(owner.pid) === owner.startTime) return { running: owner.pid };
+    const ownerTime = owner && startTime(owner.pid);
+    if (owner && owner.pid !== process.pid && ownerTime !== undefined && ownerTime === owner.startTime) return { running: owner.pid };
     const stopped = [];
     // Last started first, as a normal stop does: the web app and the worker before their servers.
     for (const group of [...(previous.groups ?? [])].reverse()) {
-      const leaderIsOurs = startTime(group.pid) === group.startTime;
+      const leaderTime = startTime(group.pid);
+      const leaderIsOurs = leaderTime !== undefined && leaderTime === group.startTime;
       // A pid that still names a process group cannot have been reused by another group.
       const members = groupMembers(group.pid);
-      if (!members.length || (startTime(group.pid) !== undefined && !leaderIsOurs)) continue;
+      if (!members.length || (leaderTime !== undefined && !leaderIsOurs)) continue;
       await stopGroup(group.pid, { signal: group.stopSignal ?? 'SIGTERM', graceMs: 10_000 });
       stopped.push(`${group.name} (pid ${group.pid})`);
     }
