@@ -53,6 +53,13 @@ export function explain(error, { logFile, root = process.cwd() } = {}) {
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     return `A dependency is missing: ${missingModule(error)} is not installed. Run \`npm ci\` in ${root} and start again.${seeLog}`;
   }
+  if (code === 'ENOENT' && String(error?.syscall).startsWith('spawn')) {
+    const inModules = String(error.path).includes('node_modules');
+    return `A program Baton runs is missing: ${error.path}. ${inModules ? `Run \`npm ci\` in ${root} and start again.` : 'Install it or fix PATH, then start again.'}${seeLog}`;
+  }
+  if (code === 'EACCES' && String(error?.syscall).startsWith('spawn')) {
+    return `A program Baton runs cannot be executed: ${error.path} (permission denied). Make it executable (\`chmod +x\`), or reinstall with \`npm ci\`.${seeLog}`;
+  }
   if (code === 'EACCES' || code === 'EPERM') {
     return `Permission denied${where}${error?.syscall ? ` (${error.syscall})` : ''}. Run npm start as a user who can write the checkout and its data directory (BATON_DATA_DIR), or fix the ownership of that path.${seeLog}`;
   }

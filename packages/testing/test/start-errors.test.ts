@@ -97,6 +97,8 @@ describe('explain', () => {
     const missing = Object.assign(new Error("Cannot find package 'pg' imported from /w/scripts/lib/postgres.mjs"), { code: 'ERR_MODULE_NOT_FOUND' });
     expect(explain(missing, { root: '/w' })).toBe("A dependency is missing: 'pg' is not installed. Run `npm ci` in /w and start again.");
     expect(explain(new StartError('It broke', { fix: 'Do this' }))).toBe('It broke. Do this.');
+    const noTsx = Object.assign(new Error('spawn /w/node_modules/.bin/tsx ENOENT'), { code: 'ENOENT', syscall: 'spawn /w/node_modules/.bin/tsx', path: '/w/node_modules/.bin/tsx' });
+    expect(explain(noTsx, { root: '/w' })).toBe('A program Baton runs is missing: /w/node_modules/.bin/tsx. Run `npm ci` in /w and start again.');
   });
 
   it('folds an unknown error into one line and points at the log', () => {
