@@ -82,7 +82,9 @@ export async function rawRequest(
   const url = new URL(base);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+    // agent: false — a connection of its own, so destroying it after the answer (or a server that
+    // closes it) can never touch another request's pooled keep-alive socket.
+    const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers, agent: false }, (res) => {
       if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
         // A stream does not end: what counts is that it started.
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '', json: undefined, ms: Date.now() - started });
