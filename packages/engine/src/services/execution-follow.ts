@@ -1,6 +1,7 @@
 import { isTerminal } from '../states';
 import type { ExecutionService, ExecutionView } from './executions';
 import type { UiQueryService } from './ui-queries';
+import type { ExecutionFeeds, FeedUpdate } from './execution-feed';
 
 // Server-sent events for one execution, for the execution page: the first event carries the whole
 // execution and its logs, later events only what changed (execution header, changed task runs,
@@ -17,6 +18,11 @@ export interface FollowOptions {
   /** A log line may commit after a higher id was read; ids are re-read for this long. */
   logSettleMs?: number;
   heartbeatMs?: number;
+  /**
+   * Shared, notification-driven reads (LISTEN/NOTIFY): the stream waits for changes instead of
+   * polling every `intervalMs`, and many followers of one execution cost one read per change.
+   */
+  feeds?: ExecutionFeeds;
 }
 
 type TaskRunView = { id: string };
@@ -84,6 +90,11 @@ export function followExecution(queries: UiQueryService, executions: ExecutionSe
         return { changed, headChanged };
       };
 
+      if (options.feeds) {
+        await followLive(options.feeds, { tenant, first, signal, heartbeatMs, prelude: options.prelude ?? [], send, diff, header, close, closed: () => closed, enqueue: (text) => controller.enqueue(encoder.encode(text)) });
+        signal.removeEventListener('abort', close);
+        return;
+      }
       try {
         diff(first);
         for (const p of options.prelude ?? []) send(p.event, p.data);
@@ -117,5 +128,76 @@ export function followExecution(queries: UiQueryService, executions: ExecutionSe
         close();
       }
     },
+  });
+}
+
+interface LiveStream {
+  tenant: string;
+  first: ExecutionView;
+  signal: AbortSignal;
+  heartbeatMs: number;
+  prelude: { event: string; data: unknown }[];
+  send: (event: string, data: unknown) => void;
+  diff: (v: ExecutionView) => { changed: unknown[]; headChanged: boolean };
+  header: (v: ExecutionView) => unknown;
+  close: () => void;
+  closed: () => boolean;
+  enqueue: (text: string) => void;
+}
+
+/** Follows through the shared feed: one read per change for all followers, no polling. */
+async function followLive(feeds: ExecutionFeeds, s: LiveStream): Promise<void> {
+  const sent = new Set<string>();
+  const sendLogs = (lines: { id: string }[]) => {
+    const fresh = lines.filter((l) => !sent.has(l.id));
+    for (const l of fresh) sent.add(l.id);
+    if (fresh.length) s.send('logs', fresh);
+  };
+  await new Promise<void>((resolve) => {
+    let afterEnd = 0;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearInterval(beat);
+      subscription.unsubscribe();
+      s.close();
+      resolve();
+    };
+    const onUpdate = (update: FeedUpdate) => {
+      if (s.closed()) return finish();
+      const { changed, headChanged } = s.diff(update.execution);
+      if (changed.length || headChanged) s.send('patch', { ...(s.header(update.execution) as object), taskRuns: changed });
+      sendLogs(update.logs);
+      // After the end, two more reads pick up log lines written with the final state.
+      if (isTerminal(update.execution.state.current)) {
+        if (++afterEnd > 2) {
+          s.send('end', { state: update.execution.state.current });
+          return finish();
+        }
+        subscription.refresh(250);
+      }
+    };
+    // Subscribe before the first read, so no change between the two is missed.
+    const subscription = feeds.subscribe(s.tenant, s.first.id, onUpdate);
+    const beat = setInterval(() => {
+      if (s.closed()) return finish();
+      s.enqueue(': keep-alive\n\n');
+    }, s.heartbeatMs);
+    s.signal.addEventListener('abort', finish);
+    s.diff(s.first);
+    for (const p of s.prelude) s.send(p.event, p.data);
+    s.send('execution', s.first);
+    feeds.queries.logsAfter(s.first.id, 0n).then(
+      (lines) => {
+        sendLogs(lines);
+        // An execution that had already ended: the feed's reads finish the stream.
+        subscription.refresh(isTerminal(s.first.state.current) ? 0 : undefined);
+      },
+      (error: Error) => {
+        s.send('error', { message: error.message });
+        finish();
+      },
+    );
   });
 }

@@ -4,6 +4,8 @@ import { flowJsonSchema } from '@baton/flow';
 import { ExecutionActions } from '@baton/engine/services/execution-actions';
 import { followExecution } from '@baton/engine/services/execution-follow';
 import { UiQueryService } from '@baton/engine/services/ui-queries';
+import { ExecutionFeeds } from '@baton/engine/services/execution-feed';
+import { ExecutionChangeListener } from '@baton/db';
 import { describePlugin } from '@baton/plugin-sdk';
 import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
@@ -226,10 +228,14 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
 // ---- web UI (issue #3) ----
 // Reads the UI needs beyond the Kestra-shaped API, the live follow stream of an execution, replay
 // and bulk kill. Appended here so every route still goes through identify() in dispatch.
-let uiServices: { queries: UiQueryService; actions: ExecutionActions } | undefined;
+let uiServices: { queries: UiQueryService; actions: ExecutionActions; feeds: ExecutionFeeds } | undefined;
 const ui = () => {
   const s = services();
-  return (uiServices ??= { queries: new UiQueryService(s.db), actions: new ExecutionActions(s.executions) });
+  if (uiServices) return uiServices;
+  const queries = new UiQueryService(s.db);
+  // Live pages share one reader per execution, woken by PostgreSQL notifications (one LISTEN connection).
+  const feeds = new ExecutionFeeds(queries, s.executions, new ExecutionChangeListener(s.env.databaseUrl));
+  return (uiServices = { queries, actions: new ExecutionActions(s.executions), feeds });
 };
 
 router
@@ -266,12 +272,12 @@ router
     readOnly: true,
   })
   .add('GET', '/api/v1/:tenant/executions/:id/follow', async ({ params, request }: RouteContext) => {
-    const { queries } = ui();
+    const { queries, feeds } = ui();
     const first = await services().executions.get(params.tenant, params.id); // 404 before the stream starts
     // The pinned revision goes first: the page lays out the graph while the rest streams in.
     const revision = await queries.revision(params.tenant, first.namespace, first.flowId, first.flowRevision).catch(() => undefined);
     const prelude = revision ? [{ event: 'revision', data: revision }] : [];
-    return new Response(followExecution(queries, services().executions, params.tenant, first, request.signal, { prelude }), {
+    return new Response(followExecution(queries, services().executions, params.tenant, first, request.signal, { prelude, feeds }), {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
     });
   }, { summary: 'Server-sent events of an execution\'s changes and logs', params: { tenant: P.tenant, id: P.executionId }, readOnly: true, responses: { 200: 'text/event-stream' } })
