@@ -113,6 +113,11 @@ async function main() {
   fs.mkdirSync(logDir, { recursive: true });
   ensureDependencies();
   await ensurePrismaClient();
+  // Find (or build) the temporal binary before starting anything, so that its absence is said first.
+  const temporalDbFile = path.join(dataDir, 'temporal.db');
+  const devServer = env.TEMPORAL_ADDRESS
+    ? undefined
+    : await temporalDevServer({ dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile: temporalDbFile, logFile: logFile('temporal') });
 
   let databaseUrl = env.DATABASE_URL;
   let databaseWhere = 'DATABASE_URL';
@@ -132,13 +137,11 @@ async function main() {
   let temporalAddress = env.TEMPORAL_ADDRESS;
   let temporalWhere = 'TEMPORAL_ADDRESS';
   let temporalUi = env.BATON_TEMPORAL_UI_URL;
-  if (!temporalAddress) {
-    const dbFile = path.join(dataDir, 'temporal.db');
-    const server = await temporalDevServer({ dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile, logFile: logFile('temporal') });
-    await supervisor.start({ name: 'temporal', spawn: server.spawn, ready: server.ready, logHint: rel(logFile('temporal')) });
-    temporalAddress = server.address;
+  if (devServer) {
+    await supervisor.start({ name: 'temporal', spawn: devServer.spawn, ready: devServer.ready, logHint: rel(logFile('temporal')) });
+    temporalAddress = devServer.address;
     temporalUi = `http://localhost:${temporalUiPort}`;
-    temporalWhere = `Temporal dev server (${server.binary.source}; ${server.version.split('\n')[0]}), data in ${rel(dbFile)}`;
+    temporalWhere = `Temporal dev server (${devServer.binary.source}; ${devServer.version.split('\n')[0]}), data in ${rel(temporalDbFile)}`;
   }
 
   const stackEnv = {

@@ -1,6 +1,6 @@
 // `npm start` failures end in one paragraph with the fix and exit code 1, never a stack trace:
 // scripts/start.mjs run for real, stopped early by what each case breaks.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -32,9 +32,13 @@ async function npmStart(env: Record<string, string>, timeoutMs = 60_000) {
     BATON_TEMPORAL_PORT: String(await freePort()),
     BATON_TEMPORAL_UI_PORT: String(await freePort()),
   };
-  const child = spawn(process.execPath, [path.join(repo, 'scripts/start.mjs')], {
+  const start = [process.execPath, path.join(repo, 'scripts/start.mjs')];
+  const [command, ...args] = env.BATON_TEST_WRAP === 'hide-go'
+    ? ['unshare', '-m', 'sh', '-c', 'mount -t tmpfs tmpfs /usr/local/go && exec "$@"', 'sh', ...start]
+    : start;
+  const child = spawn(command, args, {
     cwd: repo,
-    env: { ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', ...ports, ...env },
+    env: { ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', ...ports, ...env, BATON_TEST_WRAP: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -76,11 +80,32 @@ describe('npm start failures', () => {
     const dataDir = tempDir();
     fs.mkdirSync(path.join(dataDir, 'pg'));
     fs.writeFileSync(path.join(dataDir, 'pg', 'PG_VERSION'), '99\n');
-    const { code, stderr } = await npmStart({ BATON_DATA_DIR: dataDir, BATON_PG_SYSTEM_DIR: tempDir() }, 120_000);
+    // An external Temporal address: this case must not depend on finding (or building) a temporal binary.
+    const { code, stderr } = await npmStart({ BATON_DATA_DIR: dataDir, BATON_PG_SYSTEM_DIR: tempDir(), TEMPORAL_ADDRESS: '127.0.0.1:1' }, 120_000);
     expect(code).toBe(1);
     const line = expectOneParagraph(stderr);
     expect(line).toMatch(/^\[baton\] could not start\. The PostgreSQL data in \S+\/pg was created by PostgreSQL 99, newer than the embedded PostgreSQL \d+ this checkout installs\. Use the Baton version that created it, or move the directory away/);
     expect(fs.readFileSync(path.join(dataDir, 'pg', 'PG_VERSION'), 'utf8')).toBe('99\n'); // untouched
+  });
+
+  // Hiding the Go toolchain at /usr/local/go (which the binary finder also looks at) needs a private
+  // mount namespace: root on Linux. Without a Go there, a stripped PATH is enough.
+  const goAtUsrLocal = fs.existsSync('/usr/local/go/bin/go');
+  const canHideGo = !goAtUsrLocal || spawnSync('unshare', ['-m', 'true']).status === 0;
+  it.skipIf(!canHideGo)('no temporal binary and no Go: says so before starting anything; exit 1', async () => {
+    const home = tempDir();
+    const dataDir = tempDir();
+    const nodeDir = path.dirname(process.execPath);
+    const { code, stderr, stdout } = await npmStart({
+      BATON_DATA_DIR: dataDir, HOME: home, XDG_CACHE_HOME: '', TEMPORAL_CLI: '', PATH: `${nodeDir}:/usr/bin:/bin`,
+      ...(goAtUsrLocal ? { BATON_TEST_WRAP: 'hide-go' } : {}),
+    });
+    expect(code).toBe(1);
+    expect(expectOneParagraph(stderr)).toBe(
+      '[baton] could not start. No temporal binary was found (TEMPORAL_CLI, PATH, <data dir>/bin, ~/.cache/baton/bin) and Go is not installed to build one. ' +
+        'Install the Temporal CLI (https://docs.temporal.io/cli) and put it on PATH or set TEMPORAL_CLI, install Go (then npm start builds it once), or set TEMPORAL_ADDRESS to use an existing Temporal server.',
+    );
+    expect(stdout).not.toContain('migrations'); // nothing was started first
   });
 
   it('a port variable that is not a number', async () => {
