@@ -153,7 +153,7 @@ class Output {
     if (typeof v === 'string') this.size += v.length;
     else if (typeof v !== 'object') this.size += String(v).length;
     if (this.size > MAX_STRING_LENGTH) {
-      throw Object.assign(new Failure('limit', `the rendered text would be more than ${formatCount(MAX_STRING_LENGTH)} characters long; the limit is ${formatCount(MAX_STRING_LENGTH)}`), segment ? { offset: segment.start, expression: segment.source } : {});
+      throw Object.assign(new Failure('limit', `the rendered text would be longer than the limit of ${formatCount(MAX_STRING_LENGTH)} characters`), segment ? { offset: segment.start, expression: segment.source } : {});
     }
     this.parts.push({ v, t, expr, segment, d });
   }
