@@ -106,6 +106,34 @@ const cases: Case[] = [
     expected: '1.0',
     differs: { reason: 'numbers from data (JSON) carry no int/double distinction in JavaScript; a whole number prints without .0', baton: '1' },
   },
+  // RenderFunctionTest
+  { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForString`, template: '{{ render(input) }}', vars: { input: 'test' }, expected: 'test' },
+  { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForInteger`, template: '{{ render(input) }}', vars: { input: 42 }, expected: '42' },
+  { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForBoolean`, template: '{{ render(input) }}', vars: { input: true }, expected: 'true' },
+  { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForNull`, template: '{{ render(input) }}', vars: { input: null }, expected: '' },
+  { source: `${KESTRA}functions/RenderFunctionTest.java shouldThrowOnCircularRender`, template: '{{ render(input) }}', vars: { input: '{{ render(input) }}' }, error: 'render() is nested more than 5 levels deep' },
+  // LogicTest (Pebble)
+  { source: `${PEBBLE}LogicTest.java testUnaryOperators`, template: '{% if -2 == -+(5 - 3) %}yes{% else %}no{% endif %}', expected: 'yes' },
+  { source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (false)`, template: '{% if not (val) %}yes{% else %}no{% endif %}', vars: { val: false }, expected: 'yes' },
+  { source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (true)`, template: '{% if not (val) %}yes{% else %}no{% endif %}', vars: { val: true }, expected: 'no' },
+  { source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (missing)`, template: '{% if not (val) %}yes{% else %}no{% endif %}', error: "'val' is not defined" },
+  {
+    source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (null)`,
+    template: '{% if not (val) %}yes{% else %}no{% endif %}',
+    vars: { val: null },
+    error: 'null',
+    differs: { reason: "'not' reads null as false (Jinja's truthiness) instead of failing", baton: 'yes' },
+  },
+  { source: `${PEBBLE}LogicTest.java testTruthinessOfNullVariableWithStrictMode`, template: '{% if foobar %}true{% else %}false{% endif %}', vars: { foobar: null }, error: 'null value given to if statement' },
+  { source: `${PEBBLE}LogicTest.java testBinaryOperators`, template: '{{ 8 + 5 * 4 - (6 + 10 / 2)  + 44 }}-{{ 10%3 }}', expected: '61-1' },
+  {
+    source: `${PEBBLE}LogicTest.java testBinaryOperators2 (int - string)`,
+    template: '{{ left - right }}',
+    vars: { left: 10, right: '2' },
+    expected: '8',
+    differs: { reason: "arithmetic does not convert text to numbers; convert with '| number'", error: "convert text to a number with '| number'" },
+  },
+
   // Operators where Baton deliberately reads differently (README, compatibility table).
   {
     source: `${PEBBLE_OPS} add (strings)`,
