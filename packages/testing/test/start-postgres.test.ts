@@ -41,7 +41,7 @@ async function query(url: string, sql: string) {
 }
 
 describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700 directory', () => {
-  it('starts, answers a query, keeps its data across restarts, and stops its whole process group', async () => {
+  it('starts, answers a query, keeps its data across restarts, comes back after SIGKILL under the supervisor, and stops its whole process group', async () => {
     const home = tempDir('baton-0700-', 0o700); // like /root: only its owner may enter
     const system = tempDir('baton-system-', 0o755); // stands in for /var/lib/baton
     const env = { ...process.env, BATON_PG_SYSTEM_DIR: system };
@@ -68,39 +68,31 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     cleanups.push(() => { squatter.kill('SIGKILL'); });
     fs.writeFileSync(path.join(first.dir, 'postmaster.pid'), `${squatter.pid}\n${first.dir}\n`);
 
-    const second = await stack.startEmbeddedPostgres(dataDir, port, { logFile: path.join(home, 'pg.log'), env });
-    cleanups.push(() => second.stop());
-    expect(second.dir).toBe(first.dir);
-    expect(await query(second.url, 'SELECT v FROM kept')).toEqual([{ v: 'still here' }]);
-    await second.stop();
-
-    // Once the checkout is gone, the next start removes its relocated cluster.
-    fs.rmSync(home, { recursive: true, force: true });
-    pruneOrphans(system);
-    expect(fs.readdirSync(system).filter((e) => e.startsWith('data-'))).toEqual([]);
-  });
-
-  it('supervised as npm start does: a postmaster killed with SIGKILL is restarted and answers again', async () => {
-    const home = tempDir('baton-0700-', 0o700);
-    const system = tempDir('baton-system-', 0o755);
-    const pg = await prepareEmbeddedPostgres({ dataDir: path.join(home, '.baton'), port: await stack.freePort(), env: { ...process.env, BATON_PG_SYSTEM_DIR: system } });
+    // Started again the way npm start does, under the supervisor: the same data, and a postmaster
+    // killed with SIGKILL (its backends survive it, holding the shared memory) comes back.
+    const pg = await prepareEmbeddedPostgres({ dataDir, port, env });
+    expect(pg.dir).toBe(first.dir);
     const lines: string[] = [];
     const supervisor = new Supervisor({ log: (l: string) => lines.push(l), policy: { initialDelayMs: 100 } });
     cleanups.push(() => supervisor.stop());
     await supervisor.start({ name: 'postgres', spawn: () => pg.spawn({ logFile: path.join(home, 'pg.log') }), ready: pg.ready, stopSignal: pg.stopSignal });
-    await query(pg.url, 'CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)');
+    expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 'still here' }]);
     const postmaster = supervisor.child('postgres').pid;
-
-    process.kill(postmaster, 'SIGKILL'); // its backends survive it, holding the shared memory
+    process.kill(postmaster, 'SIGKILL');
     const deadline = Date.now() + 30_000;
     while (!lines.some((l) => l.startsWith('postgres is back')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(lines[0]).toMatch(new RegExp(`^postgres \\(pid ${postmaster}\\) was killed by SIGKILL after running .*; restarting it in 0\\.1 s`));
     expect(lines[1]).toMatch(/^postgres is back \(pid \d+\)$/);
-    expect(await query(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 42 }]);
-
+    await query(pg.url, 'INSERT INTO kept VALUES (\'after the crash\')');
+    expect(await query(pg.url, 'SELECT v FROM kept ORDER BY v')).toEqual([{ v: 'after the crash' }, { v: 'still here' }]);
     const current = supervisor.child('postgres');
     await supervisor.stop();
     expect(stack.groupAlive(current)).toBe(false);
+
+    // Once the (temporary) checkout is gone, the next start removes its relocated cluster.
+    fs.rmSync(home, { recursive: true, force: true });
+    pruneOrphans(system);
+    expect(fs.readdirSync(system).filter((e) => e.startsWith('data-'))).toEqual([]);
   });
 
   it.skipIf(!isRoot)('copies the binaries where the postgres user can run them when node_modules is out of its reach', () => {
