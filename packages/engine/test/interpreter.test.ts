@@ -7,7 +7,7 @@ import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
 import { defaultRegistry } from '../src/registry';
 import type {
-  ExecutionInput, ExecutionResult, ProjectionEvent, ResumeSignal, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
+  ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
 } from '../src/workflow/contracts';
 import type { ChildExecution, Effects, RunTaskOptions } from '../src/workflow/interpreter/effects';
 import { Interpreter } from '../src/workflow/interpreter/interpreter';
@@ -194,7 +194,7 @@ class FakeWorld implements Effects {
   }
 
   execution(id = 'exec-1'): string[] {
-    return this.events.filter((e) => e.kind === 'execution' && e.id === id).map((e) => e.state);
+    return this.events.filter((e): e is Extract<ProjectionEvent, { kind: 'execution' }> => e.kind === 'execution' && e.id === id).map((e) => e.state);
   }
 
   logs(taskId?: string): [string, string][] {
@@ -1290,6 +1290,3 @@ describe('flowable table and helpers', () => {
     expect([0, 500, 90_000, 3_600_000 + 1500].map(javaDuration)).toEqual(['PT0S', 'PT0.5S', 'PT1M30S', 'PT1H1.5S']);
   });
 });
-
-// The type is used by the resume tests through Interpreter.resume.
-export type { ResumeSignal };

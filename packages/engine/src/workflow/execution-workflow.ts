@@ -43,6 +43,9 @@ const temporalEffects: Effects = {
     const cancelled = wf.CancellationScope.current();
     // A kill must not wait forever on an activity whose worker is gone: after the grace period
     // the workflow stops waiting (Temporal still times the activity out on its own).
+    // Beware: cancelRequested *rejects* on a kill, so this race ends at once and the grace timer
+    // never starts; the activity still records its own KILLED attempt. Kept as it was so that
+    // histories of killed executions replay; waiting for the acknowledgement is a separate change.
     return Promise.race([
       activities.runTask(input),
       cancelled.cancelRequested.then(() => wf.sleep(KILL_GRACE_MS)).then(() => {
