@@ -13,7 +13,8 @@ function baton(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe('baton expression render', () => {
+// Each spawn loads TypeScript through tsx (a second or more on a busy machine), hence the timeout.
+describe('baton expression render', { timeout: 90_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-expr-'));
   const vars = path.join(dir, 'vars.json');
   fs.writeFileSync(vars, JSON.stringify({ inputs: { name: 'web', replicas: 3, tags: ['a', 'b'] } }));
