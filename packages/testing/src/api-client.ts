@@ -82,13 +82,18 @@ export async function rawRequest(
   const url = new URL(base);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    // agent: false — a connection of its own, so destroying it after the answer (or a server that
-    // closes it) can never touch another request's pooled keep-alive socket.
-    const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers, agent: false }, (res) => {
+    // An agent of its own: destroying the connection after the answer can never touch another
+    // request's pooled socket. Keep-alive matters: with `Connection: close` a server that answers
+    // before reading the whole body (413) closes with unread bytes, and the client sees EPIPE or
+    // ECONNRESET instead of the answer; kept alive, the server discards the rest of the body.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const finish = () => setImmediate(() => agent.destroy());
+    const req = http.request({ host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers, agent }, (res) => {
       if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
         // A stream does not end: what counts is that it started.
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '', json: undefined, ms: Date.now() - started });
         req.destroy();
+        finish();
         return;
       }
       const parts: Buffer[] = [];
@@ -103,9 +108,13 @@ export async function rawRequest(
         }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: Date.now() - started });
         req.destroy();
+        finish();
       });
     });
-    req.on('error', reject);
+    req.on('error', (error) => {
+      finish();
+      reject(error);
+    });
     if (options.chunks) {
       // Keep writing until the server answers (or everything was sent), like a slow big upload.
       const chunk = Buffer.alloc(options.chunks.size, 'a');
