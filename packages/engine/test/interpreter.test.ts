@@ -343,6 +343,24 @@ describe('task lists', () => {
     expect(world.ran('b')).toEqual(['b']);
   });
 
+  it('allowWarning: a WARNING end counts as SUCCESS; with allowFailure a failure does too (Kestra)', async () => {
+    const { result, world } = await execute(
+      flow(`  - id: a
+    type: io.kestra.plugin.core.log.Log
+    message: x
+    allowFailure: true
+    allowWarning: true
+  - id: b
+    type: io.kestra.plugin.core.log.Log
+    message: y
+`),
+      { setup: (w) => (w.handlers.a = fails('boom')) },
+    );
+    expect(result.state).toBe('SUCCESS');
+    expect(world.states('a')).toEqual(['SUCCESS']);
+    expect(world.ran('b')).toEqual(['b']);
+  });
+
   it('runIf false: SKIPPED, no activity; disabled: nothing at all', async () => {
     const { result, world } = await execute(
       flow(`  - id: a

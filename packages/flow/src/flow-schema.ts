@@ -47,6 +47,7 @@ export const commonTaskShape = {
   timeout: isoDuration.optional().describe('Maximum duration of one attempt'),
   disabled: z.boolean().optional().describe('Skip the task'),
   allowFailure: z.boolean().optional().describe('A failure ends the execution in WARNING instead of FAILED'),
+  allowWarning: z.boolean().optional().describe('A WARNING end of this task counts as SUCCESS'),
   runIf: z.union([z.string(), z.boolean()]).optional().describe('Expression: run the task only when it is true'),
   workerGroup: workerGroupSchema.optional(),
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).optional().describe('Minimum level of logs kept'),
@@ -135,5 +136,14 @@ export const flowShape = {
   disabled: z.boolean().optional(),
   revision: z.number().optional(),
   tenantId: z.string().optional(),
+  extend: z
+    .object({
+      title: z.string().optional().describe('Blueprint title'),
+      description: z.string().optional().describe('Blueprint description (markdown)'),
+      tags: z.array(z.string()).optional().describe('Blueprint tags'),
+    })
+    .passthrough()
+    .optional()
+    .describe("Kestra's blueprint metadata (title, description, tags); kept with the flow"),
 };
 export const FLOW_KEYS = new Set(Object.keys(flowShape));

@@ -32,6 +32,8 @@ export interface TaskSpec {
   retry?: RetrySpec;
   disabled?: boolean;
   allowFailure?: boolean;
+  /** A WARNING end counts as SUCCESS (Kestra's allowWarning). */
+  allowWarning?: boolean;
   runIf?: string | boolean;
   workerGroup?: string;
   /** Minimum level of the task's logs that are kept. */

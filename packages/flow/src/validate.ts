@@ -137,7 +137,9 @@ class FlowValidator {
       id: doc.id as string,
       namespace: doc.namespace as string,
       revision: this.options.revision ?? 1,
-      description: doc.description as string | undefined,
+      // Kestra's blueprint metadata (`extend:`) stays in the source; its title stands in for a
+      // missing description, so lists show what the flow is.
+      description: (doc.description as string | undefined) ?? ((doc.extend as { title?: string } | undefined)?.title),
       labels,
       inputs,
       variables: (doc.variables as Record<string, unknown>) ?? {},
@@ -271,6 +273,7 @@ class FlowValidator {
       retry: c.retry,
       disabled: c.disabled,
       allowFailure: c.allowFailure,
+      allowWarning: c.allowWarning,
       runIf: c.runIf,
       workerGroup: c.workerGroup?.key,
       logLevel: c.logLevel,

@@ -9,7 +9,7 @@ import type { Effects } from './effects';
 import { runFlowable } from './flowables';
 import type { Lifecycle } from './lifecycle';
 import {
-  CancelExecution, combine, errorMessage, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent,
+  CancelExecution, combine, errorMessage, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent,
 } from './outcomes';
 import { runValue, type Scope } from './scope';
 import type { Variables } from './variables';
@@ -81,13 +81,15 @@ export class Scheduler {
       const ended = task.kind === 'runnable' ? await this.runRunnable(task, scope, run) : await runFlowable(this, task, scope, run);
       life.running.delete(taskRunId);
       vars.setOutput(task.id, scope, ended.result);
-      const state: State = ended.outcome === 'SUCCESS' ? 'SUCCESS' : ended.outcome;
+      // allowWarning (Kestra): a task that ends WARNING counts as SUCCESS.
+      const outcome = task.allowWarning && ended.outcome === 'WARNING' ? 'SUCCESS' : ended.outcome;
+      const state: State = outcome;
       vars.noteTaskState(task.id, run.value, state);
       // Runnable tasks project their own SUCCESS from the activity (one write fewer per task).
       if (!(task.kind === 'runnable' && state === 'SUCCESS')) {
         await life.project([{ ...run, state, at: life.at(), outputs: ended.result, error: ended.error }]);
       }
-      return { outcome: ended.outcome };
+      return { outcome };
     } catch (error) {
       life.running.delete(taskRunId);
       if (this.fx.isCancellation(error)) {
@@ -100,7 +102,9 @@ export class Scheduler {
         throw error;
       }
       const message = error instanceof TaskFailure ? error.message : `${task.id}: ${errorMessage(error)}`;
-      const state: State = task.allowFailure ? 'WARNING' : 'FAILED';
+      // allowFailure turns the failure into WARNING, and allowWarning that WARNING into SUCCESS.
+      const allowed: State = task.allowWarning ? 'SUCCESS' : 'WARNING';
+      const state: State = task.allowFailure ? allowed : 'FAILED';
       vars.noteTaskState(task.id, run.value, state);
       // The execution's error names the task (Kestra's messages, such as "Task failure", do not).
       if (!task.allowFailure) life.firstError ??= message.startsWith(`${task.id}:`) ? message : `${task.id}: ${message}`;
@@ -108,7 +112,7 @@ export class Scheduler {
       // Runnable tasks log their own failure from the activity; a flowable's is logged here.
       if (task.kind !== 'runnable' && !(error instanceof TaskFailure && error.logged)) events.unshift(life.logEvent(run, 'ERROR', message));
       await life.project(events);
-      return task.allowFailure ? { outcome: 'WARNING' } : { outcome: 'FAILED', error: message };
+      return task.allowFailure ? { outcome: allowed as Outcome } : { outcome: 'FAILED', error: message };
     }
   }
 

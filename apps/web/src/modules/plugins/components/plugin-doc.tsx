@@ -65,7 +65,7 @@ export function PluginDocView({ plugin, compact }: { plugin: PluginDoc; compact?
       <section>
         <h3>Properties</h3>
         <PropertiesTable rows={propertyRows(plugin.props)} empty="This task takes no properties of its own." />
-        {!compact ? <p className={s.note}>Every task also accepts <code>id</code>, <code>type</code>, <code>description</code>, <code>retry</code>, <code>timeout</code>, <code>disabled</code>, <code>allowFailure</code>, <code>runIf</code>, <code>workerGroup</code> and <code>logLevel</code>.</p> : null}
+        {!compact ? <p className={s.note}>Every task also accepts <code>id</code>, <code>type</code>, <code>description</code>, <code>retry</code>, <code>timeout</code>, <code>disabled</code>, <code>allowFailure</code>, <code>allowWarning</code>, <code>runIf</code>, <code>workerGroup</code> and <code>logLevel</code>.</p> : null}
       </section>
       <section>
         <h3>Outputs</h3>
