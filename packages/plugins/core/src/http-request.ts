@@ -1,7 +1,8 @@
-// io.kestra.plugin.core.http.Request, with Kestra's properties and outputs (AbstractHttp and
+// io.kestra.plugin.core.http.Request (definition; the runtime is http-request-runtime.ts), with
+// Kestra's properties and outputs (AbstractHttp and
 // Request in Kestra's source): `body` is the response text, `headers` map to lists of values,
 // `formData` is sent URL-encoded or as multipart, `options` holds the client settings.
-import { codeForHttpStatus, defineRuntime, definePlugin, parseDuration, parseRetryAfter, PluginError, z, type TaskContext } from '@baton/plugin-sdk';
+import { definePlugin, z } from '@baton/plugin-sdk';
 import { example } from './example';
 
 const authSchema = z
@@ -94,94 +95,3 @@ tasks:
 `),
   ],
 });
-
-type Props = z.infer<typeof httpRequest.props>;
-
-const DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024;
-const MAX_REDIRECTS = 10;
-
-/** The request body and its content type, as Kestra's AbstractHttp builds them. */
-export function requestBody(props: Pick<Props, 'body' | 'formData' | 'contentType'>, boundary = `----baton${Math.random().toString(16).slice(2)}`): { body?: string | Buffer; contentType?: string } {
-  const contentType = props.contentType ?? 'application/json';
-  if (props.formData && Object.keys(props.formData).length) {
-    if (contentType === 'multipart/form-data') return { body: multipart(props.formData, boundary), contentType: `multipart/form-data; boundary=${boundary}` };
-    const form = new URLSearchParams();
-    for (const [key, value] of Object.entries(props.formData)) form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
-    return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
-  }
-  if (props.body === undefined || props.body === null) return { contentType };
-  return { body: typeof props.body === 'string' ? props.body : JSON.stringify(props.body), contentType };
-}
-
-function multipart(fields: Record<string, unknown>, boundary: string): Buffer {
-  const parts: Buffer[] = [];
-  const quote = (s: string) => s.replace(/"/g, '%22').replace(/\r|\n/g, ' ');
-  for (const [key, value] of Object.entries(fields)) {
-    let header = `Content-Disposition: form-data; name="${quote(key)}"`;
-    let content: string;
-    if (value && typeof value === 'object' && 'name' in value && 'content' in value) {
-      // A file part: {name, content}. Kestra reads `content` from internal storage (kestra:// URIs).
-      const file = value as { name: unknown; content: unknown };
-      content = String(file.content);
-      header += `; filename="${quote(String(file.name))}"\r\nContent-Type: application/octet-stream`;
-    } else {
-      content = typeof value === 'string' ? value : JSON.stringify(value);
-    }
-    if (content.startsWith('kestra://')) {
-      throw new PluginError('INVALID_PROPERTIES', `formData.${key}: ${content} is a file in internal storage, which this Baton version does not have yet; send the content itself`);
-    }
-    parts.push(Buffer.from(`--${boundary}\r\n${header}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(parts);
-}
-
-function authorization(auth: Props['auth']): string | undefined {
-  if (auth?.type === 'BASIC') return `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.password ?? ''}`).toString('base64')}`;
-  if (auth?.type === 'BEARER') return `Bearer ${auth.token ?? ''}`;
-  return undefined;
-}
-
-async function run({ props, http, logger }: TaskContext<Props>) {
-  if (props.encryptBody) {
-    throw new PluginError('INVALID_PROPERTIES', 'encryptBody: true needs encrypted outputs, which this Baton version does not have yet; leave it false, and keep secrets out of response bodies');
-  }
-  const options = props.options ?? {};
-  const { body, contentType } = requestBody(props);
-  const headers: Record<string, string> = { ...props.headers };
-  if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
-  const auth = authorization(options.auth ?? props.auth);
-  if (auth) headers.authorization = auth;
-  const timeoutMs = parseDuration(options.readTimeout ?? options.timeout ?? '') ?? undefined;
-  const insecure = (options.ssl ?? props.sslOptions)?.insecureTrustAllCertificates;
-  let method = props.method ?? 'GET';
-  let uri = props.uri.replace(/ /g, '%20'); // as Kestra: spaces in a URI are the common mistake
-
-  logger.info(`${method} ${uri}`);
-  let response = await http.request({ method, url: uri, headers, body, timeoutMs, insecure });
-  for (let hops = 0; options.followRedirects !== false && [301, 302, 303, 307, 308].includes(response.status) && response.headers.location; hops++) {
-    if (hops >= MAX_REDIRECTS) throw new PluginError('REMOTE_ERROR', `${method} ${props.uri}: more than ${MAX_REDIRECTS} redirects`);
-    uri = new URL(response.headers.location, uri).toString();
-    // 303, and 301/302 after a POST, become a GET without a body (what browsers and Kestra's client do).
-    const keepsBody = response.status === 307 || response.status === 308 || method === 'GET' || method === 'HEAD';
-    if (!keepsBody) method = 'GET';
-    response = await http.request({ method, url: uri, headers, body: keepsBody ? body : undefined, timeoutMs, insecure });
-  }
-  logger.info(`${method} ${uri} → ${response.status}`);
-
-  const maxLength = options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
-  if (Buffer.byteLength(response.text) > maxLength) {
-    throw new PluginError('REMOTE_ERROR', `${method} ${uri}: the response is larger than ${maxLength} bytes (options.maxContentLength)`);
-  }
-  const allowed = options.allowedResponseCodes;
-  const failed = allowed ? !allowed.includes(response.status) : response.status >= 400 && !(options.allowFailed ?? props.allowFailed);
-  if (failed) {
-    const snippet = response.text.slice(0, 300);
-    throw new PluginError(codeForHttpStatus(response.status), `${method} ${uri} answered ${response.status}${snippet ? `: ${snippet}` : ''}`, {
-      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-    });
-  }
-  return { uri, code: response.status, headers: response.headerLists, body: response.text === '' ? null : response.text };
-}
-
-export const httpRequestRuntime = defineRuntime(httpRequest, run);

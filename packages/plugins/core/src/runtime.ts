@@ -1,5 +1,5 @@
 import { defineRuntime, type PluginRuntime } from '@baton/plugin-sdk';
-import { httpRequestRuntime } from './http-request';
+import { httpRequestRuntime } from './http-request-runtime';
 import { log, outputValues, returnTask } from './task-definitions';
 
 const logRuntime = defineRuntime(log, async ({ props, logger }) => {

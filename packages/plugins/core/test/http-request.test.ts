@@ -3,7 +3,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPluginTask } from '@baton/plugin-sdk/testing';
-import { httpRequest, httpRequestRuntime, requestBody } from '../src/http-request';
+import { httpRequest } from '../src/http-request';
+import { httpRequestRuntime, requestBody } from '../src/http-request-runtime';
 
 interface Seen {
   method: string;
