@@ -110,7 +110,10 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     expect(asPostgres.stdout).toMatch(/PostgreSQL\) \d+/);
     // Found again without copying.
     expect(reachableBinaries(unreachable, 'test-version', user, system)).toBe(usable);
-    // Where the binaries are reachable, they are used in place.
-    expect(reachableBinaries(native, 'test-version', user, system)).toBe(native);
+    // Where the binaries are reachable, they are used in place. (Not the checkout's own
+    // node_modules: a clone may itself sit in a directory the postgres user cannot enter.)
+    const reachable = path.join(tempDir('baton-reachable-', 0o755), 'native');
+    expect(spawnSync('cp', ['-al', native, reachable]).status).toBe(0);
+    expect(reachableBinaries(reachable, 'test-version', user, system)).toBe(reachable);
   });
 });
