@@ -29,6 +29,8 @@ function step(name, command, commandArgs, options = {}) {
 
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 if (!args.length) step('type check', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
+// The boundaries of ARCHITECTURE.md and the no-floating-promises habit (eslint.config.mjs).
+if (!args.length) step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 
 const report = path.join(root, 'test-results/vitest.json');
 fs.mkdirSync(path.dirname(report), { recursive: true });

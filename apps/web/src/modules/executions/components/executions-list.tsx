@@ -51,7 +51,6 @@ export function ExecutionsList({ fixed }: { fixed?: { namespace: string; flowId:
     state: states.length ? states : undefined,
     ...rangeBounds(range, from, to),
     labels: labels.split(',').map((l) => l.trim()).filter((l) => /^[^:]+:.+$/.test(l)),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }), [namespace, fixed?.flowId, flowId, states, range, from, to, labels]);
 
   // Filters in the URL: a filtered view is a link someone can share at 2 a.m.
@@ -66,6 +65,8 @@ export function ExecutionsList({ fixed }: { fixed?: { namespace: string; flowId:
     if (labels) q.set('labels', labels);
     const next = q.toString();
     if (next !== params.toString().replace(/(^|&)namespace=[^&]*/, '')) router.replace(`${pathname}${next ? `?${next}` : ''}`, { scroll: false });
+    // Runs when a filter changes, not when the URL does: the URL is this effect's output, and
+    // reacting to it (params, pathname) would write it back in a loop.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [flowId, states, range, from, to, labels]);
 
