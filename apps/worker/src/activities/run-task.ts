@@ -44,6 +44,9 @@ class DeferredRunningWrite {
   }
 }
 
+/** The shortest string the SecretMasker masks (shorter ones would mask common text). */
+const MIN_MASKABLE_LENGTH = 4;
+
 /** How often the activity heartbeats on its own, so a kill reaches it within about a second. */
 const HEARTBEAT_MS = 300;
 
@@ -141,7 +144,14 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
     return expressions.render(input.task.props, context as unknown as Record<string, unknown>, {
       functions: { secret },
-      onSecretValue: (v) => masker.add(v),
+      onSecretValue: (v) => {
+        // The masker replaces strings of 4 characters or more; a shorter piece of a secret (a
+        // slice, one character) could not be masked, and a few of them rebuild the secret. Refuse.
+        if (v.length < MIN_MASKABLE_LENGTH) {
+          throw new Error(`a value derived from a secret is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`);
+        }
+        masker.add(v);
+      },
       location: { taskId: input.task.id },
     });
   } catch (error) {
