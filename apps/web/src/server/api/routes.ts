@@ -277,7 +277,7 @@ router
     // The pinned revision goes first: the page lays out the graph while the rest streams in.
     const revision = await queries.revision(params.tenant, first.namespace, first.flowId, first.flowRevision).catch(() => undefined);
     const prelude = revision ? [{ event: 'revision', data: revision }] : [];
-    return new Response(followExecution(queries, services().executions, params.tenant, first, request.signal, { prelude, feeds }), {
+    return new Response(followExecution(feeds, params.tenant, first, request.signal, { prelude }), {
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
     });
   }, { summary: 'Server-sent events of an execution\'s changes and logs', params: { tenant: P.tenant, id: P.executionId }, readOnly: true, responses: { 200: 'text/event-stream' } })
