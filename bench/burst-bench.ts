@@ -7,8 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-// @ts-expect-error plain ESM helper shared with npm start
-import * as stack from '../scripts/lib/stack.mjs';
+import { stack, startBenchStack } from './lib/bench-stack';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BURST = Number(process.env.BENCH_BURST ?? 200);
@@ -21,18 +20,10 @@ function quantile(xs: number[], q: number) {
 }
 
 async function main() {
-  const dataDir = stack.dataDirFrom();
-  const server = await stack.startTemporalDevServer({ dataDir, port: await stack.freePort() });
-  const db = await stack.createScratchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', 'baton_bench_burst');
-  stack.runMigrations(db.url);
-  const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, BATON_DATA_DIR: dataDir };
-  const worker = stack.startWorker({ env, quiet: true });
-  stack.buildWebIfStale();
-  await stack.waitForOutput(worker, /polling/, 'worker');
-  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
-  const connection = await Connection.connect({ address: server.address });
+  const bench = await startBenchStack('baton_bench_burst');
+  const connection = await Connection.connect({ address: bench.temporalAddress });
   const client = new Client({ connection });
-  const rawConnection = await NativeConnection.connect({ address: server.address });
+  const rawConnection = await NativeConnection.connect({ address: bench.temporalAddress });
   const rawWorker = await Worker.create({
     connection: rawConnection,
     taskQueue: RAW_QUEUE,
@@ -43,7 +34,7 @@ async function main() {
   const rawRun = rawWorker.run();
   try {
     const flow = 'id: two\nnamespace: bench.burst\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.output.OutputValues\n    values: {i: 1}\n  - id: b\n    type: io.kestra.plugin.core.output.OutputValues\n    values: {i: 2}\n';
-    const deployed = await fetch(`${web.url}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow });
+    const deployed = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow });
     if (deployed.status >= 300) throw new Error(await deployed.text());
 
     const baton = async () => {
@@ -51,7 +42,7 @@ async function main() {
       const calls: number[] = [];
       const ids = await Promise.all(Array.from({ length: BURST }, async () => {
         const t0 = Date.now();
-        const res = await fetch(`${web.url}/api/v1/main/executions/bench.burst/two`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench.burst/two`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
         calls.push(Date.now() - t0);
         if (res.status !== 200) throw new Error(`start answered ${res.status}: ${await res.text()}`);
         return (await res.json()).id as string;
@@ -60,7 +51,7 @@ async function main() {
       const pending = new Set(ids);
       while (pending.size) {
         await Promise.all([...pending].map(async (id) => {
-          const body = await (await fetch(`${web.url}/api/v1/main/executions/${id}`)).json();
+          const body = await (await fetch(`${bench.webUrl}/api/v1/main/executions/${id}`)).json();
           if (body.state.current === 'SUCCESS') pending.delete(id);
           else if (['FAILED', 'KILLED', 'CANCELLED'].includes(body.state.current)) throw new Error(`${id} ended ${body.state.current}`);
         }));
@@ -97,8 +88,7 @@ async function main() {
     await rawRun.catch(() => {});
     await rawConnection.close();
     await connection.close();
-    await stack.stopAll();
-    await db.drop();
+    await bench.stop();
   }
 }
 

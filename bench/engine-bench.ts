@@ -8,8 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-// @ts-expect-error plain ESM helper shared with npm start
-import * as stack from '../scripts/lib/stack.mjs';
+import { stack, startBenchStack } from './lib/bench-stack';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RAW_QUEUE = 'bench-raw';
@@ -26,19 +25,11 @@ function quantile(xs: number[], q: number) {
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
 async function main() {
-  const dataDir = stack.dataDirFrom();
-  const server = await stack.startTemporalDevServer({ dataDir, port: await stack.freePort() });
-  const db = await stack.createScratchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', 'baton_bench');
-  stack.runMigrations(db.url);
-  const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, BATON_DATA_DIR: dataDir };
-  const worker = stack.startWorker({ env, quiet: true });
-  stack.buildWebIfStale();
-  await stack.waitForOutput(worker, /polling/, 'worker');
-  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
+  const bench = await startBenchStack('baton_bench');
 
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: bench.temporalAddress });
   const client = new Client({ connection });
-  const rawConnection = await NativeConnection.connect({ address: server.address });
+  const rawConnection = await NativeConnection.connect({ address: bench.temporalAddress });
   const rawWorker = await Worker.create({
     connection: rawConnection,
     taskQueue: RAW_QUEUE,
@@ -51,13 +42,13 @@ async function main() {
   const flow = (id: string, n: number) =>
     `id: ${id}\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - id: t${i}\n    type: io.kestra.plugin.core.output.OutputValues\n    values:\n      i: ${i}\n`).join('')}`;
   for (const [id, n] of [['one', 1], ['two', 2], ['forty', 40]] as const) {
-    const res = await fetch(`${web.url}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow(id, n) });
+    const res = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow(id, n) });
     if (res.status >= 300) throw new Error(`deploy ${id}: ${await res.text()}`);
   }
 
   const batonStart = async (flowId: string) => {
     const t0 = Date.now();
-    const res = await fetch(`${web.url}/api/v1/main/executions/bench/${flowId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench/${flowId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const body = await res.json();
     if (res.status !== 200) throw new Error(JSON.stringify(body));
     return { id: body.id as string, t0 };
@@ -159,8 +150,7 @@ async function main() {
   rawWorker.shutdown();
   await rawRun;
   await connection.close();
-  await stack.stopAll();
-  await db.drop();
+  await bench.stop();
 }
 
 main().then(() => process.exit(0), async (error) => {

@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-// @ts-expect-error plain ESM helper shared with npm start
-import * as stack from '../scripts/lib/stack.mjs';
+import { stack, startBenchStack } from './lib/bench-stack';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXECUTIONS = 5;
@@ -92,21 +91,13 @@ async function round(base: string, dbUrl: string, viewers: number) {
 }
 
 async function main() {
-  const dataDir = stack.dataDirFrom();
-  const server = await stack.startTemporalDevServer({ dataDir, port: await stack.freePort() });
-  const db = await stack.createScratchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', 'baton_bench_live');
-  stack.runMigrations(db.url);
-  const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, BATON_DATA_DIR: dataDir };
-  const worker = stack.startWorker({ env, quiet: true });
-  stack.buildWebIfStale();
-  await stack.waitForOutput(worker, /polling/, 'worker');
-  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
+  const bench = await startBenchStack('baton_bench_live');
   try {
-    const deployed = await fetch(`${web.url}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
+    const deployed = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
     if (deployed.status >= 300) throw new Error(await deployed.text());
-    await round(web.url, db.url, 5); // warm-up
-    const ten = await round(web.url, db.url, 10);
-    const hundred = await round(web.url, db.url, 100);
+    await round(bench.webUrl, bench.databaseUrl, 5); // warm-up
+    const ten = await round(bench.webUrl, bench.databaseUrl, 10);
+    const hundred = await round(bench.webUrl, bench.databaseUrl, 100);
     const ratio = hundred.dbTransactionsPerSecond / ten.dbTransactionsPerSecond;
     console.log('\nB9 live execution pages (5 executions of 24 tasks each, followed over SSE)');
     console.log('| viewers | DB transactions/s | event delay p50 / p95 | events received |');
@@ -116,8 +107,7 @@ async function main() {
     fs.mkdirSync(path.join(here, 'results'), { recursive: true });
     fs.writeFileSync(path.join(here, 'results', 'live.json'), JSON.stringify({ B9: { ten, hundred, dbLoadRatio: ratio, p95_ms: hundred.delayP95 } }, null, 2));
   } finally {
-    await stack.stopAll();
-    await db.drop();
+    await bench.stop();
   }
 }
 

@@ -1,0 +1,36 @@
+// The stack every benchmark runs against, started the way `npm start` starts it: a Temporal dev
+// server, a scratch PostgreSQL database with the migrations, the worker and the web app.
+// @ts-expect-error plain ESM helper shared with npm start
+import * as stack from '../../scripts/lib/stack.mjs';
+
+export { stack };
+
+export interface BenchStack {
+  /** Temporal frontend address (host:port). */
+  temporalAddress: string;
+  databaseUrl: string;
+  webUrl: string;
+  /** Stops every process and drops the scratch database. */
+  stop(): Promise<void>;
+}
+
+export async function startBenchStack(databaseName: string): Promise<BenchStack> {
+  const dataDir = stack.dataDirFrom();
+  const server = await stack.startTemporalDevServer({ dataDir, port: await stack.freePort() });
+  const db = await stack.createScratchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', databaseName);
+  stack.runMigrations(db.url);
+  const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, BATON_DATA_DIR: dataDir };
+  const worker = stack.startWorker({ env, quiet: true });
+  stack.buildWebIfStale();
+  await stack.waitForOutput(worker, /polling/, 'worker');
+  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
+  return {
+    temporalAddress: server.address,
+    databaseUrl: db.url,
+    webUrl: web.url,
+    async stop() {
+      await stack.stopAll();
+      await db.drop();
+    },
+  };
+}
