@@ -39,7 +39,9 @@ tasks:
     const done = await client.waitFor(id);
     expect(done.state.current).toBe('FAILED');
     expect(taskRun(done, 'both').state.current).toBe('FAILED');
-    expect(taskRun(done, 'both').error).toBe('the broken branch');
+    expect(taskRun(done, 'broken').error).toBe('the broken branch');
+    // The parent names the child that failed, so its error says where.
+    expect(taskRun(done, 'both').error).toBe('broken: the broken branch');
     // The sibling that was running finished; it was not abandoned.
     expect(taskRun(done, 'slow').state.current).toBe('SUCCESS');
     expect(runsOf(done, 'after')).toHaveLength(0);
@@ -112,7 +114,7 @@ tasks:
     // Distinct values, in order, stopping at b: c never starts and the duplicate "a" is not rerun.
     expect(checks.map((t: any) => t.value)).toEqual(['a', 'b']);
     expect(checks.map((t: any) => t.state.current)).toEqual(['SUCCESS', 'FAILED']);
-    expect(taskRun(done, 'each').error).toBe('Fail on a condition');
+    expect(taskRun(done, 'each').error).toBe('check: Fail on a condition');
     const logs = (await client.logs(id)).body.filter((l: any) => l.taskRunId === checks[1].id).map((l: any) => [l.level, l.message]);
     expect(logs).toEqual([
       ['ERROR', 'iteration b is bad'],
@@ -140,7 +142,7 @@ tasks:
     const done = await client.waitFor(id);
     expect(done.state.current).toBe('FAILED');
     const groups = Object.fromEntries(runsOf(done, 'group').map((t: any) => [t.value, t.error]));
-    expect(groups).toEqual({ x: 'bad x', y: 'bad y' });
+    expect(groups).toEqual({ x: 'boom: bad x', y: 'boom: bad y' });
   });
 
   it('refuses null values with a message, as Kestra does', async () => {

@@ -795,7 +795,8 @@ ${
       ['a', 'SUCCESS'],
       ['b', 'FAILED'],
     ]);
-    expect(world.runs('each')[0].error).toBe('Fail on a condition');
+    // The parent's error names the child that failed (the child keeps Kestra's bare message).
+    expect(world.runs('each')[0].error).toBe('check: Fail on a condition');
     expect(world.logs('check')).toEqual([
       ['ERROR', 'iteration b is bad'],
       ['ERROR', 'Fail on a condition'],
@@ -818,10 +819,10 @@ ${
     );
     expect(result.state).toBe('FAILED');
     expect(world.runs('group').map((r) => [r.value, r.state, r.error])).toEqual([
-      ['x', 'FAILED', 'bad x'],
-      ['y', 'FAILED', 'bad y'],
+      ['x', 'FAILED', 'boom: bad x'],
+      ['y', 'FAILED', 'boom: bad y'],
     ]);
-    expect(world.runs('each')[0].error).toBe('bad x');
+    expect(world.runs('each')[0].error).toBe('boom: bad x');
   });
 
   it('with concurrencyLimit 2, a third value waits for a lane and does not start after a failure', async () => {

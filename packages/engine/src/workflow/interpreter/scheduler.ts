@@ -106,13 +106,17 @@ export class Scheduler {
       const allowed: State = task.allowWarning ? 'SUCCESS' : 'WARNING';
       const state: State = task.allowFailure ? allowed : 'FAILED';
       vars.noteTaskState(task.id, run.value, state);
-      // The execution's error names the task (Kestra's messages, such as "Task failure", do not).
-      if (!task.allowFailure) life.firstError ??= message.startsWith(`${task.id}:`) ? message : `${task.id}: ${message}`;
+      // The error passed up names the task that failed (Kestra's messages, such as "Task failure",
+      // do not), so a parent and the execution say where it happened; a flowable failing because
+      // of a child passes the child's error up as it is.
+      const propagated = error instanceof TaskFailure && error.logged;
+      const named = propagated || message.startsWith(`${task.id}:`) ? message : `${task.id}: ${message}`;
+      if (!task.allowFailure) life.firstError ??= named;
       const events: ProjectionEvent[] = [{ ...run, state, at: life.at(), error: message }];
       // Runnable tasks log their own failure from the activity; a flowable's is logged here.
       if (task.kind !== 'runnable' && !(error instanceof TaskFailure && error.logged)) events.unshift(life.logEvent(run, 'ERROR', message));
       await life.project(events);
-      return task.allowFailure ? { outcome: allowed as Outcome } : { outcome: 'FAILED', error: message };
+      return task.allowFailure ? { outcome: allowed as Outcome } : { outcome: 'FAILED', error: named };
     }
   }
 
