@@ -2,10 +2,14 @@
 // cancellation) before the execution is recorded KILLED, and waits no longer than the grace
 // period for a task whose worker cannot answer.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, startTestServer, taskRun } from '@baton/testing';
+import { workflowBundle } from '../../../apps/worker/src/bundle';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
@@ -33,6 +37,36 @@ async function historyEvents(workflowId: string): Promise<string[]> {
       const attributes = Object.entries(e).find(([key, value]) => key.endsWith('EventAttributes') && value);
       return attributes ? attributes[0].replace(/EventAttributes$/, '') : `unknown ${String(e.eventType)}`;
     });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Replays a history against the current workflow code: throws if it would take another path. */
+async function replay(history: unknown, workflowId: string) {
+  const bundle = await workflowBundle(path.join(os.tmpdir(), 'baton-replay-cache'));
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+}
+
+/**
+ * Reads a history saved as JSON (`temporal workflow show --output json`). The SDK's own
+ * historyFromJSON fails in this checkout: @temporalio/common and @temporalio/proto each have a copy
+ * of protobufjs in node_modules ("type must be a Type"), so decode with the copy that made the types.
+ */
+function historyFromJsonFile(file: string): unknown {
+  const require = createRequire(import.meta.url);
+  const nearProto = createRequire(require.resolve('@temporalio/proto'));
+  const proto = require('@temporalio/proto');
+  const { patchProtobufRoot } = require('@temporalio/proto/lib/patch-protobuf-root');
+  const { fromJson } = nearProto('protobufjs/ext/protojson');
+  const type = patchProtobufRoot(proto).lookupType('temporal.api.history.v1.History');
+  return fromJson(type, JSON.parse(fs.readFileSync(file, 'utf8')), { ignoreUnknownFields: true });
+}
+
+async function fetchHistory(workflowId: string) {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  try {
+    return await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
   } finally {
     await connection.close();
   }
@@ -77,6 +111,7 @@ tasks:
     expect(call.attempts[0].state.current).toBe('KILLED');
     expect(call.attempts[0].error).toMatch(/cancel/i);
     expect(Date.parse(done.state.endDate ?? done.state.histories.at(-1).date)).toBeGreaterThanOrEqual(Date.parse(call.attempts[0].state.endDate));
+    await replay(await fetchHistory(id), id);
   });
 
   it('stops waiting after the grace period when the task cannot answer (its worker is frozen)', async () => {
@@ -108,5 +143,18 @@ tasks:
     expect(events, events.join(' ')).toContain('timerFired');
     expect(events).not.toContain('activityTaskCanceled');
     expect(events.at(-1)).toBe('workflowExecutionCompleted');
+    await replay(await fetchHistory(id), id);
+  });
+
+  it('replays the history of an execution killed before the grace period applied (no patch marker)', async () => {
+    // Recorded with the workflow code before the fix (`temporal workflow show --output json`):
+    // there the kill ended the wait at once. Without the patch check the current code would start
+    // the grace timer instead of completing, and this replay would fail with a nondeterminism error.
+    const file = path.join(import.meta.dirname, 'fixtures/killed-before-grace.history.json');
+    const history = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const types = history.events.map((e: { eventType: string }) => e.eventType);
+    expect(types).toContain('EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED');
+    expect(types).not.toContain('EVENT_TYPE_ACTIVITY_TASK_CANCELED');
+    await replay(historyFromJsonFile(file), 'killed-before-grace');
   });
 });
