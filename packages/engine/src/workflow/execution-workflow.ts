@@ -8,6 +8,7 @@ import type { State } from '../states';
 import { RESUME_SIGNAL, STATUS_QUERY, WORKFLOW_NAME, type EngineActivities, type ExecutionInput, type ExecutionResult, type ResumeSignal } from './contracts';
 import type { Effects } from './interpreter/effects';
 import { Interpreter } from './interpreter/interpreter';
+import { KILL_GRACE_EXPIRED } from './interpreter/outcomes';
 import { searchAttributesFor } from '../services/search-attributes';
 
 export const resumeSignal = wf.defineSignal<[ResumeSignal]>(RESUME_SIGNAL);
@@ -61,7 +62,7 @@ const temporalEffects: Effects = {
       // A task that already ended needs no grace (and must not start a timer).
       if (settled || !wf.patched(KILL_WAITS_FOR_TASK_PATCH)) throw kill;
       return wf.CancellationScope.nonCancellable(() => wf.sleep(KILL_GRACE_MS)).then(() => {
-        throw new wf.CancelledFailure(`killed: the task did not stop within the ${KILL_GRACE_MS / 1000} s grace period`);
+        throw new wf.CancelledFailure(`${KILL_GRACE_EXPIRED} ${KILL_GRACE_MS / 1000} s grace period after the kill; it may still be running on its worker`);
       });
     });
     return Promise.race([ran, graceOver]);
