@@ -3,17 +3,29 @@
 //   (a) start latency: API call (Baton) / client.workflow.start (raw) → first ActivityTaskStarted
 //   (b) per-task overhead: 40 sequential no-op tasks, (last completion − first schedule) / 40
 //   (c) sustained executions/s of a 2-task flow: open-loop steps, highest rate whose p95 < 1 s
-// Timestamps of (a) and (b) come from Temporal history events, not client clocks.
+//   B5  projection lag under (c)'s load: Temporal's close time → the PostgreSQL row's terminal
+//       write (updated_at), and rows not terminal once Temporal says closed
+//   B8  worker memory per open execution: RSS growth of a fresh worker process over 1,000 open
+//       executions (one task, then a 30 min timer), Baton's worker against a hand-written one
+// Timestamps of (a) and (b) come from Temporal history events, not client clocks. Figures also go
+// to bench/results/engine.json.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { stack, startBenchStack } from './lib/bench-stack';
+// @ts-expect-error plain ESM helper shared with npm start
+import { groupMembers } from '../scripts/lib/process-group.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RAW_QUEUE = 'bench-raw';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 8);
+const OPEN_EXECUTIONS = Number(process.env.BENCH_OPEN ?? 1000);
+/** maxCachedWorkflows of the Baton worker (apps/worker/src/worker.ts), given to the raw one too. */
+const WORKER_CACHE = 500;
+const TERMINAL = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'];
 
 const median = (xs: number[]) => quantile(xs, 0.5);
 function quantile(xs: number[], q: number) {
@@ -23,6 +35,101 @@ function quantile(xs: number[], q: number) {
   return s[i];
 }
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+/** Resident memory of a process group (tsx and the node process it runs), in KB. */
+function groupRssKb(pgid: number): number {
+  let kb = 0;
+  for (const pid of groupMembers(pgid) as number[]) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      kb += m ? Number(m[1]) : 0;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return kb;
+}
+
+/** The median of a few RSS samples a second apart, once the worker has settled. */
+async function settledRssKb(pgid: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, 3000));
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(groupRssKb(pgid));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return median(samples);
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+/** Waits until every workflow has started its timer: it is open and idle in the worker's cache. */
+async function waitForTimers(client: Client, ids: string[]) {
+  const pending = new Set(ids);
+  for (let round = 0; pending.size && round < 600; round++) {
+    await pool([...pending], 20, async (id) => {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      if (history.events?.some((e) => e.timerStartedEventAttributes)) pending.delete(id);
+    });
+    if (pending.size) await new Promise((r) => setTimeout(r, 500));
+  }
+  if (pending.size) throw new Error(`${pending.size} executions never reached their timer`);
+}
+
+/**
+ * B8: RSS growth of a fresh worker process while OPEN_EXECUTIONS executions wait on a timer, for
+ * Baton's worker (a flow: one task, then Sleep) and a hand-written one (one activity, then sleep).
+ */
+async function workerMemory(bench: Awaited<ReturnType<typeof startBenchStack>>, client: Client) {
+  await bench.restartWorker();
+  const rawQueue = 'bench-raw-b8';
+  const rawWorker = stack.startProcess('raw-worker', path.join(stack.root, 'node_modules/.bin/tsx'), [path.join(here, 'raw-worker.ts')], {
+    env: { TEMPORAL_ADDRESS: bench.temporalAddress, RAW_QUEUE: rawQueue, RAW_CACHED_WORKFLOWS: String(WORKER_CACHE) },
+    quiet: true,
+  });
+  await stack.waitForOutput(rawWorker, /polling/, 'raw worker');
+  const measure = async (pgid: number, start: () => Promise<string[]>) => {
+    const before = await settledRssKb(pgid);
+    const ids = await start();
+    await waitForTimers(client, ids);
+    const after = await settledRssKb(pgid);
+    const growthKb = after - before;
+    return { beforeMb: before / 1024, afterMb: after / 1024, growthMb: growthKb / 1024, perExecutionKb: growthKb / ids.length };
+  };
+  let startRetries = 0;
+  const baton = await measure(bench.workerPid(), async () => {
+    const ids: string[] = [];
+    await pool(Array.from({ length: OPEN_EXECUTIONS }, (_, i) => i), 10, async () => {
+      // A busy machine can make Temporal answer late: the API then says 503 with Retry-After,
+      // and a client that behaves tries again.
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        if (res.status === 200) return void ids.push(((await res.json()) as { id: string }).id);
+        if (res.status !== 503 || attempt >= 10) throw new Error(`start answered ${res.status}: ${await res.text()}`);
+        startRetries += 1;
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+      }
+    });
+    return ids;
+  });
+  const raw = await measure(rawWorker.pid!, async () => {
+    const ids: string[] = [];
+    await pool(Array.from({ length: OPEN_EXECUTIONS }, (_, i) => i), 10, async (i) => {
+      const id = `raw-open-${i}-${Math.random().toString(36).slice(2)}`;
+      await client.workflow.start('rawWait', { workflowId: id, taskQueue: rawQueue, args: [30] });
+      ids.push(id);
+    });
+    return ids;
+  });
+  await stack.stopProcess(rawWorker);
+  return { baton: { ...baton, startRetries }, raw, ratio: baton.growthMb / raw.growthMb };
+}
 
 async function main() {
   const bench = await startBenchStack('baton_bench');
@@ -45,6 +152,9 @@ async function main() {
     const res = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow(id, n) });
     if (res.status >= 300) throw new Error(`deploy ${id}: ${await res.text()}`);
   }
+  const open = `${flow('open', 1)}  - id: wait\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT30M\n`;
+  const deployedOpen = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: open });
+  if (deployedOpen.status >= 300) throw new Error(`deploy open: ${await deployedOpen.text()}`);
 
   const batonStart = async (flowId: string) => {
     const t0 = Date.now();
@@ -106,8 +216,29 @@ async function main() {
   }
 
   // (c) sustained rate of a 2-task flow with p95 end-to-end < 1 s
+  const { default: pg } = await import('pg');
+  const db = new pg.Client({ connectionString: bench.databaseUrl });
+  await db.connect();
+  /** B5: for executions Temporal reports closed, when their row became terminal (updated_at). */
+  async function projectionLag(ids: string[]) {
+    const { rows } = await db.query<{ id: string; state: string; ms: string }>(
+      'SELECT id, state, extract(epoch from updated_at) * 1000 AS ms FROM executions WHERE id = ANY($1)', [ids]);
+    const rowsById = new Map(rows.map((r) => [r.id, r]));
+    const lags: number[] = [];
+    let missing = 0;
+    await Promise.all(ids.map(async (id) => {
+      const closed = (await client.workflow.getHandle(id).describe()).closeTime;
+      const row = rowsById.get(id);
+      if (!row || !TERMINAL.includes(row.state) || !closed) return void (missing += 1);
+      lags.push(Number(row.ms) - closed.getTime());
+    }));
+    return { lags, missing };
+  }
+  const lagByRate = new Map<number, { lags: number[]; missing: number }>();
+
   async function step(rate: number, arm: 'baton' | 'raw') {
     const latencies: number[] = [];
+    const ids: string[] = [];
     const waits: Promise<void>[] = [];
     const total = rate * STEP_SECONDS;
     const t0 = Date.now();
@@ -120,9 +251,11 @@ async function main() {
         const { id } = arm === 'baton' ? await batonStart('two') : await rawStart(2);
         await client.workflow.getHandle(id).result();
         latencies.push(Date.now() - s);
+        ids.push(id);
       })().catch(() => void latencies.push(Infinity)));
     }
     await Promise.all(waits);
+    if (arm === 'baton') lagByRate.set(rate, await projectionLag(ids));
     return { rate, p50: median(latencies), p95: quantile(latencies, 0.95) };
   }
   const rates = (process.env.BENCH_RATES ?? '5,10,20,30,40').split(',').map(Number);
@@ -131,14 +264,16 @@ async function main() {
   for (const rate of rates) {
     for (const arm of ['baton', 'raw'] as const) {
       const r = await step(rate, arm);
-      steps.push(`  ${arm.padEnd(5)} ${String(rate).padStart(3)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms`);
+      const lag = arm === 'baton' ? lagByRate.get(rate) : undefined;
+      steps.push(`  ${arm.padEnd(5)} ${String(rate).padStart(3)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms` +
+        (lag ? `  projection lag p95 ${fmt(quantile(lag.lags, 0.95))} ms, missing ${lag.missing}` : ''));
       if (r.p95 < 1000) sustained[arm] = Math.max(sustained[arm], rate);
     }
   }
 
   const line = (name: string, b: number[], r: number[]) =>
     `${name.padEnd(34)} baton p50 ${fmt(median(b)).padStart(6)} p95 ${fmt(quantile(b, 0.95)).padStart(6)} | raw p50 ${fmt(median(r)).padStart(6)} p95 ${fmt(quantile(r, 0.95)).padStart(6)} | ratio p50 ${(median(b) / median(r)).toFixed(2)}`;
-  console.log(`\nBaton engine benchmark (Temporal dev server ${server.version.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
+  console.log(`\nBaton engine benchmark (Temporal dev server ${bench.temporalVersion.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
   console.log(line('(a) start → first task started (ms)', startLatency.baton, startLatency.raw));
   console.log(line('(b) per-task overhead, 40 tasks (ms)', perTask.baton, perTask.raw));
   for (const phase of ['queue', 'run', 'turn'] as const) {
@@ -146,6 +281,31 @@ async function main() {
   }
   console.log(`(c) 2-task executions/s with p95 < 1 s: baton ${sustained.baton}/s, raw ${sustained.raw}/s, ratio raw/baton ${(sustained.raw / Math.max(sustained.baton, 1)).toFixed(2)}`);
   console.log(steps.join('\n'));
+
+  // B5 at the B3 load: the steps at Baton's sustained rate (or the lowest rate if none held).
+  const b5Rate = sustained.baton || rates[0];
+  const b5 = lagByRate.get(b5Rate) ?? { lags: [], missing: 0 };
+  const allLags = [...lagByRate.values()].flatMap((l) => l.lags);
+  const allMissing = [...lagByRate.values()].reduce((n, l) => n + l.missing, 0);
+  console.log(`B5 projection lag (row terminal − Temporal close; negative: the row was terminal first) at ${b5Rate}/s: ` +
+    `p50 ${fmt(median(b5.lags))} ms, p95 ${fmt(quantile(b5.lags, 0.95))} ms, max ${fmt(Math.max(...b5.lags))} ms, missing ${b5.missing} of ${b5.lags.length + b5.missing}; ` +
+    `every step: p95 ${fmt(quantile(allLags, 0.95))} ms, missing ${allMissing} of ${allLags.length + allMissing}`);
+
+  const b8 = await workerMemory(bench, client);
+  console.log(`B8 worker RSS growth over ${OPEN_EXECUTIONS} open executions (fresh worker processes, ${WORKER_CACHE} cached workflows each): ` +
+    `baton ${fmt(b8.baton.growthMb)} MB (${fmt(b8.baton.perExecutionKb)} KB each), raw ${fmt(b8.raw.growthMb)} MB (${fmt(b8.raw.perExecutionKb)} KB each), ratio ${b8.ratio.toFixed(2)}`);
+
+  const ratio = (b: number, r: number) => Number((b / r).toFixed(2));
+  const results = {
+    B1: { baton: median(startLatency.baton), raw: median(startLatency.raw), ratio: ratio(median(startLatency.baton), median(startLatency.raw)), p95: { baton: quantile(startLatency.baton, 0.95), raw: quantile(startLatency.raw, 0.95) } },
+    B2: { baton: median(perTask.baton), raw: median(perTask.raw), ratio: ratio(median(perTask.baton), median(perTask.raw)) },
+    B3: { baton: sustained.baton, raw: sustained.raw, ratio: ratio(sustained.baton, Math.max(sustained.raw, 1)) },
+    B5: { rate: b5Rate, p50_ms: median(b5.lags), p95_ms: quantile(b5.lags, 0.95), max_ms: Math.max(...b5.lags), missing: b5.missing, allSteps: { p95_ms: quantile(allLags, 0.95), missing: allMissing, executions: allLags.length + allMissing } },
+    B8: { openExecutions: OPEN_EXECUTIONS, cachedWorkflows: WORKER_CACHE, baton: b8.baton, raw: b8.raw, ratio: Number(b8.ratio.toFixed(2)) },
+  };
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'results', 'engine.json'), JSON.stringify(results, null, 2));
+  await db.end();
 
   rawWorker.shutdown();
   await rawRun;

@@ -1,6 +1,6 @@
 // The hand-written baseline: the same no-op activities Baton runs, chained directly with
 // proxyActivities, no interpreter, no projection. Bundled by the benchmark's own worker.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(i: number): Promise<{ i: number }> }>({ startToCloseTimeout: '1m' });
 
@@ -8,4 +8,10 @@ export async function rawSequential(n: number): Promise<number> {
   let last = 0;
   for (let i = 0; i < n; i++) last = (await noop(i)).i;
   return last;
+}
+
+/** One no-op activity, then a long timer: an open execution held in the worker's cache (B8). */
+export async function rawWait(minutes: number): Promise<void> {
+  await noop(0);
+  await sleep(`${minutes}m`);
 }

@@ -1,5 +1,6 @@
 // The stack every benchmark runs against, started the way `npm start` starts it: a Temporal dev
 // server, a scratch PostgreSQL database with the migrations, the worker and the web app.
+import type { ChildProcess } from 'node:child_process';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../scripts/lib/stack.mjs';
 
@@ -8,8 +9,14 @@ export { stack };
 export interface BenchStack {
   /** Temporal frontend address (host:port). */
   temporalAddress: string;
+  /** `temporal --version` of the dev server. */
+  temporalVersion: string;
   databaseUrl: string;
   webUrl: string;
+  /** The worker's process group (tsx and the node process it runs). */
+  workerPid(): number;
+  /** Replaces the worker with a fresh process (memory measured from a clean start). */
+  restartWorker(): Promise<void>;
   /** Stops every process and drops the scratch database. */
   stop(): Promise<void>;
 }
@@ -20,14 +27,21 @@ export async function startBenchStack(databaseName: string): Promise<BenchStack>
   const db = await stack.createScratchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', databaseName);
   stack.runMigrations(db.url);
   const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, BATON_DATA_DIR: dataDir };
-  const worker = stack.startWorker({ env, quiet: true });
+  let worker: ChildProcess = stack.startWorker({ env, quiet: true });
   stack.buildWebIfStale();
   await stack.waitForOutput(worker, /polling/, 'worker');
   const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
   return {
     temporalAddress: server.address,
+    temporalVersion: server.version,
     databaseUrl: db.url,
     webUrl: web.url,
+    workerPid: () => worker.pid!,
+    async restartWorker() {
+      await stack.stopProcess(worker);
+      worker = stack.startWorker({ env, quiet: true });
+      await stack.waitForOutput(worker, /polling/, 'worker');
+    },
     async stop() {
       await stack.stopAll();
       await db.drop();

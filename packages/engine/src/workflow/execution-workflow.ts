@@ -8,6 +8,7 @@ import type { State } from '../states';
 import { RESUME_SIGNAL, STATUS_QUERY, WORKFLOW_NAME, type EngineActivities, type ExecutionInput, type ExecutionResult, type ResumeSignal } from './contracts';
 import type { Effects } from './interpreter/effects';
 import { Interpreter } from './interpreter/interpreter';
+import { KILL_GRACE_EXPIRED } from './interpreter/outcomes';
 import { searchAttributesFor } from '../services/search-attributes';
 
 export const resumeSignal = wf.defineSignal<[ResumeSignal]>(RESUME_SIGNAL);
@@ -25,6 +26,13 @@ const { acquireSlot, prepareSubflow } = wf.proxyActivities<EngineActivities>({
 /** How long a kill waits for running activities to acknowledge before the workflow ends anyway. */
 const KILL_GRACE_MS = 10_000;
 
+/**
+ * Marks histories in which a kill waits for the running task (up to KILL_GRACE_MS). Histories
+ * written before had the kill end the wait at once (cancelRequested rejects, so the old grace
+ * timer never started); without the marker they replay that way.
+ */
+export const KILL_WAITS_FOR_TASK_PATCH = 'kill-waits-for-task';
+
 // Each effect hands back the SDK's own promise (no extra async layer), so concurrent branches
 // schedule Temporal commands in the order they always did: histories replay.
 const temporalEffects: Effects = {
@@ -40,18 +48,24 @@ const temporalEffects: Effects = {
       retry: options.retry,
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     });
-    const cancelled = wf.CancellationScope.current();
-    // A kill must not wait forever on an activity whose worker is gone: after the grace period
-    // the workflow stops waiting (Temporal still times the activity out on its own).
-    // Beware: cancelRequested *rejects* on a kill, so this race ends at once and the grace timer
-    // never starts; the activity still records its own KILLED attempt. Kept as it was so that
-    // histories of killed executions replay; waiting for the acknowledgement is a separate change.
-    return Promise.race([
-      activities.runTask(input),
-      cancelled.cancelRequested.then(() => wf.sleep(KILL_GRACE_MS)).then(() => {
-        throw new wf.CancelledFailure('killed: the task did not stop within the grace period');
-      }),
-    ]);
+    const scope = wf.CancellationScope.current();
+    const ran = activities.runTask(input);
+    let settled = false;
+    ran.then(() => (settled = true), () => (settled = true));
+    // A kill cancels the scope: the activity is asked to stop (it sees it on its next heartbeat,
+    // aborts its work and records its attempt KILLED), and `ran` rejects once it acknowledged.
+    // cancelRequested *rejects* when the kill arrives; the grace timer must therefore start in
+    // its rejection handler, and in a scope of its own, since a timer in the cancelled scope
+    // would be cancelled at once. After the grace period the workflow stops waiting for a task
+    // whose worker is gone or stuck (Temporal still times the activity out on its own).
+    const graceOver = scope.cancelRequested.catch((kill: unknown) => {
+      // A task that already ended needs no grace (and must not start a timer).
+      if (settled || !wf.patched(KILL_WAITS_FOR_TASK_PATCH)) throw kill;
+      return wf.CancellationScope.nonCancellable(() => wf.sleep(KILL_GRACE_MS)).then(() => {
+        throw new wf.CancelledFailure(`${KILL_GRACE_EXPIRED} ${KILL_GRACE_MS / 1000} s grace period after the kill; it may still be running on its worker`);
+      });
+    });
+    return Promise.race([ran, graceOver]);
   },
   startChild: (input, { wait }) =>
     wf.startChild(WORKFLOW_NAME, {

@@ -28,6 +28,12 @@ export class TaskFailure extends Error {
   }
 }
 
+/**
+ * How the Temporal adapter's cancellation says a kill stopped waiting for a task that did not
+ * acknowledge it in time: the task run keeps this reason, since the task may still be running.
+ */
+export const KILL_GRACE_EXPIRED = 'killed: the task did not stop within the';
+
 /** Ends the whole execution as CANCELLED (a Pause whose behavior is CANCEL). */
 export class CancelExecution extends Error {}
 

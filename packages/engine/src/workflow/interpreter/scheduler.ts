@@ -9,7 +9,7 @@ import type { Effects } from './effects';
 import { runFlowable } from './flowables';
 import type { Lifecycle } from './lifecycle';
 import {
-  CancelExecution, combine, errorMessage, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent,
+  CancelExecution, combine, errorMessage, KILL_GRACE_EXPIRED, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent,
 } from './outcomes';
 import { runValue, type Scope } from './scope';
 import type { Variables } from './variables';
@@ -93,7 +93,9 @@ export class Scheduler {
     } catch (error) {
       life.running.delete(taskRunId);
       if (this.fx.isCancellation(error)) {
-        life.running.set(taskRunId, run); // recorded as KILLED by Lifecycle.killed()
+        // Recorded as KILLED by Lifecycle.killed(), with the reason when the task never stopped.
+        const message = errorMessage(error);
+        life.running.set(taskRunId, message.startsWith(KILL_GRACE_EXPIRED) ? { ...run, error: message } : run);
         throw error;
       }
       if (error instanceof CancelExecution) {
