@@ -54,7 +54,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets: new SecretStore(db), kv: new KvStore(db), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets: new SecretStore(db), kv: new KvStore(db), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 
