@@ -57,6 +57,18 @@ describe('KV store in the UI', () => {
     const done = await api('GET', `/api/v1/main/executions/${started.id}`);
     expect(done.taskRunList[0].outputs.value).toBe('10');
 
+    // The execution page's expression debugger renders against this execution.
+    await page.goto(`${base}/main/executions/${started.id}?tab=io`);
+    const debug = page.getByTestId('expression-debugger');
+    await debug.getByLabel('Expression').fill("{{ outputs.r.value ~ ' replicas' }}");
+    await debug.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.getByTestId('expression-result').textContent()).toContain('10 replicas');
+    await debug.getByLabel('Expression').fill("{{ secret('X') }}");
+    await debug.getByRole('button', { name: 'Evaluate' }).click();
+    await expect.poll(() => page.getByTestId('expression-error').textContent()).toContain('not available in the expression debugger');
+    await shot(page, 'expression-debugger');
+
+    await page.goto(`${base}/main/namespaces/${NS}/kv`);
     await table.getByRole('button', { name: 'Delete replicas' }).click();
     await expect.poll(() => page.getByText('No KV pairs in this namespace').count()).toBe(1);
     expect(tab.errors).toEqual([]);

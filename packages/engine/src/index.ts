@@ -10,4 +10,5 @@ export * from './services/secrets';
 export * from './services/instance-defaults';
 export * from './services/namespace-defaults';
 export * from './services/kv-store';
+export * from './services/expression-eval';
 export * from './services/execution-feed';

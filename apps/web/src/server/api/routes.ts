@@ -1,5 +1,5 @@
 import 'server-only';
-import { AppError, createdExecutionView } from '@baton/engine';
+import { AppError, createdExecutionView, ExpressionDebugService } from '@baton/engine';
 import { flowJsonSchema } from '@baton/flow';
 import { ExecutionActions } from '@baton/engine/services/execution-actions';
 import { followExecution } from '@baton/engine/services/execution-follow';
@@ -117,6 +117,9 @@ const P = {
   executionId: 'Execution id',
   kvKey: `KV key (${KV_KEY_PATTERN.source}, at most ${KV_KEY_MAX} characters)`,
 };
+const EXPRESSION_BODY = { contentTypes: ['text/plain'], maxBytes: BODY_LIMITS.expression, description: 'The expression, e.g. {{ outputs.fetch.body | fromJson }}', schema: { type: 'string' } };
+let debugService: ExpressionDebugService | undefined;
+const debugger_ = () => (debugService ??= new ExpressionDebugService(services().executions, services().flows));
 const YAML_BODY = { contentTypes: ['application/x-yaml'], maxBytes: BODY_LIMITS.flowSource, description: 'The flow YAML (Kestra syntax)', schema: { type: 'string' } };
 const INPUTS_BODY = {
   contentTypes: ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'],
@@ -247,6 +250,12 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     { summary: 'Restart a FAILED, KILLED or CANCELLED execution from what failed', params: { tenant: P.tenant, id: P.executionId }, responses: { 202: 'Restarted', 409: 'Not restartable' } })
   .add('DELETE', '/api/v1/:tenant/executions/:id/kill', async ({ params, caller }) => json(await services().executions.kill(params.tenant, params.id, caller.id), 202),
     { summary: 'Kill an execution (a second kill while KILLING terminates it)', params: { tenant: P.tenant, id: P.executionId }, responses: { 202: 'Killing', 409: 'Already ended' } })
+  .add('POST', '/api/v1/:tenant/executions/:id/eval/:taskRunId', async ({ request, params }) =>
+    debugger_().evaluate(params.tenant, params.id, params.taskRunId, await readText(request, BODY_LIMITS.expression)),
+  { summary: "Render an expression against an execution as one of its task runs saw it (Kestra's debug expression; secret() is refused)", params: { tenant: P.tenant, id: P.executionId, taskRunId: 'Task run id' }, body: EXPRESSION_BODY, readOnly: true })
+  .add('POST', '/api/v1/:tenant/executions/:id/eval', async ({ request, params }) =>
+    debugger_().evaluate(params.tenant, params.id, undefined, await readText(request, BODY_LIMITS.expression)),
+  { summary: 'Render an expression against an execution (inputs, outputs, variables, labels)', params: { tenant: P.tenant, id: P.executionId }, body: EXPRESSION_BODY, readOnly: true })
   .add('GET', '/api/v1/:tenant/logs/:executionId', async ({ params, url }) =>
     services().executions.logs(params.tenant, params.executionId, {
       taskRunId: url.searchParams.get('taskRunId') ?? undefined,
