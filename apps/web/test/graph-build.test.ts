@@ -183,7 +183,7 @@ describe('schema-driven markers', () => {
     expect(marker('id: x\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: lots\n    tasks: []\n')[0].message).toMatch(/'concurrent' must be an integer/);
     expect(marker('id: x\nnamespace: a.b\ninputs:\n  - id: i\n    type: STRNG\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: m\n')[0].message).toMatch(/'STRNG' is not one of .*did you mean 'STRING'/);
     expect(marker('id: x\nnamespace: a.b\ntasks: []\n')[0].message).toBe("'tasks' needs at least one item");
-    expect(marker('namespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: m\n')[0].message).toBe("'id' is required");
+    expect(marker('namespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: m\n')[0].message).toBe("missing required property 'id'");
   });
 
   it('leaves expressions and plugin-default-supplied properties to the server', () => {

@@ -1,11 +1,16 @@
+import type { Db } from '@baton/db';
 import type { PluginRuntime } from '@baton/plugin-sdk';
 import { runtimes as argocd } from '@baton/plugin-argocd/runtime';
 import { runtimes as cloudflare } from '@baton/plugin-cloudflare/runtime';
 import { runtimes as core } from '@baton/plugin-core/runtime';
+import { createEngineRuntimes } from './engine-runtimes';
 
-/** Plugin runtimes by Baton id. Only the worker imports runtimes (they carry client libraries). */
-export function loadRuntimes(): Map<string, PluginRuntime> {
+/**
+ * Plugin runtimes by Baton id. Only the worker imports runtimes (they carry client libraries);
+ * the retention tasks' runtimes need the database, so they are built here with it.
+ */
+export function loadRuntimes(db: Db): Map<string, PluginRuntime> {
   const map = new Map<string, PluginRuntime>();
-  for (const runtime of [...core, ...argocd, ...cloudflare]) map.set(runtime.definition.id, runtime);
+  for (const runtime of [...core, ...argocd, ...cloudflare, ...createEngineRuntimes(db)]) map.set(runtime.definition.id, runtime);
   return map;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
-import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor } from '@baton/engine';
+import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor } from '@baton/engine';
 import proto from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
@@ -54,7 +54,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets: new SecretStore(db), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets: new SecretStore(db), kv: new KvStore(db), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

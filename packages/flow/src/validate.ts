@@ -111,7 +111,7 @@ class FlowValidator {
         continue;
       }
       const message = issue.code === 'invalid_type' && valueAt(root, path) === undefined
-        ? `'${String(path[path.length - 1] ?? 'value')}' is required`
+        ? `missing required property '${String(path[path.length - 1] ?? 'value')}'`
         : issue.message;
       this.error([...base, ...path], message);
     }

@@ -1,4 +1,5 @@
 import type { HttpClient } from './http';
+import type { KvAccess } from './kv';
 
 export interface TaskLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -41,6 +42,8 @@ export interface TaskContext<P> {
   /** Registers a value to be masked in logs and outputs (a token obtained at run time, say). */
   maskValue(value: string): void;
   http: HttpClient;
+  /** Kestra's KV store of the tenant (namespaces are explicit; tasks default to the flow's). */
+  kv: KvAccess;
   /** Sleeps, waking early with a CANCELLED PluginError when the signal aborts. */
   sleep(ms: number): Promise<void>;
   taskRun: TaskRunInfo;

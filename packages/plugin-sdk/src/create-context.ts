@@ -1,6 +1,7 @@
 import type { Credential, TaskContext, TaskLogger, TaskRunInfo } from './context';
 import { PluginError } from './errors';
 import { createHttpClient } from './http';
+import type { KvAccess } from './kv';
 import { SecretMasker } from './masking';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -20,6 +21,8 @@ export interface ContextOptions<P> {
   onLog?: (entry: LogEntry) => void;
   resolveSecret?: (name: string) => Promise<string>;
   resolveCredential?: (name: string) => Promise<Credential>;
+  /** The KV store; without it, KV tasks fail saying it is not available. */
+  kv?: KvAccess;
   taskRun?: Partial<TaskRunInfo>;
   httpTimeoutMs?: number;
 }
@@ -58,6 +61,7 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
       for (const v of Object.values(credential.values)) masker.add(v);
       return credential;
     },
+    kv: options.kv ?? unavailableKv,
     http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs }),
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
@@ -88,3 +92,8 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     },
   };
 }
+
+const noKv = async (): Promise<never> => {
+  throw new PluginError('NOT_FOUND', 'the KV store is not available here (it is provided by the worker)');
+};
+const unavailableKv: KvAccess = { get: noKv, set: noKv, delete: noKv, keys: noKv, purge: noKv };

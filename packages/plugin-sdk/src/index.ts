@@ -9,3 +9,4 @@ export * from './registry';
 export { z } from 'zod';
 export * from './budget';
 export * from './text';
+export * from './kv';

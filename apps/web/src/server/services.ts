@@ -1,7 +1,7 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { defaultRegistry, ExecutionService, FlowService, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { defaultRegistry, ExecutionService, FlowService, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { TenantService } from '@baton/engine/services/tenants';
 import { webEnv } from './env';
 
@@ -22,7 +22,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), kv: new KvStore(db), tenants: new TenantService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

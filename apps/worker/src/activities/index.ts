@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type SecretStore } from '@baton/engine';
+import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { createRunTask } from './run-task';
@@ -9,6 +9,7 @@ export interface ActivityDeps {
   registry: PluginRegistry;
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
+  kv: KvStore;
   executions: ExecutionService;
 }
 

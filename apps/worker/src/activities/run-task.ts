@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
-import { markExecutionRunning, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
+import { markExecutionRunning, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
@@ -16,6 +16,7 @@ export interface RunTaskDeps {
   registry: PluginRegistry;
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
+  kv: KvStore;
 }
 
 /**
@@ -84,6 +85,7 @@ export function createRunTask(deps: RunTaskDeps) {
         heartbeat: (details) => activity.heartbeat(details),
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
+        kv: deps.kv.forTenant(input.tenant),
         taskRun: {
           executionId: input.executionId,
           namespace: input.context.flow.namespace,
@@ -144,24 +146,60 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
   const errorLogs = expressions.findFunctionCalls(input.task.props, ['errorLogs']).length
     ? await fetchErrorLogs(deps.db, input.tenant, input.context)
     : undefined;
-  try {
-    // Kestra's taskrun.attemptsCount counts this attempt: only the activity knows it.
-    const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
-    return expressions.render(input.task.props, context as unknown as Record<string, unknown>, {
-      functions: { secret, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) },
-      onSecretValue: (v) => {
-        // The masker replaces strings of 4 characters or more; a shorter piece of a secret (a
-        // slice, one character) could not be masked, and a few of them rebuild the secret. Refuse.
-        if (v.length < MIN_MASKABLE_LENGTH) {
-          throw new Error(`a value derived from a secret is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`);
-        }
-        masker.add(v);
-      },
-      location: { taskId: input.task.id },
-    });
-  } catch (error) {
-    throw nonRetryable(masker.maskText(describe(error)));
+  // kv() is synchronous too: a render that meets a key not fetched yet records it and stops; the
+  // keys are fetched and the render runs again (rendering is pure), a few rounds at most.
+  const kvValues = new Map<string, unknown>();
+  const kvWanted: { namespace: string; key: string }[] = [];
+  const kvKey = (namespace: string, key: string) => `${namespace}\u0000${key}`;
+  const kv = (key: unknown, ...rest: unknown[]) => {
+    const named = (rest.length && typeof rest[rest.length - 1] === 'object' && rest[rest.length - 1] !== null ? rest.pop() : {}) as { namespace?: unknown; errorOnMissing?: unknown };
+    const namespace = String(rest[0] ?? named.namespace ?? input.context.flow.namespace);
+    const errorOnMissing = (rest[1] ?? named.errorOnMissing ?? true) !== false;
+    const id = kvKey(namespace, String(key));
+    if (!kvValues.has(id)) {
+      kvWanted.push({ namespace, key: String(key) });
+      throw new KvNotFetched();
+    }
+    const value = kvValues.get(id);
+    if (value === undefined && errorOnMissing) throw new Error(`no KV pair with key '${String(key)}' in namespace ${namespace}; kv('${String(key)}', errorOnMissing=false) gives null instead`);
+    return value ?? null;
+  };
+  const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
+  for (let round = 0; ; round++) {
+    try {
+      return renderOnce(input, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) });
+    } catch (error) {
+      if (!kvWanted.length || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
+      for (const { namespace, key } of kvWanted.splice(0)) {
+        const entry = await deps.kv.get(input.tenant, namespace, key).catch((e) => {
+          throw nonRetryable(describe(e));
+        });
+        kvValues.set(kvKey(namespace, key), entry?.value);
+      }
+    }
   }
+}
+
+/** A kv() call whose value is fetched before the next rendering round. */
+class KvNotFetched extends Error {
+  constructor() {
+    super('kv value not fetched yet');
+  }
+}
+
+function renderOnce(input: RunTaskInput, context: unknown, masker: SecretMasker, functions: Record<string, ((...args: unknown[]) => unknown) & { taints?: boolean }>): unknown {
+  return expressions.render(input.task.props, context as Record<string, unknown>, {
+    functions,
+    onSecretValue: (v) => {
+      // The masker replaces strings of 4 characters or more; a shorter piece of a secret (a
+      // slice, one character) could not be masked, and a few of them rebuild the secret. Refuse.
+      if (v.length < MIN_MASKABLE_LENGTH) {
+        throw new Error(`a value derived from a secret is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`);
+      }
+      masker.add(v);
+    },
+    location: { taskId: input.task.id },
+  });
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import { defineRuntime, type PluginRuntime } from '@baton/plugin-sdk';
 import { httpRequestRuntime } from './http-request-runtime';
+import { kvRuntimes } from './kv-runtime';
 import { log, outputValues, returnTask } from './task-definitions';
 
 const logRuntime = defineRuntime(log, async ({ props, logger }) => {
@@ -20,4 +21,4 @@ function asText(value: unknown): string | null {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export const runtimes: PluginRuntime[] = [logRuntime, outputValuesRuntime, returnRuntime, httpRequestRuntime] as PluginRuntime[];
+export const runtimes: PluginRuntime[] = [logRuntime, outputValuesRuntime, returnRuntime, httpRequestRuntime, ...kvRuntimes] as PluginRuntime[];

@@ -15,6 +15,10 @@ export const BODY_LIMITS = {
   killByIds: 64 * 1024,
   /** A namespace's plugin defaults, as YAML or JSON. */
   pluginDefaults: 256 * 1024,
+  /** An expression to debug against an execution. */
+  expression: 16 * 1024,
+  /** A KV value (JSON or text) with its options. */
+  kvValue: 512 * 1024,
   /** Small control bodies (create tenant). */
   default: 16 * 1024,
 } as const;

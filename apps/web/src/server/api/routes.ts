@@ -1,12 +1,12 @@
 import 'server-only';
-import { AppError, createdExecutionView } from '@baton/engine';
+import { AppError, createdExecutionView, ExpressionDebugService } from '@baton/engine';
 import { flowJsonSchema } from '@baton/flow';
 import { ExecutionActions } from '@baton/engine/services/execution-actions';
 import { followExecution } from '@baton/engine/services/execution-follow';
 import { UiQueryService } from '@baton/engine/services/ui-queries';
 import { ExecutionFeeds } from '@baton/engine/services/execution-feed';
 import { ExecutionChangeListener } from '@baton/db';
-import { describePlugin } from '@baton/plugin-sdk';
+import { describePlugin, KV_KEY_MAX, KV_KEY_PATTERN, KV_TYPES, parseDuration, type KvEntry, type KvSetOptions, type KvType } from '@baton/plugin-sdk';
 import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
@@ -70,6 +70,42 @@ function labels(url: URL) {
   return out;
 }
 
+function kvView(e: KvEntry) {
+  return { key: e.key, type: e.type, value: e.value, description: e.description, updateDate: e.updated, expirationDate: e.expiresAt };
+}
+
+/** A KV write: JSON with options, or the bare value as text (Kestra's habit) with a `ttl` header. */
+async function readKvBody(request: Request): Promise<{ value: unknown; options: KvSetOptions }> {
+  const isJson = /json/i.test(request.headers.get('content-type') ?? '');
+  if (!isJson) {
+    const text = await readText(request, BODY_LIMITS.kvValue);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // plain text stays text
+    }
+    return { value, options: { ttlMs: ttlMs(request.headers.get('ttl') ?? undefined) } };
+  }
+  const body = await readJsonObject(request, BODY_LIMITS.kvValue, '{"value": 42, "type": "NUMBER", "ttl": "P7D"}');
+  if (!('value' in body)) throw new AppError('BAD_REQUEST', 'send {"value": ...} (and optionally type, ttl, description, overwrite)');
+  for (const k of ['type', 'ttl', 'description'] as const) {
+    if (body[k] !== undefined && typeof body[k] !== 'string') throw new AppError('BAD_REQUEST', `${k} must be a string`);
+  }
+  if (body.overwrite !== undefined && typeof body.overwrite !== 'boolean') throw new AppError('BAD_REQUEST', 'overwrite must be true or false');
+  return {
+    value: body.value,
+    options: { type: body.type as KvType | undefined, ttlMs: ttlMs(body.ttl as string | undefined), description: body.description as string | undefined, overwrite: body.overwrite as boolean | undefined },
+  };
+}
+
+function ttlMs(ttl: string | undefined): number | undefined {
+  if (ttl === undefined) return undefined;
+  const ms = parseDuration(ttl);
+  if (ms === undefined || ms <= 0) throw new AppError('UNPROCESSABLE', `ttl '${ttl.slice(0, 40)}' must be a positive ISO-8601 duration such as PT1H or P7D`);
+  return ms;
+}
+
 /** `_` in a URL names the tenant-wide layer (stored as the empty namespace), as for secrets. */
 const layerName = (namespace: string) => (namespace === '_' ? '' : namespace);
 
@@ -79,7 +115,11 @@ const P = {
   namespace: `Namespace, e.g. company.team (at most ${FIELD_LIMITS.namespace.max} characters)`,
   flowId: `Flow id (at most ${FIELD_LIMITS.flowId.max} characters)`,
   executionId: 'Execution id',
+  kvKey: `KV key (${KV_KEY_PATTERN.source}, at most ${KV_KEY_MAX} characters)`,
 };
+const EXPRESSION_BODY = { contentTypes: ['text/plain'], maxBytes: BODY_LIMITS.expression, description: 'The expression, e.g. {{ outputs.fetch.body | fromJson }}', schema: { type: 'string' } };
+let debugService: ExpressionDebugService | undefined;
+const debugger_ = () => (debugService ??= new ExpressionDebugService(services().executions, services().flows));
 const YAML_BODY = { contentTypes: ['application/x-yaml'], maxBytes: BODY_LIMITS.flowSource, description: 'The flow YAML (Kestra syntax)', schema: { type: 'string' } };
 const INPUTS_BODY = {
   contentTypes: ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'],
@@ -210,6 +250,12 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     { summary: 'Restart a FAILED, KILLED or CANCELLED execution from what failed', params: { tenant: P.tenant, id: P.executionId }, responses: { 202: 'Restarted', 409: 'Not restartable' } })
   .add('DELETE', '/api/v1/:tenant/executions/:id/kill', async ({ params, caller }) => json(await services().executions.kill(params.tenant, params.id, caller.id), 202),
     { summary: 'Kill an execution (a second kill while KILLING terminates it)', params: { tenant: P.tenant, id: P.executionId }, responses: { 202: 'Killing', 409: 'Already ended' } })
+  .add('POST', '/api/v1/:tenant/executions/:id/eval/:taskRunId', async ({ request, params }) =>
+    debugger_().evaluate(params.tenant, params.id, params.taskRunId, await readText(request, BODY_LIMITS.expression)),
+  { summary: "Render an expression against an execution as one of its task runs saw it (Kestra's debug expression; secret() is refused)", params: { tenant: P.tenant, id: P.executionId, taskRunId: 'Task run id' }, body: EXPRESSION_BODY, readOnly: true })
+  .add('POST', '/api/v1/:tenant/executions/:id/eval', async ({ request, params }) =>
+    debugger_().evaluate(params.tenant, params.id, undefined, await readText(request, BODY_LIMITS.expression)),
+  { summary: 'Render an expression against an execution (inputs, outputs, variables, labels)', params: { tenant: P.tenant, id: P.executionId }, body: EXPRESSION_BODY, readOnly: true })
   .add('GET', '/api/v1/:tenant/logs/:executionId', async ({ params, url }) =>
     services().executions.logs(params.tenant, params.executionId, {
       taskRunId: url.searchParams.get('taskRunId') ?? undefined,
@@ -241,6 +287,30 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
   .add('GET', '/api/v1/:tenant/namespaces/:namespace/plugin-defaults/revisions', async ({ params }) =>
     services().flows.namespaceDefaults.revisions(params.tenant, layerName(params.namespace)),
   { summary: 'Revisions of a namespace\'s plugin defaults, newest first', params: { tenant: P.tenant, namespace: `${P.namespace}, or _ for tenant-wide` }, readOnly: true })
+  // ---- KV store (Kestra's /namespaces/{namespace}/kv routes) ----
+  .add('GET', '/api/v1/:tenant/namespaces/:namespace/kv', async ({ params, url }) => {
+    const entries = await services().kv.list(params.tenant, params.namespace, url.searchParams.get('prefix') ?? undefined);
+    return entries.map(kvView);
+  }, { summary: 'Live KV pairs of a namespace, by key', params: { tenant: P.tenant, namespace: P.namespace }, query: { prefix: { description: 'Only keys starting with this' } }, readOnly: true })
+  .add('GET', '/api/v1/:tenant/namespaces/:namespace/kv/:key', async ({ params }) => {
+    const entry = await services().kv.get(params.tenant, params.namespace, params.key);
+    if (!entry) throw new AppError('NOT_FOUND', `no KV pair with key '${params.key}' in namespace ${params.namespace}`);
+    return { type: entry.type, value: entry.value };
+  }, { summary: 'A KV value with its type', params: { tenant: P.tenant, namespace: P.namespace, key: P.kvKey }, readOnly: true })
+  .add('PUT', '/api/v1/:tenant/namespaces/:namespace/kv/:key', async ({ request, params }) => {
+    const body = await readKvBody(request);
+    const entry = await services().kv.set(params.tenant, params.namespace, params.key, body.value, body.options);
+    return kvView(entry);
+  }, {
+    summary: 'Set a KV pair: JSON {value, type?, ttl?, description?, overwrite?}, or the value as text (parsed as JSON when it is; ttl in a `ttl` header)',
+    params: { tenant: P.tenant, namespace: P.namespace, key: P.kvKey },
+    body: { contentTypes: ['application/json', 'text/plain'], maxBytes: BODY_LIMITS.kvValue, schema: { type: 'object', required: ['value'], properties: { value: {}, type: { type: 'string', enum: [...KV_TYPES] }, ttl: { type: 'string' }, description: { type: 'string' }, overwrite: { type: 'boolean' } } } },
+    responses: { 409: 'The key exists and overwrite is false', 422: 'Invalid key, type, ttl or value' },
+  })
+  .add('DELETE', '/api/v1/:tenant/namespaces/:namespace/kv/:key', async ({ params }) => {
+    if (!(await services().kv.delete(params.tenant, params.namespace, params.key))) throw new AppError('NOT_FOUND', `no KV pair with key '${params.key}' in namespace ${params.namespace}`);
+    return new Response(null, { status: 204 });
+  }, { summary: 'Delete a KV pair', params: { tenant: P.tenant, namespace: P.namespace, key: P.kvKey }, responses: { 204: 'Deleted', 404: 'No such key' } })
   // Secrets: write-only through the API; values are never returned.
   .add('PUT', '/api/v1/:tenant/secrets/:namespace/:name', async ({ request, params }) => {
     const body = await readJsonObject(request, BODY_LIMITS.secret, '{"value": "..."}');

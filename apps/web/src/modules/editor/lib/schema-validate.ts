@@ -146,7 +146,7 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
           check(pair.value, s.additionalProperties, out, k);
         }
       }
-      for (const r of s.required ?? []) if (!present.has(r)) out.push({ node, message: `'${r}' is required` });
+      for (const r of s.required ?? []) if (!present.has(r)) out.push({ node, message: `missing required property '${r}'` });
     }
     if (isSeq(node)) {
       const items = node.items as Node[];

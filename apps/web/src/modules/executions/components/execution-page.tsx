@@ -23,6 +23,7 @@ import { analyzeInWorker, warmAnalysisWorker } from '@/modules/graph/lib/worker-
 import { inputsFromSource, onResumeInputs } from '@/modules/inputs/lib/inputs';
 import { mark, useExecutionFollow } from '../hooks/use-execution-follow';
 import { KillDialog, ReplayDialog, RestartDialog, ResumeDialog } from './action-dialogs';
+import { ExpressionDebugger } from './expression-debugger';
 import { Gantt } from './gantt';
 import { LogView } from './log-view';
 import { TaskPanel } from './task-panel';
@@ -229,6 +230,10 @@ export function ExecutionPage({ id }: { id: string }) {
               <section>
                 <h3>Labels</h3>
                 {execution.labels.length ? <div className={s.labelRow}>{execution.labels.map((l) => <Badge key={l.key} mono>{l.key}: {l.value}</Badge>)}</div> : <p className="muted">No labels.</p>}
+              </section>
+              <section className={s.wide}>
+                <h3>Debug an expression</h3>
+                <ExpressionDebugger executionId={execution.id} runs={runs ?? []} />
               </section>
               <section>
                 <h3>State history</h3>
