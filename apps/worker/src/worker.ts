@@ -2,7 +2,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
-import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor } from '@baton/engine';
+import {
+  defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
+} from '@baton/engine';
 import proto from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
@@ -47,11 +49,14 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
     Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+  const keyring = keyringFrom(env.encryptionKey, env.encryptionKeysOld);
+  // The same codec on the client (subflow starts) and the workers: every payload in history is encrypted.
+  const dataConverter = { payloadCodecs: [new EncryptionCodec(keyring)] };
   const db = getDb(env.databaseUrl);
   const registry = defaultRegistry();
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
+  const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
   const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets: new SecretStore(db), executions });
@@ -64,6 +69,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
     namespace: env.temporalNamespace,
     workflowBundle: bundle,
     activities,
+    dataConverter,
     // Heartbeats are flushed to the server at most this often; a kill reaches an activity on the
     // next flush, so this bounds kill latency (the SDK default is 30 s).
     maxHeartbeatThrottleInterval: '500ms',

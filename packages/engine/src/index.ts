@@ -9,3 +9,4 @@ export * from './services/search-attributes';
 export * from './services/secrets';
 export * from './services/instance-defaults';
 export * from './services/execution-feed';
+export * from './crypto/index';

@@ -1,0 +1,107 @@
+// Issue 15 / 8: Temporal history holds every workflow and activity payload encrypted with
+// AES-256-GCM (EncryptionCodec), so inputs, outputs, secrets and SECRET inputs are ciphertext in
+// the server's database and UI; Baton itself still reads everything, and the codec endpoint
+// decrypts for the Temporal UI.
+import { describe, expect, inject, it } from 'vitest';
+import { api, historyPayloads, historyText, rawRequest, taskRun } from '@baton/testing';
+
+const client = api();
+const SECRET = 's3cr3t-t0ken-value'; // SECRET_TEST_TOKEN of the integration stack
+const PLAIN_INPUT = 'plain-region-marker-4711';
+const SECRET_INPUT = 'hunter2-secret-input-value';
+
+const FLOW = `
+id: encrypted-history
+namespace: test.encryption
+inputs:
+  - id: region
+    type: STRING
+  - id: password
+    type: SECRET
+outputs:
+  - id: greeting
+    type: STRING
+    value: "{{ outputs.hello.values.greeting }}"
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.output.OutputValues
+    values:
+      greeting: "hello from {{ inputs.region }}"
+      auth: "token {{ secret('TEST_TOKEN') }} password {{ inputs.password }}"
+`;
+
+const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
+
+describe('encrypted Temporal history', () => {
+  it('holds no input, secret or SECRET input in clear, and every payload is encrypted', async () => {
+    const id = await client.deployAndRun(FLOW, { region: PLAIN_INPUT, password: SECRET_INPUT });
+    const done = await client.waitFor(id);
+    expect(done.state.current, JSON.stringify(done)).toBe('SUCCESS');
+    // Baton reads its own data through the codec: outputs are readable in the API.
+    expect(taskRun(done, 'hello').outputs.values.greeting).toBe(`hello from ${PLAIN_INPUT}`);
+    expect(done.outputs).toEqual({ greeting: `hello from ${PLAIN_INPUT}` });
+
+    const history = await historyText(id);
+    expect(history).toContain('executionWorkflow'); // the history is really there
+    // Only the search attributes (tenant, namespace, flow id) stay readable: Temporal indexes them.
+    for (const value of [PLAIN_INPUT, SECRET_INPUT, SECRET, 'hello from', 'OutputValues', 'greeting']) {
+      expect(history).not.toContain(value);
+    }
+    const payloads = await historyPayloads(id);
+    const markerKeys = ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'];
+    let encrypted = 0;
+    for (const payload of payloads) {
+      if (text(payload.metadata.encoding) === 'binary/encrypted') {
+        expect(text(payload.metadata['encryption-key-id'])).toMatch(/^k[0-9a-f]{12}$/);
+        encrypted++;
+      } else {
+        // The SDK core writes local-activity markers' bookkeeping itself (no codec): ids and times only.
+        expect(Object.keys(JSON.parse(text(payload.data))).every((k) => markerKeys.includes(k)), text(payload.data)).toBe(true);
+      }
+    }
+    expect(encrypted).toBeGreaterThan(3); // start input, activity input and result, workflow result
+  });
+
+  it('decodes payloads for the Temporal UI through the codec endpoint, for the UI origin only', async () => {
+    const id = await client.deployAndRun(FLOW, { region: PLAIN_INPUT, password: SECRET_INPUT });
+    await client.waitFor(id);
+    const [first] = await historyPayloads(id); // the workflow's start input
+    const body = JSON.stringify({
+      payloads: [{ metadata: Object.fromEntries(Object.entries(first.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(first.data).toString('base64') }],
+    });
+    const headers = { 'content-type': 'application/json', 'x-namespace': 'default', origin: 'http://localhost:8233' };
+    const decoded = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/temporal-codec/decode', headers, body });
+    expect(decoded.status, decoded.text).toBe(200);
+    expect(decoded.headers['access-control-allow-origin']).toBe('http://localhost:8233');
+    const payload = decoded.json.payloads[0];
+    expect(Buffer.from(payload.metadata.encoding, 'base64').toString()).toBe('json/plain');
+    expect(Buffer.from(payload.data, 'base64').toString()).toContain(PLAIN_INPUT);
+
+    // Encode then decode gives the payload back (the UI encodes signal and start inputs).
+    const encoded = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/temporal-codec/encode', headers, body: JSON.stringify(decoded.json) });
+    expect(Buffer.from(encoded.json.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+    const again = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/temporal-codec/decode', headers, body: JSON.stringify(encoded.json) });
+    expect(again.json.payloads[0].data).toBe(payload.data);
+
+    // The preflight is answered for the UI's origin (127.0.0.1 or localhost), and for no other.
+    const preflight = await rawRequest(inject('apiUrl'), {
+      method: 'OPTIONS', path: '/api/v1/temporal-codec/decode',
+      headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
+    expect(String(preflight.headers['access-control-allow-headers'])).toContain('x-namespace');
+    const stranger = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/temporal-codec/decode', headers: { ...headers, origin: 'http://evil.example' }, body });
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+
+    // Altered ciphertext is refused with the reason, not a 500.
+    const tampered = Buffer.from(first.data);
+    tampered[tampered.length - 1] ^= 1;
+    const bad = await rawRequest(inject('apiUrl'), {
+      method: 'POST', path: '/api/v1/temporal-codec/decode', headers,
+      body: JSON.stringify({ payloads: [{ metadata: JSON.parse(body).payloads[0].metadata, data: tampered.toString('base64') }] }),
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.message).toMatch(/failed authentication/);
+  });
+});
