@@ -86,6 +86,11 @@ export interface RunTaskInput {
    * sparing the workflow a projection round trip before its first task.
    */
   markExecutionRunning?: boolean;
+  /**
+   * Values of the execution's SECRET inputs and strings derived from them in the workflow: the
+   * activity taints them in expressions and masks them everywhere it writes. Absent when none.
+   */
+  secretValues?: string[];
 }
 
 export interface RunTaskResult {
