@@ -54,12 +54,17 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const dataConverter = { payloadCodecs: [new EncryptionCodec(keyring)] };
   const db = getDb(env.databaseUrl);
   const registry = defaultRegistry();
+  const secrets = new SecretStore(db, keyring);
+  // Secrets stored in clear (before encryption) or under an old key are (re-)encrypted now.
+  const reencrypted = await secrets.reencrypt();
+  if (reencrypted.encrypted || reencrypted.rotated) log(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
+  for (const f of reencrypted.failed) log(`secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets: new SecretStore(db), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(), secrets, executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

@@ -11,6 +11,7 @@ import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
+import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
 
 async function readYaml(request: Request): Promise<string> {
@@ -318,3 +319,4 @@ router
   });
 
 addCodecRoutes(router);
+addSecretRoutes(router);
