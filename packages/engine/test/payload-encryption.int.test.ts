@@ -2,8 +2,15 @@
 // AES-256-GCM (EncryptionCodec), so inputs, outputs, secrets and SECRET inputs are ciphertext in
 // the server's database and UI; Baton itself still reads everything, and the codec endpoint
 // decrypts for the Temporal UI.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { api, historyPayloads, historyText, rawRequest, taskRun } from '@baton/testing';
+// @ts-expect-error plain ESM helpers shared with npm start
+import * as stack from '../../../scripts/lib/stack.mjs';
+// @ts-expect-error plain ESM helpers shared with npm start
+import { ensureTemporal } from '../../../scripts/lib/temporal-binary.mjs';
 
 const client = api();
 const SECRET = 's3cr3t-t0ken-value'; // SECRET_TEST_TOKEN of the integration stack
@@ -76,6 +83,8 @@ describe('encrypted Temporal history', () => {
     const payload = decoded.json.payloads[0];
     expect(Buffer.from(payload.metadata.encoding, 'base64').toString()).toBe('json/plain');
     expect(Buffer.from(payload.data, 'base64').toString()).toContain(PLAIN_INPUT);
+    // What the UI shows keeps Baton's masking: the SECRET input is needed in history, not on screen.
+    expect(JSON.parse(Buffer.from(payload.data, 'base64').toString()).inputs).toEqual({ region: PLAIN_INPUT, password: '******' });
 
     // Encode then decode gives the payload back (the UI encodes signal and start inputs).
     const encoded = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/temporal-codec/encode', headers, body: JSON.stringify(decoded.json) });
@@ -103,5 +112,31 @@ describe('encrypted Temporal history', () => {
     });
     expect(bad.status).toBe(422);
     expect(bad.json.message).toMatch(/failed authentication/);
+  });
+
+  it("lets Temporal's own CLI read the history through the codec endpoint", async () => {
+    const id = await client.deployAndRun(FLOW, { region: PLAIN_INPUT, password: SECRET_INPUT });
+    await client.waitFor(id);
+    const temporal = await ensureTemporal(stack.dataDirFrom(), () => {});
+    const show = (extra: string[]) => spawnSync(temporal.path, ['workflow', 'show', '-w', id, '--address', inject('temporalAddress'), '-o', 'json', ...extra], { encoding: 'utf8', timeout: 60_000 });
+    // The JSON output shows payloads as proto JSON: metadata and data base64-encoded.
+    const payloadTexts = (out: string) => [...out.matchAll(/"data": "([A-Za-z0-9+/=]*)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
+    const without = show([]);
+    expect(without.status, without.stderr).toBe(0);
+    expect(payloadTexts(without.stdout)).not.toContain(PLAIN_INPUT);
+    expect(without.stdout).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    const decoded = show(['--codec-endpoint', `${inject('apiUrl')}/api/v1/temporal-codec`]);
+    expect(decoded.status, decoded.stderr).toBe(0);
+    expect(payloadTexts(decoded.stdout)).toContain(PLAIN_INPUT);
+    expect(payloadTexts(decoded.stdout)).not.toContain(SECRET_INPUT); // activity inputs carry it too: redacted there as well
+    expect(decoded.stdout).not.toContain(Buffer.from('binary/encrypted').toString('base64'));
+  });
+
+  it('keeps the web app from starting with a malformed key, saying how to make one', async () => {
+    const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
+    const logFile = path.join(stack.root, 'test-results/web-bad-key.log');
+    await expect(stack.startWeb({ port: await stack.freePort(), env: { ...env, BATON_ENCRYPTION_KEY: 'bm90IGEga2V5' }, quiet: true, logFile }))
+      .rejects.toThrow(/exited at start/);
+    expect(fs.readFileSync(logFile, 'utf8')).toMatch(/cannot start: BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key/);
   });
 });

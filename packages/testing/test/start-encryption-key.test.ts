@@ -37,3 +37,18 @@ describe('npm start encryption key', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('the worker with a malformed key', () => {
+  it('stops at start with the fix, before touching the database', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'apps/worker/src/main.ts')], {
+      env: { ...process.env, DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', TEMPORAL_ADDRESS: '127.0.0.1:1', BATON_ENCRYPTION_KEY: 'bm90IGEga2V5' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/cannot start: BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key .*openssl rand -base64 32/);
+    expect(result.stderr).not.toMatch(/ at .*\.ts:\d+/); // no stack trace
+  });
+});

@@ -48,6 +48,55 @@ function toJson(payloads: Payload[]): { payloads: JsonPayload[] } {
   };
 }
 
+const MASK = '******';
+
+/**
+ * Secret values a decoded payload carries: SECRET inputs of an execution's start input (plan and
+ * inputs side by side) and the `secretValues` a runTask input hands to its activity.
+ */
+function secretsIn(value: unknown, found: Set<string>, depth = 0): void {
+  if (depth > 64 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) return value.forEach((v) => secretsIn(v, found, depth + 1));
+  const o = value as Record<string, unknown>;
+  const plan = o.plan as { inputs?: { id: string; type: string }[] } | undefined;
+  if (Array.isArray(plan?.inputs) && o.inputs && typeof o.inputs === 'object') {
+    for (const input of plan.inputs) {
+      const v = (o.inputs as Record<string, unknown>)[input?.id];
+      if (input?.type === 'SECRET' && typeof v === 'string' && v) found.add(v);
+    }
+  }
+  if (Array.isArray(o.secretValues)) for (const v of o.secretValues) if (typeof v === 'string' && v) found.add(v);
+  for (const v of Object.values(o)) secretsIn(v, found, depth + 1);
+}
+
+/**
+ * What the Temporal UI shows must not undo Baton's masking: SECRET input values (needed in the
+ * workflow, so present in history, encrypted) are replaced by ****** in decoded JSON payloads.
+ * Only display decodes come here; workers decode with the codec directly.
+ */
+function redactForDisplay(payload: Payload): Payload {
+  const encoding = payload.metadata?.encoding ? Buffer.from(payload.metadata.encoding).toString('utf8') : '';
+  if (encoding !== 'json/plain' || !payload.data) return payload;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(payload.data).toString('utf8'));
+  } catch {
+    return payload;
+  }
+  const found = new Set<string>();
+  secretsIn(value, found);
+  if (!found.size) return payload;
+  // Whole values equal to a secret, and secrets of 4+ characters inside longer text (as SecretMasker).
+  const inside = [...found].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  const redact = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return found.has(v) ? MASK : inside.reduce((out, secret) => out.split(secret).join(MASK), v);
+    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((item) => redact(item, depth + 1));
+    return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, redact(item, depth + 1)]));
+  };
+  return { ...payload, data: Buffer.from(JSON.stringify(redact(value, 0)), 'utf8') };
+}
+
 /** The Temporal UI runs on another origin: it may call the codec, with credentials, and nothing else may. */
 function allowedOrigin(request: Request): string | undefined {
   const origin = request.headers.get('origin');
@@ -78,7 +127,7 @@ export function addCodecRoutes(router: Router): void {
         const payloads = toPayloads(await readJsonObject(request, BODY_LIMITS.codec, '{"payloads": [...]}'));
         const { codec } = services();
         try {
-          return toJson(op === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads));
+          return toJson(op === 'decode' ? (await codec.decode(payloads)).map(redactForDisplay) : await codec.encode(payloads));
         } catch (error) {
           // A payload sealed with a key Baton does not hold, or altered: the caller's input, not a bug.
           throw new AppError('UNPROCESSABLE', `could not ${op} the payloads: ${(error as Error).message}`);
