@@ -155,7 +155,7 @@ async function main() {
 
   const line = (name: string, b: number[], r: number[]) =>
     `${name.padEnd(34)} baton p50 ${fmt(median(b)).padStart(6)} p95 ${fmt(quantile(b, 0.95)).padStart(6)} | raw p50 ${fmt(median(r)).padStart(6)} p95 ${fmt(quantile(r, 0.95)).padStart(6)} | ratio p50 ${(median(b) / median(r)).toFixed(2)}`;
-  console.log(`\nBaton engine benchmark (Temporal dev server ${server.version.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
+  console.log(`\nBaton engine benchmark (Temporal dev server ${bench.temporalVersion.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
   console.log(line('(a) start → first task started (ms)', startLatency.baton, startLatency.raw));
   console.log(line('(b) per-task overhead, 40 tasks (ms)', perTask.baton, perTask.raw));
   for (const phase of ['queue', 'run', 'turn'] as const) {

@@ -9,6 +9,8 @@ export { stack };
 export interface BenchStack {
   /** Temporal frontend address (host:port). */
   temporalAddress: string;
+  /** `temporal --version` of the dev server, for the report. */
+  temporalVersion: string;
   databaseUrl: string;
   webUrl: string;
   /** BATON_ENCRYPTION_KEY of the stack: a client that reads Baton's workflows needs the codec. */
@@ -30,6 +32,7 @@ export async function startBenchStack(databaseName: string): Promise<BenchStack>
   const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true });
   return {
     temporalAddress: server.address,
+    temporalVersion: server.version,
     databaseUrl: db.url,
     webUrl: web.url,
     encryptionKey,
