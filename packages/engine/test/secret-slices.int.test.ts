@@ -113,4 +113,46 @@ tasks:
     expect(done.inputs).toEqual({ password: '******', user: 'plain-user' });
     expect(JSON.stringify(taskRun(done, 'log').renderedProperties)).not.toContain('w0rd');
   });
+
+  it("keeps a parent's SECRET input secret in a subflow that declares it a plain STRING", async () => {
+    expect((await client.deploy(`
+id: secret-child
+namespace: test.secrets
+inputs:
+  - id: token
+    type: STRING
+outputs:
+  - id: echoed
+    type: STRING
+    value: "{{ inputs.token }}"
+tasks:
+  - id: shout
+    type: io.kestra.plugin.core.log.Log
+    message: "child {{ inputs.token | upper }}"
+`)).status).toBeLessThan(300);
+    const id = await client.deployAndRun(`
+id: secret-parent
+namespace: test.secrets
+inputs:
+  - id: password
+    type: SECRET
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: test.secrets
+    flowId: secret-child
+    inputs:
+      token: "{{ inputs.password }}"
+`, { password: PASSWORD });
+    const done = await client.waitFor(id);
+    expect(done.state.current, JSON.stringify(done)).toBe('SUCCESS');
+    const childId = taskRun(done, 'call').outputs.executionId;
+    const child = await client.waitFor(childId);
+    expect(child.inputs).toEqual({ token: '******' });
+    expect(child.outputs).toEqual({ echoed: '******' });
+    expect(JSON.stringify((await client.logs(childId)).body)).toContain('child ******');
+    for (const text of [await everywhere(id, done), await everywhere(childId, child)]) {
+      for (const form of [PASSWORD, PASSWORD.toUpperCase()]) expect(text).not.toContain(form);
+    }
+  });
 });

@@ -23,6 +23,11 @@ export interface ExecutionInput {
   originalId?: string;
   /** A restart of a failed execution: what already succeeded is kept and not run again. */
   restart?: RestartInput;
+  /**
+   * A subflow's share of its parent's SECRET inputs (and what was derived from them): inputs that
+   * carry one are masked when stored and treated as SECRET inputs by the child.
+   */
+  secretValues?: string[];
 }
 
 export interface RestartInput {
@@ -147,6 +152,8 @@ export interface SubflowRequest {
   inputs: Record<string, unknown>;
   labels: Record<string, string>;
   parent: { executionId: string; taskRunId: string };
+  /** The parent's SECRET input values and what derives from them (see ExecutionInput.secretValues). */
+  secretValues?: string[];
 }
 
 /** Activities the workflow calls. Implemented in apps/worker/src/activities. */

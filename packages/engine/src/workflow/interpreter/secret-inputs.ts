@@ -15,6 +15,8 @@ export class SecretInputs {
       const value = input.inputs[declared.id];
       if (declared.type === 'SECRET' && typeof value === 'string' && value !== '') this.known.add(value);
     }
+    // A subflow started with a parent's secret in its inputs keeps treating it as one.
+    for (const value of input.secretValues ?? []) if (value !== '') this.known.add(value);
   }
 
   /** SECRET input values and what was derived from them so far. */
