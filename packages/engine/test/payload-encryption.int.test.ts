@@ -139,4 +139,36 @@ describe('encrypted Temporal history', () => {
       .rejects.toThrow(/exited at start/);
     expect(fs.readFileSync(logFile, 'utf8')).toMatch(/cannot start: BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key/);
   });
+
+  it('asks the codec caller for the same credentials as the rest of the API', async () => {
+    const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
+    const web = await stack.startWeb({
+      port: await stack.freePort(),
+      env: { ...env, BATON_ADMIN_EMAIL: 'admin@example.com', BATON_ADMIN_PASSWORD: 'pw' },
+      quiet: true,
+      logFile: path.join(stack.root, 'test-results/web-codec-auth.log'),
+    });
+    try {
+      const id = await client.deployAndRun(FLOW, { region: PLAIN_INPUT, password: SECRET_INPUT });
+      await client.waitFor(id);
+      const [first] = await historyPayloads(id);
+      const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(first.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(first.data).toString('base64') }] });
+      const headers = { 'content-type': 'application/json', origin: 'http://localhost:8233' };
+      const anonymous = await rawRequest(web.url, { method: 'POST', path: '/api/v1/temporal-codec/decode', headers, body });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.text).not.toContain(Buffer.from(PLAIN_INPUT).toString('base64'));
+      // The UI can read the refusal (CORS on errors too) and the preflight needs no credentials.
+      expect(anonymous.headers['access-control-allow-origin']).toBe('http://localhost:8233');
+      const preflight = await rawRequest(web.url, { method: 'OPTIONS', path: '/api/v1/temporal-codec/decode', headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' } });
+      expect(preflight.status).toBe(204);
+      const signedIn = await rawRequest(web.url, {
+        method: 'POST', path: '/api/v1/temporal-codec/decode', body,
+        headers: { ...headers, authorization: `Basic ${Buffer.from('admin@example.com:pw').toString('base64')}` },
+      });
+      expect(signedIn.status).toBe(200);
+      expect(Buffer.from(signedIn.json.payloads[0].data, 'base64').toString()).toContain(PLAIN_INPUT);
+    } finally {
+      await stack.stopProcess(web.child);
+    }
+  });
 });
