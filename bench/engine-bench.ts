@@ -7,6 +7,7 @@
 //       write (updated_at), and rows not terminal once Temporal says closed
 //   B8  worker memory per open execution: RSS growth of a fresh worker process over 1,000 open
 //       executions (one task, then a 30 min timer), Baton's worker against a hand-written one
+//   (d) the payload codec's cost: the raw 40-task workflow with and without AES-256-GCM encryption
 // Timestamps of (a) and (b) come from Temporal history events, not client clocks. Figures also go
 // to bench/results/engine.json.
 import fs from 'node:fs';
@@ -14,12 +15,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { EncryptionCodec, keyringFrom } from '@baton/engine';
 import { stack, startBenchStack } from './lib/bench-stack';
 // @ts-expect-error plain ESM helper shared with npm start
 import { groupMembers } from '../scripts/lib/process-group.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RAW_QUEUE = 'bench-raw';
+const RAW_CODEC_QUEUE = 'bench-raw-codec';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 8);
 const OPEN_EXECUTIONS = Number(process.env.BENCH_OPEN ?? 1000);
@@ -135,16 +138,23 @@ async function main() {
   const bench = await startBenchStack('baton_bench');
 
   const connection = await Connection.connect({ address: bench.temporalAddress });
-  const client = new Client({ connection });
+  // Baton's payloads are encrypted: reading its workflows' results needs the codec. The raw arm
+  // runs without one (Temporal as is); a second raw arm runs with it, for (d).
+  const dataConverter = { payloadCodecs: [new EncryptionCodec(keyringFrom(bench.encryptionKey, undefined))] };
+  const client = new Client({ connection, dataConverter });
+  const rawClient = new Client({ connection });
   const rawConnection = await NativeConnection.connect({ address: bench.temporalAddress });
-  const rawWorker = await Worker.create({
+  const rawWorkerOf = (taskQueue: string, withCodec: boolean) => Worker.create({
     connection: rawConnection,
-    taskQueue: RAW_QUEUE,
+    taskQueue,
     workflowsPath: path.join(here, 'raw-workflows.ts'),
     activities: { noop: async (i: number) => ({ i }) },
     maxCachedWorkflows: 500,
+    ...(withCodec ? { dataConverter } : {}),
   });
-  const rawRun = rawWorker.run();
+  const rawWorker = await rawWorkerOf(RAW_QUEUE, false);
+  const codecWorker = await rawWorkerOf(RAW_CODEC_QUEUE, true);
+  const rawRun = Promise.all([rawWorker.run(), codecWorker.run()]);
 
   const flow = (id: string, n: number) =>
     `id: ${id}\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - id: t${i}\n    type: io.kestra.plugin.core.output.OutputValues\n    values:\n      i: ${i}\n`).join('')}`;
@@ -163,10 +173,10 @@ async function main() {
     if (res.status !== 200) throw new Error(JSON.stringify(body));
     return { id: body.id as string, t0 };
   };
-  const rawStart = async (n: number) => {
+  const rawStart = async (n: number, withCodec = false) => {
     const t0 = Date.now();
     const id = `raw-${Math.random().toString(36).slice(2)}`;
-    await client.workflow.start('rawSequential', { workflowId: id, taskQueue: RAW_QUEUE, args: [n] });
+    await (withCodec ? client : rawClient).workflow.start('rawSequential', { workflowId: id, taskQueue: withCodec ? RAW_CODEC_QUEUE : RAW_QUEUE, args: [n] });
     return { id, t0 };
   };
   const events = async (id: string) => {
@@ -185,11 +195,14 @@ async function main() {
   for (let i = 0; i < 3; i++) {
     await events((await batonStart('forty')).id);
     await events((await rawStart(40)).id);
+    await events((await rawStart(40, true)).id);
   }
 
   // (a) start → first task started, and (b) per-task overhead, alternating arms
   const startLatency = { baton: [] as number[], raw: [] as number[] };
   const perTask = { baton: [] as number[], raw: [] as number[] };
+  const codecPerTask: number[] = [];
+  const plainPerTask: number[] = [];
   // Where the per-task time goes: queue (scheduled→started), activity (started→completed),
   // workflow turnaround (completed→next scheduled).
   const phases = { baton: { queue: [] as number[], run: [] as number[], turn: [] as number[] }, raw: { queue: [] as number[], run: [] as number[], turn: [] as number[] } };
@@ -212,6 +225,10 @@ async function main() {
       const r40 = await events((await rawStart(40)).id);
       perTask.raw.push((r40.completed[r40.completed.length - 1] - r40.scheduled[0]) / 40);
       split('raw', r40);
+      // (d) the same raw workflow through the codec, right after the plain one (paired samples).
+      plainPerTask.push(perTask.raw[perTask.raw.length - 1]);
+      const c40 = await events((await rawStart(40, true)).id);
+      codecPerTask.push((c40.completed[c40.completed.length - 1] - c40.scheduled[0]) / 40);
     }
   }
 
@@ -281,6 +298,7 @@ async function main() {
   }
   console.log(`(c) 2-task executions/s with p95 < 1 s: baton ${sustained.baton}/s, raw ${sustained.raw}/s, ratio raw/baton ${(sustained.raw / Math.max(sustained.baton, 1)).toFixed(2)}`);
   console.log(steps.join('\n'));
+  console.log(`(d) payload codec (AES-256-GCM), raw 40-task workflow, per task (ms): with codec p50 ${fmt(median(codecPerTask))} | without p50 ${fmt(median(plainPerTask))} | ratio p50 ${(median(codecPerTask) / median(plainPerTask)).toFixed(2)}`);
 
   // B5 at the B3 load: the steps at Baton's sustained rate (or the lowest rate if none held).
   const b5Rate = sustained.baton || rates[0];
@@ -308,6 +326,7 @@ async function main() {
   await db.end();
 
   rawWorker.shutdown();
+  codecWorker.shutdown();
   await rawRun;
   await connection.close();
   await bench.stop();

@@ -10,6 +10,7 @@ import {
   buildWebIfStaleAsync, dataDirFrom, ensureDependencies, ensurePrismaClient, log, portOpen, root, runMigrations, startProcess,
   killAll, stopAll, temporalDevServer, waitForOutput, webServer, startWorker,
 } from './lib/stack.mjs';
+import { resolveEncryptionKey } from './lib/encryption-key.mjs';
 import { RunState } from './lib/run-state.mjs';
 import { explain, recordError, StartError } from './lib/start-errors.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
@@ -111,13 +112,19 @@ async function main() {
     }
   }
   fs.mkdirSync(logDir, { recursive: true });
+  // A malformed key is said before anything starts; a missing one is created and kept.
+  const encryption = resolveEncryptionKey(env, dataDir);
+  if (encryption.created) event(`created an encryption key in ${rel(encryption.source)} (mode 0600): it encrypts Temporal payloads and stored secrets; back it up, or set BATON_ENCRYPTION_KEY`);
   ensureDependencies();
   await ensurePrismaClient();
   // Find (or build) the temporal binary before starting anything, so that its absence is said first.
   const temporalDbFile = path.join(dataDir, 'temporal.db');
   const devServer = env.TEMPORAL_ADDRESS
     ? undefined
-    : await temporalDevServer({ dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile: temporalDbFile, logFile: logFile('temporal') });
+    : await temporalDevServer({
+      dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile: temporalDbFile, logFile: logFile('temporal'),
+      uiCodecEndpoint: `http://localhost:${webPort}/api/v1/temporal-codec`,
+    });
 
   let databaseUrl = env.DATABASE_URL;
   let databaseWhere = 'DATABASE_URL';
@@ -149,6 +156,7 @@ async function main() {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? 'default',
     BATON_DATA_DIR: dataDir,
+    BATON_ENCRYPTION_KEY: encryption.key,
     ...(temporalUi ? { BATON_TEMPORAL_UI_URL: temporalUi } : {}),
   };
   if (demo) {
@@ -188,6 +196,7 @@ async function main() {
     Database         ${databaseWhere}
     Temporal data    ${temporalWhere}
     Data directory   ${dataDir}
+    Encryption key   ${rel(encryption.source)} (Temporal payloads and stored secrets are encrypted with it)
     Logs             ${rel(logDir)}/ (start.log, postgres.log, temporal.log, worker.log, web.log)
     Access           ${env.BATON_ADMIN_PASSWORD ? `HTTP Basic as ${env.BATON_ADMIN_EMAIL}` : 'local single-user mode (set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD to require sign-in)'}
   A process that dies is restarted (with backoff). Press Ctrl-C to stop.

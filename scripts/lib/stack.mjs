@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { groupAlive, signalGroup, stopGroup } from './process-group.mjs';
 import { prepareEmbeddedPostgres } from './postgres.mjs';
+import { resolveEncryptionKey } from './encryption-key.mjs';
 import { StartError } from './start-errors.mjs';
 import { ensureTemporal, temporalVersion } from './temporal-binary.mjs';
 
@@ -196,7 +197,7 @@ export const SEARCH_ATTRIBUTES = ['BatonTenant=Keyword', 'BatonNamespace=Keyword
  * limiter (history.transferProcessorMaxPollRPS = 20 on the dev server's single shard) caps
  * sequential activities near 10/s, so it is raised.
  */
-export async function temporalDevServer({ dataDir, port, uiPort, dbFile, quiet = true, logFile }) {
+export async function temporalDevServer({ dataDir, port, uiPort, uiCodecEndpoint, dbFile, quiet = true, logFile }) {
   const found = await ensureTemporal(dataDir, log);
   const args = [
     'server', 'start-dev',
@@ -210,6 +211,8 @@ export async function temporalDevServer({ dataDir, port, uiPort, dbFile, quiet =
   ];
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
+  // Payloads are encrypted: the UI decodes them through the web app's codec endpoint.
+  if (uiPort && uiCodecEndpoint) args.push('--ui-codec-endpoint', uiCodecEndpoint);
   if (dbFile) args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   return {
     address: `127.0.0.1:${port}`,
@@ -322,7 +325,7 @@ export function webServer({ port, env, quiet = false, logFile }) {
     url: `http://127.0.0.1:${port}`,
     spawn: () => startProcess('web', bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: path.join(root, 'apps/web'),
-      env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+      env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...withEncryptionKey(env) },
       quiet,
       logFile,
     }),
@@ -346,7 +349,16 @@ export async function startWeb({ port, env, quiet = false, logFile }) {
 }
 
 export function startWorker({ env, quiet = false, logFile, name = 'worker' }) {
-  return startProcess(name, bin('tsx'), [path.join(root, 'apps/worker/src/main.ts')], { env, quiet, logFile });
+  return startProcess(name, bin('tsx'), [path.join(root, 'apps/worker/src/main.ts')], { env: withEncryptionKey(env), quiet, logFile });
+}
+
+/**
+ * The worker and the web app must share one encryption key: a caller that sets none gets the one
+ * kept in the data directory (created on first use), as `npm start` does.
+ */
+function withEncryptionKey(env = {}) {
+  if (env.BATON_ENCRYPTION_KEY || process.env.BATON_ENCRYPTION_KEY) return env;
+  return { ...env, BATON_ENCRYPTION_KEY: resolveEncryptionKey({}, dataDirFrom(env)).key };
 }
 
 export function dataDirFrom(env = process.env) {

@@ -12,6 +12,10 @@ export interface WorkerEnv {
   serveDefaultQueue: boolean;
   /** Instance-wide plugin defaults file (YAML or JSON list). */
   pluginDefaultsFile?: string;
+  /** BATON_ENCRYPTION_KEY (base64, 32 bytes): encrypts Temporal payloads and stored secrets. */
+  encryptionKey: string;
+  /** BATON_ENCRYPTION_KEYS_OLD: comma-separated keys that still decrypt after a rotation. */
+  encryptionKeysOld?: string;
 }
 
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
@@ -27,5 +31,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     workerGroups: (env.BATON_WORKER_GROUPS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     serveDefaultQueue: env.BATON_WORKER_DEFAULT_QUEUE !== 'false',
     pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
+    encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
+    encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
   };
 }

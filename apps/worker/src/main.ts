@@ -1,4 +1,5 @@
 import { migrate } from '@baton/db';
+import { InvalidKeyError, keyringFrom } from '@baton/engine';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readWorkerEnv } from './env';
@@ -9,6 +10,7 @@ const log = (m: string) => console.log(m);
 
 async function main() {
   const env = readWorkerEnv();
+  keyringFrom(env.encryptionKey, env.encryptionKeysOld); // a malformed key stops the start before anything is touched
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   await migrate(env.databaseUrl, path.join(repoRoot, 'prisma/migrations'));
   const workers = await createWorkers(env, log);
@@ -25,6 +27,11 @@ async function main() {
 }
 
 main().catch((error) => {
+  // A malformed key is configuration, not a bug: its message says the fix, a stack trace would bury it.
+  if (error instanceof InvalidKeyError) {
+    console.error(`cannot start: ${error.message}`);
+    process.exit(1);
+  }
   console.error(`fatal: ${error instanceof Error ? error.stack : error}`);
   process.exit(1);
 });

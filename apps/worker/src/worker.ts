@@ -2,7 +2,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
-import { defaultRegistry, DEFAULT_TASK_QUEUE, ExecutionService, FlowService, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor } from '@baton/engine';
+import {
+  defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
+} from '@baton/engine';
 import proto from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
@@ -47,14 +49,22 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
     Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+  const keyring = keyringFrom(env.encryptionKey, env.encryptionKeysOld);
+  // The same codec on the client (subflow starts) and the workers: every payload in history is encrypted.
+  const dataConverter = { payloadCodecs: [new EncryptionCodec(keyring)] };
   const db = getDb(env.databaseUrl);
   const registry = defaultRegistry();
+  const secrets = new SecretStore(db, keyring);
+  // Secrets stored in clear (before encryption) or under an old key are (re-)encrypted now.
+  const reencrypted = await secrets.reencrypt();
+  if (reencrypted.encrypted || reencrypted.rotated) log(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
+  for (const f of reencrypted.failed) log(`secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
+  const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets: new SecretStore(db), kv: new KvStore(db), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 
@@ -64,6 +74,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
     namespace: env.temporalNamespace,
     workflowBundle: bundle,
     activities,
+    dataConverter,
     // Heartbeats are flushed to the server at most this often; a kill reaches an activity on the
     // next flush, so this bounds kill latency (the SDK default is 30 s).
     maxHeartbeatThrottleInterval: '500ms',

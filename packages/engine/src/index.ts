@@ -12,3 +12,4 @@ export * from './services/namespace-defaults';
 export * from './services/kv-store';
 export * from './services/expression-eval';
 export * from './services/execution-feed';
+export * from './crypto/index';

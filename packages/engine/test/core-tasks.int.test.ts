@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { api, taskRun } from '@baton/testing';
 import { workflowBundle } from '../../../apps/worker/src/bundle';
+import { EncryptionCodec, keyringFrom } from '../src/crypto/index';
 
 const client = api();
 
@@ -179,7 +180,9 @@ tasks:
       const history = await new Client({ connection }).workflow.getHandle(id).fetchHistory();
       const bundle = await workflowBundle(path.join(os.tmpdir(), 'baton-replay-cache'));
       // Throws DeterminismViolationError if the interpreter would take a different path.
-      await Worker.runReplayHistory({ workflowBundle: bundle }, history, id);
+      // Histories are encrypted: replay decodes them with the stack's key, as the worker does.
+      const dataConverter = { payloadCodecs: [new EncryptionCodec(keyringFrom(inject('encryptionKey'), undefined))] };
+      await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, id);
     } finally {
       await connection.close();
     }

@@ -7,10 +7,12 @@ import { parse } from 'yaml';
 
 const file = path.resolve(import.meta.dirname, '../../../docker/compose.yaml');
 
-function composeConfig(): string {
-  const plugin = spawnSync('docker', ['compose', '-f', file, 'config'], { encoding: 'utf8' });
+const KEY = Buffer.alloc(32, 1).toString('base64');
+
+function composeConfig(env: NodeJS.ProcessEnv = { ...process.env, BATON_ENCRYPTION_KEY: KEY }): string {
+  const plugin = spawnSync('docker', ['compose', '-f', file, 'config'], { encoding: 'utf8', env });
   if (!plugin.error && plugin.status === 0) return plugin.stdout;
-  const standalone = spawnSync('docker-compose', ['-f', file, 'config'], { encoding: 'utf8' });
+  const standalone = spawnSync('docker-compose', ['-f', file, 'config'], { encoding: 'utf8', env });
   if (standalone.error) throw new Error('neither `docker compose` nor `docker-compose` is installed: apt-get install docker-compose (.ci/run does)');
   if (standalone.status !== 0) throw new Error(`docker-compose config failed:\n${standalone.stderr}`);
   return standalone.stdout;
@@ -24,5 +26,13 @@ describe('docker/compose.yaml', () => {
       expect(config.services[name].environment).toMatchObject({ DATABASE_URL: expect.stringContaining('@postgres:5432/'), TEMPORAL_ADDRESS: 'temporal:7233' });
     }
     expect(config.services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
+    expect(config.services.web.environment).toMatchObject({ BATON_ENCRYPTION_KEY: KEY });
+    expect(config.services['temporal-ui'].environment).toMatchObject({ TEMPORAL_CODEC_ENDPOINT: 'http://localhost:3000/api/v1/temporal-codec' });
+  });
+
+  it('refuses to start without an encryption key, saying how to make one', () => {
+    const env = { ...process.env };
+    delete env.BATON_ENCRYPTION_KEY;
+    expect(() => composeConfig(env)).toThrow(/BATON_ENCRYPTION_KEY.*openssl rand -base64 32/);
   });
 });

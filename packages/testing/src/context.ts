@@ -9,5 +9,7 @@ declare module 'vitest' {
     argocdUrl: string;
     cloudflareUrl: string;
     dataDir: string;
+    /** BATON_ENCRYPTION_KEY of the stack (base64). */
+    encryptionKey: string;
   }
 }

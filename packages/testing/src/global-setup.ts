@@ -1,5 +1,6 @@
 // Starts a real stack once for all integration tests: a scratch PostgreSQL database, a Temporal
 // dev server, the API simulators, the worker and the web app (production build).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,12 +54,17 @@ async function startStack(project: TestProject) {
   fs.writeFileSync(defaultsFile, `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4\n`);
 
   const b64 = (s: string) => Buffer.from(s).toString('base64');
+  // A fresh key per run: Temporal payloads and stored secrets are encrypted with it.
+  const encryptionKey = crypto.randomBytes(32).toString('base64');
   const env = {
     DATABASE_URL: db.url,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: 'default',
     BATON_DATA_DIR: dataDir,
     BATON_PLUGIN_DEFAULTS: defaultsFile,
+    BATON_ENCRYPTION_KEY: encryptionKey,
+    // The origin the codec endpoint answers CORS for (the Temporal UI's, in npm start).
+    BATON_CODEC_CORS_ORIGINS: 'http://localhost:8233',
     SECRET_ARGOCD_SERVER: b64(argocd.url),
     SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
     SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
@@ -79,6 +85,7 @@ async function startStack(project: TestProject) {
   project.provide('argocdUrl', argocd.url);
   project.provide('cloudflareUrl', cloudflare.url);
   project.provide('dataDir', dataDir);
+  project.provide('encryptionKey', encryptionKey);
   // Tests that start their own worker (the crash test) need the same environment.
   fs.writeFileSync(path.join(dataDir, 'worker-env.json'), JSON.stringify(env));
 

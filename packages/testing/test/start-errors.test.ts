@@ -108,6 +108,15 @@ describe('npm start failures', () => {
     expect(stdout).not.toContain('migrations'); // nothing was started first
   });
 
+  it('a malformed BATON_ENCRYPTION_KEY: one paragraph with how to make one, before anything starts; exit 1', async () => {
+    const dataDir = tempDir();
+    const { code, stderr, stdout } = await npmStart({ BATON_DATA_DIR: dataDir, BATON_ENCRYPTION_KEY: 'c2hvcnQ=', TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' });
+    expect(code).toBe(1);
+    expect(expectOneParagraph(stderr)).toMatch(/^\[baton\] could not start\. BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key \(it decodes to 5 bytes\)\. Generate one with `openssl rand -base64 32`/);
+    expect(stdout).not.toContain('migrations');
+    expect(fs.existsSync(path.join(dataDir, 'encryption.key'))).toBe(false);
+  });
+
   it('a port variable that is not a number', async () => {
     const { code, stderr } = await npmStart({ BATON_PG_PORT: 'fivefourthreetwo', BATON_DATA_DIR: tempDir() });
     expect(code).toBe(1);

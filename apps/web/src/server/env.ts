@@ -7,6 +7,11 @@ export interface WebEnv {
   adminEmail?: string;
   adminPassword?: string;
   pluginDefaultsFile?: string;
+  /** BATON_ENCRYPTION_KEY and BATON_ENCRYPTION_KEYS_OLD (see README, Security). */
+  encryptionKey: string;
+  encryptionKeysOld?: string;
+  /** Origins allowed to call the codec endpoint (the Temporal UI); BATON_TEMPORAL_UI_URL's by default. */
+  codecCorsOrigins: string[];
 }
 
 let cached: WebEnv | undefined;
@@ -25,6 +30,10 @@ export function webEnv(): WebEnv {
     adminEmail: env.BATON_ADMIN_EMAIL,
     adminPassword: env.BATON_ADMIN_PASSWORD,
     pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
+    encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
+    encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
+    codecCorsOrigins: (env.BATON_CODEC_CORS_ORIGINS ?? env.BATON_TEMPORAL_UI_URL ?? '')
+      .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
   };
   return cached;
 }

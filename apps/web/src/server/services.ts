@@ -1,7 +1,7 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { defaultRegistry, ExecutionService, FlowService, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { defaultRegistry, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { TenantService } from '@baton/engine/services/tenants';
 import { webEnv } from './env';
 
@@ -10,19 +10,22 @@ function create() {
   const env = webEnv();
   const db = getDb(env.databaseUrl);
   const registry = defaultRegistry();
+  const keyring = keyringFrom(env.encryptionKey, env.encryptionKeysOld);
+  // Workflow inputs (flow plans, execution inputs) are encrypted before they leave this process.
+  const codec = new EncryptionCodec(keyring);
   let client: Promise<Client> | undefined;
   const temporal = () =>
     // A short connect timeout: a request that needs Temporal while it is unreachable is answered
     // 503 in a second or two (and retried on the next request), not after the SDK's 10 s default.
     (client ??= Connection.connect({ address: env.temporalAddress, connectTimeout: 1_500 }).then(
-      (connection) => new Client({ connection, namespace: env.temporalNamespace }),
+      (connection) => new Client({ connection, namespace: env.temporalNamespace, dataConverter: { payloadCodecs: [codec] } }),
       (error) => {
         client = undefined; // retry on the next request instead of caching the failure
         throw error;
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), kv: new KvStore(db), tenants: new TenantService(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

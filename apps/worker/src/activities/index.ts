@@ -42,6 +42,7 @@ export function createActivities(deps: ActivityDeps): EngineActivities {
           revision: request.revision,
           parent: request.parent,
           triggeredBy: `subflow:${request.parent.executionId}`,
+          secretValues: request.secretValues,
         })
         .catch((error: unknown) => {
           // A missing flow or invalid inputs will not fix themselves: fail now, never retry (a

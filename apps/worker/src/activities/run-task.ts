@@ -63,10 +63,13 @@ export function createRunTask(deps: RunTaskDeps) {
     const attempt = activity.info.attempt;
     const startedAt = new Date();
     const masker = new SecretMasker();
+    // SECRET inputs (and strings the workflow derived from them) are masked like secret() values.
+    for (const value of input.secretValues ?? []) masker.add(value);
     const logs = new LogWriter(deps.db, input, attempt, masker);
     const executionMarked = input.markExecutionRunning ? markExecutionRunning(deps.db, input.executionId, startedAt.toISOString()) : undefined;
     executionMarked?.catch(() => {});
-    const running = new DeferredRunningWrite(() => recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt }));
+    const maskText = (text: string) => masker.maskText(text);
+    const running = new DeferredRunningWrite(() => recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt }, maskText));
     const beat = setInterval(() => activity.heartbeat(), HEARTBEAT_MS);
     try {
       const runtime = deps.runtimes.get(input.task.pluginId);
@@ -101,7 +104,7 @@ export function createRunTask(deps: RunTaskDeps) {
       await recordAttempt(deps.db, input, attempt, {
         runningSkipped: !runningRecorded,
         state: 'SUCCESS', startedAt, endedAt: new Date(), outputs, renderedProps: masker.mask(rendered) as Record<string, unknown>,
-      });
+      }, maskText);
       return { outputs, attempt };
     } catch (error) {
       const cancelled = activity.cancellationSignal.aborted;
@@ -111,7 +114,7 @@ export function createRunTask(deps: RunTaskDeps) {
       await recordAttempt(deps.db, input, attempt, {
         runningSkipped: !runningRecorded,
         state: cancelled ? 'KILLED' : 'FAILED', startedAt, endedAt: new Date(), error: message,
-      }).catch(() => {});
+      }, maskText).catch(() => {});
       if (cancelled) throw activity.cancellationSignal.reason ?? error;
       throw toFailure(error, message);
     } finally {
@@ -190,11 +193,13 @@ class KvNotFetched extends Error {
 function renderOnce(input: RunTaskInput, context: unknown, masker: SecretMasker, functions: Record<string, ((...args: unknown[]) => unknown) & { taints?: boolean }>): unknown {
   return expressions.render(input.task.props, context as Record<string, unknown>, {
     functions,
+    // SECRET inputs are tainted like secret(): their slices, filters and concatenations are masked too.
+    secretValues: input.secretValues,
     onSecretValue: (v) => {
       // The masker replaces strings of 4 characters or more; a shorter piece of a secret (a
       // slice, one character) could not be masked, and a few of them rebuild the secret. Refuse.
       if (v.length < MIN_MASKABLE_LENGTH) {
-        throw new Error(`a value derived from a secret is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`);
+        throw new Error(`a value derived from a secret (or a SECRET input) is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`);
       }
       masker.add(v);
     },

@@ -17,7 +17,14 @@ interface AttemptRecord {
  * on the first attempt. A successful attempt also ends the task run, saving the workflow a
  * projection round trip; a failed one leaves it RETRYING until the workflow records the outcome.
  */
-export async function recordAttempt(db: Db, input: RunTaskInput, attempt: number, record: AttemptRecord): Promise<void> {
+export async function recordAttempt(
+  db: Db,
+  input: RunTaskInput,
+  attempt: number,
+  record: AttemptRecord,
+  /** Masks secrets in the loop value (a ForEach value may derive from a SECRET input). */
+  maskText: (text: string) => string = (text) => text,
+): Promise<void> {
   const at = (record.endedAt ?? record.startedAt).toISOString();
   const state = record.state === 'RUNNING' ? 'RUNNING' : record.state === 'SUCCESS' ? 'SUCCESS' : record.state === 'KILLED' ? 'KILLING' : 'RETRYING';
   const value = input.context.taskrun.value;
@@ -26,7 +33,7 @@ export async function recordAttempt(db: Db, input: RunTaskInput, attempt: number
     executionId: input.executionId,
     taskId: input.task.id,
     parentTaskRunId: input.parentTaskRunId,
-    value: value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value),
+    value: value === undefined ? undefined : maskText(typeof value === 'string' ? value : JSON.stringify(value)),
     seq: input.seq,
     state,
     at,

@@ -165,7 +165,7 @@ export class ExecutionService {
   async prepare(
     ref: FlowRef,
     provided: Record<string, unknown>,
-    options: { labels?: Record<string, string>; revision?: number; parent?: ExecutionInput['parent']; triggeredBy?: string } = {},
+    options: { labels?: Record<string, string>; revision?: number; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[] } = {},
   ): Promise<ExecutionInput> {
     return this.insert(ref, await this.check(ref, provided, options), options);
   }
@@ -183,8 +183,10 @@ export class ExecutionService {
   private async insert(
     ref: FlowRef,
     { plan, values }: { plan: FlowPlan; values: Record<string, unknown> },
-    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string },
+    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[] },
   ): Promise<ExecutionInput> {
+    // Only the parent's secrets this child was actually given travel on (and are masked in its row).
+    const secretValues = (options.secretValues ?? []).filter((secret) => secret !== '' && Object.values(values).some((v) => typeof v === 'string' && v.includes(secret)));
     const id = newExecutionId();
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
     const now = new Date().toISOString();
@@ -192,10 +194,10 @@ export class ExecutionService {
     await this.db.$executeRaw`
       INSERT INTO executions (id, tenant, namespace, flow_id, flow_revision, state, histories, inputs, labels, parent_id, triggered_by, created_at, updated_at)
       VALUES (${id}, ${ref.tenant}, ${plan.namespace}, ${plan.id}, ${plan.revision}, 'CREATED',
-              ${JSON.stringify([{ state: 'CREATED', date: now }])}::jsonb, ${JSON.stringify(maskSecretInputs(plan.inputs, values))}::jsonb,
+              ${JSON.stringify([{ state: 'CREATED', date: now }])}::jsonb, ${JSON.stringify(maskSecretInputs(plan.inputs, values, secretValues))}::jsonb,
               ${JSON.stringify(labels)}::jsonb, ${options.parent?.executionId ?? null}, ${options.triggeredBy ?? null},
               ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC')`;
-    return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent };
+    return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent, ...(secretValues.length ? { secretValues } : {}) };
   }
 
   /**
@@ -384,7 +386,8 @@ export class ExecutionService {
       throw new AppError('CONFLICT', `execution ${id} is ${execution.state}; only FAILED, KILLED or CANCELLED executions can be restarted (use replay to run it again)`);
     }
     const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
-    if (plan.inputs.some((i) => i.type === 'SECRET')) {
+    // SECRET inputs (and a subflow's inputs that carried a parent's secret) are stored masked.
+    if (plan.inputs.some((i) => i.type === 'SECRET') || Object.values((execution.inputs as Record<string, unknown>) ?? {}).includes('******')) {
       throw new AppError('CONFLICT', `flow ${plan.namespace}.${plan.id} has SECRET inputs, which are not stored; replay the execution with new inputs instead`);
     }
     await this.client('the execution was not restarted');
@@ -459,9 +462,13 @@ function findTask(plan: FlowPlan, taskId: string) {
   return undefined;
 }
 
-/** SECRET inputs are usable by tasks but never shown back: the stored copy is masked. */
-function maskSecretInputs(declared: FlowInput[], values: Record<string, unknown>) {
+/**
+ * SECRET inputs are usable by tasks but never shown back: the stored copy is masked, as is any
+ * input carrying a parent execution's secret (`secrets`, a subflow's).
+ */
+function maskSecretInputs(declared: FlowInput[], values: Record<string, unknown>, secrets: string[] = []) {
   const out = { ...values };
   for (const input of declared) if (input.type === 'SECRET' && out[input.id] != null) out[input.id] = '******';
+  for (const [id, v] of Object.entries(out)) if (typeof v === 'string' && secrets.some((s) => v.includes(s))) out[id] = '******';
   return out;
 }

@@ -23,6 +23,11 @@ export interface ExecutionInput {
   originalId?: string;
   /** A restart of a failed execution: what already succeeded is kept and not run again. */
   restart?: RestartInput;
+  /**
+   * A subflow's share of its parent's SECRET inputs (and what was derived from them): inputs that
+   * carry one are masked when stored and treated as SECRET inputs by the child.
+   */
+  secretValues?: string[];
 }
 
 export interface RestartInput {
@@ -86,6 +91,11 @@ export interface RunTaskInput {
    * sparing the workflow a projection round trip before its first task.
    */
   markExecutionRunning?: boolean;
+  /**
+   * Values of the execution's SECRET inputs and strings derived from them in the workflow: the
+   * activity taints them in expressions and masks them everywhere it writes. Absent when none.
+   */
+  secretValues?: string[];
 }
 
 export interface RunTaskResult {
@@ -149,6 +159,8 @@ export interface SubflowRequest {
   inputs: Record<string, unknown>;
   labels: Record<string, string>;
   parent: { executionId: string; taskRunId: string };
+  /** The parent's SECRET input values and what derives from them (see ExecutionInput.secretValues). */
+  secretValues?: string[];
 }
 
 /** Activities the workflow calls. Implemented in apps/worker/src/activities. */

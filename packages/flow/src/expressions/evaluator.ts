@@ -29,6 +29,13 @@ export interface RenderOptions {
   functions?: Record<string, ExpressionFunction>;
   /** Called with every string derived from a secret-tainted value, to mask it in logs and outputs. */
   onSecretValue?: (value: string) => void;
+  /**
+   * Strings of the context that are secrets (SECRET inputs): reading one taints it like a secret()
+   * result, so its slices, filters and concatenations are reported too. A map or list read from
+   * the context that holds one is tainted where it is used whole (`inputs | json`); its other
+   * members stay plain.
+   */
+  secretValues?: Iterable<string>;
   /** Where the template is, for error messages. */
   location?: ExpressionLocation;
   /** Work and time this call may take; defaults to DEFAULT_MAX_STEPS and DEFAULT_MAX_MILLIS. */
@@ -50,6 +57,11 @@ export interface ExpressionFunction {
 export interface Value {
   v: unknown;
   t: boolean;
+  /**
+   * Tainted only because it is context data holding a secret value (see secretValues): its
+   * members are tainted only if they hold one themselves.
+   */
+  c?: boolean;
   /** A number known to be a double in Kestra (printed 1.0, not 1). */
   d?: boolean;
 }
@@ -69,11 +81,15 @@ export class Session implements WorkMeter {
   private readonly maxMillis: number;
   private readonly deadline: number;
   private nextClockCheck = CLOCK_CHECK_INTERVAL;
+  private readonly secretValues: ReadonlySet<string>;
+  /** Whether a context map or list holds a secret value, computed once per object. */
+  private readonly holders = new WeakMap<object, boolean>();
 
   constructor(
     readonly context: Record<string, unknown>,
     readonly options: RenderOptions,
   ) {
+    this.secretValues = new Set([...(options.secretValues ?? [])].filter((v) => typeof v === 'string' && v !== ''));
     this.maxSteps = options.budget?.steps ?? DEFAULT_MAX_STEPS;
     this.maxMillis = options.budget?.millis ?? DEFAULT_MAX_MILLIS;
     this.deadline = Date.now() + this.maxMillis;
@@ -94,15 +110,37 @@ export class Session implements WorkMeter {
     fail('limit', `${what} does too much work: it went over the budget of ${limit} for one render; simplify it or move the work into a task`);
   }
 
-  /** Reports a tainted value: a string, or every string inside a list or map. */
-  report(value: unknown, depth = 0): void {
+  /** Context data read by an expression, tainted if it is (or holds) a secret value of the context. */
+  contextValue(v: unknown): Value {
+    if (!this.holdsSecret(v, 0)) return { v, t: false };
+    return typeof v === 'string' ? { v, t: true } : { v, t: true, c: true };
+  }
+
+  private holdsSecret(value: unknown, depth: number): boolean {
+    if (this.secretValues.size === 0) return false;
+    if (typeof value === 'string') return this.secretValues.has(value);
+    if (value === null || typeof value !== 'object' || depth >= MAX_DATA_DEPTH) return false;
+    const known = this.holders.get(value);
+    if (known !== undefined) return known;
+    const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.keys(value).map((k) => safeRead(value, k)) : [];
+    const holds = items.some((item) => this.holdsSecret(item, depth + 1));
+    this.holders.set(value, holds);
+    return holds;
+  }
+
+  /**
+   * Reports a tainted value: a string, or every string inside a list or map. With `onlySecrets`
+   * (context data that holds a secret value) only those values are reported, not its plain members.
+   */
+  report(value: unknown, depth = 0, onlySecrets = false): void {
+    if (onlySecrets && typeof value === 'string' && !this.secretValues.has(value)) return;
     if (typeof value === 'string') {
       if (value === '' || this.secrets.has(value)) return;
       this.secrets.add(value);
       this.options.onSecretValue?.(value);
     } else if (depth < MAX_DATA_DEPTH && value !== null && typeof value === 'object') {
       const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.keys(value).map((k) => safeRead(value, k)) : [];
-      for (const item of items) this.report(item, depth + 1);
+      for (const item of items) this.report(item, depth + 1, onlySecrets);
     }
   }
 
@@ -142,12 +180,12 @@ function safeRead(object: object, key: string): unknown {
 
 /** What a template writes, in order: text chunks and expression values. */
 class Output {
-  private readonly parts: { v: unknown; t: boolean; expr: boolean; segment?: ExprSegment; d?: boolean }[] = [];
+  private readonly parts: { v: unknown; t: boolean; expr: boolean; segment?: ExprSegment; d?: boolean; c?: boolean }[] = [];
   private size = 0;
 
   constructor(private readonly session: Session) {}
 
-  write(v: unknown, t: boolean, expr: boolean, segment?: ExprSegment, d?: boolean): void {
+  write(v: unknown, t: boolean, expr: boolean, segment?: ExprSegment, d?: boolean, c?: boolean): void {
     // Null writes nothing, as in Kestra's writers ('{{ null }}' renders to '', a single one to null).
     if (v === null || v === undefined) return;
     if (typeof v === 'string') this.size += v.length;
@@ -155,7 +193,7 @@ class Output {
     if (this.size > MAX_STRING_LENGTH) {
       throw Object.assign(new Failure('limit', `the rendered text would be longer than the limit of ${formatCount(MAX_STRING_LENGTH)} characters`), segment ? { offset: segment.start, expression: segment.source } : {});
     }
-    this.parts.push({ v, t, expr, segment, d });
+    this.parts.push({ v, t, expr, segment, d, c });
   }
 
   /**
@@ -169,8 +207,8 @@ class Output {
       if (typeof only.v === 'function') {
         throw new Failure('type', 'the expression is a function, not a value; call it, e.g. now()', only.segment?.start, only.segment?.source);
       }
-      if (only.t) this.session.report(only.v);
-      return { v: only.v, t: only.t };
+      if (only.t) this.session.report(only.v, 0, only.c);
+      return { v: only.v, t: only.t, c: only.c };
     }
     return this.text();
   }
@@ -217,7 +255,7 @@ export function renderTemplate(template: Template, session: Session, typed: bool
 /** Evaluates a bare expression tree. */
 export function evaluateNode(node: Node, source: string, session: Session): Value {
   const result = new Evaluator(session, source).visit(node);
-  if (result.t) session.report(result.v);
+  if (result.t) session.report(result.v, 0, result.c);
   return result;
 }
 
@@ -258,7 +296,7 @@ class Evaluator {
           break;
         case 'expr': {
           const result = this.segment(node);
-          out.write(result.v, result.t, true, node, result.d);
+          out.write(result.v, result.t, true, node, result.d, result.c);
           break;
         }
         case 'if': {
@@ -337,7 +375,7 @@ class Evaluator {
       items.forEach((item, index) => {
         this.session.spend(1);
         scope.vars.set('loop', { v: { index, revindex: length - index - 1, first: index === 0, last: index === length - 1, length }, t: false });
-        scope.vars.set(node.name, { v: item, t: iterable.t });
+        scope.vars.set(node.name, iterable.c ? this.session.contextValue(item) : { v: item, t: iterable.t });
         this.renderBody(node.body, out);
       });
     } finally {
@@ -423,7 +461,10 @@ class Evaluator {
       case 'member': {
         const object = this.visit(node.object);
         const key = this.visit(node.key);
-        return { v: this.member(object.v, key.v, node.object, node.key), t: object.t };
+        const v = this.member(object.v, key.v, node.object, node.key);
+        // Of context data holding a secret, only the members that hold one are tainted.
+        if (object.c || !object.t) return this.session.contextValue(v);
+        return { v, t: true };
       }
       case 'call':
         return this.call(node);
@@ -490,13 +531,10 @@ class Evaluator {
       const hint = didYouMean(name, names);
       fail('missing', `'${name}' is not defined; ${hint ? `${hint} ` : ''}variables available here: ${listNames(names)}`, offset);
     }
-    return {
-      v: this.at(offset, () => {
-        const r = readOwn(context, name);
-        return r.found ? r.value : null;
-      }),
-      t: false,
-    };
+    return this.session.contextValue(this.at(offset, () => {
+      const r = readOwn(context, name);
+      return r.found ? r.value : null;
+    }));
   }
 
   /** Property and index access, on own data of plain objects and lists only. */

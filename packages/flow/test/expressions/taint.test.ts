@@ -111,3 +111,54 @@ describe('secret taint', () => {
     expect(reported).toEqual(['8443']);
   });
 });
+
+// SECRET inputs (issue 15): values of the context named by `secretValues` are tainted like
+// secret() results, through every path an expression can take to them.
+describe('secret taint of context values (SECRET inputs)', () => {
+  const PASSWORD = 'Hunter2-Pass';
+  const inputs = { region: 'eu', password: PASSWORD, nested: { list: ['x', PASSWORD] } };
+  const context = { ...ctx, inputs };
+  const run = (template: string) => {
+    const reported: string[] = [];
+    const value = render(template, context, { secretValues: [PASSWORD], onSecretValue: (v) => reported.push(v) });
+    return { value, reported };
+  };
+
+  it('reports the value and everything derived from it', () => {
+    const cases: [string, string][] = [
+      ['{{ inputs.password }}', PASSWORD],
+      ["{{ inputs['password'] }}", PASSWORD],
+      ['{{ inputs.password | upper }}', PASSWORD.toUpperCase()],
+      ['{{ inputs.password | slice(0, 3) }}', 'Hun'],
+      ['{{ inputs.password[0] }}', 'H'],
+      ['{{ inputs.password | base64encode }}', Buffer.from(PASSWORD).toString('base64')],
+      ["{{ inputs.password | replace({'Hunter': 'X'}) }}", 'X2-Pass'],
+      ['{{ inputs.password | json }}', JSON.stringify(PASSWORD)],
+      ['{{ inputs.password | urlencode }}', encodeURIComponent(PASSWORD)],
+      ["{{ 'pre-' ~ inputs.password ~ '-post' }}", `pre-${PASSWORD}-post`],
+      ["{{ (inputs.password | split('-'))[1] }}", 'Pass'],
+      ['{{ inputs.nested.list[1] | lower }}', PASSWORD.toLowerCase()],
+      ['{% set p = inputs.password %}{{ p | upper }}', PASSWORD.toUpperCase()],
+      ['{% for v in inputs.nested.list %}{{ v | upper }}{% endfor %}', PASSWORD.toUpperCase()],
+    ];
+    for (const [template, derived] of cases) {
+      const { reported } = run(template);
+      expect(reported, template).toContain(derived);
+    }
+  });
+
+  it('taints a map holding it where it is used whole, but not its plain members', () => {
+    expect(run('{{ inputs.region | upper }}').reported).toEqual([]);
+    expect(run('{{ inputs.nested.list[0] }}').reported).toEqual([]);
+    const whole = run('{{ inputs | json | base64encode }}');
+    expect(whole.reported).toContain(whole.value);
+    // Typed, the map itself: only the secret inside it is reported (the short 'eu' is not).
+    expect(run('{{ inputs }}').reported).toEqual([PASSWORD]);
+  });
+
+  it('taints nothing without secretValues', () => {
+    const reported: string[] = [];
+    render('{{ inputs.password | upper }}', context, { onSecretValue: (v) => reported.push(v) });
+    expect(reported).toEqual([]);
+  });
+});

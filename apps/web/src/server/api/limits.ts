@@ -19,6 +19,8 @@ export const BODY_LIMITS = {
   expression: 16 * 1024,
   /** A KV value (JSON or text) with its options. */
   kvValue: 512 * 1024,
+  /** Temporal codec endpoint: a batch of payloads from the Temporal UI (flow plans can be large). */
+  codec: 16 * 1024 * 1024,
   /** Small control bodies (create tenant). */
   default: 16 * 1024,
 } as const;

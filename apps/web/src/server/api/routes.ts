@@ -11,6 +11,8 @@ import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
+import { addSecretRoutes } from './secret-routes';
+import { addCodecRoutes } from './temporal-codec';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -414,3 +416,6 @@ router
     params: { tenant: P.tenant },
     body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.killByIds, schema: { oneOf: [{ type: 'object', required: ['ids'], properties: { ids: { type: 'array', maxItems: 500, items: { type: 'string' } } } }, { type: 'array', maxItems: 500, items: { type: 'string' } }] } },
   });
+
+addCodecRoutes(router);
+addSecretRoutes(router);

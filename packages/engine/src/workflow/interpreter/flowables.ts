@@ -343,6 +343,7 @@ async function runSubflow({ task, run, s, prop }: FlowableRun): Promise<TaskEnd>
     inputs: (prop('inputs') as Record<string, unknown>) ?? {},
     labels: (prop('labels') as Record<string, string>) ?? {},
     parent: { executionId: s.input.executionId, taskRunId: run.id },
+    ...(s.vars.secretValues() ? { secretValues: s.vars.secretValues() } : {}),
   });
   const wait = task.props.wait !== false;
   const child = await s.fx.startChild(childInput, { wait });

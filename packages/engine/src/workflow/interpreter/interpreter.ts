@@ -8,6 +8,7 @@ import { Lifecycle } from './lifecycle';
 import { CancelExecution, errorMessage, worst } from './outcomes';
 import { Scheduler } from './scheduler';
 import { ROOT } from './scope';
+import { SecretInputs } from './secret-inputs';
 import { Variables } from './variables';
 
 export class Interpreter {
@@ -15,9 +16,10 @@ export class Interpreter {
   private readonly scheduler: Scheduler;
 
   constructor(private readonly input: ExecutionInput, private readonly fx: Effects) {
-    this.life = new Lifecycle(input, fx);
+    const secrets = new SecretInputs(input);
+    this.life = new Lifecycle(input, fx, secrets);
     const startDate = new Date(fx.now()).toISOString();
-    const vars = new Variables(input, startDate, () => this.life.state, () => this.life.at());
+    const vars = new Variables(input, startDate, () => this.life.state, () => this.life.at(), secrets);
     this.life.restore(vars);
     this.scheduler = new Scheduler(input, this.life, vars, fx);
   }

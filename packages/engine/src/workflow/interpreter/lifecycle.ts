@@ -5,6 +5,7 @@ import type { LogLevel, State } from '../../states';
 import type { ExecutionInput, ExecutionResult, ProjectionEvent, ResumeSignal } from '../contracts';
 import type { Effects } from './effects';
 import type { TaskRunEvent } from './outcomes';
+import type { SecretInputs } from './secret-inputs';
 import type { Variables } from './variables';
 
 function doneKey(taskId: string, value: string | undefined): string {
@@ -24,7 +25,12 @@ export class Lifecycle {
   /** Restart: task ids (with their loop value) that already succeeded and are not run again. */
   private readonly alreadyDone = new Set<string>();
 
-  constructor(private readonly input: ExecutionInput, private readonly fx: Effects) {}
+  constructor(
+    private readonly input: ExecutionInput,
+    private readonly fx: Effects,
+    /** SECRET inputs: masked in everything projected (rows the API reads). */
+    private readonly secrets?: SecretInputs,
+  ) {}
 
   /** Restart bookkeeping: sequence numbers continue, and what succeeded is kept (outputs too). */
   restore(vars: Variables) {
@@ -79,7 +85,7 @@ export class Lifecycle {
       this.runningPending = false;
       events = [{ kind: 'execution', id: this.input.executionId, state: 'RUNNING', at: this.at() }, ...events];
     }
-    await this.fx.project(events);
+    await this.fx.project(this.secrets ? this.secrets.mask(events) : events);
   }
 
   async setState(state: State, extra: { outputs?: Record<string, unknown>; error?: string } = {}) {

@@ -140,6 +140,7 @@ export class Scheduler {
         context: this.vars.forActivity(task, scope, run),
         timeoutMs,
         markExecutionRunning: this.life.takeRunningPending(),
+        ...(this.vars.secretValues() ? { secretValues: this.vars.secretValues() } : {}),
       },
       {
         taskQueue: taskQueueFor(task.workerGroup),

@@ -6,6 +6,7 @@ import type { State } from '../../states';
 import type { ExecutionInput, RenderContext } from '../contracts';
 import { errorMessage, type TaskRunEvent } from './outcomes';
 import { ROOT, valueKey, type Scope } from './scope';
+import type { SecretInputs } from './secret-inputs';
 
 export class Variables {
   readonly outputs: Record<string, unknown> = {};
@@ -27,7 +28,14 @@ export class Variables {
     /** The execution's state now (`execution.state`). */
     private readonly state: () => State,
     private readonly now: () => string,
+    /** SECRET inputs: tainted in the workflow's expressions, handed to activities. */
+    readonly secrets?: SecretInputs,
   ) {}
+
+  /** Render options that taint SECRET inputs and collect what is derived from them. */
+  private taint() {
+    return this.secrets ? { secretValues: this.secrets.values, onSecretValue: this.secrets.note } : {};
+  }
 
   /** Outputs of a task run that succeeded before a restart. */
   restoreOutputs(taskId: string, value: string | undefined, outputs: Record<string, unknown>) {
@@ -126,10 +134,17 @@ export class Variables {
     return { ...this.context(scope, run.id, task, run.at), outputs: this.outputsFor(task), tasks: this.readsTaskStates(task) ? this.taskStates : {} };
   }
 
+  /** What an activity must mask and taint: SECRET input values and what was derived from them. */
+  secretValues(): string[] | undefined {
+    const values = this.secrets?.values ?? [];
+    return values.length ? values : undefined;
+  }
+
   /** Renders a flowable's property in the workflow, where secret() is refused. */
   render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string): unknown {
     return render(value, this.context(scope, taskRunId, task) as unknown as Record<string, unknown>, {
       location: { taskId: task.id, property },
+      ...this.taint(),
       functions: {
         secret: () => {
           throw new Error(`secret() is only available in the properties of runnable tasks, not in ${task.type}.${property}`);
@@ -142,13 +157,14 @@ export class Variables {
     const out: Record<string, unknown> = {};
     for (const o of this.input.plan.outputs) {
       try {
-        out[o.id] = render(o.value, this.context(ROOT, 'outputs') as unknown as Record<string, unknown>, { location: { property: `outputs.${o.id}` } });
+        out[o.id] = render(o.value, this.context(ROOT, 'outputs') as unknown as Record<string, unknown>, { location: { property: `outputs.${o.id}` }, ...this.taint() });
       } catch (error) {
         // An output that cannot be computed fails the execution with the reason; never a silent null.
         throw new Error(`flow output '${o.id}' could not be rendered: ${errorMessage(error)}`);
       }
     }
-    return out;
+    // Flow outputs leave the execution (API, a parent flow's task outputs): SECRET inputs masked.
+    return this.secrets ? this.secrets.mask(out) : out;
   }
 
   private outputsFor(task: TaskSpec): Record<string, unknown> {

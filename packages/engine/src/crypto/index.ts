@@ -1,0 +1,3 @@
+export * from './keyring';
+export * from './aes-gcm';
+export * from './payload-codec';
