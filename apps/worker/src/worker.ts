@@ -7,6 +7,7 @@ import proto from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
+import { JqRunner } from './activities/jq-runner';
 import { loadRuntimes } from './runtimes';
 
 let runtimeInstalled = false;
@@ -54,7 +55,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets: new SecretStore(db), kv: new KvStore(db), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets: new SecretStore(db), kv: new KvStore(db), jq: new JqRunner(), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 
