@@ -9,6 +9,7 @@ import proto from '@temporalio/proto';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
+import { JqRunner } from './activities/jq-runner';
 import { loadRuntimes } from './runtimes';
 
 let runtimeInstalled = false;
@@ -64,7 +65,7 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), jq: new JqRunner(), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

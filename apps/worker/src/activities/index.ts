@@ -2,6 +2,7 @@ import type { Db } from '@baton/db';
 import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
+import type { JqRunner } from './jq-runner';
 import { createRunTask } from './run-task';
 
 export interface ActivityDeps {
@@ -10,6 +11,7 @@ export interface ActivityDeps {
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
   kv: KvStore;
+  jq?: JqRunner;
   executions: ExecutionService;
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@baton/plugin-sdk';
 import { z } from 'zod';
 import { fetchErrorLogs } from './error-logs';
+import type { JqRunner } from './jq-runner';
 import { LogWriter } from './log-writer';
 import { recordAttempt } from './task-run-writer';
 
@@ -17,6 +18,8 @@ export interface RunTaskDeps {
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
   kv: KvStore;
+  /** The real jq; without it the `jq` filter runs Baton's bounded subset. */
+  jq?: JqRunner;
 }
 
 /**
@@ -161,38 +164,64 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     const id = kvKey(namespace, String(key));
     if (!kvValues.has(id)) {
       kvWanted.push({ namespace, key: String(key) });
-      throw new KvNotFetched();
+      throw new NotComputedYet();
     }
     const value = kvValues.get(id);
     if (value === undefined && errorOnMissing) throw new Error(`no KV pair with key '${String(key)}' in namespace ${namespace}; kv('${String(key)}', errorOnMissing=false) gives null instead`);
     return value ?? null;
   };
+  // jq runs for real (WebAssembly, in a thread with a time limit) the same way: outputs asked for
+  // in one round are computed before the next.
+  const jqResults = new Map<string, { values?: unknown[]; error?: string }>();
+  const jqWanted = new Map<string, { input: string; program: string }>();
+  const jq = deps.jq && ((value: unknown, program: string) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    const id = `${program}\u0000${text}`;
+    const known = jqResults.get(id);
+    if (!known) {
+      jqWanted.set(id, { input: text, program });
+      throw new NotComputedYet();
+    }
+    if (known.error !== undefined) throw new Error(known.error);
+    return known.values!;
+  });
   const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce(input, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) });
+      return renderOnce(input, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) }, jq);
     } catch (error) {
-      if (!kvWanted.length || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
+      if ((!kvWanted.length && !jqWanted.size) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
       for (const { namespace, key } of kvWanted.splice(0)) {
         const entry = await deps.kv.get(input.tenant, namespace, key).catch((e) => {
           throw nonRetryable(describe(e));
         });
         kvValues.set(kvKey(namespace, key), entry?.value);
       }
+      for (const [id, job] of jqWanted) {
+        jqResults.set(id, await deps.jq!.run(job.input, job.program).then((values) => ({ values }), (e: Error) => ({ error: e.message })));
+      }
+      jqWanted.clear();
     }
   }
 }
 
-/** A kv() call whose value is fetched before the next rendering round. */
-class KvNotFetched extends Error {
+/** A kv() value or a jq result that is fetched or computed before the next rendering round. */
+class NotComputedYet extends Error {
   constructor() {
-    super('kv value not fetched yet');
+    super('a kv() value or a jq result is not there yet');
   }
 }
 
-function renderOnce(input: RunTaskInput, context: unknown, masker: SecretMasker, functions: Record<string, ((...args: unknown[]) => unknown) & { taints?: boolean }>): unknown {
+function renderOnce(
+  input: RunTaskInput,
+  context: unknown,
+  masker: SecretMasker,
+  functions: Record<string, ((...args: unknown[]) => unknown) & { taints?: boolean }>,
+  jq: ((value: unknown, program: string) => unknown[]) | undefined,
+): unknown {
   return expressions.render(input.task.props, context as Record<string, unknown>, {
     functions,
+    jq,
     // SECRET inputs are tainted like secret(): their slices, filters and concatenations are masked too.
     secretValues: input.secretValues,
     onSecretValue: (v) => {

@@ -40,6 +40,13 @@ export interface RenderOptions {
   location?: ExpressionLocation;
   /** Work and time this call may take; defaults to DEFAULT_MAX_STEPS and DEFAULT_MAX_MILLIS. */
   budget?: ExpressionBudget;
+  /**
+   * The real jq, where the caller has one (the worker: jq compiled to WebAssembly, run in a thread
+   * with a time limit). It gets the input (JSON text, or a value to serialise) and the program and
+   * returns every output. Without it the `jq` filter runs Baton's bounded subset (jq.ts), as in
+   * workflow code, which must stay deterministic and synchronous.
+   */
+  jq?: (input: unknown, program: string) => unknown[];
 }
 
 /** What filters and functions may use of the session: paying for the work they do. */

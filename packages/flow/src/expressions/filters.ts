@@ -1,7 +1,7 @@
 import { addToDate, formatDate, isoString, toEpochMillis } from './dates';
 import { base64Decode, base64Encode, urlDecode, urlEncode, utf8Decode, utf8Encode } from './encoding';
 import { fail } from './errors';
-import type { WorkMeter } from './evaluator';
+import type { RenderOptions, WorkMeter } from './evaluator';
 import { jq } from './jq';
 import { md5, sha1, sha512 } from './hashes';
 import { MAX_DATA_DEPTH } from './limits';
@@ -352,7 +352,16 @@ const entries: [string, FilterDef][] = [
   hashFilter('sha1', sha1),
   hashFilter('sha512', sha512),
   hashFilter('md5', md5),
-  ['jq', { params: ['expression'], required: 1, apply: (input, [expression], meter) => jq(input, text(expression, 'jq'), meter) }],
+  ['jq', {
+    params: ['expression'],
+    required: 1,
+    apply: (input, [expression], meter) => {
+      const program = text(expression, 'jq');
+      const real = (meter as { options?: RenderOptions } | undefined)?.options?.jq;
+      if (input === null || input === undefined) return null;
+      return real ? real(input, program) : jq(input, program, meter);
+    },
+  }],
   ['slice', { params: ['start', 'end'], apply: (input, [start, end]) => slice(input, start, end) }],
   ['sort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'sort'), 'sort')) }],
   [
