@@ -65,7 +65,10 @@ export function createRunTask(deps: RunTaskDeps) {
     const executionMarked = input.markExecutionRunning ? markExecutionRunning(deps.db, input.executionId, startedAt.toISOString()) : undefined;
     executionMarked?.catch(() => {});
     const running = new DeferredRunningWrite(() => recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt }));
-    const beat = setInterval(() => activity.heartbeat(), HEARTBEAT_MS);
+    // Every heartbeat repeats the task's last details: Temporal keeps only the latest ones, and
+    // the next attempt (after a worker restart) resumes from them.
+    let lastDetails: unknown;
+    const beat = setInterval(() => activity.heartbeat(lastDetails), HEARTBEAT_MS);
     try {
       const runtime = deps.runtimes.get(input.task.pluginId);
       const definition = deps.registry.resolve(input.task.pluginId);
@@ -80,7 +83,11 @@ export function createRunTask(deps: RunTaskDeps) {
         props: parsed.data,
         signal: activity.cancellationSignal,
         masker,
-        heartbeat: (details) => activity.heartbeat(details),
+        heartbeat: (details) => {
+          if (details !== undefined) lastDetails = details;
+          activity.heartbeat(lastDetails);
+        },
+        resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
         taskRun: {
