@@ -2,10 +2,12 @@ import type { PluginRuntime } from '@baton/plugin-sdk';
 import { runtimes as argocd } from '@baton/plugin-argocd/runtime';
 import { runtimes as cloudflare } from '@baton/plugin-cloudflare/runtime';
 import { runtimes as core } from '@baton/plugin-core/runtime';
+import { runtimes as maas } from '@baton/plugin-maas/runtime';
+import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 
 /** Plugin runtimes by Baton id. Only the worker imports runtimes (they carry client libraries). */
 export function loadRuntimes(): Map<string, PluginRuntime> {
   const map = new Map<string, PluginRuntime>();
-  for (const runtime of [...core, ...argocd, ...cloudflare]) map.set(runtime.definition.id, runtime);
+  for (const runtime of [...core, ...argocd, ...cloudflare, ...maas, ...netbox]) map.set(runtime.definition.id, runtime);
   return map;
 }

@@ -8,6 +8,8 @@ declare module 'vitest' {
     temporalAddress: string;
     argocdUrl: string;
     cloudflareUrl: string;
+    maasUrl: string;
+    netboxUrl: string;
     dataDir: string;
   }
 }

@@ -111,8 +111,8 @@ describe('netbox.dcim.devices.Update and interfaces.Create', () => {
 
   it('creates an interface once', async () => {
     await run(createDeviceRuntime, deviceProps(sim));
-    const first = await run<any>(createInterfaceRuntime, connection(sim, { device: 'prod-web-01', name: 'eth1', type: '10gbase-t' }));
-    const again = await run<any>(createInterfaceRuntime, connection(sim, { device: 'prod-web-01', name: 'eth1', type: '10gbase-t' }));
+    const first = await run<any>(createInterfaceRuntime, connection(sim, { device: 'prod-web-01', name: 'eth1', interfaceType: '10gbase-t' }));
+    const again = await run<any>(createInterfaceRuntime, connection(sim, { device: 'prod-web-01', name: 'eth1', interfaceType: '10gbase-t' }));
     expect(first.outputs.created).toBe(true);
     expect(again.outputs).toMatchObject({ id: first.outputs.id, created: false });
   });

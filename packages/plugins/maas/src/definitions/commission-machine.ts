@@ -29,7 +29,7 @@ export const commissionMachineDefinition = definePlugin({
   }),
   outputs: z.object({ ...stateOutputShape, commissioned: z.boolean().describe('True when this task started commissioning') }),
   idempotent: true,
-  activity: { timeout: 'PT30M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT5S' } },
+  activity: { timeout: 'PT30M', heartbeatTimeout: 'PT10S', retry: { maxAttempt: 3, interval: 'PT5S' } },
   examples: [
     {
       title: 'Commission and wait for Ready',

@@ -37,7 +37,7 @@ export const deployMachineDefinition = definePlugin({
     fqdn: z.string().optional().describe('Fully qualified domain name'),
   }),
   idempotent: true,
-  activity: { timeout: 'PT45M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT5S' } },
+  activity: { timeout: 'PT45M', heartbeatTimeout: 'PT10S', retry: { maxAttempt: 3, interval: 'PT5S' } },
   examples: [
     {
       title: 'Deploy Ubuntu 22.04 with cloud-init and wait',

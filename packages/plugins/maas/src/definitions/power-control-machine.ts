@@ -28,7 +28,7 @@ export const powerControlMachineDefinition = definePlugin({
     powerState: z.string().describe('Power state read last: on, off, unknown or error'),
   }),
   idempotent: true,
-  activity: { timeout: 'PT5M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT5S' } },
+  activity: { timeout: 'PT5M', heartbeatTimeout: 'PT10S', retry: { maxAttempt: 3, interval: 'PT5S' } },
   examples: [
     {
       title: 'Power cycle a machine',

@@ -26,7 +26,7 @@ export const releaseMachineDefinition = definePlugin({
   }),
   outputs: z.object({ ...stateOutputShape, released: z.boolean().describe('True when this task asked MAAS to release the machine') }),
   idempotent: true,
-  activity: { timeout: 'PT30M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT5S' } },
+  activity: { timeout: 'PT30M', heartbeatTimeout: 'PT10S', retry: { maxAttempt: 3, interval: 'PT5S' } },
   examples: [
     {
       title: 'Roll back: release the machine when the deployment failed',

@@ -16,7 +16,15 @@ export const connectionShape = {
 };
 
 /** A related object by slug or numeric id (templates render ids as strings: "12" is an id). */
-export const slugOrId = (what: string) => z.union([z.string().min(1), z.number().int().positive()]).describe(`${what}: its slug, or its numeric id`);
+export const slugOrId = (what: string) =>
+  z
+    .union([z.string().min(1), z.number().int().positive()], {
+      error: (issue) =>
+        issue.input === undefined
+          ? `${what} is required: its slug or id, in the task or in plugin defaults (type: netbox.dcim.devices.Create)`
+          : `${what} must be a slug or a numeric id`,
+    })
+    .describe(`${what}: its slug, or its numeric id`);
 
 export const idProp = (what: string) =>
   z

@@ -70,15 +70,15 @@ export const createDeviceDefinition = definePlugin({
     '',
     '**Idempotent by design**: a device with the same name in the same site is returned as it is (`created: false`), and an existing interface of that name is reused,',
     'so running a flow again after a later step failed converges without duplicates.',
-    '`site`, `role` and `deviceType` are usually set once in plugin defaults (`type: io.kestra.plugin.ee.netbox`).',
+    '`site`, `role` and `deviceType` are usually set once in plugin defaults with `type: netbox.dcim.devices.Create` (a family-wide `io.kestra.plugin.ee.netbox` default would also give AssignIpAddress a `role`).',
   ].join('\n'),
   props: z.object({
     ...connectionShape,
     name: z.string().min(1).max(64).describe('Device name, e.g. prod-web-01'),
-    site: slugOrId('Site'),
-    role: slugOrId('Device role').optional(),
-    deviceRole: slugOrId('Device role (Kestra\'s name for `role`)').optional(),
-    deviceType: slugOrId('Device type'),
+    site: slugOrId('site'),
+    role: slugOrId('role').optional(),
+    deviceRole: slugOrId('deviceRole (Kestra\'s name for role)').optional(),
+    deviceType: slugOrId('deviceType'),
     ...deviceFields,
     primaryInterface: z
       .object({

@@ -13,7 +13,7 @@ export const createInterfaceDefinition = definePlugin({
       deviceId: idProp('Device id').optional(),
       device: z.string().min(1).optional().describe('Device name, when no deviceId is given'),
       name: z.string().min(1).max(64).describe('Interface name, e.g. eth1 or bond0'),
-      type: z.string().min(1).default('1000base-t').describe('NetBox interface type, e.g. 1000base-t, 10gbase-x-sfpp, lag, virtual'),
+      interfaceType: z.string().min(1).default('1000base-t').describe('NetBox interface type, e.g. 1000base-t, 10gbase-x-sfpp, lag, virtual (`type` names the task in a flow)'),
       enabled: z.boolean().default(true).describe('Enabled'),
       mgmtOnly: z.boolean().default(false).describe('Management only'),
       description: z.string().optional().describe('Description'),
@@ -39,7 +39,7 @@ tasks:
     token: "{{ secret('NETBOX_API_TOKEN') }}"
     device: prod-web-01
     name: eth1
-    type: 10gbase-x-sfpp
+    interfaceType: 10gbase-x-sfpp
 `,
     },
   ],

@@ -41,6 +41,6 @@ export const createInterfaceRuntime = defineRuntime(createInterfaceDefinition, a
     deviceId = results[0].id;
     deviceName = props.device!;
   }
-  const { object, created } = await ensureInterface(ctx, client, deviceId, deviceName, props);
+  const { object, created } = await ensureInterface(ctx, client, deviceId, deviceName, { ...props, type: props.interfaceType });
   return { id: object.id, created, interface: object };
 });
