@@ -159,10 +159,17 @@ async function main() {
       logHint: rel(logFile('simulators')),
     });
     Object.assign(stackEnv, demoSecrets());
-    // The seed flows must run unchanged, so the Cloudflare simulator's address comes from
-    // instance-wide plugin defaults rather than from the flow.
+    // The seed flows must run unchanged, so the Cloudflare simulator's address, and the NetBox site,
+    // role and device type the metal flow leaves to namespace defaults (governance work), come from
+    // instance-wide plugin defaults rather than from the flows.
     const defaults = path.join(dataDir, 'demo-plugin-defaults.yaml');
-    fs.writeFileSync(defaults, `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4\n`);
+    fs.writeFileSync(defaults, [
+      `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4`,
+      '- type: netbox.dcim.devices.Create\n  values:\n    site: dc1\n    role: server\n    deviceType: server-1u',
+      '- type: maas.machines.Commission\n  values:\n    pollInterval: PT1S',
+      '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT1S',
+      '',
+    ].join('\n'));
     stackEnv.BATON_PLUGIN_DEFAULTS = env.BATON_PLUGIN_DEFAULTS ?? defaults;
   }
   // The worker starts while the web app builds; both must succeed.
@@ -209,6 +216,12 @@ function demoSecrets() {
     SECRET_ARGOCD_SERVER: b64(`http://127.0.0.1:${env.ARGOCD_SIM_PORT ?? 8081}`),
     SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
     SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
+    SECRET_MAAS_URL: b64(`http://127.0.0.1:${env.MAAS_SIM_PORT ?? 8083}/MAAS`),
+    SECRET_MAAS_API_KEY: b64('baton-consumer:baton-token:baton-token-secret'),
+    SECRET_IPMI_USER: b64('ipmi-operator'),
+    SECRET_IPMI_PASSWORD: b64('ipmi-demo-password'),
+    SECRET_NETBOX_URL: b64(`http://127.0.0.1:${env.NETBOX_SIM_PORT ?? 8084}`),
+    SECRET_NETBOX_API_TOKEN: b64('0123456789abcdef0123456789abcdef01234567'),
   };
 }
 

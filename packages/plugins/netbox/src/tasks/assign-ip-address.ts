@@ -64,7 +64,8 @@ export const assignIpAddressRuntime = defineRuntime(assignIpAddressDefinition, a
       ctx.logger.info(`${target} already has ${mine.address} from ${prefixText} (id ${mine.id}); not taking another address`);
       ip = mine;
     } else {
-      ip = await client.request<IpObject>('POST', `/api/ipam/prefixes/${prefixId}/available-ips/`, { body: fields });
+      // The list form is what the OpenAPI schema documents (NetBox also takes a single object).
+      [ip] = await client.request<IpObject[]>('POST', `/api/ipam/prefixes/${prefixId}/available-ips/`, { body: [fields] });
       created = true;
       ctx.logger.info(`took ${ip.address} (id ${ip.id}) from ${prefixText} for ${target}`);
     }
