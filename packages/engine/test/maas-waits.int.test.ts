@@ -67,8 +67,11 @@ describe('MAAS waits in Temporal activities', () => {
     expect(killed.status).toBe(202);
     const done = await client.waitFor(id, ['KILLED'], 30_000);
     expect(taskRun(done, 'commission').state.current).toBe('KILLED');
-    const logs = (await client.logs(id)).body.filter((l: any) => l.taskId === 'commission').map((l: any) => l.message);
-    expect(logs.some((m: string) => m.includes('MAAS carries on'))).toBe(true);
+    // The workflow records KILLED when the kill arrives; the activity writes its last log as it stops.
+    const commissionLogs = async () => (await client.logs(id)).body.filter((l: any) => l.taskId === 'commission').map((l: any) => l.message as string);
+    await until(async () => (await commissionLogs()).some((m: string) => m.includes('MAAS carries on')), 'the killed attempt\'s log line', 100).catch(async (error) => {
+      throw new Error(`${(error as Error).message}; logs: ${JSON.stringify(await commissionLogs())}`);
+    });
     expect(await machinePosts()).toBe(1);
     // MAAS keeps commissioning: the machine is still Commissioning, as a person would find it.
     const machine = (await maas('GET', '/_sim/state')).machines.find((m: any) => m.hostname === 'wait-node');
