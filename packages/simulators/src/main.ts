@@ -58,7 +58,7 @@ NetBox simulator      ${netbox.url}
   seeded:   sites dc1, dc2; role server; device type server-1u (Generic); platform ubuntu-jammy; prefix 10.100.1.0/24
   api:      ${netbox.url}/api/dcim/devices/
 
-Control API (both, no auth): POST /_sim/reset · POST|GET|DELETE /_sim/faults · GET /_sim/state · GET /_sim/requests · POST /_sim/clock
+Control API (all, no auth): POST /_sim/reset · POST|GET|DELETE /_sim/faults · GET /_sim/state · GET /_sim/requests · POST /_sim/clock
   Argo CD:    POST /_sim/applications · POST /_sim/applications/{name}/outcome · POST /_sim/applications/{name}/commit
   Cloudflare: PUT /_sim/rate-limit
   MAAS:       POST /_sim/outcome {commissioning|deployment: "fail"} · PUT /_sim/timings · POST /_sim/machines
