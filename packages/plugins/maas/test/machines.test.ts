@@ -215,6 +215,26 @@ describe('maas.machines.Deploy', () => {
   });
 });
 
+describe('maas.machines.Release', () => {
+  it('waits through Disk erasing, resumes after a restart without releasing twice, and is a no-op on a Ready machine', async () => {
+    const systemId = await enlisted();
+    await run(commissionMachineRuntime, connection(sim, { systemId, waitForCompletion: true }));
+    await run(deployMachineRuntime, connection(sim, { systemId, distroSeries: 'jammy', waitForDeployment: true }));
+    await control(sim, 'PUT', '/_sim/timings', { releasingMs: 60_000 });
+    const first = await run<any>(releaseMachineRuntime, connection(sim, { systemId, erase: true }), { abortAfterMs: 200 });
+    expect(first.error?.code).toBe('CANCELLED');
+    expect(first.lastHeartbeatDetails).toMatchObject({ op: 'release', systemId, status: 'Disk erasing' });
+    await control(sim, 'POST', '/_sim/clock', { advanceMs: 60_000 });
+    const posts = (await requests(sim)).filter((q) => q.method === 'POST').length;
+    const second = await run<any>(releaseMachineRuntime, connection(sim, { systemId, erase: true }), { resumeDetails: first.lastHeartbeatDetails });
+    expect(second.outputs).toMatchObject({ status: 'Ready', released: true });
+    expect((await requests(sim)).filter((q) => q.method === 'POST').length).toBe(posts);
+    const ready = (await machines(sim)).find((m) => m.status_name === 'Ready' && m.hostname === 'rack1-node1');
+    const noop = await run<any>(releaseMachineRuntime, connection(sim, { systemId: ready.system_id }));
+    expect(noop.outputs).toMatchObject({ status: 'Ready', released: false });
+  });
+});
+
 describe('maas.machines.PowerControl', () => {
   it('powers on, off and cycles, waiting for the state; QUERY asks the BMC', async () => {
     const systemId = (await machines(sim))[0].system_id;
