@@ -8,4 +8,5 @@ export * from './services/projection';
 export * from './services/search-attributes';
 export * from './services/secrets';
 export * from './services/instance-defaults';
+export * from './services/namespace-defaults';
 export * from './services/execution-feed';

@@ -1287,6 +1287,179 @@ describe('run-time variables', () => {
   });
 });
 
+// Kestra's LoopUntil (WaitFor is its older name), AllowFailure, SetVariables and UnsetVariables,
+// ported from the behaviour of io.kestra.plugin.core.flow.LoopUntil and core.execution.*.
+describe('LoopUntil, AllowFailure, SetVariables, UnsetVariables', () => {
+  const loop = (extra: string, format = '"{{ outputs.loop.iterationCount }}"') => flow(`  - id: loop
+    type: io.kestra.plugin.core.flow.LoopUntil
+${extra}    tasks:
+      - id: count
+        type: io.kestra.plugin.core.debug.Return
+        format: ${format}
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ outputs.loop.iterationCount }}"
+`);
+
+  it('repeats its tasks until the condition is true, waiting the interval between iterations', async () => {
+    const { result, world } = await execute(loop(`    condition: "{{ outputs.count.value == '3' }}"
+    checkFrequency:
+      interval: PT10S
+`));
+    expect(result.state).toBe('SUCCESS');
+    expect(world.ran('count')).toEqual(['count', 'count', 'count']);
+    expect(world.runs('loop')[0]).toMatchObject({ state: 'SUCCESS', outputs: { iterationCount: 3 } });
+    expect(world.activities.at(-1)!.context.outputs).toEqual({ loop: { iterationCount: 3 } });
+    // Two waits of 10 s between three iterations, on the durable clock.
+    expect(world.clock - START).toBe(20_000);
+  });
+
+  it('WaitFor is the same task; the interval defaults to a minute', async () => {
+    const { result, world } = await execute(loop(`    condition: "{{ outputs.count.value == '2' }}"
+`).replace('flow.LoopUntil', 'flow.WaitFor'));
+    expect(result.state).toBe('SUCCESS');
+    expect(world.clock - START).toBe(60_000);
+  });
+
+  it('stops at maxIterations with a warning, or fails with failOnMaxReached', async () => {
+    const soft = await execute(loop(`    condition: "false"
+    checkFrequency:
+      interval: PT1S
+      maxIterations: 4
+`));
+    expect(soft.result.state).toBe('SUCCESS');
+    expect(soft.world.ran('count')).toHaveLength(4);
+    expect(soft.world.logs('loop')).toEqual([['WARN', 'Max iterations reached']]);
+    expect(soft.world.ran('after')).toEqual(['after']);
+
+    const hard = await execute(loop(`    condition: "false"
+    failOnMaxReached: true
+    checkFrequency:
+      interval: PT1S
+      maxDuration: PT3S
+`));
+    expect(hard.result).toMatchObject({ state: 'FAILED', error: 'loop: Max duration reached' });
+    expect(hard.world.ran('after')).toEqual([]);
+  });
+
+  it('a failed child fails the loop at once', async () => {
+    const { result, world } = await execute(loop(`    condition: "false"
+    checkFrequency:
+      interval: PT1S
+`), { setup: (w) => { w.handlers.count = fails('boom'); } });
+    expect(result.state).toBe('FAILED');
+    expect(world.states('loop')).toEqual(['RUNNING', 'FAILED']);
+  });
+
+  it('AllowFailure: a failed child skips the rest of the block, ends WARNING, and the flow goes on', async () => {
+    const { result, world } = await execute(flow(`  - id: best_effort
+    type: io.kestra.plugin.core.flow.AllowFailure
+    tasks:
+      - id: bad
+        type: io.kestra.plugin.core.debug.Return
+        format: x
+      - id: skipped
+        type: io.kestra.plugin.core.debug.Return
+        format: x
+  - id: next
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+`), { setup: (w) => { w.handlers.bad = fails('nope'); } });
+    expect(result.state).toBe('WARNING');
+    expect(world.states('best_effort').at(-1)).toBe('WARNING');
+    expect(world.ran('skipped')).toEqual([]);
+    expect(world.ran('next')).toEqual(['next']);
+  });
+
+  it('SetVariables merges into vars for later tasks (deeply), and overwrite: false refuses an existing name', async () => {
+    const { result, world } = await execute(flow(`  - id: set
+    type: io.kestra.plugin.core.execution.SetVariables
+    variables:
+      message: "hello {{ flow.id }}"
+      nested:
+        b: 2
+  - id: use
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ vars.message }} {{ vars.name }} {{ vars.nested.a }}{{ vars.nested.b }}"
+  - id: again
+    type: io.kestra.plugin.core.execution.SetVariables
+    overwrite: false
+    variables:
+      name: other
+`, `variables:
+  name: World
+  nested:
+    a: 1
+`));
+    expect(world.activities[0].context.vars).toEqual({ name: 'World', message: 'hello f', nested: { a: 1, b: 2 } });
+    expect(result).toMatchObject({ state: 'FAILED', error: 'again: `overwrite` is set to false and the following variables already exist: name' });
+  });
+
+  it('UnsetVariables removes names and dotted paths; a missing one fails unless ignoreMissing', async () => {
+    const vars = 'variables:\n  keep: 1\n  drop: 2\n  deep:\n    x: 1\n    y: 2\n';
+    const ok = await execute(flow(`  - id: unset
+    type: io.kestra.plugin.core.execution.UnsetVariables
+    variables: [drop, deep.x, missing]
+    ignoreMissing: true
+  - id: use
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+`, vars));
+    expect(ok.result.state).toBe('SUCCESS');
+    expect(ok.world.activities[0].context.vars).toEqual({ keep: 1, deep: { y: 2 } });
+    const missing = await execute(flow(`  - id: unset
+    type: io.kestra.plugin.core.execution.UnsetVariables
+    variables: [missing]
+`, vars));
+    expect(missing.result.error).toBe("unset: variable 'missing' is not set; set ignoreMissing: true to skip names that are not there");
+  });
+
+  it('Labels adds labels from a map, a list or a JSON string, projects them all, and refuses system labels', async () => {
+    const { result, world } = await execute(flow(`  - id: map
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      customer: "{{ flow.id }}-1"
+      meta: { a: 1 }
+  - id: list
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      - key: order
+        value: 42
+  - id: text
+    type: io.kestra.plugin.core.execution.Labels
+    labels: '{"customer": "override"}'
+  - id: show
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ labels.customer }}"
+  - id: system
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      system.correlationId: x
+`, 'labels:\n  team: a\n'));
+    const projected = world.events.filter((e) => e.kind === 'labels').map((e) => (e as { labels: Record<string, string> }).labels);
+    expect(projected.at(-1)).toEqual({ team: 'a', customer: 'override', meta: '{"a":1}', order: '42' });
+    expect(world.activities[0].context.labels).toMatchObject({ customer: 'override' });
+    expect(result).toMatchObject({ state: 'FAILED', error: 'system: System labels can only be set by Baton itself, offending label: system.correlationId=x' });
+  });
+
+  it('a restart applies again the variables set by tasks that already succeeded', async () => {
+    const { result, world } = await execute(flow(`  - id: set
+    type: io.kestra.plugin.core.execution.SetVariables
+    variables:
+      a: "{{ execution.id }}"
+  - id: unset
+    type: io.kestra.plugin.core.execution.UnsetVariables
+    variables: [b]
+  - id: use
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ vars.a }}"
+`, 'variables:\n  b: 1\n'), { input: { restart: { seqStart: 3, done: [{ taskId: 'set', outputs: { variables: { a: 'from the first run' } } }, { taskId: 'unset', outputs: { unset: ['b'] } }] } } });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.calls).toEqual(['runTask use']);
+    expect(world.activities[0].context.vars).toEqual({ a: 'from the first run' });
+  });
+});
+
 describe('flowable table and helpers', () => {
   it('lists each flowable’s child task lists', () => {
     expect(Object.fromEntries(Object.entries(FLOWABLES).map(([id, f]) => [id, f.childLists]))).toEqual({
@@ -1300,6 +1473,11 @@ describe('flowable table and helpers', () => {
       'core.Fail': [],
       'core.Assert': [],
       'core.Pause': [],
+      'core.Labels': [],
+      'core.LoopUntil': ['tasks'],
+      'core.AllowFailure': ['tasks'],
+      'core.SetVariables': [],
+      'core.UnsetVariables': [],
     });
   });
 

@@ -1,5 +1,6 @@
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import { z } from 'zod';
+import { LABEL_LIMITS } from './label-limits';
 
 /**
  * The structure of a flow document apart from plugin properties, which each plugin's own
@@ -17,8 +18,7 @@ export const FLOW_ID_MAX = 100;
 export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
 /** Kestra's namespace size limit; ids and namespaces also travel as Temporal search attributes. */
 export const NAMESPACE_MAX = 150;
-/** Labels of a flow: count and sizes (the same limits apply to labels given at start time). */
-export const LABEL_LIMITS = { count: 50, keyMax: 100, valueMax: 255 } as const;
+export { LABEL_LIMITS };
 /** Ids of tasks, inputs, outputs and triggers: long enough for anything readable. */
 export const TASK_ID_MAX = 100;
 

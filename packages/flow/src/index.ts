@@ -6,3 +6,4 @@ export * from './plugin-defaults';
 export * from './validate';
 export * from './yaml-source';
 export * as expressions from './expressions';
+export * from './plugin-defaults-document';

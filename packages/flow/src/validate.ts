@@ -8,7 +8,7 @@ import {
 } from './flow-schema';
 import { coerceInput } from './inputs';
 import type { FlowPlan, TaskSpec } from './model';
-import { applyPluginDefaults } from './plugin-defaults';
+import { explainPluginDefaults, type DefaultLayer, type SuppliedProperty } from './plugin-defaults';
 import { YamlSource, type FlowError, type PathSegment } from './yaml-source';
 
 export interface ValidationResult {
@@ -17,12 +17,25 @@ export interface ValidationResult {
   errors: FlowError[];
   /** The parsed document when the YAML itself was readable (for editors showing partial results). */
   document?: Record<string, unknown>;
+  /** Per task, the properties that a plugin default supplies (for the editor's hints). */
+  suppliedDefaults: SuppliedDefaults[];
+}
+
+/** The properties of one task that come from plugin defaults, and where the task is written. */
+export interface SuppliedDefaults {
+  taskId: string;
+  line: number;
+  column: number;
+  properties: SuppliedProperty[];
 }
 
 export interface ValidateOptions {
   registry: PluginRegistry;
-  /** Namespace-level plugin defaults, weakest layer (a later feature plugs in here). */
-  namespaceDefaults?: PluginDefault[];
+  /**
+   * Plugin defaults above the flow, top first: instance, tenant, namespaces from the root down
+   * (see DefaultLayer). The flow's own `pluginDefaults` are added below them.
+   */
+  defaultLayers?: DefaultLayer[];
   revision?: number;
 }
 
@@ -45,13 +58,13 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 export function validateFlow(source: string, options: ValidateOptions): ValidationResult {
   try {
     const yaml = new YamlSource(source);
-    if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors };
+    if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors, suppliedDefaults: [] };
     const nul = findNul(yaml.value);
-    if (nul) return { errors: [yaml.error(nul, 'text cannot contain the NUL character (\\0 or \\u0000); remove it')] };
+    if (nul) return { errors: [yaml.error(nul, 'text cannot contain the NUL character (\\0 or \\u0000); remove it')], suppliedDefaults: [] };
     return new FlowValidator(yaml, options).run();
   } catch (error) {
     // Recursion over a pathologically nested document: a user's mistake, not a crash.
-    if (error instanceof RangeError) return { errors: [{ path: '', line: 1, column: 1, message: 'the flow is nested too deeply to validate; flatten it' }] };
+    if (error instanceof RangeError) return { errors: [{ path: '', line: 1, column: 1, message: 'the flow is nested too deeply to validate; flatten it' }], suppliedDefaults: [] };
     throw error;
   }
 }
@@ -79,6 +92,7 @@ class FlowValidator {
   private readonly errors: FlowError[] = [];
   private readonly taskIds = new Map<string, string>();
   private pluginDefaults: PluginDefault[] = [];
+  private readonly supplied: SuppliedDefaults[] = [];
   private inputIds = new Set<string>();
 
   constructor(private readonly yaml: YamlSource, private readonly options: ValidateOptions) {}
@@ -107,7 +121,7 @@ class FlowValidator {
     const doc = this.yaml.value;
     if (!isRecord(doc)) {
       this.error([], 'a flow is a YAML mapping with at least id, namespace and tasks');
-      return { errors: this.errors };
+      return { errors: this.errors, suppliedDefaults: [] };
     }
     for (const key of Object.keys(doc)) {
       if (!FLOW_KEYS.has(key)) {
@@ -128,7 +142,7 @@ class FlowValidator {
     const final = this.validateTaskList(doc.finally, ['finally']);
     this.checkReferences(doc);
 
-    if (this.errors.length) return { errors: this.sorted(), document: doc };
+    if (this.errors.length) return { errors: this.sorted(), document: doc, suppliedDefaults: this.supplied };
     const labels = Array.isArray(doc.labels)
       ? Object.fromEntries((doc.labels as { key: string; value: string }[]).map((l) => [l.key, l.value]))
       : Object.fromEntries(Object.entries((doc.labels as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
@@ -153,7 +167,7 @@ class FlowValidator {
       disabled: doc.disabled === true,
       triggers: (doc.triggers as Record<string, unknown>[]) ?? [],
     };
-    return { plan, errors: [], document: doc };
+    return { plan, errors: [], document: doc, suppliedDefaults: this.supplied };
   }
 
   private sorted() {
@@ -240,7 +254,9 @@ class FlowValidator {
     }
     const listKeys = new Set((definition.taskLists ?? []).map((l) => l.key));
     const ownProps = Object.fromEntries(Object.entries(raw).filter(([k]) => !COMMON_TASK_KEYS.has(k) && !listKeys.has(k)));
-    const props = applyPluginDefaults(raw.type, definition, ownProps, [this.options.namespaceDefaults ?? [], this.pluginDefaults]);
+    const layers = [...(this.options.defaultLayers ?? []), { source: 'flow', defaults: this.pluginDefaults }];
+    const { props, supplied } = explainPluginDefaults(raw.type, definition, ownProps, layers);
+    if (supplied.length && id) this.supplied.push({ taskId: id, ...this.yaml.locate([...path, 'type'], true), properties: supplied });
     this.validateProps(definition, props, ownProps, path);
     this.checkExpressionSyntax(ownProps, path);
     if (typeof raw.runIf === 'string') this.checkExpressionSyntax({ runIf: raw.runIf }, path);

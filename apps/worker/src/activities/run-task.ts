@@ -7,6 +7,7 @@ import {
   createTaskContext, isPluginError, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
 } from '@baton/plugin-sdk';
 import { z } from 'zod';
+import { fetchErrorLogs } from './error-logs';
 import { LogWriter } from './log-writer';
 import { recordAttempt } from './task-run-writer';
 
@@ -146,11 +147,15 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     },
     { taints: true },
   );
+  // errorLogs() reads the database, so its answer is fetched before rendering too.
+  const errorLogs = expressions.findFunctionCalls(input.task.props, ['errorLogs']).length
+    ? await fetchErrorLogs(deps.db, input.tenant, input.context)
+    : undefined;
   try {
     // Kestra's taskrun.attemptsCount counts this attempt: only the activity knows it.
     const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
     return expressions.render(input.task.props, context as unknown as Record<string, unknown>, {
-      functions: { secret },
+      functions: { secret, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) },
       onSecretValue: (v) => {
         // The masker replaces strings of 4 characters or more; a shorter piece of a secret (a
         // slice, one character) could not be masked, and a few of them rebuild the secret. Refuse.

@@ -1,7 +1,9 @@
 import type { Db } from '@baton/db';
-import { validateFlow, type FlowPlan, type PluginDefault, type ValidationResult } from '@baton/flow';
+import { namespaceChain, validateFlow, type DefaultLayer, type FlowPlan, type PluginDefault, type ValidationResult } from '@baton/flow';
+import { parseDocument } from 'yaml';
 import type { PluginRegistry } from '@baton/plugin-sdk';
 import { AppError } from './app-error';
+import { NamespaceDefaultsService, TENANT_WIDE } from './namespace-defaults';
 
 /** The page and size a search really uses (sizes are capped at 200): the API echoes these. */
 export function searchWindow(q: { page?: number; size?: number }) {
@@ -26,14 +28,35 @@ export class FlowService {
    * @param instanceDefaults plugin defaults of this Baton instance (BATON_PLUGIN_DEFAULTS), the
    *   weakest layer: they point plugins at a proxy or a simulator without touching flows.
    */
-  constructor(private readonly db: Db, private readonly registry: PluginRegistry, private readonly instanceDefaults: PluginDefault[] = []) {}
+  constructor(private readonly db: Db, private readonly registry: PluginRegistry, private readonly instanceDefaults: PluginDefault[] = []) {
+    this.namespaceDefaults = new NamespaceDefaultsService(db, registry);
+  }
 
+  /** Plugin defaults per namespace: flows are validated and planned with them. */
+  readonly namespaceDefaults: NamespaceDefaultsService;
+
+  /** Validates with the instance defaults only (no tenant known): for checks that need no defaults. */
   validate(source: string, revision?: number): ValidationResult {
-    return validateFlow(source, { registry: this.registry, revision, namespaceDefaults: this.instanceDefaults });
+    return validateFlow(source, { registry: this.registry, revision, defaultLayers: this.instanceLayer() });
+  }
+
+  /**
+   * Validates as the flow would run in `tenant`: with the instance, tenant and namespace plugin
+   * defaults above it, so a property a namespace default supplies is not reported missing.
+   */
+  async validateIn(tenant: string, source: string, revision?: number): Promise<ValidationResult> {
+    const namespace = declaredNamespace(source);
+    if (namespace === undefined) return this.validate(source, revision);
+    const { layers } = await this.namespaceDefaults.layers(tenant, namespace);
+    return validateFlow(source, { registry: this.registry, revision, defaultLayers: [...this.instanceLayer(), ...layers] });
+  }
+
+  private instanceLayer(): DefaultLayer[] {
+    return this.instanceDefaults.length ? [{ source: 'instance', defaults: this.instanceDefaults }] : [];
   }
 
   async save(tenant: string, source: string, author?: string) {
-    const result = this.validate(source);
+    const result = await this.validateIn(tenant, source);
     if (!result.plan) throw new AppError('INVALID_FLOW', 'the flow is not valid', result.errors);
     const { namespace, id } = result.plan;
     return this.db.$transaction(async (tx) => {
@@ -97,11 +120,19 @@ export class FlowService {
   async plan(ref: FlowRef, revision?: number): Promise<FlowPlan> {
     // Starting an execution is latency-sensitive: ask only for the current revision number (raw
     // SQL, no ORM query planning) and reuse the cached plan; load the source only on a miss.
-    const rows = await this.db.$queryRaw<{ revision: number }[]>`
-      SELECT revision FROM flows WHERE tenant = ${ref.tenant} AND namespace = ${ref.namespace} AND id = ${ref.id} AND NOT deleted`;
+    // The namespace defaults above the flow can change under a fixed revision: their latest
+    // revisions are part of the cache key, read in the same round trip.
+    const chain = [TENANT_WIDE, ...namespaceChain(ref.namespace)];
+    const rows = await this.db.$queryRaw<{ revision: number; defaults: string }[]>`
+      SELECT revision, (
+        SELECT coalesce(string_agg(d.namespace || '@' || d.revision, ',' ORDER BY d.namespace), '')
+        FROM (SELECT namespace, max(revision) AS revision FROM namespace_plugin_defaults
+              WHERE tenant = ${ref.tenant} AND namespace = ANY(${chain}) GROUP BY namespace) d
+      ) AS defaults
+      FROM flows WHERE tenant = ${ref.tenant} AND namespace = ${ref.namespace} AND id = ${ref.id} AND NOT deleted`;
     if (!rows.length) throw new AppError('NOT_FOUND', `flow ${ref.namespace}.${ref.id} not found in tenant ${ref.tenant}`);
     const wanted = revision ?? rows[0].revision;
-    const key = `${ref.tenant}/${ref.namespace}/${ref.id}/${wanted}`;
+    const key = `${ref.tenant}/${ref.namespace}/${ref.id}/${wanted}/${rows[0].defaults}`;
     const cached = this.plans.get(key);
     if (cached) return cached;
     const flow = await this.get(ref);
@@ -111,7 +142,7 @@ export class FlowService {
           where: { tenant_namespace_flowId_revision: { tenant: ref.tenant, namespace: ref.namespace, flowId: ref.id, revision: wanted } },
         }))?.source;
     if (source === undefined) throw new AppError('NOT_FOUND', `revision ${wanted} of flow ${ref.namespace}.${ref.id} not found`);
-    const result = this.validate(source, wanted);
+    const result = await this.validateIn(ref.tenant, source, wanted);
     if (!result.plan) {
       // A stored revision that no longer validates (a plugin was removed, say): say so plainly.
       throw new AppError('INVALID_FLOW', `revision ${wanted} of ${ref.namespace}.${ref.id} is no longer valid`, result.errors);
@@ -119,5 +150,15 @@ export class FlowService {
     if (this.plans.size > 1000) this.plans.clear();
     this.plans.set(key, result.plan);
     return result.plan;
+  }
+}
+
+/** The `namespace:` a flow's YAML declares, when it is a plain string (validation reports the rest). */
+function declaredNamespace(source: string): string | undefined {
+  try {
+    const namespace = parseDocument(source, { uniqueKeys: false }).get('namespace');
+    return typeof namespace === 'string' && namespace.length <= 1000 ? namespace : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -28,6 +28,7 @@ export async function applyProjection(db: Db, events: ProjectionEvent[]): Promis
   for (const event of events) {
     if (event.kind === 'execution') await projectExecution(db, event);
     else if (event.kind === 'log') await projectLog(db, event);
+    else if (event.kind === 'labels') await db.$executeRaw`UPDATE executions SET labels = ${JSON.stringify(event.labels)}::jsonb WHERE id = ${event.executionId}`;
     else await projectTaskRun(db, event);
   }
 }

@@ -116,6 +116,13 @@ export type ProjectionEvent =
       error?: string;
     }
   | {
+      /** The execution's labels after a Labels task (all of them: the row is replaced). */
+      kind: 'labels';
+      executionId: string;
+      labels: Record<string, string>;
+      at: string;
+    }
+  | {
       /** A log line written by the workflow itself (a flowable's failure, a Fail or Assert). */
       kind: 'log';
       executionId: string;

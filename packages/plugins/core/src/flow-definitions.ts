@@ -287,4 +287,140 @@ tasks:
 `)],
 });
 
-export const flowDefinitions = [sequential, parallel, ifTask, switchTask, forEach, subflow, pause, sleep, fail, assert];
+export const loopUntil = definePlugin({
+  id: 'core.LoopUntil',
+  // Kestra 1.x resolves the older WaitFor name to LoopUntil, with LoopUntil's meaning.
+  aliases: ['io.kestra.plugin.core.flow.LoopUntil', 'io.kestra.plugin.core.flow.WaitFor'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Repeat tasks until a condition is true',
+  description: 'Runs `tasks` in order, then evaluates `condition`; while it is false, waits `checkFrequency.interval` and runs them again. `outputs.<id>.iterationCount` (from 1) is readable inside the loop and after it. When `maxIterations` or `maxDuration` is reached the loop stops with a warning in the logs, or fails with `failOnMaxReached: true`. A child failure fails the loop. Baton runs at most 1,000 iterations per loop (each is part of the execution\'s durable history).',
+  idempotent: true,
+  taskLists: [{ key: 'tasks', shape: 'list' }],
+  props: z.object({
+    condition: z.union([z.string(), z.boolean()]).describe('Expression checked after each iteration; the loop ends when it is true'),
+    failOnMaxReached: z.boolean().optional().describe('Fail when maxIterations or maxDuration is reached (default false)'),
+    checkFrequency: z.object({
+      maxIterations: z.number().int().positive().optional().describe('At most this many iterations (unlimited by default, within Baton\'s 1,000)'),
+      maxDuration: duration.optional().describe('Stop after this long'),
+      interval: duration.optional().describe('Wait between iterations (default PT1M)'),
+    }).strict().optional(),
+  }),
+  outputs: z.object({ iterationCount: z.number().describe('Iterations run, from 1') }),
+  examples: [example('Poll until a value', `
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.LoopUntil
+    condition: "{{ outputs.count.value == '3' }}"
+    checkFrequency:
+      interval: PT0.1S
+      maxIterations: 10
+    tasks:
+      - id: count
+        type: io.kestra.plugin.core.debug.Return
+        format: "{{ outputs.loop.iterationCount }}"
+`)],
+});
+
+export const allowFailure = definePlugin({
+  id: 'core.AllowFailure',
+  aliases: ['io.kestra.plugin.core.flow.AllowFailure'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Run tasks whose failure does not fail the execution',
+  description: 'Runs `tasks` in order; when one fails, the rest of the block is skipped, this task ends WARNING and the execution goes on (and ends WARNING). The task-level `allowFailure: true` does the same for one task.',
+  idempotent: true,
+  taskLists: [{ key: 'tasks', shape: 'list' }],
+  props: z.object({}),
+  outputs: noOutputs,
+  examples: [example('Best effort', `
+tasks:
+  - id: best_effort
+    type: io.kestra.plugin.core.flow.AllowFailure
+    tasks:
+      - id: may_fail
+        type: io.kestra.plugin.core.execution.Fail
+  - id: still_runs
+    type: io.kestra.plugin.core.log.Log
+    message: the flow went on
+`)],
+});
+
+export const setVariables = definePlugin({
+  id: 'core.SetVariables',
+  aliases: ['io.kestra.plugin.core.execution.SetVariables'],
+  kind: 'flowable',
+  group: 'Core / Execution',
+  title: 'Set variables for the tasks that follow',
+  description: 'Renders `variables` and makes them readable as `vars.<name>` by every later task of the execution. With `overwrite: false`, setting a variable that exists fails the task.',
+  idempotent: true,
+  props: z.object({
+    variables: z.record(z.string(), z.unknown()).describe('Names and values (values may be expressions)'),
+    overwrite: z.boolean().optional().describe('Replace existing variables (default true)'),
+  }),
+  outputs: noOutputs,
+  examples: [example('Compute once, use later', `
+tasks:
+  - id: set
+    type: io.kestra.plugin.core.execution.SetVariables
+    variables:
+      greeting: "hello {{ flow.id }}"
+  - id: use
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ vars.greeting }}"
+`)],
+});
+
+export const unsetVariables = definePlugin({
+  id: 'core.UnsetVariables',
+  aliases: ['io.kestra.plugin.core.execution.UnsetVariables'],
+  kind: 'flowable',
+  group: 'Core / Execution',
+  title: 'Remove variables',
+  description: 'Removes the named variables for the tasks that follow. With `ignoreMissing: false` (default), naming a variable that does not exist fails the task.',
+  idempotent: true,
+  props: z.object({
+    variables: z.array(z.string()).min(1).describe('Names of the variables to remove'),
+    ignoreMissing: z.boolean().optional().describe('Do not fail on a name that is not set (default false)'),
+  }),
+  outputs: noOutputs,
+  examples: [example('Forget a value', `
+variables:
+  temporary: x
+tasks:
+  - id: unset
+    type: io.kestra.plugin.core.execution.UnsetVariables
+    variables: [temporary]
+`)],
+});
+
+export const labels = definePlugin({
+  id: 'core.Labels',
+  aliases: ['io.kestra.plugin.core.execution.Labels', 'io.kestra.core.tasks.executions.Labels'],
+  kind: 'flowable',
+  group: 'Core / Execution',
+  title: 'Label the execution at run time',
+  description: 'Adds or overwrites labels of the running execution: a map, a list of `{key, value}`, or a JSON string of a map. Labels starting with `system.` are Baton\'s own and refused. The executions list filters by them at once.',
+  idempotent: true,
+  props: z.object({
+    labels: z.union([
+      z.string(),
+      z.array(z.object({ key: z.string(), value: z.unknown() }).strict()),
+      z.record(z.string(), z.unknown()),
+    ]).describe('Labels to add: a map, a list of {key, value}, or a JSON string of a map'),
+  }),
+  outputs: noOutputs,
+  examples: [example('Label by input', `
+inputs:
+  - id: customer
+    type: STRING
+    defaults: acme
+tasks:
+  - id: label
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      customer: "{{ inputs.customer }}"
+`)],
+});
+
+export const flowDefinitions = [labels, sequential, parallel, ifTask, switchTask, forEach, subflow, pause, sleep, fail, assert, loopUntil, allowFailure, setVariables, unsetVariables];

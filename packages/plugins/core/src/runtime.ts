@@ -11,6 +11,13 @@ const logRuntime = defineRuntime(log, async ({ props, logger }) => {
 
 const outputValuesRuntime = defineRuntime(outputValues, async ({ props }) => ({ values: props.values }));
 
-const returnRuntime = defineRuntime(returnTask, async ({ props }) => ({ value: props.format }));
+// Kestra's Return renders `format` as a String property: the value is always text (a number is
+// printed, a map or a list becomes JSON), so `outputs.r.value == '4'` compares as in Kestra.
+const returnRuntime = defineRuntime(returnTask, async ({ props }) => ({ value: asText(props.format) }));
+
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
 
 export const runtimes: PluginRuntime[] = [logRuntime, outputValuesRuntime, returnRuntime, httpRequestRuntime] as PluginRuntime[];

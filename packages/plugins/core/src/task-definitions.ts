@@ -57,11 +57,11 @@ export const returnTask = definePlugin({
   aliases: ['io.kestra.plugin.core.debug.Return'],
   group: 'Core / Debug',
   title: 'Return a rendered value',
-  description: 'Renders `format` and returns it as `outputs.<task>.value`. Handy to debug expressions.',
+  description: 'Renders `format` and returns it as text in `outputs.<task>.value` (numbers printed, maps and lists as JSON), as Kestra does. Handy to debug expressions.',
   idempotent: true,
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({ format: z.unknown().describe('Value or template to render') }),
-  outputs: z.object({ value: z.unknown().describe('The rendered value') }),
+  outputs: z.object({ value: z.string().nullable().describe('The rendered value, as text') }),
   examples: [example('Render', `
 tasks:
   - id: r

@@ -15,6 +15,10 @@ export const keys = {
     detail: (tenant: string, id: string) => ['executions', tenant, 'detail', id] as const,
   },
   namespaces: (tenant: string) => ['namespaces', tenant] as const,
+  pluginDefaults: {
+    detail: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace] as const,
+    revisions: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace, 'revisions'] as const,
+  },
   tenants: () => ['tenants'] as const,
   plugins: {
     all: () => ['plugins'] as const,

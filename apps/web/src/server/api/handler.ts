@@ -116,7 +116,8 @@ export class Router {
       const error = raw instanceof AppError ? raw : asClientError(raw);
       if (error) {
         const body: Record<string, unknown> = { message: error.message, code: error.code };
-        if (error.code === 'INVALID_FLOW' || error.code === 'INVALID_INPUTS') body.errors = error.details;
+        // Lists of located errors (flow YAML, inputs, plugin-defaults YAML) are always `errors`.
+        if (error.code === 'INVALID_FLOW' || error.code === 'INVALID_INPUTS' || (error.code === 'UNPROCESSABLE' && Array.isArray(error.details))) body.errors = error.details;
         else if (error.details) body.details = error.details;
         const headers: Record<string, string> = {};
         if (error.status === 401) headers['www-authenticate'] = 'Basic realm="baton"';

@@ -13,6 +13,8 @@ export const BODY_LIMITS = {
   secret: FIELD_LIMITS.secretValueBytes * 2 + 1024,
   /** Bulk kill: {"ids": [...]} of at most 500 ids. */
   killByIds: 64 * 1024,
+  /** A namespace's plugin defaults, as YAML or JSON. */
+  pluginDefaults: 256 * 1024,
   /** Small control bodies (create tenant). */
   default: 16 * 1024,
 } as const;

@@ -70,6 +70,9 @@ function labels(url: URL) {
   return out;
 }
 
+/** `_` in a URL names the tenant-wide layer (stored as the empty namespace), as for secrets. */
+const layerName = (namespace: string) => (namespace === '_' ? '' : namespace);
+
 // Shared pieces of the route documentation.
 const P = {
   tenant: `Tenant id (${FIELD_LIMITS.tenantId.pattern.source}, at most ${FIELD_LIMITS.tenantId.max}); \`main\` exists by default`,
@@ -125,10 +128,10 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
   })
 
   // ---- flows ----
-  .add('POST', '/api/v1/:tenant/flows/validate', async ({ request }) => {
-    const result = services().flows.validate(await readYaml(request));
-    return { valid: result.errors.length === 0, errors: result.errors };
-  }, { summary: 'Validate a flow without saving it', params: { tenant: P.tenant }, body: YAML_BODY, readOnly: true })
+  .add('POST', '/api/v1/:tenant/flows/validate', async ({ request, params }) => {
+    const result = await services().flows.validateIn(params.tenant, await readYaml(request));
+    return { valid: result.errors.length === 0, errors: result.errors, suppliedDefaults: result.suppliedDefaults };
+  }, { summary: 'Validate a flow without saving it (suppliedDefaults: the properties plugin defaults give each task)', params: { tenant: P.tenant }, body: YAML_BODY, readOnly: true })
   .add('POST', '/api/v1/:tenant/flows', async ({ request, params, caller }) => {
     const { flow, created, changed } = await services().flows.save(params.tenant, await readYaml(request), caller.id);
     return json({ ...flowView(flow), changed }, created ? 201 : 200);
@@ -212,6 +215,32 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
       taskRunId: url.searchParams.get('taskRunId') ?? undefined,
       minLevel: url.searchParams.get('minLevel') ?? undefined,
     }), { summary: 'Logs of an execution', params: { tenant: P.tenant, executionId: P.executionId }, query: { taskRunId: { description: 'Only this task run' }, minLevel: { description: 'TRACE, DEBUG, INFO, WARN or ERROR' } }, readOnly: true })
+  // ---- namespace plugin defaults (docs/plugin-defaults.md); `_` is the tenant-wide layer ----
+  .add('GET', '/api/v1/:tenant/namespaces/:namespace/plugin-defaults', async ({ params, url }) => {
+    const namespace = layerName(params.namespace);
+    const current = await services().flows.namespaceDefaults.get(params.tenant, namespace);
+    if (url.searchParams.get('source') === 'yaml') return new Response(current.source, { headers: { 'content-type': 'application/x-yaml' } });
+    // What flows of this namespace inherit from above it, for the page's "inherited" table.
+    const inherited = namespace === '' ? [] : (await services().flows.namespaceDefaults.layers(params.tenant, namespace)).layers
+      .filter((l) => l.source !== `namespace ${namespace}`);
+    return { ...current, inherited };
+  }, { summary: 'The plugin defaults of a namespace (_ for tenant-wide), with the layers it inherits; ?source=yaml for the YAML alone', params: { tenant: P.tenant, namespace: `${P.namespace}, or _ for tenant-wide` }, query: { source: { description: '`yaml` for the YAML alone (export)' } }, readOnly: true })
+  .add('PUT', '/api/v1/:tenant/namespaces/:namespace/plugin-defaults', async ({ request, params, caller }) => {
+    const namespace = layerName(params.namespace);
+    const isYaml = /yaml/i.test(request.headers.get('content-type') ?? '');
+    const input = isYaml
+      ? { source: await readText(request, BODY_LIMITS.pluginDefaults) }
+      : { defaults: (await readJsonObject(request, BODY_LIMITS.pluginDefaults, '{"defaults": [{"type": "...", "values": {}}]}')).defaults };
+    return services().flows.namespaceDefaults.put(params.tenant, namespace, input, caller.id);
+  }, {
+    summary: 'Save the plugin defaults of a namespace (a new revision when changed); YAML (import) or JSON {defaults}',
+    params: { tenant: P.tenant, namespace: `${P.namespace}, or _ for tenant-wide` },
+    body: { contentTypes: ['application/x-yaml', 'application/json'], maxBytes: BODY_LIMITS.pluginDefaults, description: 'A YAML list of {type, values, forced}, or JSON {"defaults": [...]}', schema: { type: 'object', properties: { defaults: { type: 'array', items: { type: 'object', required: ['type', 'values'], properties: { type: { type: 'string' }, values: { type: 'object' }, forced: { type: 'boolean' } } } } } } },
+    responses: { 422: 'Invalid defaults: errors with line and column' },
+  })
+  .add('GET', '/api/v1/:tenant/namespaces/:namespace/plugin-defaults/revisions', async ({ params }) =>
+    services().flows.namespaceDefaults.revisions(params.tenant, layerName(params.namespace)),
+  { summary: 'Revisions of a namespace\'s plugin defaults, newest first', params: { tenant: P.tenant, namespace: `${P.namespace}, or _ for tenant-wide` }, readOnly: true })
   // Secrets: write-only through the API; values are never returned.
   .add('PUT', '/api/v1/:tenant/secrets/:namespace/:name', async ({ request, params }) => {
     const body = await readJsonObject(request, BODY_LIMITS.secret, '{"value": "..."}');

@@ -2,6 +2,7 @@
 // in the workflow (no activity), so their properties are rendered here.
 import { resolveInputs } from '@baton/flow/inputs';
 import type { FlowInput } from '@baton/flow/flow-schema';
+import { LABEL_LIMITS } from '@baton/flow/label-limits';
 import type { TaskSpec } from '@baton/flow/model';
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { ProjectionEvent, ResumeSignal } from '../contracts';
@@ -88,7 +89,121 @@ export const FLOWABLES: Record<string, Flowable> = {
   'core.Fail': { childLists: [], retriesBlock: false, run: async (f) => runFail(f) },
   'core.Assert': { childLists: [], retriesBlock: false, run: async (f) => runAssert(f) },
   'core.Pause': { childLists: [], retriesBlock: false, run: async (f) => runPause(f) },
+  'core.LoopUntil': { childLists: ['tasks'], retriesBlock: true, run: async (f) => runLoopUntil(f) },
+  'core.AllowFailure': {
+    childLists: ['tasks'],
+    retriesBlock: true,
+    // A failed child ends the block (the rest is skipped) and this task WARNING; the flow goes on.
+    run: async (f) => {
+      const result = await f.s.runList(f.children('tasks'), f.child);
+      return { outcome: result.outcome === 'FAILED' ? 'WARNING' : result.outcome };
+    },
+  },
+  'core.SetVariables': {
+    childLists: [],
+    retriesBlock: false,
+    run: async (f) => {
+      const variables = f.prop('variables');
+      if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new TaskFailure(f.task.id, `${f.task.id}: variables must be a map of names to values`);
+      const values = variables as Record<string, unknown>;
+      try {
+        f.s.vars.setVariables(values, f.task.props.overwrite === undefined ? true : truthy(f.prop('overwrite')));
+      } catch (error) {
+        throw new TaskFailure(f.task.id, `${f.task.id}: ${errorMessage(error)}`);
+      }
+      // Kept on the task run so a restart can set them again (the task itself is not rerun).
+      return { outcome: 'SUCCESS', result: { variables: values } };
+    },
+  },
+  'core.Labels': { childLists: [], retriesBlock: false, run: async (f) => runLabels(f) },
+  'core.UnsetVariables': {
+    childLists: [],
+    retriesBlock: false,
+    run: async (f) => {
+      const names = f.prop('variables');
+      if (!Array.isArray(names)) throw new TaskFailure(f.task.id, `${f.task.id}: variables must be a list of names`);
+      try {
+        f.s.vars.unsetVariables(names.map(String), f.task.props.ignoreMissing !== undefined && truthy(f.prop('ignoreMissing')));
+      } catch (error) {
+        throw new TaskFailure(f.task.id, `${f.task.id}: ${errorMessage(error)}`);
+      }
+      return { outcome: 'SUCCESS', result: { unset: names.map(String) } };
+    },
+  },
 };
+
+/**
+ * Kestra's execution.Labels: adds or overwrites the execution's labels (a map, a list of
+ * {key, value}, or a JSON string of a map). `system.` labels are Baton's own and refused.
+ */
+async function runLabels({ task, run, s, prop }: FlowableRun): Promise<TaskEnd> {
+  const raw = prop('labels');
+  let entries: [string, unknown][];
+  if (typeof raw === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new TaskFailure(task.id, `${task.id}: labels given as a string must be a JSON map such as {"team": "a"}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TaskFailure(task.id, `${task.id}: labels given as a string must be a JSON map`);
+    entries = Object.entries(parsed);
+  } else if (Array.isArray(raw)) {
+    entries = raw.map((l, i) => {
+      if (typeof l !== 'object' || l === null || typeof (l as { key?: unknown }).key !== 'string') throw new TaskFailure(task.id, `${task.id}: labels[${i}] must be {key, value}`);
+      return [(l as { key: string }).key, (l as { value?: unknown }).value];
+    });
+  } else if (typeof raw === 'object' && raw !== null) {
+    entries = Object.entries(raw);
+  } else {
+    throw new TaskFailure(task.id, `${task.id}: labels must be a map, a list of {key, value} or a JSON string`);
+  }
+  const labels = Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '')]));
+  const system = Object.entries(labels).find(([k]) => k.startsWith('system.'));
+  if (system) throw new TaskFailure(task.id, `${task.id}: System labels can only be set by Baton itself, offending label: ${system[0]}=${system[1]}`);
+  const tooLong = Object.entries(labels).find(([k, v]) => !k || k.length > LABEL_LIMITS.keyMax || v.length > LABEL_LIMITS.valueMax);
+  if (tooLong) throw new TaskFailure(task.id, `${task.id}: label '${tooLong[0].slice(0, 40)}' is empty or too long (keys at most ${LABEL_LIMITS.keyMax} characters, values ${LABEL_LIMITS.valueMax})`);
+  s.vars.addLabels(labels);
+  const all = s.vars.labels();
+  if (Object.keys(all).length > LABEL_LIMITS.count) throw new TaskFailure(task.id, `${task.id}: an execution has at most ${LABEL_LIMITS.count} labels`);
+  await s.life.project([{ kind: 'labels', executionId: s.input.executionId, labels: all, at: s.life.at() }]);
+  return { outcome: 'SUCCESS', result: { labels } };
+}
+
+/** Baton's ceiling on LoopUntil iterations: each one adds to the execution's durable history. */
+export const LOOP_MAX_ITERATIONS = 1000;
+
+/**
+ * Kestra's LoopUntil (and WaitFor, its older name): run the children, then check the condition;
+ * repeat after `interval` until it is true or a maximum is reached. `outputs.<id>.iterationCount`
+ * is set before each iteration so the children can read it.
+ */
+async function runLoopUntil(f: FlowableRun): Promise<TaskEnd> {
+  const { task, scope, run, s } = f;
+  const frequency = (task.props.checkFrequency ?? {}) as { maxIterations?: number; maxDuration?: string; interval?: string };
+  const intervalMs = frequency.interval === undefined ? 60_000 : parseDuration(String(s.vars.render(frequency.interval, scope, run.id, task, 'checkFrequency.interval')));
+  if (intervalMs === undefined) throw new TaskFailure(task.id, `${task.id}: checkFrequency.interval must be an ISO-8601 duration such as PT30S`);
+  const maxDurationMs = frequency.maxDuration === undefined ? undefined : parseDuration(String(s.vars.render(frequency.maxDuration, scope, run.id, task, 'checkFrequency.maxDuration')));
+  const maxIterations = Math.min(frequency.maxIterations ?? LOOP_MAX_ITERATIONS, LOOP_MAX_ITERATIONS);
+  const failOnMax = task.props.failOnMaxReached !== undefined && truthy(f.prop('failOnMaxReached'));
+  const started = s.fx.now();
+  for (let iteration = 1; ; iteration++) {
+    const result = { iterationCount: iteration };
+    s.vars.setOutput(task.id, scope, result);
+    const ended = await s.runList(f.children('tasks'), f.child);
+    if (ended.outcome === 'FAILED') return failWithChildren(task, ended);
+    if (truthy(f.prop('condition'))) return { outcome: ended.outcome, result };
+    const reason = iteration >= maxIterations
+      ? (frequency.maxIterations === undefined || frequency.maxIterations > LOOP_MAX_ITERATIONS ? `Max iterations reached (Baton's limit of ${LOOP_MAX_ITERATIONS})` : 'Max iterations reached')
+      : maxDurationMs !== undefined && s.fx.now() - started + intervalMs > maxDurationMs ? 'Max duration reached' : undefined;
+    if (reason) {
+      await s.life.project([s.life.logEvent(run, 'WARN', reason)]);
+      if (failOnMax) throw new TaskFailure(task.id, `${task.id}: ${reason}`, true);
+      return { outcome: ended.outcome, result };
+    }
+    await s.fx.sleep(intervalMs);
+  }
+}
 
 /** Runs a flowable task run: RUNNING, then its behaviour, retried as a whole if it has children. */
 export async function runFlowable(s: Scheduler, task: TaskSpec, scope: Scope, run: TaskRunEvent): Promise<TaskEnd> {

@@ -1,5 +1,6 @@
 // The execution's own life: its state, the concurrency slot, projection batching, restart
 // bookkeeping, the task runs in flight, and how it ends (finished or killed).
+import type { FlowPlan, TaskSpec } from '@baton/flow/model';
 import type { LogLevel, State } from '../../states';
 import type { ExecutionInput, ExecutionResult, ProjectionEvent, ResumeSignal } from '../contracts';
 import type { Effects } from './effects';
@@ -30,9 +31,14 @@ export class Lifecycle {
     const restart = this.input.restart;
     if (!restart) return;
     this.seq = restart.seqStart;
+    const variableTasks = variableTaskTypes(this.input.plan);
     for (const run of restart.done) {
       this.alreadyDone.add(doneKey(run.taskId, run.value));
       if (run.outputs !== undefined) vars.restoreOutputs(run.taskId, run.value, run.outputs);
+      // SetVariables/UnsetVariables that succeeded are not rerun: apply what they did again.
+      const kind = variableTasks.get(run.taskId);
+      if (kind === 'core.SetVariables' && run.outputs?.variables) vars.setVariables(run.outputs.variables as Record<string, unknown>, true);
+      if (kind === 'core.UnsetVariables' && Array.isArray(run.outputs?.unset)) vars.unsetVariables(run.outputs.unset as string[], true);
     }
   }
 
@@ -123,4 +129,17 @@ export class Lifecycle {
       return { state: 'KILLED' as State, outputs: {}, error: 'killed' };
     });
   }
+}
+
+/** Ids of the plan's SetVariables and UnsetVariables tasks, wherever they are nested. */
+function variableTaskTypes(plan: FlowPlan): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (tasks: TaskSpec[]) => {
+    for (const t of tasks) {
+      if (t.pluginId === 'core.SetVariables' || t.pluginId === 'core.UnsetVariables') out.set(t.id, t.pluginId);
+      for (const list of Object.values(t.children ?? {})) walk(list);
+    }
+  };
+  walk([...plan.tasks, ...plan.errors, ...plan.finally]);
+  return out;
 }

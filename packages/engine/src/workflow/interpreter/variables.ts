@@ -11,6 +11,13 @@ export class Variables {
   readonly outputs: Record<string, unknown> = {};
   /** Kestra's `tasks`: each task's state so far, keyed by loop value inside ForEach. */
   readonly taskStates: Record<string, unknown> = {};
+  /**
+   * Kestra's `vars`: the flow's `variables`, then what SetVariables and UnsetVariables changed as
+   * the execution went (copied, so the plan itself never changes).
+   */
+  private runtimeVars: Record<string, unknown> | undefined;
+  /** Labels added at run time by Labels tasks, over the flow's and the start's. */
+  private runtimeLabels: Record<string, string> = {};
   private readonly outputNeeds = new WeakMap<TaskSpec, Set<string> | 'all'>();
   private readonly taskStateReaders = new WeakMap<TaskSpec, boolean>();
 
@@ -43,6 +50,47 @@ export class Variables {
     });
   }
 
+  /** SetVariables: deep-merges `values` into `vars`; with overwrite false, an existing name is an error. */
+  setVariables(values: Record<string, unknown>, overwrite: boolean) {
+    const current = this.currentVars();
+    if (!overwrite) {
+      const existing = Object.keys(values).filter((k) => k in current);
+      if (existing.length) throw new Error(`\`overwrite\` is set to false and the following variables already exist: ${existing.join(',')}`);
+    }
+    this.runtimeVars = deepMergeVars(current, values);
+  }
+
+  /** UnsetVariables: removes names (dotted paths reach into maps); a missing one is an error unless ignored. */
+  unsetVariables(names: string[], ignoreMissing: boolean) {
+    // JSON copy: structuredClone does not exist in Temporal's workflow sandbox, and vars are JSON.
+    const next = JSON.parse(JSON.stringify(this.currentVars())) as Record<string, unknown>;
+    for (const name of names) {
+      const path = name.split('.');
+      let node: unknown = next;
+      for (const key of path.slice(0, -1)) node = isMap(node) ? node[key] : undefined;
+      const last = path[path.length - 1];
+      if (!isMap(node) || !(last in node)) {
+        if (ignoreMissing) continue;
+        throw new Error(`variable '${name}' is not set; set ignoreMissing: true to skip names that are not there`);
+      }
+      delete node[last];
+    }
+    this.runtimeVars = next;
+  }
+
+  /** The execution's labels now: the flow's, the start's, then what Labels tasks added. */
+  labels(): Record<string, string> {
+    return { ...this.input.plan.labels, ...this.input.labels, ...this.runtimeLabels };
+  }
+
+  addLabels(labels: Record<string, string>) {
+    this.runtimeLabels = { ...this.runtimeLabels, ...labels };
+  }
+
+  private currentVars(): Record<string, unknown> {
+    return this.runtimeVars ?? this.input.plan.variables;
+  }
+
   /** Records a task run's state for the `tasks` variable (keyed by loop value inside ForEach). */
   noteTaskState(taskId: string, value: string | undefined, state: State) {
     if (value === undefined) this.taskStates[taskId] = { state };
@@ -57,8 +105,8 @@ export class Variables {
     return {
       inputs: input.inputs,
       outputs: this.outputs,
-      vars: plan.variables,
-      labels: { ...plan.labels, ...input.labels },
+      vars: this.runtimeVars ?? plan.variables,
+      labels: this.labels(),
       flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: input.tenant },
       execution: { id: input.executionId, startDate: this.startDate, originalId: input.originalId ?? input.labels['system.replayOf'] ?? input.executionId, state: this.state() },
       task: { id: task?.id ?? '', type: task?.type ?? '' },
@@ -134,4 +182,13 @@ export class Variables {
     }
     return reads;
   }
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Kestra's MapUtils.deepMerge: maps merge key by key, anything else replaces. */
+function deepMergeVars(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = isMap(out[key]) && isMap(value) ? deepMergeVars(out[key] as Record<string, unknown>, value) : value;
+  return out;
 }

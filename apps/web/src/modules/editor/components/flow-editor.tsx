@@ -200,7 +200,7 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
               <div className={s.monaco} data-testid="flow-editor">
                 <YamlEditor path={path} defaultValue={initial} schema={schema.data} plugins={plugins.data} onMount={onMount} />
               </div>
-              <ProblemsBar problems={analysis.problems} server={analysis.server} onJump={jump} />
+              <ProblemsBar problems={analysis.problems} server={analysis.server} supplied={analysis.supplied} onJump={jump} />
             </div>
           }
           right={

@@ -1,11 +1,15 @@
 'use client';
 import { useState } from 'react';
 import { Icon, Spinner } from '@/components/icons';
+import type { SuppliedDefaults } from '@/modules/flows/hooks/use-flows';
 import type { Problem, ServerCheck } from '../hooks/use-flow-analysis';
 import s from './editor.module.css';
 
-/** Every problem of the flow, with where it is; a click puts the cursor there. */
-export function ProblemsBar({ problems, server, onJump }: { problems: Problem[]; server: ServerCheck; onJump: (line: number, column: number) => void }) {
+/**
+ * Every problem of the flow, with where it is; a click puts the cursor there. Below them, the
+ * properties that plugin defaults supply (so a task without `site:` does not look broken).
+ */
+export function ProblemsBar({ problems, server, supplied = [], onJump }: { problems: Problem[]; server: ServerCheck; supplied?: SuppliedDefaults[]; onJump: (line: number, column: number) => void }) {
   const [open, setOpen] = useState(true);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
@@ -30,6 +34,34 @@ export function ProblemsBar({ problems, server, onJump }: { problems: Problem[];
               </button>
             </li>
           ))}
+        </ul>
+      ) : null}
+      <SuppliedList supplied={supplied} onJump={onJump} />
+    </div>
+  );
+}
+
+function SuppliedList({ supplied, onJump }: { supplied: SuppliedDefaults[]; onJump: (line: number, column: number) => void }) {
+  const [open, setOpen] = useState(false);
+  const count = supplied.reduce((n, t) => n + t.properties.length, 0);
+  if (!count) return null;
+  return (
+    <div data-testid="supplied-defaults">
+      <button type="button" className={s.problemsHeader} onClick={() => setOpen(!open)} aria-expanded={open}>
+        <Icon name="layers" size={14} />
+        <span>Plugin defaults supply {count} propert{count === 1 ? 'y' : 'ies'} of {supplied.length} task{supplied.length === 1 ? '' : 's'}</span>
+        <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
+      </button>
+      {open ? (
+        <ul className={s.problemList}>
+          {supplied.flatMap((t) => t.properties.map((p) => (
+            <li key={`${t.taskId}.${p.name}`}>
+              <button type="button" onClick={() => onJump(t.line, t.column)} className={s.problem}>
+                <span className={s.problemPos}>{t.line}:{t.column}</span>
+                <span className={s.problemMsg}><code>{t.taskId}.{p.name}</code> from {p.source}{p.forced ? ' (forced: overrides the task)' : ''}</span>
+              </button>
+            </li>
+          )))}
         </ul>
       ) : null}
     </div>

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type * as Monaco from 'monaco-editor';
 import { ApiError } from '@/modules/api/client';
 import type { FlowError, JsonSchema, PluginDoc } from '@/modules/api/types';
-import { validateOnServer } from '@/modules/flows/hooks/use-flows';
+import { validateOnServer, type SuppliedDefaults } from '@/modules/flows/hooks/use-flows';
 import type { AnalyzeResult } from '@/modules/graph/lib/analyze';
 import type { LayoutChoice } from '@/modules/graph/lib/layout';
 import type { EditorMarker, LaidOutGraph, TaskLocation } from '@/modules/graph/lib/types';
@@ -64,6 +64,8 @@ export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto
   const [local, setLocal] = useState<EditorMarker[]>([]);
   const [server, setServer] = useState<ServerCheck>({ status: 'idle', errors: [] });
   const [serverMarkers, setServerMarkers] = useState<EditorMarker[]>([]);
+  /** What plugin defaults (instance, tenant, namespaces, flow) give each task, per the server. */
+  const [supplied, setSupplied] = useState<SuppliedDefaults[]>([]);
   const [meta, setMeta] = useState<{ flowId?: string; namespace?: string; timings?: AnalyzeResult['timings'] }>({});
   const graphSignature = useRef('');
   const pluginMap = useMemo(() => {
@@ -115,6 +117,7 @@ export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto
         if (abort.signal.aborted || model.isDisposed() || model.getValue() !== source) return;
         const markers = r.errors.map((e) => serverMarker(e, model));
         setServerMarkers(markers);
+        setSupplied(r.suppliedDefaults ?? []);
         setServer({ status: r.valid ? 'valid' : 'invalid', errors: r.errors });
       } catch (error) {
         if ((error as Error).name === 'AbortError') return;
@@ -163,5 +166,5 @@ export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto
     setServer({ status: 'invalid', errors });
   };
 
-  return { graph, tasks, problems: merged.problems, server, meta, showServerErrors, pluginMap };
+  return { graph, tasks, problems: merged.problems, server, meta, showServerErrors, pluginMap, supplied };
 }

@@ -77,6 +77,14 @@ export function useDeleteFlow(tenant: string) {
 }
 
 /** Server-side validation: the authority (it knows instance plugin defaults and references). */
+/** The properties of a task that plugin defaults supply, and where the task's type is written. */
+export interface SuppliedDefaults {
+  taskId: string;
+  line: number;
+  column: number;
+  properties: { name: string; source: string; forced: boolean }[];
+}
+
 export async function validateOnServer(tenant: string, source: string, signal?: AbortSignal) {
-  return api<{ valid: boolean; errors: FlowError[] }>(tenantPath(tenant, 'flows', 'validate'), { method: 'POST', raw: { body: source, contentType: 'application/x-yaml' }, signal });
+  return api<{ valid: boolean; errors: FlowError[]; suppliedDefaults?: SuppliedDefaults[] }>(tenantPath(tenant, 'flows', 'validate'), { method: 'POST', raw: { body: source, contentType: 'application/x-yaml' }, signal });
 }

@@ -24,7 +24,11 @@ export function NamespacesPage() {
 
   return (
     <>
-      <PageHeader title="Namespaces" subtitle={data ? `${data.length} with flows or executions` : undefined} />
+      <PageHeader
+        title="Namespaces"
+        subtitle={data ? `${data.length} with flows or executions` : undefined}
+        actions={<Link href={href('namespaces', '_', 'plugin-defaults')} className={ui.button}><Icon name="layers" size={15} />Tenant-wide defaults</Link>}
+      />
       <div className={s.body}>
         {error ? <ErrorState error={error} onRetry={() => refetch()} title="Could not load namespaces" />
           : isLoading ? <LoadingState />
@@ -48,7 +52,8 @@ export function NamespacesPage() {
                       <td style={{ textAlign: 'right' }} className="mono">{execTotal(node.path).toLocaleString()}</td>
                       <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
                         <Link href={href('flows')} onClick={() => setNamespace(node.path)} className={`${ui.button} ${ui.sm}`}><Icon name="flows" size={13} />Flows</Link>{' '}
-                        <Link href={href('executions')} onClick={() => setNamespace(node.path)} className={`${ui.button} ${ui.sm}`}><Icon name="executions" size={13} />Executions</Link>
+                        <Link href={href('executions')} onClick={() => setNamespace(node.path)} className={`${ui.button} ${ui.sm}`}><Icon name="executions" size={13} />Executions</Link>{' '}
+                        <Link href={href('namespaces', node.path, 'plugin-defaults')} className={`${ui.button} ${ui.sm}`} aria-label={`Plugin defaults of ${node.path}`}><Icon name="layers" size={13} />Defaults</Link>
                       </td>
                     </tr>
                   ))}
