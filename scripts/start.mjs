@@ -159,13 +159,12 @@ async function main() {
       logHint: rel(logFile('simulators')),
     });
     Object.assign(stackEnv, demoSecrets());
-    // The seed flows must run unchanged, so the Cloudflare simulator's address, and the NetBox site,
-    // role and device type the metal flow leaves to namespace defaults (governance work), come from
-    // instance-wide plugin defaults rather than from the flows.
+    // The seed flows must run unchanged, so the Cloudflare simulator's address comes from
+    // instance-wide plugin defaults rather than from the flow (and the NetBox site, role and device
+    // type from the namespace defaults of infra.provisioning: loadSeedFlows).
     const defaults = path.join(dataDir, 'demo-plugin-defaults.yaml');
     fs.writeFileSync(defaults, [
       `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4`,
-      '- type: netbox.dcim.devices.Create\n  values:\n    site: dc1\n    role: server\n    deviceType: server-1u',
       '- type: maas.machines.Commission\n  values:\n    pollInterval: PT1S',
       '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT1S',
       '',
@@ -225,10 +224,25 @@ function demoSecrets() {
   };
 }
 
+const DEMO_NETBOX_DEFAULTS = `- type: io.kestra.plugin.ee.netbox.CreateDevice
+  values:
+    site: dc1
+    deviceRole: server
+    deviceType: server-1u
+`;
+
 async function loadSeedFlows(webUrl) {
   // The two flows of the source article, kept in examples/ exactly as published.
   const dir = path.join(root, 'examples/seed-flows');
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
+  // The metal flow gives NetBox's CreateDevice only a name: the site, role and device type of the
+  // demo NetBox are namespace defaults, as a platform team would set them (kept if already set).
+  const nsDefaults = `${webUrl}/api/v1/main/namespaces/infra.provisioning/plugin-defaults`;
+  const current = await fetch(nsDefaults).then((r) => r.json()).catch(() => ({}));
+  if (!current.defaults?.length) {
+    const res = await fetch(nsDefaults, { method: 'PUT', headers: { 'content-type': 'application/x-yaml' }, body: DEMO_NETBOX_DEFAULTS });
+    log(res.status < 300 ? 'namespace defaults of infra.provisioning: NetBox site dc1, role server, device type server-1u' : `namespace defaults of infra.provisioning not set (${res.status})`);
+  }
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
     if (res.status < 300) {

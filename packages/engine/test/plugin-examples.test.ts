@@ -71,13 +71,16 @@ describe('seed flows shipped in examples/', () => {
     expect(validateFlow(source, { registry }).errors).toEqual([]);
   });
 
-  it('the metal flow validates unchanged once plugin defaults give NetBox its site, role and device type', () => {
+  it('the metal flow validates unchanged once namespace defaults give NetBox its site, role and device type', () => {
     const source = fs.readFileSync(path.join(local, 'provision-metal-and-register-in-netbox.yaml'), 'utf8');
     // Without them, create_device is refused at save time with the fields to set.
     const bare = validateFlow(source, { registry }).errors.map((e) => e.message).join('\n');
     expect(bare).toMatch(/site/);
     expect(bare).toMatch(/deviceType/);
-    const namespaceDefaults = [{ type: 'netbox.dcim.devices.Create', forced: false, values: { site: 'dc1', role: 'server', deviceType: 'server-1u' } }];
-    expect(validateFlow(source, { registry, namespaceDefaults }).errors).toEqual([]);
+    const layer = (type: string, values: Record<string, unknown>) => [{ source: 'namespace infra.provisioning', defaults: [{ type, forced: false, values }] }];
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox.CreateDevice', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual([]);
+    // Family-wide works too with Kestra's deviceRole; `role` would also reach AssignIpAddress, whose role is the IP's.
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual([]);
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', role: 'server', deviceType: 'server-1u' }) }).errors.map((e) => e.path)).toEqual(['tasks[5].role']);
   });
 });

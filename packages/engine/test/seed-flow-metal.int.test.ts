@@ -3,7 +3,7 @@
 // address in NetBox, as one execution. Then the drift scenario: NetBox down after provisioning.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { api, historyText, taskRun } from '@baton/testing';
 
 const client = api();
@@ -29,6 +29,17 @@ async function resetSimulators() {
   await netbox('POST', '/_sim/reset');
 }
 
+// The flow gives CreateDevice only a name: its site, role and device type are namespace defaults.
+const METAL_DEFAULTS = `- type: io.kestra.plugin.ee.netbox.CreateDevice
+  values:
+    site: dc1
+    deviceRole: server
+    deviceType: server-1u
+`;
+beforeAll(async () => {
+  const saved = await client.call('PUT', '/api/v1/main/namespaces/infra.provisioning/plugin-defaults', METAL_DEFAULTS, 'application/x-yaml');
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+});
 beforeEach(resetSimulators);
 afterAll(resetSimulators);
 

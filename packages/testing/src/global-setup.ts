@@ -55,11 +55,10 @@ async function startStack(project: TestProject) {
   ];
   const [argocd, cloudflare, maas, netbox] = sims;
   const defaultsFile = path.join(dataDir, 'plugin-defaults.yaml');
-  // Instance defaults stand in for the namespace defaults of infra.provisioning (governance work):
-  // the metal seed flow gives CreateDevice only a name. MAAS waits poll faster than in production.
+  // MAAS waits poll faster than in production. (The NetBox site, role and device type the metal seed
+  // flow needs are namespace defaults of infra.provisioning, set by seed-flow-metal.int.test.ts.)
   fs.writeFileSync(defaultsFile, [
     `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4`,
-    '- type: netbox.dcim.devices.Create\n  values:\n    site: dc1\n    role: server\n    deviceType: server-1u',
     '- type: maas.machines.Commission\n  values:\n    pollInterval: PT0.2S',
     '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT0.2S',
     '',

@@ -21,7 +21,7 @@ export const slugOrId = (what: string) =>
     .union([z.string().min(1), z.number().int().positive()], {
       error: (issue) =>
         issue.input === undefined
-          ? `${what} is required: its slug or id, in the task or in plugin defaults (type: netbox.dcim.devices.Create)`
+          ? `${what} is required: its slug or id, in the task or in plugin defaults (type: io.kestra.plugin.ee.netbox.CreateDevice)`
           : `${what} must be a slug or a numeric id`,
     })
     .describe(`${what}: its slug, or its numeric id`);

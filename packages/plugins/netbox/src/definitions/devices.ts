@@ -70,7 +70,7 @@ export const createDeviceDefinition = definePlugin({
     '',
     '**Idempotent by design**: a device with the same name in the same site is returned as it is (`created: false`), and an existing interface of that name is reused,',
     'so running a flow again after a later step failed converges without duplicates.',
-    '`site`, `role` and `deviceType` are usually set once in plugin defaults with `type: netbox.dcim.devices.Create` (a family-wide `io.kestra.plugin.ee.netbox` default would also give AssignIpAddress a `role`).',
+    '`site`, `deviceRole` (or `role`) and `deviceType` are usually namespace plugin defaults. In a family-wide default (`type: io.kestra.plugin.ee.netbox`) use `deviceRole`: `role` would also reach AssignIpAddress, whose `role` is the IP address\'s.',
   ].join('\n'),
   props: z.object({
     ...connectionShape,
