@@ -168,9 +168,15 @@ async function main() {
     });
     Object.assign(stackEnv, demoSecrets());
     // The seed flows must run unchanged, so the Cloudflare simulator's address comes from
-    // instance-wide plugin defaults rather than from the flow.
+    // instance-wide plugin defaults rather than from the flow (and the NetBox site, role and device
+    // type from the namespace defaults of infra.provisioning: loadSeedFlows).
     const defaults = path.join(dataDir, 'demo-plugin-defaults.yaml');
-    fs.writeFileSync(defaults, `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4\n`);
+    fs.writeFileSync(defaults, [
+      `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4`,
+      '- type: maas.machines.Commission\n  values:\n    pollInterval: PT1S',
+      '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT1S',
+      '',
+    ].join('\n'));
     stackEnv.BATON_PLUGIN_DEFAULTS = env.BATON_PLUGIN_DEFAULTS ?? defaults;
   }
   // The worker starts while the web app builds; both must succeed.
@@ -218,13 +224,34 @@ function demoSecrets() {
     SECRET_ARGOCD_SERVER: b64(`http://127.0.0.1:${env.ARGOCD_SIM_PORT ?? 8081}`),
     SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
     SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
+    SECRET_MAAS_URL: b64(`http://127.0.0.1:${env.MAAS_SIM_PORT ?? 8083}/MAAS`),
+    SECRET_MAAS_API_KEY: b64('baton-consumer:baton-token:baton-token-secret'),
+    SECRET_IPMI_USER: b64('ipmi-operator'),
+    SECRET_IPMI_PASSWORD: b64('ipmi-demo-password'),
+    SECRET_NETBOX_URL: b64(`http://127.0.0.1:${env.NETBOX_SIM_PORT ?? 8084}`),
+    SECRET_NETBOX_API_TOKEN: b64('0123456789abcdef0123456789abcdef01234567'),
   };
 }
+
+const DEMO_NETBOX_DEFAULTS = `- type: io.kestra.plugin.ee.netbox.CreateDevice
+  values:
+    site: dc1
+    deviceRole: server
+    deviceType: server-1u
+`;
 
 async function loadSeedFlows(webUrl) {
   // The two flows of the source article, kept in examples/ exactly as published.
   const dir = path.join(root, 'examples/seed-flows');
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
+  // The metal flow gives NetBox's CreateDevice only a name: the site, role and device type of the
+  // demo NetBox are namespace defaults, as a platform team would set them (kept if already set).
+  const nsDefaults = `${webUrl}/api/v1/main/namespaces/infra.provisioning/plugin-defaults`;
+  const current = await fetch(nsDefaults).then((r) => r.json()).catch(() => ({}));
+  if (!current.defaults?.length) {
+    const res = await fetch(nsDefaults, { method: 'PUT', headers: { 'content-type': 'application/x-yaml' }, body: DEMO_NETBOX_DEFAULTS });
+    log(res.status < 300 ? 'namespace defaults of infra.provisioning: NetBox site dc1, role server, device type server-1u' : `namespace defaults of infra.provisioning not set (${res.status})`);
+  }
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
     if (res.status < 300) {

@@ -3,6 +3,8 @@ import type { PluginRuntime } from '@baton/plugin-sdk';
 import { runtimes as argocd } from '@baton/plugin-argocd/runtime';
 import { runtimes as cloudflare } from '@baton/plugin-cloudflare/runtime';
 import { runtimes as core } from '@baton/plugin-core/runtime';
+import { runtimes as maas } from '@baton/plugin-maas/runtime';
+import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 import { createEngineRuntimes } from './engine-runtimes';
 
 /**
@@ -11,6 +13,6 @@ import { createEngineRuntimes } from './engine-runtimes';
  */
 export function loadRuntimes(db: Db): Map<string, PluginRuntime> {
   const map = new Map<string, PluginRuntime>();
-  for (const runtime of [...core, ...argocd, ...cloudflare, ...createEngineRuntimes(db)]) map.set(runtime.definition.id, runtime);
+  for (const runtime of [...core, ...argocd, ...cloudflare, ...maas, ...netbox, ...createEngineRuntimes(db)]) map.set(runtime.definition.id, runtime);
   return map;
 }

@@ -33,6 +33,12 @@ describe('plugin documentation', () => {
       'io.kestra.plugin.core.execution.Assert', 'io.kestra.plugin.core.log.Log', 'io.kestra.plugin.core.flow.Pause',
       'io.kestra.plugin.argocd.apps.Sync', 'io.kestra.plugin.argocd.apps.Status',
       'io.kestra.plugin.cloudflare.dns.records.Upsert', 'io.kestra.plugin.cloudflare.cache.Purge',
+      'io.kestra.plugin.ee.canonical.maas.ListMachines', 'io.kestra.plugin.ee.canonical.maas.EnlistMachine',
+      'io.kestra.plugin.ee.canonical.maas.CommissionMachine', 'io.kestra.plugin.ee.canonical.maas.DeployMachine',
+      'io.kestra.plugin.ee.canonical.maas.PowerControlMachine',
+      'io.kestra.plugin.ee.netbox.CreateDevice', 'io.kestra.plugin.ee.netbox.AssignIpAddress',
+      // NetBox's later names for the same tasks.
+      'io.kestra.plugin.ee.netbox.device.Create', 'io.kestra.plugin.ee.netbox.ipam.AssignIpAddress', 'io.kestra.plugin.ee.netbox.device.List',
     ]) {
       expect(registry.resolve(type), type).toBeDefined();
     }
@@ -63,5 +69,18 @@ describe('seed flows shipped in examples/', () => {
   it('the rollout flow validates unchanged', () => {
     const source = fs.readFileSync(path.join(local, 'rollout-with-health-gate-and-edge-update.yaml'), 'utf8');
     expect(validateFlow(source, { registry }).errors).toEqual([]);
+  });
+
+  it('the metal flow validates unchanged once namespace defaults give NetBox its site, role and device type', () => {
+    const source = fs.readFileSync(path.join(local, 'provision-metal-and-register-in-netbox.yaml'), 'utf8');
+    // Without them, create_device is refused at save time with the fields to set.
+    const bare = validateFlow(source, { registry }).errors.map((e) => e.message).join('\n');
+    expect(bare).toMatch(/site/);
+    expect(bare).toMatch(/deviceType/);
+    const layer = (type: string, values: Record<string, unknown>) => [{ source: 'namespace infra.provisioning', defaults: [{ type, forced: false, values }] }];
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox.CreateDevice', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual([]);
+    // Family-wide works too with Kestra's deviceRole; `role` would also reach AssignIpAddress, whose role is the IP's.
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual([]);
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', role: 'server', deviceType: 'server-1u' }) }).errors.map((e) => e.path)).toEqual(['tasks[5].role']);
   });
 });

@@ -35,8 +35,18 @@ export interface TaskContext<P> {
   logger: TaskLogger;
   /** Aborted when the execution is killed or the attempt times out. Pass it to every wait. */
   signal: AbortSignal;
-  /** Reports liveness; cheap to call often (throttled by the SDK). */
+  /**
+   * Reports liveness; cheap to call often (throttled by the SDK). `details` (no secrets: they go
+   * to Temporal) are kept until replaced, and the next attempt reads them as `resumeDetails`.
+   */
   heartbeat(details?: unknown): void;
+  /**
+   * The last heartbeat details of the previous attempt of this task run, when that attempt died
+   * mid-wait (a worker restart, a heartbeat timeout) or failed after heartbeating. A task that
+   * started a remote operation puts enough in its heartbeat to resume waiting for it instead of
+   * starting it again. Undefined on a first attempt.
+   */
+  resumeDetails?: unknown;
   secret(name: string): Promise<string>;
   credential(name: string): Promise<Credential>;
   /** Registers a value to be masked in logs and outputs (a token obtained at run time, say). */

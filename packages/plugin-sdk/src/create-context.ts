@@ -18,6 +18,8 @@ export interface ContextOptions<P> {
   signal: AbortSignal;
   masker?: SecretMasker;
   heartbeat?: (details?: unknown) => void;
+  /** Heartbeat details of the previous attempt (Temporal's `heartbeatDetails`). */
+  resumeDetails?: unknown;
   onLog?: (entry: LogEntry) => void;
   resolveSecret?: (name: string) => Promise<string>;
   resolveCredential?: (name: string) => Promise<Credential>;
@@ -48,6 +50,7 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     logger,
     signal: options.signal,
     heartbeat,
+    resumeDetails: options.resumeDetails,
     maskValue: (value) => masker.add(value),
     async secret(name) {
       if (!options.resolveSecret) throw new PluginError('NOT_FOUND', `secret('${name}') is not available here`);

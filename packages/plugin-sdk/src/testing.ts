@@ -11,6 +11,8 @@ export interface RunResult<O> {
   error?: PluginError;
   logs: LogEntry[];
   heartbeats: number;
+  /** The last details passed to heartbeat(), as Temporal would hand them to the next attempt. */
+  lastHeartbeatDetails?: unknown;
   elapsedMs: number;
   masker: SecretMasker;
 }
@@ -21,29 +23,36 @@ export interface RunOptions {
   deadline?: number;
   /** Abort (as a kill would) after this many milliseconds. */
   abortAfterMs?: number;
+  /** Heartbeat details of a previous attempt (a worker restart mid-wait). */
+  resumeDetails?: unknown;
 }
 
 export async function runPluginTask<O = any>(runtime: PluginRuntime, props: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult<O>> {
   const controller = new AbortController();
   const logs: LogEntry[] = [];
   let heartbeats = 0;
+  let lastHeartbeatDetails: unknown;
   const masker = new SecretMasker();
   const ctx = createTaskContext({
     props,
     masker,
     signal: options.signal ?? controller.signal,
     onLog: (entry) => logs.push(entry),
-    heartbeat: () => heartbeats++,
+    heartbeat: (details) => {
+      heartbeats++;
+      if (details !== undefined) lastHeartbeatDetails = details;
+    },
+    resumeDetails: options.resumeDetails,
     taskRun: options.deadline !== undefined ? { deadline: options.deadline } : {},
   });
   const timer = options.abortAfterMs !== undefined ? setTimeout(() => controller.abort(), options.abortAfterMs) : undefined;
   const started = Date.now();
   try {
     const outputs = (await runtime.run(ctx as never)) as O;
-    return { outputs, logs, heartbeats, elapsedMs: Date.now() - started, masker };
+    return { outputs, logs, heartbeats, lastHeartbeatDetails, elapsedMs: Date.now() - started, masker };
   } catch (error) {
     if (!isPluginError(error)) throw error;
-    return { error, logs, heartbeats, elapsedMs: Date.now() - started, masker };
+    return { error, logs, heartbeats, lastHeartbeatDetails, elapsedMs: Date.now() - started, masker };
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -70,11 +70,14 @@ export class SpecChecker {
   private readonly basePath: string;
   private readonly isSwagger2: boolean;
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly spec: Json;
 
   constructor(
-    private readonly spec: Json,
+    spec: Json,
     profile: CheckerProfile = {},
   ) {
+    spec = nullableWithoutType(spec);
+    this.spec = spec;
     this.isSwagger2 = typeof spec.swagger === 'string';
     this.basePath = this.isSwagger2 ? (spec.basePath ?? '') : serverPath(spec);
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
@@ -102,7 +105,7 @@ export class SpecChecker {
   }
 
   /** Loads and caches the checker for one of the shared specs. */
-  static load(name: 'argocd' | 'cloudflare'): SpecChecker {
+  static load(name: 'argocd' | 'cloudflare' | 'netbox'): SpecChecker {
     const cached = loaded.get(name);
     if (cached) return cached;
     const spec = JSON.parse(readFileSync(specPath(name), 'utf8')) as Json;
@@ -323,6 +326,32 @@ function propertyIsReadOnly(spec: Json, schema: Json, prop: string, seen: Set<Js
     if (resolved?.readOnly === true) return true;
   }
   return ['allOf', 'oneOf', 'anyOf'].some((k) => Array.isArray(s[k]) && s[k].some((sub: Json) => propertyIsReadOnly(spec, sub, prop, seen)));
+}
+
+/**
+ * SPEC CORRECTION 3 (OpenAPI 3.0 semantics, used by NetBox's spec): boolean exclusiveMinimum/Maximum
+ * become draft-07 numbers; and drf-spectacular (NetBox) writes nullable references as
+ * `{allOf: [{$ref}], nullable: true}`, which ajv refuses ("nullable" needs "type"). OpenAPI means
+ * "this schema, or null": rewrite such schemas to `anyOf: [schema, {type: null}]`.
+ */
+function nullableWithoutType(node: any): any {
+  if (Array.isArray(node)) return node.map(nullableWithoutType);
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) out[k] = nullableWithoutType(v);
+  // OpenAPI 3.0 keeps draft-04's boolean exclusiveMinimum/Maximum; ajv wants draft-07 numbers.
+  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+    if (typeof out[flag] !== 'boolean') continue;
+    if (out[flag] && typeof out[bound] === 'number') {
+      out[flag] = out[bound];
+      delete out[bound];
+    } else delete out[flag];
+  }
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _n, readOnly, writeOnly, description, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }], ...(readOnly !== undefined ? { readOnly } : {}), ...(writeOnly !== undefined ? { writeOnly } : {}), ...(description !== undefined ? { description } : {}) };
+  }
+  return out;
 }
 
 function retarget(schema: Json, doc: string): Json {

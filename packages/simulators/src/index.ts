@@ -1,8 +1,10 @@
 import { startArgoCd } from './argocd/simulator.js';
 import { startCloudflare } from './cloudflare/simulator.js';
+import { startMaas } from './maas/simulator.js';
+import { startNetBox } from './netbox/simulator.js';
 
 export interface RunningSimulator {
-  name: 'argocd' | 'cloudflare';
+  name: 'argocd' | 'cloudflare' | 'maas' | 'netbox';
   url: string;
   port: number;
   close(): Promise<void>;
@@ -35,4 +37,34 @@ export function startArgoCdSimulator(options?: ArgoCdSimulatorOptions): Promise<
 
 export function startCloudflareSimulator(options?: CloudflareSimulatorOptions): Promise<RunningSimulator> {
   return startCloudflare(options);
+}
+
+export interface MaasSimulatorOptions {
+  port?: number;
+  host?: string;
+  /** `consumer:token:secret`, default 'baton-consumer:baton-token:baton-token-secret'. */
+  apiKey?: string;
+  /** How long commissioning, deploying, releasing and power changes take (ms). */
+  timings?: Partial<{ commissioningMs: number; deployingMs: number; releasingMs: number; powerMs: number }>;
+  seed?: boolean /* default true: three Ready machines rack1-node1..3; zones default, zone-a, zone-b; pools default, production */;
+}
+
+export interface NetBoxSimulatorOptions {
+  port?: number;
+  host?: string;
+  /** v1 token (`Authorization: Token <40 hex>`), default '0123456789abcdef0123456789abcdef01234567'. */
+  token?: string;
+  /** v2 token (`Authorization: Bearer nbt_<key>.<secret>`), default 'nbt_baton0key01.netbox-test-token-secret'. */
+  v2Token?: string;
+  seed?: boolean /* default true: site dc1, role server, manufacturer + device type, prefix 10.100.1.0/24 */;
+  /** MAX_PAGE_SIZE, default 1000. */
+  maxPageSize?: number;
+}
+
+export function startMaasSimulator(options?: MaasSimulatorOptions): Promise<RunningSimulator> {
+  return startMaas(options);
+}
+
+export function startNetBoxSimulator(options?: NetBoxSimulatorOptions): Promise<RunningSimulator> {
+  return startNetBox(options);
 }

@@ -26,6 +26,10 @@ export function sharedDir(): string {
 export const SPEC_FILES = {
   argocd: 'specs/argocd/argocd-v3.5.1-swagger.json',
   cloudflare: 'specs/cloudflare/cloudflare-api-v4-subset.json',
+  netbox: 'specs/netbox/netbox-4.2.2-openapi-subset.json',
+  maasOperations: 'specs/maas/maas-3.7.3-machines-operations.json',
+  maasNodeStatus: 'specs/maas/maas-3.7.3-node-status.json',
+  maasExamples: 'specs/maas/maas-3.7.3-api-examples-machines.json',
 } as const;
 
 export function specPath(name: keyof typeof SPEC_FILES): string {

@@ -1,6 +1,8 @@
 import { startArgoCd } from '../src/argocd/simulator.js';
 import { startCloudflare } from '../src/cloudflare/simulator.js';
-import type { ArgoCdSimulatorOptions, CloudflareSimulatorOptions, RunningSimulator } from '../src/index.js';
+import { startMaas } from '../src/maas/simulator.js';
+import { startNetBox } from '../src/netbox/simulator.js';
+import type { ArgoCdSimulatorOptions, CloudflareSimulatorOptions, MaasSimulatorOptions, NetBoxSimulatorOptions, RunningSimulator } from '../src/index.js';
 import type { Exchange } from '../src/kit/server.js';
 
 export interface TestSim {
@@ -59,6 +61,18 @@ export async function cloudflare(options: CloudflareSimulatorOptions = {}): Prom
   const exchanges: Exchange[] = [];
   const sim = await startCloudflare({ port: 0, ...options }, { onExchange: (e) => exchanges.push(e) });
   return wrap(sim, exchanges, { authorization: `Bearer ${options.token ?? 'cloudflare-test-token'}` });
+}
+
+export async function maasSim(options: MaasSimulatorOptions = {}): Promise<TestSim> {
+  const exchanges: Exchange[] = [];
+  const sim = await startMaas({ port: 0, ...options }, { onExchange: (e) => exchanges.push(e) });
+  return wrap(sim, exchanges, {});
+}
+
+export async function netboxSim(options: NetBoxSimulatorOptions = {}): Promise<TestSim> {
+  const exchanges: Exchange[] = [];
+  const sim = await startNetBox({ port: 0, ...options }, { onExchange: (e) => exchanges.push(e) });
+  return wrap(sim, exchanges, { authorization: `Token ${options.token ?? '0123456789abcdef0123456789abcdef01234567'}` });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -8,6 +8,8 @@ declare module 'vitest' {
     temporalAddress: string;
     argocdUrl: string;
     cloudflareUrl: string;
+    maasUrl: string;
+    netboxUrl: string;
     dataDir: string;
     /** BATON_ENCRYPTION_KEY of the stack (base64). */
     encryptionKey: string;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startArgoCdSimulator, startCloudflareSimulator, type RunningSimulator } from '@baton/simulators';
+import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, type RunningSimulator } from '@baton/simulators';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
@@ -48,10 +48,22 @@ async function startStack(project: TestProject) {
   const temporal = await stack.startTemporalDevServer({
     dataDir: stack.dataDirFrom(), port: await stack.freePort(), logFile: path.join(logDir, 'temporal.log'),
   });
-  const sims: RunningSimulator[] = [await startArgoCdSimulator({ port: 0, syncDurationMs: 600 }), await startCloudflareSimulator({ port: 0 })];
-  const [argocd, cloudflare] = sims;
+  const sims: RunningSimulator[] = [
+    await startArgoCdSimulator({ port: 0, syncDurationMs: 600 }),
+    await startCloudflareSimulator({ port: 0 }),
+    await startMaasSimulator({ port: 0, timings: { commissioningMs: 600, deployingMs: 800, releasingMs: 300, powerMs: 200 } }),
+    await startNetBoxSimulator({ port: 0 }),
+  ];
+  const [argocd, cloudflare, maas, netbox] = sims;
   const defaultsFile = path.join(dataDir, 'plugin-defaults.yaml');
-  fs.writeFileSync(defaultsFile, `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4\n`);
+  // MAAS waits poll faster than in production. (The NetBox site, role and device type the metal seed
+  // flow needs are namespace defaults of infra.provisioning, set by seed-flow-metal.int.test.ts.)
+  fs.writeFileSync(defaultsFile, [
+    `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4`,
+    '- type: maas.machines.Commission\n  values:\n    pollInterval: PT0.2S',
+    '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT0.2S',
+    '',
+  ].join('\n'));
 
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   // A fresh key per run: Temporal payloads and stored secrets are encrypted with it.
@@ -69,6 +81,12 @@ async function startStack(project: TestProject) {
     SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
     SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
     SECRET_TEST_TOKEN: b64('s3cr3t-t0ken-value'),
+    SECRET_MAAS_URL: b64(`${maas.url}/MAAS`),
+    SECRET_MAAS_API_KEY: b64('baton-consumer:baton-token:baton-token-secret'),
+    SECRET_IPMI_USER: b64('ipmi-operator'),
+    SECRET_IPMI_PASSWORD: b64('ipmi-test-password'),
+    SECRET_NETBOX_URL: b64(netbox.url),
+    SECRET_NETBOX_API_TOKEN: b64('0123456789abcdef0123456789abcdef01234567'),
   };
   // The workflow bundle is cached in the shared data dir so test runs reuse it.
   fs.mkdirSync(path.join(stack.dataDirFrom(), 'cache'), { recursive: true });
@@ -84,6 +102,8 @@ async function startStack(project: TestProject) {
   project.provide('temporalAddress', temporal.address);
   project.provide('argocdUrl', argocd.url);
   project.provide('cloudflareUrl', cloudflare.url);
+  project.provide('maasUrl', maas.url);
+  project.provide('netboxUrl', netbox.url);
   project.provide('dataDir', dataDir);
   project.provide('encryptionKey', encryptionKey);
   // Tests that start their own worker (the crash test) need the same environment.

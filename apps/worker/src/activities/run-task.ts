@@ -73,7 +73,10 @@ export function createRunTask(deps: RunTaskDeps) {
     executionMarked?.catch(() => {});
     const maskText = (text: string) => masker.maskText(text);
     const running = new DeferredRunningWrite(() => recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt }, maskText));
-    const beat = setInterval(() => activity.heartbeat(), HEARTBEAT_MS);
+    // Every heartbeat repeats the task's last details: Temporal keeps only the latest ones, and
+    // the next attempt (after a worker restart) resumes from them.
+    let lastDetails: unknown;
+    const beat = setInterval(() => activity.heartbeat(lastDetails), HEARTBEAT_MS);
     try {
       const runtime = deps.runtimes.get(input.task.pluginId);
       const definition = deps.registry.resolve(input.task.pluginId);
@@ -88,7 +91,11 @@ export function createRunTask(deps: RunTaskDeps) {
         props: parsed.data,
         signal: activity.cancellationSignal,
         masker,
-        heartbeat: (details) => activity.heartbeat(details),
+        heartbeat: (details) => {
+          if (details !== undefined) lastDetails = details;
+          activity.heartbeat(lastDetails);
+        },
+        resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
         kv: deps.kv.forTenant(input.tenant),
