@@ -64,7 +64,7 @@ tasks:
 
   it('validates without saving', async () => {
     const ok = await client.call('POST', '/api/v1/main/flows/validate', flow('only-validated'), 'application/x-yaml');
-    expect(ok.body).toEqual({ valid: true, errors: [] });
+    expect(ok.body).toEqual({ valid: true, errors: [], suppliedDefaults: [] });
     const bad = await client.call('POST', '/api/v1/main/flows/validate', 'id: x\nnamespace: test.api\ntasks: []\n', 'application/x-yaml');
     expect(bad.body.valid).toBe(false);
     expect(bad.body.errors[0]).toMatchObject({ path: 'tasks', line: 3 });
