@@ -12,6 +12,7 @@ import { api, startTestServer, taskRun } from '@baton/testing';
 import { workflowBundle } from '../../../apps/worker/src/bundle';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
+import { EncryptionCodec, keyringFrom } from '../src/crypto/index';
 
 const client = api();
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -45,7 +46,9 @@ async function historyEvents(workflowId: string): Promise<string[]> {
 /** Replays a history against the current workflow code: throws if it would take another path. */
 async function replay(history: unknown, workflowId: string) {
   const bundle = await workflowBundle(path.join(os.tmpdir(), 'baton-replay-cache'));
-  await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+  // Histories are encrypted by Baton's codec (the fixture from before it passes through as it is).
+  const dataConverter = { payloadCodecs: [new EncryptionCodec(keyringFrom(inject('encryptionKey'), undefined))] };
+  await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, workflowId);
 }
 
 /**

@@ -6,10 +6,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { api, taskRun } from '@baton/testing';
+import { EncryptionCodec, keyringFrom } from '../src/crypto/index';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
 const client = api();
+const codec = new EncryptionCodec(keyringFrom(inject('encryptionKey'), undefined));
 const started: import('node:child_process').ChildProcess[] = [];
 
 async function maas(method: string, route: string, body?: unknown) {
@@ -99,7 +101,14 @@ describe('MAAS waits in Temporal activities', () => {
       await until(async () => {
         const d = await temporal.workflow.getHandle(id).describe();
         const pending = d.raw.pendingActivities ?? [];
-        return pending.some((a) => (a.heartbeatDetails?.payloads?.length ?? 0) > 0 && Buffer.from(a.heartbeatDetails!.payloads![0].data!).toString().includes('"op":"commission"'));
+        for (const a of pending) {
+          const payload = a.heartbeatDetails?.payloads?.[0];
+          if (!payload) continue;
+          // Payloads are encrypted by Baton's codec: decode as the worker does.
+          const [decoded] = await codec.decode([payload as never]);
+          if (Buffer.from(decoded.data!).toString().includes('"op":"commission"')) return true;
+        }
+        return false;
       }, 'heartbeat details in Temporal');
     } finally {
       await connection.close();

@@ -18,7 +18,8 @@ tasks:
     format: "{{ vars.hosts | jq('reduce .[] as $h (0; . + $h.cpu)') | first }}"
   - id: web
     type: io.kestra.plugin.core.debug.Return
-    format: "{{ vars.hosts | jq('[.[] | select(.name | test(\\"^web-\\")) | .name] | join(\\",\\")') | first }}"
+    format: >-
+      {{ vars.hosts | jq('[.[] | select(.name | test("^web-")) | .name] | join(",")') | first }}
   - id: deep
     type: io.kestra.plugin.core.debug.Return
     format: "{{ vars.hosts | jq('def big: . > 3; [.. | numbers | select(big)]') | first | length }}"

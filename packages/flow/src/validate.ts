@@ -258,8 +258,10 @@ class FlowValidator {
     const { props, supplied } = explainPluginDefaults(raw.type, definition, ownProps, layers);
     if (supplied.length && id) this.supplied.push({ taskId: id, ...this.yaml.locate([...path, 'type'], true), properties: supplied });
     this.validateProps(definition, props, ownProps, path);
-    this.checkExpressionSyntax(ownProps, path);
-    if (typeof raw.runIf === 'string') this.checkExpressionSyntax({ runIf: raw.runIf }, path);
+    // Flowable properties are evaluated by the workflow, with Baton's jq subset; runnable tasks
+    // run the worker's real jq, which reports its own errors.
+    this.checkExpressionSyntax(ownProps, path, definition.kind === 'flowable');
+    if (typeof raw.runIf === 'string') this.checkExpressionSyntax({ runIf: raw.runIf }, path, true);
 
     const children: Record<string, TaskSpec[]> = {};
     for (const list of definition.taskLists ?? []) {
@@ -315,19 +317,19 @@ class FlowValidator {
     }
   }
 
-  private checkExpressionSyntax(value: unknown, path: PathSegment[]) {
+  private checkExpressionSyntax(value: unknown, path: PathSegment[], jqSubset = false) {
     if (typeof value === 'string') {
       if (!value.includes('{{') && !value.includes('{%')) return;
-      for (const problem of checkSyntax(value)) {
+      for (const problem of checkSyntax(value, { jqSubset })) {
         const base = this.yaml.scalarOffset(path);
         const where = base !== undefined ? this.yaml.position(base + problem.offset) : this.yaml.locate(path);
         // Quoted scalars shift by the quote; the line is what matters most to a person.
         this.errors.push({ path: path.join('.'), ...where, message: `expression error: ${problem.message}` });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => this.checkExpressionSyntax(v, [...path, i]));
+      value.forEach((v, i) => this.checkExpressionSyntax(v, [...path, i], jqSubset));
     } else if (isRecord(value)) {
-      for (const [k, v] of Object.entries(value)) this.checkExpressionSyntax(v, [...path, k]);
+      for (const [k, v] of Object.entries(value)) this.checkExpressionSyntax(v, [...path, k], jqSubset);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Node } from './ast';
 import { walk } from './ast';
 import { Failure } from './errors';
+import { compileJq } from './jq-parse';
 import { MAX_DATA_DEPTH } from './limits';
 import { BODY_VARIABLE, isTemplate, parseTemplate, templateErrors } from './template';
 import { isPlainObject } from './values';
@@ -105,7 +106,32 @@ export function findReferences(value: unknown): string[][] {
   return found;
 }
 
-export function checkSyntax(template: string): { message: string; offset: number }[] {
+/**
+ * Errors a template has before any data is seen. With `jqSubset`, literal jq programs are also
+ * checked against Baton's subset: for expressions the workflow evaluates (flowable properties,
+ * runIf), where the real jq of the worker is not available.
+ */
+export function checkSyntax(template: string, options: { jqSubset?: boolean } = {}): { message: string; offset: number }[] {
   if (!isTemplate(template)) return [];
-  return templateErrors(template).map((e) => ({ message: e.message, offset: e.offset ?? 0 }));
+  const errors = templateErrors(template).map((e) => ({ message: e.message, offset: e.offset ?? 0 }));
+  return errors.length || !options.jqSubset ? errors : jqSubsetErrors(template);
+}
+
+/** Literal jq programs of a template that Baton's subset cannot run, with where they are. */
+export function jqSubsetErrors(template: string): { message: string; offset: number }[] {
+  const found: { message: string; offset: number }[] = [];
+  forEachExpression(template, (root) =>
+    walk(root, (node) => {
+      if (node.type !== 'filter' || node.name !== 'jq') return;
+      const program = node.args[0]?.value;
+      if (program?.type !== 'literal' || typeof program.value !== 'string') return;
+      try {
+        compileJq(program.value);
+      } catch (e) {
+        if (!(e instanceof Failure)) throw e;
+        found.push({ message: `${e.message} (this property is evaluated by the workflow with Baton's jq subset; runnable tasks run real jq)`, offset: program.start });
+      }
+    }),
+  );
+  return found;
 }

@@ -1,15 +1,15 @@
 import type { Arg, Node } from './ast';
 import { walk } from './ast';
-import { fail, Failure } from './errors';
+import { fail } from './errors';
 import { FILTERS, TESTS } from './filters';
-import { compileJq } from './jq-parse';
 import { didYouMean, listNames } from './suggest';
 import { FORBIDDEN_KEYS } from './values';
 
 /**
  * Checks that need no data, done once at parse time so that save-time validation (checkSyntax)
- * reports them: unknown filters and tests, wrong arguments, literal jq programs, and literal
- * property names that the sandbox refuses.
+ * reports them: unknown filters and tests, wrong arguments, and literal property names that the
+ * sandbox refuses. jq programs are not checked here: runnable tasks run real jq (the worker's),
+ * and jqSubsetErrors checks the programs that Baton's subset will run (flowable properties).
  */
 export function checkNode(root: Node): void {
   walk(root, (node) => {
@@ -61,16 +61,6 @@ function checkFilter(name: string, at: number, args: Arg[]): void {
   }
   const missing = def.params.slice(0, def.required ?? 0).filter((p) => !given.has(p));
   if (missing.length) fail('syntax', `filter '${name}' needs ${missing.map((m) => `'${m}'`).join(' and ')}, e.g. ${example(name)}`, at);
-  // A literal jq program is checked now rather than when the task runs.
-  const program = args[0]?.value;
-  if (name === 'jq' && program?.type === 'literal' && typeof program.value === 'string') {
-    try {
-      compileJq(program.value);
-    } catch (e) {
-      if (e instanceof Failure) fail('syntax', e.message, program.start);
-      throw e;
-    }
-  }
 }
 
 function example(filter: string): string {
