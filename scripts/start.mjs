@@ -4,6 +4,7 @@
 //   - the worker and the web app (http://localhost:$PORT, default 3000)
 // Ctrl-C stops everything; the next `npm start` finds the same data.
 // `npm run demo` (--demo) also starts the API simulators and loads the seed flows.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -86,7 +87,26 @@ function fail(error) {
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
+/**
+ * Sign-in settings, checked before anything starts: half an admin configuration, or an unknown
+ * BATON_AUTH, is an error (it used to leave the API open).
+ */
+function checkAuthSettings() {
+  const email = Boolean(env.BATON_ADMIN_EMAIL);
+  const password = Boolean(env.BATON_ADMIN_PASSWORD);
+  if (email !== password) {
+    throw new StartError(`Only ${email ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD'} is set: the admin's e-mail and password go together`, {
+      fix: 'Set both BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD, or neither (npm start then prints a one-time setup link to create the first admin)',
+    });
+  }
+  const mode = env.BATON_AUTH?.trim().toLowerCase();
+  if (mode && mode !== 'none' && mode !== 'password') {
+    throw new StartError(`BATON_AUTH=${env.BATON_AUTH} is not understood`, { fix: 'Unset BATON_AUTH (sign-in required), or set BATON_AUTH=none for a local instance without sign-in' });
+  }
+}
+
 async function main() {
+  checkAuthSettings();
   const webPort = port('PORT', 3000);
   const temporalPort = port('BATON_TEMPORAL_PORT', 7233);
   const temporalUiPort = port('BATON_TEMPORAL_UI_PORT', 8233);
@@ -151,6 +171,12 @@ async function main() {
     BATON_DATA_DIR: dataDir,
     ...(temporalUi ? { BATON_TEMPORAL_UI_URL: temporalUi } : {}),
   };
+  // The web app only: a fresh one-time token for the setup link (honoured while no user exists),
+  // and for the demo without a configured admin, an admin with a random password printed below.
+  const webEnv = { ...stackEnv, BATON_SETUP_TOKEN: crypto.randomBytes(24).toString('base64url') };
+  if (demo && !env.BATON_ADMIN_EMAIL && env.BATON_AUTH !== 'none') {
+    Object.assign(webEnv, { BATON_ADMIN_EMAIL: 'demo@baton.local', BATON_ADMIN_PASSWORD: crypto.randomBytes(12).toString('base64url') });
+  }
   if (demo) {
     await supervisor.start({
       name: 'simulators',
@@ -175,9 +201,10 @@ async function main() {
   workerStarted.catch(() => {}); // awaited below; a rejection before that is not "unhandled"
   await buildWebIfStaleAsync({ logFile: logFile('next-build') });
   await workerStarted;
-  const web = webServer({ port: webPort, env: stackEnv, logFile: logFile('web') });
+  const web = webServer({ port: webPort, env: webEnv, logFile: logFile('web') });
   await supervisor.start({ name: 'web', spawn: web.spawn, ready: web.ready, logHint: rel(logFile('web')) });
-  if (demo) await loadSeedFlows(web.url);
+  if (demo) await loadSeedFlows(web.url, webEnv);
+  const access = await accessLine(web.url, webPort, webEnv);
   if (phase !== 'starting') return;
   phase = 'running';
 
@@ -189,7 +216,7 @@ async function main() {
     Temporal data    ${temporalWhere}
     Data directory   ${dataDir}
     Logs             ${rel(logDir)}/ (start.log, postgres.log, temporal.log, worker.log, web.log)
-    Access           ${env.BATON_ADMIN_PASSWORD ? `HTTP Basic as ${env.BATON_ADMIN_EMAIL}` : 'local single-user mode (set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD to require sign-in)'}
+    Access           ${access}
   A process that dies is restarted (with backoff). Press Ctrl-C to stop.
 `);
 }
@@ -212,12 +239,24 @@ function demoSecrets() {
   };
 }
 
-async function loadSeedFlows(webUrl) {
+/** What the banner says about signing in; while no user exists, the one-time setup link. */
+async function accessLine(webUrl, webPort, webEnv) {
+  if (env.BATON_AUTH?.trim().toLowerCase() === 'none') return 'no sign-in (BATON_AUTH=none): anyone on this machine is the administrator';
+  if (webEnv.BATON_ADMIN_EMAIL) {
+    return env.BATON_ADMIN_EMAIL ? `sign in as ${webEnv.BATON_ADMIN_EMAIL} (BATON_ADMIN_PASSWORD)` : `sign in as ${webEnv.BATON_ADMIN_EMAIL}, password ${webEnv.BATON_ADMIN_PASSWORD} (demo only)`;
+  }
+  const setup = await fetch(`${webUrl}/api/v1/setup`).then((r) => r.json()).catch(() => ({}));
+  if (!setup.required) return 'sign in with your account (http://localhost:' + webPort + '/signin)';
+  return `not set up yet: open this one-time link to create the first admin\n                     http://localhost:${webPort}/setup?token=${webEnv.BATON_SETUP_TOKEN}`;
+}
+
+async function loadSeedFlows(webUrl, webEnv) {
+  const authorization = `Basic ${Buffer.from(`${webEnv.BATON_ADMIN_EMAIL}:${webEnv.BATON_ADMIN_PASSWORD}`).toString('base64')}`;
   // The two flows of the source article, kept in examples/ exactly as published.
   const dir = path.join(root, 'examples/seed-flows');
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
+    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml', ...(webEnv.BATON_ADMIN_EMAIL ? { authorization } : {}) }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
     if (res.status < 300) {
       log(`seed flow ${file}: loaded`);
       continue;

@@ -47,3 +47,12 @@ export async function shot(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
+
+/**
+ * Signs the page's browser context in as the test admin: the session cookie is then sent by
+ * every page and API call of that context.
+ */
+export async function signIn(tab: TrackedPage, base: string, email: string, password: string) {
+  const res = await tab.context.request.post(`${base}/api/v1/auth/login`, { data: { email, password } });
+  if (!res.ok()) throw new Error(`sign-in as ${email} failed: ${res.status()} ${await res.text()}`);
+}

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
 import { defaultRegistry, ExecutionService, FlowService, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { TenantService } from '@baton/engine/services/tenants';
+import { IdentityService } from '@baton/engine/services/identity/identity-service';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -22,7 +23,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), identity: new IdentityService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
 import { printableExcerpt } from '@baton/engine/services/limits';
-import { identify, type Caller } from '../auth/identify';
+import { anonymous, identify, type Caller } from '../auth/identify';
 import { BODY_LIMITS, JSON_MAX_DEPTH, PARAM_MAX_CHARS, QUERY_MAX_CHARS } from './limits';
 
 export interface RouteContext {
@@ -107,7 +107,7 @@ export class Router {
         throw new AppError('NOT_FOUND', `no API route ${request.method} ${printableExcerpt(url.pathname, 200)}; see GET /api/v1/openapi.json for the list`);
       }
       checkParams(found.params, url);
-      const caller: Caller = found.route.doc?.public ? { id: 'anonymous', kind: 'anonymous', roles: [] } : identify(request);
+      const caller: Caller = found.route.doc?.public ? anonymous(request) : await identify(request);
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
       const result = await found.route.handler({ request, url, params: found.params, caller });
       if (result instanceof Response) return result;
@@ -120,7 +120,9 @@ export class Router {
         if (error.code === 'INVALID_FLOW' || error.code === 'INVALID_INPUTS' || (error.code === 'UNPROCESSABLE' && Array.isArray(error.details))) body.errors = error.details;
         else if (error.details) body.details = error.details;
         const headers: Record<string, string> = {};
-        if (error.status === 401) headers['www-authenticate'] = 'Basic realm="baton"';
+        // Bearer, not Basic: a Basic challenge would make browsers pop up their own password dialog
+        // over the sign-in page. Scripts still send Basic unasked, as with Kestra.
+        if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="baton"';
         if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
         if (error !== raw) console.warn(`[api] ${request.method} ${url.pathname}: answered ${error.status} for`, raw);
         return Response.json(body, { status: error.status, headers });

@@ -11,6 +11,7 @@ import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
+import { addIdentityRoutes } from './identity-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -344,3 +345,6 @@ router
     params: { tenant: P.tenant },
     body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.killByIds, schema: { oneOf: [{ type: 'object', required: ['ids'], properties: { ids: { type: 'array', maxItems: 500, items: { type: 'string' } } } }, { type: 'array', maxItems: 500, items: { type: 'string' } }] } },
   });
+
+// ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
+addIdentityRoutes(router, async (caller) => caller.instanceAdmin);
