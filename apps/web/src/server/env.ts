@@ -20,7 +20,7 @@ export interface WebEnv {
 let cached: WebEnv | undefined;
 
 /** Reads and checks the configuration; a half configuration is an error, never an open door. */
-export function readWebEnv(env: NodeJS.ProcessEnv): WebEnv {
+export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
     throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set; `npm start` sets them.');
   }

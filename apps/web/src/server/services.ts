@@ -4,6 +4,7 @@ import { getDb } from '@baton/db';
 import { defaultRegistry, ExecutionService, FlowService, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { TenantService } from '@baton/engine/services/tenants';
 import { IdentityService } from '@baton/engine/services/identity/identity-service';
+import { AccessService } from '@baton/engine/services/identity/access-service';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -23,7 +24,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), identity: new IdentityService(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

@@ -2,6 +2,8 @@ import 'server-only';
 import { AppError } from '@baton/engine';
 import { printableExcerpt } from '@baton/engine/services/limits';
 import { anonymous, identify, type Caller } from '../auth/identify';
+import { authorize, type Access } from '../auth/authorize';
+import { ACCESS_RULES, ruleKey } from './access-rules';
 import { BODY_LIMITS, JSON_MAX_DEPTH, PARAM_MAX_CHARS, QUERY_MAX_CHARS } from './limits';
 
 export interface RouteContext {
@@ -9,6 +11,8 @@ export interface RouteContext {
   url: URL;
   params: Record<string, string>;
   caller: Caller;
+  /** What the caller may do in this tenant (listings narrow by it; bodies are checked with it). */
+  access: Access;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<unknown>;
@@ -107,9 +111,12 @@ export class Router {
         throw new AppError('NOT_FOUND', `no API route ${request.method} ${printableExcerpt(url.pathname, 200)}; see GET /api/v1/openapi.json for the list`);
       }
       checkParams(found.params, url);
-      const caller: Caller = found.route.doc?.public ? anonymous(request) : await identify(request);
+      const key = ruleKey(found.route.method, found.route.pattern);
+      const rule = ACCESS_RULES[key];
+      const caller: Caller = rule?.kind === 'public' ? anonymous(request) : await identify(request);
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
-      const result = await found.route.handler({ request, url, params: found.params, caller });
+      const access = await authorize(rule, caller, found.params, key);
+      const result = await found.route.handler({ request, url, params: found.params, caller, access });
       if (result instanceof Response) return result;
       return json(result ?? { ok: true });
     } catch (raw) {
