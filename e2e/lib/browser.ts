@@ -49,10 +49,14 @@ export async function shot(page: Page, name: string) {
 }
 
 /**
- * Signs the page's browser context in as the test admin: the session cookie is then sent by
- * every page and API call of that context.
+ * Signs in through the real sign-in page (as a person would): the session cookie is then sent by
+ * every page and API call of the page's browser context. Ends on the page `next` names.
  */
-export async function signIn(tab: TrackedPage, base: string, email: string, password: string) {
-  const res = await tab.context.request.post(`${base}/api/v1/auth/login`, { data: { email, password } });
-  if (!res.ok()) throw new Error(`sign-in as ${email} failed: ${res.status()} ${await res.text()}`);
+export async function signIn(tab: TrackedPage, base: string, email: string, password: string, next = '/main/flows') {
+  const { page } = tab;
+  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
 }
