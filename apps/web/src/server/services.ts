@@ -5,6 +5,7 @@ import { defaultRegistry, ExecutionService, FlowService, loadInstanceDefaults, S
 import { TenantService } from '@baton/engine/services/tenants';
 import { IdentityService } from '@baton/engine/services/identity/identity-service';
 import { AccessService } from '@baton/engine/services/identity/access-service';
+import { AuditService } from '@baton/engine/services/audit';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -24,7 +25,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

@@ -94,6 +94,9 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/bindings': tenantWide('users.manage'),
   'POST /api/v1/:tenant/bindings': tenantWide('users.manage'),
   'DELETE /api/v1/:tenant/bindings/:id': tenantWide('users.manage'),
+
+  // audit log
+  'GET /api/v1/:tenant/auditlogs/search': tenantWide('audit.read'),
 };
 
 export function ruleKey(method: string, pattern: string) {

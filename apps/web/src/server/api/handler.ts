@@ -4,6 +4,7 @@ import { printableExcerpt } from '@baton/engine/services/limits';
 import { anonymous, identify, type Caller } from '../auth/identify';
 import { authorize, type Access } from '../auth/authorize';
 import { ACCESS_RULES, ruleKey } from './access-rules';
+import { recordChange } from './audit';
 import { BODY_LIMITS, JSON_MAX_DEPTH, PARAM_MAX_CHARS, QUERY_MAX_CHARS } from './limits';
 
 export interface RouteContext {
@@ -117,8 +118,9 @@ export class Router {
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
       const access = await authorize(rule, caller, found.params, key);
       const result = await found.route.handler({ request, url, params: found.params, caller, access });
-      if (result instanceof Response) return result;
-      return json(result ?? { ok: true });
+      const response = result instanceof Response ? result : json(result ?? { ok: true });
+      if (request.method !== 'GET' && response.status < 400) await recordChange(key, found.params, caller, access, response);
+      return response;
     } catch (raw) {
       const error = raw instanceof AppError ? raw : asClientError(raw);
       if (error) {

@@ -8,6 +8,7 @@ import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '@baton/engine/services/id
 import { clientInfo, cookieValue, SESSION_COOKIE, type Caller } from '../auth/identify';
 import { forbidden } from '../auth/authorize';
 import { json, readJsonObject, type Router } from './handler';
+import { recordSignIn } from './audit';
 import { BODY_LIMITS } from './limits';
 
 const TENANT = 'Tenant id; `main` exists by default';
@@ -60,6 +61,7 @@ export function addIdentityRoutes(router: Router) {
         throw new AppError('FORBIDDEN', 'the setup token is missing or wrong: open the exact link npm start printed');
       }
       const user = await services().identity.createFirstAdmin(body);
+      await recordSignIn('setup.admin.created', { email: user.email, userId: user.id }, clientInfo(request));
       return startSession(request, user.id, user, 201);
     }, {
       summary: 'Create the first admin with the one-time setup token (then refused: 409)',
@@ -70,7 +72,14 @@ export function addIdentityRoutes(router: Router) {
     .add('POST', '/api/v1/auth/login', async ({ request }) => {
       const body = await readJsonObject(request, BODY_LIMITS.default, '{"email": "...", "password": "..."}');
       if (typeof body.email !== 'string' || typeof body.password !== 'string') throw new AppError('BAD_REQUEST', 'send {"email": "...", "password": "..."}');
-      const identity = await services().identity.checkPassword(body.email, body.password, clientInfo(request));
+      let identity;
+      try {
+        identity = await services().identity.checkPassword(body.email, body.password, clientInfo(request));
+      } catch (error) {
+        await recordSignIn('auth.signin.failed', { email: body.email.slice(0, 254) }, clientInfo(request), { reason: (error as Error).message });
+        throw error;
+      }
+      await recordSignIn('auth.signin', { email: identity.email, userId: identity.userId }, clientInfo(request));
       return startSession(request, identity.userId, { id: identity.userId, email: identity.email, name: identity.name }, 200);
     }, { summary: 'Sign in with e-mail and password: sets the session cookie (429 with "try again in N s" after repeated failures)', public: true, body: CREDENTIALS_BODY, responses: { 200: 'Signed in', 429: 'Too many failures: Retry-After says when to try again' } })
     .add('POST', '/api/v1/auth/logout', async ({ request }) => {

@@ -12,6 +12,7 @@ import { json, readInputs, readJson, readJsonObject, readText, Router, type Rout
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
 import { addIdentityRoutes } from './identity-routes';
+import { addAuditRoutes } from './audit-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -361,3 +362,4 @@ router
 
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
+addAuditRoutes(router);

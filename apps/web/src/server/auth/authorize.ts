@@ -8,6 +8,8 @@ import type { Caller } from './identify';
 /** What the caller may do in the request's tenant; routes use it to narrow listings and check bodies. */
 export interface Access {
   tenant?: string;
+  /** The namespace the route acts on, when its rule named one (the audit log records it). */
+  namespace?: string;
   grants: Grant[];
   /** Everything (instance admin, or BATON_AUTH=none). */
   everything: boolean;
@@ -67,12 +69,16 @@ export async function authorize(rule: AccessRule | undefined, caller: Caller, pa
       access.require(rule.permission, '');
       return access;
     case 'namespace':
-      access.require(rule.permission, namespaceParam(params[rule.param] ?? ''));
+      access.namespace = namespaceParam(params[rule.param] ?? '');
+      access.require(rule.permission, access.namespace);
       return access;
     case 'execution': {
       const row = await services().db.execution.findFirst({ where: { tenant, id: params[rule.param] }, select: { namespace: true } });
       // An execution that does not exist: the handler answers 404 to whoever may hold the permission somewhere.
-      if (row) access.require(rule.permission, row.namespace);
+      if (row) {
+        access.namespace = row.namespace;
+        access.require(rule.permission, row.namespace);
+      }
       else if (access.within(rule.permission)?.length === 0) throw forbidden(caller, rule.permission, `in any namespace of tenant ${tenant}`);
       return access;
     }
