@@ -14,13 +14,14 @@ import { NamespacePicker } from './namespace-picker';
 import { useTheme } from './theme';
 import s from './app-shell.module.css';
 
-// Sections of the product. Later issues add Approvals, Apps, Blueprints and Administration here;
+// Sections of the product. Later issues add Approvals, Apps and Blueprints here;
 // there are no placeholder pages for them until they exist.
 const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'flows', label: 'Flows', icon: 'flows', keys: 'g f' },
   { id: 'executions', label: 'Executions', icon: 'executions', keys: 'g e' },
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
+  { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },
 ];
 
 function TenantSwitcher() {
