@@ -1,21 +1,19 @@
-// Pages need a signed-in person: a page request without a session cookie goes to the sign-in page,
-// which comes back here afterwards. Only the cookie's presence is checked here (no database in the
-// proxy); an expired session is caught by the first API call's 401 (modules/api/client.ts).
-// The API checks every request itself (server/auth/identify.ts), so it is not matched here.
+// Runs before Next.js matches the /api/[...path] catch-all, whose param decoding answers a
+// plain-text 500 for a segment that does not %-decode (vercel/next.js#94278). Such paths are a
+// client's mistake: a JSON 400 like every other API error.
 import { NextResponse, type NextRequest } from 'next/server';
-import { webEnv } from './server/env';
-
-const SESSION_COOKIE = 'baton_session';
 
 export function proxy(request: NextRequest) {
-  if (webEnv().authMode === 'none' || request.cookies.has(SESSION_COOKIE)) return NextResponse.next();
-  const { pathname, search } = request.nextUrl;
-  const target = new URL('/signin', request.url);
-  if (pathname !== '/') target.searchParams.set('next', pathname + search);
-  return NextResponse.redirect(target);
+  const raw = request.nextUrl.pathname;
+  for (const segment of raw.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      const shown = segment.length > 80 ? `${segment.slice(0, 80)}…` : segment;
+      return NextResponse.json({ message: `the path segment '${shown}' has a malformed %-escape; encode '%' as %25`, code: 'BAD_REQUEST' }, { status: 400 });
+    }
+  }
+  return NextResponse.next();
 }
 
-export const config = {
-  // Everything but the API, Next's assets, the icon, and the pages that must open signed out.
-  matcher: ['/((?!api/|_next/|icon\\.svg|favicon\\.ico|signin|setup).*)'],
-};
+export const config = { matcher: '/api/:path*' };
