@@ -114,3 +114,11 @@ function checkSameOrigin(request: Request) {
   }
   if (!host || originHost !== host) throw new AppError('FORBIDDEN', `a request from ${origin.slice(0, 100)} may not use the Baton session cookie; use an API token`);
 }
+
+/**
+ * Kept for routes written before roles existed (`requireRole(caller, 'admin')`): the instance
+ * administrator only. New routes declare their rule in api/access-rules.ts instead.
+ */
+export function requireRole(caller: Caller, role: 'admin') {
+  if (!caller.instanceAdmin) throw new AppError('FORBIDDEN', `${caller.id} is not the instance administrator, who alone has the ${role} role`);
+}
