@@ -64,6 +64,9 @@ describe('audit log', () => {
     const signIns = await search(`actor=${encodeURIComponent(user.email)}`);
     expect(signIns.results.map((r: any) => r.action)).toEqual(['auth.signin', 'auth.signin.failed']);
     expect(signIns.results[1]).toMatchObject({ address: '192.0.2.77', userAgent: 'audit-test' });
+    // A wrong password over HTTP Basic is a failed sign-in too.
+    await rawRequest(inject('apiUrl'), { method: 'GET', path: '/api/v1/me', headers: { authorization: `Basic ${Buffer.from(`${user.email}:nope`).toString('base64')}`, 'x-forwarded-for': '192.0.2.78' } });
+    expect((await search(`actor=${encodeURIComponent(user.email)}`)).results[0]).toMatchObject({ action: 'auth.signin.failed', address: '192.0.2.78', after: { via: 'basic' } });
     expect(JSON.stringify(await sql('SELECT * FROM audit_log'))).not.toContain(token.token);
   });
 

@@ -84,7 +84,11 @@ export function addIdentityRoutes(router: Router) {
     }, { summary: 'Sign in with e-mail and password: sets the session cookie (429 with "try again in N s" after repeated failures)', public: true, body: CREDENTIALS_BODY, responses: { 200: 'Signed in', 429: 'Too many failures: Retry-After says when to try again' } })
     .add('POST', '/api/v1/auth/logout', async ({ request }) => {
       const secret = cookieValue(request, SESSION_COOKIE);
-      if (secret) await services().identity.endSession(secret);
+      if (secret) {
+        const who = await services().identity.sessionIdentity(secret);
+        await services().identity.endSession(secret);
+        if (who) await recordSignIn('auth.signout', { email: who.email, userId: who.userId }, clientInfo(request));
+      }
       return new Response(null, { status: 204, headers: { 'set-cookie': sessionCookie(request, '', 0) } });
     }, { summary: 'Sign out: ends the session and clears its cookie', public: true, responses: { 204: 'Signed out' } })
     .add('GET', '/api/v1/me', async ({ caller }) => whoAmI(caller), { summary: 'Who the caller is', readOnly: true })

@@ -3,6 +3,7 @@ import { AppError } from '@baton/engine';
 import type { ClientInfo, Identity } from '@baton/engine/services/identity/identity-service';
 import { webEnv } from '../env';
 import { services } from '../services';
+import { recordSignIn } from '../api/audit';
 
 export interface Caller {
   /** What records say the caller did things as: the user's e-mail (`local-admin` without sign-in). */
@@ -79,7 +80,13 @@ export async function identify(request: Request): Promise<Caller> {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw new AppError('UNAUTHORIZED', 'HTTP Basic credentials must be base64 of email:password');
-      return fromIdentity(await identity.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), clientInfo(request)), request);
+      try {
+        return fromIdentity(await identity.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), clientInfo(request)), request);
+      } catch (error) {
+        // A wrong password over Basic is a failed sign-in like one on the sign-in page (throttled answers are not recorded again).
+        if (error instanceof AppError && error.status === 401) await recordSignIn('auth.signin.failed', { email: decoded.slice(0, Math.min(colon, 254)) }, clientInfo(request), { via: 'basic' });
+        throw error;
+      }
     }
     throw new AppError('UNAUTHORIZED', `the Authorization scheme '${scheme.slice(0, 20)}' is not accepted; use Bearer <API token> or Basic <email:password>`);
   }
