@@ -3,7 +3,8 @@
 // defaults supply; an execution started afterwards uses them.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openPage, shot, type TrackedPage } from './lib/browser';
+import { authHeaders } from '@baton/testing';
+import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
 
 const NS = 'e2e.defaults';
 let base: string;
@@ -12,7 +13,7 @@ let tab: TrackedPage;
 let page: Page;
 
 async function api(method: string, path: string, body?: unknown, type = 'application/json') {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? authHeaders() : { ...authHeaders(), 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 400)}`);
   return text ? JSON.parse(text) : undefined;
@@ -29,6 +30,7 @@ beforeAll(async () => {
   base = inject('apiUrl');
   browser = await launch();
   tab = await openPage(browser);
+  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
   page = tab.page;
 });
 

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it as vitestIt } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openPage, shot, type TrackedPage } from './lib/browser';
+import { authHeaders } from '@baton/testing';
+import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
 
 const NS = 'e2e.ui';
 let base: string;
@@ -14,7 +15,7 @@ let tab: TrackedPage;
 let page: Page;
 
 async function api(method: string, path: string, body?: unknown, type = 'application/json') {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? authHeaders() : { ...authHeaders(), 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 400)}`);
   return text ? JSON.parse(text) : undefined;
@@ -109,6 +110,7 @@ beforeAll(async () => {
     return;
   }
   tab = await openPage(browser);
+  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
   page = tab.page;
 });
 
@@ -346,6 +348,7 @@ tasks:
     expectNoErrors();
 
     const dark = await openPage(browser, { colorScheme: 'dark' });
+    await signIn(dark, base, inject('adminEmail'), inject('adminPassword'));
     await dark.page.goto(`${base}/main/flows/${NS}/hello-e2e`);
     await dark.page.waitForSelector('[data-graph-ready]');
     await shot(dark.page, '16-editor-dark');

@@ -4,6 +4,7 @@
 //   - the worker and the web app (http://localhost:$PORT, default 3000)
 // Ctrl-C stops everything; the next `npm start` finds the same data.
 // `npm run demo` (--demo) also starts the API simulators and loads the seed flows.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -87,7 +88,26 @@ function fail(error) {
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
+/**
+ * Sign-in settings, checked before anything starts: half an admin configuration, or an unknown
+ * BATON_AUTH, is an error (it used to leave the API open).
+ */
+function checkAuthSettings() {
+  const email = Boolean(env.BATON_ADMIN_EMAIL);
+  const password = Boolean(env.BATON_ADMIN_PASSWORD);
+  if (email !== password) {
+    throw new StartError(`Only ${email ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD'} is set: the admin's e-mail and password go together`, {
+      fix: 'Set both BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD, or neither (npm start then prints a one-time setup link to create the first admin)',
+    });
+  }
+  const mode = env.BATON_AUTH?.trim().toLowerCase();
+  if (mode && mode !== 'none' && mode !== 'password') {
+    throw new StartError(`BATON_AUTH=${env.BATON_AUTH} is not understood`, { fix: 'Unset BATON_AUTH (sign-in required), or set BATON_AUTH=none for a local instance without sign-in' });
+  }
+}
+
 async function main() {
+  checkAuthSettings();
   const webPort = port('PORT', 3000);
   const temporalPort = port('BATON_TEMPORAL_PORT', 7233);
   const temporalUiPort = port('BATON_TEMPORAL_UI_PORT', 8233);
@@ -159,6 +179,12 @@ async function main() {
     BATON_ENCRYPTION_KEY: encryption.key,
     ...(temporalUi ? { BATON_TEMPORAL_UI_URL: temporalUi } : {}),
   };
+  // The web app only: a fresh one-time token for the setup link (honoured while no user exists),
+  // and for the demo without a configured admin, an admin with a random password printed below.
+  const webEnv = { ...stackEnv, BATON_SETUP_TOKEN: crypto.randomBytes(24).toString('base64url') };
+  if (demo && !env.BATON_ADMIN_EMAIL && env.BATON_AUTH !== 'none') {
+    Object.assign(webEnv, { BATON_ADMIN_EMAIL: 'demo@baton.local', BATON_ADMIN_PASSWORD: crypto.randomBytes(12).toString('base64url') });
+  }
   if (demo) {
     await supervisor.start({
       name: 'simulators',
@@ -189,9 +215,10 @@ async function main() {
   workerStarted.catch(() => {}); // awaited below; a rejection before that is not "unhandled"
   await buildWebIfStaleAsync({ logFile: logFile('next-build') });
   await workerStarted;
-  const web = webServer({ port: webPort, env: stackEnv, logFile: logFile('web') });
+  const web = webServer({ port: webPort, env: webEnv, logFile: logFile('web') });
   await supervisor.start({ name: 'web', spawn: web.spawn, ready: web.ready, logHint: rel(logFile('web')) });
-  if (demo) await loadSeedFlows(web.url);
+  if (demo) await loadSeedFlows(web.url, webEnv);
+  const access = await accessLine(web.url, webPort, webEnv);
   if (phase !== 'starting') return;
   phase = 'running';
 
@@ -204,7 +231,7 @@ async function main() {
     Data directory   ${dataDir}
     Encryption key   ${rel(encryption.source)} (Temporal payloads and stored secrets are encrypted with it)
     Logs             ${rel(logDir)}/ (start.log, postgres.log, temporal.log, worker.log, web.log)
-    Access           ${env.BATON_ADMIN_PASSWORD ? `HTTP Basic as ${env.BATON_ADMIN_EMAIL}` : 'local single-user mode (set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD to require sign-in)'}
+    Access           ${access}
   A process that dies is restarted (with backoff). Press Ctrl-C to stop.
 `);
 }
@@ -240,20 +267,33 @@ const DEMO_NETBOX_DEFAULTS = `- type: io.kestra.plugin.ee.netbox.CreateDevice
     deviceType: server-1u
 `;
 
-async function loadSeedFlows(webUrl) {
+/** What the banner says about signing in; while no user exists, the one-time setup link. */
+async function accessLine(webUrl, webPort, webEnv) {
+  if (env.BATON_AUTH?.trim().toLowerCase() === 'none') return 'no sign-in (BATON_AUTH=none): anyone on this machine is the administrator';
+  if (webEnv.BATON_ADMIN_EMAIL) {
+    return env.BATON_ADMIN_EMAIL ? `sign in as ${webEnv.BATON_ADMIN_EMAIL} (BATON_ADMIN_PASSWORD)` : `sign in as ${webEnv.BATON_ADMIN_EMAIL}, password ${webEnv.BATON_ADMIN_PASSWORD} (demo only)`;
+  }
+  const setup = await fetch(`${webUrl}/api/v1/setup`).then((r) => r.json()).catch(() => ({}));
+  if (!setup.required) return 'sign in with your account (http://localhost:' + webPort + '/signin)';
+  return `not set up yet: open this one-time link to create the first admin\n                     http://localhost:${webPort}/setup?token=${webEnv.BATON_SETUP_TOKEN}`;
+}
+
+async function loadSeedFlows(webUrl, webEnv) {
+  const authorization = `Basic ${Buffer.from(`${webEnv.BATON_ADMIN_EMAIL}:${webEnv.BATON_ADMIN_PASSWORD}`).toString('base64')}`;
   // The two flows of the source article, kept in examples/ exactly as published.
   const dir = path.join(root, 'examples/seed-flows');
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
   // The metal flow gives NetBox's CreateDevice only a name: the site, role and device type of the
   // demo NetBox are namespace defaults, as a platform team would set them (kept if already set).
   const nsDefaults = `${webUrl}/api/v1/main/namespaces/infra.provisioning/plugin-defaults`;
-  const current = await fetch(nsDefaults).then((r) => r.json()).catch(() => ({}));
+  const auth = webEnv.BATON_ADMIN_EMAIL ? { authorization } : {};
+  const current = await fetch(nsDefaults, { headers: auth }).then((r) => r.json()).catch(() => ({}));
   if (!current.defaults?.length) {
-    const res = await fetch(nsDefaults, { method: 'PUT', headers: { 'content-type': 'application/x-yaml' }, body: DEMO_NETBOX_DEFAULTS });
+    const res = await fetch(nsDefaults, { method: 'PUT', headers: { 'content-type': 'application/x-yaml', ...auth }, body: DEMO_NETBOX_DEFAULTS });
     log(res.status < 300 ? 'namespace defaults of infra.provisioning: NetBox site dc1, role server, device type server-1u' : `namespace defaults of infra.provisioning not set (${res.status})`);
   }
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
+    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml', ...(webEnv.BATON_ADMIN_EMAIL ? { authorization } : {}) }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
     if (res.status < 300) {
       log(`seed flow ${file}: loaded`);
       continue;

@@ -5,7 +5,7 @@ const config: NextConfig = {
   // Workspace packages ship TypeScript sources.
   transpilePackages: ['@baton/db', '@baton/engine', '@baton/flow', '@baton/plugin-sdk', '@baton/plugin-core', '@baton/plugin-argocd', '@baton/plugin-cloudflare', '@baton/plugin-maas', '@baton/plugin-netbox'],
   // Native or Node-only libraries stay outside the server bundle.
-  serverExternalPackages: ['@temporalio/client', '@temporalio/common', '@temporalio/proto', '@prisma/client', '@prisma/adapter-pg', 'pg', 'cloudflare'],
+  serverExternalPackages: ['@node-rs/argon2', '@temporalio/client', '@temporalio/common', '@temporalio/proto', '@prisma/client', '@prisma/adapter-pg', 'pg', 'cloudflare'],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),
   typescript: { ignoreBuildErrors: true }, // type-checked by `npm run typecheck`, not twice per build

@@ -47,3 +47,16 @@ export async function shot(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
+
+/**
+ * Signs in through the real sign-in page (as a person would): the session cookie is then sent by
+ * every page and API call of the page's browser context. Ends on the page `next` names.
+ */
+export async function signIn(tab: TrackedPage, base: string, email: string, password: string, next = '/main/flows') {
+  const { page } = tab;
+  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+}

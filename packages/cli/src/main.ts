@@ -4,7 +4,7 @@
 //   baton run <namespace> <flowId> [--input key=value ...] [--wait]
 //   baton expression render [--typed] [--vars vars.json] 'TEMPLATE'   (offline, no server)
 // Options: --server URL (env BATON_URL, default http://localhost:3000), --tenant (default main),
-// credentials from BATON_USER / BATON_PASSWORD when the server requires sign-in.
+// credentials: BATON_TOKEN (an API token, sent as Bearer), or BATON_USER / BATON_PASSWORD (HTTP Basic).
 import fs from 'node:fs';
 import path from 'node:path';
 import { expressions } from '@baton/flow';
@@ -53,7 +53,8 @@ export function flowFiles(targets: string[]): string[] {
 
 function headers(env: NodeJS.ProcessEnv, extra: Record<string, string> = {}) {
   const h: Record<string, string> = { ...extra };
-  if (env.BATON_USER && env.BATON_PASSWORD) h.authorization = `Basic ${Buffer.from(`${env.BATON_USER}:${env.BATON_PASSWORD}`).toString('base64')}`;
+  if (env.BATON_TOKEN) h.authorization = `Bearer ${env.BATON_TOKEN}`;
+  else if (env.BATON_USER && env.BATON_PASSWORD) h.authorization = `Basic ${Buffer.from(`${env.BATON_USER}:${env.BATON_PASSWORD}`).toString('base64')}`;
   return h;
 }
 
@@ -70,6 +71,10 @@ async function call(options: Options, method: string, url: string, body?: string
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = { message: text };
+  }
+  if (res.status === 401) {
+    // Every command but `expression render` needs credentials: say how to give them.
+    throw new Error(`${json?.message ?? 'Baton asks for credentials'} (set BATON_TOKEN to an API token, or BATON_USER and BATON_PASSWORD)`);
   }
   return { status: res.status, body: json };
 }

@@ -9,7 +9,7 @@ import '@baton/testing';
 const bin = path.resolve(import.meta.dirname, '../bin/baton.mjs');
 
 function baton(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, BATON_URL: inject('apiUrl') } });
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, BATON_URL: inject('apiUrl'), BATON_TOKEN: inject('apiToken') } });
   return { code: result.status, out: result.stdout + result.stderr };
 }
 

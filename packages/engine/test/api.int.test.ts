@@ -1,6 +1,6 @@
 // The REST API's contract: Kestra's shapes, 4xx with the fix for a user's mistake, never a 500.
 import { describe, expect, it } from 'vitest';
-import { api } from '@baton/testing';
+import { api, authHeaders } from '@baton/testing';
 
 const client = api();
 
@@ -32,7 +32,7 @@ describe('flows API', () => {
     expect(revisions.body.map((r: any) => r.revision)).toEqual([2, 1]);
     expect(revisions.body[1].source).toContain('message: hello\n');
 
-    const yaml = await fetch(`${client.base}/api/v1/main/flows/test.api/crud?source=yaml`);
+    const yaml = await fetch(`${client.base}/api/v1/main/flows/test.api/crud?source=yaml`, { headers: authHeaders() });
     expect(yaml.headers.get('content-type')).toContain('yaml');
     expect(await yaml.text()).toContain('hello again');
 
@@ -120,7 +120,7 @@ tasks:
     const form = new FormData();
     form.set('count', '3');
     form.set('env', 'prod');
-    const multipart = await fetch(`${client.base}/api/v1/main/executions/test.api/typed?wait=true`, { method: 'POST', body: form });
+    const multipart = await fetch(`${client.base}/api/v1/main/executions/test.api/typed?wait=true`, { method: 'POST', body: form, headers: authHeaders() });
     const body = await multipart.json();
     expect(body.inputs).toEqual({ count: 3, env: 'prod' });
     expect(body.state.current).toBe('SUCCESS');

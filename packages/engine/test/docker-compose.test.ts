@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const file = path.resolve(import.meta.dirname, '../../../docker/compose.yaml');
+// The file requires the first admin (no default password): give one, as a deployment must.
+process.env.BATON_ADMIN_EMAIL ??= 'admin@example.com';
+process.env.BATON_ADMIN_PASSWORD ??= 'a-password-for-the-compose-test';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
 

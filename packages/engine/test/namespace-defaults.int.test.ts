@@ -1,7 +1,7 @@
 // Namespace plugin defaults end to end: stored as revisions, inherited down the namespace tree,
 // merged with flow defaults by the one rule (docs/plugin-defaults.md), and used by executions.
 import { describe, expect, it } from 'vitest';
-import { api, taskRun } from '@baton/testing';
+import { api, authHeaders, taskRun } from '@baton/testing';
 
 const client = api();
 const yaml = 'application/x-yaml';
@@ -107,7 +107,7 @@ tasks:
     const revisions = await client.call('GET', `${defaultsUrl('nsd.hist')}/revisions`);
     expect(revisions.body.map((r: any) => r.revision)).toEqual([2, 1]);
     expect(revisions.body[1].source).toBe(source);
-    const exported = await fetch(`${client.base}${defaultsUrl('nsd.hist')}?source=yaml`);
+    const exported = await fetch(`${client.base}${defaultsUrl('nsd.hist')}?source=yaml`, { headers: authHeaders() });
     expect(exported.headers.get('content-type')).toContain('yaml');
     expect(await exported.text()).toContain('hook2');
   });

@@ -1,12 +1,20 @@
 import { expect, inject } from 'vitest';
 
-/** A thin client over the REST API, for integration tests. */
-export function api() {
+/** Headers that sign a request in as the test admin (its API token). */
+export function authHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${inject('apiToken')}` };
+}
+
+/**
+ * A thin client over the REST API, for integration tests. It signs in as the test admin unless
+ * given other headers (`{}` for an anonymous caller).
+ */
+export function api(auth: Record<string, string> = authHeaders()) {
   const base = inject('apiUrl');
   const call = async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': contentType },
+      headers: body === undefined ? { ...auth } : { ...auth, 'content-type': contentType },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -80,6 +88,10 @@ export async function rawRequest(
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any; ms: number }> {
   const http = await import('node:http');
   const url = new URL(base);
+  // Requests to the shared test stack sign in as the test admin unless they say otherwise.
+  if (base === inject('apiUrl') && !Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')) {
+    options = { ...options, headers: { ...options.headers, ...authHeaders() } };
+  }
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // An agent of its own: destroying the connection after the answer can never touch another

@@ -4,6 +4,10 @@ export {};
 declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
+    /** An API token of the test admin (the api() client sends it). */
+    apiToken: string;
+    adminEmail: string;
+    adminPassword: string;
     databaseUrl: string;
     temporalAddress: string;
     argocdUrl: string;

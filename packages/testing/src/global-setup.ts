@@ -36,6 +36,16 @@ export default async function setup(project: TestProject) {
   }
 }
 
+async function createAdminToken(base: string, admin: { email: string; password: string }): Promise<string> {
+  const basic = `Basic ${Buffer.from(`${admin.email}:${admin.password}`).toString('base64')}`;
+  const me = await fetch(`${base}/api/v1/me`, { headers: { authorization: basic } });
+  if (!me.ok) throw new Error(`the test admin cannot sign in: ${me.status} ${await me.text()}`);
+  const { id } = (await me.json()) as { id: string };
+  const res = await fetch(`${base}/api/v1/main/users/${id}/api-tokens`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'integration tests' }) });
+  if (res.status !== 201) throw new Error(`could not create the test admin's API token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 async function startStack(project: TestProject) {
   const started = Date.now();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-test-'));
@@ -94,10 +104,18 @@ async function startStack(project: TestProject) {
   const worker = stack.startWorker({ env, quiet: true, logFile: path.join(logDir, 'worker.log') });
   stack.buildWebIfStale();
   await stack.waitForOutput(worker, /polling/, 'worker');
-  const web = await stack.startWeb({ port: await stack.freePort(), env, quiet: true, logFile: path.join(logDir, 'web.log') });
+  // Sign-in is on, as in production: the web app gets an admin, and tests call the API with an
+  // API token of that admin (created below through HTTP Basic, as a script would).
+  const admin = { email: 'admin@baton.test', password: 'integration-admin-password' };
+  const webEnv = { ...env, BATON_ADMIN_EMAIL: admin.email, BATON_ADMIN_PASSWORD: admin.password };
+  const web = await stack.startWeb({ port: await stack.freePort(), env: webEnv, quiet: true, logFile: path.join(logDir, 'web.log') });
+  const apiToken = await createAdminToken(web.url, admin);
   console.log(`[integration] stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s: web ${web.url}, temporal ${temporal.address}, db ${db.url.replace(/:[^:@/]*@/, ':***@')}`);
 
   project.provide('apiUrl', web.url);
+  project.provide('apiToken', apiToken);
+  project.provide('adminEmail', admin.email);
+  project.provide('adminPassword', admin.password);
   project.provide('databaseUrl', db.url);
   project.provide('temporalAddress', temporal.address);
   project.provide('argocdUrl', argocd.url);

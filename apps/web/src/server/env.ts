@@ -4,8 +4,16 @@ export interface WebEnv {
   temporalAddress: string;
   temporalNamespace: string;
   temporalUiUrl?: string;
+  /**
+   * `password` (the default): every route but the health probe and the setup/sign-in routes needs
+   * a signed-in user. `none`: no sign-in, every caller is the local administrator; only for a
+   * web app bound to 127.0.0.1 (npm start always binds there), and the UI shows a banner.
+   */
+  authMode: 'password' | 'none';
   adminEmail?: string;
   adminPassword?: string;
+  /** The one-time token of the setup link `npm start` prints while no user exists. */
+  setupToken?: string;
   pluginDefaultsFile?: string;
   /** BATON_ENCRYPTION_KEY and BATON_ENCRYPTION_KEYS_OLD (see README, Security). */
   encryptionKey: string;
@@ -16,24 +24,35 @@ export interface WebEnv {
 
 let cached: WebEnv | undefined;
 
-export function webEnv(): WebEnv {
-  if (cached) return cached;
-  const env = process.env;
+/** Reads and checks the configuration; a half configuration is an error, never an open door. */
+export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
     throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set; `npm start` sets them.');
   }
-  cached = {
+  const auth = env.BATON_AUTH?.trim().toLowerCase() || 'password';
+  if (auth !== 'password' && auth !== 'none') throw new Error(`BATON_AUTH=${env.BATON_AUTH} is not understood: use none (local use only) or leave it unset`);
+  const email = env.BATON_ADMIN_EMAIL || undefined;
+  const password = env.BATON_ADMIN_PASSWORD || undefined;
+  if (Boolean(email) !== Boolean(password)) {
+    throw new Error(`BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD go together: only ${email ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD'} is set. Set both, or neither (then npm start prints a one-time setup link)`);
+  }
+  return {
     databaseUrl: env.DATABASE_URL,
     temporalAddress: env.TEMPORAL_ADDRESS,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     temporalUiUrl: env.BATON_TEMPORAL_UI_URL,
-    adminEmail: env.BATON_ADMIN_EMAIL,
-    adminPassword: env.BATON_ADMIN_PASSWORD,
+    authMode: auth,
+    adminEmail: email,
+    adminPassword: password,
+    setupToken: env.BATON_SETUP_TOKEN || undefined,
     pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
     encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
     codecCorsOrigins: (env.BATON_CODEC_CORS_ORIGINS ?? env.BATON_TEMPORAL_UI_URL ?? '')
       .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
   };
-  return cached;
+}
+
+export function webEnv(): WebEnv {
+  return (cached ??= readWebEnv(process.env));
 }

@@ -4,7 +4,7 @@
  */
 export type AppErrorCode =
   | 'NOT_FOUND' | 'INVALID_FLOW' | 'INVALID_INPUTS' | 'BAD_REQUEST' | 'CONFLICT' | 'UNAUTHORIZED' | 'FORBIDDEN'
-  | 'TOO_LARGE' | 'UNPROCESSABLE' | 'UNAVAILABLE';
+  | 'TOO_LARGE' | 'UNPROCESSABLE' | 'TOO_MANY_REQUESTS' | 'UNAVAILABLE';
 
 const STATUS: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -16,12 +16,13 @@ const STATUS: Record<AppErrorCode, number> = {
   INVALID_FLOW: 422,
   INVALID_INPUTS: 422,
   UNPROCESSABLE: 422,
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
 };
 
 export class AppError extends Error {
   readonly status: number;
-  /** Seconds after which a retry may succeed (UNAVAILABLE); sent as Retry-After. */
+  /** Seconds after which a retry may succeed (UNAVAILABLE, TOO_MANY_REQUESTS); sent as Retry-After. */
   retryAfter?: number;
   constructor(readonly code: AppErrorCode, message: string, readonly details?: unknown) {
     super(message);

@@ -6,6 +6,7 @@ import { isTerminal, TERMINAL_STATES, type State } from '../states';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
+import { withinNamespaces } from './namespace-scope';
 import { checkLabels } from './limits';
 import { searchAttributesFor } from './search-attributes';
 
@@ -135,12 +136,18 @@ export interface ExecutionFilter {
   startDate?: Date;
   endDate?: Date;
   labels?: Record<string, string>;
+  /**
+   * Only these namespace subtrees (what the caller may read); absent: all. Applied in the query,
+   * so neither the results nor the total reveal anything outside.
+   */
+  within?: string[];
 }
 
 /** The WHERE of every execution search: a namespace includes its children; labels match exactly. */
 export function executionWhere(tenant: string, f: ExecutionFilter): Prisma.ExecutionWhereInput {
   const and: Prisma.ExecutionWhereInput[] = [{ tenant }];
   if (f.namespace) and.push({ OR: [{ namespace: f.namespace }, { namespace: { startsWith: `${f.namespace}.` } }] });
+  if (f.within) and.push(withinNamespaces(f.within));
   if (f.flowId) and.push({ flowId: f.flowId });
   if (f.state?.length) and.push({ state: { in: f.state } });
   if (f.startDate) and.push({ createdAt: { gte: f.startDate } });

@@ -3,6 +3,7 @@ import { namespaceChain, validateFlow, type DefaultLayer, type FlowPlan, type Pl
 import { parseDocument } from 'yaml';
 import type { PluginRegistry } from '@baton/plugin-sdk';
 import { AppError } from './app-error';
+import { withinNamespaces } from './namespace-scope';
 import { NamespaceDefaultsService, TENANT_WIDE } from './namespace-defaults';
 
 /** The page and size a search really uses (sizes are capped at 200): the API echoes these. */
@@ -101,12 +102,16 @@ export class FlowService {
     });
   }
 
-  async search(tenant: string, query: { namespace?: string; q?: string; page?: number; size?: number }) {
+  /** `within`: only these namespace subtrees (what the caller may read); absent: all. */
+  async search(tenant: string, query: { namespace?: string; q?: string; page?: number; size?: number; within?: string[] }) {
     const { page, size } = searchWindow(query);
     const where = {
       tenant,
       deleted: false,
-      ...(query.namespace ? { OR: [{ namespace: query.namespace }, { namespace: { startsWith: `${query.namespace}.` } }] } : {}),
+      AND: [
+        ...(query.namespace ? [{ OR: [{ namespace: query.namespace }, { namespace: { startsWith: `${query.namespace}.` } }] }] : []),
+        ...(query.within ? [withinNamespaces(query.within)] : []),
+      ],
       ...(query.q ? { id: { contains: query.q, mode: 'insensitive' as const } } : {}),
     };
     const [results, total] = await Promise.all([

@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { useTenants } from '@/modules/namespaces/hooks/use-namespaces';
+import { signOut, useMe } from '@/modules/auth/hooks/use-me';
+import auth from '@/modules/auth/auth.module.css';
 import { Icon, type IconName } from '../icons';
 import { ShortcutsDialog } from '../shortcuts/shortcuts-dialog';
 import { useShortcut } from '../shortcuts/shortcuts';
@@ -12,13 +14,14 @@ import { NamespacePicker } from './namespace-picker';
 import { useTheme } from './theme';
 import s from './app-shell.module.css';
 
-// Sections of the product. Later issues add Approvals, Apps, Blueprints and Administration here;
+// Sections of the product. Later issues add Approvals, Apps and Blueprints here;
 // there are no placeholder pages for them until they exist.
 const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'flows', label: 'Flows', icon: 'flows', keys: 'g f' },
   { id: 'executions', label: 'Executions', icon: 'executions', keys: 'g e' },
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
+  { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },
 ];
 
 function TenantSwitcher() {
@@ -42,6 +45,27 @@ function TenantSwitcher() {
       {[...new Set([...tenants, tenant])].map((t) => <option key={t} value={t}>{t}</option>)}
     </select>
   );
+}
+
+/** Who is signed in, and signing out; without sign-in (BATON_AUTH=none) it says so. */
+function WhoAmI() {
+  const { tenant } = useApp();
+  const { data: me } = useMe(tenant);
+  if (!me || me.kind === 'local') return null;
+  return (
+    <div className={auth.who} data-testid="who-am-i">
+      <span className={auth.whoName}>{me.name ?? me.email}</span>
+      {me.name ? <span className={auth.whoMail}>{me.email}</span> : null}
+      <button type="button" className={auth.signOut} onClick={() => void signOut()}>Sign out</button>
+    </div>
+  );
+}
+
+function NoSignInBanner() {
+  const { tenant } = useApp();
+  const { data: me } = useMe(tenant);
+  if (me?.authMode !== 'none') return null;
+  return <div className={auth.banner} role="status">No sign-in (BATON_AUTH=none): anyone who can reach this machine’s 127.0.0.1 is the administrator.</div>;
 }
 
 export function AppShell({ children }: { children: ReactNode }) {
@@ -85,8 +109,9 @@ export function AppShell({ children }: { children: ReactNode }) {
           <IconButton icon="keyboard" label="Keyboard shortcuts (?)" onClick={() => setHelp(true)} size="sm" />
           <a className={s.footerLink} href="/api/v1" target="_blank" rel="noreferrer" title="The REST API's route list">API</a>
         </div>
+        <WhoAmI />
       </aside>
-      <main id="main" className={s.main}>{children}</main>
+      <main id="main" className={s.main}><NoSignInBanner />{children}</main>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );

@@ -1,5 +1,6 @@
 // The one way the browser talks to the API: JSON in and out, errors as ApiError carrying the
 // server's message (written to say how to fix) and, for 422s, the per-field errors.
+import { signInHref } from '@/modules/auth/lib/next-path';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly code?: string, readonly errors?: unknown[]) {
@@ -32,6 +33,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, 'Baton’s server cannot be reached. Check that it is running (npm start) and that this machine can reach it.');
+  }
+  if (res.status === 401 && typeof window !== 'undefined' && !window.location.pathname.startsWith('/signin')) {
+    // The session expired (or never was): sign in, then come back to this very page.
+    window.location.assign(signInHref(window.location.pathname + window.location.search));
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();

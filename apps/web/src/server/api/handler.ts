@@ -1,7 +1,10 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
 import { printableExcerpt } from '@baton/engine/services/limits';
-import { identify, type Caller } from '../auth/identify';
+import { anonymous, identify, type Caller } from '../auth/identify';
+import { authorize, type Access } from '../auth/authorize';
+import { ACCESS_RULES, ruleKey } from './access-rules';
+import { recordChange } from './audit';
 import { BODY_LIMITS, JSON_MAX_DEPTH, PARAM_MAX_CHARS, QUERY_MAX_CHARS } from './limits';
 
 export interface RouteContext {
@@ -9,6 +12,8 @@ export interface RouteContext {
   url: URL;
   params: Record<string, string>;
   caller: Caller;
+  /** What the caller may do in this tenant (listings narrow by it; bodies are checked with it). */
+  access: Access;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<unknown>;
@@ -107,11 +112,15 @@ export class Router {
         throw new AppError('NOT_FOUND', `no API route ${request.method} ${printableExcerpt(url.pathname, 200)}; see GET /api/v1/openapi.json for the list`);
       }
       checkParams(found.params, url);
-      const caller: Caller = found.route.doc?.public ? { id: 'anonymous', kind: 'anonymous', roles: [] } : identify(request);
+      const key = ruleKey(found.route.method, found.route.pattern);
+      const rule = ACCESS_RULES[key];
+      const caller: Caller = rule?.kind === 'public' ? anonymous(request) : await identify(request);
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
-      const result = await found.route.handler({ request, url, params: found.params, caller });
-      if (result instanceof Response) return result;
-      return json(result ?? { ok: true });
+      const access = await authorize(rule, caller, found.params, key);
+      const result = await found.route.handler({ request, url, params: found.params, caller, access });
+      const response = result instanceof Response ? result : json(result ?? { ok: true });
+      if (request.method !== 'GET' && response.status < 400) await recordChange(key, found.params, caller, access, response);
+      return response;
     } catch (raw) {
       const error = raw instanceof AppError ? raw : asClientError(raw);
       if (error) {
@@ -120,7 +129,9 @@ export class Router {
         if (error.code === 'INVALID_FLOW' || error.code === 'INVALID_INPUTS' || (error.code === 'UNPROCESSABLE' && Array.isArray(error.details))) body.errors = error.details;
         else if (error.details) body.details = error.details;
         const headers: Record<string, string> = {};
-        if (error.status === 401) headers['www-authenticate'] = 'Basic realm="baton"';
+        // Bearer, not Basic: a Basic challenge would make browsers pop up their own password dialog
+        // over the sign-in page. Scripts still send Basic unasked, as with Kestra.
+        if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="baton"';
         if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
         if (error !== raw) console.warn(`[api] ${request.method} ${url.pathname}: answered ${error.status} for`, raw);
         return Response.json(body, { status: error.status, headers });

@@ -13,6 +13,8 @@ import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
 import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
+import { addIdentityRoutes } from './identity-routes';
+import { addAuditRoutes } from './audit-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -174,12 +176,17 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     const result = await services().flows.validateIn(params.tenant, await readYaml(request));
     return { valid: result.errors.length === 0, errors: result.errors, suppliedDefaults: result.suppliedDefaults };
   }, { summary: 'Validate a flow without saving it (suppliedDefaults: the properties plugin defaults give each task)', params: { tenant: P.tenant }, body: YAML_BODY, readOnly: true })
-  .add('POST', '/api/v1/:tenant/flows', async ({ request, params, caller }) => {
-    const { flow, created, changed } = await services().flows.save(params.tenant, await readYaml(request), caller.id);
+  .add('POST', '/api/v1/:tenant/flows', async ({ request, params, caller, access }) => {
+    const source = await readYaml(request);
+    // The namespace is in the YAML: checked once it is known (an invalid flow is refused by save).
+    const declared = services().flows.validate(source).plan?.namespace;
+    if (declared) access.require('flows.write', declared);
+    const { flow, created, changed } = await services().flows.save(params.tenant, source, caller.id);
     return json({ ...flowView(flow), changed }, created ? 201 : 200);
   }, { summary: 'Create or update a flow; a changed source is a new revision', params: { tenant: P.tenant }, body: YAML_BODY, responses: { 200: 'Updated or unchanged', 201: 'Created' } })
-  .add('GET', '/api/v1/:tenant/flows/search', async ({ params, url }) => {
+  .add('GET', '/api/v1/:tenant/flows/search', async ({ params, url, access }) => {
     const { results, total, page, size: used } = await services().flows.search(params.tenant, {
+      within: access.within('flows.read'),
       namespace: url.searchParams.get('namespace') ?? undefined,
       q: url.searchParams.get('q') ?? undefined,
       page: int(url.searchParams.get('page'), 'page', PAGE_MAX),
@@ -211,9 +218,10 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
   }, { summary: 'Revisions of a flow, newest first', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, readOnly: true })
 
   // ---- executions ----
-  .add('GET', '/api/v1/:tenant/executions/search', async ({ params, url }) => {
+  .add('GET', '/api/v1/:tenant/executions/search', async ({ params, url, access }) => {
     const state = url.searchParams.getAll('state').flatMap((s) => s.split(',')).filter(Boolean);
     const { results, total, page, size: used } = await services().executions.search(params.tenant, {
+      within: access.within('executions.read'),
       namespace: url.searchParams.get('namespace') ?? undefined,
       flowId: url.searchParams.get('flowId') ?? undefined,
       state,
@@ -340,25 +348,27 @@ const ui = () => {
 };
 
 router
-  .add('GET', '/api/v1/:tenant/namespaces', async ({ params }: RouteContext) => ui().queries.namespaces(params.tenant), { summary: 'Namespaces with flow and execution counts', params: { tenant: P.tenant }, readOnly: true })
+  .add('GET', '/api/v1/:tenant/namespaces', async ({ params, access }: RouteContext) =>
+    (await ui().queries.namespaces(params.tenant)).filter((n) => access.can('flows.read', n.namespace) || access.can('executions.read', n.namespace)), { summary: 'Namespaces with flow and execution counts', params: { tenant: P.tenant }, readOnly: true })
   .add('GET', '/api/v1/:tenant/flows/:namespace/:id/revisions/:revision', async ({ params }: RouteContext) => {
     const revision = int(params.revision, 'the revision', REVISION_MAX);
     if (revision === undefined) throw new AppError('BAD_REQUEST', 'the revision is a number, e.g. /revisions/3');
     return ui().queries.revision(params.tenant, params.namespace, params.id, revision);
   }, { summary: 'One revision of a flow', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId, revision: `Revision from 1 to ${REVISION_MAX}` }, readOnly: true })
   /** ?flow=<namespace>/<id> (repeatable): the latest execution of each. */
-  .add('GET', '/api/v1/:tenant/flows/last-executions', async ({ params, url }: RouteContext) => {
+  .add('GET', '/api/v1/:tenant/flows/last-executions', async ({ params, url, access }: RouteContext) => {
     const flows = url.searchParams.getAll('flow').map((f: string) => {
       const i = f.lastIndexOf('/');
       if (i < 1) throw new AppError('BAD_REQUEST', `flow '${f.slice(0, 80)}' must be <namespace>/<id>`);
       return { namespace: f.slice(0, i), id: f.slice(i + 1) };
     });
-    return ui().queries.lastExecutions(params.tenant, flows);
+    return ui().queries.lastExecutions(params.tenant, flows.filter((f) => access.can('executions.read', f.namespace)));
   }, { summary: 'The latest execution of each listed flow', params: { tenant: P.tenant }, query: { flow: { description: '<namespace>/<id> (repeatable, up to 200)', repeatable: true } }, readOnly: true })
   /** Keyset-paged executions: ?cursor=<next of the previous page>; total counted up to 10,000. */
-  .add('GET', '/api/v1/:tenant/executions/list', async ({ params, url }: RouteContext) => {
+  .add('GET', '/api/v1/:tenant/executions/list', async ({ params, url, access }: RouteContext) => {
     const state = url.searchParams.getAll('state').flatMap((s: string) => s.split(',')).filter(Boolean);
     return ui().queries.listExecutions(params.tenant, {
+      within: access.within('executions.read'),
       namespace: url.searchParams.get('namespace') ?? undefined,
       flowId: url.searchParams.get('flowId') ?? undefined,
       state,
@@ -404,11 +414,16 @@ router
     responses: { 201: 'The new execution' },
   })
   /** Body: {ids: [...]} (or a bare array, as Kestra takes it). */
-  .add('DELETE', '/api/v1/:tenant/executions/kill/by-ids', async ({ request, params, caller }: RouteContext) => {
+  .add('DELETE', '/api/v1/:tenant/executions/kill/by-ids', async ({ request, params, caller, access }: RouteContext) => {
     const body = await readJson(request, BODY_LIMITS.killByIds);
     const ids = Array.isArray(body) ? body : body && typeof body === 'object' ? (body as { ids?: unknown }).ids : undefined;
     if (!Array.isArray(ids) || !ids.every((i) => typeof i === 'string' && i.length <= FIELD_LIMITS.executionIdMax)) {
       throw new AppError('BAD_REQUEST', `send {"ids": ["<execution id>", ...]} (ids of at most ${FIELD_LIMITS.executionIdMax} characters)`);
+    }
+    // Every execution named must be one the caller may operate: all or nothing, and the refusal names the first.
+    if (!access.everything) {
+      const rows = await services().db.execution.findMany({ where: { tenant: params.tenant, id: { in: ids as string[] } }, select: { namespace: true } });
+      for (const row of rows) access.require('executions.operate', row.namespace);
     }
     return ui().actions.killMany(params.tenant, ids as string[], caller.id);
   }, {
@@ -419,3 +434,6 @@ router
 
 addCodecRoutes(router);
 addSecretRoutes(router);
+// ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
+addIdentityRoutes(router);
+addAuditRoutes(router);

@@ -1,0 +1,104 @@
+// Who may call each route: one rule per `METHOD pattern`, kept next to the router. A route without
+// a rule is refused (403) by the dispatcher, and the route × role test (packages/engine/test/
+// access.int.test.ts) fails for it, so a new route cannot ship without deciding who may call it.
+// Pure data: the test derives its expected answers from this table and the roles.
+import type { Permission } from '@baton/engine/services/identity/roles';
+
+export type AccessRule =
+  /** No credentials needed (health probe, setup, sign-in). */
+  | { kind: 'public' }
+  /** Any signed-in caller. */
+  | { kind: 'signedIn' }
+  /** The instance administrator only (tenants span everything). */
+  | { kind: 'instanceAdmin' }
+  /** The permission tenant-wide. */
+  | { kind: 'tenant'; permission: Permission }
+  /** The permission at the namespace in path parameter `param` (`_`: tenant-wide). */
+  | { kind: 'namespace'; permission: Permission; param: string }
+  /** The permission at the namespace of the execution whose id is path parameter `param`. */
+  | { kind: 'execution'; permission: Permission; param: string }
+  /**
+   * The permission somewhere in the tenant; the handler narrows to where it holds (listings filter
+   * by it, a flow save checks the YAML's namespace).
+   */
+  | { kind: 'somewhere'; permission: Permission }
+  /** The user in path parameter `param` themself, or someone with users.manage tenant-wide. */
+  | { kind: 'selfOrAdmin'; param: string };
+
+const read = (permission: Permission, param = 'namespace'): AccessRule => ({ kind: 'namespace', permission, param });
+const onExecution = (permission: Permission, param = 'id'): AccessRule => ({ kind: 'execution', permission, param });
+const somewhere = (permission: Permission): AccessRule => ({ kind: 'somewhere', permission });
+const tenantWide = (permission: Permission): AccessRule => ({ kind: 'tenant', permission });
+
+export const ACCESS_RULES: Record<string, AccessRule> = {
+  'GET /api/health': { kind: 'public' },
+  'GET /api/v1': { kind: 'signedIn' },
+  'GET /api/v1/openapi.json': { kind: 'signedIn' },
+  'GET /api/v1/plugins': { kind: 'signedIn' },
+  'GET /api/v1/plugins/schemas/flow': { kind: 'signedIn' },
+  'GET /api/v1/plugins/:type': { kind: 'signedIn' },
+  'GET /api/v1/tenants': { kind: 'signedIn' },
+  'POST /api/v1/tenants': { kind: 'instanceAdmin' },
+
+  // flows
+  'POST /api/v1/:tenant/flows/validate': somewhere('flows.read'),
+  'POST /api/v1/:tenant/flows': somewhere('flows.write'), // and flows.write at the YAML's namespace, checked by the route
+  'GET /api/v1/:tenant/flows/search': somewhere('flows.read'),
+  'GET /api/v1/:tenant/flows/:namespace/:id': read('flows.read'),
+  'PUT /api/v1/:tenant/flows/:namespace/:id': read('flows.write'),
+  'DELETE /api/v1/:tenant/flows/:namespace/:id': read('flows.write'),
+  'GET /api/v1/:tenant/flows/:namespace/:id/revisions': read('flows.read'),
+  'GET /api/v1/:tenant/flows/:namespace/:id/revisions/:revision': read('flows.read'),
+  'GET /api/v1/:tenant/flows/last-executions': somewhere('executions.read'),
+
+  // executions
+  'GET /api/v1/:tenant/executions/search': somewhere('executions.read'),
+  'GET /api/v1/:tenant/executions/list': somewhere('executions.read'),
+  'POST /api/v1/:tenant/executions/:namespace/:flowId': read('executions.start'),
+  'GET /api/v1/:tenant/executions/:id': onExecution('executions.read'),
+  'GET /api/v1/:tenant/executions/:id/follow': onExecution('executions.read'),
+  'POST /api/v1/:tenant/executions/:id/resume': onExecution('executions.operate'),
+  'POST /api/v1/:tenant/executions/:id/restart': onExecution('executions.operate'),
+  'POST /api/v1/:tenant/executions/:id/replay': onExecution('executions.operate'),
+  'DELETE /api/v1/:tenant/executions/:id/kill': onExecution('executions.operate'),
+  'DELETE /api/v1/:tenant/executions/kill/by-ids': somewhere('executions.operate'), // and at each execution's namespace
+  'GET /api/v1/:tenant/logs/:executionId': onExecution('executions.read', 'executionId'),
+  'GET /api/v1/:tenant/namespaces': somewhere('flows.read'),
+
+  // plugin defaults and secrets
+  'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.read'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.write'),
+  'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults/revisions': read('pluginDefaults.read'),
+  'PUT /api/v1/:tenant/secrets/:namespace/:name': read('secrets.write'),
+
+  // identity
+  'GET /api/v1/setup': { kind: 'public' },
+  'POST /api/v1/setup': { kind: 'public' },
+  'POST /api/v1/auth/login': { kind: 'public' },
+  'POST /api/v1/auth/logout': { kind: 'public' },
+  'GET /api/v1/me': { kind: 'signedIn' },
+  'GET /api/v1/:tenant/me': { kind: 'signedIn' },
+  'GET /api/v1/:tenant/users': tenantWide('users.manage'),
+  'POST /api/v1/:tenant/users': tenantWide('users.manage'),
+  'GET /api/v1/:tenant/users/:id': { kind: 'selfOrAdmin', param: 'id' },
+  'PATCH /api/v1/:tenant/users/:id': { kind: 'selfOrAdmin', param: 'id' },
+  'GET /api/v1/:tenant/users/:id/api-tokens': { kind: 'selfOrAdmin', param: 'id' },
+  'POST /api/v1/:tenant/users/:id/api-tokens': { kind: 'selfOrAdmin', param: 'id' },
+  'DELETE /api/v1/:tenant/users/:id/api-tokens/:tokenId': { kind: 'selfOrAdmin', param: 'id' },
+  'GET /api/v1/:tenant/groups': tenantWide('users.manage'),
+  'POST /api/v1/:tenant/groups': tenantWide('users.manage'),
+  'GET /api/v1/:tenant/groups/:id': tenantWide('users.manage'),
+  'DELETE /api/v1/:tenant/groups/:id': tenantWide('users.manage'),
+  'PUT /api/v1/:tenant/groups/:id/members/:userId': tenantWide('users.manage'),
+  'DELETE /api/v1/:tenant/groups/:id/members/:userId': tenantWide('users.manage'),
+  'GET /api/v1/:tenant/bindings': tenantWide('users.manage'),
+  'POST /api/v1/:tenant/bindings': tenantWide('users.manage'),
+  'DELETE /api/v1/:tenant/bindings/:id': tenantWide('users.manage'),
+
+  // audit log
+  'GET /api/v1/:tenant/auditlogs/search': tenantWide('audit.read'),
+};
+
+export function ruleKey(method: string, pattern: string) {
+  return `${method} ${pattern}`;
+}

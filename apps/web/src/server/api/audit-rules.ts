@@ -1,0 +1,74 @@
+// What each changing route writes to the audit log, kept next to the router like the access rules.
+// The dispatcher appends an entry after the route succeeded. Summaries are picked field by field
+// from the answer, never copied whole: an API token or a secret value can never slip in.
+// (Sign-in successes and failures are recorded by the sign-in route itself: they have no caller yet.)
+type Body = Record<string, any>;
+type Params = Record<string, string>;
+
+export interface AuditSpec {
+  action: string;
+  resource: (params: Params, body: Body) => string;
+  /** The namespace of the thing changed, when the path does not say it (the YAML's, say). */
+  namespace?: (params: Params, body: Body) => string | undefined;
+  before?: (params: Params, body: Body) => unknown;
+  after?: (params: Params, body: Body) => unknown;
+}
+
+const flowSaved: AuditSpec = {
+  action: 'flow.saved',
+  resource: (_, b) => `flow:${b.namespace}/${b.id}`,
+  namespace: (_, b) => b.namespace,
+  before: (_, b) => (b.changed && b.revision > 1 ? { revision: b.revision - 1 } : undefined),
+  after: (_, b) => ({ revision: b.revision, changed: b.changed }),
+};
+
+const onExecution = (action: string): AuditSpec => ({
+  action,
+  resource: (p) => `execution:${p.id}`,
+  after: (_, b) => ({ state: b.state?.current ?? b.state, resumed: b.resumed }),
+});
+
+const layer = (ns: string) => (ns === '_' ? '' : ns);
+
+export const AUDIT_RULES: Record<string, AuditSpec> = {
+  'POST /api/v1/tenants': { action: 'tenant.created', resource: (_, b) => `tenant:${b.id}` },
+  'POST /api/v1/:tenant/flows': flowSaved,
+  'PUT /api/v1/:tenant/flows/:namespace/:id': flowSaved,
+  'DELETE /api/v1/:tenant/flows/:namespace/:id': { action: 'flow.deleted', resource: (p) => `flow:${p.namespace}/${p.id}`, after: () => ({ deleted: true }) },
+  'POST /api/v1/:tenant/executions/:namespace/:flowId': {
+    action: 'execution.started',
+    resource: (_, b) => `execution:${b.id}`,
+    after: (p, b) => ({ flow: `${p.namespace}/${p.flowId}`, revision: b.flowRevision, state: b.state?.current }),
+  },
+  'POST /api/v1/:tenant/executions/:id/resume': onExecution('execution.resumed'),
+  'POST /api/v1/:tenant/executions/:id/restart': onExecution('execution.restarted'),
+  'DELETE /api/v1/:tenant/executions/:id/kill': onExecution('execution.killed'),
+  'POST /api/v1/:tenant/executions/:id/replay': { action: 'execution.replayed', resource: (p) => `execution:${p.id}`, after: (_, b) => ({ newExecution: b.id }) },
+  'DELETE /api/v1/:tenant/executions/kill/by-ids': {
+    action: 'execution.killed',
+    resource: (_, b) => `executions:${(b.results ?? []).length}`,
+    after: (_, b) => ({ killed: (b.results ?? []).filter((r: Body) => r.state).map((r: Body) => r.id) }),
+  },
+  'PUT /api/v1/:tenant/namespaces/:namespace/plugin-defaults': { action: 'pluginDefaults.changed', resource: (p) => `pluginDefaults:${p.namespace}`, namespace: (p) => layer(p.namespace), after: (_, b) => ({ revision: b.revision }) },
+  'PUT /api/v1/:tenant/secrets/:namespace/:name': { action: 'secret.changed', resource: (p) => `secret:${p.namespace}/${p.name}`, namespace: (p) => layer(p.namespace), after: (p) => ({ name: p.name }) },
+  'POST /api/v1/:tenant/users': { action: 'user.created', resource: (_, b) => `user:${b.id}`, after: (_, b) => ({ email: b.email, name: b.name }) },
+  'PATCH /api/v1/:tenant/users/:id': { action: 'user.changed', resource: (p) => `user:${p.id}`, after: (_, b) => ({ email: b.email, name: b.name, disabled: b.disabled }) },
+  'POST /api/v1/:tenant/users/:id/api-tokens': { action: 'token.created', resource: (_, b) => `token:${b.id}`, after: (p, b) => ({ user: p.id, name: b.name, prefix: b.prefix, expires: b.expires }) },
+  'DELETE /api/v1/:tenant/users/:id/api-tokens/:tokenId': { action: 'token.revoked', resource: (p) => `token:${p.tokenId}`, after: (p, b) => ({ user: p.id, name: b.name }) },
+  'POST /api/v1/:tenant/groups': { action: 'group.created', resource: (_, b) => `group:${b.id}` },
+  'DELETE /api/v1/:tenant/groups/:id': { action: 'group.deleted', resource: (p) => `group:${p.id}`, before: (_, b) => ({ members: b.members }) },
+  'PUT /api/v1/:tenant/groups/:id/members/:userId': { action: 'group.member.added', resource: (p) => `group:${p.id}`, after: (p) => ({ user: p.userId }) },
+  'DELETE /api/v1/:tenant/groups/:id/members/:userId': { action: 'group.member.removed', resource: (p) => `group:${p.id}`, before: (p) => ({ user: p.userId }) },
+  'POST /api/v1/:tenant/bindings': {
+    action: 'binding.created',
+    resource: (_, b) => `binding:${b.id}`,
+    namespace: (_, b) => b.namespace ?? undefined,
+    after: (_, b) => ({ subject: b.subject, role: b.role, namespace: b.namespace }),
+  },
+  'DELETE /api/v1/:tenant/bindings/:id': {
+    action: 'binding.deleted',
+    resource: (p) => `binding:${p.id}`,
+    namespace: (_, b) => b.namespace ?? undefined,
+    before: (_, b) => ({ subject: b.subject, role: b.role, namespace: b.namespace }),
+  },
+};
