@@ -2,7 +2,8 @@
 // the value with kv().
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openPage, shot, type TrackedPage } from './lib/browser';
+import { authHeaders } from '@baton/testing';
+import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
 
 const NS = 'e2e.kv';
 let base: string;
@@ -11,7 +12,7 @@ let tab: TrackedPage;
 let page: Page;
 
 async function api(method: string, path: string, body?: unknown, type = 'application/json') {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? authHeaders() : { ...authHeaders(), 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 400)}`);
   return text ? JSON.parse(text) : undefined;
@@ -22,6 +23,7 @@ beforeAll(async () => {
   browser = await launch();
   tab = await openPage(browser);
   page = tab.page;
+  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
 });
 
 afterAll(async () => {

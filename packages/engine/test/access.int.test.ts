@@ -60,6 +60,8 @@ function fill(pattern: string): string {
     .replace(':type', 'io.kestra.plugin.core.log.Log')
     .replace(':name', 'ACCESS_TEST')
     .replace(':tokenId', 'no-such-token')
+    .replace(':taskRunId', 'no-such-task-run')
+    .replace(':key', 'access_test_key')
     .replace(':userId', () => people.viewer.userId);
 }
 

@@ -19,6 +19,9 @@ import * as stack from '../../../scripts/lib/stack.mjs';
 // @ts-expect-error plain ESM helper shared with npm start
 import { RunState } from '../../../scripts/lib/run-state.mjs';
 
+const CHAOS_ADMIN = { email: 'chaos@baton.test', password: 'chaos-admin-password' };
+const CHAOS_AUTH = `Basic ${Buffer.from(`${CHAOS_ADMIN.email}:${CHAOS_ADMIN.password}`).toString('base64')}`;
+
 /** The services killed, in this order; one wave of executions is started before each kill. */
 const VICTIMS = ['worker', 'web', 'temporal', 'postgres'] as const;
 const PER_WAVE = 25;
@@ -77,10 +80,20 @@ class StartedStack {
     return group.pid as number;
   }
 
+  /** Basic for the first call; then an API token (no password hash to check on every poll). */
+  authorization = CHAOS_AUTH;
+
+  async signIn() {
+    const me = await this.call('GET', '/api/v1/me');
+    const token = await this.call('POST', `/api/v1/main/users/${me.body.id}/api-tokens`, { name: 'chaos test' });
+    if (token.status !== 201) throw new Error(`could not create an API token: ${token.status} ${JSON.stringify(token.body)}`);
+    this.authorization = `Bearer ${token.body.token}`;
+  }
+
   async call(method: string, urlPath: string, body?: unknown, contentType = 'application/json') {
     const res = await fetch(`${this.webUrl}${urlPath}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': contentType },
+      headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': contentType }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -119,12 +132,16 @@ async function startStack(): Promise<StartedStack> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
   // Everything embedded and supervised: nothing of the shared test stack.
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'BATON_TEMPORAL_UI_URL', 'BATON_PLUGIN_DEFAULTS', 'BATON_ADMIN_EMAIL', 'BATON_ADMIN_PASSWORD']) delete env[name];
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'BATON_TEMPORAL_UI_URL', 'BATON_PLUGIN_DEFAULTS', 'BATON_ADMIN_EMAIL', 'BATON_ADMIN_PASSWORD', 'BATON_AUTH']) delete env[name];
+  // Its own first admin: the test signs its calls in as that admin (HTTP Basic).
+  env.BATON_ADMIN_EMAIL = CHAOS_ADMIN.email;
+  env.BATON_ADMIN_PASSWORD = CHAOS_ADMIN.password;
   const child = spawn(process.execPath, [path.join(stack.root, 'scripts/start.mjs')], { cwd: stack.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logPath = path.join(stack.root, 'test-results', 'chaos-stack.log');
   fs.mkdirSync(path.dirname(logPath), { recursive: true });
   const started = new StartedStack(child, dataDir, `http://127.0.0.1:${web}`, `127.0.0.1:${temporal}`, logPath);
   await started.line(/Baton is running\./, 'a running stack');
+  await started.signIn();
   return started;
 }
 

@@ -144,7 +144,7 @@ describe('encrypted Temporal history', () => {
     const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
     const web = await stack.startWeb({
       port: await stack.freePort(),
-      env: { ...env, BATON_ADMIN_EMAIL: 'admin@example.com', BATON_ADMIN_PASSWORD: 'pw' },
+      env: { ...env, BATON_ADMIN_EMAIL: 'admin@example.com', BATON_ADMIN_PASSWORD: 'payload-test-password' },
       quiet: true,
       logFile: path.join(stack.root, 'test-results/web-codec-auth.log'),
     });
@@ -163,7 +163,7 @@ describe('encrypted Temporal history', () => {
       expect(preflight.status).toBe(204);
       const signedIn = await rawRequest(web.url, {
         method: 'POST', path: '/api/v1/temporal-codec/decode', body,
-        headers: { ...headers, authorization: `Basic ${Buffer.from('admin@example.com:pw').toString('base64')}` },
+        headers: { ...headers, authorization: `Basic ${Buffer.from('admin@example.com:payload-test-password').toString('base64')}` },
       });
       expect(signedIn.status).toBe(200);
       expect(Buffer.from(signedIn.json.payloads[0].data, 'base64').toString()).toContain(PLAIN_INPUT);

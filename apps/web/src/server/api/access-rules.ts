@@ -63,6 +63,9 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'DELETE /api/v1/:tenant/executions/:id/kill': onExecution('executions.operate'),
   'DELETE /api/v1/:tenant/executions/kill/by-ids': somewhere('executions.operate'), // and at each execution's namespace
   'GET /api/v1/:tenant/logs/:executionId': onExecution('executions.read', 'executionId'),
+  // the expression debugger reads what the execution holds (masked; secret() refused)
+  'POST /api/v1/:tenant/executions/:id/eval': onExecution('executions.read'),
+  'POST /api/v1/:tenant/executions/:id/eval/:taskRunId': onExecution('executions.read'),
   'GET /api/v1/:tenant/namespaces': somewhere('flows.read'),
 
   // plugin defaults and secrets
@@ -70,6 +73,22 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'PUT /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.write'),
   'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults/revisions': read('pluginDefaults.read'),
   'PUT /api/v1/:tenant/secrets/:namespace/:name': read('secrets.write'),
+  // Kestra's namespace secrets: names and metadata only, never values
+  'GET /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),
+  'DELETE /api/v1/:tenant/namespaces/:namespace/secrets/:key': read('secrets.write'),
+  'POST /api/v1/secrets/re-encrypt': { kind: 'instanceAdmin' },
+  // the Temporal UI's codec server: decoded histories are for operators and up (issue #8)
+  'POST /api/v1/temporal-codec/decode': somewhere('executions.operate'),
+  'POST /api/v1/temporal-codec/encode': somewhere('executions.operate'),
+  'OPTIONS /api/v1/temporal-codec/decode': { kind: 'public' },
+  'OPTIONS /api/v1/temporal-codec/encode': { kind: 'public' },
+
+  // KV store
+  'GET /api/v1/:tenant/namespaces/:namespace/kv': read('kv.read'),
+  'GET /api/v1/:tenant/namespaces/:namespace/kv/:key': read('kv.read'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/kv/:key': read('kv.write'),
+  'DELETE /api/v1/:tenant/namespaces/:namespace/kv/:key': read('kv.write'),
 
   // identity
   'GET /api/v1/setup': { kind: 'public' },

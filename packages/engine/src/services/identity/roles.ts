@@ -16,6 +16,9 @@ export const PERMISSIONS = [
   'pluginDefaults.write',
   /** Secret names and values (values are write-only). */
   'secrets.write',
+  /** The KV store of a namespace: read its pairs, and change them. */
+  'kv.read',
+  'kv.write',
   'approvals.decide',
   /** Users, groups, role bindings and other users' API tokens. */
   'users.manage',
@@ -26,11 +29,11 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLES = ['ADMIN', 'EDITOR', 'OPERATOR', 'APPROVER', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
 
-const VIEW: Permission[] = ['flows.read', 'executions.read', 'pluginDefaults.read'];
+const VIEW: Permission[] = ['flows.read', 'executions.read', 'pluginDefaults.read', 'kv.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  EDITOR: [...VIEW, 'flows.write', 'pluginDefaults.write', 'secrets.write'],
+  EDITOR: [...VIEW, 'flows.write', 'pluginDefaults.write', 'secrets.write', 'kv.write'],
   OPERATOR: [...VIEW, 'executions.start', 'executions.operate'],
   APPROVER: [...VIEW, 'approvals.decide'],
   VIEWER: VIEW,
@@ -38,10 +41,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   ADMIN: 'everything, including users, groups, bindings and the audit log',
-  EDITOR: 'read, and write flows, plugin defaults and secrets',
+  EDITOR: 'read, and write flows, plugin defaults, secrets and KV pairs',
   OPERATOR: 'read, and execute, resume, kill, restart and replay',
   APPROVER: 'read, and decide approvals',
-  VIEWER: 'read flows, executions, logs and plugin defaults',
+  VIEWER: 'read flows, executions, logs, plugin defaults and KV pairs',
 };
 
 export interface Grant {
