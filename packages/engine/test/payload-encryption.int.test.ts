@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { api, historyPayloads, historyText, rawRequest, taskRun } from '@baton/testing';
+import { api, authHeaders, historyPayloads, historyText, rawRequest, taskRun } from '@baton/testing';
 // @ts-expect-error plain ESM helpers shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 // @ts-expect-error plain ESM helpers shared with npm start
@@ -125,7 +125,8 @@ describe('encrypted Temporal history', () => {
     expect(without.status, without.stderr).toBe(0);
     expect(payloadTexts(without.stdout)).not.toContain(PLAIN_INPUT);
     expect(without.stdout).toContain(Buffer.from('binary/encrypted').toString('base64'));
-    const decoded = show(['--codec-endpoint', `${inject('apiUrl')}/api/v1/temporal-codec`]);
+    // The codec endpoint asks for credentials like every route: the CLI sends them with --codec-auth.
+    const decoded = show(['--codec-endpoint', `${inject('apiUrl')}/api/v1/temporal-codec`, '--codec-auth', authHeaders().authorization]);
     expect(decoded.status, decoded.stderr).toBe(0);
     expect(payloadTexts(decoded.stdout)).toContain(PLAIN_INPUT);
     expect(payloadTexts(decoded.stdout)).not.toContain(SECRET_INPUT); // activity inputs carry it too: redacted there as well

@@ -78,9 +78,10 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'PUT /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),
   'DELETE /api/v1/:tenant/namespaces/:namespace/secrets/:key': read('secrets.write'),
   'POST /api/v1/secrets/re-encrypt': { kind: 'instanceAdmin' },
-  // the Temporal UI's codec server: decoded histories are for operators and up (issue #8)
-  'POST /api/v1/temporal-codec/decode': somewhere('executions.operate'),
-  'POST /api/v1/temporal-codec/encode': somewhere('executions.operate'),
+  // the Temporal UI's codec server: any signed-in caller (its path names no tenant to check a role
+  // in; SECRET inputs stay masked in what it decodes)
+  'POST /api/v1/temporal-codec/decode': { kind: 'signedIn' },
+  'POST /api/v1/temporal-codec/encode': { kind: 'signedIn' },
   'OPTIONS /api/v1/temporal-codec/decode': { kind: 'public' },
   'OPTIONS /api/v1/temporal-codec/encode': { kind: 'public' },
 
