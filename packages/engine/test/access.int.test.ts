@@ -80,6 +80,8 @@ function expected(rule: AccessRule, who: Person | undefined): Expected {
     case 'namespace':
     case 'execution': return can(rule.permission, 'team.a') ? 'allowed' : 403;
     case 'somewhere': return somewhere(rule.permission) ? 'allowed' : 403;
+    // Everyone here is bound in tenant main only, so "any tenant" is "somewhere in main".
+    case 'anyTenant': return somewhere(rule.permission) ? 'allowed' : 403;
     case 'selfOrAdmin': return who.userId === people.viewer.userId || can('users.manage', '') ? 'allowed' : 403;
   }
 }

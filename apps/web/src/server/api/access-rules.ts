@@ -22,6 +22,8 @@ export type AccessRule =
    * by it, a flow save checks the YAML's namespace).
    */
   | { kind: 'somewhere'; permission: Permission }
+  /** The permission somewhere in any tenant: routes whose path names no tenant (the codec endpoint). */
+  | { kind: 'anyTenant'; permission: Permission }
   /** The user in path parameter `param` themself, or someone with users.manage tenant-wide. */
   | { kind: 'selfOrAdmin'; param: string };
 
@@ -78,10 +80,10 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'PUT /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),
   'DELETE /api/v1/:tenant/namespaces/:namespace/secrets/:key': read('secrets.write'),
   'POST /api/v1/secrets/re-encrypt': { kind: 'instanceAdmin' },
-  // the Temporal UI's codec server: any signed-in caller (its path names no tenant to check a role
-  // in; SECRET inputs stay masked in what it decodes)
-  'POST /api/v1/temporal-codec/decode': { kind: 'signedIn' },
-  'POST /api/v1/temporal-codec/encode': { kind: 'signedIn' },
+  // the Temporal UI's codec server: operators and up (issue #8), in whichever tenant, since its path
+  // names none; SECRET inputs stay masked in what it decodes
+  'POST /api/v1/temporal-codec/decode': { kind: 'anyTenant', permission: 'executions.operate' },
+  'POST /api/v1/temporal-codec/encode': { kind: 'anyTenant', permission: 'executions.operate' },
   'OPTIONS /api/v1/temporal-codec/decode': { kind: 'public' },
   'OPTIONS /api/v1/temporal-codec/encode': { kind: 'public' },
 

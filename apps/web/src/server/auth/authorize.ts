@@ -85,6 +85,12 @@ export async function authorize(rule: AccessRule | undefined, caller: Caller, pa
     case 'somewhere':
       if (access.within(rule.permission)?.length === 0) throw forbidden(caller, rule.permission, `in any namespace of tenant ${tenant}`);
       return access;
+    case 'anyTenant': {
+      if (caller.instanceAdmin) return access;
+      const anywhere = caller.userId ? await services().access.grantsAnywhere(caller.userId) : [];
+      if (!anywhere.some((g) => ROLE_PERMISSIONS[g.role].includes(rule.permission))) throw forbidden(caller, rule.permission, 'in any namespace of any tenant');
+      return access;
+    }
     case 'selfOrAdmin':
       if (caller.userId !== params[rule.param]) access.require('users.manage', '');
       return access;

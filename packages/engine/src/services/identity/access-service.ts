@@ -42,6 +42,15 @@ export class AccessService {
     return rows.filter((r) => isRole(r.role)).map((r) => ({ role: r.role as Role, namespace: r.namespace }));
   }
 
+  /** The user's grants in every tenant: for routes whose path names no tenant (the codec endpoint). */
+  async grantsAnywhere(userId: string): Promise<Grant[]> {
+    const rows = await this.db.$queryRaw<{ role: string; namespace: string }[]>`
+      SELECT b.role, b.namespace FROM role_bindings b
+      WHERE (b.subject_type = 'USER' AND b.subject_id = ${userId})
+         OR (b.subject_type = 'GROUP' AND EXISTS (SELECT 1 FROM group_members m WHERE m.tenant = b.tenant AND m.group_id = b.subject_id AND m.user_id = ${userId}))`;
+    return rows.filter((r) => isRole(r.role)).map((r) => ({ role: r.role as Role, namespace: r.namespace }));
+  }
+
   // ---- groups ----
 
   async listGroups(tenant: string): Promise<GroupView[]> {
