@@ -124,4 +124,21 @@ errors:
     expect(done.state.current).toBe('FAILED');
     expect(taskRun(done, 'report').outputs.value).toBe('1|broken|the disk is full|ERROR|error-logs');
   });
+
+  it('a typed render into a text property is that text, as in Kestra (message: "{{ 1 + 1 }}" logs 2)', async () => {
+    const done = await client.waitFor(await client.deployAndRun(`
+id: typed-into-text
+namespace: test.loops
+tasks:
+  - id: sum
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ 1 + 1 }}"
+  - id: literal
+    type: io.kestra.plugin.core.log.Log
+    message: 42
+`));
+    expect(done.state.current, done.error).toBe('SUCCESS');
+    const messages = (await client.logs(done.id)).body.map((l: any) => l.message);
+    expect(messages).toEqual(expect.arrayContaining(['2', '42']));
+  });
 });

@@ -1,4 +1,5 @@
 import type { PluginDefinition, PluginRegistry } from '@baton/plugin-sdk';
+import { parseProps } from '@baton/plugin-sdk/coerce';
 import { closest } from '@baton/plugin-sdk/text';
 import { z } from 'zod';
 import { checkSyntax, findReferences } from './expressions';
@@ -110,9 +111,11 @@ class FlowValidator {
         for (const key of issue.keys) this.error([...base, ...path, key], `unknown property '${key}'`, true);
         continue;
       }
-      const message = issue.code === 'invalid_type' && valueAt(root, path) === undefined
-        ? `missing required property '${String(path[path.length - 1] ?? 'value')}'`
-        : issue.message;
+      const value = valueAt(root, path);
+      const name = String(path[path.length - 1] ?? 'value');
+      const message = issue.code === 'invalid_type' && value === undefined
+        ? `missing required property '${name}'`
+        : issue.code === 'invalid_union' ? unionMessage(name, value, issue) : issue.message;
       this.error([...base, ...path], message);
     }
   }
@@ -311,7 +314,8 @@ class FlowValidator {
       }
     }
     const checked = shape ? Object.fromEntries(Object.entries(props).filter(([k]) => k in shape)) : props;
-    const result = schema.safeParse(checked);
+    // Kestra's coercion: `message: 42` is the text "42" (parseProps converts only what was refused).
+    const result = parseProps(schema, checked);
     if (!result.success) {
       this.zodErrors(result.error.issues.filter((i) => i.code !== 'unrecognized_keys'), path, checked);
     }
@@ -361,4 +365,12 @@ class FlowValidator {
     };
     for (const key of ['tasks', 'errors', 'finally', 'outputs', 'variables'] as const) walk(doc[key], [key]);
   }
+}
+
+/** Zod says only "Invalid input" for a union: say what the property takes and what it got. */
+function unionMessage(name: string, value: unknown, issue: z.core.$ZodIssue): string {
+  const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  const expected = [...new Set(branches.flat().filter((i) => i.code === 'invalid_type').map((i) => String((i as { expected?: unknown }).expected)))];
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : typeof value;
+  return expected.length ? `'${name}' takes ${expected.join(' or ')}, not ${got}` : `'${name}' has a value this property does not take (${got})`;
 }

@@ -10,3 +10,4 @@ export { z } from 'zod';
 export * from './budget';
 export * from './text';
 export * from './kv';
+export * from './coerce';

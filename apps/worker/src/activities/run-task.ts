@@ -4,7 +4,7 @@ import type { Db } from '@baton/db';
 import { markExecutionRunning, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
-  createTaskContext, isPluginError, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
+  createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
 } from '@baton/plugin-sdk';
 import { z } from 'zod';
 import { fetchErrorLogs } from './error-logs';
@@ -83,7 +83,8 @@ export function createRunTask(deps: RunTaskDeps) {
       if (!runtime || !definition) throw nonRetryable(`no runtime for task type ${input.task.type} on this worker`);
 
       const rendered = await renderProps(deps, input, masker, attempt);
-      const parsed = (definition.props as z.ZodType).safeParse(rendered);
+      // A typed render into a text property ("{{ 1 + 1 }}" → 2) is that text, as in Kestra.
+      const parsed = parseProps(definition.props as z.ZodType, rendered);
       if (!parsed.success) {
         throw nonRetryable(`invalid properties after rendering: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
       }
