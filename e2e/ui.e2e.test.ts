@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it as vitestIt } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { authHeaders } from '@baton/testing';
+import { api } from './lib/api';
 import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
 
 const NS = 'e2e.ui';
@@ -13,13 +13,6 @@ let base: string;
 let browser: Browser;
 let tab: TrackedPage;
 let page: Page;
-
-async function api(method: string, path: string, body?: unknown, type = 'application/json') {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? authHeaders() : { ...authHeaders(), 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 400)}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /**
  * Replaces the editor's text as a paste does: one undoable edit through the editor (typing a

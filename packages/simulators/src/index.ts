@@ -68,3 +68,18 @@ export function startMaasSimulator(options?: MaasSimulatorOptions): Promise<Runn
 export function startNetBoxSimulator(options?: NetBoxSimulatorOptions): Promise<RunningSimulator> {
   return startNetBox(options);
 }
+
+/**
+ * Calls a simulator's control API (`/_sim/state`, `/_sim/faults`, `/_sim/timings`; no auth) from
+ * a test, and returns the JSON answer; a 4xx or 5xx throws with the simulator's text.
+ */
+export async function controlSimulator(sim: { url: string }, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

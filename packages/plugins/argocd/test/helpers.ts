@@ -1,4 +1,4 @@
-import { startArgoCdSimulator } from '../../../simulators/src/index';
+import { controlSimulator, startArgoCdSimulator } from '../../../simulators/src/index';
 
 export type Sim = Awaited<ReturnType<typeof startArgoCdSimulator>>;
 
@@ -9,16 +9,7 @@ export async function startSim(options: { syncDurationMs?: number } = {}): Promi
 }
 
 /** Control API of the simulator (no auth). */
-export async function control(sim: Sim, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+export const control = (sim: Sim, method: string, path: string, body?: unknown): Promise<any> => controlSimulator(sim, method, path, body);
 
 export function fault(sim: Sim, spec: Record<string, unknown>) {
   return control(sim, 'POST', '/_sim/faults', spec);

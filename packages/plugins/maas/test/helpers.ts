@@ -1,4 +1,4 @@
-import { startMaasSimulator } from '../../../simulators/src/index';
+import { controlSimulator, startMaasSimulator } from '../../../simulators/src/index';
 
 export type Sim = Awaited<ReturnType<typeof startMaasSimulator>>;
 
@@ -9,16 +9,7 @@ export async function startSim(timings: Record<string, number> = {}): Promise<Si
 }
 
 /** Control API of the simulator (no auth). */
-export async function control(sim: Sim, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+export const control = (sim: Sim, method: string, path: string, body?: unknown): Promise<any> => controlSimulator(sim, method, path, body);
 
 export async function machines(sim: Sim): Promise<any[]> {
   return (await control(sim, 'GET', '/_sim/state')).machines;

@@ -1,4 +1,4 @@
-import { startNetBoxSimulator } from '../../../simulators/src/index';
+import { controlSimulator, startNetBoxSimulator } from '../../../simulators/src/index';
 
 export type Sim = Awaited<ReturnType<typeof startNetBoxSimulator>>;
 
@@ -9,16 +9,8 @@ export function startSim(): Promise<Sim> {
   return startNetBoxSimulator({ port: 0 });
 }
 
-export async function control(sim: Sim, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+/** Control API of the simulator (no auth). */
+export const control = (sim: Sim, method: string, path: string, body?: unknown): Promise<any> => controlSimulator(sim, method, path, body);
 
 export async function state(sim: Sim): Promise<Record<string, any[]>> {
   return control(sim, 'GET', '/_sim/state');
