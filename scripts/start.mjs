@@ -270,30 +270,39 @@ const DEMO_NETBOX_DEFAULTS = `- type: io.kestra.plugin.ee.netbox.CreateDevice
 /** What the banner says about signing in; while no user exists, the one-time setup link. */
 async function accessLine(webUrl, webPort, webEnv) {
   if (env.BATON_AUTH?.trim().toLowerCase() === 'none') return 'no sign-in (BATON_AUTH=none): anyone on this machine is the administrator';
-  if (webEnv.BATON_ADMIN_EMAIL) {
-    return env.BATON_ADMIN_EMAIL ? `sign in as ${webEnv.BATON_ADMIN_EMAIL} (BATON_ADMIN_PASSWORD)` : `sign in as ${webEnv.BATON_ADMIN_EMAIL}, password ${webEnv.BATON_ADMIN_PASSWORD} (demo only)`;
-  }
+  const admin = configuredAdmin(webEnv);
+  if (admin) return admin.generated ? `sign in as ${admin.email}, password ${admin.password} (demo only)` : `sign in as ${admin.email} (BATON_ADMIN_PASSWORD)`;
   const setup = await fetch(`${webUrl}/api/v1/setup`).then((r) => r.json()).catch(() => ({}));
   if (!setup.required) return 'sign in with your account (http://localhost:' + webPort + '/signin)';
   return `not set up yet: open this one-time link to create the first admin\n                     http://localhost:${webPort}/setup?token=${webEnv.BATON_SETUP_TOKEN}`;
 }
 
+/**
+ * The first admin the web app will have: BATON_ADMIN_* from this process's environment (the web
+ * app inherits it), or the demo's generated one, which only webEnv holds.
+ */
+function configuredAdmin(webEnv) {
+  if (env.BATON_ADMIN_EMAIL) return { email: env.BATON_ADMIN_EMAIL, password: env.BATON_ADMIN_PASSWORD, generated: false };
+  if (webEnv.BATON_ADMIN_EMAIL) return { email: webEnv.BATON_ADMIN_EMAIL, password: webEnv.BATON_ADMIN_PASSWORD, generated: true };
+  return undefined;
+}
+
 async function loadSeedFlows(webUrl, webEnv) {
-  const authorization = `Basic ${Buffer.from(`${webEnv.BATON_ADMIN_EMAIL}:${webEnv.BATON_ADMIN_PASSWORD}`).toString('base64')}`;
+  const admin = configuredAdmin(webEnv);
+  const auth = admin ? { authorization: `Basic ${Buffer.from(`${admin.email}:${admin.password}`).toString('base64')}` } : {};
   // The two flows of the source article, kept in examples/ exactly as published.
   const dir = path.join(root, 'examples/seed-flows');
   if (!fs.existsSync(dir)) return log(`no seed flows at ${dir}`);
   // The metal flow gives NetBox's CreateDevice only a name: the site, role and device type of the
   // demo NetBox are namespace defaults, as a platform team would set them (kept if already set).
   const nsDefaults = `${webUrl}/api/v1/main/namespaces/infra.provisioning/plugin-defaults`;
-  const auth = webEnv.BATON_ADMIN_EMAIL ? { authorization } : {};
   const current = await fetch(nsDefaults, { headers: auth }).then((r) => r.json()).catch(() => ({}));
   if (!current.defaults?.length) {
     const res = await fetch(nsDefaults, { method: 'PUT', headers: { 'content-type': 'application/x-yaml', ...auth }, body: DEMO_NETBOX_DEFAULTS });
     log(res.status < 300 ? 'namespace defaults of infra.provisioning: NetBox site dc1, role server, device type server-1u' : `namespace defaults of infra.provisioning not set (${res.status})`);
   }
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml', ...(webEnv.BATON_ADMIN_EMAIL ? { authorization } : {}) }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
+    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml', ...auth }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
     if (res.status < 300) {
       log(`seed flow ${file}: loaded`);
       continue;

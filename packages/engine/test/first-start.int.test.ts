@@ -53,6 +53,39 @@ describe('first start', () => {
   });
 });
 
+// With BATON_ADMIN_* set, the configured admin exists before any public route answers: the setup
+// link cannot create another admin, and the sign-in form accepts the configured one at once.
+describe('first start with a configured admin', () => {
+  let configured: { url: string; child: unknown } | undefined;
+  let db: { url: string; drop: () => Promise<void> } | undefined;
+  const callConfigured = (method: string, p: string, body?: unknown) =>
+    rawRequest(configured!.url, { method, path: p, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  beforeAll(async () => {
+    const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
+    db = await stack.createScratchDatabase(inject('databaseUrl').replace(/\/[^/]+$/, '/postgres'), 'baton_configured');
+    stack.runMigrations(db!.url);
+    configured = await stack.startWeb({
+      port: await stack.freePort(),
+      env: { ...env, DATABASE_URL: db!.url, BATON_SETUP_TOKEN: SETUP_TOKEN, BATON_ADMIN_EMAIL: 'ops@baton.test', BATON_ADMIN_PASSWORD: 'configured-password' },
+      quiet: true,
+      logFile: path.join(stack.root, 'test-results/web-configured-admin.log'),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (configured) await stack.stopProcess(configured.child);
+    await db?.drop();
+  });
+
+  it('offers no setup, refuses the setup link, and signs the configured admin in as the first request', async () => {
+    expect((await callConfigured('GET', '/api/v1/setup')).json).toEqual({ required: false, authMode: 'password' });
+    expect((await callConfigured('POST', '/api/v1/setup', { token: SETUP_TOKEN, email: 'intruder@baton.test', password: 'intruder-password' })).status).toBe(409);
+    const login = await callConfigured('POST', '/api/v1/auth/login', { email: 'ops@baton.test', password: 'configured-password' });
+    expect(login.status, login.text).toBe(200);
+  });
+});
+
 describe('npm start refuses half an admin configuration', () => {
   it('exits 1 with the fix when only one of BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD is set', () => {
     const dataDir = fs.mkdtempSync(path.join(inject('dataDir'), 'half-'));

@@ -58,6 +58,16 @@ function ensureConfiguredAdmin() {
 }
 
 /**
+ * The caller of a public route (health, setup, sign-in). The configured admin is made first: the
+ * setup page must not offer to create another admin, nor the sign-in form refuse the configured
+ * one, just because nothing else was asked yet. A database that is away does not stop health.
+ */
+export async function anonymousCaller(request: Request): Promise<Caller> {
+  if (webEnv().authMode !== 'none') await ensureConfiguredAdmin().catch(() => undefined);
+  return anonymous(request);
+}
+
+/**
  * The one place that decides who is calling. Every API route goes through it (see
  * server/api/handler.ts); what the caller may do is decided next to the router (access-rules.ts).
  *
