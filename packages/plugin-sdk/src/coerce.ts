@@ -9,7 +9,7 @@ export function parseProps<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafePa
   const first = schema.safeParse(value);
   if (first.success || typeof value !== 'object' || value === null) return first;
   let changed = false;
-  const copy = structuredCloneSafe(value);
+  const copy = jsonCopy(value);
   for (const issue of first.error.issues) {
     const at = issue.path;
     if (!at.length) continue;
@@ -27,6 +27,7 @@ export function parseProps<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafePa
   return second.success ? second : first;
 }
 
-function structuredCloneSafe(value: unknown): unknown {
+/** Properties are JSON (YAML or rendered values): a JSON copy is a deep copy. */
+function jsonCopy(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
