@@ -5,6 +5,7 @@ export * from './services/app-error';
 export * from './services/executions';
 export * from './services/flows';
 export * from './services/projection';
+export * from './state/index';
 export * from './services/search-attributes';
 export * from './services/secrets';
 export * from './services/instance-defaults';

@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import type { RunTaskInput } from '@baton/engine';
+import { appendAttemptLogs, type RunTaskInput } from '@baton/engine';
 import type { LogEntry, SecretMasker } from '@baton/plugin-sdk';
 
 const FLUSH_MS = 300;
@@ -7,8 +7,8 @@ const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /**
  * Buffers a task attempt's log lines and writes them in batches, so a chatty task costs a few
- * inserts, not one per line. Lines are numbered per attempt; (execution, task run, attempt, seq)
- * is unique, so a retried flush never duplicates a line.
+ * inserts, not one per line, through the engine's appendAttemptLogs (numbered per attempt, so a
+ * retried flush never duplicates a line).
  */
 export class LogWriter {
   private buffer: { seq: number; entry: LogEntry }[] = [];
@@ -31,22 +31,17 @@ export class LogWriter {
     this.buffer = [];
     if (!batch.length) return this.pending;
     this.pending = this.pending.then(() =>
-      this.db.logEntry
-        .createMany({
-          data: batch.map(({ seq, entry }) => ({
-            executionId: this.input.executionId,
-            taskRunId: this.input.taskRunId,
-            taskId: this.input.task.id,
-            attempt: this.attempt,
-            seq,
-            level: entry.level,
-            // Masked again at write time: a secret learned after the line was logged is caught too.
-            message: this.masker.maskText(entry.fields ? `${entry.message} ${JSON.stringify(entry.fields)}` : entry.message),
-            timestamp: new Date(entry.timestamp),
-          })),
-          skipDuplicates: true,
-        })
-        .then(() => undefined),
+      appendAttemptLogs(
+        this.db,
+        { executionId: this.input.executionId, taskRunId: this.input.taskRunId, taskId: this.input.task.id, attempt: this.attempt },
+        batch.map(({ seq, entry }) => ({
+          seq,
+          level: entry.level,
+          // Masked again at write time: a secret learned after the line was logged is caught too.
+          message: this.masker.maskText(entry.fields ? `${entry.message} ${JSON.stringify(entry.fields)}` : entry.message),
+          timestamp: new Date(entry.timestamp),
+        })),
+      ),
     );
     return this.pending;
   }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
-import { markExecutionRunning, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
+import { transitionExecution, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
@@ -69,7 +69,8 @@ export function createRunTask(deps: RunTaskDeps) {
     // SECRET inputs (and strings the workflow derived from them) are masked like secret() values.
     for (const value of input.secretValues ?? []) masker.add(value);
     const logs = new LogWriter(deps.db, input, attempt, masker);
-    const executionMarked = input.markExecutionRunning ? markExecutionRunning(deps.db, input.executionId, startedAt.toISOString()) : undefined;
+    // The execution's `start` rides on the first task (see Lifecycle.takeRunningPending).
+    const executionMarked = input.markExecutionRunning ? transitionExecution(deps.db, input.executionId, 'start', { at: startedAt.toISOString() }) : undefined;
     executionMarked?.catch(() => {});
     const maskText = (text: string) => masker.maskText(text);
     const running = new DeferredRunningWrite(() => recordAttempt(deps.db, input, attempt, { state: 'RUNNING', startedAt }, maskText));

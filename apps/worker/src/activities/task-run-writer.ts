@@ -1,8 +1,8 @@
 import type { Db } from '@baton/db';
-import { upsertTaskRun, type RunTaskInput } from '@baton/engine';
+import { recordAttempt as writeAttempt, type AttemptState, type RunTaskInput } from '@baton/engine';
 
 interface AttemptRecord {
-  state: 'RUNNING' | 'SUCCESS' | 'FAILED' | 'KILLED';
+  state: AttemptState;
   startedAt: Date;
   endedAt?: Date;
   error?: string;
@@ -13,9 +13,8 @@ interface AttemptRecord {
 }
 
 /**
- * Records one attempt of a runnable task on its task run (one SQL upsert), creating the task run
- * on the first attempt. A successful attempt also ends the task run, saving the workflow a
- * projection round trip; a failed one leaves it RETRYING until the workflow records the outcome.
+ * Records one attempt of a runnable task on its task run through the engine's `recordAttempt`
+ * transition (one SQL upsert; what the attempt makes of the task run is decided there).
  */
 export async function recordAttempt(
   db: Db,
@@ -25,27 +24,21 @@ export async function recordAttempt(
   /** Masks secrets in the loop value (a ForEach value may derive from a SECRET input). */
   maskText: (text: string) => string = (text) => text,
 ): Promise<void> {
-  const at = (record.endedAt ?? record.startedAt).toISOString();
-  const state = record.state === 'RUNNING' ? 'RUNNING' : record.state === 'SUCCESS' ? 'SUCCESS' : record.state === 'KILLED' ? 'KILLING' : 'RETRYING';
   const value = input.context.taskrun.value;
-  await upsertTaskRun(db, {
+  await writeAttempt(db, {
     id: input.taskRunId,
     executionId: input.executionId,
     taskId: input.task.id,
     parentTaskRunId: input.parentTaskRunId,
     value: value === undefined ? undefined : maskText(typeof value === 'string' ? value : JSON.stringify(value)),
     seq: input.seq,
-    state,
-    at,
+    attempt,
+    state: record.state,
     startedAt: record.startedAt.toISOString(),
+    endedAt: record.endedAt?.toISOString(),
+    error: record.error,
     outputs: record.outputs,
     renderedProps: record.renderedProps,
-    error: record.error,
-    priorStates: record.runningSkipped && state !== 'RUNNING' ? [{ state: 'RUNNING', date: record.startedAt.toISOString() }] : undefined,
-    attempt: {
-      attempt,
-      state: { current: record.state, startDate: record.startedAt.toISOString(), endDate: record.endedAt?.toISOString() },
-      ...(record.error ? { error: record.error } : {}),
-    },
+    runningSkipped: record.runningSkipped,
   });
 }

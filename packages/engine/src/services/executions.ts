@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { Db, Execution, LogEntry, Prisma, TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { isTerminal, TERMINAL_STATES, type State } from '../states';
+import { isTerminal, type State } from '../states';
+import { createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
@@ -196,14 +197,12 @@ export class ExecutionService {
     const secretValues = (options.secretValues ?? []).filter((secret) => secret !== '' && Object.values(values).some((v) => typeof v === 'string' && v.includes(secret)));
     const id = newExecutionId();
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
-    const now = new Date().toISOString();
-    // Raw SQL on the start path (see FlowService.plan); timestamps are UTC like Prisma writes them.
-    await this.db.$executeRaw`
-      INSERT INTO executions (id, tenant, namespace, flow_id, flow_revision, state, histories, inputs, labels, parent_id, triggered_by, created_at, updated_at)
-      VALUES (${id}, ${ref.tenant}, ${plan.namespace}, ${plan.id}, ${plan.revision}, 'CREATED',
-              ${JSON.stringify([{ state: 'CREATED', date: now }])}::jsonb, ${JSON.stringify(maskSecretInputs(plan.inputs, values, secretValues))}::jsonb,
-              ${JSON.stringify(labels)}::jsonb, ${options.parent?.executionId ?? null}, ${options.triggeredBy ?? null},
-              ${now}::timestamptz AT TIME ZONE 'UTC', ${now}::timestamptz AT TIME ZONE 'UTC')`;
+    // Raw SQL on the start path (see FlowService.plan).
+    await createExecution(this.db, {
+      id, tenant: ref.tenant, namespace: plan.namespace, flowId: plan.id, flowRevision: plan.revision,
+      inputs: maskSecretInputs(plan.inputs, values, secretValues), labels,
+      parentId: options.parent?.executionId, triggeredBy: options.triggeredBy, at: new Date().toISOString(),
+    });
     return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent, ...(secretValues.length ? { secretValues } : {}) };
   }
 
@@ -233,11 +232,11 @@ export class ExecutionService {
     const exists = await this.workflowExists(id);
     if (exists === true) return;
     if (exists === false) {
-      await this.db.execution.deleteMany({ where: { id, state: 'CREATED' } });
+      await discardUnstarted(this.db, id);
     } else {
-      await this.db.execution.updateMany({
-        where: { id, state: 'CREATED' },
-        data: { state: 'FAILED', error: `not started: Temporal did not accept the start (${(error as Error).message})`, endedAt: new Date() },
+      await transitionExecution(this.db, id, 'failToStart', {
+        at: new Date().toISOString(),
+        error: `not started: Temporal did not accept the start (${(error as Error).message})`,
       });
     }
     if (isTemporalUnreachable(error)) {
@@ -325,17 +324,12 @@ export class ExecutionService {
     await this.client('the execution was not resumed');
     // Claim the paused task run (PAUSED → RUNNING, as the workflow records it after a resume):
     // of concurrent resumes exactly one wins, the others are told it is already resumed.
-    const at = new Date().toISOString();
-    const claimed = await this.db.$executeRaw`
-      UPDATE task_runs SET state = 'RUNNING', histories = histories || ${JSON.stringify([{ state: 'RUNNING', date: at, by }])}::jsonb
-      WHERE id = ${paused.id} AND state = 'PAUSED'`;
-    if (claimed === 0) throw new AppError('CONFLICT', `execution ${id} is already being resumed (task ${paused.taskId})`);
+    const claimed = await resumeTaskRun(this.db, paused.id, by, new Date().toISOString());
+    if (!claimed) throw new AppError('CONFLICT', `execution ${id} is already being resumed (task ${paused.taskId})`);
     try {
       await this.withTemporal('the execution was not resumed', (client) => client.workflow.getHandle(id).signal(RESUME_SIGNAL, signal));
     } catch (error) {
-      await this.db.$executeRaw`
-        UPDATE task_runs SET state = 'PAUSED', histories = histories || ${JSON.stringify([{ state: 'PAUSED', date: new Date().toISOString() }])}::jsonb
-        WHERE id = ${paused.id} AND state = 'RUNNING'`;
+      await undoResumeTaskRun(this.db, paused.id, new Date().toISOString());
       throw error;
     }
     return { resumed: paused.taskId, by, inputs: values };
@@ -355,28 +349,29 @@ export class ExecutionService {
     const deadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
     const forced = execution.state === 'KILLING';
     // Conditional: if the execution ended meanwhile, its final state stays.
-    const marked = await this.db.execution.updateMany({
-      where: { id, state: { notIn: [...TERMINAL_STATES] } },
-      data: { state: 'KILLING', histories: [...((execution.histories as unknown[]) ?? []), { state: 'KILLING', date: new Date().toISOString(), by }] as object },
-    });
-    if (marked.count === 0) throw new AppError('CONFLICT', `execution ${id} ended before it could be killed`);
+    const marked = await transitionExecution(this.db, id, 'kill', { at: new Date().toISOString(), by });
+    if (!marked) throw new AppError('CONFLICT', `execution ${id} ended before it could be killed`);
+    // The workflow will not record KILLED after a terminate or once it is gone: the API does, with
+    // its history entry, ending the task runs left open (the `killed` transition frees them).
+    const recordKilled = (error?: string) => transitionExecution(this.db, id, 'killed', { at: new Date().toISOString(), by, error });
     try {
       if (forced) {
         await deadline(() => handle.terminate(`killed by ${by} (forced)`));
-        await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: 'KILLED', endedAt: new Date(), error: 'terminated' } });
+        await recordKilled('terminated');
       } else {
         await deadline(() => handle.cancel());
       }
     } catch (error) {
       const status = await deadline(() => handle.describe()).then((d) => d.status.name, (e) => (e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN'));
       if (status === 'UNKNOWN' && isTemporalUnreachable(error)) {
-        // Nothing reached Temporal: the execution keeps the state it had.
-        await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: execution.state, histories: execution.histories as object } });
+        // Nothing reached Temporal: the execution keeps the state it had (a first kill is undone;
+        // a second one found it KILLING already and changed nothing).
+        if (!forced) await undoKill(this.db, id);
         throw AppError.unavailable('Temporal is not reachable right now; the execution was not killed. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
       }
       if (status === 'RUNNING' || status === 'UNKNOWN') throw error;
       // The workflow is gone or closed: it will not record KILLED itself.
-      await this.db.execution.updateMany({ where: { id, state: 'KILLING' }, data: { state: 'KILLED', endedAt: new Date() } });
+      await recordKilled('killed');
     }
     return { id, state: forced ? 'KILLED' : 'KILLING' };
   }
@@ -403,17 +398,8 @@ export class ExecutionService {
       .filter((r) => r.state === 'SUCCESS' || r.state === 'WARNING')
       .map((r) => ({ taskId: r.taskId, value: r.value ?? undefined, outputs: (r.outputs as Record<string, unknown> | null) ?? undefined }));
     const seqStart = runs.reduce((max, r) => Math.max(max, r.seq), -1) + 1;
-    const now = new Date().toISOString();
-    const updated = await this.db.execution.updateMany({
-      where: { id, state: execution.state },
-      data: {
-        state: 'RESTARTED',
-        endedAt: null,
-        error: null,
-        histories: [...((execution.histories as unknown[]) ?? []), { state: 'RESTARTED', date: now, by }] as object,
-      },
-    });
-    if (updated.count === 0) throw new AppError('CONFLICT', `execution ${id} changed while restarting; try again`);
+    const restarted = await transitionExecution(this.db, id, 'restart', { at: new Date().toISOString(), by });
+    if (!restarted) throw new AppError('CONFLICT', `execution ${id} changed while restarting; try again`);
     const input: ExecutionInput = {
       executionId: id,
       tenant,
@@ -429,7 +415,7 @@ export class ExecutionService {
       await this.launch(input);
     } catch (error) {
       // Not started: the execution goes back to how it ended.
-      await this.db.execution.updateMany({ where: { id, state: 'RESTARTED' }, data: { state: execution.state, endedAt: execution.endedAt, error: execution.error, histories: execution.histories as object } });
+      await undoRestart(this.db, id, { endedAt: execution.endedAt, error: execution.error });
       if (isTemporalUnreachable(error)) throw AppError.unavailable('Temporal is not reachable right now; the execution was not restarted. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
       throw error;
     }
