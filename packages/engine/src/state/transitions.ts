@@ -193,7 +193,8 @@ export interface TaskRunWrite extends TaskRunIdentity {
  * the table allows. Attempts are merged in SQL: this write's attempt replaces the one with its
  * number (but a late RUNNING never replaces an ended attempt); an earlier attempt still RUNNING
  * ends FAILED (Temporal gave up on it: its worker was lost); and when the task run ends, its
- * attempts still RUNNING end with it (KILLED with a kill, FAILED otherwise).
+ * attempts still RUNNING end with it (KILLED with a kill, FAILED otherwise). Nothing is written
+ * once the execution has ended.
  */
 async function writeTaskRun(db: Sql, w: TaskRunWrite): Promise<void> {
   const t = taskRunTransition(w.event);
@@ -208,9 +209,12 @@ async function writeTaskRun(db: Sql, w: TaskRunWrite): Promise<void> {
   const started = w.startedAt ?? (state === 'RUNNING' ? w.at : null);
   await db.$executeRaw`
     INSERT INTO task_runs (id, execution_id, task_id, parent_task_run_id, value, seq, state, histories, attempts, outputs, rendered_props, error, started_at, ended_at, created_at)
-    VALUES (${w.id}, ${w.executionId}, ${w.taskId}, ${w.parentTaskRunId ?? null}, ${w.value ?? null}, ${w.seq}, ${state}, ${entry}::jsonb, ${attempt}::jsonb,
-            ${json(w.outputs)}::jsonb, ${json(w.renderedProps)}::jsonb, ${w.error ?? null},
-            (${started}::timestamptz AT TIME ZONE 'UTC'), (${ended ? w.at : null}::timestamptz AT TIME ZONE 'UTC'), now() AT TIME ZONE 'UTC')
+    SELECT ${w.id}, ${w.executionId}, ${w.taskId}, ${w.parentTaskRunId ?? null}, ${w.value ?? null}, ${w.seq}, ${state}, ${entry}::jsonb, ${attempt}::jsonb,
+           ${json(w.outputs)}::jsonb, ${json(w.renderedProps)}::jsonb, ${w.error ?? null},
+           (${started}::timestamptz AT TIME ZONE 'UTC'), (${ended ? w.at : null}::timestamptz AT TIME ZONE 'UTC'), now() AT TIME ZONE 'UTC'
+    -- The task runs of an ended execution are final: a late write (an activity still running after
+    -- the kill grace) neither creates nor moves one.
+    WHERE NOT EXISTS (SELECT 1 FROM executions WHERE id = ${w.executionId} AND state = ANY(${TERMINAL}::text[]))
     ON CONFLICT (id) DO UPDATE SET
       state = EXCLUDED.state,
       histories = CASE WHEN task_runs.histories->-1->>'state' = EXCLUDED.state THEN task_runs.histories ELSE task_runs.histories || EXCLUDED.histories END,
@@ -281,7 +285,8 @@ export async function resumeTaskRun(db: Sql, id: string, by: string, at: string)
   const t = taskRunTransition('resume');
   const claimed = await db.$executeRaw`
     UPDATE task_runs SET state = ${t.to}, histories = histories || ${historyEntry(t.to, at, by)}::jsonb
-    WHERE id = ${id} AND state = ANY(${[...t.from]}::text[])`;
+    WHERE id = ${id} AND state = ANY(${[...t.from]}::text[])
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.id = task_runs.execution_id AND e.state = ANY(${TERMINAL}::text[]))`;
   return claimed > 0;
 }
 
@@ -290,5 +295,6 @@ export async function undoResumeTaskRun(db: Sql, id: string, at: string): Promis
   const t = taskRunTransition('undoResume');
   await db.$executeRaw`
     UPDATE task_runs SET state = ${t.to}, histories = histories || ${historyEntry(t.to, at)}::jsonb
-    WHERE id = ${id} AND state = ANY(${[...t.from]}::text[])`;
+    WHERE id = ${id} AND state = ANY(${[...t.from]}::text[])
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.id = task_runs.execution_id AND e.state = ANY(${TERMINAL}::text[]))`;
 }
