@@ -39,6 +39,8 @@ describe('kill paths of the API', () => {
     await temporal.workflow.getHandle(id).terminate('gone before the kill');
     const killed = await client.kill(id);
     expect(killed.status, JSON.stringify(killed.body)).toBe(202);
+    // Temporal accepts the cancel of a closed workflow; the API sees it closed and records KILLED.
+    expect(killed.body.state).toBe('KILLED');
     const done = (await client.execution(id)).body;
     expect(done.state.current).toBe('KILLED');
     expect(states(done)).toEqual(['CREATED', 'RUNNING', 'PAUSED', 'KILLING', 'KILLED']);
@@ -54,6 +56,7 @@ describe('kill paths of the API', () => {
     await client.waitFor(id, ['PAUSED']);
     // A first kill that marked KILLING but never reached the workflow (as when its worker is gone).
     expect(await transitionExecution(db, id, 'kill', { at: new Date().toISOString(), by: 'first kill' })).toBe(true);
+    // The workflow is alive (PAUSED): only this execution's row says KILLING.
     const forced = await client.kill(id);
     expect(forced.status, JSON.stringify(forced.body)).toBe(202);
     expect(forced.body.state).toBe('KILLED');

@@ -360,6 +360,11 @@ export class ExecutionService {
         await recordKilled('terminated');
       } else {
         await deadline(() => handle.cancel());
+        // Temporal accepts a cancel for a workflow that has already closed (terminated from
+        // outside, failed): nobody would record KILLED, so the kill does. A workflow that closed
+        // on its own end or after recording KILLED is left as it ended (the transition refuses).
+        const closed = await deadline(() => handle.describe()).then((d) => d.status.name !== 'RUNNING', () => false);
+        if (closed && (await recordKilled('killed'))) return { id, state: 'KILLED' };
       }
     } catch (error) {
       const status = await deadline(() => handle.describe()).then((d) => d.status.name, (e) => (e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN'));

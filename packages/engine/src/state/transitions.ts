@@ -74,9 +74,11 @@ async function moveExecution(db: Sql, id: string, to: State, from: readonly Stat
         state = ${to},
         histories = CASE WHEN histories->-1->>'state' = ${to} THEN histories ELSE histories || ${historyEntry(to, m.at, m.by)}::jsonb END,
         started_at = CASE WHEN ${to}::text = 'RUNNING' AND started_at IS NULL THEN (${m.at}::timestamptz AT TIME ZONE 'UTC') ELSE started_at END,
-        ended_at = CASE WHEN ${ended}::boolean THEN (${m.at}::timestamptz AT TIME ZONE 'UTC') WHEN ${restarted}::boolean THEN NULL ELSE ended_at END,
-        outputs = CASE WHEN ${ended}::boolean THEN coalesce(${json(m.outputs)}::jsonb, '{}'::jsonb) ELSE outputs END,
-        error = CASE WHEN ${ended}::boolean THEN ${m.error ?? null} WHEN ${restarted}::boolean THEN NULL ELSE error END,
+        -- Ending again in the same state (a retried write, a kill that finds it already KILLED)
+        -- keeps the first end's date, outputs and error.
+        ended_at = CASE WHEN state = ${to} THEN ended_at WHEN ${ended}::boolean THEN (${m.at}::timestamptz AT TIME ZONE 'UTC') WHEN ${restarted}::boolean THEN NULL ELSE ended_at END,
+        outputs = CASE WHEN state = ${to} THEN outputs WHEN ${ended}::boolean THEN coalesce(${json(m.outputs)}::jsonb, '{}'::jsonb) ELSE outputs END,
+        error = CASE WHEN state = ${to} THEN error WHEN ${ended}::boolean THEN ${m.error ?? null} WHEN ${restarted}::boolean THEN NULL ELSE error END,
         updated_at = now() AT TIME ZONE 'UTC'
       WHERE id = ${id} AND state = ANY(${[...from]}::text[])
       RETURNING id
