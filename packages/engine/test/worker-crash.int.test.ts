@@ -73,6 +73,11 @@ tasks:
       const runs = await Promise.all(ids.map(async (id) => taskRun((await client.execution(id)).body, 'slow')));
       // The attempt that was running when the worker died timed out and was retried on the new one.
       expect(Math.max(...runs.map((r) => r.attempts.length)), JSON.stringify(runs.map((r) => r.attempts))).toBeGreaterThan(1);
+      // The lost attempt never reported; it ended FAILED when the next one began (no RUNNING ghost).
+      for (const run of runs) {
+        const states = run.attempts.map((a: any) => a.state.current);
+        expect(states, JSON.stringify(run.attempts)).toEqual([...states.slice(0, -1).map(() => 'FAILED'), 'SUCCESS']);
+      }
     } finally {
       await server.close();
     }
