@@ -14,3 +14,5 @@ export * from './services/kv-store';
 export * from './services/expression-eval';
 export * from './services/execution-feed';
 export * from './crypto/index';
+export * from './logging';
+export * from './env-schema';
