@@ -73,10 +73,12 @@ tasks:
       const runs = await Promise.all(ids.map(async (id) => taskRun((await client.execution(id)).body, 'slow')));
       // The attempt that was running when the worker died timed out and was retried on the new one.
       expect(Math.max(...runs.map((r) => r.attempts.length)), JSON.stringify(runs.map((r) => r.attempts))).toBeGreaterThan(1);
-      // The lost attempt never reported; it ended FAILED when the next one began (no RUNNING ghost).
+      // No attempt is left RUNNING: one cut off mid-call never reported and ended FAILED when the
+      // next one began; one whose result was recorded but never reached Temporal keeps its SUCCESS.
       for (const run of runs) {
         const states = run.attempts.map((a: any) => a.state.current);
-        expect(states, JSON.stringify(run.attempts)).toEqual([...states.slice(0, -1).map(() => 'FAILED'), 'SUCCESS']);
+        expect(states.at(-1), JSON.stringify(run.attempts)).toBe('SUCCESS');
+        for (const state of states) expect(['FAILED', 'SUCCESS'], JSON.stringify(run.attempts)).toContain(state);
       }
     } finally {
       await server.close();
