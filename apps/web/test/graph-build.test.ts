@@ -1,4 +1,4 @@
-import { defaultRegistry } from '@baton/engine';
+import { defaultRegistry } from '@baton/plugin-catalog';
 import { flowJsonSchema } from '@baton/flow';
 import { describe, expect, it } from 'vitest';
 import { editorSchema, type Schema } from '../src/modules/editor/lib/schema-validate';

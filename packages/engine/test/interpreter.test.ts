@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from '@baton/flow/expressions/index';
 import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
-import { defaultRegistry } from '../src/registry';
+import { defaultRegistry } from '@baton/plugin-catalog';
 import type {
   ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
 } from '../src/workflow/contracts';
