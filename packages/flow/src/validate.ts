@@ -272,6 +272,8 @@ class FlowValidator {
       if (value === undefined) continue;
       if (list.shape === 'list') {
         children[list.key] = this.validateTaskList(value, [...path, list.key]);
+      } else if (list.shape === 'dag') {
+        children[list.key] = this.validateDagList(value, [...path, list.key]);
       } else if (!isRecord(value)) {
         this.error([...path, list.key], `'${list.key}' must map each value to a list of tasks`);
       } else {
@@ -300,6 +302,50 @@ class FlowValidator {
       logLevel: c.logLevel,
       activity: definition.activity,
     };
+  }
+
+  /**
+   * Kestra's Dag: `[{task, dependsOn}]`. Each task is validated like any other and keeps its
+   * `dependsOn`; a dependency must name a task of the same Dag and there is no cycle (Kestra's
+   * DagTaskValidator, same messages).
+   */
+  private validateDagList(value: unknown, path: PathSegment[]): TaskSpec[] {
+    if (!Array.isArray(value)) {
+      this.error(path, `'${String(path[path.length - 1])}' must be a list of {task, dependsOn} entries`);
+      return [];
+    }
+    if (!value.length) this.error(path, 'No task defined');
+    const entries: { spec?: TaskSpec; id?: string; dependsOn: string[]; at: PathSegment[] }[] = [];
+    value.forEach((raw, i) => {
+      const at = [...path, i];
+      if (!isRecord(raw) || !isRecord(raw.task)) {
+        this.error(at, 'a Dag entry is a mapping {task: {id, type, ...}, dependsOn: [task ids]}');
+        return;
+      }
+      for (const key of Object.keys(raw)) if (key !== 'task' && key !== 'dependsOn') this.error([...at, key], `unknown property '${key}' of a Dag entry (it has task and dependsOn)`, true);
+      let dependsOn: string[] = [];
+      if (raw.dependsOn !== undefined && raw.dependsOn !== null) {
+        if (!Array.isArray(raw.dependsOn) || raw.dependsOn.some((d) => typeof d !== 'string')) this.error([...at, 'dependsOn'], 'dependsOn is a list of task ids');
+        else dependsOn = raw.dependsOn as string[];
+      }
+      const spec = this.validateTask(raw.task, [...at, 'task']);
+      const id = typeof raw.task.id === 'string' ? raw.task.id : undefined;
+      entries.push({ spec, id, dependsOn, at });
+    });
+    const ids = new Set(entries.map((e) => e.id).filter((id): id is string => !!id));
+    for (const entry of entries) {
+      entry.dependsOn.forEach((dep, j) => {
+        if (ids.has(dep)) return;
+        const hint = closest(dep, ids);
+        this.error([...entry.at, 'dependsOn', j], `Not existing task id in dependency: ${dep}${hint ? `; did you mean '${hint}'?` : ''}`);
+      });
+    }
+    const cyclic = dagCycles(entries.flatMap((e) => (e.id ? [{ id: e.id, dependsOn: e.dependsOn }] : [])));
+    if (cyclic.length) {
+      const first = entries.find((e) => e.id === cyclic[0])!;
+      this.error([...first.at, 'dependsOn'], `Cyclic dependency detected: ${cyclic.join(', ')}`);
+    }
+    return entries.flatMap((e) => (e.spec ? [e.dependsOn.length ? { ...e.spec, dependsOn: e.dependsOn } : e.spec] : []));
   }
 
   private validateProps(definition: PluginDefinition, props: Record<string, unknown>, own: Record<string, unknown>, path: PathSegment[]) {
@@ -365,6 +411,23 @@ class FlowValidator {
     };
     for (const key of ['tasks', 'errors', 'finally', 'outputs', 'variables'] as const) walk(doc[key], [key]);
   }
+}
+
+/** Ids of the Dag tasks that can reach themselves through dependsOn, in declaration order. */
+export function dagCycles(tasks: { id: string; dependsOn: string[] }[]): string[] {
+  const deps = new Map(tasks.map((t) => [t.id, t.dependsOn]));
+  return tasks.filter(({ id }) => {
+    const seen = new Set<string>();
+    const stack = [...(deps.get(id) ?? [])];
+    while (stack.length) {
+      const current = stack.pop()!;
+      if (current === id) return true;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      stack.push(...(deps.get(current) ?? []));
+    }
+    return false;
+  }).map((t) => t.id);
 }
 
 /** Zod says only "Invalid input" for a union: say what the property takes and what it got. */
