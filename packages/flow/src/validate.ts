@@ -7,6 +7,7 @@ import {
   COMMON_TASK_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema,
   type FlowInput, type PluginDefault,
 } from './flow-schema';
+import { checkInputDeclarations } from './input-dependencies';
 import { coerceInput } from './inputs';
 import type { FlowPlan, TaskSpec } from './model';
 import { explainPluginDefaults, type DefaultLayer, type SuppliedProperty } from './plugin-defaults';
@@ -95,6 +96,8 @@ class FlowValidator {
   private pluginDefaults: PluginDefault[] = [];
   private readonly supplied: SuppliedDefaults[] = [];
   private inputIds = new Set<string>();
+  /** First parts of dotted input ids: `inputs.request` is readable when `request.name` exists. */
+  private inputRoots = new Set<string>();
 
   constructor(private readonly yaml: YamlSource, private readonly options: ValidateOptions) {}
 
@@ -180,12 +183,23 @@ class FlowValidator {
   private validateInputs(value: unknown): FlowInput[] {
     if (!Array.isArray(value)) return [];
     const out: FlowInput[] = [];
+    const positions: number[] = [];
     value.forEach((raw, i) => {
       const parsed = inputSchema.safeParse(raw);
       if (!parsed.success) return this.zodErrors(parsed.error.issues, ['inputs', i], raw);
       const input = parsed.data;
       if (this.inputIds.has(input.id)) return this.error(['inputs', i, 'id'], `duplicate input id '${input.id}'`);
       this.inputIds.add(input.id);
+      if (input.id.includes('.')) this.inputRoots.add(input.id.split('.')[0]);
+      this.checkExpressionSyntax(input.defaults, ['inputs', i, 'defaults'], true);
+      this.checkExpressionSyntax(input.dependsOn?.condition, ['inputs', i, 'dependsOn', 'condition'], true);
+      if (input.prefill !== undefined && !isExpression(input.prefill)) {
+        try {
+          coerceInput(input, input.prefill);
+        } catch (e) {
+          this.error(['inputs', i, 'prefill'], `prefill does not fit type ${input.type}: ${(e as Error).message}`);
+        }
+      }
       if (input.defaults !== undefined && !isExpression(input.defaults)) {
         try {
           coerceInput(input, input.defaults);
@@ -197,7 +211,9 @@ class FlowValidator {
         this.error(['inputs', i], `${input.type} input '${input.id}' needs 'values'`);
       }
       out.push(input);
+      positions.push(i);
     });
+    for (const problem of checkInputDeclarations(out)) this.error(['inputs', positions[problem.index] ?? 0, problem.key], problem.message);
     return out;
   }
 
@@ -398,7 +414,7 @@ class FlowValidator {
             const hint = closest(ref[1], this.taskIds.keys());
             this.error(path, `outputs.${ref[1]} refers to no task of this flow${hint ? `; did you mean '${hint}'?` : ''}`);
           }
-          if (ref[0] === 'inputs' && ref[1] && !this.inputIds.has(ref[1]) && !value.includes('default') && !value.includes('??') && !value.includes('defined')) {
+          if (ref[0] === 'inputs' && ref[1] && !this.inputIds.has(ref[1]) && !this.inputRoots.has(ref[1]) && !value.includes('default') && !value.includes('??') && !value.includes('defined')) {
             const hint = closest(ref[1], this.inputIds);
             this.error(path, `inputs.${ref[1]} is not a declared input${hint ? `; did you mean '${hint}'?` : ''}`);
           }

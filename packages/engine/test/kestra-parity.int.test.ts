@@ -1,0 +1,91 @@
+// Kestra features ported for parity, on the real stack (Temporal workflow, activities, API):
+// the Dag flowable, Kestra's input features and http.Request's encryptBody.
+import { describe, expect, it } from 'vitest';
+import { api, taskRun } from '@baton/testing';
+
+const client = api();
+
+describe('Dag', () => {
+  it("runs Kestra's Dag example in dependency order and fails like Parallel", async () => {
+    const done = await client.waitFor(await client.deployAndRun(`
+id: dag-order
+namespace: test.parity
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+      - task:
+          id: task5
+          type: io.kestra.plugin.core.debug.Return
+          format: "{{ outputs.task4.value }}+{{ outputs.task3.value }}"
+        dependsOn: [task4, task3]
+      - task:
+          id: task1
+          type: io.kestra.plugin.core.debug.Return
+          format: "1"
+      - task:
+          id: task2
+          type: io.kestra.plugin.core.debug.Return
+          format: "{{ outputs.task1.value }}2"
+        dependsOn: [task1]
+      - task:
+          id: task3
+          type: io.kestra.plugin.core.debug.Return
+          format: "{{ outputs.task1.value }}3"
+        dependsOn: [task1]
+      - task:
+          id: task4
+          type: io.kestra.plugin.core.debug.Return
+          format: "{{ outputs.task2.value }}4"
+        dependsOn: [task2]
+`));
+    expect(done.state.current, done.error).toBe('SUCCESS');
+    // Each task read its dependencies' outputs, so each started after they ended.
+    expect(taskRun(done, 'task5').outputs.value).toBe('124+13');
+    expect(done.taskRunList).toHaveLength(6);
+    const dag = taskRun(done, 'dag');
+    expect(done.taskRunList.filter((t: any) => t.taskId !== 'dag').every((t: any) => t.parentTaskRunId === dag.id)).toBe(true);
+
+    const failed = await client.waitFor(await client.deployAndRun(`
+id: dag-fails
+namespace: test.parity
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+      - task:
+          id: ko
+          type: io.kestra.plugin.core.execution.Fail
+      - task:
+          id: after_ko
+          type: io.kestra.plugin.core.log.Log
+          message: never
+        dependsOn: [ko]
+`));
+    expect(failed.state.current).toBe('FAILED');
+    expect(taskRun(failed, 'dag').state.current).toBe('FAILED');
+    expect(failed.taskRunList.some((t: any) => t.taskId === 'after_ko')).toBe(false);
+  });
+
+  it('refuses a cycle with 422, the line and column and the tasks in it', async () => {
+    const res = await client.deploy(`id: dag-cycle
+namespace: test.parity
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+      - task:
+          id: a
+          type: io.kestra.plugin.core.log.Log
+          message: a
+        dependsOn: [b]
+      - task:
+          id: b
+          type: io.kestra.plugin.core.log.Log
+          message: b
+        dependsOn: [a]
+`);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'tasks[0].tasks[0].dependsOn', line: 11, column: 20, message: 'Cyclic dependency detected: a, b' })]);
+  });
+});
