@@ -89,3 +89,54 @@ tasks:
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'tasks[0].tasks[0].dependsOn', line: 11, column: 20, message: 'Cyclic dependency detected: a, b' })]);
   });
 });
+
+describe('inputs as Kestra has them', () => {
+  const FLOW = `
+id: inputs-parity
+namespace: test.parity
+inputs:
+  - id: request.name
+    type: STRING
+    prefill: from-the-form
+  - id: request.size
+    type: INT
+    defaults: 2
+  - id: cloud
+    type: SELECT
+    values: [aws, gcp]
+  - id: region
+    type: STRING
+    dependsOn:
+      inputs: [cloud]
+      condition: "{{ inputs.cloud == 'aws' }}"
+  - id: zone
+    type: STRING
+    defaults: "{{ inputs.region }}-a"
+    dependsOn:
+      inputs: [region]
+tasks:
+  - id: show
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ inputs.request.name }}/{{ inputs.request.size }}/{{ inputs.region ?? 'none' }}/{{ inputs.zone ?? 'none' }}"
+`;
+
+  it('dotted ids nest, dependsOn decides what is required, defaults render with earlier inputs; prefill is not a default', async () => {
+    const deployed = await client.deploy(FLOW);
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
+    const aws = await client.waitFor((await client.run('test.parity', 'inputs-parity', { 'request.name': 'web', cloud: 'aws', region: 'eu-west-1' })).body.id);
+    expect(aws.state.current, aws.error).toBe('SUCCESS');
+    expect(taskRun(aws, 'show').outputs.value).toBe('web/2/eu-west-1/eu-west-1-a');
+
+    // region's condition is false: not required, and a value given for it is ignored.
+    const gcp = await client.waitFor((await client.run('test.parity', 'inputs-parity', { 'request.name': 'web', cloud: 'gcp', region: 'ignored' })).body.id);
+    expect(taskRun(gcp, 'show').outputs.value).toBe('web/2/none/none');
+
+    // prefill only fills the form: omitted by API, the required input is missing (4xx, clear message).
+    const missing = await client.run('test.parity', 'inputs-parity', { cloud: 'aws' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors).toEqual([
+      { input: 'request.name', message: "input 'request.name' is required" },
+      { input: 'region', message: "input 'region' is required" },
+    ]);
+  });
+});

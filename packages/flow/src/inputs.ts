@@ -134,6 +134,19 @@ export function resolveInputs(
   declared: readonly FlowInput[],
   provided: Record<string, unknown>,
 ): { values: Record<string, unknown>; errors: InputError[] } {
+  const { values, errors } = resolveWithDependencies(declared, provided);
+  return { values, errors };
+}
+
+/**
+ * resolveInputs, plus `shown`: the inputs that are on (dependsOn), even when their value is in
+ * error — what a form shows. `enabled` holds those resolved without error, whose dependents may
+ * be on.
+ */
+export function resolveWithDependencies(
+  declared: readonly FlowInput[],
+  provided: Record<string, unknown>,
+): { values: Record<string, unknown>; errors: InputError[]; enabled: Set<string>; shown: Set<string> } {
   const values: Record<string, unknown> = {};
   const errors: InputError[] = [];
   const known = new Set(declared.map((i) => i.id));
@@ -143,6 +156,7 @@ export function resolveInputs(
   // dependsOn: an input comes after those it depends on; one that is off is neither required
   // nor set (a value given for it is ignored, as in Kestra).
   const enabled = new Set<string>();
+  const shown = new Set<string>();
   for (const input of inputOrder(declared)) {
     let on: boolean;
     try {
@@ -152,12 +166,13 @@ export function resolveInputs(
       continue;
     }
     if (!on) continue;
+    shown.add(input.id);
     const errorsBefore = errors.length;
     resolveOne(input);
     // An input in error does not enable its dependents: its own error is the one to fix.
     if (errors.length === errorsBefore) enabled.add(input.id);
   }
-  return { values, errors };
+  return { values, errors, enabled, shown };
 
   function resolveOne(input: FlowInput) {
     const raw = provided[input.id];
