@@ -1,7 +1,10 @@
 // Kestra features ported for parity, on the real stack (Temporal workflow, activities, API):
 // the Dag flowable, Kestra's input features and http.Request's encryptBody.
-import { describe, expect, it } from 'vitest';
-import { api, taskRun } from '@baton/testing';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { api, historyPayloads, taskRun } from '@baton/testing';
+import { EncryptionCodec, keyringFrom } from '../src/crypto/index';
 
 const client = api();
 
@@ -138,5 +141,84 @@ tasks:
       { input: 'request.name', message: "input 'request.name' is required" },
       { input: 'region', message: "input 'region' is required" },
     ]);
+  });
+});
+
+describe('http.Request encryptBody', () => {
+  const plaintext = `body-${randomUUID()}`;
+  const received: string[] = [];
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.url === '/token') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(plaintext);
+        received.push(body);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('stores the body encrypted, and a later task renders the plaintext, masked in its logs', async () => {
+    const id = await client.deployAndRun(`
+id: encrypt-body
+namespace: test.parity
+tasks:
+  - id: fetch
+    type: io.kestra.plugin.core.http.Request
+    uri: ${base}/token
+    encryptBody: true
+  - id: forward
+    type: io.kestra.plugin.core.http.Request
+    uri: ${base}/echo
+    method: POST
+    contentType: text/plain
+    body: "{{ outputs.fetch.encryptedBody }}"
+  - id: show
+    type: io.kestra.plugin.core.log.Log
+    message: "got {{ outputs.fetch.encryptedBody }}"
+`);
+    const done = await client.waitFor(id);
+    expect(done.state.current, done.error).toBe('SUCCESS');
+    // The next task rendered the plaintext: the peer received it.
+    expect(received).toEqual([plaintext]);
+    const fetch = taskRun(done, 'fetch').outputs;
+    expect(fetch.body).toBeNull();
+    expect(fetch.encryptedBody.type).toBe('io.kestra.datatype:aes_encrypted');
+    // Not in the API's answers (execution, logs), where the plaintext is masked like a secret.
+    const logs = (await client.logs(id)).body;
+    expect(JSON.stringify(logs)).toContain('got ******');
+    expect(JSON.stringify(done) + JSON.stringify(logs)).not.toContain(plaintext);
+
+    // Not in PostgreSQL: every row of the execution, as text.
+    const { default: pg } = await import('pg');
+    const db = new pg.Client({ connectionString: inject('databaseUrl') });
+    await db.connect();
+    try {
+      const rows = await db.query(
+        `SELECT (SELECT json_agg(t)::text FROM task_runs t WHERE execution_id = $1) AS runs,
+                (SELECT json_agg(l)::text FROM logs l WHERE execution_id = $1) AS logs,
+                (SELECT row_to_json(e)::text FROM executions e WHERE id = $1) AS execution`,
+        [id],
+      );
+      const text = Object.values(rows.rows[0]).join('\n');
+      expect(text).toContain('aes_encrypted');
+      expect(text).not.toContain(plaintext);
+    } finally {
+      await db.end();
+    }
+
+    // Not in Temporal history, even decoded with the key.
+    const codec = new EncryptionCodec(keyringFrom(inject('encryptionKey'), undefined));
+    const payloads = await historyPayloads(id);
+    const decoded = await codec.decode(payloads as never);
+    const history = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString()).join('\n');
+    expect(history).toContain('aes_encrypted');
+    expect(history).not.toContain(plaintext);
   });
 });
