@@ -125,7 +125,7 @@ tasks:
 
   it('dotted ids nest, dependsOn decides what is required, defaults render with earlier inputs; prefill is not a default', async () => {
     const deployed = await client.deploy(FLOW);
-    expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
+    expect(deployed.status, JSON.stringify(deployed.body)).toBeLessThan(300);
     const aws = await client.waitFor((await client.run('test.parity', 'inputs-parity', { 'request.name': 'web', cloud: 'aws', region: 'eu-west-1' })).body.id);
     expect(aws.state.current, aws.error).toBe('SUCCESS');
     expect(taskRun(aws, 'show').outputs.value).toBe('web/2/eu-west-1/eu-west-1-a');
