@@ -4,7 +4,7 @@
 //   dependency is itself off) is not shown, not required and not set;
 // - defaults written as expressions render with the inputs resolved before them.
 // Pure: it runs in the API, the browser's form and the workflow (Pause's onResume).
-import { render } from './expressions';
+import { findReferences, render } from './expressions';
 import type { FlowInput } from './flow-schema';
 
 /** Dotted ids as nested maps, as Kestra's handleNestedInputs does: {'a.b': 1} → {a: {b: 1}}. */
@@ -84,6 +84,33 @@ export function checkInputDeclarations(inputs: readonly FlowInput[]): { index: n
     for (const dep of dependenciesOf(input)) {
       if (dep === input.id) problems.push({ index, key: 'dependsOn', message: `input '${input.id}' cannot depend on itself` });
       else if (!ids.has(dep)) problems.push({ index, key: 'dependsOn', message: `input '${input.id}' depends on '${dep}', which is not a declared input` });
+    }
+    // What a condition or an expression default reads must be resolved before it: an input
+    // declared earlier, or one listed in dependsOn.inputs.
+    const before = new Set([...inputs.slice(0, index).map((i) => i.id), ...dependenciesOf(input)]);
+    for (const [key, text] of [['dependsOn', input.dependsOn?.condition], ['defaults', input.defaults]] as const) {
+      if (typeof text !== 'string' || !text.includes('{{')) continue;
+      let refs: string[][] = [];
+      try {
+        refs = findReferences(text);
+      } catch {
+        continue; // a syntax error is reported on its own
+      }
+      for (const ref of refs) {
+        if (ref[0] !== 'inputs' || !ref[1]) continue;
+        // inputs.request.name reads `request.name`; inputs.request reads every `request.*`.
+        const path = ref.slice(1);
+        const read = [...ids].filter((id) => {
+          const parts = id.split('.');
+          const n = Math.min(parts.length, path.length);
+          return parts.slice(0, n).join('.') === path.slice(0, n).join('.');
+        });
+        const shown = path.join('.');
+        if (!read.length) problems.push({ index, key, message: `input '${input.id}' reads inputs.${shown}, which is not a declared input` });
+        for (const id of read) {
+          if (!before.has(id) && id !== input.id) problems.push({ index, key, message: `input '${input.id}' reads inputs.${shown} before '${id}' is resolved; declare '${id}' earlier or list it in dependsOn.inputs` });
+        }
+      }
     }
     // `a` and `a.b` cannot both exist: inputs.a would be a value and a map at once.
     const parts = input.id.split('.');

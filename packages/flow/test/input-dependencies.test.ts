@@ -105,4 +105,24 @@ describe('dependsOn', () => {
       [11, "inputs depend on each other in a cycle through 'b'"],
     ]);
   });
+
+  it('a condition or default may only read inputs resolved before it', () => {
+    const result = validateFlow(flowWith(`  - id: a
+    type: STRING
+    defaults: "{{ inputs.b }}"
+  - id: b
+    type: STRING
+    dependsOn:
+      condition: "{{ inputs.nope == 1 }}"
+  - id: c
+    type: STRING
+    defaults: "{{ inputs.b }}-x"
+    dependsOn:
+      condition: "{{ inputs.a == 'x' }}"
+`), { registry });
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "input 'a' reads inputs.b before 'b' is resolved; declare 'b' earlier or list it in dependsOn.inputs",
+      "input 'b' reads inputs.nope, which is not a declared input",
+    ]);
+  });
 });
