@@ -80,7 +80,8 @@ async function run({ props, http, logger, encrypt }: TaskContext<Props>) {
   const allowed = options.allowedResponseCodes;
   const failed = allowed ? !allowed.includes(response.status) : response.status >= 400 && !(options.allowFailed ?? props.allowFailed);
   if (failed) {
-    const snippet = response.text.slice(0, 300);
+    // With encryptBody the body is confidential: an error message (logged, stored) leaves it out.
+    const snippet = props.encryptBody ? '' : response.text.slice(0, 300);
     throw new PluginError(codeForHttpStatus(response.status), `${method} ${uri} answered ${response.status}${snippet ? `: ${snippet}` : ''}`, {
       retryAfterMs: parseRetryAfter(response.headers['retry-after']),
     });

@@ -114,5 +114,9 @@ describe('encryptBody (Kestra: the body only as encryptedBody)', () => {
     expect(result.outputs).toMatchObject({ code: 200, body: null, encryptedBody: { type: 'io.kestra.datatype:aes_encrypted', value: 'sealed(21)' } });
     expect(JSON.stringify(result.outputs)).not.toContain('status');
     expect(httpRequest.outputs.safeParse(result.outputs).success).toBe(true);
+    // A failure's message quotes the body, except an encrypted one.
+    const failed = await runPluginTask(httpRequestRuntime, httpRequest.props.parse({ uri: `${base}/missing`, encryptBody: true }) as Record<string, unknown>, { encrypt });
+    expect(failed.error?.message).toMatch(/answered 404$/);
+    expect((await run({ uri: `${base}/missing` })).error?.message).toMatch(/answered 404: nope$/);
   });
 });
