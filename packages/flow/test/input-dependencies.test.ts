@@ -126,3 +126,40 @@ describe('dependsOn', () => {
     ]);
   });
 });
+
+// Cases of Kestra's FlowInputOutputTest (core/src/test/java/io/kestra/core/runners).
+describe("Kestra's FlowInputOutputTest", () => {
+  const s = (id: string, dependsOn?: FlowInput['dependsOn'], extra: Partial<FlowInput> = {}): FlowInput => ({ id, type: 'STRING', ...(dependsOn ? { dependsOn } : {}), ...extra });
+
+  it('shouldResolveEnabledInputsGivenInputWithConditionalExpressionMatchingTrue', () => {
+    const inputs = [s('input1'), s('input2', { inputs: ['input1'], condition: "{{ inputs.input1 equals 'value1' }}" })];
+    expect(resolveInputs(inputs, { input1: 'value1', input2: 'value2' })).toEqual({ values: { input1: 'value1', input2: 'value2' }, errors: [] });
+  });
+
+  it('shouldResolveEnabledInputsGivenInputWithConditionalInputTrue (a chain)', () => {
+    const inputs = [s('input1'), s('input2', { inputs: ['input1'], condition: "{{ inputs.input1 equals 'v1' }}" }), s('input3', { inputs: ['input2'] })];
+    expect(resolveInputs(inputs, { input1: 'v1', input2: 'v2', input3: 'v3' }).values).toEqual({ input1: 'v1', input2: 'v2', input3: 'v3' });
+  });
+
+  it('shouldResolveDisabledInputsGivenInputWithConditionalInputFalse (the chain is off)', () => {
+    const inputs = [s('input1'), s('input2', { inputs: ['input1'], condition: "{{ inputs.input1 equals '???' }}" }), s('input3', { inputs: ['input2'] })];
+    expect(resolveInputs(inputs, { input1: 'v1', input2: 'v2', input3: 'v3' })).toEqual({ values: { input1: 'v1' }, errors: [] });
+  });
+
+  it('shouldResolveDisabledInputsGivenInputWithErroneousConditionalExpression (reported, not set)', () => {
+    const inputs = [s('input1'), s('input2', { inputs: ['input1'], condition: "{{ inputs.dummy equals 'dummy' }}" })];
+    const { values, errors } = resolveInputs(inputs, { input1: 'value1', input2: 'value2' });
+    expect(values).toEqual({ input1: 'value1' });
+    expect(errors.map((e) => e.input)).toEqual(['input2']);
+  });
+
+  it('resolveInputsGivenDefaultExpressions', () => {
+    const inputs = [s('input1', undefined, { defaults: "{{ 'hello' }}", required: false }), s('input2', { inputs: ['input1'] }, { defaults: '{{ inputs.input1 }}_world', required: false })];
+    expect(resolveInputs(inputs, {}).values).toEqual({ input1: 'hello', input2: 'hello_world' });
+  });
+
+  it('shouldGetDefaultWhenPassingNoDataForRequiredInput', () => {
+    expect(resolveInputs([s('input', undefined, { defaults: 'default' })], {}).values).toEqual({ input: 'default' });
+  });
+});
+

@@ -141,6 +141,7 @@ const cases: Case[] = [
     expected: 'ab',
     differs: { reason: "'+' is numeric only; text is joined with '~'", error: "join text with '~'" },
   },
+  { source: `${PEBBLE_OPS} equals (Pebble's word for ==)`, template: "{{ a equals 'x' }} {{ 1 equals 2 }}", vars: { a: 'x' }, expected: 'true false' },
   // Division as Java divides: two longs truncate toward zero; a double on either side does not.
   { source: `${PEBBLE_OPS} divide (longs)`, template: '{{ 10 / 4 }}', expected: '2' },
   { source: `${PEBBLE_OPS} divide (negative longs truncate toward zero)`, template: '{{ -7 / 2 }}', expected: '-3' },
