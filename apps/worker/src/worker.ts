@@ -68,7 +68,7 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), jq: new JqRunner(), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), jq: new JqRunner(), executions, keyring });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 
