@@ -1,5 +1,6 @@
 // The worker's configuration, read once. Nothing else in the worker reads process.env.
 import path from 'node:path';
+import { parseAuditRetentionDays } from '@baton/engine/services/audit-retention';
 
 export interface WorkerEnv {
   databaseUrl: string;
@@ -16,6 +17,8 @@ export interface WorkerEnv {
   encryptionKey: string;
   /** BATON_ENCRYPTION_KEYS_OLD: comma-separated keys that still decrypt after a rotation. */
   encryptionKeysOld?: string;
+  /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
+  auditRetentionDays: number | null;
 }
 
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
@@ -33,5 +36,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
     encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
+    auditRetentionDays: parseAuditRetentionDays(env.BATON_AUDIT_RETENTION_DAYS),
   };
 }

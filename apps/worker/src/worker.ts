@@ -2,6 +2,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
+import { AuditService } from '@baton/engine/services/audit';
+import { startAuditRetention } from '@baton/engine/services/audit-retention';
 import {
   defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
 } from '@baton/engine';
@@ -60,6 +62,8 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const reencrypted = await secrets.reencrypt();
   if (reencrypted.encrypted || reencrypted.rotated) log(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
   for (const f of reencrypted.failed) log(`secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  // Audit events older than the retention go, hourly (every worker does it; the deletes are idempotent).
+  const retention = startAuditRetention(new AuditService(db), env.auditRetentionDays, log);
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
@@ -88,9 +92,13 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
     taskQueues: queues,
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
+      retention.stop();
       await connection.close();
       await clientConnection.close();
     },
-    shutdown: () => workers.forEach((w) => w.shutdown()),
+    shutdown: () => {
+      retention.stop();
+      workers.forEach((w) => w.shutdown());
+    },
   };
 }
