@@ -102,3 +102,12 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
 export function webEnv(): WebEnv {
   return (cached ??= readWebEnv(process.env));
 }
+
+/**
+ * next-auth 4 takes its own address from process.env.NEXTAUTH_URL only (it builds the OIDC
+ * redirect_uri on it): the one place that hands it Baton's, so the env module stays the only
+ * reader and writer of process.env.
+ */
+export function configureNextAuthUrl(publicUrl: string) {
+  process.env.NEXTAUTH_URL = `${publicUrl}/api/auth`;
+}

@@ -25,6 +25,13 @@ export interface OidcSignInResult {
   groups: { member: string[]; added: string[]; removed: string[]; ignored: string[] };
 }
 
+/** Why a sign-in was refused, for the sign-in page (the message, with details, goes to the audit log). */
+export type OidcRefusalReason = 'no-email' | 'email-unverified' | 'disabled' | 'not-set-up';
+
+function refusal(reason: OidcRefusalReason, message: string) {
+  return new AppError('FORBIDDEN', message, { reason });
+}
+
 /** The group id rule of AccessService.createGroup. */
 const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const MAX_GROUPS = 200;
@@ -55,7 +62,7 @@ export class OidcAccounts {
   /**
    * Finds the user of this provider subject, or links the existing user with the same verified
    * e-mail, or creates one (without a password); then makes the user's OIDC groups in `tenant`
-   * exactly the claim's. Refusals are 403s whose message the sign-in page shows.
+   * exactly the claim's. Refusals are 403 AppErrors with `details.reason` (OidcRefusalReason).
    */
   async signIn(profile: OidcProfile, tenant: string): Promise<OidcSignInResult> {
     const claimed = groupIdsFromClaim(profile.groups);
@@ -64,13 +71,16 @@ export class OidcAccounts {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`baton.oidc:${profile.provider}:${profile.subject}`}))`;
       const email = profile.email ? normalizeEmail(profile.email).slice(0, 254) : undefined;
       let created = false;
+      // The first user must be the admin (setup link or BATON_ADMIN_*): a first OIDC user would
+      // close the setup page and leave Baton without one.
+      if ((await tx.user.count()) === 0) throw refusal('not-set-up', 'Baton is not set up yet: the first admin signs in with the one-time setup link (or BATON_ADMIN_EMAIL/BATON_ADMIN_PASSWORD) before anyone signs in with OIDC');
       const known = await tx.userIdentity.findUnique({ where: { provider_subject: { provider: profile.provider, subject: profile.subject } } });
       let user = known ? await tx.user.findUnique({ where: { id: known.userId } }) : null;
       if (!user) {
-        if (!email) throw new AppError('FORBIDDEN', 'the identity provider sent no e-mail address; Baton needs one to name the user (request the `email` scope, or map an email claim)');
+        if (!email) throw refusal('no-email', 'the identity provider sent no e-mail address; Baton needs one to name the user (request the `email` scope, or map an email claim)');
         user = await tx.user.findUnique({ where: { email } });
         if (user && profile.emailVerified !== true) {
-          throw new AppError('FORBIDDEN', `a Baton user with the e-mail ${email} exists, and the identity provider has not verified that this address is yours; ask its administrators to verify it`);
+          throw refusal('email-unverified', `a Baton user with the e-mail ${email} exists, and the identity provider has not verified that this address is yours; ask its administrators to verify it`);
         }
         if (!user) {
           user = await tx.user.create({ data: { id: crypto.randomUUID(), email, name: profile.name?.slice(0, 200) || null, passwordHash: null } });
@@ -82,7 +92,7 @@ export class OidcAccounts {
           update: { userId: user.id, email: email ?? null },
         });
       }
-      if (user.disabled) throw new AppError('FORBIDDEN', `the Baton user ${user.email} is disabled; an Admin can enable it`);
+      if (user.disabled) throw refusal('disabled', `the Baton user ${user.email} is disabled; an Admin can enable it`);
       await tx.userIdentity.update({ where: { provider_subject: { provider: profile.provider, subject: profile.subject } }, data: { lastLoginAt: new Date(), email: email ?? undefined } });
 
       // Groups: claim groups missing in Baton are made (marked oidc); the user joins every claimed
