@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startOidcServer } from '@baton/testing';
+import { api, startOidcServer } from '@baton/testing';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../scripts/lib/stack.mjs';
 import { launch, openPage, shot } from './lib/browser';
@@ -34,6 +34,11 @@ beforeAll(async () => {
     quiet: true,
     logFile: path.join(stack.root, 'test-results/web-oidc-e2e.log'),
   });
+  // The group the claim names exists with a Viewer binding, so the flows page has something to show.
+  const admin = api();
+  expect((await admin.deploy('id: hello\nnamespace: e2e.oidc\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n')).status).toBeLessThan(300);
+  expect((await admin.call('POST', '/api/v1/main/groups', { id: 'e2e-platform' })).status).toBe(201);
+  expect((await admin.call('POST', '/api/v1/main/bindings', { subject: { type: 'GROUP', id: 'e2e-platform' }, role: 'VIEWER', namespace: 'e2e.oidc' })).status).toBe(201);
   browser = await launch();
 }, 240_000);
 
@@ -54,7 +59,9 @@ describe('signing in with OIDC', () => {
     await shot(page, 'oidc-01-signin-page');
     await button.click();
     await page.waitForURL((url) => url.pathname === '/main/flows');
-    await page.getByText('dora@e2e-oidc.test').waitFor();
+    await page.getByTestId('who-am-i').getByText('dora@e2e-oidc.test').waitFor();
+    // The claim's group carries a Viewer binding: the flow list shows what it gives.
+    await page.getByText('e2e.oidc').first().waitFor();
     await shot(page, 'oidc-02-signed-in');
     const cookies = await tab.context.cookies(web.url);
     expect(cookies.map((c) => c.name)).toContain('baton_session');
