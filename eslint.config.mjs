@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
+          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
           { group: ['@prisma/*', '**/generated/*'], message: 'only packages/db and the engine services import Prisma' },
         ],
       }],
@@ -64,7 +64,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['@baton/engine', '@baton/engine/*', '@baton/db', '@baton/db/*'], message: 'browser code uses @baton/contract for API shapes; server packages stay on the server' },
-          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
+          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
         ],
       }],
     },

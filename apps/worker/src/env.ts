@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty } from '@baton/engine';
+import { parseAuditRetentionDays } from '@baton/engine/services/audit-retention';
 
 const optional = z.preprocess(unsetIfEmpty, z.string().optional());
 const required = (hint: string) => z.preprocess(unsetIfEmpty, z.string({ error: `is not set; ${hint}` }));
@@ -18,6 +19,14 @@ const WorkerEnvSchema = z.object({
   BATON_ENCRYPTION_KEY: optional,
   BATON_ENCRYPTION_KEYS_OLD: optional,
   BATON_LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined), z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` }).optional()),
+  BATON_AUDIT_RETENTION_DAYS: optional.transform((v, ctx) => {
+    try {
+      return parseAuditRetentionDays(v);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^BATON_AUDIT_RETENTION_DAYS=\S* /, '') });
+      return z.NEVER;
+    }
+  }),
 });
 
 export interface WorkerEnv {
@@ -37,6 +46,8 @@ export interface WorkerEnv {
   encryptionKeysOld?: string;
   /** BATON_LOG_LEVEL of the worker's own JSON logs (info by default). */
   logLevel: (typeof LOG_LEVEL_NAMES)[number];
+  /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
+  auditRetentionDays: number | null;
 }
 
 export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
@@ -52,5 +63,6 @@ export function readWorkerEnv(env: Record<string, string | undefined> = process.
     encryptionKey: e.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: e.BATON_ENCRYPTION_KEYS_OLD,
     logLevel: e.BATON_LOG_LEVEL ?? 'info',
+    auditRetentionDays: e.BATON_AUDIT_RETENTION_DAYS,
   };
 }

@@ -1,5 +1,4 @@
 export * from './states';
-export * from './registry';
 export * from './workflow/contracts';
 export * from './services/app-error';
 export * from './services/executions';

@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import { acquireSlot, AppError, applyProjection, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
+import { acquireSlot, AppError, applyProjection, type EngineActivities, type ExecutionService, type Keyring, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';
@@ -13,6 +13,7 @@ export interface ActivityDeps {
   kv: KvStore;
   jq?: JqRunner;
   executions: ExecutionService;
+  keyring?: Keyring;
 }
 
 export function createActivities(deps: ActivityDeps): EngineActivities {
