@@ -3,6 +3,7 @@ import { PluginError } from './errors';
 import { createHttpClient } from './http';
 import type { KvAccess } from './kv';
 import { SecretMasker } from './masking';
+import type { StorageAccess } from './storage';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -25,6 +26,8 @@ export interface ContextOptions<P> {
   resolveCredential?: (name: string) => Promise<Credential>;
   /** The KV store; without it, KV tasks fail saying it is not available. */
   kv?: KvAccess;
+  /** Internal storage of the execution; without it, file tasks fail saying it is not available. */
+  storage?: StorageAccess;
   taskRun?: Partial<TaskRunInfo>;
   httpTimeoutMs?: number;
 }
@@ -65,6 +68,7 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
       return credential;
     },
     kv: options.kv ?? unavailableKv,
+    storage: options.storage ?? unavailableStorage,
     http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs }),
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
@@ -100,3 +104,8 @@ const noKv = async (): Promise<never> => {
   throw new PluginError('NOT_FOUND', 'the KV store is not available here (it is provided by the worker)');
 };
 const unavailableKv: KvAccess = { get: noKv, set: noKv, delete: noKv, keys: noKv, purge: noKv };
+
+const noStorage = async (): Promise<never> => {
+  throw new PluginError('NOT_FOUND', 'internal storage is not available here (it is provided by the worker)');
+};
+const unavailableStorage: StorageAccess = { put: noStorage, get: noStorage, size: noStorage };
