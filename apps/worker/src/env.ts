@@ -16,6 +16,8 @@ export interface WorkerEnv {
   encryptionKey: string;
   /** BATON_ENCRYPTION_KEYS_OLD: comma-separated keys that still decrypt after a rotation. */
   encryptionKeysOld?: string;
+  /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in the data dir (as the web app reads it). */
+  storageDir: string;
 }
 
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
@@ -33,5 +35,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
     encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
+    storageDir: path.resolve(env.BATON_STORAGE_DIR || path.join(env.BATON_DATA_DIR ?? '.baton', 'storage')),
   };
 }

@@ -6,6 +6,7 @@ import {
   defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
 } from '@baton/engine';
 import proto from '@temporalio/proto';
+import { ExecutionFiles, LocalFileStorage } from '@baton/engine/services/storage/index';
 import { createActivities } from './activities';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
@@ -63,9 +64,11 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
-  const executions = new ExecutionService(db, flows, async () => client);
+  // Internal storage on the local disk (BATON_STORAGE_DIR); the web app serves the same directory.
+  const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  const executions = new ExecutionService(db, flows, async () => client, files);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), jq: new JqRunner(), executions });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db, files), secrets, kv: new KvStore(db), jq: new JqRunner(), executions, files });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

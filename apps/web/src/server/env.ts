@@ -1,4 +1,5 @@
 // The web app's configuration, read once. Nothing else in apps/web reads process.env.
+import path from 'node:path';
 export interface WebEnv {
   databaseUrl: string;
   temporalAddress: string;
@@ -20,6 +21,8 @@ export interface WebEnv {
   encryptionKeysOld?: string;
   /** Origins allowed to call the codec endpoint (the Temporal UI); BATON_TEMPORAL_UI_URL's by default. */
   codecCorsOrigins: string[];
+  /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in BATON_DATA_DIR. */
+  storageDir: string;
 }
 
 let cached: WebEnv | undefined;
@@ -50,9 +53,15 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
     encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
     codecCorsOrigins: (env.BATON_CODEC_CORS_ORIGINS ?? env.BATON_TEMPORAL_UI_URL ?? '')
       .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
+    storageDir: storageDirFrom(env),
   };
 }
 
 export function webEnv(): WebEnv {
   return (cached ??= readWebEnv(process.env));
+}
+
+/** The same rule in the worker's env module: both processes must agree on where files are. */
+export function storageDirFrom(env: Record<string, string | undefined>): string {
+  return path.resolve(env.BATON_STORAGE_DIR || path.join(env.BATON_DATA_DIR || '.baton', 'storage'));
 }
