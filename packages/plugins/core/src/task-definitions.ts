@@ -1,8 +1,9 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
 import { example } from './example';
+import { httpDownload } from './http-download';
 import { httpRequest } from './http-request';
 
-export { httpRequest };
+export { httpDownload, httpRequest };
 
 
 export const log = definePlugin({
@@ -70,4 +71,4 @@ tasks:
 `)],
 });
 
-export const taskDefinitions = [log, outputValues, returnTask, httpRequest];
+export const taskDefinitions = [log, outputValues, returnTask, httpRequest, httpDownload];
