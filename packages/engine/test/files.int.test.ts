@@ -211,6 +211,17 @@ tasks:
     expect(taskRun(accepted, 'fetch').outputs.length).toBe(0);
   });
 
+  it('replays an execution with its FILE input copied into the new execution', async () => {
+    const replayed = await admin.call('POST', `/api/v1/main/executions/${uploadId}/replay`, {});
+    expect(replayed.status, JSON.stringify(replayed.body)).toBe(201);
+    const copy = replayed.body.inputs.data;
+    expect(copy).toBe(`kestra:///files/team/reader/executions/${replayed.body.id}/inputs/data/hosts.csv`);
+    const done = await admin.waitFor(replayed.body.id);
+    expect(done.state.current, JSON.stringify(done.taskRunList)).toBe('SUCCESS');
+    const logs = (await admin.logs(replayed.body.id)).body.filter((l: any) => l.taskId === 'show');
+    expect(logs.map((l: any) => l.message)).toEqual(['23 bytes: host,ip\nweb-1,10.0.0.1 (true, empty false)']);
+  });
+
   it('deletes an execution\'s files when PurgeExecutions purges it', async () => {
     const dir = path.join(storageDir(), 'main/files/team/reader/executions', uploadId);
     expect(fs.existsSync(dir)).toBe(true);

@@ -313,7 +313,7 @@ const ui = () => {
   const queries = new UiQueryService(s.db);
   // Live pages share one reader per execution, woken by PostgreSQL notifications (one LISTEN connection).
   const feeds = new ExecutionFeeds(queries, s.executions, new ExecutionChangeListener(s.env.databaseUrl));
-  return (uiServices = { queries, actions: new ExecutionActions(s.executions), feeds });
+  return (uiServices = { queries, actions: new ExecutionActions(s.executions, s.files), feeds });
 };
 
 router

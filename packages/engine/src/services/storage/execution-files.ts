@@ -53,6 +53,11 @@ export class ExecutionFiles {
     return { uri: canonical, ...(await this.storage.meta(tenant, canonical)) };
   }
 
+  /** The bytes of a file the execution may read (at most MAX_READ_BYTES). */
+  async read(tenant: string, executionId: string, uri: unknown): Promise<Buffer> {
+    return this.readAll(tenant, await this.check(tenant, executionId, uri));
+  }
+
   /** Stores uploaded FILE inputs of an execution about to start; answers input id → URI. */
   async storeInputs(tenant: string, ref: ExecutionRef, files: Record<string, UploadedFile>): Promise<Record<string, string>> {
     const uris: Record<string, string> = {};
