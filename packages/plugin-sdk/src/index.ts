@@ -12,3 +12,4 @@ export * from './text';
 export * from './kv';
 export * from './coerce';
 export * from './storage';
+export * from './encrypted';

@@ -1,5 +1,7 @@
 // The web app's configuration, read once. Nothing else in apps/web reads process.env.
 import path from 'node:path';
+import { LOG_LEVEL_NAMES, type ProcessLogLevel } from '@baton/engine';
+
 export interface WebEnv {
   databaseUrl: string;
   temporalAddress: string;
@@ -23,6 +25,8 @@ export interface WebEnv {
   codecCorsOrigins: string[];
   /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in BATON_DATA_DIR. */
   storageDir: string;
+  /** BATON_LOG_LEVEL of the web app's own JSON logs (info by default). */
+  logLevel: ProcessLogLevel;
 }
 
 let cached: WebEnv | undefined;
@@ -51,10 +55,17 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
     pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
     encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
+    logLevel: logLevel(env.BATON_LOG_LEVEL),
     codecCorsOrigins: (env.BATON_CODEC_CORS_ORIGINS ?? env.BATON_TEMPORAL_UI_URL ?? '')
       .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
     storageDir: storageDirFrom(env),
   };
+}
+
+function logLevel(v: string | undefined): ProcessLogLevel {
+  const level = (v || 'info').toLowerCase();
+  if (!(LOG_LEVEL_NAMES as readonly string[]).includes(level)) throw new Error(`BATON_LOG_LEVEL=${v} is not a level: use one of ${LOG_LEVEL_NAMES.join(', ')}`);
+  return level as ProcessLogLevel;
 }
 
 export function webEnv(): WebEnv {

@@ -12,7 +12,8 @@ export function checkStartup(): void {
     keyringFrom(env.encryptionKey, env.encryptionKeysOld);
   } catch (error) {
     if (!(error instanceof InvalidKeyError)) throw error;
-    console.error(`[web] cannot start: ${error.message}`);
+    // Configuration, not a bug: one plain line with the fix (a JSON log line would bury it).
+    process.stderr.write(`[web] cannot start: ${error.message}\n`);
     process.exit(1);
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '@baton/db';
 import type { ExecutionFiles } from '@baton/engine/services/storage/execution-files';
-import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
+import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type Keyring, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';
@@ -16,6 +16,7 @@ export interface ActivityDeps {
   executions: ExecutionService;
   /** Internal storage; without it, read(), fileSize() and file tasks fail saying so. */
   files?: ExecutionFiles;
+  keyring?: Keyring;
 }
 
 export function createActivities(deps: ActivityDeps): EngineActivities {

@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
-import { markExecutionRunning, type ExecutionFiles, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
+import {
+  decryptOutputs, encryptOutput, markExecutionRunning, type ExecutionFiles, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
+} from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime, type StorageAccess,
@@ -23,6 +25,8 @@ export interface RunTaskDeps {
   jq?: JqRunner;
   /** Internal storage: ctx.storage of tasks, and read() / fileSize() in expressions. */
   files?: ExecutionFiles;
+  /** Encrypts task outputs (ctx.encrypt) and decrypts them for later tasks; without it, both fail. */
+  keyring?: Keyring;
 }
 
 /**
@@ -110,6 +114,7 @@ export function createRunTask(deps: RunTaskDeps) {
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
         kv: deps.kv.forTenant(input.tenant),
         storage,
+        ...(deps.keyring ? { encrypt: (plaintext: string) => encryptOutput(deps.keyring!, input.tenant, plaintext) } : {}),
         taskRun: {
           executionId: input.executionId,
           namespace: input.context.flow.namespace,
@@ -203,12 +208,28 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     if (known.error !== undefined) throw new Error(known.error);
     return known.values!;
   });
+  // Encrypted outputs of earlier tasks (encryptBody) render as their plaintext, which is then a
+  // secret of this task: tainted in the render, masked in its logs and outputs.
+  const decrypted: string[] = [];
+  const outputs = deps.keyring
+    ? (() => {
+        try {
+          return decryptOutputs(deps.keyring!, input.tenant, input.context.outputs, (plaintext) => {
+            decrypted.push(plaintext);
+            masker.add(plaintext);
+          });
+        } catch (e) {
+          throw nonRetryable(`an encrypted output could not be decrypted: ${describe(e)}`);
+        }
+      })()
+    : input.context.outputs;
+  const secretValues = decrypted.length ? [...(input.secretValues ?? []), ...decrypted.filter((p) => p.length >= MIN_MASKABLE_LENGTH)] : input.secretValues;
   // read(), fileSize()...: files are fetched between rounds the same way.
   const files = storage && new FileFunctions(storage);
-  const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
+  const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce(input, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) }, jq);
+      return renderOnce({ ...input, secretValues }, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) }, jq);
     } catch (error) {
       if ((!kvWanted.length && !jqWanted.size && !files?.pending) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
       await files?.fetch();
