@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty } from '@baton/engine';
+import { parseAuditRetentionDays } from '@baton/engine/services/audit-retention';
 
 const optional = z.preprocess(unsetIfEmpty, z.string().optional());
 const required = (hint: string) => z.preprocess(unsetIfEmpty, z.string({ error: `is not set; ${hint}` }));
@@ -19,6 +20,14 @@ const WorkerEnvSchema = z.object({
   BATON_ENCRYPTION_KEY: optional,
   BATON_ENCRYPTION_KEYS_OLD: optional,
   BATON_LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined), z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` }).optional()),
+  BATON_AUDIT_RETENTION_DAYS: optional.transform((v, ctx) => {
+    try {
+      return parseAuditRetentionDays(v);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^BATON_AUDIT_RETENTION_DAYS=\S* /, '') });
+      return z.NEVER;
+    }
+  }),
 });
 
 export interface WorkerEnv {
@@ -40,6 +49,8 @@ export interface WorkerEnv {
   storageDir: string;
   /** BATON_LOG_LEVEL of the worker's own JSON logs (info by default). */
   logLevel: (typeof LOG_LEVEL_NAMES)[number];
+  /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
+  auditRetentionDays: number | null;
 }
 
 export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
@@ -56,5 +67,6 @@ export function readWorkerEnv(env: Record<string, string | undefined> = process.
     encryptionKeysOld: e.BATON_ENCRYPTION_KEYS_OLD,
     logLevel: e.BATON_LOG_LEVEL ?? 'info',
     storageDir: path.resolve(e.BATON_STORAGE_DIR || path.join(e.BATON_DATA_DIR ?? '.baton', 'storage')),
+    auditRetentionDays: e.BATON_AUDIT_RETENTION_DAYS,
   };
 }

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
+import { AuditService } from '@baton/engine/services/audit';
+import { startAuditRetention } from '@baton/engine/services/audit-retention';
 import {
   createLogger, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor, type Logger,
 } from '@baton/engine';
@@ -64,6 +66,8 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const reencrypted = await secrets.reencrypt();
   if (reencrypted.encrypted || reencrypted.rotated) log.info(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
   for (const f of reencrypted.failed) log.warn({ tenant: f.tenant, namespace: f.namespace }, `secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  // Audit events older than the retention go, hourly (every worker does it; the deletes are idempotent).
+  const retention = startAuditRetention(new AuditService(db), env.auditRetentionDays, (m) => log.info(m));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
@@ -94,9 +98,13 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     taskQueues: queues,
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
+      retention.stop();
       await connection.close();
       await clientConnection.close();
     },
-    shutdown: () => workers.forEach((w) => w.shutdown()),
+    shutdown: () => {
+      retention.stop();
+      workers.forEach((w) => w.shutdown());
+    },
   };
 }
