@@ -10,6 +10,9 @@ const config: NextConfig = {
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),
   typescript: { ignoreBuildErrors: true }, // type-checked by `npm run typecheck`, not twice per build
   poweredByHeader: false,
+  // The proxy (src/proxy.ts) buffers request bodies up to this size and silently cuts the rest:
+  // above BODY_LIMITS.upload (64 MiB), so an oversized upload is refused 413 by the API, never truncated.
+  experimental: { proxyClientMaxBodySize: '65mb' },
 };
 
 export default config;

@@ -1,4 +1,5 @@
 import type { Db } from '@baton/db';
+import type { ExecutionFiles } from '@baton/engine/services/storage/execution-files';
 import { purgeExecutions, purgeLogs } from '@baton/plugin-core';
 import { defineRuntime, PluginError, type PluginRuntime, type TaskContext } from '@baton/plugin-sdk';
 import { TERMINAL_STATE_LIST } from '@baton/contract';
@@ -24,7 +25,7 @@ async function tenantOf(db: Db, ctx: TaskContext<unknown>): Promise<string> {
   return rows[0].tenant;
 }
 
-export function createEngineRuntimes(db: Db): PluginRuntime[] {
+export function createEngineRuntimes(db: Db, files?: ExecutionFiles): PluginRuntime[] {
   const executions = defineRuntime(purgeExecutions, async (ctx) => {
     const { props } = ctx;
     const tenant = await tenantOf(db, ctx);
@@ -42,10 +43,19 @@ export function createEngineRuntimes(db: Db): PluginRuntime[] {
         AND created_at < (${end}::timestamptz AT TIME ZONE 'UTC')`).map((r) => r.id);
     let logsCount = 0;
     let executionsCount = 0;
+    let storagesCount = 0;
     if (ids.length && props.purgeLog !== false) logsCount = await db.$executeRaw`DELETE FROM logs WHERE execution_id = ANY(${ids})`;
-    if (ids.length && props.purgeExecution !== false) executionsCount = await db.$executeRaw`DELETE FROM executions WHERE id = ANY(${ids}) AND state = ANY(${ENDED})`;
-    ctx.logger.info(`purged ${executionsCount} executions and ${logsCount} log lines`);
-    return { executionsCount, logsCount };
+    if (ids.length && props.purgeExecution !== false) {
+      const deleted = await db.$queryRaw<{ id: string; namespace: string; flow_id: string }[]>`
+        DELETE FROM executions WHERE id = ANY(${ids}) AND state = ANY(${ENDED}) RETURNING id, namespace, flow_id`;
+      executionsCount = deleted.length;
+      // Their files go with them (Kestra's purgeStorage, on whenever the executions are purged).
+      if (files && props.purgeStorage !== false) {
+        for (const e of deleted) storagesCount += await files.deleteExecution(tenant, { namespace: e.namespace, flowId: e.flow_id, executionId: e.id });
+      }
+    }
+    ctx.logger.info(`purged ${executionsCount} executions, ${logsCount} log lines and ${storagesCount} files`);
+    return { executionsCount, logsCount, storagesCount };
   });
 
   const logs = defineRuntime(purgeLogs, async (ctx) => {

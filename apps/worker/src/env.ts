@@ -13,6 +13,7 @@ const WorkerEnvSchema = z.object({
   TEMPORAL_ADDRESS: required('run the worker through `npm start`, which sets it, or set host:port of the Temporal frontend'),
   TEMPORAL_NAMESPACE: optional,
   BATON_DATA_DIR: optional,
+  BATON_STORAGE_DIR: optional,
   BATON_WORKER_GROUPS: z.preprocess(unsetIfEmpty, z.string().regex(/^[\w.-]+(\s*,\s*[\w.-]+)*$/, 'must be a comma-separated list of group names (letters, digits, . _ -)').optional()),
   BATON_WORKER_DEFAULT_QUEUE: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   BATON_PLUGIN_DEFAULTS: optional,
@@ -44,6 +45,8 @@ export interface WorkerEnv {
   encryptionKey: string;
   /** BATON_ENCRYPTION_KEYS_OLD: comma-separated keys that still decrypt after a rotation. */
   encryptionKeysOld?: string;
+  /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in the data dir (as the web app reads it). */
+  storageDir: string;
   /** BATON_LOG_LEVEL of the worker's own JSON logs (info by default). */
   logLevel: (typeof LOG_LEVEL_NAMES)[number];
   /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
@@ -63,6 +66,7 @@ export function readWorkerEnv(env: Record<string, string | undefined> = process.
     encryptionKey: e.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: e.BATON_ENCRYPTION_KEYS_OLD,
     logLevel: e.BATON_LOG_LEVEL ?? 'info',
+    storageDir: path.resolve(e.BATON_STORAGE_DIR || path.join(e.BATON_DATA_DIR ?? '.baton', 'storage')),
     auditRetentionDays: e.BATON_AUDIT_RETENTION_DAYS,
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
+import { ExecutionFiles, LocalFileStorage } from '@baton/engine/services/storage/index';
 import { createActivities } from './activities';
 import { temporalLogger } from './temporal-logger';
 import { workflowBundle } from './bundle';
@@ -70,9 +71,11 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
-  const executions = new ExecutionService(db, flows, async () => client);
+  // Internal storage on the local disk (BATON_STORAGE_DIR); the web app serves the same directory.
+  const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  const executions = new ExecutionService(db, flows, async () => client, files);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), jq: new JqRunner(), executions, keyring });
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db, files), secrets, kv: new KvStore(db), jq: new JqRunner(), executions, keyring, files });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

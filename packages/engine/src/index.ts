@@ -13,5 +13,6 @@ export * from './services/kv-store';
 export * from './services/expression-eval';
 export * from './services/execution-feed';
 export * from './crypto/index';
+export * from './services/storage/index';
 export * from './logging';
 export * from './env-schema';

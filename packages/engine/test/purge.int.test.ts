@@ -29,7 +29,7 @@ tasks:
     endDate: "{{ now() }}"
 `));
     expect(purge.state.current, purge.error).toBe('SUCCESS');
-    expect(taskRun(purge, 'success_only').outputs).toEqual({ executionsCount: 2, logsCount: 2 });
+    expect(taskRun(purge, 'success_only').outputs).toEqual({ executionsCount: 2, logsCount: 2, storagesCount: 0 });
     expect(taskRun(purge, 'the_rest').outputs.executionsCount).toBe(1);
     for (const gone of [old1, old2, failed]) expect((await client.execution(gone.id)).status).toBe(404);
     expect((await client.execution(elsewhere.id)).status).toBe(200);

@@ -59,7 +59,7 @@ export const COMMON_TASK_KEYS = new Set(Object.keys(commonTaskShape));
 
 export const INPUT_TYPES = [
   'STRING', 'INT', 'FLOAT', 'BOOLEAN', 'BOOL', 'SELECT', 'MULTISELECT', 'DATETIME', 'DATE', 'TIME',
-  'DURATION', 'JSON', 'URI', 'EMAIL', 'SECRET', 'ARRAY',
+  'DURATION', 'JSON', 'URI', 'EMAIL', 'SECRET', 'ARRAY', 'FILE',
 ] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 

@@ -1,4 +1,5 @@
 import { parseDuration } from '@baton/plugin-sdk/duration';
+import { coerceFileInput } from './file-input';
 import type { FlowInput, InputType } from './flow-schema';
 import { inputEnabled, inputOrder, renderDefault } from './input-dependencies';
 
@@ -123,6 +124,8 @@ export function coerceInput(input: FlowInput, raw: unknown, type: InputType = in
     case 'EMAIL':
       if (typeof text !== 'string' || !EMAIL.test(text)) throw new Error('expected an email address');
       return text;
+    case 'FILE':
+      return coerceFileInput(raw);
   }
 }
 

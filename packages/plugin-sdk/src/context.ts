@@ -1,5 +1,6 @@
 import type { HttpClient } from './http';
 import type { KvAccess } from './kv';
+import type { StorageAccess } from './storage';
 import type { EncryptedString } from './encrypted';
 
 export interface TaskLogger {
@@ -60,6 +61,8 @@ export interface TaskContext<P> {
   http: HttpClient;
   /** Kestra's KV store of the tenant (namespaces are explicit; tasks default to the flow's). */
   kv: KvAccess;
+  /** Internal storage (kestra:// files) of the running execution. */
+  storage: StorageAccess;
   /** Sleeps, waking early with a CANCELLED PluginError when the signal aborts. */
   sleep(ms: number): Promise<void>;
   taskRun: TaskRunInfo;

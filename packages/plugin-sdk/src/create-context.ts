@@ -4,6 +4,7 @@ import { PluginError } from './errors';
 import { createHttpClient } from './http';
 import type { KvAccess } from './kv';
 import { SecretMasker } from './masking';
+import type { StorageAccess } from './storage';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -26,6 +27,8 @@ export interface ContextOptions<P> {
   resolveCredential?: (name: string) => Promise<Credential>;
   /** The KV store; without it, KV tasks fail saying it is not available. */
   kv?: KvAccess;
+  /** Internal storage of the execution; without it, file tasks fail saying it is not available. */
+  storage?: StorageAccess;
   taskRun?: Partial<TaskRunInfo>;
   httpTimeoutMs?: number;
   /** Encrypts an output value (the worker's keyring); without it, ctx.encrypt() fails. */
@@ -72,6 +75,7 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
       return credential;
     },
     kv: options.kv ?? unavailableKv,
+    storage: options.storage ?? unavailableStorage,
     http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs }),
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
@@ -107,3 +111,8 @@ const noKv = async (): Promise<never> => {
   throw new PluginError('NOT_FOUND', 'the KV store is not available here (it is provided by the worker)');
 };
 const unavailableKv: KvAccess = { get: noKv, set: noKv, delete: noKv, keys: noKv, purge: noKv };
+
+const noStorage = async (): Promise<never> => {
+  throw new PluginError('NOT_FOUND', 'internal storage is not available here (it is provided by the worker)');
+};
+const unavailableStorage: StorageAccess = { put: noStorage, get: noStorage, size: noStorage };

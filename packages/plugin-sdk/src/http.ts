@@ -28,8 +28,21 @@ export interface HttpResponse<T = unknown> {
   text: string;
 }
 
+export interface HttpStreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  headerLists: Record<string, string[]>;
+  /** The body as it arrives (bytes, never decoded): a file to store, say. */
+  body: AsyncIterable<Uint8Array>;
+}
+
 export interface HttpClient {
   request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
+  /**
+   * The same request, answered as soon as the headers arrive, with the body as a stream of bytes
+   * (downloads). The timeout covers the whole transfer; the task's signal aborts it.
+   */
+  stream(request: HttpRequest): Promise<HttpStreamResponse>;
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {
@@ -53,67 +66,87 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 export function createHttpClient(defaults: { signal?: AbortSignal; timeoutMs?: number } = {}): HttpClient {
   return {
     request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-      const url = new URL(req.url);
-      const isHttps = url.protocol === 'https:';
-      const signal = req.signal ?? defaults.signal;
-      const timeoutMs = req.timeoutMs ?? defaults.timeoutMs ?? 30_000;
-      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-      let payload: Buffer | undefined;
-      if (req.body !== undefined && req.body !== null) {
-        if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
-          payload = Buffer.from(req.body as string);
-        } else {
-          payload = Buffer.from(JSON.stringify(req.body));
-          headers['content-type'] ??= 'application/json';
-        }
-        headers['content-length'] = String(payload.length);
-      }
-      const where = `${(req.method ?? 'GET').toUpperCase()} ${url.origin}${url.pathname}`;
-      return new Promise((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(new PluginError('CANCELLED', `${where} was cancelled before it started`));
-          return;
-        }
-        const options: https.RequestOptions = {
-          method: (req.method ?? 'GET').toUpperCase(),
-          headers,
-          timeout: timeoutMs,
-        };
-        if (isHttps) {
-          options.rejectUnauthorized = !req.insecure;
-          if (req.ca) options.ca = req.ca;
-        }
-        const client = isHttps ? https : http;
-        const request = client.request(url, options, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const flatHeaders: Record<string, string> = {};
-            const headerLists: Record<string, string[]> = {};
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v === undefined) continue;
-              flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-              headerLists[k] = Array.isArray(v) ? v : [v];
-            }
-            resolve({ status: res.statusCode ?? 0, headers: flatHeaders, headerLists, body: parseBody(text, res.headers['content-type']) as T, text });
-          });
+      return send(req, defaults, (res, where, resolve, reject) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, ...headersOf(res), body: parseBody(text, res.headers['content-type']) as T, text });
         });
-        const onAbort = () => request.destroy(new PluginError('CANCELLED', `${where} was cancelled`));
-        signal?.addEventListener('abort', onAbort, { once: true });
-        request.on('timeout', () => request.destroy(new PluginError('TIMEOUT', `${where} timed out after ${timeoutMs} ms`)));
-        request.on('error', (err) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (err instanceof PluginError) reject(err);
-          else reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where} failed: ${err.message}`, { cause: err }));
-        });
-        request.on('close', () => signal?.removeEventListener('abort', onAbort));
-        if (payload) request.write(payload);
-        request.end();
       });
     },
+    stream(req: HttpRequest): Promise<HttpStreamResponse> {
+      return send(req, defaults, (res, _where, resolve) => resolve({ status: res.statusCode ?? 0, ...headersOf(res), body: res }));
+    },
   };
+}
+
+function headersOf(res: http.IncomingMessage): { headers: Record<string, string>; headerLists: Record<string, string[]> } {
+  const headers: Record<string, string> = {};
+  const headerLists: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v === undefined) continue;
+    headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    headerLists[k] = Array.isArray(v) ? v : [v];
+  }
+  return { headers, headerLists };
+}
+
+/**
+ * One request on node:http(s): it supports a custom CA and `insecure` per request (fetch cannot
+ * without an extra dependency), a timeout, and the task's AbortSignal. Network failures become
+ * retryable PluginErrors that name the URL. `onResponse` decides how the body is consumed.
+ */
+function send<R>(
+  req: HttpRequest,
+  defaults: { signal?: AbortSignal; timeoutMs?: number },
+  onResponse: (res: http.IncomingMessage, where: string, resolve: (r: R) => void, reject: (e: unknown) => void) => void,
+): Promise<R> {
+  const url = new URL(req.url);
+  const isHttps = url.protocol === 'https:';
+  const signal = req.signal ?? defaults.signal;
+  const timeoutMs = req.timeoutMs ?? defaults.timeoutMs ?? 30_000;
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+  let payload: Buffer | undefined;
+  if (req.body !== undefined && req.body !== null) {
+    if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
+      payload = Buffer.from(req.body as string);
+    } else {
+      payload = Buffer.from(JSON.stringify(req.body));
+      headers['content-type'] ??= 'application/json';
+    }
+    headers['content-length'] = String(payload.length);
+  }
+  const where = `${(req.method ?? 'GET').toUpperCase()} ${url.origin}${url.pathname}`;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new PluginError('CANCELLED', `${where} was cancelled before it started`));
+      return;
+    }
+    const options: https.RequestOptions = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      timeout: timeoutMs,
+    };
+    if (isHttps) {
+      options.rejectUnauthorized = !req.insecure;
+      if (req.ca) options.ca = req.ca;
+    }
+    const client = isHttps ? https : http;
+    const request = client.request(url, options, (res) => onResponse(res, where, resolve, reject));
+    const onAbort = () => request.destroy(new PluginError('CANCELLED', `${where} was cancelled`));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    request.on('timeout', () => request.destroy(new PluginError('TIMEOUT', `${where} timed out after ${timeoutMs} ms`)));
+    request.on('error', (err) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (err instanceof PluginError) reject(err);
+      else reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where} failed: ${err.message}`, { cause: err }));
+    });
+    request.on('close', () => signal?.removeEventListener('abort', onAbort));
+    if (payload) request.write(payload);
+    request.end();
+  });
 }
 
 /** Parses a Retry-After header (seconds or HTTP date) into milliseconds. */

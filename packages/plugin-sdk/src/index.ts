@@ -11,4 +11,5 @@ export * from './budget';
 export * from './text';
 export * from './kv';
 export * from './coerce';
+export * from './storage';
 export * from './encrypted';

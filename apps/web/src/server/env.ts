@@ -1,5 +1,7 @@
 // The web app's configuration, read once. Nothing else in apps/web reads process.env.
+import path from 'node:path';
 import { LOG_LEVEL_NAMES, type ProcessLogLevel } from '@baton/engine';
+
 export interface WebEnv {
   databaseUrl: string;
   temporalAddress: string;
@@ -21,6 +23,8 @@ export interface WebEnv {
   encryptionKeysOld?: string;
   /** Origins allowed to call the codec endpoint (the Temporal UI); BATON_TEMPORAL_UI_URL's by default. */
   codecCorsOrigins: string[];
+  /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in BATON_DATA_DIR. */
+  storageDir: string;
   /** BATON_LOG_LEVEL of the web app's own JSON logs (info by default). */
   logLevel: ProcessLogLevel;
   /** Where people open Baton (BATON_PUBLIC_URL): the OIDC callback URL is built on it. */
@@ -100,6 +104,7 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
       .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
     publicUrl,
     oidc: readOidcEnv(env, auth),
+    storageDir: storageDirFrom(env),
   };
 }
 
@@ -111,6 +116,11 @@ function logLevel(v: string | undefined): ProcessLogLevel {
 
 export function webEnv(): WebEnv {
   return (cached ??= readWebEnv(process.env));
+}
+
+/** The same rule in the worker's env module: both processes must agree on where files are. */
+export function storageDirFrom(env: Record<string, string | undefined>): string {
+  return path.resolve(env.BATON_STORAGE_DIR || path.join(env.BATON_DATA_DIR || '.baton', 'storage'));
 }
 
 /**

@@ -7,6 +7,7 @@ import { TenantService } from '@baton/engine/services/tenants';
 import { IdentityService } from '@baton/engine/services/identity/identity-service';
 import { AccessService } from '@baton/engine/services/identity/access-service';
 import { AuditService } from '@baton/engine/services/audit';
+import { ExecutionFiles, LocalFileStorage } from '@baton/engine/services/storage/index';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -29,7 +30,8 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
+  const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  return { env, db, registry, flows, files, executions: new ExecutionService(db, flows, temporal, files), secrets: new SecretStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

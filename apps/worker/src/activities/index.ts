@@ -1,4 +1,5 @@
 import type { Db } from '@baton/db';
+import type { ExecutionFiles } from '@baton/engine/services/storage/execution-files';
 import { acquireSlot, AppError, applyProjection, type EngineActivities, type ExecutionService, type Keyring, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   kv: KvStore;
   jq?: JqRunner;
   executions: ExecutionService;
+  /** Internal storage; without it, read(), fileSize() and file tasks fail saying so. */
+  files?: ExecutionFiles;
   keyring?: Keyring;
 }
 

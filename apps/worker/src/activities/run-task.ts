@@ -2,14 +2,15 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
 import {
-  decryptOutputs, encryptOutput, transitionExecution, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
+  decryptOutputs, encryptOutput, transitionExecution, type ExecutionFiles, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
 } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
-  createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
+  createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime, type StorageAccess,
 } from '@baton/plugin-sdk';
 import { z } from 'zod';
 import { fetchErrorLogs } from './error-logs';
+import { FileFunctions } from './file-functions';
 import type { JqRunner } from './jq-runner';
 import { LogWriter } from './log-writer';
 import { recordAttempt } from './task-run-writer';
@@ -22,6 +23,8 @@ export interface RunTaskDeps {
   kv: KvStore;
   /** The real jq; without it the `jq` filter runs Baton's bounded subset. */
   jq?: JqRunner;
+  /** Internal storage: ctx.storage of tasks, and read() / fileSize() in expressions. */
+  files?: ExecutionFiles;
   /** Encrypts task outputs (ctx.encrypt) and decrypts them for later tasks; without it, both fail. */
   keyring?: Keyring;
 }
@@ -87,7 +90,13 @@ export function createRunTask(deps: RunTaskDeps) {
       const definition = deps.registry.resolve(input.task.pluginId);
       if (!runtime || !definition) throw nonRetryable(`no runtime for task type ${input.task.type} on this worker`);
 
-      const rendered = await renderProps(deps, input, masker, attempt);
+      const storage = deps.files?.forTaskRun(
+        input.tenant,
+        { namespace: input.context.flow.namespace, flowId: input.context.flow.id, executionId: input.executionId },
+        input.task.id,
+        input.taskRunId,
+      );
+      const rendered = await renderProps(deps, input, masker, attempt, storage);
       // A typed render into a text property ("{{ 1 + 1 }}" → 2) is that text, as in Kestra.
       const parsed = parseProps(definition.props as z.ZodType, rendered);
       if (!parsed.success) {
@@ -105,6 +114,7 @@ export function createRunTask(deps: RunTaskDeps) {
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
         kv: deps.kv.forTenant(input.tenant),
+        storage,
         ...(deps.keyring ? { encrypt: (plaintext: string) => encryptOutput(deps.keyring!, input.tenant, plaintext) } : {}),
         taskRun: {
           executionId: input.executionId,
@@ -141,7 +151,7 @@ export function createRunTask(deps: RunTaskDeps) {
   };
 }
 
-async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number): Promise<unknown> {
+async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number, storage: StorageAccess | undefined): Promise<unknown> {
   // secret() is synchronous inside expressions, so the secrets a task names are fetched first.
   const wanted = expressions.findFunctionCalls(input.task.props, ['secret']);
   const values = new Map<string, string>();
@@ -215,12 +225,15 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
       })()
     : input.context.outputs;
   const secretValues = decrypted.length ? [...(input.secretValues ?? []), ...decrypted.filter((p) => p.length >= MIN_MASKABLE_LENGTH)] : input.secretValues;
+  // read(), fileSize()...: files are fetched between rounds the same way.
+  const files = storage && new FileFunctions(storage);
   const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce({ ...input, secretValues }, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) }, jq);
+      return renderOnce({ ...input, secretValues }, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) }, jq);
     } catch (error) {
-      if ((!kvWanted.length && !jqWanted.size) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
+      if ((!kvWanted.length && !jqWanted.size && !files?.pending) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
+      await files?.fetch();
       for (const { namespace, key } of kvWanted.splice(0)) {
         const entry = await deps.kv.get(input.tenant, namespace, key).catch((e) => {
           throw nonRetryable(describe(e));

@@ -1,5 +1,8 @@
 import { AppError } from './app-error';
 import type { ExecutionService } from './executions';
+import { isStorageUri } from '@baton/plugin-sdk';
+import type { ExecutionFiles, UploadedFile } from './storage/execution-files';
+import { executionPrefix } from './storage/uris';
 
 // Operator actions of the execution page built on ExecutionService: replay (a new execution of
 // the same flow, on the same or the latest revision, with the same or new inputs) and killing many
@@ -15,7 +18,11 @@ export interface ReplayOptions {
 }
 
 export class ExecutionActions {
-  constructor(private readonly executions: ExecutionService) {}
+  constructor(
+    private readonly executions: ExecutionService,
+    /** Internal storage: a replay uploads the original's FILE inputs again, as its own. */
+    private readonly files?: ExecutionFiles,
+  ) {}
 
   async replay(tenant: string, id: string, options: ReplayOptions) {
     const original = await this.executions.get(tenant, id);
@@ -27,12 +34,29 @@ export class ExecutionActions {
     const labels = Object.fromEntries(original.labels.filter((l) => !l.key.startsWith('system.')).map((l) => [l.key, l.value]));
     labels['system.replayOf'] = original.id;
     const revision = options.revision === 'latest' ? undefined : options.revision ?? original.flowRevision;
+    const { values, files } = await this.reuploads(tenant, original, inputs);
     const input = await this.executions.start(
       { tenant, namespace: original.namespace, id: original.flowId },
-      inputs,
-      { labels, revision, triggeredBy: options.by },
+      values,
+      { labels, revision, triggeredBy: options.by, files },
     );
     return this.executions.get(tenant, input.executionId);
+  }
+
+  /**
+   * An execution reads only its own files (and its parents'): the original's uploaded FILE inputs
+   * are copied into the replay as uploads, so its tasks can read them.
+   */
+  private async reuploads(tenant: string, original: { id: string; namespace: string; flowId: string }, inputs: Record<string, unknown>) {
+    const values = { ...inputs };
+    const files: Record<string, UploadedFile> = {};
+    const own = `${executionPrefix({ namespace: original.namespace, flowId: original.flowId, executionId: original.id })}inputs/`;
+    for (const [key, value] of Object.entries(inputs)) {
+      if (!this.files || !isStorageUri(value) || !value.startsWith(own)) continue;
+      files[key] = { name: decodeURIComponent(value.slice(value.lastIndexOf('/') + 1)), data: await this.files.read(tenant, original.id, value) };
+      delete values[key];
+    }
+    return { values, files };
   }
 
   /** Kills each execution; one that cannot be killed (already ended, unknown) is reported, not fatal. */

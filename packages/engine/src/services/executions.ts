@@ -11,6 +11,8 @@ import { searchWindow, type FlowRef, type FlowService } from './flows';
 import { withinNamespaces } from './namespace-scope';
 import { checkLabels } from './limits';
 import { searchAttributesFor } from './search-attributes';
+import type { ExecutionFiles, UploadedFile } from './storage/execution-files';
+import { inputFileUri } from './storage/uris';
 
 /**
  * Every Temporal call of a request has this long: an unreachable server is a 503 within seconds,
@@ -155,6 +157,8 @@ export class ExecutionService {
     private readonly db: Db,
     private readonly flows: FlowService,
     private readonly temporal: () => Promise<Client>,
+    /** Internal storage, for FILE inputs; without it an upload is refused. */
+    private readonly files?: ExecutionFiles,
   ) {}
 
   /** Validates inputs and records a CREATED execution; does not start it. */
@@ -179,11 +183,11 @@ export class ExecutionService {
   private async insert(
     ref: FlowRef,
     { plan, values }: { plan: FlowPlan; values: Record<string, unknown> },
-    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[] },
+    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[]; id?: string },
   ): Promise<ExecutionInput> {
     // Only the parent's secrets this child was actually given travel on (and are masked in its row).
     const secretValues = (options.secretValues ?? []).filter((secret) => secret !== '' && Object.values(values).some((v) => typeof v === 'string' && v.includes(secret)));
-    const id = newExecutionId();
+    const id = options.id ?? newExecutionId();
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
     // Raw SQL on the start path (see FlowService.plan).
     await createExecution(this.db, {
@@ -199,14 +203,35 @@ export class ExecutionService {
    * flow, labels and inputs are checked first, then Temporal is reached (503 at once when it is
    * not), and only then is the row inserted and the workflow started.
    */
-  async start(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string } = {}) {
-    const checked = await this.check(ref, provided, options);
+  async start(
+    ref: FlowRef,
+    provided: Record<string, unknown>,
+    options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string; files?: Record<string, UploadedFile> } = {},
+  ) {
+    const id = newExecutionId();
+    const files = options.files ?? {};
+    // Uploaded files are named by the URIs they will have, so the inputs are checked as they will be.
+    const fileRef = { namespace: ref.namespace, flowId: ref.id, executionId: id };
+    const fileUris = Object.fromEntries(Object.entries(files).map(([inputId, file]) => [inputId, inputFileUri(fileRef, inputId, file.name)]));
+    const checked = await this.check(ref, { ...provided, ...fileUris }, options);
+    const notFile = Object.keys(files).map((k) => checked.plan.inputs.find((i) => i.id === k)).filter((i) => i && i.type !== 'FILE');
+    if (notFile.length) {
+      throw new AppError('INVALID_INPUTS', 'invalid inputs', notFile.map((i) => ({ input: i!.id, message: `input '${i!.id}' is ${i!.type}, not FILE; send it as a form field, not a file` })));
+    }
+    if (Object.keys(files).length && !this.files) throw new AppError('UNAVAILABLE', 'internal storage is not configured here; FILE inputs cannot be uploaded');
     await this.client('the execution was not started');
-    const input = await this.insert(ref, checked, options);
+    if (this.files && Object.keys(files).length) await this.files.storeInputs(ref.tenant, fileRef, files);
+    let input: ExecutionInput;
+    try {
+      input = await this.insert(ref, checked, { ...options, id });
+    } catch (error) {
+      await this.files?.deleteExecution(ref.tenant, fileRef).catch(() => 0);
+      throw error;
+    }
     try {
       await this.launch(input);
     } catch (error) {
-      await this.notStarted(input.executionId, error);
+      await this.notStarted(input.executionId, error, { tenant: ref.tenant, ref: fileRef });
     }
     return input;
   }
@@ -216,11 +241,13 @@ export class ExecutionService {
    * was lost), the start stands. If Temporal says it does not, the row is removed: nothing ran.
    * If Temporal cannot say, the row is ended FAILED with an error that says it was not started.
    */
-  private async notStarted(id: string, error: unknown): Promise<void> {
+  private async notStarted(id: string, error: unknown, uploaded?: { tenant: string; ref: { namespace: string; flowId: string; executionId: string } }): Promise<void> {
     const exists = await this.workflowExists(id);
     if (exists === true) return;
     if (exists === false) {
-      await discardUnstarted(this.db, id);
+      const discarded = await discardUnstarted(this.db, id);
+      // Nothing ran: the files uploaded for it go with the row.
+      if (discarded && uploaded) await this.files?.deleteExecution(uploaded.tenant, uploaded.ref).catch(() => 0);
     } else {
       await transitionExecution(this.db, id, 'failToStart', {
         at: new Date().toISOString(),

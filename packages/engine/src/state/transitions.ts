@@ -136,8 +136,8 @@ export async function undoRestart(db: Sql, id: string, before: { endedAt: Date |
 }
 
 /** A start Temporal says never happened: the CREATED row goes (nothing ran, nothing to show). */
-export async function discardUnstarted(db: Sql, id: string): Promise<void> {
-  await db.$executeRaw`DELETE FROM executions WHERE id = ${id} AND state = 'CREATED'`;
+export async function discardUnstarted(db: Sql, id: string): Promise<boolean> {
+  return (await db.$executeRaw`DELETE FROM executions WHERE id = ${id} AND state = 'CREATED'`) > 0;
 }
 
 /** The execution's labels after a Labels task (all of them: the column is replaced). Not a state. */

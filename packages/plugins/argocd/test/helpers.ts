@@ -1,4 +1,4 @@
-import { controlSimulator, startArgoCdSimulator } from '../../../simulators/src/index';
+import { controlSimulator, startArgoCdSimulator } from '@baton/simulators';
 
 export type Sim = Awaited<ReturnType<typeof startArgoCdSimulator>>;
 

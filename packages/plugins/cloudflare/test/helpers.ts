@@ -1,4 +1,4 @@
-import { startCloudflareSimulator } from '../../../simulators/src/index';
+import { startCloudflareSimulator } from '@baton/simulators';
 
 export type Sim = Awaited<ReturnType<typeof startCloudflareSimulator>>;
 

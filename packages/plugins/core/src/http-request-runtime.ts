@@ -1,5 +1,5 @@
 // The runtime of io.kestra.plugin.core.http.Request (its definition is http-request.ts): worker only.
-import { codeForHttpStatus, defineRuntime, parseDuration, parseRetryAfter, PluginError, type TaskContext, type z } from '@baton/plugin-sdk';
+import { codeForHttpStatus, defineRuntime, isStorageUri, parseDuration, parseRetryAfter, PluginError, type StorageAccess, type TaskContext, type z } from '@baton/plugin-sdk';
 import { httpRequest } from './http-request';
 
 type Props = z.infer<typeof httpRequest.props>;
@@ -20,24 +20,54 @@ export function requestBody(props: Pick<Props, 'body' | 'formData' | 'contentTyp
   return { body: typeof props.body === 'string' ? props.body : JSON.stringify(props.body), contentType };
 }
 
+/** A file part whose bytes were read from internal storage before the body is built. */
+interface FilePart {
+  name: string;
+  bytes: Buffer;
+}
+const isFilePart = (v: unknown): v is FilePart => !!v && typeof v === 'object' && Buffer.isBuffer((v as FilePart).bytes);
+
+/**
+ * Multipart fields that name files in internal storage, read into file parts (as Kestra's
+ * AbstractHttp does): a kestra:// URI alone is a file named after the URI's last segment, and
+ * {name, content} with a kestra:// content is that file under `name`. Reading goes through
+ * ctx.storage, so only this execution's files (and its parents') can be sent.
+ */
+export async function readFileParts(formData: Record<string, unknown>, storage: StorageAccess): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(formData)) {
+    const named = value && typeof value === 'object' && 'name' in value && 'content' in value ? (value as { name: unknown; content: unknown }) : undefined;
+    const uri = isStorageUri(value) ? value : named && isStorageUri(named.content) ? named.content : undefined;
+    if (!uri) {
+      out[key] = value;
+      continue;
+    }
+    const bytes = await storage.get(uri).catch((error: Error) => {
+      throw new PluginError('INVALID_PROPERTIES', `formData.${key}: ${error.message}`);
+    });
+    out[key] = { name: named ? String(named.name) : decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1)), bytes } satisfies FilePart;
+  }
+  return out;
+}
+
 function multipart(fields: Record<string, unknown>, boundary: string): Buffer {
   const parts: Buffer[] = [];
   const quote = (s: string) => s.replace(/"/g, '%22').replace(/\r|\n/g, ' ');
   for (const [key, value] of Object.entries(fields)) {
     let header = `Content-Disposition: form-data; name="${quote(key)}"`;
-    let content: string;
-    if (value && typeof value === 'object' && 'name' in value && 'content' in value) {
-      // A file part: {name, content}. Kestra reads `content` from internal storage (kestra:// URIs).
+    let content: Buffer;
+    if (isFilePart(value)) {
+      content = value.bytes;
+      header += `; filename="${quote(value.name)}"\r\nContent-Type: application/octet-stream`;
+    } else if (value && typeof value === 'object' && 'name' in value && 'content' in value) {
+      // A file part given inline: {name, content} with the content itself.
       const file = value as { name: unknown; content: unknown };
-      content = String(file.content);
+      content = Buffer.from(String(file.content));
       header += `; filename="${quote(String(file.name))}"\r\nContent-Type: application/octet-stream`;
     } else {
-      content = typeof value === 'string' ? value : JSON.stringify(value);
+      content = Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
     }
-    if (content.startsWith('kestra://')) {
-      throw new PluginError('INVALID_PROPERTIES', `formData.${key}: ${content} is a file in internal storage, which this Baton version does not have yet; send the content itself`);
-    }
-    parts.push(Buffer.from(`--${boundary}\r\n${header}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n'));
+    parts.push(Buffer.from(`--${boundary}\r\n${header}\r\n\r\n`), content, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(parts);
@@ -49,9 +79,11 @@ function authorization(auth: Props['auth']): string | undefined {
   return undefined;
 }
 
-async function run({ props, http, logger, encrypt }: TaskContext<Props>) {
+async function run({ props, http, logger, encrypt, storage }: TaskContext<Props>) {
   const options = props.options ?? {};
-  const { body, contentType } = requestBody(props);
+  const multipartForm = props.formData && (props.contentType ?? 'application/json') === 'multipart/form-data';
+  const formData = multipartForm ? await readFileParts(props.formData!, storage) : props.formData;
+  const { body, contentType } = requestBody({ ...props, formData });
   const headers: Record<string, string> = { ...props.headers };
   if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
   const auth = authorization(options.auth ?? props.auth);

@@ -28,7 +28,7 @@ export const httpRequest = definePlugin({
     'Sends an HTTP request and returns `code`, `headers` (each a list of values) and `body` (the response text, as Kestra ' +
     'returns it: use `fromJson(outputs.<id>.body)` or `outputs.<id>.body | jq(...)` for JSON). A status ≥ 400 fails ' +
     'the task unless `options.allowFailed` is true (or the status is in `options.allowedResponseCodes`); 429 and 5xx are ' +
-    'retried by the task retry policy. `formData` is sent URL-encoded, or as multipart when `contentType` is `multipart/form-data`.',
+    'retried by the task retry policy. `formData` is sent URL-encoded, or as multipart when `contentType` is `multipart/form-data`, where a kestra:/// URI (or {name, content: kestra:///...}) is sent as that file from internal storage.',
   idempotent: false,
   activity: { timeout: 'PT5M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 1 } },
   props: z.object({
@@ -41,7 +41,7 @@ export const httpRequest = definePlugin({
       .describe('HTTP method (default GET)'),
     headers: z.record(z.string(), headerValue).optional().describe('Request headers'),
     body: z.unknown().optional().describe('Request body: a string, or a map or list sent as JSON text'),
-    formData: z.record(z.string(), z.unknown()).optional().describe('Form fields; multipart when contentType is multipart/form-data, where a field may be {name, content} to send a file'),
+    formData: z.record(z.string(), z.unknown()).optional().describe('Form fields; multipart when contentType is multipart/form-data, where a kestra:/// URI sends that file from internal storage, and {name, content} sends a file named name (content: a kestra:/// URI or the text itself)'),
     contentType: z.string().optional().describe('Content-Type of the request (default application/json)'),
     auth: authSchema.optional(),
     options: z

@@ -13,7 +13,7 @@ export const purgeExecutions = definePlugin({
   kind: 'runnable',
   group: 'Core / Execution',
   title: 'Purge old executions',
-  description: 'Deletes the executions of this tenant that **ended** (SUCCESS, WARNING, FAILED, KILLED, CANCELLED; never one still running or paused) and started between `startDate` and `endDate`, with their task runs (`purgeExecution`) and logs (`purgeLog`), optionally only of a `namespace` (with its children), a `flowId` or some `states`. Outputs count what was deleted.',
+  description: 'Deletes the executions of this tenant that **ended** (SUCCESS, WARNING, FAILED, KILLED, CANCELLED; never one still running or paused) and started between `startDate` and `endDate`, with their task runs (`purgeExecution`), logs (`purgeLog`) and internal-storage files (`purgeStorage`), optionally only of a `namespace` (with its children), a `flowId` or some `states`. Outputs count what was deleted.',
   idempotent: true,
   activity: { timeout: 'PT30M', retry: { maxAttempt: 3 } },
   props: z.object({
@@ -24,10 +24,12 @@ export const purgeExecutions = definePlugin({
     states: z.array(z.enum(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'] satisfies State[])).optional().describe('Only these end states'),
     purgeExecution: z.boolean().optional().describe('Delete the executions and their task runs (default true)'),
     purgeLog: z.boolean().optional().describe('Delete their logs (default true)'),
+    purgeStorage: z.boolean().optional().describe('Delete their files in internal storage (FILE inputs, task files), with the executions (default true)'),
   }),
   outputs: z.object({
     executionsCount: z.number().describe('Executions deleted'),
     logsCount: z.number().describe('Log lines deleted'),
+    storagesCount: z.number().optional().describe('Files deleted from internal storage'),
   }),
   examples: [example('Keep a month', `
 tasks:

@@ -1,4 +1,5 @@
 import { defineRuntime, type PluginRuntime } from '@baton/plugin-sdk';
+import { httpDownloadRuntime } from './http-download-runtime';
 import { httpRequestRuntime } from './http-request-runtime';
 import { kvRuntimes } from './kv-runtime';
 import { log, outputValues, returnTask } from './task-definitions';
@@ -21,4 +22,4 @@ function asText(value: unknown): string | null {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export const runtimes: PluginRuntime[] = [logRuntime, outputValuesRuntime, returnRuntime, httpRequestRuntime, ...kvRuntimes] as PluginRuntime[];
+export const runtimes: PluginRuntime[] = [logRuntime, outputValuesRuntime, returnRuntime, httpRequestRuntime, httpDownloadRuntime, ...kvRuntimes] as PluginRuntime[];

@@ -1,9 +1,10 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
 import { example } from './example';
+import { httpDownload } from './http-download';
 import { httpRequest } from './http-request';
 import { LOG_LEVELS } from '@baton/contract';
 
-export { httpRequest };
+export { httpDownload, httpRequest };
 
 
 export const log = definePlugin({
@@ -71,4 +72,4 @@ tasks:
 `)],
 });
 
-export const taskDefinitions = [log, outputValues, returnTask, httpRequest];
+export const taskDefinitions = [log, outputValues, returnTask, httpRequest, httpDownload];

@@ -1,4 +1,4 @@
-import { controlSimulator, startMaasSimulator } from '../../../simulators/src/index';
+import { controlSimulator, startMaasSimulator } from '@baton/simulators';
 
 export type Sim = Awaited<ReturnType<typeof startMaasSimulator>>;
 

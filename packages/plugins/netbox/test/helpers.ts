@@ -1,4 +1,4 @@
-import { controlSimulator, startNetBoxSimulator } from '../../../simulators/src/index';
+import { controlSimulator, startNetBoxSimulator } from '@baton/simulators';
 
 export type Sim = Awaited<ReturnType<typeof startNetBoxSimulator>>;
 

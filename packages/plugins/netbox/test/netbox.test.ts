@@ -3,7 +3,7 @@ import {
   assignIpAddressRuntime, createDeviceRuntime, createInterfaceRuntime, listDevicesRuntime, listSitesRuntime, updateDeviceRuntime,
 } from '../src/runtime';
 import { authorization, baseUrl } from '../src/client';
-import { startNetBoxSimulator } from '../../../simulators/src/index';
+import { startNetBoxSimulator } from '@baton/simulators';
 import { V2_TOKEN, connection, control, deviceProps, run, startSim, state, type Sim } from './helpers';
 
 let sim: Sim;

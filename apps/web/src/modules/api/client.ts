@@ -14,13 +14,17 @@ export interface RequestOptions {
   body?: unknown;
   /** Raw body with its content type (YAML). */
   raw?: { body: string; contentType: string };
+  /** A multipart form (file uploads); the browser writes its content type with the boundary. */
+  form?: FormData;
   signal?: AbortSignal;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;
-  if (options.raw) {
+  if (options.form) {
+    body = options.form;
+  } else if (options.raw) {
     headers['content-type'] = options.raw.contentType;
     body = options.raw.body;
   } else if (options.body !== undefined) {

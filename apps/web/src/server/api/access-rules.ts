@@ -64,6 +64,9 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'POST /api/v1/:tenant/executions/:id/replay': onExecution('executions.operate'),
   'DELETE /api/v1/:tenant/executions/:id/kill': onExecution('executions.operate'),
   'DELETE /api/v1/:tenant/executions/kill/by-ids': somewhere('executions.operate'), // and at each execution's namespace
+  // files of an execution (its inputs, its tasks' files, its parents'): whoever may read it
+  'GET /api/v1/:tenant/executions/:id/file': onExecution('executions.read'),
+  'GET /api/v1/:tenant/executions/:id/file/metas': onExecution('executions.read'),
   'GET /api/v1/:tenant/logs/:executionId': onExecution('executions.read', 'executionId'),
   // the expression debugger reads what the execution holds (masked; secret() refused)
   'POST /api/v1/:tenant/executions/:id/eval': onExecution('executions.read'),

@@ -21,6 +21,11 @@ export const BODY_LIMITS = {
   kvValue: 512 * 1024,
   /** Temporal codec endpoint: a batch of payloads from the Temporal UI (flow plans can be large). */
   codec: 16 * 1024 * 1024,
+  /**
+   * A start with FILE inputs (multipart): the files and the other inputs. next.config.ts lets the
+   * proxy buffer a little more (proxyClientMaxBodySize), so a larger body is refused 413 here, not cut.
+   */
+  upload: 64 * 1024 * 1024,
   /** Small control bodies (create tenant). */
   default: 16 * 1024,
 } as const;

@@ -17,6 +17,7 @@ import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
+import { addFileRoutes, readInputsAndFiles } from './file-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -201,11 +202,12 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     return { results, total, page, size: used };
   }, { summary: 'Search executions, newest first', params: { tenant: P.tenant }, query: { ...EXECUTION_FILTERS, ...SEARCH_QUERY }, readOnly: true })
   .add('POST', '/api/v1/:tenant/executions/:namespace/:flowId', async ({ request, params, url, caller }) => {
-    const inputs = await readInputs(request, BODY_LIMITS.inputs);
+    const { inputs, files } = await readInputsAndFiles(request);
     const { executions } = services();
     const started = await executions.start({ tenant: params.tenant, namespace: params.namespace, id: params.flowId }, inputs, {
       labels: labels(url),
       triggeredBy: caller.id,
+      files,
     });
     const view = url.searchParams.get('wait') === 'true'
       ? await executions.waitForEnd(params.tenant, started.executionId, 10 * 60_000)
@@ -216,7 +218,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     description: `Labels: at most ${FIELD_LIMITS.labels.count}, keys up to ${FIELD_LIMITS.labels.keyMax} and values up to ${FIELD_LIMITS.labels.valueMax} characters. Nothing is stored for a refused start. 503 with Retry-After when Temporal is unreachable.`,
     params: { tenant: P.tenant, namespace: P.namespace, flowId: P.flowId },
     query: { wait: { description: '`true` to answer when the execution ends', type: 'boolean' }, labels: { description: 'key:value (repeatable)', repeatable: true } },
-    body: INPUTS_BODY,
+    body: { ...INPUTS_BODY, maxBytes: BODY_LIMITS.upload, description: `${INPUTS_BODY.description}; FILE inputs as multipart file parts named after the input (a multipart body may be up to ${BODY_LIMITS.upload} bytes)` },
   })
   .add('GET', '/api/v1/:tenant/executions/:id', async ({ params }) => services().executions.get(params.tenant, params.id), { summary: 'An execution with its task runs', params: { tenant: P.tenant, id: P.executionId }, readOnly: true })
   .add('POST', '/api/v1/:tenant/executions/:id/resume', async ({ request, params, caller }: RouteContext) => {
@@ -311,7 +313,7 @@ const ui = () => {
   const queries = new UiQueryService(s.db);
   // Live pages share one reader per execution, woken by PostgreSQL notifications (one LISTEN connection).
   const feeds = new ExecutionFeeds(queries, s.executions, new ExecutionChangeListener(s.env.databaseUrl));
-  return (uiServices = { queries, actions: new ExecutionActions(s.executions), feeds });
+  return (uiServices = { queries, actions: new ExecutionActions(s.executions, s.files), feeds });
 };
 
 router
@@ -398,3 +400,5 @@ addSecretRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);
+// ---- files of executions (internal storage) ----
+addFileRoutes(router);

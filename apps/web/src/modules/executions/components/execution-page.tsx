@@ -6,6 +6,7 @@ import { useApp, useHref } from '@/components/app-shell/app-context';
 import { dateTime, durationBetween, formatMs, relativeTime } from '@/components/format';
 import { Icon, Spinner } from '@/components/icons';
 import { JsonViewer } from '@/components/json-viewer';
+import { FileLinks } from './file-links';
 import { PageHeader } from '@/components/page';
 import { useShortcut } from '@/components/shortcuts/shortcuts';
 import { Split } from '@/components/split';
@@ -225,8 +226,8 @@ export function ExecutionPage({ id }: { id: string }) {
         ) : (
           <div className={s.scroll}>
             <div className={s.io}>
-              <section><h3>Inputs</h3><JsonViewer value={execution.inputs} label="Inputs" /></section>
-              <section><h3>Outputs</h3>{running ? <p className="muted">Flow outputs are rendered when the execution ends.</p> : <JsonViewer value={execution.outputs} label="Outputs" />}</section>
+              <section><h3>Inputs</h3><JsonViewer value={execution.inputs} label="Inputs" /><FileLinks executionId={execution.id} value={execution.inputs} /></section>
+              <section><h3>Outputs</h3>{running ? <p className="muted">Flow outputs are rendered when the execution ends.</p> : <><JsonViewer value={execution.outputs} label="Outputs" /><FileLinks executionId={execution.id} value={execution.outputs} /></>}</section>
               <section>
                 <h3>Labels</h3>
                 {execution.labels.length ? <div className={s.labelRow}>{execution.labels.map((l) => <Badge key={l.key} mono>{l.key}: {l.value}</Badge>)}</div> : <p className="muted">No labels.</p>}

@@ -10,6 +10,7 @@ import { Badge, IconButton, Select, Tabs, tabPanelProps } from '@/components/ui'
 import type { LogLine, TaskRun } from '@/modules/api/types';
 import { latestRuns } from '@/modules/graph/lib/run-store';
 import type { GraphNode } from '@/modules/graph/lib/types';
+import { FileLinks } from './file-links';
 import { LogView } from './log-view';
 import s from './execution.module.css';
 import { isTerminal } from '@baton/contract';
@@ -108,7 +109,7 @@ export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
             </ol>
           </div>
         ) : tab === 'outputs' ? (
-          <JsonViewer value={run.outputs} label="Outputs" />
+          <><JsonViewer value={run.outputs} label="Outputs" />{run.executionId ? <FileLinks executionId={run.executionId} value={run.outputs} /> : null}</>
         ) : tab === 'properties' ? (
           run.renderedProperties ? <JsonViewer value={run.renderedProperties} label="Rendered properties" /> : <p className="muted">Rendered properties are recorded for runnable tasks when they run.</p>
         ) : (

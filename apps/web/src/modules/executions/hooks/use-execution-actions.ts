@@ -1,4 +1,5 @@
 'use client';
+import { hasFiles, toFormData } from '@/modules/inputs/lib/file-inputs';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, query, tenantPath } from '@/modules/api/client';
 import { keys } from '@/modules/api/query-keys';
@@ -8,7 +9,9 @@ export function useStartExecution(tenant: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (v: { namespace: string; flowId: string; inputs: Record<string, unknown>; labels?: string[] }) =>
-      api<Execution>(`${tenantPath(tenant, 'executions', v.namespace, v.flowId)}${query({ labels: v.labels })}`, { method: 'POST', body: v.inputs }),
+      api<Execution>(`${tenantPath(tenant, 'executions', v.namespace, v.flowId)}${query({ labels: v.labels })}`,
+        // FILE inputs go as multipart (Kestra's upload), everything else as JSON.
+        hasFiles(v.inputs) ? { method: 'POST', form: toFormData(v.inputs) } : { method: 'POST', body: v.inputs }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: keys.executions.all(tenant) });
       void client.invalidateQueries({ queryKey: [...keys.flows.all(tenant), 'last-executions'] });

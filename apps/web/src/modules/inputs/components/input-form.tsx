@@ -4,6 +4,7 @@ import { Icon } from '@/components/icons';
 import { Checkbox, Field, IconButton, Select, TextArea, TextInput } from '@/components/ui';
 import type { FlowInput } from '@/modules/api/types';
 import { choices, shownInputs, validateField, type FieldValue, type FormValues } from '../lib/inputs';
+import { FileInput } from './file-input';
 import s from './input-form.module.css';
 
 // A form generated from declared inputs: one typed control per input type, defaults filled in,
@@ -44,6 +45,7 @@ const HINTS: Record<string, string> = {
   URI: 'A full URI such as https://example.com/path',
   ARRAY: 'One item per line, or a JSON list',
   SECRET: 'Used by tasks; stored masked, never shown again',
+  FILE: 'Uploaded with the start into internal storage; tasks read it with read(inputs.<id>)',
 };
 
 export function InputControl({ input, id, value, error, onChange, onBlur, renderedDefault }: {
@@ -119,6 +121,9 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
       break;
     case 'SECRET':
       control = <SecretInput {...common} value={str} onChange={(v) => onChange(v)} onBlur={(v) => onBlur(v)} />;
+      break;
+    case 'FILE':
+      control = <FileInput id={id} aria-describedby={describedBy} required={required} data-input={input.id} value={value} onChange={onChange} onBlur={onBlur} />;
       break;
     case 'URI':
       control = <TextInput {...common} type="url" value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} placeholder="https://" />;

@@ -2,13 +2,14 @@ import { renderDefault } from '@baton/flow/input-dependencies';
 import { coerceInput, isRequired, resolveWithDependencies } from '@baton/flow/inputs';
 import { parse } from 'yaml';
 import type { FlowInput } from '@/modules/api/types';
+import { isFileValue } from './file-inputs';
 
 // The model behind the input form: what each control holds (always a string or string list or
 // boolean, as controls do), how it turns into the JSON the API takes, and the same validation
 // the server runs (`coerceInput` from @baton/flow), so a form never submits what the server
 // would refuse.
 
-export type FieldValue = string | string[] | boolean;
+export type FieldValue = string | string[] | boolean | File;
 export type FormValues = Record<string, FieldValue>;
 
 export const choices = (input: FlowInput) => input.values ?? input.options ?? [];
@@ -101,6 +102,7 @@ export function validateField(input: FlowInput, v: FieldValue): string | undefin
   if (value === undefined) {
     return isRequired(input as never) ? `${input.displayName ?? input.id} is required` : undefined;
   }
+  if (isFileValue(value)) return undefined; // a chosen file: the server stores it and names it
   try {
     coerceInput(input as never, value);
     return undefined;

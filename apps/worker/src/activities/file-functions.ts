@@ -1,0 +1,85 @@
+import type { StorageAccess } from '@baton/plugin-sdk';
+
+// Kestra's file functions in expressions: read(uri), fileSize(uri), fileExists(uri), isFileEmpty(uri).
+// Expressions are synchronous and pure, and files are in storage: like kv(), a render that meets a
+// file not fetched yet records it and stops; runTask fetches what was asked for and renders again.
+// Every URI goes through ctx.storage, which allows only the execution's own files and its parents'.
+
+type Fact = 'text' | 'size';
+interface Known {
+  text?: string;
+  size?: number;
+  missing?: boolean;
+  error?: string;
+}
+
+class FileNotFetchedYet extends Error {
+  constructor() {
+    super('a file is not read yet');
+  }
+}
+
+export class FileFunctions {
+  private readonly known = new Map<string, Known>();
+  private readonly wanted = new Map<string, Set<Fact>>();
+
+  constructor(private readonly storage: StorageAccess) {}
+
+  /** Whether the last render asked for files not fetched yet. */
+  get pending(): boolean {
+    return this.wanted.size > 0;
+  }
+
+  functions(): Record<string, (...args: unknown[]) => unknown> {
+    return {
+      read: (...args) => this.lookup(uriArg('read', args), 'text').text,
+      fileSize: (...args) => this.lookup(uriArg('fileSize', args), 'size').size,
+      fileExists: (...args) => !this.lookup(uriArg('fileExists', args), 'size', true).missing,
+      isFileEmpty: (...args) => this.lookup(uriArg('isFileEmpty', args), 'size').size === 0,
+    };
+  }
+
+  /** Fetches what the last render asked for (errors are kept and thrown by the next render). */
+  async fetch(): Promise<void> {
+    for (const [uri, facts] of this.wanted) {
+      const known = this.known.get(uri) ?? {};
+      try {
+        if (facts.has('text')) {
+          const bytes = await this.storage.get(uri);
+          known.text = bytes.toString('utf8');
+          known.size = bytes.length;
+        } else {
+          known.size = await this.storage.size(uri);
+        }
+      } catch (error) {
+        if ((error as { code?: string }).code === 'NOT_FOUND') known.missing = true;
+        else known.error = (error as Error).message;
+      }
+      this.known.set(uri, known);
+    }
+    this.wanted.clear();
+  }
+
+  private lookup(uri: string, fact: Fact, missingIsAnswer = false): Known {
+    const known = this.known.get(uri);
+    if (known?.error !== undefined) throw new Error(known.error);
+    if (known?.missing) {
+      if (missingIsAnswer) return known;
+      throw new Error(`no file ${uri}`);
+    }
+    if (known && (fact === 'size' ? known.size !== undefined : known.text !== undefined)) return known;
+    const facts = this.wanted.get(uri) ?? new Set<Fact>();
+    this.wanted.set(uri, facts.add(fact));
+    throw new FileNotFetchedYet();
+  }
+}
+
+/** The path argument, positional or named (read(path='kestra:///...')). */
+function uriArg(name: string, args: unknown[]): string {
+  const first = args[0];
+  const path = first !== null && typeof first === 'object' ? (first as { path?: unknown }).path : first;
+  if (typeof path !== 'string' || !path.startsWith('kestra:///')) {
+    throw new Error(`${name}() takes a kestra:/// URI of this execution's files (an input or an output); namespace files are not supported yet`);
+  }
+  return path;
+}

@@ -1,0 +1,3 @@
+export * from './uris';
+export * from './file-storage';
+export * from './execution-files';

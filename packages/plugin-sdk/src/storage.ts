@@ -1,0 +1,30 @@
+// Kestra's internal storage as tasks see it. The worker provides it (files on disk, or another
+// backend behind the engine's FileStorage); plugins use only this interface, scoped to the
+// execution that runs them.
+
+/** The scheme of internal-storage URIs, as Kestra writes them: kestra:///namespace/path/flow/executions/... */
+export const STORAGE_SCHEME = 'kestra://';
+
+/** Whether a value is an internal-storage URI (kestra:///...). */
+export function isStorageUri(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(`${STORAGE_SCHEME}/`);
+}
+
+export interface StoredFile {
+  /** kestra:///{namespace path}/{flow}/executions/{execution}/tasks/{task}/{task run}/{name} */
+  uri: string;
+  /** Bytes written. */
+  size: number;
+}
+
+export interface StorageAccess {
+  /**
+   * Stores a file of the running task run under `name` (a file name, no directories) and answers
+   * its kestra:// URI, which the task puts in its outputs.
+   */
+  put(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredFile>;
+  /** The bytes of a file this execution may read (its own files, its parent executions'). */
+  get(uri: string): Promise<Buffer>;
+  /** The size in bytes of a file this execution may read. */
+  size(uri: string): Promise<number>;
+}
