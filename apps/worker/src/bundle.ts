@@ -35,7 +35,7 @@ export async function workflowBundle(cacheDir: string, log: (m: string) => void 
   const started = Date.now();
   log('bundling workflow code (once per code change)...');
   const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('@baton/engine/workflow/index'),
+    workflowsPath: require.resolve('@baton/engine/workflow'),
     logger: { info() {}, warn() {}, error: (m: string) => log(m), debug() {}, trace() {}, log() {} } as never,
   });
   fs.mkdirSync(cacheDir, { recursive: true });

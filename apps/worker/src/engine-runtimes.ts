@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import type { ExecutionFiles } from '@baton/engine/services/storage/execution-files';
+import type { ExecutionFiles } from '@baton/engine/storage';
 import { purgeExecutions, purgeLogs } from '@baton/plugin-core';
 import { defineRuntime, PluginError, type PluginRuntime, type TaskContext } from '@baton/plugin-sdk';
 import { TERMINAL_STATE_LIST } from '@baton/contract';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty } from '@baton/engine';
-import { parseAuditRetentionDays } from '@baton/engine/services/audit-retention';
+import { parseAuditRetentionDays } from '@baton/engine/audit';
 
 const optional = z.preprocess(unsetIfEmpty, z.string().optional());
 const required = (hint: string) => z.preprocess(unsetIfEmpty, z.string({ error: `is not set; ${hint}` }));

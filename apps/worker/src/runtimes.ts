@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import type { ExecutionFiles } from '@baton/engine/services/storage/execution-files';
+import type { ExecutionFiles } from '@baton/engine/storage';
 import type { PluginRuntime } from '@baton/plugin-sdk';
 import { pluginRuntimes } from '@baton/plugin-catalog/runtimes';
 import { createEngineRuntimes } from './engine-runtimes';

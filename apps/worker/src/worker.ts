@@ -2,14 +2,14 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
-import { AuditService } from '@baton/engine/services/audit';
-import { startAuditRetention } from '@baton/engine/services/audit-retention';
+import { AuditService } from '@baton/engine/audit';
+import { startAuditRetention } from '@baton/engine/audit';
 import {
   createLogger, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor, type Logger,
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
-import { ExecutionFiles, LocalFileStorage } from '@baton/engine/services/storage/index';
+import { ExecutionFiles, LocalFileStorage } from '@baton/engine/storage';
 import { createActivities } from './activities';
 import { temporalLogger } from './temporal-logger';
 import { workflowBundle } from './bundle';

@@ -2,7 +2,7 @@
 // child execution; a fake clock makes sleeps and pauses instant. What Temporal itself does (activity
 // retries by policy, cancellation of what is pending on kill) is imitated by the fake.
 import { describe, expect, it } from 'vitest';
-import { render } from '@baton/flow/expressions/index';
+import { render } from '@baton/flow/expressions';
 import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
 import { defaultRegistry } from '@baton/plugin-catalog';

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ExecutionChangeListener, getDb } from '@baton/db';
 import { ExecutionFeeds, ExecutionService, type FeedUpdate } from '@baton/engine';
-import { UiQueryService } from '@baton/engine/services/ui-queries';
+import { UiQueryService } from '@baton/engine/ui';
 import { api } from '@baton/testing';
 
 const client = api();

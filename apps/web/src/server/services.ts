@@ -3,11 +3,11 @@ import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
 import { EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
-import { TenantService } from '@baton/engine/services/tenants';
-import { IdentityService } from '@baton/engine/services/identity/identity-service';
-import { AccessService } from '@baton/engine/services/identity/access-service';
-import { AuditService } from '@baton/engine/services/audit';
-import { ExecutionFiles, LocalFileStorage } from '@baton/engine/services/storage/index';
+import { TenantService } from '@baton/engine/ui';
+import { IdentityService } from '@baton/engine/identity';
+import { AccessService } from '@baton/engine/identity';
+import { AuditService } from '@baton/engine/audit';
+import { ExecutionFiles, LocalFileStorage } from '@baton/engine/storage';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */

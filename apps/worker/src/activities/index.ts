@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import type { ExecutionFiles } from '@baton/engine/services/storage/execution-files';
+import type { ExecutionFiles } from '@baton/engine/storage';
 import { acquireSlot, AppError, applyProjection, type EngineActivities, type ExecutionService, type Keyring, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';

@@ -2,7 +2,7 @@
 // a rule is refused (403) by the dispatcher, and the route × role test (packages/engine/test/
 // access.int.test.ts) fails for it, so a new route cannot ship without deciding who may call it.
 // Pure data: the test derives its expected answers from this table and the roles.
-import type { Permission } from '@baton/engine/services/identity/roles';
+import type { Permission } from '@baton/engine/identity';
 
 export type AccessRule =
   /** No credentials needed (health probe, setup, sign-in). */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { Readable } from 'node:stream';
 import { AppError } from '@baton/engine';
-import type { UploadedFile } from '@baton/engine/services/storage/execution-files';
+import type { UploadedFile } from '@baton/engine/storage';
 import { services } from '../services';
 import { readBody, readInputs, type Router } from './handler';
 import { BODY_LIMITS } from './limits';

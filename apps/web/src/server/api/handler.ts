@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
-import { printableExcerpt } from '@baton/engine/services/limits';
+import { printableExcerpt } from '@baton/engine/ui';
 import { anonymousCaller, identify, type Caller } from '../auth/identify';
 import { authorize, type Access } from '../auth/authorize';
 import { ACCESS_RULES, ruleKey } from './access-rules';

@@ -1,9 +1,9 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
-import { constantTimeEqual } from '@baton/engine/services/identity/passwords';
+import { constantTimeEqual } from '@baton/engine/identity';
 import { webEnv } from '../env';
 import { services } from '../services';
-import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '@baton/engine/services/identity/roles';
+import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '@baton/engine/identity';
 import { clientInfo, cookieValue, SESSION_COOKIE, type Caller } from '../auth/identify';
 import { sessionCookie } from '../auth/session-cookie';
 import { forbidden } from '../auth/authorize';

@@ -1,7 +1,7 @@
 // Request limits of the REST API, in one place: the handlers enforce them and
 // GET /api/v1/openapi.json publishes them. A body past its limit is answered 413 before it is
 // read to the end; a field past its limit is 422 (or 413 for a secret value); nothing is stored.
-import { FIELD_LIMITS } from '@baton/engine/services/limits';
+import { FIELD_LIMITS } from '@baton/engine/ui';
 import { MAX_INPUT_DEPTH } from '@baton/flow';
 
 export const BODY_LIMITS = {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
-import { allows, ROLE_PERMISSIONS, ROLES, scopesOf, type Grant, type Permission } from '@baton/engine/services/identity/roles';
+import { allows, ROLE_PERMISSIONS, ROLES, scopesOf, type Grant, type Permission } from '@baton/engine/identity';
 import { services } from '../services';
 import type { AccessRule } from '../api/access-rules';
 import type { Caller } from './identify';

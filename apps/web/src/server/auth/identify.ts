@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
-import type { ClientInfo, Identity } from '@baton/engine/services/identity/identity-service';
+import type { ClientInfo, Identity } from '@baton/engine/identity';
 import { webEnv } from '../env';
 import { services } from '../services';
 import { recordSignIn } from '../api/audit';

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import NextAuth, { type AuthOptions } from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { AppError } from '@baton/engine';
-import { OidcAccounts, type OidcSignInResult } from '@baton/engine/services/identity/oidc-accounts';
+import { OidcAccounts, type OidcSignInResult } from '@baton/engine/identity';
 import { configureNextAuthUrl, webEnv, type OidcEnv } from '../env';
 import { services } from '../services';
 import { recordSignIn } from '../api/audit';

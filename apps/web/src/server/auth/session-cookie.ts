@@ -1,5 +1,5 @@
 import 'server-only';
-import { SESSION_TTL_MS } from '@baton/engine/services/identity/identity-service';
+import { SESSION_TTL_MS } from '@baton/engine/identity';
 import { SESSION_COOKIE } from './identify';
 
 /** The `baton_session` cookie: HttpOnly, SameSite=Lax, Secure behind https. Max-Age 0 clears it. */

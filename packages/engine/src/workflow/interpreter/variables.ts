@@ -1,6 +1,6 @@
 // Kestra's run-time variables (RunVariables in Kestra's source): what expressions can read, and the
 // outputs and task states that feed them as the execution goes.
-import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions/index';
+import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions';
 import { nestInputs } from '@baton/flow/input-dependencies';
 import type { TaskSpec } from '@baton/flow/model';
 import type { State } from '../../states';
