@@ -13,3 +13,4 @@ export * from './services/kv-store';
 export * from './services/expression-eval';
 export * from './services/execution-feed';
 export * from './crypto/index';
+export * from './services/credentials/index';

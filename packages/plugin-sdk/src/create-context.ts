@@ -1,6 +1,6 @@
 import type { Credential, TaskContext, TaskLogger, TaskRunInfo } from './context';
 import { PluginError } from './errors';
-import { createHttpClient } from './http';
+import { createHttpClient, type UnauthorizedHook } from './http';
 import type { KvAccess } from './kv';
 import { SecretMasker } from './masking';
 
@@ -23,6 +23,8 @@ export interface ContextOptions<P> {
   onLog?: (entry: LogEntry) => void;
   resolveSecret?: (name: string) => Promise<string>;
   resolveCredential?: (name: string) => Promise<Credential>;
+  /** A 401 answered to a request carrying a credential's token: see HttpClientDefaults.onUnauthorized. */
+  onUnauthorized?: UnauthorizedHook;
   /** The KV store; without it, KV tasks fail saying it is not available. */
   kv?: KvAccess;
   taskRun?: Partial<TaskRunInfo>;
@@ -61,11 +63,12 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     async credential(name) {
       if (!options.resolveCredential) throw new PluginError('NOT_FOUND', `credential('${name}') is not available here`);
       const credential = await options.resolveCredential(name);
+      masker.add(credential.token);
       for (const v of Object.values(credential.values)) masker.add(v);
       return credential;
     },
     kv: options.kv ?? unavailableKv,
-    http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs }),
+    http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs, onUnauthorized: options.onUnauthorized }),
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
         if (options.signal.aborted) return reject(new PluginError('CANCELLED', 'cancelled'));

@@ -32,6 +32,21 @@ export interface HttpClient {
   request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
 }
 
+/**
+ * Called when a request is answered 401, with the headers it carried. The worker finds a
+ * credential's token among them, mints a new one and answers `[stale, fresh]` pairs; the client
+ * then retries that request once, and puts the fresh token in place of the stale one in every
+ * later request too (a task's properties keep the token they were rendered with). An empty answer:
+ * no credential was involved, the 401 stands.
+ */
+export type UnauthorizedHook = (headers: Record<string, string>) => Promise<[stale: string, fresh: string][]>;
+
+export interface HttpClientDefaults {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onUnauthorized?: UnauthorizedHook;
+}
+
 function parseBody(text: string, contentType: string | undefined): unknown {
   if (!text) return null;
   const looksJson = (contentType ?? '').includes('json') || /^[[{]/.test(text.trimStart());
@@ -50,69 +65,98 @@ function parseBody(text: string, contentType: string | undefined): unknown {
  * (fetch cannot without an extra dependency), a timeout, and the task's AbortSignal.
  * Network failures become retryable PluginErrors that name the URL.
  */
-export function createHttpClient(defaults: { signal?: AbortSignal; timeoutMs?: number } = {}): HttpClient {
+export function createHttpClient(defaults: HttpClientDefaults = {}): HttpClient {
+  const replacements = new Map<string, string>();
+  const refreshed = (headers: Record<string, string> | undefined) => {
+    if (!headers || !replacements.size) return headers;
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      let v = value;
+      for (const [stale, fresh] of replacements) if (typeof v === 'string' && v.includes(stale)) v = v.split(stale).join(fresh);
+      out[name] = v;
+    }
+    return out;
+  };
+  const send = sendOnce(defaults);
   return {
-    request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-      const url = new URL(req.url);
-      const isHttps = url.protocol === 'https:';
-      const signal = req.signal ?? defaults.signal;
-      const timeoutMs = req.timeoutMs ?? defaults.timeoutMs ?? 30_000;
-      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-      let payload: Buffer | undefined;
-      if (req.body !== undefined && req.body !== null) {
-        if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
-          payload = Buffer.from(req.body as string);
-        } else {
-          payload = Buffer.from(JSON.stringify(req.body));
-          headers['content-type'] ??= 'application/json';
-        }
-        headers['content-length'] = String(payload.length);
+    async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+      const first = { ...req, headers: refreshed(req.headers) };
+      const response = await send<T>(first);
+      if (response.status !== 401 || !defaults.onUnauthorized || !first.headers) return response;
+      const pairs = await defaults.onUnauthorized(first.headers);
+      if (!pairs.length) return response;
+      for (const [stale, fresh] of pairs) {
+        replacements.set(stale, fresh);
+        // A token refreshed twice: the first stale one maps to the newest too.
+        for (const [k, v] of replacements) if (v === stale) replacements.set(k, fresh);
       }
-      const where = `${(req.method ?? 'GET').toUpperCase()} ${url.origin}${url.pathname}`;
-      return new Promise((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(new PluginError('CANCELLED', `${where} was cancelled before it started`));
-          return;
-        }
-        const options: https.RequestOptions = {
-          method: (req.method ?? 'GET').toUpperCase(),
-          headers,
-          timeout: timeoutMs,
-        };
-        if (isHttps) {
-          options.rejectUnauthorized = !req.insecure;
-          if (req.ca) options.ca = req.ca;
-        }
-        const client = isHttps ? https : http;
-        const request = client.request(url, options, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const flatHeaders: Record<string, string> = {};
-            const headerLists: Record<string, string[]> = {};
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (v === undefined) continue;
-              flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-              headerLists[k] = Array.isArray(v) ? v : [v];
-            }
-            resolve({ status: res.statusCode ?? 0, headers: flatHeaders, headerLists, body: parseBody(text, res.headers['content-type']) as T, text });
-          });
-        });
-        const onAbort = () => request.destroy(new PluginError('CANCELLED', `${where} was cancelled`));
-        signal?.addEventListener('abort', onAbort, { once: true });
-        request.on('timeout', () => request.destroy(new PluginError('TIMEOUT', `${where} timed out after ${timeoutMs} ms`)));
-        request.on('error', (err) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (err instanceof PluginError) reject(err);
-          else reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where} failed: ${err.message}`, { cause: err }));
-        });
-        request.on('close', () => signal?.removeEventListener('abort', onAbort));
-        if (payload) request.write(payload);
-        request.end();
-      });
+      return send<T>({ ...req, headers: refreshed(req.headers) });
     },
+  };
+}
+
+/** One request, as it is: no 401 handling. */
+function sendOnce(defaults: HttpClientDefaults) {
+  return function send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const url = new URL(req.url);
+    const isHttps = url.protocol === 'https:';
+    const signal = req.signal ?? defaults.signal;
+    const timeoutMs = req.timeoutMs ?? defaults.timeoutMs ?? 30_000;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let payload: Buffer | undefined;
+    if (req.body !== undefined && req.body !== null) {
+      if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
+        payload = Buffer.from(req.body as string);
+      } else {
+        payload = Buffer.from(JSON.stringify(req.body));
+        headers['content-type'] ??= 'application/json';
+      }
+      headers['content-length'] = String(payload.length);
+    }
+    const where = `${(req.method ?? 'GET').toUpperCase()} ${url.origin}${url.pathname}`;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new PluginError('CANCELLED', `${where} was cancelled before it started`));
+        return;
+      }
+      const options: https.RequestOptions = {
+        method: (req.method ?? 'GET').toUpperCase(),
+        headers,
+        timeout: timeoutMs,
+      };
+      if (isHttps) {
+        options.rejectUnauthorized = !req.insecure;
+        if (req.ca) options.ca = req.ca;
+      }
+      const client = isHttps ? https : http;
+      const request = client.request(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const flatHeaders: Record<string, string> = {};
+          const headerLists: Record<string, string[]> = {};
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v === undefined) continue;
+            flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+            headerLists[k] = Array.isArray(v) ? v : [v];
+          }
+          resolve({ status: res.statusCode ?? 0, headers: flatHeaders, headerLists, body: parseBody(text, res.headers['content-type']) as T, text });
+        });
+      });
+      const onAbort = () => request.destroy(new PluginError('CANCELLED', `${where} was cancelled`));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      request.on('timeout', () => request.destroy(new PluginError('TIMEOUT', `${where} timed out after ${timeoutMs} ms`)));
+      request.on('error', (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err instanceof PluginError) reject(err);
+        else reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where} failed: ${err.message}`, { cause: err }));
+      });
+      request.on('close', () => signal?.removeEventListener('abort', onAbort));
+      if (payload) request.write(payload);
+      request.end();
+    });
   };
 }
 
