@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
 import {
-  defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
+  CredentialStore, CredentialTokens, defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
 } from '@baton/engine';
 import proto from '@temporalio/proto';
 import { createActivities } from './activities';
@@ -65,7 +65,8 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, kv: new KvStore(db), jq: new JqRunner(), executions });
+  const credentials = new CredentialTokens(new CredentialStore(db, keyring));
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, credentials, kv: new KvStore(db), jq: new JqRunner(), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

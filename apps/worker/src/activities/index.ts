@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
+import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type CredentialTokens, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';
@@ -10,6 +10,7 @@ export interface ActivityDeps {
   registry: PluginRegistry;
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
+  credentials: CredentialTokens;
   kv: KvStore;
   jq?: JqRunner;
   executions: ExecutionService;

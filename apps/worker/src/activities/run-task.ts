@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
-import { markExecutionRunning, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
+import { markExecutionRunning, MintError, type CredentialTokens, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
 } from '@baton/plugin-sdk';
 import { z } from 'zod';
+import { AttemptCredentials } from './attempt-credentials';
 import { fetchErrorLogs } from './error-logs';
 import type { JqRunner } from './jq-runner';
 import { LogWriter } from './log-writer';
@@ -17,6 +18,8 @@ export interface RunTaskDeps {
   registry: PluginRegistry;
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
+  /** The worker's credential minting cache (tokens in this process's memory only). */
+  credentials: CredentialTokens;
   kv: KvStore;
   /** The real jq; without it the `jq` filter runs Baton's bounded subset. */
   jq?: JqRunner;
@@ -82,7 +85,8 @@ export function createRunTask(deps: RunTaskDeps) {
       const definition = deps.registry.resolve(input.task.pluginId);
       if (!runtime || !definition) throw nonRetryable(`no runtime for task type ${input.task.type} on this worker`);
 
-      const rendered = await renderProps(deps, input, masker, attempt);
+      const credentials = new AttemptCredentials(deps.credentials, input.tenant, input.context.flow.namespace, masker);
+      const rendered = await renderProps(deps, input, masker, attempt, credentials);
       // A typed render into a text property ("{{ 1 + 1 }}" → 2) is that text, as in Kestra.
       const parsed = parseProps(definition.props as z.ZodType, rendered);
       if (!parsed.success) {
@@ -99,6 +103,10 @@ export function createRunTask(deps: RunTaskDeps) {
         resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
+        resolveCredential: (name) => credentials.forTask(name).catch((e) => {
+          throw credentialFailure(e);
+        }),
+        onUnauthorized: credentials.onUnauthorized,
         kv: deps.kv.forTenant(input.tenant),
         taskRun: {
           executionId: input.executionId,
@@ -135,7 +143,7 @@ export function createRunTask(deps: RunTaskDeps) {
   };
 }
 
-async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number): Promise<unknown> {
+async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number, credentials: AttemptCredentials): Promise<unknown> {
   // secret() is synchronous inside expressions, so the secrets a task names are fetched first.
   const wanted = expressions.findFunctionCalls(input.task.props, ['secret']);
   const values = new Map<string, string>();
@@ -153,6 +161,24 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
       const value = values.get(String(name));
       if (value === undefined) throw new Error(`secret '${String(name)}' was not prefetched`);
       return value;
+    },
+    { taints: true },
+  );
+  // credential() likewise: each credential named is minted (or taken from the worker's cache) first.
+  const tokens = new Map<string, string>();
+  for (const call of expressions.findFunctionCalls(input.task.props, ['credential'])) {
+    if (call.arg === undefined) throw nonRetryable(`credential() needs a literal name, e.g. credential('argocd')`);
+    if (tokens.has(call.arg)) continue;
+    const resolved = await credentials.resolve(call.arg).catch((e) => {
+      throw credentialFailure(e);
+    });
+    tokens.set(call.arg, resolved.token);
+  }
+  const credential = Object.assign(
+    (name: unknown) => {
+      const token = tokens.get(String(name));
+      if (token === undefined) throw new Error(`credential '${String(name)}' was not prefetched`);
+      return token;
     },
     { taints: true },
   );
@@ -196,7 +222,7 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
   const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce(input, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) }, jq);
+      return renderOnce(input, context, masker, { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) }, jq);
     } catch (error) {
       if ((!kvWanted.length && !jqWanted.size) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
       for (const { namespace, key } of kvWanted.splice(0)) {
@@ -247,6 +273,12 @@ function renderOnce(
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** A credential that could not be resolved: retried only when the provider may recover (5xx, network). */
+function credentialFailure(error: unknown) {
+  if (error instanceof MintError) return ApplicationFailure.create({ type: error.retryable ? 'CredentialUnavailable' : 'NonRetryable', message: error.message, nonRetryable: !error.retryable });
+  return nonRetryable(describe(error));
 }
 
 function nonRetryable(message: string) {
