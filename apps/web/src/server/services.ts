@@ -1,7 +1,7 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { defaultRegistry, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { CredentialStore, defaultRegistry, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { TenantService } from '@baton/engine/services/tenants';
 import { IdentityService } from '@baton/engine/services/identity/identity-service';
 import { AccessService } from '@baton/engine/services/identity/access-service';
@@ -28,7 +28,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
+  return { env, db, registry, flows, executions: new ExecutionService(db, flows, temporal), secrets: new SecretStore(db, keyring), credentials: new CredentialStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

@@ -11,6 +11,7 @@ import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
+import { addCredentialRoutes } from './credential-routes';
 import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
@@ -434,6 +435,7 @@ router
 
 addCodecRoutes(router);
 addSecretRoutes(router);
+addCredentialRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);
