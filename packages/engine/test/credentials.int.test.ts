@@ -104,7 +104,8 @@ describe('credentials', () => {
     expect(idp.resourceCalls.slice(resourceBefore).map((c) => c.status)).toEqual([401, 200]);
     expect(taskRun(done, 'call').attempts).toHaveLength(1);
 
-    // A token that stays refused is refused: one re-mint, not a loop.
+    // A static token that is refused stays refused: resolving it again gives the same token, so
+    // the request is not repeated (and never loops).
     const stuck = await putCredential('test.cred', 'static', { type: 'bearer', values: { token: 'never-Valid-Token-77' } });
     expect(stuck.status).toBe(200);
     secretsGiven.push('never-Valid-Token-77');
@@ -112,7 +113,8 @@ describe('credentials', () => {
     const resourceBeforeStatic = idp.resourceCalls.length;
     const refused = await run('use-static');
     expect(refused.state.current).toBe('FAILED');
-    expect(idp.resourceCalls.slice(resourceBeforeStatic).map((c) => c.status)).toEqual([401, 401]);
+    expect(idp.resourceCalls.slice(resourceBeforeStatic).map((c) => c.status)).toEqual([401]);
+    expect(taskRun(refused, 'call').error).toContain('401');
   });
 
   it('picks up a rotated client secret without any change to the flow', async () => {
@@ -167,7 +169,8 @@ describe('credentials', () => {
     expect((await client.deploy(callerFlow('use-robot', 'robot'))).status).toBe(201);
     const done = await run('use-robot');
     expect(done.state.current, JSON.stringify(done)).toBe('SUCCESS');
-    expect(taskRun(done, 'call').outputs.body).toEqual({ ok: true, client: 'svc-robot' });
+    expect(JSON.parse(taskRun(done, 'call').outputs.body)).toEqual({ ok: true, client: 'svc-robot' });
+    expect(idp.tokenRequests.at(-1)).toMatchObject({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', ok: true });
   });
 
   it('gives the Argo CD and Cloudflare tasks a token wherever they take one', async () => {
@@ -215,7 +218,7 @@ tasks:
 
   it('keeps client secrets and tokens out of PostgreSQL, API answers, logs, outputs and Temporal history', async () => {
     const hidden = [...secretsGiven, ...idp.issued];
-    expect(idp.issued.length).toBeGreaterThanOrEqual(5);
+    expect(idp.issued.length).toBeGreaterThanOrEqual(5); // first, test button, after the 401, after rotation, JWT
     const database = JSON.stringify(await Promise.all(['credentials', 'secrets', 'logs', 'task_runs', 'executions', 'audit_log'].map((t) => sql(`SELECT * FROM ${t}`))));
     const answers = [JSON.stringify((await client.call('GET', '/api/v1/main/namespaces/test.cred.team/credentials')).body)];
     for (const name of ['idp', 'robot', 'old-idp']) answers.push(JSON.stringify((await client.call('GET', `/api/v1/main/namespaces/test.cred/credentials/${name}`)).body));

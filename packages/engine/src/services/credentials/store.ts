@@ -89,9 +89,10 @@ export class CredentialStore {
     }
     const expiresAt = parseExpiry(input.expiresAt);
     const existing = await this.db.credential.findUnique({ where: { tenant_namespace_name: { tenant, namespace, name } } });
-    // A secret field left out of an update keeps its stored value (the API never shows it, so a
-    // form that edits the scopes cannot resend it); not across a change of type.
-    const kept = existing && existing.type === spec.type ? this.decrypt(existing) : {};
+    // A field left out of an update keeps its stored value (the API never shows secret fields, so a
+    // form that edits the scopes cannot resend them; a rotation sends the new secret alone); an
+    // empty string clears an optional field. Nothing is kept across a change of type.
+    const kept = existing && existing.type === spec.type ? { ...(existing.settings as Record<string, string>), ...this.decrypt(existing) } : {};
     const { settings, secrets, secretsGiven } = splitValues(spec, input.values ?? {}, kept);
     let derivedExpiry: Date | undefined;
     if (spec.type === 'tls_client_certificate') {
@@ -213,7 +214,7 @@ function splitValues(spec: CredentialTypeSpec, values: Record<string, unknown>, 
     const raw = values[field.name];
     if (raw !== undefined && raw !== null && typeof raw !== 'string') throw new AppError('UNPROCESSABLE', `${field.name} must be text`);
     const given = typeof raw === 'string' && raw !== '' ? raw : undefined;
-    const value = given ?? (field.secret ? kept[field.name] : undefined);
+    const value = raw === '' ? undefined : (given ?? kept[field.name]);
     if (value === undefined) {
       if (field.required) throw new AppError('UNPROCESSABLE', `${spec.title} needs ${field.name} (${field.label})`);
       continue;
