@@ -43,8 +43,12 @@ export class CredentialTokens {
     let entry = this.entries.get(key);
     if (entry && entry.revision === loaded.revision) {
       const current = await entry.minted.catch(() => undefined);
-      if (!current || this.expiring(current, entry.mintedAt) || (stale !== undefined && current.token === stale)) {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
+      const latest = this.entries.get(key);
+      if (latest !== entry) {
+        // Another use replaced it while this one waited (a refresh after the same 401): take theirs.
+        entry = latest?.revision === loaded.revision ? latest : undefined;
+      } else if (!current || this.expiring(current, entry.mintedAt) || (stale !== undefined && current.token === stale)) {
+        this.entries.delete(key);
         entry = undefined;
       }
     } else entry = undefined;
