@@ -65,7 +65,11 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
   const executions = new ExecutionService(db, flows, async () => client);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const credentials = new CredentialTokens(new CredentialStore(db, keyring));
+  const credentialStore = new CredentialStore(db, keyring);
+  const resealed = await credentialStore.reencrypt();
+  if (resealed.rotated) log(`credentials: re-encrypted ${resealed.rotated} under the current key ${keyring.current.id}`);
+  for (const f of resealed.failed) log(`credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  const credentials = new CredentialTokens(credentialStore);
   const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, credentials, kv: new KvStore(db), jq: new JqRunner(), executions });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
   const connection = await NativeConnection.connect({ address: env.temporalAddress });

@@ -6,7 +6,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, historyPayloads, startOAuth2Server, taskRun } from '@baton/testing';
-import { EncryptionCodec, keyringFrom } from '../src/crypto/index';
+import { getDb } from '@baton/db';
+import { EncryptionCodec, generateKey, keyringFrom } from '../src/crypto/index';
+import { CredentialStore } from '../src/services/credentials/index';
 
 const client = api();
 const codec = new EncryptionCodec(keyringFrom(inject('encryptionKey'), undefined));
@@ -196,6 +198,20 @@ tasks:
     expect(typeof taskRun(done, 'apps').outputs.count).toBe('number');
     expect(taskRun(done, 'zones').outputs).toBeDefined();
     await client.call('DELETE', '/api/v1/main/namespaces/_/credentials/cloudflare');
+  });
+
+  it('re-seals credentials written under an old key with the current one', async () => {
+    const db = getDb(inject('databaseUrl'));
+    const oldKey = generateKey();
+    await new CredentialStore(db, keyringFrom(oldKey, undefined)).put('main', 'test.cred.keys', 'rekey', { type: 'bearer', values: { token: 'rekey-Token-9' } });
+    const current = keyringFrom(inject('encryptionKey'), oldKey);
+    const report = await new CredentialStore(db, current).reencrypt();
+    expect(report.rotated).toBe(1);
+    const [row] = await sql<{ key_id: string }>(`SELECT key_id FROM credentials WHERE namespace = 'test.cred.keys'`);
+    expect(row.key_id).toBe(current.current.id);
+    const loaded = await new CredentialStore(db, keyringFrom(inject('encryptionKey'), undefined)).load('main', 'test.cred.keys', 'rekey');
+    expect(loaded.secrets).toEqual({ token: 'rekey-Token-9' });
+    await db.credential.deleteMany({ where: { namespace: 'test.cred.keys' } });
   });
 
   it('refuses bad input with a 4xx naming the fix', async () => {
