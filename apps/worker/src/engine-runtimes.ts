@@ -1,12 +1,14 @@
 import type { Db } from '@baton/db';
 import { purgeExecutions, purgeLogs } from '@baton/plugin-core';
 import { defineRuntime, PluginError, type PluginRuntime, type TaskContext } from '@baton/plugin-sdk';
+import { TERMINAL_STATE_LIST } from '@baton/contract';
 
 // Runtimes of core tasks that delete Baton's own rows (retention). They live in the worker, the
 // one place besides the engine's services that holds the database; only ended executions and
 // their lines are ever deleted, so nothing a running workflow projects into disappears.
 
-const ENDED = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'];
+/** The states an execution ends in (never SKIPPED: only task runs are skipped). */
+const ENDED: string[] = TERMINAL_STATE_LIST.filter((s) => s !== 'SKIPPED');
 
 function date(value: string | undefined, name: string): string | null {
   if (value === undefined) return null;

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expressions } from '@baton/flow';
+import { ExecutionSchema, isTerminal } from '@baton/contract';
 import YAML from 'yaml';
 
 interface Options {
@@ -121,7 +122,13 @@ async function runCommand(options: Options): Promise<number> {
   if (!options.wait) return 0;
   const seen = new Map<string, string>();
   for (;;) {
-    const { body } = await call(options, 'GET', `/api/v1/${options.tenant}/executions/${id}`);
+    const res = await call(options, 'GET', `/api/v1/${options.tenant}/executions/${id}`);
+    if (res.status >= 400) throw new Error(`reading execution ${id}: ${res.status} ${res.body?.message ?? ''}`);
+    // The wire contract says what an execution looks like; a server that answers otherwise is
+    // reported as such instead of crashing on a missing field.
+    const parsed = ExecutionSchema.safeParse(res.body);
+    if (!parsed.success) throw new Error(`the server's answer for execution ${id} is not an execution: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    const body = parsed.data;
     for (const t of body.taskRunList) {
       const label = `${t.taskId}${t.value ? `[${t.value}]` : ''}`;
       if (seen.get(t.id) !== t.state.current) {
@@ -129,7 +136,7 @@ async function runCommand(options: Options): Promise<number> {
         print(`  ${t.state.current.padEnd(9)} ${label}${t.error ? `: ${t.error}` : ''}`);
       }
     }
-    if (['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'].includes(body.state.current)) {
+    if (isTerminal(body.state.current)) {
       print(`execution ${id} ${body.state.current}${body.error ? `: ${body.error}` : ''}`);
       if (Object.keys(body.outputs ?? {}).length) print(`outputs: ${JSON.stringify(body.outputs)}`);
       return body.state.current === 'SUCCESS' || body.state.current === 'WARNING' ? 0 : 1;

@@ -1,6 +1,7 @@
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import { z } from 'zod';
 import { LABEL_LIMITS } from './label-limits';
+import { LOG_LEVELS } from '@baton/contract';
 
 /**
  * The structure of a flow document apart from plugin properties, which each plugin's own
@@ -50,7 +51,7 @@ export const commonTaskShape = {
   allowWarning: z.boolean().optional().describe('A WARNING end of this task counts as SUCCESS'),
   runIf: z.union([z.string(), z.boolean()]).optional().describe('Expression: run the task only when it is true'),
   workerGroup: workerGroupSchema.optional(),
-  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).optional().describe('Minimum level of logs kept'),
+  logLevel: z.enum(LOG_LEVELS).optional().describe('Minimum level of logs kept'),
 };
 export const COMMON_TASK_KEYS = new Set(Object.keys(commonTaskShape));
 

@@ -1,3 +1,5 @@
+import { ExecutionSchema, LogLineSchema } from '@baton/contract';
+import { z } from 'zod';
 import { expect, inject } from 'vitest';
 
 /** Headers that sign a request in as the test admin (its API token). */
@@ -31,8 +33,17 @@ export function api(auth: Record<string, string> = authHeaders()) {
     call,
     deploy: (yaml: string) => call('POST', '/api/v1/main/flows', yaml, 'application/x-yaml'),
     run: (namespace: string, flowId: string, inputs: Record<string, unknown> = {}) => call('POST', `/api/v1/main/executions/${namespace}/${flowId}`, inputs),
-    execution: (id: string) => call('GET', `/api/v1/main/executions/${id}`),
-    logs: (id: string) => call('GET', `/api/v1/main/logs/${id}`),
+    /** Reads an execution; a 200 answer must match the wire contract (every test checks it). */
+    execution: async (id: string) => {
+      const res = await call('GET', `/api/v1/main/executions/${id}`);
+      if (res.status === 200) checkContract(ExecutionSchema, res.body, `GET /executions/${id}`);
+      return res;
+    },
+    logs: async (id: string) => {
+      const res = await call('GET', `/api/v1/main/logs/${id}`);
+      if (res.status === 200) checkContract(z.array(LogLineSchema), res.body, `GET /logs/${id}`);
+      return res;
+    },
     resume: (id: string, inputs: Record<string, unknown> = {}) => call('POST', `/api/v1/main/executions/${id}/resume`, inputs),
     kill: (id: string) => call('DELETE', `/api/v1/main/executions/${id}/kill`),
     /** Deploys a flow and starts it, asserting both worked; returns the execution id. */
@@ -48,13 +59,25 @@ export function api(auth: Record<string, string> = authHeaders()) {
       const deadline = Date.now() + timeoutMs;
       let last: any;
       while (Date.now() < deadline) {
-        last = (await call('GET', `/api/v1/main/executions/${id}`)).body;
+        const res = await call('GET', `/api/v1/main/executions/${id}`);
+        last = res.body;
+        if (res.status === 200) checkContract(ExecutionSchema, last, `GET /executions/${id}`);
         if (states.includes(last?.state?.current)) return last;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`execution ${id} did not reach ${states.join('|')} in ${timeoutMs} ms; last state ${last?.state?.current}: ${JSON.stringify(last).slice(0, 2000)}`);
     },
   };
+}
+
+/** Fails with the path and the reason when an API answer does not match its contract schema. */
+export function checkContract<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`${what} does not match the wire contract at ${issue.path.join('.') || '(root)'}: ${issue.message}; got ${JSON.stringify(body).slice(0, 500)}`);
+  }
+  return result.data;
 }
 
 export function taskRun(execution: any, taskId: string) {

@@ -1,9 +1,10 @@
 import type { Db } from '@baton/db';
 import type { RunTaskInput } from '@baton/engine';
 import type { LogEntry, SecretMasker } from '@baton/plugin-sdk';
+import { LOG_LEVELS } from '@baton/contract';
 
 const FLUSH_MS = 300;
-const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+const LEVELS: readonly string[] = LOG_LEVELS;
 
 /**
  * Buffers a task attempt's log lines and writes them in batches, so a chatty task costs a few

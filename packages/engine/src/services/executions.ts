@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Db, Execution, LogEntry, Prisma, TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
 import { isTerminal, TERMINAL_STATES, type State } from '../states';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
@@ -39,21 +40,8 @@ export function newExecutionId(): string {
   return id;
 }
 
-export interface ExecutionView {
-  id: string;
-  tenantId: string;
-  namespace: string;
-  flowId: string;
-  flowRevision: number;
-  state: { current: string; histories: unknown; startDate?: string; endDate?: string; duration?: number };
-  taskRunList: unknown[];
-  inputs: unknown;
-  outputs: unknown;
-  labels: { key: string; value: string }[];
-  error?: string | null;
-  parentId?: string | null;
-  triggeredBy?: string | null;
-}
+/** The execution as the API returns it: the wire contract's shape. */
+export type ExecutionView = ContractExecution;
 
 /** The execution in Kestra's shape, read from the PostgreSQL projection only. */
 export function toExecutionView(execution: Execution, taskRuns: TaskRun[]): ExecutionView {
@@ -65,26 +53,26 @@ export function toExecutionView(execution: Execution, taskRuns: TaskRun[]): Exec
     flowId: execution.flowId,
     flowRevision: execution.flowRevision,
     state: {
-      current: execution.state,
-      histories: execution.histories,
+      current: execution.state as State,
+      histories: execution.histories as StateHistory[],
       startDate: start.toISOString(),
       endDate: execution.endedAt?.toISOString(),
       duration: execution.endedAt ? execution.endedAt.getTime() - start.getTime() : undefined,
     },
-    taskRunList: taskRuns.map((t) => ({
+    taskRunList: taskRuns.map((t): ContractTaskRun => ({
       id: t.id,
       executionId: t.executionId,
       taskId: t.taskId,
       parentTaskRunId: t.parentTaskRunId,
       value: t.value,
-      state: { current: t.state, histories: t.histories, startDate: t.startedAt?.toISOString(), endDate: t.endedAt?.toISOString() },
-      attempts: t.attempts,
-      outputs: t.outputs ?? {},
-      renderedProperties: t.renderedProps ?? undefined,
+      state: { current: t.state as State, histories: t.histories as StateHistory[], startDate: t.startedAt?.toISOString(), endDate: t.endedAt?.toISOString() },
+      attempts: t.attempts as ContractTaskRun['attempts'],
+      outputs: (t.outputs ?? {}) as Record<string, unknown>,
+      renderedProperties: (t.renderedProps ?? undefined) as Record<string, unknown> | undefined,
       error: t.error,
     })),
-    inputs: execution.inputs,
-    outputs: execution.outputs,
+    inputs: execution.inputs as Record<string, unknown>,
+    outputs: (execution.outputs ?? {}) as Record<string, unknown>,
     labels: Object.entries((execution.labels as Record<string, string>) ?? {}).map(([key, value]) => ({ key, value })),
     error: execution.error,
     parentId: execution.parentId,
@@ -116,14 +104,14 @@ export function createdExecutionView(input: ExecutionInput, createdAt: Date, tri
 }
 
 /** A log line as the API returns it (Kestra's shape plus the row id, the follow stream's cursor). */
-export function toLogView(r: LogEntry) {
+export function toLogView(r: LogEntry): LogLine {
   return {
     id: r.id.toString(),
     executionId: r.executionId,
     taskRunId: r.taskRunId,
     taskId: r.taskId,
     attemptNumber: r.attempt,
-    level: r.level,
+    level: r.level as LogLine['level'],
     message: r.message,
     timestamp: r.timestamp.toISOString(),
   };

@@ -1,5 +1,6 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
 import { example } from './example';
+import { LOG_LEVELS, type State } from '@baton/contract';
 
 // Kestra's retention tasks. Their runtimes live in the worker (apps/worker/src/engine-runtimes.ts):
 // they delete Baton's own rows, which no plugin may touch.
@@ -20,7 +21,7 @@ export const purgeExecutions = definePlugin({
     flowId: z.string().optional().describe('Only this flow (with namespace)'),
     startDate: date.optional().describe('Only executions started at or after this'),
     endDate: date.describe('Only executions started before this'),
-    states: z.array(z.enum(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'])).optional().describe('Only these end states'),
+    states: z.array(z.enum(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'] satisfies State[])).optional().describe('Only these end states'),
     purgeExecution: z.boolean().optional().describe('Delete the executions and their task runs (default true)'),
     purgeLog: z.boolean().optional().describe('Delete their logs (default true)'),
   }),
@@ -50,7 +51,7 @@ export const purgeLogs = definePlugin({
     namespace: z.string().optional().describe('Only this namespace and its children'),
     flowId: z.string().optional().describe('Only this flow (with namespace)'),
     executionId: z.string().optional().describe('Only this execution'),
-    logLevels: z.array(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'])).optional().describe('Only these levels'),
+    logLevels: z.array(z.enum(LOG_LEVELS)).optional().describe('Only these levels'),
     startDate: date.optional().describe('Only lines written at or after this'),
     endDate: date.describe('Only lines written before this'),
   }),

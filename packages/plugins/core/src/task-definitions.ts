@@ -1,6 +1,7 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
 import { example } from './example';
 import { httpRequest } from './http-request';
+import { LOG_LEVELS } from '@baton/contract';
 
 export { httpRequest };
 
@@ -15,7 +16,7 @@ export const log = definePlugin({
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({
     message: z.union([z.string(), z.array(z.string())]).describe('Message, or list of messages'),
-    level: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).optional().describe('Log level (default INFO)'),
+    level: z.enum(LOG_LEVELS).optional().describe('Log level (default INFO)'),
   }),
   outputs: z.object({}),
   examples: [example('Hello', `

@@ -1,110 +1,14 @@
-// Shapes of the REST API as the browser sees them (Kestra's shapes). Kept here, not imported from
-// @baton/engine, so client bundles never pull server code.
+// Shapes of the REST API as the browser sees them. The API's own shapes come from the wire contract
+// (@baton/contract: zod schemas, no server code); what only the UI needs is declared here.
+import { STATES, type State } from '@baton/contract';
 
-export type State =
-  | 'CREATED' | 'QUEUED' | 'RESTARTED' | 'RUNNING' | 'PAUSED' | 'RETRYING' | 'SUCCESS' | 'WARNING' | 'FAILED'
-  | 'KILLING' | 'KILLED' | 'CANCELLED' | 'SKIPPED';
+export {
+  isTerminal, TERMINAL_STATES,
+  type Attempt, type Execution, type ExecutionPage, type Flow, type FlowError, type FlowRevision, type LastExecution, type LogLine,
+  type NamespaceSummary, type State, type StateHistory, type TaskRun,
+} from '@baton/contract';
 
-export const TERMINAL_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
-export const ALL_STATES: State[] = ['CREATED', 'QUEUED', 'RESTARTED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED'];
-export const isTerminal = (s: string | undefined) => !!s && TERMINAL_STATES.has(s);
-
-export interface Flow {
-  id: string;
-  namespace: string;
-  tenantId: string;
-  revision: number;
-  description: string | null;
-  labels: Record<string, string> | { key: string; value: string }[] | null;
-  disabled: boolean;
-  deleted: boolean;
-  updated: string;
-  source: string;
-}
-
-export interface FlowRevision {
-  revision: number;
-  source: string;
-  created: string;
-  createdBy: string | null;
-}
-
-export interface FlowError {
-  path: string;
-  line: number;
-  column: number;
-  message: string;
-}
-
-export interface StateHistory { state: State; date: string; by?: string }
-
-export interface Attempt {
-  attempt: number;
-  state: { current: State; startDate?: string; endDate?: string };
-  error?: string;
-}
-
-export interface TaskRun {
-  id: string;
-  executionId?: string;
-  taskId: string;
-  parentTaskRunId: string | null;
-  value: string | null;
-  state: { current: State; histories: StateHistory[]; startDate?: string; endDate?: string };
-  attempts: Attempt[];
-  outputs: Record<string, unknown>;
-  renderedProperties?: Record<string, unknown>;
-  error: string | null;
-}
-
-export interface Execution {
-  id: string;
-  tenantId: string;
-  namespace: string;
-  flowId: string;
-  flowRevision: number;
-  state: { current: State; histories: StateHistory[]; startDate?: string; endDate?: string; duration?: number };
-  taskRunList: TaskRun[];
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-  labels: { key: string; value: string }[];
-  error?: string | null;
-  parentId?: string | null;
-  triggeredBy?: string | null;
-}
-
-export interface LogLine {
-  id?: string;
-  executionId: string;
-  taskRunId: string | null;
-  taskId: string | null;
-  attemptNumber: number;
-  level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  message: string;
-  timestamp: string;
-}
-
-export interface ExecutionPage {
-  results: Execution[];
-  next: string | null;
-  total?: number;
-  totalCapped: boolean;
-}
-
-export interface LastExecution {
-  id: string;
-  namespace: string;
-  flowId: string;
-  state: State;
-  startDate: string;
-  endDate?: string;
-}
-
-export interface NamespaceSummary {
-  namespace: string;
-  flows: number;
-  executions: number;
-}
+export const ALL_STATES: readonly State[] = STATES;
 
 export type JsonSchema = {
   type?: string | string[];

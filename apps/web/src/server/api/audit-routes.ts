@@ -1,14 +1,8 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
 import { services } from '../services';
+import { date } from './filters';
 import type { Router } from './handler';
-
-function date(v: string | null, name: string) {
-  if (!v) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999) throw new AppError('BAD_REQUEST', `${name} must be an ISO-8601 date-time such as 2026-12-03T10:00:00Z`);
-  return d;
-}
 
 function size(v: string | null) {
   if (v === null || v === '') return undefined;

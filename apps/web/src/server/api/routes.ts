@@ -1,6 +1,7 @@
 import 'server-only';
 import { AppError, createdExecutionView, ExpressionDebugService } from '@baton/engine';
 import { flowJsonSchema } from '@baton/flow';
+import { EXECUTION_FILTER_PARAMETERS } from '@baton/contract';
 import { ExecutionActions } from '@baton/engine/services/execution-actions';
 import { followExecution } from '@baton/engine/services/execution-follow';
 import { UiQueryService } from '@baton/engine/services/ui-queries';
@@ -9,6 +10,7 @@ import { ExecutionChangeListener } from '@baton/db';
 import { describePlugin, KV_KEY_MAX, KV_KEY_PATTERN, KV_TYPES, parseDuration, type KvEntry, type KvSetOptions, type KvType } from '@baton/plugin-sdk';
 import { services } from '../services';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
+import { date, executionFilters, labels } from './filters';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
 import { addCredentialRoutes } from './credential-routes';
@@ -53,28 +55,6 @@ function int(v: string | null | undefined, name: string, max: number): number | 
 const size = (v: string | null) => int(v, 'size', Number.MAX_SAFE_INTEGER);
 
 /** Dates PostgreSQL stores: years 1 to 9999 (JavaScript accepts year 0 and ±275,760, PostgreSQL does not). */
-const MIN_DATE = Date.parse('0001-01-01T00:00:00Z');
-const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
-
-function date(v: string | null, name: string) {
-  if (!v) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new AppError('BAD_REQUEST', `${name} must be an ISO-8601 date-time such as 2026-11-26T10:00:00Z`);
-  if (d.getTime() < MIN_DATE || d.getTime() > MAX_DATE) throw new AppError('BAD_REQUEST', `${name} must be between 0001-01-01 and 9999-12-31`);
-  return d;
-}
-
-/** labels=key:value (repeatable), as Kestra's search takes them. */
-function labels(url: URL) {
-  const out: Record<string, string> = {};
-  for (const l of url.searchParams.getAll('labels')) {
-    const i = l.indexOf(':');
-    if (i < 1) throw new AppError('BAD_REQUEST', `label filter '${l.slice(0, 80)}' must be key:value`);
-    out[l.slice(0, i)] = l.slice(i + 1);
-  }
-  return out;
-}
-
 function kvView(e: KvEntry) {
   return { key: e.key, type: e.type, value: e.value, description: e.description, updateDate: e.updated, expirationDate: e.expiresAt };
 }
@@ -136,14 +116,7 @@ const SEARCH_QUERY = {
   page: { description: `Page from 1 to ${PAGE_MAX}`, type: 'integer' as const },
   size: { description: 'Page size; values above 200 are capped at 200 (the answer echoes the size used)', type: 'integer' as const },
 };
-const EXECUTION_FILTERS = {
-  namespace: { description: 'Namespace, including its children' },
-  flowId: { description: 'Flow id' },
-  state: { description: 'State (repeatable or comma-separated)', repeatable: true },
-  startDate: { description: 'Created at or after (ISO-8601, years 1 to 9999)' },
-  endDate: { description: 'Created at or before (ISO-8601, years 1 to 9999)' },
-  labels: { description: 'key:value (repeatable)', repeatable: true },
-};
+const EXECUTION_FILTERS = EXECUTION_FILTER_PARAMETERS;
 
 export const router: Router = new Router({ checkTenant: (tenant) => services().tenants.require(tenant) })
   .add('GET', '/api/health', async () => {
@@ -220,15 +193,9 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
 
   // ---- executions ----
   .add('GET', '/api/v1/:tenant/executions/search', async ({ params, url, access }) => {
-    const state = url.searchParams.getAll('state').flatMap((s) => s.split(',')).filter(Boolean);
     const { results, total, page, size: used } = await services().executions.search(params.tenant, {
+      ...executionFilters(url),
       within: access.within('executions.read'),
-      namespace: url.searchParams.get('namespace') ?? undefined,
-      flowId: url.searchParams.get('flowId') ?? undefined,
-      state,
-      startDate: date(url.searchParams.get('startDate'), 'startDate'),
-      endDate: date(url.searchParams.get('endDate'), 'endDate'),
-      labels: labels(url),
       page: int(url.searchParams.get('page'), 'page', PAGE_MAX),
       size: size(url.searchParams.get('size')),
     });
@@ -367,15 +334,9 @@ router
   }, { summary: 'The latest execution of each listed flow', params: { tenant: P.tenant }, query: { flow: { description: '<namespace>/<id> (repeatable, up to 200)', repeatable: true } }, readOnly: true })
   /** Keyset-paged executions: ?cursor=<next of the previous page>; total counted up to 10,000. */
   .add('GET', '/api/v1/:tenant/executions/list', async ({ params, url, access }: RouteContext) => {
-    const state = url.searchParams.getAll('state').flatMap((s: string) => s.split(',')).filter(Boolean);
     return ui().queries.listExecutions(params.tenant, {
+      ...executionFilters(url),
       within: access.within('executions.read'),
-      namespace: url.searchParams.get('namespace') ?? undefined,
-      flowId: url.searchParams.get('flowId') ?? undefined,
-      state,
-      startDate: date(url.searchParams.get('startDate'), 'startDate'),
-      endDate: date(url.searchParams.get('endDate'), 'endDate'),
-      labels: labels(url),
     }, { size: size(url.searchParams.get('size')), cursor: url.searchParams.get('cursor') ?? undefined, count: url.searchParams.get('count') !== 'false' });
   }, {
     summary: 'Keyset pages of executions (for the UI)',

@@ -5,11 +5,12 @@ import { Icon } from '@/components/icons';
 import { Button, Checkbox, Select, TextInput } from '@/components/ui';
 import type { LogLine } from '@/modules/api/types';
 import s from './execution.module.css';
+import { LOG_LEVELS } from '@baton/contract';
 
 // Logs with a minimum level, a search, and "follow" (stick to the newest line while it runs).
 // Only the visible rows are in the DOM, so 10,000 lines scroll as smoothly as 10.
 
-const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+const LEVELS = LOG_LEVELS;
 const ROW = 20;
 
 export function LogView({ logs, running, showTask = true, emptyText, onTaskClick, testId = 'logs' }: {

@@ -12,6 +12,7 @@ import { latestRuns } from '@/modules/graph/lib/run-store';
 import type { GraphNode } from '@/modules/graph/lib/types';
 import { LogView } from './log-view';
 import s from './execution.module.css';
+import { isTerminal } from '@baton/contract';
 
 type PanelTab = 'overview' | 'outputs' | 'properties' | 'logs';
 
@@ -111,7 +112,7 @@ export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
         ) : tab === 'properties' ? (
           run.renderedProperties ? <JsonViewer value={run.renderedProperties} label="Rendered properties" /> : <p className="muted">Rendered properties are recorded for runnable tasks when they run.</p>
         ) : (
-          <div className={s.panelLogs}><LogView logs={runLogs} running={running && !['SUCCESS', 'FAILED', 'KILLED', 'WARNING', 'SKIPPED'].includes(run.state.current)} showTask={false} emptyText="This task run wrote no log line." testId="task-logs" /></div>
+          <div className={s.panelLogs}><LogView logs={runLogs} running={running && !isTerminal(run.state.current)} showTask={false} emptyText="This task run wrote no log line." testId="task-logs" /></div>
         )}
       </div>
     </aside>
