@@ -75,10 +75,6 @@ export class CredentialStore {
     private readonly keyring: Keyring,
   ) {}
 
-  types(): CredentialTypeSpec[] {
-    return CREDENTIAL_TYPES;
-  }
-
   /** Creates or updates (rotates) a credential defined in exactly `namespace` ('' tenant-wide). */
   async put(tenant: string, namespace: string, name: string, input: CredentialInput, owner?: string): Promise<CredentialMetadata> {
     checkScope(namespace, name);
