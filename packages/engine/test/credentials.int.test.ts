@@ -156,6 +156,24 @@ describe('credentials', () => {
     expect(tested.body).toMatchObject({ ok: false });
     expect(tested.body.error).toContain('the client secret of old-app has expired');
 
+    // A flowable renders in the workflow, whose history Temporal keeps: credential() is refused there.
+    const inFlowable = await client.deployAndRun(`
+id: cred-in-flowable
+namespace: test.cred.team
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.flow.If
+    condition: "{{ credential('idp') == 'x' }}"
+    then:
+      - id: never
+        type: io.kestra.plugin.core.log.Log
+        message: never
+`);
+    executions.push(inFlowable);
+    const refusedHere = await client.waitFor(inFlowable);
+    expect(refusedHere.state.current).toBe('FAILED');
+    expect(JSON.stringify(refusedHere)).toContain('credential() is only available in the properties of runnable tasks');
+
     const missing = await client.deployAndRun(callerFlow('use-missing', 'nowhere'));
     const failed = await client.waitFor(missing);
     executions.push(missing);
