@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
+          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
           { group: ['@prisma/*', '**/generated/*'], message: 'only packages/db and the engine services import Prisma' },
         ],
       }],
@@ -55,6 +55,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: IO_MODULES, message: 'workflow code must be deterministic: I/O goes through activities (EngineActivities)' }] }],
     },
+  },
+  {
+    // Browser code (pages, modules, components) reads the API's shapes from the wire contract, never
+    // server packages: they would pull server code (and Prisma) into the bundle.
+    files: ['apps/web/src/modules/**/*.{ts,tsx}', 'apps/web/src/components/**/*.{ts,tsx}', 'apps/web/src/app/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@baton/engine', '@baton/engine/*', '@baton/db', '@baton/db/*'], message: 'browser code uses @baton/contract for API shapes; server packages stay on the server' },
+          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
+        ],
+      }],
+    },
+  },
+  {
+    // Configuration is read and checked once per process, in its env module (zod; every bad variable
+    // named at once). SECRET_<NAME> fallbacks are a dynamic set of names, read by the secret store;
+    // instrumentation.ts reads Next.js's own NEXT_RUNTIME/NEXT_PHASE before any module loads.
+    files: ['apps/*/src/**/*.{ts,tsx}', 'packages/engine/src/**/*.ts', 'packages/flow/src/**/*.ts', 'packages/plugin-sdk/src/**/*.ts', 'packages/plugins/*/src/**/*.ts'],
+    ignores: ['apps/*/src/env.ts', 'apps/web/src/server/env.ts', 'apps/web/src/instrumentation.ts', 'packages/engine/src/services/secrets.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration in the env module of the app (apps/worker/src/env.ts, apps/web/src/server/env.ts)' }],
+    },
+  },
+  {
+    // Server processes log JSON lines through pino (packages/engine/src/logging.ts), with execution
+    // ids as fields; a console call would bypass the level and the fields.
+    files: ['apps/worker/src/**/*.ts', 'apps/web/src/server/**/*.ts', 'packages/engine/src/**/*.ts'],
+    rules: { 'no-console': 'error' },
   },
   {
     files: ['apps/web/**/*.tsx', 'apps/web/src/modules/**/hooks/**/*.ts'],

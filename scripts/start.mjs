@@ -100,6 +100,14 @@ function checkAuthSettings() {
       fix: 'Set both BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD, or neither (npm start then prints a one-time setup link to create the first admin)',
     });
   }
+  // OIDC: the issuer and the client go together (the web app checks the rest and says so at start).
+  const oidc = ['BATON_OIDC_ISSUER', 'BATON_OIDC_CLIENT_ID', 'BATON_OIDC_CLIENT_SECRET'];
+  const oidcSet = oidc.filter((k) => env[k]);
+  if (oidcSet.length && oidcSet.length < oidc.length) {
+    throw new StartError(`OIDC sign-in is half configured: ${oidcSet.join(', ')} set, ${oidc.filter((k) => !env[k]).join(', ')} missing`, {
+      fix: 'Set BATON_OIDC_ISSUER, BATON_OIDC_CLIENT_ID and BATON_OIDC_CLIENT_SECRET together (docs/auth.md, "Signing in with OIDC"), or none of them',
+    });
+  }
   const mode = env.BATON_AUTH?.trim().toLowerCase();
   if (mode && mode !== 'none' && mode !== 'password') {
     throw new StartError(`BATON_AUTH=${env.BATON_AUTH} is not understood`, { fix: 'Unset BATON_AUTH (sign-in required), or set BATON_AUTH=none for a local instance without sign-in' });
@@ -181,7 +189,8 @@ async function main() {
   };
   // The web app only: a fresh one-time token for the setup link (honoured while no user exists),
   // and for the demo without a configured admin, an admin with a random password printed below.
-  const webEnv = { ...stackEnv, BATON_SETUP_TOKEN: crypto.randomBytes(24).toString('base64url') };
+  // BATON_PUBLIC_URL: the OIDC callback URL is built on it; here the web app's own address unless set.
+  const webEnv = { ...stackEnv, BATON_SETUP_TOKEN: crypto.randomBytes(24).toString('base64url'), BATON_PUBLIC_URL: env.BATON_PUBLIC_URL || `http://localhost:${webPort}` };
   if (demo && !env.BATON_ADMIN_EMAIL && env.BATON_AUTH !== 'none') {
     Object.assign(webEnv, { BATON_ADMIN_EMAIL: 'demo@baton.local', BATON_ADMIN_PASSWORD: crypto.randomBytes(12).toString('base64url') });
   }

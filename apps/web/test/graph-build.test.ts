@@ -1,4 +1,4 @@
-import { defaultRegistry } from '@baton/engine';
+import { defaultRegistry } from '@baton/plugin-catalog';
 import { flowJsonSchema } from '@baton/flow';
 import { describe, expect, it } from 'vitest';
 import { editorSchema, type Schema } from '../src/modules/editor/lib/schema-validate';
@@ -113,6 +113,52 @@ describe('flow topology from YAML', () => {
     expect(byPair.get('child->alert')).toBe('layout');
     // Edges stay linear in the number of tasks (junctions, not all-pairs).
     expect(r.graph.edges.length).toBeLessThan(nodes.length * 2);
+  });
+
+  it('draws a Dag with edges from dependsOn, layered below each task\'s deepest dependency', () => {
+    const source = `id: d
+namespace: company.team
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+      - task:
+          id: join
+          type: io.kestra.plugin.core.log.Log
+          message: j
+        dependsOn: [left, right]
+      - task:
+          id: fetch
+          type: io.kestra.plugin.core.log.Log
+          message: f
+      - task:
+          id: left
+          type: io.kestra.plugin.core.log.Log
+          message: l
+        dependsOn: [fetch]
+      - task:
+          id: right
+          type: io.kestra.plugin.core.log.Log
+          message: r
+        dependsOn: [fetch]
+      - task:
+          id: alone
+          type: io.kestra.plugin.core.log.Log
+          message: a
+`;
+    for (const layout of ['structural', 'dagre'] as const) {
+      const r = analyze(source, layout);
+      expect(r.markers).toEqual([]);
+      expect(node(r.graph.nodes, 'dag')).toMatchObject({ kind: 'group', role: 'dag' });
+      const flowEdges = r.graph.edges.filter((e) => e.source.startsWith('dag') || ['join', 'fetch', 'left', 'right', 'alone'].includes(e.source)).map((e) => `${e.source}->${e.target}`).sort();
+      expect(flowEdges).toEqual([
+        'alone->dag::out', 'dag::in->alone', 'dag::in->fetch', 'fetch->left', 'fetch->right', 'join->dag::out', 'left->join', 'right->join',
+      ]);
+      const n = (id: string) => node(r.graph.nodes, id);
+      expect(n('fetch').y!, layout).toBeLessThan(n('left').y!);
+      expect(n('left').y!).toBeLessThan(n('join').y!);
+      expect(Math.abs(n('left').y! - n('right').y!)).toBeLessThan(n('left').height);
+    }
   });
 
   it('records where each task is in the YAML (hover, docs panel, click to jump)', () => {

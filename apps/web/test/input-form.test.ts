@@ -107,3 +107,33 @@ describe('input form', () => {
     expect(serverFieldErrors([{ input: 'a', message: "input 'a' (INT) value: expected an integer" }])).toEqual({ a: 'expected an integer' });
   });
 });
+
+describe('Kestra input features in the form', () => {
+  const DEPENDENT: FlowInput[] = [
+    { id: 'cloud', type: 'SELECT', values: ['aws', 'gcp'], prefill: 'gcp' },
+    { id: 'region', type: 'STRING', dependsOn: { inputs: ['cloud'], condition: "{{ inputs.cloud == 'aws' }}" } },
+    { id: 'zone', type: 'STRING', defaults: '{{ inputs.region }}-a', dependsOn: { inputs: ['region'] } },
+  ];
+  const html = (values: Record<string, string>) =>
+    renderToStaticMarkup(createElement(InputForm, { inputs: DEPENDENT, values, errors: {}, onChange: () => {}, onBlurValidate: () => {}, idPrefix: 'exec' }));
+
+  it('prefill fills the control', () => {
+    expect(initialValues(DEPENDENT).cloud).toBe('gcp');
+  });
+
+  it('an input whose condition is false is hidden, not required and not sent', () => {
+    const values = { ...initialValues(DEPENDENT), region: 'left over' };
+    expect(html(values)).not.toContain('exec-region');
+    expect(validateAll(DEPENDENT, values)).toEqual({});
+    expect(toPayload(DEPENDENT, values)).toEqual({ cloud: 'gcp' });
+  });
+
+  it('once the condition holds it is shown and required; a dependent default renders with it', () => {
+    const values = { ...initialValues(DEPENDENT), cloud: 'aws' };
+    expect(html(values)).toContain('id="exec-region"');
+    expect(validateAll(DEPENDENT, values)).toEqual({ region: 'region is required' });
+    const filled = html({ ...values, region: 'eu-west-1' });
+    expect(filled).toContain('Default: eu-west-1-a');
+    expect(toPayload(DEPENDENT, { ...values, region: 'eu-west-1' })).toEqual({ cloud: 'aws', region: 'eu-west-1' });
+  });
+});

@@ -1,5 +1,33 @@
-// The worker's configuration, read once. Nothing else in the worker reads process.env.
+// The worker's configuration, read and checked once (zod). Nothing else in the worker reads
+// process.env. A bad start names every bad variable at once (EnvError).
 import path from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty } from '@baton/engine';
+import { parseAuditRetentionDays } from '@baton/engine/services/audit-retention';
+
+const optional = z.preprocess(unsetIfEmpty, z.string().optional());
+const required = (hint: string) => z.preprocess(unsetIfEmpty, z.string({ error: `is not set; ${hint}` }));
+
+const WorkerEnvSchema = z.object({
+  DATABASE_URL: required('run the worker through `npm start`, which sets it, or set a postgresql:// URL').refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL'),
+  TEMPORAL_ADDRESS: required('run the worker through `npm start`, which sets it, or set host:port of the Temporal frontend'),
+  TEMPORAL_NAMESPACE: optional,
+  BATON_DATA_DIR: optional,
+  BATON_WORKER_GROUPS: z.preprocess(unsetIfEmpty, z.string().regex(/^[\w.-]+(\s*,\s*[\w.-]+)*$/, 'must be a comma-separated list of group names (letters, digits, . _ -)').optional()),
+  BATON_WORKER_DEFAULT_QUEUE: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
+  BATON_PLUGIN_DEFAULTS: optional,
+  BATON_ENCRYPTION_KEY: optional,
+  BATON_ENCRYPTION_KEYS_OLD: optional,
+  BATON_LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined), z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` }).optional()),
+  BATON_AUDIT_RETENTION_DAYS: optional.transform((v, ctx) => {
+    try {
+      return parseAuditRetentionDays(v);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^BATON_AUDIT_RETENTION_DAYS=\S* /, '') });
+      return z.NEVER;
+    }
+  }),
+});
 
 export interface WorkerEnv {
   databaseUrl: string;
@@ -16,22 +44,25 @@ export interface WorkerEnv {
   encryptionKey: string;
   /** BATON_ENCRYPTION_KEYS_OLD: comma-separated keys that still decrypt after a rotation. */
   encryptionKeysOld?: string;
+  /** BATON_LOG_LEVEL of the worker's own JSON logs (info by default). */
+  logLevel: (typeof LOG_LEVEL_NAMES)[number];
+  /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
+  auditRetentionDays: number | null;
 }
 
-export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const missing = ['DATABASE_URL', 'TEMPORAL_ADDRESS'].filter((k) => !env[k]);
-  if (missing.length) {
-    throw new Error(`Missing ${missing.join(', ')}. Run the worker through \`npm start\`, which sets them, or set them yourself.`);
-  }
+export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
+  const e = parseEnv(WorkerEnvSchema, env);
   return {
-    databaseUrl: env.DATABASE_URL!,
-    temporalAddress: env.TEMPORAL_ADDRESS!,
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    dataDir: path.resolve(env.BATON_DATA_DIR ?? '.baton'),
-    workerGroups: (env.BATON_WORKER_GROUPS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    serveDefaultQueue: env.BATON_WORKER_DEFAULT_QUEUE !== 'false',
-    pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
-    encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
-    encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
+    databaseUrl: e.DATABASE_URL,
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE ?? 'default',
+    dataDir: path.resolve(e.BATON_DATA_DIR ?? '.baton'),
+    workerGroups: (e.BATON_WORKER_GROUPS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    serveDefaultQueue: e.BATON_WORKER_DEFAULT_QUEUE !== 'false',
+    pluginDefaultsFile: e.BATON_PLUGIN_DEFAULTS,
+    encryptionKey: e.BATON_ENCRYPTION_KEY ?? '',
+    encryptionKeysOld: e.BATON_ENCRYPTION_KEYS_OLD,
+    logLevel: e.BATON_LOG_LEVEL ?? 'info',
+    auditRetentionDays: e.BATON_AUDIT_RETENTION_DAYS,
   };
 }

@@ -1,18 +1,14 @@
 import type { Db } from '@baton/db';
 import type { PluginRuntime } from '@baton/plugin-sdk';
-import { runtimes as argocd } from '@baton/plugin-argocd/runtime';
-import { runtimes as cloudflare } from '@baton/plugin-cloudflare/runtime';
-import { runtimes as core } from '@baton/plugin-core/runtime';
-import { runtimes as maas } from '@baton/plugin-maas/runtime';
-import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
+import { pluginRuntimes } from '@baton/plugin-catalog/runtimes';
 import { createEngineRuntimes } from './engine-runtimes';
 
 /**
- * Plugin runtimes by Baton id. Only the worker imports runtimes (they carry client libraries);
- * the retention tasks' runtimes need the database, so they are built here with it.
+ * Plugin runtimes by Baton id: the catalog's, plus the retention tasks', which need the database
+ * and so are built here with it. Only the worker imports runtimes (they carry client libraries).
  */
 export function loadRuntimes(db: Db): Map<string, PluginRuntime> {
   const map = new Map<string, PluginRuntime>();
-  for (const runtime of [...core, ...argocd, ...cloudflare, ...maas, ...netbox, ...createEngineRuntimes(db)]) map.set(runtime.definition.id, runtime);
+  for (const runtime of [...pluginRuntimes(), ...createEngineRuntimes(db)]) map.set(runtime.definition.id, runtime);
   return map;
 }

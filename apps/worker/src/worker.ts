@@ -2,11 +2,15 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { getDb } from '@baton/db';
+import { AuditService } from '@baton/engine/services/audit';
+import { startAuditRetention } from '@baton/engine/services/audit-retention';
 import {
-  CredentialStore, CredentialTokens, defaultRegistry, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor,
+  createLogger, CredentialStore, CredentialTokens, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor, type Logger,
 } from '@baton/engine';
+import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
 import { createActivities } from './activities';
+import { temporalLogger } from './temporal-logger';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
 import { JqRunner } from './activities/jq-runner';
@@ -18,7 +22,7 @@ let runtimeInstalled = false;
  * Registers Baton's search attributes on servers that lack them (the dev server started by
  * `npm start` already has them). Without them the server rejects workflow starts that set them.
  */
-async function ensureSearchAttributes(client: Client, namespace: string, log: (m: string) => void) {
+async function ensureSearchAttributes(client: Client, namespace: string, log: Logger) {
   const wanted = Object.values(SEARCH_ATTRIBUTES).map((k) => k.name);
   try {
     const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
@@ -28,9 +32,9 @@ async function ensureSearchAttributes(client: Client, namespace: string, log: (m
       namespace,
       searchAttributes: Object.fromEntries(missing.map((name) => [name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
     });
-    log(`registered search attributes ${missing.join(', ')} in namespace ${namespace}`);
+    log.info(`registered search attributes ${missing.join(', ')} in namespace ${namespace}`);
   } catch (error) {
-    log(`could not check search attributes (${(error as Error).message}); executions may fail to start until ${wanted.join(', ')} exist`);
+    log.warn(`could not check search attributes (${(error as Error).message}); executions may fail to start until ${wanted.join(', ')} exist`);
   }
 }
 
@@ -44,10 +48,11 @@ export interface BatonWorkers {
  * Creates one Temporal worker per task queue this process serves (the default queue and any
  * worker groups), all sharing the same activities.
  */
-export async function createWorkers(env: WorkerEnv, log: (m: string) => void = console.log): Promise<BatonWorkers> {
+export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('worker', env.logLevel)): Promise<BatonWorkers> {
   if (!runtimeInstalled) {
-    // Quiet the SDK's own logs below WARN; our logs say what matters.
-    Runtime.install({ logger: new (await import('@temporalio/worker')).DefaultLogger('WARN') });
+    // The SDK's own lines go through our logger (WARN and up); its metadata names the workflow
+    // (= execution id) and activity, which become the executionId/taskId fields.
+    Runtime.install({ logger: temporalLogger(log) });
     runtimeInstalled = true;
   }
   const keyring = keyringFrom(env.encryptionKey, env.encryptionKeysOld);
@@ -58,8 +63,10 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   const secrets = new SecretStore(db, keyring);
   // Secrets stored in clear (before encryption) or under an old key are (re-)encrypted now.
   const reencrypted = await secrets.reencrypt();
-  if (reencrypted.encrypted || reencrypted.rotated) log(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
-  for (const f of reencrypted.failed) log(`secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  if (reencrypted.encrypted || reencrypted.rotated) log.info(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
+  for (const f of reencrypted.failed) log.warn({ tenant: f.tenant, namespace: f.namespace }, `secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  // Audit events older than the retention go, hourly (every worker does it; the deletes are idempotent).
+  const retention = startAuditRetention(new AuditService(db), env.auditRetentionDays, (m) => log.info(m));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
@@ -67,11 +74,11 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
   await ensureSearchAttributes(client, env.temporalNamespace, log);
   const credentialStore = new CredentialStore(db, keyring);
   const resealed = await credentialStore.reencrypt();
-  if (resealed.rotated) log(`credentials: re-encrypted ${resealed.rotated} under the current key ${keyring.current.id}`);
-  for (const f of resealed.failed) log(`credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  if (resealed.rotated) log.info(`credentials: re-encrypted ${resealed.rotated} under the current key ${keyring.current.id}`);
+  for (const f of resealed.failed) log.warn({ tenant: f.tenant, namespace: f.namespace }, `credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   const credentials = new CredentialTokens(credentialStore);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, credentials, kv: new KvStore(db), jq: new JqRunner(), executions });
-  const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), log);
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db), secrets, credentials, kv: new KvStore(db), jq: new JqRunner(), executions, keyring });
+  const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 
   const queues = [...(env.serveDefaultQueue ? [DEFAULT_TASK_QUEUE] : []), ...env.workerGroups.map(taskQueueFor)];
@@ -93,9 +100,13 @@ export async function createWorkers(env: WorkerEnv, log: (m: string) => void = c
     taskQueues: queues,
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
+      retention.stop();
       await connection.close();
       await clientConnection.close();
     },
-    shutdown: () => workers.forEach((w) => w.shutdown()),
+    shutdown: () => {
+      retention.stop();
+      workers.forEach((w) => w.shutdown());
+    },
   };
 }

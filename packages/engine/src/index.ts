@@ -1,5 +1,4 @@
 export * from './states';
-export * from './registry';
 export * from './workflow/contracts';
 export * from './services/app-error';
 export * from './services/executions';
@@ -14,3 +13,5 @@ export * from './services/expression-eval';
 export * from './services/execution-feed';
 export * from './crypto/index';
 export * from './services/credentials/index';
+export * from './logging';
+export * from './env-schema';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecryptionError, EncryptionCodec, generateKey, InvalidKeyError, keyringFrom, open, seal } from '../src/crypto/index';
+import { DecryptionError, decryptOutput, decryptOutputs, EncryptionCodec, encryptOutput, generateKey, InvalidKeyError, keyringFrom, open, seal } from '../src/crypto/index';
 
 const jsonPayload = (value: unknown) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(value)) });
 const text = (b?: Uint8Array | null) => new TextDecoder().decode(b ?? new Uint8Array());
@@ -59,5 +59,29 @@ describe('EncryptionCodec', () => {
     await expect(new EncryptionCodec(keyringFrom(newKey, undefined)).decode([before])).rejects.toThrow(/not configured/);
     const plain = jsonPayload('legacy');
     expect((await rotated.decode([plain]))[0]).toBe(plain);
+  });
+});
+
+describe('encrypted outputs (Kestra EncryptedString)', () => {
+  it('round-trips, names its key, survives a rotation and is bound to the tenant', () => {
+    const oldKey = generateKey();
+    const before = keyringFrom(oldKey, undefined);
+    const sealed = encryptOutput(before, 'main', 'the body');
+    expect(sealed.type).toBe('io.kestra.datatype:aes_encrypted');
+    expect(sealed.value.startsWith(`${before.current.id}:`)).toBe(true);
+    expect(sealed.value).not.toContain('the body');
+    const rotated = keyringFrom(generateKey(), oldKey);
+    expect(decryptOutput(rotated, 'main', sealed)).toBe('the body');
+    expect(() => decryptOutput(rotated, 'other', sealed)).toThrow(DecryptionError);
+  });
+
+  it('decryptOutputs replaces each encrypted value deep in outputs and reports the plaintexts', () => {
+    const keyring = keyringFrom(generateKey(), undefined);
+    const outputs = { req: { code: 200, encryptedBody: encryptOutput(keyring, 't', 'secret body') }, other: { list: [encryptOutput(keyring, 't', 'x2')] } };
+    const found: string[] = [];
+    expect(decryptOutputs(keyring, 't', outputs, (p) => found.push(p))).toEqual({ req: { code: 200, encryptedBody: 'secret body' }, other: { list: ['x2'] } });
+    expect(found).toEqual(['secret body', 'x2']);
+    const plain = { a: { b: 1 } };
+    expect(decryptOutputs(keyring, 't', plain, () => {})).toBe(plain);
   });
 });

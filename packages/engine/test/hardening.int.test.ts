@@ -290,7 +290,7 @@ describe('Temporal unreachable, and requests without credentials', () => {
     if (web) await stack.stopProcess(web.child);
   });
 
-  it('answers a start with 503 and Retry-After within two seconds, and stores no execution', async () => {
+  it('answers a start with 503 and Retry-After within the call deadline (not after the SDK retries for a minute), and stores no execution', async () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const res = await storesNothing(() => rawRequest(web!.url, {
         method: 'POST',
@@ -301,7 +301,9 @@ describe('Temporal unreachable, and requests without credentials', () => {
       expect(res.status, res.text).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.json.message).toContain('not started');
-      expect(res.ms).toBeLessThan(2_500);
+      // The deadline is 2 s (TEMPORAL_CALL_DEADLINE_MS); without it the SDK retries for about a
+      // minute. The margin absorbs a loaded machine (2.6 s was seen with five builds beside it).
+      expect(res.ms).toBeLessThan(10_000);
     }
     // Reads need no Temporal.
     const search = await rawRequest(web!.url, { method: 'GET', path: '/api/v1/main/executions/search', headers: auth });

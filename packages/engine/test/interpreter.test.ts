@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from '@baton/flow/expressions/index';
 import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
-import { defaultRegistry } from '../src/registry';
+import { defaultRegistry } from '@baton/plugin-catalog';
 import type {
   ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
 } from '../src/workflow/contracts';
@@ -641,6 +641,133 @@ ${extra}    tasks:
         .map((e) => (e as TaskRun).taskId)
         .sort(),
     ).toEqual(['both', 'broken', 'slow', 'third']);
+  });
+});
+
+describe('Dag', () => {
+  // A diamond with a tail: fetch → (left, right) → join; `other` depends on nothing.
+  const dagFlow = (extra = '') =>
+    flow(`  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+${extra}    tasks:
+      - task:
+          id: join
+          type: io.kestra.plugin.core.log.Log
+          message: j
+        dependsOn: [left, right]
+      - task:
+          id: left
+          type: io.kestra.plugin.core.log.Log
+          message: l
+        dependsOn: [fetch]
+      - task:
+          id: fetch
+          type: io.kestra.plugin.core.log.Log
+          message: f
+      - task:
+          id: right
+          type: io.kestra.plugin.core.log.Log
+          message: r
+        dependsOn: [fetch]
+      - task:
+          id: other
+          type: io.kestra.plugin.core.log.Log
+          message: o
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: w
+`);
+
+  it('starts a task once its dependencies ended; independent ones run side by side', async () => {
+    const { result, world } = await execute(dagFlow(), {
+      setup: (w) => {
+        w.handlers.fetch = () => w.delay(100);
+        w.handlers.left = () => w.delay(300);
+        w.handlers.right = () => w.delay(100);
+        w.handlers.other = () => w.delay(1000);
+      },
+    });
+    expect(result.state).toBe('SUCCESS');
+    // Declaration order among ready tasks; join waits for its slower dependency (left).
+    expect(world.calls).toEqual(['runTask fetch', 'runTask other', 'runTask left', 'runTask right', 'runTask join', 'runTask after']);
+    expect(world.clock - START).toBe(1000);
+    const dag = world.runs('dag')[0];
+    expect(world.activities.find((a) => a.task.id === 'join')?.parentTaskRunId).toBe(dag.id);
+    expect(world.states('dag')).toEqual(['RUNNING', 'SUCCESS']);
+  });
+
+  it('a failure: no new task starts, running ones finish, the Dag and the execution fail', async () => {
+    let otherEndedAt = 0;
+    const { result, world } = await execute(dagFlow(), {
+      setup: (w) => {
+        w.handlers.other = async () => {
+          await w.delay(800);
+          otherEndedAt = w.clock;
+        };
+        w.handlers.fetch = async () => {
+          await w.delay(100);
+          throw nonRetryable('no data');
+        };
+      },
+    });
+    expect(result).toMatchObject({ state: 'FAILED', error: 'fetch: no data' });
+    expect(otherEndedAt - START).toBe(800);
+    expect(world.ran('left')).toEqual([]);
+    expect(world.ran('join')).toEqual([]);
+    expect(world.ran('after')).toEqual([]);
+    const dag = world.runs('dag')[0];
+    expect(dag).toMatchObject({ state: 'FAILED', error: 'fetch: no data' });
+    expect(Date.parse(dag.at) - START).toBe(800);
+  });
+
+  it('with concurrent: 1 the tasks run one at a time, in dependency order', async () => {
+    const { result, world } = await execute(dagFlow('    concurrent: 1\n'), {
+      setup: (w) => {
+        for (const id of ['fetch', 'left', 'right', 'other', 'join']) w.handlers[id] = () => w.delay(100);
+      },
+    });
+    expect(result.state).toBe('SUCCESS');
+    // After fetch, ready in declaration order: left, right, other; join is declared before other.
+    expect(world.calls).toEqual(['runTask fetch', 'runTask left', 'runTask right', 'runTask join', 'runTask other', 'runTask after']);
+    expect(world.clock - START).toBe(500);
+  });
+
+  it('allowFailure on a task lets its dependents run; the Dag ends WARNING', async () => {
+    const yaml = dagFlow().replace('          id: left\n          type: io.kestra.plugin.core.log.Log\n', '          id: left\n          type: io.kestra.plugin.core.log.Log\n          allowFailure: true\n');
+    const { result, world } = await execute(yaml, { setup: (w) => (w.handlers.left = fails('tolerated')) });
+    expect(result.state).toBe('WARNING');
+    expect(world.ran('join')).toEqual(['join']);
+    expect(world.states('dag')).toEqual(['RUNNING', 'WARNING']);
+  });
+
+  it('a task skipped by runIf counts as ended for its dependents', async () => {
+    const yaml = dagFlow().replace('          id: fetch\n          type: io.kestra.plugin.core.log.Log\n', '          id: fetch\n          type: io.kestra.plugin.core.log.Log\n          runIf: "{{ false }}"\n');
+    const { result, world } = await execute(yaml);
+    expect(result.state).toBe('SUCCESS');
+    expect(world.states('fetch')).toEqual(['SKIPPED']);
+    expect(world.ran('join')).toEqual(['join']);
+  });
+
+  it('retry reruns the whole Dag', async () => {
+    const { result, world } = await execute(dagFlow('    retry: { type: constant, interval: PT1S, maxAttempt: 2 }\n'), {
+      setup: (w) => (w.handlers.right = failsFirst(1)),
+    });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.ran('fetch')).toHaveLength(2);
+    expect(world.ran('join')).toEqual(['join']);
+    expect(world.logs('dag')).toEqual([['WARN', 'dag: attempt 1 failed (right: once 1); retrying the whole Dag in 1000 ms']]);
+  });
+
+  it('is killed: running tasks end KILLED and later ones never start', async () => {
+    const { result, world } = await execute(dagFlow(), {
+      setup: (w) => {
+        w.handlers.fetch = () => w.delay(5000);
+        w.at(START + 100, () => w.kill());
+      },
+    });
+    expect(result.state).toBe('KILLED');
+    expect(world.ran('left')).toEqual([]);
+    expect(world.states('fetch').at(-1)).toBe('KILLED');
   });
 });
 
@@ -1465,6 +1592,7 @@ describe('flowable table and helpers', () => {
     expect(Object.fromEntries(Object.entries(FLOWABLES).map(([id, f]) => [id, f.childLists]))).toEqual({
       'core.Sequential': ['tasks'],
       'core.Parallel': ['tasks'],
+      'core.Dag': ['tasks'],
       'core.If': ['then', 'else'],
       'core.Switch': ['cases.*', 'defaults'],
       'core.ForEach': ['tasks'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flowJsonSchema, validateFlow } from '@baton/flow';
 import { describePlugin } from '@baton/plugin-sdk';
-import { defaultRegistry } from '../src/registry';
+import { defaultRegistry } from '@baton/plugin-catalog';
 
 // Every plugin documents itself; its examples are complete flows, and each one must validate.
 const registry = defaultRegistry();

@@ -13,6 +13,8 @@ export const isoDuration = z
   .describe('ISO-8601 duration, e.g. PT30S, PT10M, P1D');
 
 export const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+/** Input ids may be dotted (`request.name`), as in Kestra; each part is non-empty. */
+export const INPUT_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*(\.[a-zA-Z0-9_-]+)*$/;
 /** Kestra's flow id pattern and size (AbstractFlow: `^[a-zA-Z0-9][a-zA-Z0-9._-]*`, 1 to 100). */
 export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 export const FLOW_ID_MAX = 100;
@@ -63,12 +65,13 @@ export type InputType = (typeof INPUT_TYPES)[number];
 
 export const inputSchema = z
   .object({
-    id: z.string().regex(ID_PATTERN, 'input ids use letters, digits, _ and -').max(TASK_ID_MAX).describe('Input id, used as inputs.<id>'),
+    id: z.string().regex(INPUT_ID_PATTERN, 'input ids use letters, digits, _ and -, with dots between parts (request.name)').max(TASK_ID_MAX).describe('Input id, used as inputs.<id>; a dotted id nests (request.name is inputs.request.name)'),
     type: z.enum(INPUT_TYPES).describe('Input type'),
     description: z.string().optional(),
     displayName: z.string().optional().describe('Label shown in forms'),
     required: z.boolean().optional().describe('Default true unless a default is given'),
-    defaults: z.unknown().optional().describe('Default value'),
+    defaults: z.unknown().optional().describe('Default value, used when the input is omitted; an expression renders with the inputs before it'),
+    prefill: z.unknown().optional().describe('Value the form starts with; unlike defaults, not used when the input is omitted'),
     validator: z.string().optional().describe('Regular expression the value must match (STRING)'),
     min: z.union([z.number(), z.string()]).optional(),
     max: z.union([z.number(), z.string()]).optional(),
@@ -78,7 +81,14 @@ export const inputSchema = z
     options: z.array(z.string()).optional().describe('Alias of values (older Kestra flows)'),
     allowCustomValue: z.boolean().optional(),
     itemType: z.enum(INPUT_TYPES).optional().describe('Item type (ARRAY)'),
-    dependsOn: z.unknown().optional(),
+    dependsOn: z
+      .object({
+        inputs: z.array(z.string()).optional().describe('Inputs this one comes after (it is off when one of them is)'),
+        condition: z.string().optional().describe('Expression over inputs; when false the input is not shown, not required and not set'),
+      })
+      .strict()
+      .optional()
+      .describe('When the input applies'),
   })
   .strict();
 export type FlowInput = z.infer<typeof inputSchema>;

@@ -1,5 +1,6 @@
 export * from './flow-schema';
 export * from './inputs';
+export * from './input-dependencies';
 export * from './json-schema';
 export * from './model';
 export * from './plugin-defaults';

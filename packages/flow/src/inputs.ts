@@ -1,5 +1,6 @@
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { FlowInput, InputType } from './flow-schema';
+import { inputEnabled, inputOrder, renderDefault } from './input-dependencies';
 
 export interface InputError {
   input: string;
@@ -133,27 +134,65 @@ export function resolveInputs(
   declared: readonly FlowInput[],
   provided: Record<string, unknown>,
 ): { values: Record<string, unknown>; errors: InputError[] } {
+  const { values, errors } = resolveWithDependencies(declared, provided);
+  return { values, errors };
+}
+
+/**
+ * resolveInputs, plus `shown`: the inputs that are on (dependsOn), even when their value is in
+ * error — what a form shows. `enabled` holds those resolved without error, whose dependents may
+ * be on.
+ */
+export function resolveWithDependencies(
+  declared: readonly FlowInput[],
+  provided: Record<string, unknown>,
+): { values: Record<string, unknown>; errors: InputError[]; enabled: Set<string>; shown: Set<string> } {
   const values: Record<string, unknown> = {};
   const errors: InputError[] = [];
   const known = new Set(declared.map((i) => i.id));
   for (const key of Object.keys(provided)) {
     if (!known.has(key)) errors.push({ input: key, message: `unknown input '${key}'; this flow declares: ${[...known].join(', ') || 'no inputs'}` });
   }
-  for (const input of declared) {
-    const raw = provided[input.id];
-    if (isBlank(raw)) {
-      if (input.defaults !== undefined) {
-        values[input.id] = tryCoerce(input, input.defaults, errors, 'default');
-      } else if (isRequired(input)) {
-        errors.push({ input: input.id, message: `input '${input.id}' is required` });
-      } else {
-        values[input.id] = null;
-      }
+  // dependsOn: an input comes after those it depends on; one that is off is neither required
+  // nor set (a value given for it is ignored, as in Kestra).
+  const enabled = new Set<string>();
+  const shown = new Set<string>();
+  for (const input of inputOrder(declared)) {
+    let on: boolean;
+    try {
+      on = inputEnabled(input, values, enabled);
+    } catch (e) {
+      errors.push({ input: input.id, message: `input '${input.id}' dependsOn condition: ${(e as Error).message}` });
       continue;
     }
-    values[input.id] = tryCoerce(input, raw, errors);
+    if (!on) continue;
+    shown.add(input.id);
+    const errorsBefore = errors.length;
+    resolveOne(input);
+    // An input in error does not enable its dependents: its own error is the one to fix.
+    if (errors.length === errorsBefore) enabled.add(input.id);
   }
-  return { values, errors };
+  return { values, errors, enabled, shown };
+
+  function resolveOne(input: FlowInput) {
+    const raw = provided[input.id];
+    if (!isBlank(raw)) {
+      values[input.id] = tryCoerce(input, raw, errors);
+    } else if (input.defaults !== undefined) {
+      let rendered: unknown;
+      try {
+        rendered = renderDefault(input, values);
+      } catch (e) {
+        errors.push({ input: input.id, message: `input '${input.id}' default: ${(e as Error).message}` });
+        return;
+      }
+      values[input.id] = tryCoerce(input, rendered, errors, 'default');
+    } else if (isRequired(input)) {
+      errors.push({ input: input.id, message: `input '${input.id}' is required` });
+    } else {
+      values[input.id] = null;
+    }
+  }
 }
 
 /**

@@ -4,6 +4,17 @@ import { commonTaskShape, flowShape, inputSchema, pluginDefaultSchema } from './
 
 type Schema = Record<string, unknown>;
 
+/** One entry of a Dag's task list. */
+const dagEntry: Schema = {
+  type: 'object',
+  required: ['task'],
+  additionalProperties: false,
+  properties: {
+    task: { $ref: '#/$defs/task' },
+    dependsOn: { type: 'array', items: { type: 'string' }, description: 'Ids of the tasks of this Dag that end before this one starts' },
+  },
+};
+
 function toSchema(shape: z.ZodType): Schema {
   const s = z.toJSONSchema(shape, { unrepresentable: 'any', io: 'input' }) as Schema;
   delete s.$schema;
@@ -25,7 +36,9 @@ export function flowJsonSchema(registry: PluginRegistry): Schema {
     for (const list of definition.taskLists ?? []) {
       listProps[list.key] = list.shape === 'list'
         ? { type: 'array', items: { $ref: '#/$defs/task' }, description: `Child tasks (${list.key})` }
-        : { type: 'object', additionalProperties: { type: 'array', items: { $ref: '#/$defs/task' } }, description: `Child tasks by value (${list.key})` };
+        : list.shape === 'dag'
+          ? { type: 'array', items: dagEntry, description: `Child tasks with their dependencies (${list.key})` }
+          : { type: 'object', additionalProperties: { type: 'array', items: { $ref: '#/$defs/task' } }, description: `Child tasks by value (${list.key})` };
     }
     return {
       if: { properties: { type: { enum: [definition.id, ...definition.aliases] } }, required: ['type'] },

@@ -27,6 +27,8 @@ export interface TaskSpec {
   props: Record<string, unknown>;
   /** Flowable tasks: child task lists by key (`tasks`, `then`, `cases.<value>`...). */
   children?: Record<string, TaskSpec[]>;
+  /** A task of a Dag: ids of the sibling tasks that must end before it starts. */
+  dependsOn?: string[];
   description?: string;
   timeout?: string;
   retry?: RetrySpec;

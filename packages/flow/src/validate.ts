@@ -7,6 +7,7 @@ import {
   COMMON_TASK_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema,
   type FlowInput, type PluginDefault,
 } from './flow-schema';
+import { checkInputDeclarations } from './input-dependencies';
 import { coerceInput } from './inputs';
 import type { FlowPlan, TaskSpec } from './model';
 import { explainPluginDefaults, type DefaultLayer, type SuppliedProperty } from './plugin-defaults';
@@ -95,6 +96,8 @@ class FlowValidator {
   private pluginDefaults: PluginDefault[] = [];
   private readonly supplied: SuppliedDefaults[] = [];
   private inputIds = new Set<string>();
+  /** First parts of dotted input ids: `inputs.request` is readable when `request.name` exists. */
+  private inputRoots = new Set<string>();
 
   constructor(private readonly yaml: YamlSource, private readonly options: ValidateOptions) {}
 
@@ -180,12 +183,23 @@ class FlowValidator {
   private validateInputs(value: unknown): FlowInput[] {
     if (!Array.isArray(value)) return [];
     const out: FlowInput[] = [];
+    const positions: number[] = [];
     value.forEach((raw, i) => {
       const parsed = inputSchema.safeParse(raw);
       if (!parsed.success) return this.zodErrors(parsed.error.issues, ['inputs', i], raw);
       const input = parsed.data;
       if (this.inputIds.has(input.id)) return this.error(['inputs', i, 'id'], `duplicate input id '${input.id}'`);
       this.inputIds.add(input.id);
+      if (input.id.includes('.')) this.inputRoots.add(input.id.split('.')[0]);
+      this.checkExpressionSyntax(input.defaults, ['inputs', i, 'defaults'], true);
+      this.checkExpressionSyntax(input.dependsOn?.condition, ['inputs', i, 'dependsOn', 'condition'], true);
+      if (input.prefill !== undefined && !isExpression(input.prefill)) {
+        try {
+          coerceInput(input, input.prefill);
+        } catch (e) {
+          this.error(['inputs', i, 'prefill'], `prefill does not fit type ${input.type}: ${(e as Error).message}`);
+        }
+      }
       if (input.defaults !== undefined && !isExpression(input.defaults)) {
         try {
           coerceInput(input, input.defaults);
@@ -197,7 +211,9 @@ class FlowValidator {
         this.error(['inputs', i], `${input.type} input '${input.id}' needs 'values'`);
       }
       out.push(input);
+      positions.push(i);
     });
+    for (const problem of checkInputDeclarations(out)) this.error(['inputs', positions[problem.index] ?? 0, problem.key], problem.message);
     return out;
   }
 
@@ -272,6 +288,8 @@ class FlowValidator {
       if (value === undefined) continue;
       if (list.shape === 'list') {
         children[list.key] = this.validateTaskList(value, [...path, list.key]);
+      } else if (list.shape === 'dag') {
+        children[list.key] = this.validateDagList(value, [...path, list.key]);
       } else if (!isRecord(value)) {
         this.error([...path, list.key], `'${list.key}' must map each value to a list of tasks`);
       } else {
@@ -300,6 +318,50 @@ class FlowValidator {
       logLevel: c.logLevel,
       activity: definition.activity,
     };
+  }
+
+  /**
+   * Kestra's Dag: `[{task, dependsOn}]`. Each task is validated like any other and keeps its
+   * `dependsOn`; a dependency must name a task of the same Dag and there is no cycle (Kestra's
+   * DagTaskValidator, same messages).
+   */
+  private validateDagList(value: unknown, path: PathSegment[]): TaskSpec[] {
+    if (!Array.isArray(value)) {
+      this.error(path, `'${String(path[path.length - 1])}' must be a list of {task, dependsOn} entries`);
+      return [];
+    }
+    if (!value.length) this.error(path, 'No task defined');
+    const entries: { spec?: TaskSpec; id?: string; dependsOn: string[]; at: PathSegment[] }[] = [];
+    value.forEach((raw, i) => {
+      const at = [...path, i];
+      if (!isRecord(raw) || !isRecord(raw.task)) {
+        this.error(at, 'a Dag entry is a mapping {task: {id, type, ...}, dependsOn: [task ids]}');
+        return;
+      }
+      for (const key of Object.keys(raw)) if (key !== 'task' && key !== 'dependsOn') this.error([...at, key], `unknown property '${key}' of a Dag entry (it has task and dependsOn)`, true);
+      let dependsOn: string[] = [];
+      if (raw.dependsOn !== undefined && raw.dependsOn !== null) {
+        if (!Array.isArray(raw.dependsOn) || raw.dependsOn.some((d) => typeof d !== 'string')) this.error([...at, 'dependsOn'], 'dependsOn is a list of task ids');
+        else dependsOn = raw.dependsOn as string[];
+      }
+      const spec = this.validateTask(raw.task, [...at, 'task']);
+      const id = typeof raw.task.id === 'string' ? raw.task.id : undefined;
+      entries.push({ spec, id, dependsOn, at });
+    });
+    const ids = new Set(entries.map((e) => e.id).filter((id): id is string => !!id));
+    for (const entry of entries) {
+      entry.dependsOn.forEach((dep, j) => {
+        if (ids.has(dep)) return;
+        const hint = closest(dep, ids);
+        this.error([...entry.at, 'dependsOn', j], `Not existing task id in dependency: ${dep}${hint ? `; did you mean '${hint}'?` : ''}`);
+      });
+    }
+    const cyclic = dagCycles(entries.flatMap((e) => (e.id ? [{ id: e.id, dependsOn: e.dependsOn }] : [])));
+    if (cyclic.length) {
+      const first = entries.find((e) => e.id === cyclic[0])!;
+      this.error([...first.at, 'dependsOn'], `Cyclic dependency detected: ${cyclic.join(', ')}`);
+    }
+    return entries.flatMap((e) => (e.spec ? [e.dependsOn.length ? { ...e.spec, dependsOn: e.dependsOn } : e.spec] : []));
   }
 
   private validateProps(definition: PluginDefinition, props: Record<string, unknown>, own: Record<string, unknown>, path: PathSegment[]) {
@@ -352,7 +414,7 @@ class FlowValidator {
             const hint = closest(ref[1], this.taskIds.keys());
             this.error(path, `outputs.${ref[1]} refers to no task of this flow${hint ? `; did you mean '${hint}'?` : ''}`);
           }
-          if (ref[0] === 'inputs' && ref[1] && !this.inputIds.has(ref[1]) && !value.includes('default') && !value.includes('??') && !value.includes('defined')) {
+          if (ref[0] === 'inputs' && ref[1] && !this.inputIds.has(ref[1]) && !this.inputRoots.has(ref[1]) && !value.includes('default') && !value.includes('??') && !value.includes('defined')) {
             const hint = closest(ref[1], this.inputIds);
             this.error(path, `inputs.${ref[1]} is not a declared input${hint ? `; did you mean '${hint}'?` : ''}`);
           }
@@ -365,6 +427,23 @@ class FlowValidator {
     };
     for (const key of ['tasks', 'errors', 'finally', 'outputs', 'variables'] as const) walk(doc[key], [key]);
   }
+}
+
+/** Ids of the Dag tasks that can reach themselves through dependsOn, in declaration order. */
+export function dagCycles(tasks: { id: string; dependsOn: string[] }[]): string[] {
+  const deps = new Map(tasks.map((t) => [t.id, t.dependsOn]));
+  return tasks.filter(({ id }) => {
+    const seen = new Set<string>();
+    const stack = [...(deps.get(id) ?? [])];
+    while (stack.length) {
+      const current = stack.pop()!;
+      if (current === id) return true;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      stack.push(...(deps.get(current) ?? []));
+    }
+    return false;
+  }).map((t) => t.id);
 }
 
 /** Zod says only "Invalid input" for a union: say what the property takes and what it got. */

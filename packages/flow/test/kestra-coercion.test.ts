@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProps, z } from '@baton/plugin-sdk';
 import { validateFlow } from '../src';
-import { defaultRegistry } from '../../engine/src/registry';
+import { defaultRegistry } from '@baton/plugin-catalog';
 
 const registry = defaultRegistry();
 const flow = (task: string) => `id: a\nnamespace: b\ntasks:\n${task}`;

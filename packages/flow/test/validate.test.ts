@@ -218,3 +218,73 @@ tasks:
     });
   });
 });
+
+describe('Dag (Kestra DagTest cases)', () => {
+  const dag = (entries: string) => `id: d
+namespace: company.team
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+${entries}`;
+
+  it('keeps each task with its dependsOn', () => {
+    const result = validate(dag(`      - task:
+          id: task1
+          type: io.kestra.plugin.core.log.Log
+          message: one
+      - task:
+          id: task2
+          type: io.kestra.plugin.core.log.Log
+          message: two
+        dependsOn: [task1]
+`));
+    expect(result.errors).toEqual([]);
+    const children = result.plan!.tasks[0].children!.tasks;
+    expect(children.map((t) => [t.id, t.dependsOn])).toEqual([['task1', undefined], ['task2', ['task1']]]);
+  });
+
+  it('an unknown dependency is refused at its line and column (dag-notexist-task)', () => {
+    const result = validate(dag(`      - task:
+          id: task1
+          type: io.kestra.plugin.core.log.Log
+          message: one
+        dependsOn: [taskX]
+`));
+    expect(result.errors).toEqual([expect.objectContaining({ line: 11, column: 21, message: "Not existing task id in dependency: taskX; did you mean 'task1'?" })]);
+  });
+
+  it('a cycle is refused with the tasks in it (dag-cyclicdependency)', () => {
+    const result = validate(dag(`      - task:
+          id: task1
+          type: io.kestra.plugin.core.log.Log
+          message: one
+        dependsOn: [task2]
+      - task:
+          id: task2
+          type: io.kestra.plugin.core.log.Log
+          message: two
+        dependsOn: [task1]
+      - task:
+          id: task3
+          type: io.kestra.plugin.core.log.Log
+          message: three
+        dependsOn: [task1]
+`));
+    expect(result.errors).toEqual([expect.objectContaining({ line: 11, column: 20, message: 'Cyclic dependency detected: task1, task2' })]);
+  });
+
+  it('an invalid subtask is reported where it is (dag-invalid-subtask); a bad entry says what an entry is', () => {
+    const result = validate(dag(`      - task:
+          id: task1
+          type: io.kestra.plugin.core.log.Log
+      - id: loose
+        type: io.kestra.plugin.core.log.Log
+        message: x
+`));
+    expect(result.errors.map((e) => [e.line, e.message])).toEqual([
+      [8, "'message' takes string or array, not undefined"],
+      [10, 'a Dag entry is a mapping {task: {id, type, ...}, dependsOn: [task ids]}'],
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { HttpClient } from './http';
 import type { KvAccess } from './kv';
+import type { EncryptedString } from './encrypted';
 
 export interface TaskLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -57,6 +58,11 @@ export interface TaskContext<P> {
   credential(name: string): Promise<Credential>;
   /** Registers a value to be masked in logs and outputs (a token obtained at run time, say). */
   maskValue(value: string): void;
+  /**
+   * Encrypts a value for the task's outputs (Kestra's EncryptedString): stored and shown
+   * encrypted, decrypted when a later task renders it. Fails where no key is configured.
+   */
+  encrypt(plaintext: string): EncryptedString;
   http: HttpClient;
   /** Kestra's KV store of the tenant (namespaces are explicit; tasks default to the flow's). */
   kv: KvAccess;

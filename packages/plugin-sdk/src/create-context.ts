@@ -1,4 +1,5 @@
 import type { Credential, TaskContext, TaskLogger, TaskRunInfo } from './context';
+import type { EncryptedString } from './encrypted';
 import { PluginError } from './errors';
 import { createHttpClient, type UnauthorizedHook } from './http';
 import type { KvAccess } from './kv';
@@ -29,6 +30,8 @@ export interface ContextOptions<P> {
   kv?: KvAccess;
   taskRun?: Partial<TaskRunInfo>;
   httpTimeoutMs?: number;
+  /** Encrypts an output value (the worker's keyring); without it, ctx.encrypt() fails. */
+  encrypt?: (plaintext: string) => EncryptedString;
 }
 
 /**
@@ -54,6 +57,10 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     heartbeat,
     resumeDetails: options.resumeDetails,
     maskValue: (value) => masker.add(value),
+    encrypt(plaintext) {
+      if (!options.encrypt) throw new PluginError('INVALID_PROPERTIES', 'encrypting outputs is not available here (no encryption key)');
+      return options.encrypt(plaintext);
+    },
     async secret(name) {
       if (!options.resolveSecret) throw new PluginError('NOT_FOUND', `secret('${name}') is not available here`);
       const value = await options.resolveSecret(name);

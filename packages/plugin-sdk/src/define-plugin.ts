@@ -49,15 +49,17 @@ export interface PluginDefinition<
   /** True when running the task twice with the same properties leaves the same end state. */
   idempotent: boolean;
   /**
-   * Flowable tasks only: properties that hold child tasks, either a list (`tasks`, `then`) or a
-   * map of lists (`cases` of Switch). The flow validator and the graph walk these.
+   * Flowable tasks only: properties that hold child tasks, either a list (`tasks`, `then`), a
+   * map of lists (`cases` of Switch) or a list of `{task, dependsOn}` entries (Dag). The flow
+   * validator and the graph walk these.
    */
   taskLists?: TaskListSpec[];
 }
 
 export interface TaskListSpec {
   key: string;
-  shape: 'list' | 'map';
+  /** `dag`: `[{task: {...}, dependsOn: [ids of sibling tasks]}]` (Kestra's Dag). */
+  shape: 'list' | 'map' | 'dag';
 }
 
 export type PropsOf<D> = D extends PluginDefinition<infer P, z.ZodType> ? z.infer<P> : never;

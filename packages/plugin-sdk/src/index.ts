@@ -11,3 +11,4 @@ export * from './budget';
 export * from './text';
 export * from './kv';
 export * from './coerce';
+export * from './encrypted';

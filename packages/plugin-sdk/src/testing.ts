@@ -1,7 +1,7 @@
 // Test helper for plugin authors: runs a task runtime the way the worker does (rendered props,
 // masked logger, AbortSignal, heartbeats, deadline) and captures what happened. Use it against a
 // simulator or a real peer, never a mock of the remote API.
-import { createTaskContext, type LogEntry } from './create-context';
+import { createTaskContext, type ContextOptions, type LogEntry } from './create-context';
 import type { PluginRuntime } from './define-plugin';
 import { isPluginError, type PluginError } from './errors';
 import { SecretMasker } from './masking';
@@ -25,6 +25,8 @@ export interface RunOptions {
   abortAfterMs?: number;
   /** Heartbeat details of a previous attempt (a worker restart mid-wait). */
   resumeDetails?: unknown;
+  /** ctx.encrypt() (the worker's keyring); absent, encrypting fails as where no key exists. */
+  encrypt?: ContextOptions<unknown>['encrypt'];
 }
 
 export async function runPluginTask<O = any>(runtime: PluginRuntime, props: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult<O>> {
@@ -43,6 +45,7 @@ export async function runPluginTask<O = any>(runtime: PluginRuntime, props: Reco
       if (details !== undefined) lastHeartbeatDetails = details;
     },
     resumeDetails: options.resumeDetails,
+    encrypt: options.encrypt,
     taskRun: options.deadline !== undefined ? { deadline: options.deadline } : {},
   });
   const timer = options.abortAfterMs !== undefined ? setTimeout(() => controller.abort(), options.abortAfterMs) : undefined;

@@ -3,3 +3,4 @@ export * from './temporal-history';
 export * from './test-server';
 import './context';
 export * from './oauth2-server';
+export * from './oidc-server';

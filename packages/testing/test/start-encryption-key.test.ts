@@ -50,5 +50,5 @@ describe('the worker with a malformed key', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/cannot start: BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key .*openssl rand -base64 32/);
     expect(result.stderr).not.toMatch(/ at .*\.ts:\d+/); // no stack trace
-  });
+  }, 90_000); // tsx compiles the worker first: seconds on a quiet machine, over 30 s on a loaded one
 });

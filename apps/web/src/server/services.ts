@@ -1,7 +1,8 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { CredentialStore, defaultRegistry, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/services/tenants';
 import { IdentityService } from '@baton/engine/services/identity/identity-service';
 import { AccessService } from '@baton/engine/services/identity/access-service';

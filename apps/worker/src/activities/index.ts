@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type CredentialTokens, type EngineActivities, type ExecutionService, type KvStore, type SecretStore } from '@baton/engine';
+import { ACTIVE_STATES, AppError, appendHistory, applyProjection, type CredentialTokens, type EngineActivities, type ExecutionService, type Keyring, type KvStore, type SecretStore } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';
@@ -14,6 +14,7 @@ export interface ActivityDeps {
   kv: KvStore;
   jq?: JqRunner;
   executions: ExecutionService;
+  keyring?: Keyring;
 }
 
 export function createActivities(deps: ActivityDeps): EngineActivities {

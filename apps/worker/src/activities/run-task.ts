@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
-import { markExecutionRunning, MintError, type CredentialTokens, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore } from '@baton/engine';
+import {
+  decryptOutputs, encryptOutput, markExecutionRunning, MintError, type CredentialTokens, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
+} from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime,
@@ -23,6 +25,8 @@ export interface RunTaskDeps {
   kv: KvStore;
   /** The real jq; without it the `jq` filter runs Baton's bounded subset. */
   jq?: JqRunner;
+  /** Encrypts task outputs (ctx.encrypt) and decrypts them for later tasks; without it, both fail. */
+  keyring?: Keyring;
 }
 
 /**
@@ -108,6 +112,7 @@ export function createRunTask(deps: RunTaskDeps) {
         }),
         onUnauthorized: credentials.onUnauthorized,
         kv: deps.kv.forTenant(input.tenant),
+        ...(deps.keyring ? { encrypt: (plaintext: string) => encryptOutput(deps.keyring!, input.tenant, plaintext) } : {}),
         taskRun: {
           executionId: input.executionId,
           namespace: input.context.flow.namespace,
@@ -219,10 +224,26 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     if (known.error !== undefined) throw new Error(known.error);
     return known.values!;
   });
-  const context = { ...input.context, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
+  // Encrypted outputs of earlier tasks (encryptBody) render as their plaintext, which is then a
+  // secret of this task: tainted in the render, masked in its logs and outputs.
+  const decrypted: string[] = [];
+  const outputs = deps.keyring
+    ? (() => {
+        try {
+          return decryptOutputs(deps.keyring!, input.tenant, input.context.outputs, (plaintext) => {
+            decrypted.push(plaintext);
+            masker.add(plaintext);
+          });
+        } catch (e) {
+          throw nonRetryable(`an encrypted output could not be decrypted: ${describe(e)}`);
+        }
+      })()
+    : input.context.outputs;
+  const secretValues = decrypted.length ? [...(input.secretValues ?? []), ...decrypted.filter((p) => p.length >= MIN_MASKABLE_LENGTH)] : input.secretValues;
+  const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce(input, context, masker, { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) }, jq);
+      return renderOnce({ ...input, secretValues }, context, masker, { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}) }, jq);
     } catch (error) {
       if ((!kvWanted.length && !jqWanted.size) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
       for (const { namespace, key } of kvWanted.splice(0)) {

@@ -1,3 +1,4 @@
 export * from './keyring';
 export * from './aes-gcm';
 export * from './payload-codec';
+export * from './output-encryption';

@@ -103,6 +103,19 @@ export class AuditService {
     return { results, next: rows.length > size && last ? encodeCursor(last.id) : null, size };
   }
 
+  /**
+   * Days to keep events (null: forever). The database checks it is at least 30; the trigger reads
+   * it, so this is the only way any row can ever be deleted.
+   */
+  async setRetention(days: number | null): Promise<void> {
+    await this.db.$executeRaw`UPDATE audit_settings SET retention_days = ${days} WHERE id = 1`;
+  }
+
+  async retention(): Promise<number | null> {
+    const rows = await this.db.$queryRaw<{ retention_days: number | null }[]>`SELECT retention_days FROM audit_settings WHERE id = 1`;
+    return rows[0]?.retention_days ?? null;
+  }
+
   /** Removes what is older than the retention setting (the trigger refuses anything younger). */
   async purgeExpired(): Promise<number> {
     return this.db.$executeRaw`

@@ -1,4 +1,4 @@
-import { expressions, type FlowPlan, type TaskSpec } from '@baton/flow';
+import { expressions, nestInputs, type FlowPlan, type TaskSpec } from '@baton/flow';
 import { AppError } from './app-error';
 import type { ExecutionService } from './executions';
 import type { FlowService } from './flows';
@@ -71,7 +71,7 @@ export class ExpressionDebugService {
     const labels = Object.fromEntries(execution.labels.map((l) => [l.key, l.value]));
     const spec = run && plan ? findTask(plan, run.taskId) : undefined;
     return {
-      inputs: execution.inputs ?? {},
+      inputs: nestInputs((execution.inputs ?? {}) as Record<string, unknown>),
       outputs,
       vars: plan?.variables ?? {},
       labels,

@@ -797,6 +797,9 @@ class Evaluator {
         case 'notIn':
           return { v: !isIn(a, b), t: false };
         default:
+          // Pebble divides two longs as Java does (10 / 4 is 2): whole numbers not known to be
+          // doubles are longs here; 10 / 4.0 and 10.0 / 4 stay 2.5.
+          if (op === '/' && !l.d && !r.d && Number.isInteger(a) && Number.isInteger(b) && b !== 0) return { v: Math.trunc((a as number) / (b as number)), t: l.t || r.t };
           return { v: arithmetic(op, a, b), t: l.t || r.t, d: l.d || r.d };
       }
     });

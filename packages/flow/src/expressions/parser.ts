@@ -18,19 +18,20 @@ const BINARY_PRECEDENCE: Record<string, number> = {
   or: 10, '||': 10,
   and: 15, '&&': 15,
   contains: 20, is: 20,
-  '==': 30, '!=': 30, '<': 30, '>': 30, '<=': 30, '>=': 30, in: 30, 'not in': 30, isIn: 30, notIn: 30,
+  '==': 30, equals: 30, '!=': 30, '<': 30, '>': 30, '<=': 30, '>=': 30, in: 30, 'not in': 30, isIn: 30, notIn: 30,
   '+': 40, '-': 40,
   '*': 60, '/': 60, '//': 60, '%': 60,
   '|': 100,
   '~': 110,
   '??': 120, '???': 120, '..': 120,
 };
-const ALIASES: Record<string, BinaryOp> = { '||': 'or', '&&': 'and' };
+// `equals` is Pebble's word for `==` (Kestra's FlowInputOutputTest conditions use it).
+const ALIASES: Record<string, BinaryOp> = { '||': 'or', '&&': 'and', equals: '==' };
 /** Operand of `not` binds everything from `is`/`contains` up: `not a == b` is `not (a == b)`. */
 const NOT_OPERAND_PRECEDENCE = 20;
 /** Operand of unary minus is a single postfix expression: `-x | abs` is `(-x) | abs`. */
 const SIGN_OPERAND_PRECEDENCE = 500;
-const WORD_OPERATORS = new Set(['or', 'and', 'contains', 'in', 'is', 'not', 'isIn', 'notIn']);
+const WORD_OPERATORS = new Set(['or', 'and', 'contains', 'in', 'is', 'not', 'isIn', 'notIn', 'equals']);
 
 export function parseTokens(tokens: Token[], endOffset: number): Node {
   const parser = new Parser(tokens, endOffset);

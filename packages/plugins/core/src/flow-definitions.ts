@@ -59,6 +59,44 @@ tasks:
 `)],
 });
 
+export const dag = definePlugin({
+  id: 'core.Dag',
+  aliases: ['io.kestra.plugin.core.flow.Dag'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Run tasks in the order their dependencies give',
+  description: 'Each entry of `tasks` is `{task, dependsOn}`: a task starts once every task it depends on (by id, inside this Dag) has ended; tasks with no pending dependency run side by side (at most `concurrent` at a time). Like Parallel, when a task fails no new task starts, the running ones finish and the Dag fails. Unknown dependencies and cycles are refused when the flow is saved.',
+  idempotent: true,
+  taskLists: [{ key: 'tasks', shape: 'dag' }],
+  props: z.object({ concurrent: z.number().int().min(0).optional().describe('How many tasks run at once; 0 or absent means no limit') }),
+  outputs: noOutputs,
+  examples: [example('A diamond', `
+tasks:
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+      - task:
+          id: fetch
+          type: io.kestra.plugin.core.log.Log
+          message: fetch
+      - task:
+          id: left
+          type: io.kestra.plugin.core.log.Log
+          message: left
+        dependsOn: [fetch]
+      - task:
+          id: right
+          type: io.kestra.plugin.core.log.Log
+          message: right
+        dependsOn: [fetch]
+      - task:
+          id: join
+          type: io.kestra.plugin.core.log.Log
+          message: join
+        dependsOn: [left, right]
+`)],
+});
+
 export const ifTask = definePlugin({
   id: 'core.If',
   aliases: ['io.kestra.plugin.core.flow.If'],
@@ -423,4 +461,4 @@ tasks:
 `)],
 });
 
-export const flowDefinitions = [labels, sequential, parallel, ifTask, switchTask, forEach, subflow, pause, sleep, fail, assert, loopUntil, allowFailure, setVariables, unsetVariables];
+export const flowDefinitions = [labels, sequential, parallel, dag, ifTask, switchTask, forEach, subflow, pause, sleep, fail, assert, loopUntil, allowFailure, setVariables, unsetVariables];

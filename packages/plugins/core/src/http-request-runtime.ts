@@ -49,10 +49,7 @@ function authorization(auth: Props['auth']): string | undefined {
   return undefined;
 }
 
-async function run({ props, http, logger }: TaskContext<Props>) {
-  if (props.encryptBody) {
-    throw new PluginError('INVALID_PROPERTIES', 'encryptBody: true needs encrypted outputs, which this Baton version does not have yet; leave it false, and keep secrets out of response bodies');
-  }
+async function run({ props, http, logger, encrypt }: TaskContext<Props>) {
   const options = props.options ?? {};
   const { body, contentType } = requestBody(props);
   const headers: Record<string, string> = { ...props.headers };
@@ -83,12 +80,17 @@ async function run({ props, http, logger }: TaskContext<Props>) {
   const allowed = options.allowedResponseCodes;
   const failed = allowed ? !allowed.includes(response.status) : response.status >= 400 && !(options.allowFailed ?? props.allowFailed);
   if (failed) {
-    const snippet = response.text.slice(0, 300);
+    // With encryptBody the body is confidential: an error message (logged, stored) leaves it out.
+    const snippet = props.encryptBody ? '' : response.text.slice(0, 300);
     throw new PluginError(codeForHttpStatus(response.status), `${method} ${uri} answered ${response.status}${snippet ? `: ${snippet}` : ''}`, {
       retryAfterMs: parseRetryAfter(response.headers['retry-after']),
     });
   }
-  return { uri, code: response.status, headers: response.headerLists, body: response.text === '' ? null : response.text };
+  const text = response.text === '' ? null : response.text;
+  // Kestra's encryptBody: the body is only in `encryptedBody`, encrypted with the instance's key;
+  // a later task that renders it gets the plaintext (masked in its logs like a secret).
+  if (props.encryptBody) return { uri, code: response.status, headers: response.headerLists, body: null, encryptedBody: text === null ? null : encrypt(text) };
+  return { uri, code: response.status, headers: response.headerLists, body: text };
 }
 
 export const httpRequestRuntime = defineRuntime(httpRequest, run);

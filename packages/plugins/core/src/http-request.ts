@@ -2,7 +2,7 @@
 // Kestra's properties and outputs (AbstractHttp and
 // Request in Kestra's source): `body` is the response text, `headers` map to lists of values,
 // `formData` is sent URL-encoded or as multipart, `options` holds the client settings.
-import { definePlugin, z } from '@baton/plugin-sdk';
+import { definePlugin, ENCRYPTED_TYPE, z } from '@baton/plugin-sdk';
 import { example } from './example';
 
 const authSchema = z
@@ -63,13 +63,18 @@ export const httpRequest = definePlugin({
       .describe('Client options, as Kestra names them'),
     sslOptions: sslSchema.optional().describe('Deprecated in Kestra: use options.ssl'),
     allowFailed: z.boolean().optional().describe('Deprecated in Kestra: use options.allowFailed'),
-    encryptBody: z.boolean().optional().describe('Kestra: encrypt the response body in the outputs (not available yet: refused when true)'),
+    encryptBody: z.boolean().optional().describe('Encrypt the response body: it is output as `encryptedBody` ({type, value}, encrypted with BATON_ENCRYPTION_KEY) instead of `body`, and decrypted when a later task renders it (masked in that task\'s logs like a secret)'),
   }),
   outputs: z.object({
     uri: z.string().describe('The URL requested (the last one after redirects)'),
     code: z.number().describe('HTTP status code'),
     headers: z.record(z.string(), z.array(z.string())).describe('Response headers, each a list of values'),
-    body: z.string().nullable().describe('Response body as text (null when empty)'),
+    body: z.string().nullable().describe('Response body as text (null when empty, or with encryptBody)'),
+    encryptedBody: z
+      .object({ type: z.literal(ENCRYPTED_TYPE), value: z.string() })
+      .nullable()
+      .optional()
+      .describe('With encryptBody: the body, encrypted; `{{ outputs.<id>.encryptedBody }}` in a later task renders the plaintext'),
   }),
   examples: [
     example('Call a health endpoint', `

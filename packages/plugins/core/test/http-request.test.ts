@@ -100,8 +100,23 @@ describe('http.Request (Kestra shapes)', () => {
     expect(last().headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
     await run({ uri: `${base}/echo`, auth: { type: 'BEARER', token: 't0k' } });
     expect(last().headers.authorization).toBe('Bearer t0k');
-    expect((await run({ uri: `${base}/echo`, encryptBody: true })).error?.message).toMatch(/encryptBody/);
+    // Where no key is configured (a plugin test, here), encryptBody fails rather than leaking the body.
+    expect((await run({ uri: `${base}/echo`, encryptBody: true })).error?.message).toMatch(/no encryption key/);
     expect((await run({ uri: `${base}/big`, options: { maxContentLength: 1024 } })).error?.message).toMatch(/larger than 1024 bytes/);
     expect((await run({ uri: `${base}/empty` })).outputs.body).toBeNull();
+  });
+});
+
+describe('encryptBody (Kestra: the body only as encryptedBody)', () => {
+  it('outputs body null and encryptedBody from ctx.encrypt, never the plaintext', async () => {
+    const encrypt = (plaintext: string) => ({ type: 'io.kestra.datatype:aes_encrypted' as const, value: `sealed(${plaintext.length})` });
+    const result = await runPluginTask(httpRequestRuntime, httpRequest.props.parse({ uri: `${base}/json`, encryptBody: true }) as Record<string, unknown>, { encrypt });
+    expect(result.outputs).toMatchObject({ code: 200, body: null, encryptedBody: { type: 'io.kestra.datatype:aes_encrypted', value: 'sealed(21)' } });
+    expect(JSON.stringify(result.outputs)).not.toContain('status');
+    expect(httpRequest.outputs.safeParse(result.outputs).success).toBe(true);
+    // A failure's message quotes the body, except an encrypted one.
+    const failed = await runPluginTask(httpRequestRuntime, httpRequest.props.parse({ uri: `${base}/missing`, encryptBody: true }) as Record<string, unknown>, { encrypt });
+    expect(failed.error?.message).toMatch(/answered 404$/);
+    expect((await run({ uri: `${base}/missing` })).error?.message).toMatch(/answered 404: nope$/);
   });
 });

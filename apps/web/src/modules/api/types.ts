@@ -50,6 +50,10 @@ export interface FlowInput {
   displayName?: string;
   required?: boolean;
   defaults?: unknown;
+  /** Fills the form; unlike defaults, not used when the input is omitted. */
+  prefill?: unknown;
+  /** Shown (and required) only when its inputs are on and the condition holds. */
+  dependsOn?: { inputs?: string[]; condition?: string };
   validator?: string;
   min?: number | string;
   max?: number | string;

@@ -102,6 +102,8 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   // identity
   'GET /api/v1/setup': { kind: 'public' },
   'POST /api/v1/setup': { kind: 'public' },
+  // OIDC sign-in is next-auth's, at /api/auth/* (app/api/auth/[...nextauth]), outside this router:
+  // public by nature, it records its own sign-ins and ends in the same session cookie.
   'POST /api/v1/auth/login': { kind: 'public' },
   'POST /api/v1/auth/logout': { kind: 'public' },
   'GET /api/v1/me': { kind: 'signedIn' },

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Access } from '../auth/authorize';
 import type { Caller } from '../auth/identify';
+import { serverLog } from '../log';
 import { services } from '../services';
 import { AUDIT_RULES } from './audit-rules';
 
@@ -26,7 +27,7 @@ export async function recordChange(key: string, params: Record<string, string>, 
       after: spec.after?.(params, body ?? {}),
     });
   } catch (error) {
-    console.error(`[audit] could not record ${key} by ${caller.id}:`, error);
+    serverLog().error({ route: key, actorId: caller.id, err: error }, 'could not record an audit entry');
   }
 }
 
@@ -35,6 +36,6 @@ export async function recordSignIn(action: 'auth.signin' | 'auth.signin.failed' 
   try {
     await services().audit.append({ tenant: '', actor: who.email, actorId: who.userId, action, resource: `user:${who.userId ?? who.email}`, address: client.address, userAgent: client.userAgent, after });
   } catch (error) {
-    console.error(`[audit] could not record ${action} for ${who.email}:`, error);
+    serverLog().error({ action, actor: who.email, err: error }, 'could not record a sign-in audit entry');
   }
 }

@@ -5,6 +5,7 @@ import { anonymousCaller, identify, type Caller } from '../auth/identify';
 import { authorize, type Access } from '../auth/authorize';
 import { ACCESS_RULES, ruleKey } from './access-rules';
 import { recordChange } from './audit';
+import { serverLog } from '../log';
 import { BODY_LIMITS, JSON_MAX_DEPTH, PARAM_MAX_CHARS, QUERY_MAX_CHARS } from './limits';
 
 export interface RouteContext {
@@ -133,11 +134,11 @@ export class Router {
         // over the sign-in page. Scripts still send Basic unasked, as with Kestra.
         if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="baton"';
         if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
-        if (error !== raw) console.warn(`[api] ${request.method} ${url.pathname}: answered ${error.status} for`, raw);
+        if (error !== raw) serverLog().warn({ method: request.method, path: url.pathname, status: error.status, err: raw }, `answered ${error.status} for an error that is the caller's`);
         return Response.json(body, { status: error.status, headers });
       }
       const id = Math.random().toString(36).slice(2, 10);
-      console.error(`[api] ${id} ${request.method} ${url.pathname}:`, raw);
+      serverLog().error({ requestId: id, method: request.method, path: url.pathname, err: raw }, `internal error ${id}`);
       return json({ message: `internal error ${id}; the server log has the details`, code: 'INTERNAL' }, 500);
     }
   }

@@ -1,11 +1,11 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
 import { constantTimeEqual } from '@baton/engine/services/identity/passwords';
-import { SESSION_TTL_MS } from '@baton/engine/services/identity/identity-service';
 import { webEnv } from '../env';
 import { services } from '../services';
 import { PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '@baton/engine/services/identity/roles';
 import { clientInfo, cookieValue, SESSION_COOKIE, type Caller } from '../auth/identify';
+import { sessionCookie } from '../auth/session-cookie';
 import { forbidden } from '../auth/authorize';
 import { json, readJsonObject, type Router } from './handler';
 import { recordSignIn } from './audit';
@@ -18,16 +18,11 @@ const CREDENTIALS_BODY = {
   schema: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } },
 };
 
-function sessionCookie(request: Request, secret: string, maxAgeSeconds: number) {
-  const secure = (request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '')) === 'https';
-  return `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
-}
-
 async function startSession(request: Request, userId: string, body: unknown, status: number) {
   const { secret } = await services().identity.createSession(userId, clientInfo(request));
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json', 'set-cookie': sessionCookie(request, secret, Math.floor(SESSION_TTL_MS / 1000)) },
+    headers: { 'content-type': 'application/json', 'set-cookie': sessionCookie(request, secret) },
   });
 }
 

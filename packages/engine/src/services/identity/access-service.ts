@@ -19,6 +19,8 @@ export interface BindingView {
 export interface GroupView {
   id: string;
   name: string | null;
+  /** `oidc`: made by an OIDC sign-in, its membership follows the groups claim; null: made by an Admin. */
+  source: string | null;
   members: string[];
 }
 
@@ -56,14 +58,14 @@ export class AccessService {
   async listGroups(tenant: string): Promise<GroupView[]> {
     const groups = await this.db.userGroup.findMany({ where: { tenant }, orderBy: { id: 'asc' } });
     const members = await this.db.groupMember.findMany({ where: { tenant } });
-    return groups.map((g) => ({ id: g.id, name: g.name, members: members.filter((m) => m.groupId === g.id).map((m) => m.userId).sort() }));
+    return groups.map((g) => ({ id: g.id, name: g.name, source: g.source, members: members.filter((m) => m.groupId === g.id).map((m) => m.userId).sort() }));
   }
 
   async getGroup(tenant: string, id: string): Promise<GroupView> {
     const group = await this.db.userGroup.findUnique({ where: { tenant_id: { tenant, id } } });
     if (!group) throw new AppError('NOT_FOUND', `no group '${id.slice(0, 100)}' in tenant ${tenant}`);
     const members = await this.db.groupMember.findMany({ where: { tenant, groupId: id } });
-    return { id: group.id, name: group.name, members: members.map((m) => m.userId).sort() };
+    return { id: group.id, name: group.name, source: group.source, members: members.map((m) => m.userId).sort() };
   }
 
   async createGroup(tenant: string, input: Record<string, unknown>): Promise<GroupView> {
@@ -71,7 +73,7 @@ export class AccessService {
     if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 200)) throw new AppError('BAD_REQUEST', 'name is a string of at most 200 characters');
     const inserted = await this.db.$executeRaw`INSERT INTO user_groups (tenant, id, name) VALUES (${tenant}, ${input.id}, ${(input.name as string | undefined) ?? null}) ON CONFLICT DO NOTHING`;
     if (!inserted) throw new AppError('CONFLICT', `group '${input.id}' already exists in tenant ${tenant}`);
-    return { id: input.id, name: (input.name as string | undefined) ?? null, members: [] };
+    return { id: input.id, name: (input.name as string | undefined) ?? null, source: null, members: [] };
   }
 
   /** Deletes a group, its memberships and the bindings given to it. */

@@ -8,7 +8,7 @@ import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { ProjectionEvent, ResumeSignal } from '../contracts';
 import { toRetryPolicy } from '../retry-policy';
 import {
-  CancelExecution, errorMessage, javaDuration, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent,
+  CancelExecution, combine, errorMessage, javaDuration, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent,
 } from './outcomes';
 import type { Scheduler } from './scheduler';
 import { childScope, type Scope } from './scope';
@@ -54,6 +54,11 @@ export const FLOWABLES: Record<string, Flowable> = {
     retriesBlock: true,
     run: async (f) =>
       failWithChildren(f.task, await f.s.runConcurrently(f.children('tasks').map((t) => () => f.s.runTask(t, f.child)), Number(f.task.props.concurrent ?? 0))),
+  },
+  'core.Dag': {
+    childLists: ['tasks'],
+    retriesBlock: true,
+    run: async (f) => failWithChildren(f.task, await runDag(f.s, f.children('tasks'), f.child, Number(f.task.props.concurrent ?? 0))),
   },
   'core.If': {
     childLists: ['then', 'else'],
@@ -168,6 +173,38 @@ async function runLabels({ task, run, s, prop }: FlowableRun): Promise<TaskEnd> 
   if (Object.keys(all).length > LABEL_LIMITS.count) throw new TaskFailure(task.id, `${task.id}: an execution has at most ${LABEL_LIMITS.count} labels`);
   await s.life.project([{ kind: 'labels', executionId: s.input.executionId, labels: all, at: s.life.at() }]);
   return { outcome: 'SUCCESS', result: { labels } };
+}
+
+/**
+ * Kestra's Dag: a task starts once every task it depends on has ended (SUCCESS, WARNING, or
+ * skipped), in declaration order among those ready, at most `limit` at a time (0 = no limit).
+ * As in Parallel, after a failure no new task starts and the running ones finish. Validation has
+ * refused unknown dependencies and cycles, so every task eventually becomes ready.
+ */
+export async function runDag(s: Scheduler, tasks: TaskSpec[], scope: Scope, limit: number): Promise<Result> {
+  const ended = new Set<string>();
+  const started = new Set<string>();
+  let result: Result = SUCCEEDED;
+  let running = 0;
+  const ready = () => tasks.filter((t) => !started.has(t.id) && (t.dependsOn ?? []).every((d) => ended.has(d)));
+  // Each finished task may make others ready: start them, then wait for every branch started.
+  const launch = (): Promise<unknown> => {
+    const branches: Promise<unknown>[] = [];
+    for (const task of ready()) {
+      if (result.outcome === 'FAILED' || (limit > 0 && running >= limit)) break;
+      started.add(task.id);
+      running++;
+      branches.push(s.runTask(task, scope).then((end) => {
+        running--;
+        result = combine(result, end);
+        ended.add(task.id);
+        return launch();
+      }));
+    }
+    return Promise.all(branches);
+  };
+  await launch();
+  return result;
 }
 
 /** Baton's ceiling on LoopUntil iterations: each one adds to the execution's durable history. */

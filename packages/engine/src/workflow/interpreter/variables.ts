@@ -1,6 +1,7 @@
 // Kestra's run-time variables (RunVariables in Kestra's source): what expressions can read, and the
 // outputs and task states that feed them as the execution goes.
 import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions/index';
+import { nestInputs } from '@baton/flow/input-dependencies';
 import type { TaskSpec } from '@baton/flow/model';
 import type { State } from '../../states';
 import type { ExecutionInput, RenderContext } from '../contracts';
@@ -111,7 +112,7 @@ export class Variables {
     const plan = input.plan;
     const parents = (scope.parents ?? []).map((p) => (p.value === undefined ? { task: { id: p.taskId } } : { task: { id: p.taskId }, taskrun: { value: p.value } }));
     return {
-      inputs: input.inputs,
+      inputs: nestInputs(input.inputs),
       outputs: this.outputs,
       vars: this.runtimeVars ?? plan.variables,
       labels: this.labels(),

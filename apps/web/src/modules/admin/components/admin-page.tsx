@@ -4,13 +4,13 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useApp } from '@/components/app-shell/app-context';
 import { PageHeader } from '@/components/page';
-import { Button, ErrorState, Field, LoadingState, Select, Tabs, TextInput, ui, useToast } from '@/components/ui';
+import { Badge, Button, ErrorState, Field, LoadingState, Select, Tabs, TextInput, ui, useToast } from '@/components/ui';
 import { api, query, tenantPath } from '@/modules/api/client';
 import { can, useMe } from '@/modules/auth/hooks/use-me';
 import s from './admin.module.css';
 
 interface User { id: string; email: string; name: string | null; instanceAdmin: boolean; disabled: boolean; created: string; lastLogin: string | null }
-interface Group { id: string; name: string | null; members: string[] }
+interface Group { id: string; name: string | null; source: string | null; members: string[] }
 interface Binding { id: string; subject: { type: 'USER' | 'GROUP'; id: string }; role: string; namespace: string | null; created: string; createdBy: string | null }
 interface Token { id: string; name: string; prefix: string; created: string; expires: string | null; lastUsed: string | null; revoked: string | null }
 interface AuditEvent { id: string; at: string; actor: string; action: string; resource: string; namespace: string | null; address: string | null; userAgent: string | null; before: unknown; after: unknown }
@@ -135,7 +135,7 @@ function GroupsTab() {
         <tbody>
           {groups.data.map((g) => (
             <tr key={g.id}>
-              <td className={s.mono}>{g.id}</td>
+              <td className={s.mono}>{g.id}{g.source === 'oidc' ? <> <Badge title="Made by an OIDC sign-in: its members follow the provider's groups claim at each sign-in">OIDC</Badge></> : null}</td>
               <td>{g.members.length ? g.members.map((m) => (
                 <span key={m}>{email(m)} <Button size="sm" variant="ghost" onClick={() => void api(tenantPath(tenant, 'groups', g.id, 'members', m), { method: 'DELETE' }).then(refresh)} aria-label={`Remove ${email(m)} from ${g.id}`}>×</Button> </span>
               )) : <span className={s.muted}>no members</span>}</td>

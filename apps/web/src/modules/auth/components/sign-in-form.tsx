@@ -1,8 +1,10 @@
 'use client';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import { getProviders, signIn } from 'next-auth/react';
 import { Button, Field, TextInput } from '@/components/ui';
 import { safeNextPath } from '../lib/next-path';
+import { oidcErrorMessage } from '../lib/oidc-errors';
 import { AuthCard } from './auth-card';
 import s from '../auth.module.css';
 
@@ -15,13 +17,25 @@ export function SignInForm() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [setupRequired, setSetupRequired] = useState(false);
+  // The OIDC provider's name when one is configured (next-auth lists it; 404 without one).
+  const [provider, setProvider] = useState<string>();
+  const [redirecting, setRedirecting] = useState(false);
+  const oidcError = oidcErrorMessage(params.get('error'), provider ?? 'single sign-on');
 
   useEffect(() => {
     fetch('/api/v1/setup').then((r) => r.json()).then((b: { required?: boolean; authMode?: string }) => {
       setSetupRequired(Boolean(b.required));
       if (b.authMode === 'none') window.location.replace(next);
     }).catch(() => {});
+    getProviders().then((providers) => setProvider(providers?.oidc?.name)).catch(() => {});
   }, [next]);
+
+  function signInWithProvider() {
+    setRedirecting(true);
+    // next-auth posts its CSRF token and sends the browser to the provider; back at the callback,
+    // the server sets Baton's session cookie and returns here (or to ?error=).
+    signIn('oidc', { callbackUrl: next }).catch(() => setRedirecting(false));
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -47,6 +61,13 @@ export function SignInForm() {
       {setupRequired ? (
         <p className={s.note} role="status">Baton is not set up yet: open the one-time setup link that <code>npm start</code> printed to create the first admin.</p>
       ) : null}
+      {oidcError && !error ? <p className={s.alert} role="alert">{oidcError}</p> : null}
+      {provider ? (
+        <>
+          <Button type="button" variant="primary" loading={redirecting} onClick={signInWithProvider}>Sign in with {provider}</Button>
+          <p className={s.divider}>or with your Baton password</p>
+        </>
+      ) : null}
       <form className={s.form} onSubmit={submit} aria-label="Sign in">
         <Field label="E-mail" htmlFor="signin-email">
           <TextInput id="signin-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
@@ -55,7 +76,7 @@ export function SignInForm() {
           <TextInput id="signin-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
         {error ? <p className={s.alert} role="alert">{error}</p> : null}
-        <Button type="submit" variant="primary" loading={busy}>Sign in</Button>
+        <Button type="submit" variant={provider ? 'secondary' : 'primary'} loading={busy}>Sign in</Button>
       </form>
     </AuthCard>
   );

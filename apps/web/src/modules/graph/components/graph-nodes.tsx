@@ -81,7 +81,7 @@ export const TaskNode = memo(function TaskNode({ data }: NodeProps<FlowNode>) {
   );
 });
 
-const ROLE_LABEL: Record<string, string> = { parallel: 'parallel', sequential: 'sequence', if: 'if', switch: 'switch', foreach: 'for each', group: 'group' };
+const ROLE_LABEL: Record<string, string> = { parallel: 'parallel', sequential: 'sequence', dag: 'dag', if: 'if', switch: 'switch', foreach: 'for each', group: 'group' };
 
 function Port({ at, which }: { at: { x: number; y: number }; which: 'in' | 'out' }) {
   return (
@@ -108,7 +108,7 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<FlowNode>) 
       {data.ports?.in ? <Port at={data.ports.in} which="in" /> : null}
       {data.ports?.out ? <Port at={data.ports.out} which="out" /> : null}
       <div className={s.groupHeader} title={`${n.taskId} (${n.type})`}>
-        <Icon name={n.role === 'parallel' ? 'layers' : n.role === 'if' || n.role === 'switch' ? 'diff' : n.role === 'foreach' ? 'retry' : 'format'} size={13} />
+        <Icon name={n.role === 'parallel' || n.role === 'dag' ? 'layers' : n.role === 'if' || n.role === 'switch' ? 'diff' : n.role === 'foreach' ? 'retry' : 'format'} size={13} />
         <span className={s.groupId}>{n.label}</span>
         <span className={s.groupRole}>{ROLE_LABEL[n.role ?? 'group']}</span>
         {run ? <span className={s.groupState}><Meta taskId={n.taskId} /><StateIcon state={run.state} size={13} /></span> : null}

@@ -103,6 +103,10 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
     nodes.push({ id: inId, kind: 'junction', label: '', width: JUNCTION, height: JUNCTION, depth: depth + 1 });
     nodes.push({ id: outId, kind: 'junction', label: '', width: JUNCTION, height: JUNCTION, depth: depth + 1 });
 
+    if (role === 'dag') {
+      const body = dagBody(get(map, 'tasks'), depth + 1, inId, outId);
+      return { kind: 'group', id, in: inId, out: outId, body };
+    }
     let body: Block;
     if (role === 'parallel') {
       // Each child of a Parallel is a branch of its own.
@@ -120,6 +124,43 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
     }
     connectInside(inId, outId, body);
     return { kind: 'group', id, in: inId, out: outId, body };
+  };
+
+  // A Dag's tasks as layers (a task sits one layer below its deepest dependency) for the layout;
+  // the edges follow dependsOn: entry → tasks without dependencies, each dependency → its
+  // dependents, tasks nothing depends on → exit.
+  const dagBody = (list: unknown, depth: number, inId: string, outId: string): Block => {
+    const items = listItems(list).flatMap((entry) => {
+      const block = taskBlock(get(entry, 'task'), depth);
+      if (!block) return [];
+      const taskId = scalarString(get(get(entry, 'task'), 'id'));
+      const dependsOn = listItems(get(entry, 'dependsOn')).map(scalarString).filter((d): d is string => !!d);
+      return [{ taskId, block, dependsOn }];
+    });
+    const byTask = new Map(items.flatMap((i) => (i.taskId ? [[i.taskId, i] as const] : [])));
+    const known = (i: (typeof items)[number]) => i.dependsOn.filter((d) => byTask.has(d) && d !== i.taskId);
+    const level = new Map<(typeof items)[number], number>();
+    const levelOf = (i: (typeof items)[number], visiting: Set<unknown>): number => {
+      const cached = level.get(i);
+      if (cached !== undefined) return cached;
+      if (visiting.has(i)) return 0; // a cycle (refused by validation) still draws
+      visiting.add(i);
+      const l = Math.max(-1, ...known(i).map((d) => levelOf(byTask.get(d)!, visiting))) + 1;
+      level.set(i, l);
+      return l;
+    };
+    const layers: Block[][] = [];
+    for (const item of items) (layers[levelOf(item, new Set())] ??= []).push(item.block);
+    const dependedOn = new Set(items.flatMap(known));
+    const edge = (a: string, b: string) => edges.push({ id: `${a}->${b}`, source: a, target: b, kind: 'flow' });
+    for (const item of items) {
+      const deps = known(item);
+      if (!deps.length) for (const b of entries(item.block)) edge(inId, b);
+      for (const d of deps) for (const a of exits(byTask.get(d)!.block)) for (const b of entries(item.block)) edge(a, b);
+      if (!item.taskId || !dependedOn.has(item.taskId)) for (const a of exits(item.block)) edge(a, outId);
+    }
+    if (!items.length) edge(inId, outId);
+    return { kind: 'seq', items: layers.filter(Boolean).map((branches) => ({ kind: 'par', branches })) };
   };
 
   const seq = (items: unknown[], depth: number): Block => {

@@ -1,11 +1,12 @@
 // How flowable task types hold their children. Keyed by the last segment of the type, so Baton's
 // names (core.Parallel) and Kestra's (io.kestra.plugin.core.flow.Parallel) read the same.
 
-export type FlowableRole = 'sequential' | 'parallel' | 'if' | 'switch' | 'foreach';
+export type FlowableRole = 'sequential' | 'parallel' | 'dag' | 'if' | 'switch' | 'foreach';
 
 const ROLES: Record<string, FlowableRole> = {
   Sequential: 'sequential',
   Parallel: 'parallel',
+  Dag: 'dag',
   If: 'if',
   Switch: 'switch',
   ForEach: 'foreach',

@@ -14,7 +14,7 @@ export interface GraphNode {
   /** Short, readable type (`Log`, `Parallel`, `dns.records.Upsert`). */
   shortType?: string;
   /** Group nodes: what the group does with its children (for the header). */
-  role?: 'sequential' | 'parallel' | 'if' | 'switch' | 'foreach' | 'group';
+  role?: 'sequential' | 'parallel' | 'dag' | 'if' | 'switch' | 'foreach' | 'group';
   /** Lanes: `then`, `else`, `case dev`, `errors`, `finally`... */
   lane?: 'branch' | 'errors' | 'finally';
   /** 1-based YAML line of the task (click → jump to it). */

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Icon } from '@/components/icons';
 import { Checkbox, Field, IconButton, Select, TextArea, TextInput } from '@/components/ui';
 import type { FlowInput } from '@/modules/api/types';
-import { choices, validateField, type FieldValue, type FormValues } from '../lib/inputs';
+import { choices, shownInputs, validateField, type FieldValue, type FormValues } from '../lib/inputs';
 import s from './input-form.module.css';
 
 // A form generated from declared inputs: one typed control per input type, defaults filled in,
@@ -17,12 +17,15 @@ export function InputForm({ inputs, values, errors, onChange, onBlurValidate, id
   onBlurValidate: (id: string, error: string | undefined) => void;
   idPrefix?: string;
 }) {
+  // dependsOn: inputs whose condition is false are hidden; dynamic defaults show what they give.
+  const { shown, renderedDefaults } = shownInputs(inputs, values);
   return (
     <div className={s.form}>
-      {inputs.map((input) => (
+      {shown.map((input) => (
         <InputControl
           key={input.id}
           input={input}
+          renderedDefault={renderedDefaults[input.id]}
           id={`${idPrefix}-${input.id}`}
           value={values[input.id]}
           error={errors[input.id]}
@@ -43,8 +46,10 @@ const HINTS: Record<string, string> = {
   SECRET: 'Used by tasks; stored masked, never shown again',
 };
 
-export function InputControl({ input, id, value, error, onChange, onBlur }: {
+export function InputControl({ input, id, value, error, onChange, onBlur, renderedDefault }: {
   input: FlowInput;
+  /** A default written as an expression, rendered with the inputs before it. */
+  renderedDefault?: string;
   id: string;
   value: FieldValue | undefined;
   error?: string;
@@ -55,7 +60,7 @@ export function InputControl({ input, id, value, error, onChange, onBlur }: {
   const required = (input.required ?? true) && input.defaults === undefined;
   const label = input.displayName ?? input.id;
   const describedBy = error ? `${id}-error` : undefined;
-  const hint = [input.description, HINTS[type], type === 'ARRAY' && input.itemType ? `Items: ${input.itemType}` : undefined,
+  const hint = [input.description, renderedDefault !== undefined ? `Default: ${renderedDefault}` : undefined, HINTS[type], type === 'ARRAY' && input.itemType ? `Items: ${input.itemType}` : undefined,
     input.validator ? `Must match ${input.validator}` : undefined,
     input.min !== undefined || input.max !== undefined ? `Between ${input.min ?? '−∞'} and ${input.max ?? '∞'}` : undefined].filter(Boolean).join(' · ');
   const common = { id, 'aria-describedby': describedBy, invalid: !!error, required, 'data-input': input.id };

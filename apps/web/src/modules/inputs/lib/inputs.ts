@@ -1,4 +1,5 @@
-import { coerceInput, isRequired } from '@baton/flow/inputs';
+import { renderDefault } from '@baton/flow/input-dependencies';
+import { coerceInput, isRequired, resolveWithDependencies } from '@baton/flow/inputs';
 import { parse } from 'yaml';
 import type { FlowInput } from '@/modules/api/types';
 
@@ -56,9 +57,9 @@ export function toLocalDateTime(iso: string) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** What a control starts with: the given value, else the default, else empty. */
+/** What a control starts with: the given value, else the default or prefill, else empty. */
 export function initialValue(input: FlowInput, given?: unknown): FieldValue {
-  const v = given !== undefined && given !== null ? given : input.defaults;
+  const v = given !== undefined && given !== null ? given : input.defaults ?? input.prefill;
   const type = input.type.toUpperCase();
   if (type === 'BOOLEAN' || type === 'BOOL') return v === true || v === 'true';
   if (type === 'MULTISELECT') return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? v.split(',').map((s) => s.trim()) : [];
@@ -108,8 +109,41 @@ export function validateField(input: FlowInput, v: FieldValue): string | undefin
   }
 }
 
-export function validateAll(inputs: FlowInput[], values: FormValues): Record<string, string> {
+/**
+ * The inputs the form shows with the values typed so far (Kestra's dependsOn: an input whose
+ * condition is false, or whose dependency is off, is hidden, not required and not sent), and
+ * the defaults written as expressions, rendered with the inputs before them.
+ */
+export function shownInputs(inputs: FlowInput[], values: FormValues): { shown: FlowInput[]; renderedDefaults: Record<string, string> } {
+  if (!inputs.some((i) => i.dependsOn || (typeof i.defaults === 'string' && i.defaults.includes('{{')))) return { shown: inputs, renderedDefaults: {} };
+  const payload = rawPayload(inputs, values);
+  const { values: resolved, enabled, shown } = resolveWithDependencies(inputs as never, payload);
+  const renderedDefaults: Record<string, string> = {};
+  for (const input of inputs) {
+    if (typeof input.defaults !== 'string' || !input.defaults.includes('{{') || !enabled.has(input.id)) continue;
+    try {
+      const v = renderDefault(input as never, resolved);
+      renderedDefaults[input.id] = typeof v === 'string' ? v : JSON.stringify(v);
+    } catch {
+      // an earlier input is not filled in yet: the server renders the default at run time
+    }
+  }
+  return { shown: inputs.filter((i) => shown.has(i.id) || !i.dependsOn), renderedDefaults };
+}
+
+/** The typed values, unchecked, for deciding what is shown (errors are the fields' business). */
+function rawPayload(inputs: FlowInput[], values: FormValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const input of inputs) {
+    const v = toApiValue(input, values[input.id] ?? initialValue(input));
+    if (v !== undefined) out[input.id] = v;
+  }
+  return out;
+}
+
+export function validateAll(allInputs: FlowInput[], values: FormValues): Record<string, string> {
   const errors: Record<string, string> = {};
+  const inputs = shownInputs(allInputs, values).shown;
   for (const input of inputs) {
     const e = validateField(input, values[input.id] ?? initialValue(input));
     if (e) errors[input.id] = e;
@@ -117,9 +151,9 @@ export function validateAll(inputs: FlowInput[], values: FormValues): Record<str
   return errors;
 }
 
-export function toPayload(inputs: FlowInput[], values: FormValues): Record<string, unknown> {
+export function toPayload(allInputs: FlowInput[], values: FormValues): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const input of inputs) {
+  for (const input of shownInputs(allInputs, values).shown) {
     const v = toApiValue(input, values[input.id] ?? initialValue(input));
     if (v !== undefined) out[input.id] = v;
   }

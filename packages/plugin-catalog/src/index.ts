@@ -1,3 +1,6 @@
+// The plugin catalog: every plugin family Baton ships. The engine knows no plugin by name; the two
+// composition roots (the web app's services and the worker) build their registry from here.
+// Definitions only: safe for the web app. Runtimes are behind `@baton/plugin-catalog/runtimes`.
 import { PluginRegistry, type PluginDefinition } from '@baton/plugin-sdk';
 import { definitions as argocd } from '@baton/plugin-argocd';
 import { definitions as cloudflare } from '@baton/plugin-cloudflare';
@@ -5,12 +8,12 @@ import { definitions as core } from '@baton/plugin-core';
 import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
 
-/** Every plugin family Baton ships. Adding a family: one line here and one in the worker's runtimes. */
+/** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
 export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, maas, netbox };
 
 let shared: PluginRegistry | undefined;
 
-/** The registry of plugin definitions (no runtimes: safe for the web app). */
+/** The registry of plugin definitions (no runtimes), built once per process. */
 export function defaultRegistry(): PluginRegistry {
   if (!shared) {
     shared = new PluginRegistry();
