@@ -5,7 +5,7 @@ import { getDb } from '@baton/db';
 import { AuditService } from '@baton/engine/audit';
 import { startAuditRetention } from '@baton/engine/audit';
 import {
-  createLogger, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor, type Logger,
+  createLogger, CredentialStore, CredentialTokens, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor, type Logger,
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
@@ -75,7 +75,12 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
   const executions = new ExecutionService(db, flows, async () => client, files);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db, files), secrets, kv: new KvStore(db), jq: new JqRunner(), executions, keyring, files });
+  const credentialStore = new CredentialStore(db, keyring);
+  const resealed = await credentialStore.reencrypt();
+  if (resealed.rotated) log.info(`credentials: re-encrypted ${resealed.rotated} under the current key ${keyring.current.id}`);
+  for (const f of resealed.failed) log.warn({ tenant: f.tenant, namespace: f.namespace }, `credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  const credentials = new CredentialTokens(credentialStore);
+  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db, files), secrets, credentials, kv: new KvStore(db), jq: new JqRunner(), executions, keyring, files });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

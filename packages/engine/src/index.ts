@@ -14,5 +14,6 @@ export * from './services/expression-eval';
 export * from './services/execution-feed';
 export * from './crypto/index';
 export * from './services/storage/index';
+export * from './services/credentials/index';
 export * from './logging';
 export * from './env-schema';

@@ -13,6 +13,8 @@ export interface TaskLogger {
 export interface Credential {
   name: string;
   type: string;
+  /** What `{{ credential('name') }}` renders to: the access token for token types (docs/credentials.md). */
+  token: string;
   /** Resolved material: token, username/password, PEM, ... depending on type. */
   values: Record<string, string>;
 }
@@ -50,6 +52,10 @@ export interface TaskContext<P> {
    */
   resumeDetails?: unknown;
   secret(name: string): Promise<string>;
+  /**
+   * A credential of the flow's namespace (minted or from the cache). Its token is masked. A 401
+   * answered to a request of `http` that carried it re-mints it once and retries (see http.ts).
+   */
   credential(name: string): Promise<Credential>;
   /** Registers a value to be masked in logs and outputs (a token obtained at run time, say). */
   maskValue(value: string): void;

@@ -1,7 +1,7 @@
 import type { Credential, TaskContext, TaskLogger, TaskRunInfo } from './context';
 import type { EncryptedString } from './encrypted';
 import { PluginError } from './errors';
-import { createHttpClient } from './http';
+import { createHttpClient, type UnauthorizedHook } from './http';
 import type { KvAccess } from './kv';
 import { SecretMasker } from './masking';
 import type { StorageAccess } from './storage';
@@ -25,6 +25,8 @@ export interface ContextOptions<P> {
   onLog?: (entry: LogEntry) => void;
   resolveSecret?: (name: string) => Promise<string>;
   resolveCredential?: (name: string) => Promise<Credential>;
+  /** A 401 answered to a request carrying a credential's token: see HttpClientDefaults.onUnauthorized. */
+  onUnauthorized?: UnauthorizedHook;
   /** The KV store; without it, KV tasks fail saying it is not available. */
   kv?: KvAccess;
   /** Internal storage of the execution; without it, file tasks fail saying it is not available. */
@@ -71,12 +73,13 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     async credential(name) {
       if (!options.resolveCredential) throw new PluginError('NOT_FOUND', `credential('${name}') is not available here`);
       const credential = await options.resolveCredential(name);
+      masker.add(credential.token);
       for (const v of Object.values(credential.values)) masker.add(v);
       return credential;
     },
     kv: options.kv ?? unavailableKv,
     storage: options.storage ?? unavailableStorage,
-    http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs }),
+    http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs, onUnauthorized: options.onUnauthorized }),
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
         if (options.signal.aborted) return reject(new PluginError('CANCELLED', 'cancelled'));

@@ -45,6 +45,21 @@ export interface HttpClient {
   stream(request: HttpRequest): Promise<HttpStreamResponse>;
 }
 
+/**
+ * Called when a request is answered 401, with the headers it carried. The worker finds a
+ * credential's token among them, mints a new one and answers `[stale, fresh]` pairs; the client
+ * then retries that request once, and puts the fresh token in place of the stale one in every
+ * later request too (a task's properties keep the token they were rendered with). An empty answer:
+ * no credential was involved, the 401 stands.
+ */
+export type UnauthorizedHook = (headers: Record<string, string>) => Promise<[stale: string, fresh: string][]>;
+
+export interface HttpClientDefaults {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onUnauthorized?: UnauthorizedHook;
+}
+
 function parseBody(text: string, contentType: string | undefined): unknown {
   if (!text) return null;
   const looksJson = (contentType ?? '').includes('json') || /^[[{]/.test(text.trimStart());
@@ -63,21 +78,46 @@ function parseBody(text: string, contentType: string | undefined): unknown {
  * (fetch cannot without an extra dependency), a timeout, and the task's AbortSignal.
  * Network failures become retryable PluginErrors that name the URL.
  */
-export function createHttpClient(defaults: { signal?: AbortSignal; timeoutMs?: number } = {}): HttpClient {
-  return {
-    request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-      return send(req, defaults, (res, where, resolve, reject) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, ...headersOf(res), body: parseBody(text, res.headers['content-type']) as T, text });
-        });
+export function createHttpClient(defaults: HttpClientDefaults = {}): HttpClient {
+  const replacements = new Map<string, string>();
+  const refreshed = (headers: Record<string, string> | undefined) => {
+    if (!headers || !replacements.size) return headers;
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      let v = value;
+      for (const [stale, fresh] of replacements) if (typeof v === 'string' && v.includes(stale)) v = v.split(stale).join(fresh);
+      out[name] = v;
+    }
+    return out;
+  };
+  // One request as it is, its body read whole (no 401 handling here).
+  const sendBuffered = <T>(req: HttpRequest) =>
+    send<HttpResponse<T>>(req, defaults, (res, where, resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err) => reject(new PluginError('UPSTREAM_UNAVAILABLE', `${where}: response interrupted (${err.message})`, { cause: err })));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, ...headersOf(res), body: parseBody(text, res.headers['content-type']) as T, text });
       });
+    });
+  return {
+    async request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+      const first = { ...req, headers: refreshed(req.headers) };
+      const response = await sendBuffered<T>(first);
+      if (response.status !== 401 || !defaults.onUnauthorized || !first.headers) return response;
+      const pairs = await defaults.onUnauthorized(first.headers);
+      if (!pairs.length) return response;
+      for (const [stale, fresh] of pairs) {
+        replacements.set(stale, fresh);
+        // A token refreshed twice: the first stale one maps to the newest too.
+        for (const [k, v] of replacements) if (v === stale) replacements.set(k, fresh);
+      }
+      return sendBuffered<T>({ ...req, headers: refreshed(req.headers) });
     },
     stream(req: HttpRequest): Promise<HttpStreamResponse> {
-      return send(req, defaults, (res, _where, resolve) => resolve({ status: res.statusCode ?? 0, ...headersOf(res), body: res }));
+      // A stream cannot be replayed: no 401 retry, but a token refreshed earlier in the attempt is used.
+      return send({ ...req, headers: refreshed(req.headers) }, defaults, (res, _where, resolve) => resolve({ status: res.statusCode ?? 0, ...headersOf(res), body: res }));
     },
   };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
@@ -31,7 +31,7 @@ function create() {
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
-  return { env, db, registry, flows, files, executions: new ExecutionService(db, flows, temporal, files), secrets: new SecretStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
+  return { env, db, registry, flows, files, executions: new ExecutionService(db, flows, temporal, files), secrets: new SecretStore(db, keyring), credentials: new CredentialStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

@@ -2,13 +2,14 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
 import {
-  decryptOutputs, encryptOutput, transitionExecution, type ExecutionFiles, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
+  decryptOutputs, encryptOutput, MintError, transitionExecution, type CredentialTokens, type ExecutionFiles, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
 } from '@baton/engine';
 import { expressions } from '@baton/flow';
 import {
   createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime, type StorageAccess,
 } from '@baton/plugin-sdk';
 import { z } from 'zod';
+import { AttemptCredentials } from './attempt-credentials';
 import { fetchErrorLogs } from './error-logs';
 import { FileFunctions } from './file-functions';
 import type { JqRunner } from './jq-runner';
@@ -20,6 +21,8 @@ export interface RunTaskDeps {
   registry: PluginRegistry;
   runtimes: Map<string, PluginRuntime>;
   secrets: SecretStore;
+  /** The worker's credential minting cache (tokens in this process's memory only). */
+  credentials: CredentialTokens;
   kv: KvStore;
   /** The real jq; without it the `jq` filter runs Baton's bounded subset. */
   jq?: JqRunner;
@@ -96,7 +99,8 @@ export function createRunTask(deps: RunTaskDeps) {
         input.task.id,
         input.taskRunId,
       );
-      const rendered = await renderProps(deps, input, masker, attempt, storage);
+      const credentials = new AttemptCredentials(deps.credentials, input.tenant, input.context.flow.namespace, masker);
+      const rendered = await renderProps(deps, input, masker, attempt, storage, credentials);
       // A typed render into a text property ("{{ 1 + 1 }}" → 2) is that text, as in Kestra.
       const parsed = parseProps(definition.props as z.ZodType, rendered);
       if (!parsed.success) {
@@ -113,6 +117,10 @@ export function createRunTask(deps: RunTaskDeps) {
         resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
+        resolveCredential: (name) => credentials.forTask(name).catch((e) => {
+          throw credentialFailure(e);
+        }),
+        onUnauthorized: credentials.onUnauthorized,
         kv: deps.kv.forTenant(input.tenant),
         storage,
         ...(deps.keyring ? { encrypt: (plaintext: string) => encryptOutput(deps.keyring!, input.tenant, plaintext) } : {}),
@@ -151,7 +159,7 @@ export function createRunTask(deps: RunTaskDeps) {
   };
 }
 
-async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number, storage: StorageAccess | undefined): Promise<unknown> {
+async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number, storage: StorageAccess | undefined, credentials: AttemptCredentials): Promise<unknown> {
   // secret() is synchronous inside expressions, so the secrets a task names are fetched first.
   const wanted = expressions.findFunctionCalls(input.task.props, ['secret']);
   const values = new Map<string, string>();
@@ -169,6 +177,24 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
       const value = values.get(String(name));
       if (value === undefined) throw new Error(`secret '${String(name)}' was not prefetched`);
       return value;
+    },
+    { taints: true },
+  );
+  // credential() likewise: each credential named is minted (or taken from the worker's cache) first.
+  const tokens = new Map<string, string>();
+  for (const call of expressions.findFunctionCalls(input.task.props, ['credential'])) {
+    if (call.arg === undefined) throw nonRetryable(`credential() needs a literal name, e.g. credential('argocd')`);
+    if (tokens.has(call.arg)) continue;
+    const resolved = await credentials.resolve(call.arg).catch((e) => {
+      throw credentialFailure(e);
+    });
+    tokens.set(call.arg, resolved.token);
+  }
+  const credential = Object.assign(
+    (name: unknown) => {
+      const token = tokens.get(String(name));
+      if (token === undefined) throw new Error(`credential '${String(name)}' was not prefetched`);
+      return token;
     },
     { taints: true },
   );
@@ -230,7 +256,7 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
   const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce({ ...input, secretValues }, context, masker, { secret, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) }, jq);
+      return renderOnce({ ...input, secretValues }, context, masker, { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) }, jq);
     } catch (error) {
       if ((!kvWanted.length && !jqWanted.size && !files?.pending) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
       await files?.fetch();
@@ -282,6 +308,12 @@ function renderOnce(
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** A credential that could not be resolved: retried only when the provider may recover (5xx, network). */
+function credentialFailure(error: unknown) {
+  if (error instanceof MintError) return ApplicationFailure.create({ type: error.retryable ? 'CredentialUnavailable' : 'NonRetryable', message: error.message, nonRetryable: !error.retryable });
+  return nonRetryable(describe(error));
 }
 
 function nonRetryable(message: string) {

@@ -83,6 +83,12 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'PUT /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),
   'DELETE /api/v1/:tenant/namespaces/:namespace/secrets/:key': read('secrets.write'),
   'POST /api/v1/secrets/re-encrypt': { kind: 'instanceAdmin' },
+  // credentials (docs/credentials.md): managed by who manages secrets; secret fields never answered
+  'GET /api/v1/:tenant/namespaces/:namespace/credentials': read('secrets.write'),
+  'GET /api/v1/:tenant/namespaces/:namespace/credentials/:name': read('secrets.write'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/credentials/:name': read('secrets.write'),
+  'DELETE /api/v1/:tenant/namespaces/:namespace/credentials/:name': read('secrets.write'),
+  'POST /api/v1/:tenant/namespaces/:namespace/credentials/:name/test': read('secrets.write'),
   // the Temporal UI's codec server: operators and up (issue #8), in whichever tenant, since its path
   // names none; SECRET inputs stay masked in what it decodes
   'POST /api/v1/temporal-codec/decode': { kind: 'anyTenant', permission: 'executions.operate' },

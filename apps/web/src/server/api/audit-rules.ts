@@ -53,6 +53,10 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
   'PUT /api/v1/:tenant/namespaces/:namespace/secrets': { action: 'secret.changed', resource: (p, b) => `secret:${p.namespace}/${b.key}`, namespace: (p) => p.namespace, after: (_, b) => ({ name: b.key }) },
   'DELETE /api/v1/:tenant/namespaces/:namespace/secrets/:key': { action: 'secret.deleted', resource: (p) => `secret:${p.namespace}/${p.key}`, namespace: (p) => p.namespace, before: (p) => ({ name: p.key }) },
   'POST /api/v1/secrets/re-encrypt': { action: 'secrets.reencrypted', resource: () => 'secrets', after: (_, b) => ({ encrypted: b.encrypted, rotated: b.rotated, failed: Array.isArray(b.failed) ? b.failed.length : undefined }) },
+  // Credentials: type, revision and which settings; never a secret field (the answer holds none).
+  'PUT /api/v1/:tenant/namespaces/:namespace/credentials/:name': { action: 'credential.changed', resource: (p) => `credential:${layer(p.namespace)}/${p.name}`, namespace: (p) => layer(p.namespace), after: (_, b) => ({ type: b.type, revision: b.revision, rotatedAt: b.rotatedAt }) },
+  'DELETE /api/v1/:tenant/namespaces/:namespace/credentials/:name': { action: 'credential.deleted', resource: (p) => `credential:${layer(p.namespace)}/${p.name}`, namespace: (p) => layer(p.namespace) },
+  'POST /api/v1/:tenant/namespaces/:namespace/credentials/:name/test': { action: 'credential.tested', resource: (p) => `credential:${layer(p.namespace)}/${p.name}`, namespace: (p) => layer(p.namespace), after: (_, b) => ({ ok: b.ok }) },
   'PUT /api/v1/:tenant/namespaces/:namespace/kv/:key': { action: 'kv.changed', resource: (p) => `kv:${p.namespace}/${p.key}`, namespace: (p) => p.namespace, after: (_, b) => ({ type: b.type, expires: b.expirationDate }) },
   'DELETE /api/v1/:tenant/namespaces/:namespace/kv/:key': { action: 'kv.deleted', resource: (p) => `kv:${p.namespace}/${p.key}`, namespace: (p) => p.namespace },
   'PUT /api/v1/:tenant/secrets/:namespace/:name': { action: 'secret.changed', resource: (p) => `secret:${p.namespace}/${p.name}`, namespace: (p) => layer(p.namespace), after: (p) => ({ name: p.name }) },

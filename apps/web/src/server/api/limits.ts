@@ -11,6 +11,8 @@ export const BODY_LIMITS = {
   inputs: 1024 * 1024,
   /** PUT secret: {"value": "..."}; the value itself is limited to FIELD_LIMITS.secretValueBytes. */
   secret: FIELD_LIMITS.secretValueBytes * 2 + 1024,
+  /** PUT credential: a few fields (PEM keys and certificates are the big ones). */
+  credential: 256 * 1024,
   /** Bulk kill: {"ids": [...]} of at most 500 ids. */
   killByIds: 64 * 1024,
   /** A namespace's plugin defaults, as YAML or JSON. */

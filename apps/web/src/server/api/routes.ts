@@ -13,6 +13,7 @@ import { json, readInputs, readJson, readJsonObject, readText, Router, type Rout
 import { date, executionFilters, labels } from './filters';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
 import { openApiDocument } from './openapi';
+import { addCredentialRoutes } from './credential-routes';
 import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
@@ -397,6 +398,7 @@ router
 
 addCodecRoutes(router);
 addSecretRoutes(router);
+addCredentialRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);

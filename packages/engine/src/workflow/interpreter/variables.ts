@@ -141,7 +141,7 @@ export class Variables {
     return values.length ? values : undefined;
   }
 
-  /** Renders a flowable's property in the workflow, where secret() is refused. */
+  /** Renders a flowable's property in the workflow, where secret() and credential() are refused. */
   render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string): unknown {
     return render(value, this.context(scope, taskRunId, task) as unknown as Record<string, unknown>, {
       location: { taskId: task.id, property },
@@ -149,6 +149,10 @@ export class Variables {
       functions: {
         secret: () => {
           throw new Error(`secret() is only available in the properties of runnable tasks, not in ${task.type}.${property}`);
+        },
+        // Tokens are minted in the activity only: here they would enter Temporal history.
+        credential: () => {
+          throw new Error(`credential() is only available in the properties of runnable tasks, not in ${task.type}.${property}`);
         },
       },
     });

@@ -21,7 +21,7 @@ export const connectionShape = {
     .string()
     .min(1)
     .optional()
-    .describe("Argo CD API token (JWT of a local account or project role), usually `{{ secret('ARGOCD_TOKEN') }}`. Give either `token`, or `username` and `password`."),
+    .describe("Argo CD API token (JWT of a local account or project role), usually `{{ secret('ARGOCD_TOKEN') }}` or a namespace credential, `{{ credential('argocd') }}` (re-minted once if Argo CD answers 401). Give either `token`, or `username` and `password`."),
   username: z
     .string()
     .min(1)

@@ -17,7 +17,7 @@ export const connectionShape = {
     .string()
     .min(1)
     .optional()
-    .describe("Cloudflare API token (`Authorization: Bearer`), e.g. `{{ secret('CLOUDFLARE_API_TOKEN') }}`. Preferred over the global key; wins when both are given."),
+    .describe("Cloudflare API token (`Authorization: Bearer`), e.g. `{{ secret('CLOUDFLARE_API_TOKEN') }}` or a namespace credential, `{{ credential('cloudflare') }}`. Preferred over the global key; wins when both are given."),
   email: z.string().min(1).optional().describe('Account e-mail, with `apiKey`, for the legacy global API key (`X-Auth-Email`).'),
   apiKey: z.string().min(1).optional().describe("Legacy global API key (`X-Auth-Key`), with `email`, e.g. `{{ secret('CLOUDFLARE_API_KEY') }}`."),
   baseUrl: z

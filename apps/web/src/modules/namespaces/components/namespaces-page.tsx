@@ -54,7 +54,8 @@ export function NamespacesPage() {
                         <Link href={href('flows')} onClick={() => setNamespace(node.path)} className={`${ui.button} ${ui.sm}`}><Icon name="flows" size={13} />Flows</Link>{' '}
                         <Link href={href('executions')} onClick={() => setNamespace(node.path)} className={`${ui.button} ${ui.sm}`}><Icon name="executions" size={13} />Executions</Link>{' '}
                         <Link href={href('namespaces', node.path, 'plugin-defaults')} className={`${ui.button} ${ui.sm}`} aria-label={`Plugin defaults of ${node.path}`}><Icon name="layers" size={13} />Defaults</Link>{' '}
-                        <Link href={href('namespaces', node.path, 'kv')} className={`${ui.button} ${ui.sm}`} aria-label={`KV store of ${node.path}`}><Icon name="code" size={13} />KV</Link>
+                        <Link href={href('namespaces', node.path, 'kv')} className={`${ui.button} ${ui.sm}`} aria-label={`KV store of ${node.path}`}><Icon name="code" size={13} />KV</Link>{' '}
+                        <Link href={href('namespaces', node.path, 'credentials')} className={`${ui.button} ${ui.sm}`} aria-label={`Credentials of ${node.path}`}><Icon name="layers" size={13} />Credentials</Link>
                       </td>
                     </tr>
                   ))}

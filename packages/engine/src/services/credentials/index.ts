@@ -1,0 +1,4 @@
+export * from './types';
+export * from './mint';
+export * from './store';
+export * from './token-cache';
