@@ -4,11 +4,40 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Imports that do I/O or reach the database: never in workflow code (it must replay deterministically). */
-const IO_MODULES = ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'crypto', 'os', 'pg', '@baton/db', '@baton/db/*', '@prisma/*', '@temporalio/client', '@temporalio/activity', '@temporalio/worker'];
+const IO_MODULES = [
+  'node:*',
+  'fs',
+  'path',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'crypto',
+  'os',
+  'pg',
+  '@baton/db',
+  '@baton/db/*',
+  '@prisma/*',
+  '@temporalio/client',
+  '@temporalio/activity',
+  '@temporalio/worker',
+];
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', 'packages/db/src/generated/**', '.baton/**', 'test-results/**', 'bench/results/**', 'e2e/artifacts/**', '**/*.d.ts', '**/*.d.mts', 'apps/web/next-env.d.ts'],
+    ignores: [
+      '**/node_modules/**',
+      '**/.next/**',
+      '**/dist/**',
+      'packages/db/src/generated/**',
+      '.baton/**',
+      'test-results/**',
+      'bench/results/**',
+      'e2e/artifacts/**',
+      '**/*.d.ts',
+      '**/*.d.mts',
+      'apps/web/next-env.d.ts',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -16,7 +45,10 @@ export default tseslint.config(
       parser: tseslint.parser,
       parserOptions: {
         // Files outside every package's tsconfig (benchmarks, the e2e suite, root configs) get a default project.
-        projectService: { allowDefaultProject: ['*.config.ts', 'bench/*.ts', 'bench/lib/*.ts', 'e2e/*.ts', 'e2e/lib/*.ts'], maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 20 },
+        projectService: {
+          allowDefaultProject: ['*.config.ts', 'bench/*.ts', 'bench/lib/*.ts', 'e2e/*.ts', 'e2e/lib/*.ts'],
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 20,
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -40,12 +72,18 @@ export default tseslint.config(
     // The web app gets plugin definitions, never runtimes (they are worker-only code).
     files: ['apps/web/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
-          { group: ['@prisma/*', '**/generated/*'], message: 'only packages/db and the engine services import Prisma' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'],
+              message: 'the web app imports plugin definitions only; runtimes belong to the worker',
+            },
+            { group: ['@prisma/*', '**/generated/*'], message: 'only packages/db and the engine services import Prisma' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -61,12 +99,21 @@ export default tseslint.config(
     // server packages: they would pull server code (and Prisma) into the bundle.
     files: ['apps/web/src/modules/**/*.{ts,tsx}', 'apps/web/src/components/**/*.{ts,tsx}', 'apps/web/src/app/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@baton/engine', '@baton/engine/*', '@baton/db', '@baton/db/*'], message: 'browser code uses @baton/contract for API shapes; server packages stay on the server' },
-          { group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'], message: 'the web app imports plugin definitions only; runtimes belong to the worker' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@baton/engine', '@baton/engine/*', '@baton/db', '@baton/db/*'],
+              message: 'browser code uses @baton/contract for API shapes; server packages stay on the server',
+            },
+            {
+              group: ['@baton/plugin-*/runtime', '@baton/plugin-*/*-runtime', '@baton/plugin-catalog/runtimes', '**/runtime', '**/*-runtime'],
+              message: 'the web app imports plugin definitions only; runtimes belong to the worker',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -76,7 +123,10 @@ export default tseslint.config(
     files: ['apps/*/src/**/*.{ts,tsx}', 'packages/engine/src/**/*.ts', 'packages/flow/src/**/*.ts', 'packages/plugin-sdk/src/**/*.ts', 'packages/plugins/*/src/**/*.ts'],
     ignores: ['apps/*/src/env.ts', 'apps/web/src/server/env.ts', 'apps/web/src/instrumentation.ts', 'packages/engine/src/services/secrets.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration in the env module of the app (apps/worker/src/env.ts, apps/web/src/server/env.ts)' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read configuration in the env module of the app (apps/worker/src/env.ts, apps/web/src/server/env.ts)' },
+      ],
     },
   },
   {

@@ -33,28 +33,33 @@ async function main() {
   });
   const rawRun = rawWorker.run();
   try {
-    const flow = 'id: two\nnamespace: bench.burst\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.output.OutputValues\n    values: {i: 1}\n  - id: b\n    type: io.kestra.plugin.core.output.OutputValues\n    values: {i: 2}\n';
+    const flow =
+      'id: two\nnamespace: bench.burst\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.output.OutputValues\n    values: {i: 1}\n  - id: b\n    type: io.kestra.plugin.core.output.OutputValues\n    values: {i: 2}\n';
     const deployed = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow });
     if (deployed.status >= 300) throw new Error(await deployed.text());
 
     const baton = async () => {
       const started = Date.now();
       const calls: number[] = [];
-      const ids = await Promise.all(Array.from({ length: BURST }, async () => {
-        const t0 = Date.now();
-        const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench.burst/two`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-        calls.push(Date.now() - t0);
-        if (res.status !== 200) throw new Error(`start answered ${res.status}: ${await res.text()}`);
-        return (await res.json()).id as string;
-      }));
+      const ids = await Promise.all(
+        Array.from({ length: BURST }, async () => {
+          const t0 = Date.now();
+          const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench.burst/two`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+          calls.push(Date.now() - t0);
+          if (res.status !== 200) throw new Error(`start answered ${res.status}: ${await res.text()}`);
+          return (await res.json()).id as string;
+        }),
+      );
       // Every execution ended (the projection in PostgreSQL is what users see).
       const pending = new Set(ids);
       while (pending.size) {
-        await Promise.all([...pending].map(async (id) => {
-          const body = await (await fetch(`${bench.webUrl}/api/v1/main/executions/${id}`)).json();
-          if (body.state.current === 'SUCCESS') pending.delete(id);
-          else if (['FAILED', 'KILLED', 'CANCELLED'].includes(body.state.current)) throw new Error(`${id} ended ${body.state.current}`);
-        }));
+        await Promise.all(
+          [...pending].map(async (id) => {
+            const body = await (await fetch(`${bench.webUrl}/api/v1/main/executions/${id}`)).json();
+            if (body.state.current === 'SUCCESS') pending.delete(id);
+            else if (['FAILED', 'KILLED', 'CANCELLED'].includes(body.state.current)) throw new Error(`${id} ended ${body.state.current}`);
+          }),
+        );
         if (pending.size) await new Promise((r) => setTimeout(r, 200));
       }
       return { p50: quantile(calls, 0.5), p95: quantile(calls, 0.95), allDoneMs: Date.now() - started };
@@ -62,12 +67,14 @@ async function main() {
     const raw = async () => {
       const started = Date.now();
       const calls: number[] = [];
-      const handles = await Promise.all(Array.from({ length: BURST }, async () => {
-        const t0 = Date.now();
-        const handle = await client.workflow.start('rawSequential', { workflowId: `burst-${Math.random().toString(36).slice(2)}`, taskQueue: RAW_QUEUE, args: [2] });
-        calls.push(Date.now() - t0);
-        return handle;
-      }));
+      const handles = await Promise.all(
+        Array.from({ length: BURST }, async () => {
+          const t0 = Date.now();
+          const handle = await client.workflow.start('rawSequential', { workflowId: `burst-${Math.random().toString(36).slice(2)}`, taskQueue: RAW_QUEUE, args: [2] });
+          calls.push(Date.now() - t0);
+          return handle;
+        }),
+      );
       await Promise.all(handles.map((h) => h.result()));
       return { p50: quantile(calls, 0.5), p95: quantile(calls, 0.95), allDoneMs: Date.now() - started };
     };

@@ -67,9 +67,11 @@ async function settledRssKb(pgid: number): Promise<number> {
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** Waits until every workflow has started its timer: it is open and idle in the worker's cache. */
@@ -108,26 +110,34 @@ async function workerMemory(bench: Awaited<ReturnType<typeof startBenchStack>>, 
   let startRetries = 0;
   const baton = await measure(bench.workerPid(), async () => {
     const ids: string[] = [];
-    await pool(Array.from({ length: OPEN_EXECUTIONS }, (_, i) => i), 10, async () => {
-      // A busy machine can make Temporal answer late: the API then says 503 with Retry-After,
-      // and a client that behaves tries again.
-      for (let attempt = 1; ; attempt++) {
-        const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-        if (res.status === 200) return void ids.push(((await res.json()) as { id: string }).id);
-        if (res.status !== 503 || attempt >= 10) throw new Error(`start answered ${res.status}: ${await res.text()}`);
-        startRetries += 1;
-        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
-      }
-    });
+    await pool(
+      Array.from({ length: OPEN_EXECUTIONS }, (_, i) => i),
+      10,
+      async () => {
+        // A busy machine can make Temporal answer late: the API then says 503 with Retry-After,
+        // and a client that behaves tries again.
+        for (let attempt = 1; ; attempt++) {
+          const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+          if (res.status === 200) return void ids.push(((await res.json()) as { id: string }).id);
+          if (res.status !== 503 || attempt >= 10) throw new Error(`start answered ${res.status}: ${await res.text()}`);
+          startRetries += 1;
+          await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+        }
+      },
+    );
     return ids;
   });
   const raw = await measure(rawWorker.pid!, async () => {
     const ids: string[] = [];
-    await pool(Array.from({ length: OPEN_EXECUTIONS }, (_, i) => i), 10, async (i) => {
-      const id = `raw-open-${i}-${Math.random().toString(36).slice(2)}`;
-      await client.workflow.start('rawWait', { workflowId: id, taskQueue: rawQueue, args: [30] });
-      ids.push(id);
-    });
+    await pool(
+      Array.from({ length: OPEN_EXECUTIONS }, (_, i) => i),
+      10,
+      async (i) => {
+        const id = `raw-open-${i}-${Math.random().toString(36).slice(2)}`;
+        await client.workflow.start('rawWait', { workflowId: id, taskQueue: rawQueue, args: [30] });
+        ids.push(id);
+      },
+    );
     return ids;
   });
   await stack.stopProcess(rawWorker);
@@ -144,21 +154,26 @@ async function main() {
   const client = new Client({ connection, dataConverter });
   const rawClient = new Client({ connection });
   const rawConnection = await NativeConnection.connect({ address: bench.temporalAddress });
-  const rawWorkerOf = (taskQueue: string, withCodec: boolean) => Worker.create({
-    connection: rawConnection,
-    taskQueue,
-    workflowsPath: path.join(here, 'raw-workflows.ts'),
-    activities: { noop: async (i: number) => ({ i }) },
-    maxCachedWorkflows: 500,
-    ...(withCodec ? { dataConverter } : {}),
-  });
+  const rawWorkerOf = (taskQueue: string, withCodec: boolean) =>
+    Worker.create({
+      connection: rawConnection,
+      taskQueue,
+      workflowsPath: path.join(here, 'raw-workflows.ts'),
+      activities: { noop: async (i: number) => ({ i }) },
+      maxCachedWorkflows: 500,
+      ...(withCodec ? { dataConverter } : {}),
+    });
   const rawWorker = await rawWorkerOf(RAW_QUEUE, false);
   const codecWorker = await rawWorkerOf(RAW_CODEC_QUEUE, true);
   const rawRun = Promise.all([rawWorker.run(), codecWorker.run()]);
 
   const flow = (id: string, n: number) =>
     `id: ${id}\nnamespace: bench\ntasks:\n${Array.from({ length: n }, (_, i) => `  - id: t${i}\n    type: io.kestra.plugin.core.output.OutputValues\n    values:\n      i: ${i}\n`).join('')}`;
-  for (const [id, n] of [['one', 1], ['two', 2], ['forty', 40]] as const) {
+  for (const [id, n] of [
+    ['one', 1],
+    ['two', 2],
+    ['forty', 40],
+  ] as const) {
     const res = await fetch(`${bench.webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow(id, n) });
     if (res.status >= 300) throw new Error(`deploy ${id}: ${await res.text()}`);
   }
@@ -238,17 +253,20 @@ async function main() {
   await db.connect();
   /** B5: for executions Temporal reports closed, when their row became terminal (updated_at). */
   async function projectionLag(ids: string[]) {
-    const { rows } = await db.query<{ id: string; state: string; ms: string }>(
-      'SELECT id, state, extract(epoch from updated_at) * 1000 AS ms FROM executions WHERE id = ANY($1)', [ids]);
+    const { rows } = await db.query<{ id: string; state: string; ms: string }>('SELECT id, state, extract(epoch from updated_at) * 1000 AS ms FROM executions WHERE id = ANY($1)', [
+      ids,
+    ]);
     const rowsById = new Map(rows.map((r) => [r.id, r]));
     const lags: number[] = [];
     let missing = 0;
-    await Promise.all(ids.map(async (id) => {
-      const closed = (await client.workflow.getHandle(id).describe()).closeTime;
-      const row = rowsById.get(id);
-      if (!row || !TERMINAL.includes(row.state) || !closed) return void (missing += 1);
-      lags.push(Number(row.ms) - closed.getTime());
-    }));
+    await Promise.all(
+      ids.map(async (id) => {
+        const closed = (await client.workflow.getHandle(id).describe()).closeTime;
+        const row = rowsById.get(id);
+        if (!row || !TERMINAL.includes(row.state) || !closed) return void (missing += 1);
+        lags.push(Number(row.ms) - closed.getTime());
+      }),
+    );
     return { lags, missing };
   }
   const lagByRate = new Map<number, { lags: number[]; missing: number }>();
@@ -263,13 +281,15 @@ async function main() {
       const due = t0 + (i * 1000) / rate;
       const delay = due - Date.now();
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      waits.push((async () => {
-        const s = Date.now();
-        const { id } = arm === 'baton' ? await batonStart('two') : await rawStart(2);
-        await client.workflow.getHandle(id).result();
-        latencies.push(Date.now() - s);
-        ids.push(id);
-      })().catch(() => void latencies.push(Infinity)));
+      waits.push(
+        (async () => {
+          const s = Date.now();
+          const { id } = arm === 'baton' ? await batonStart('two') : await rawStart(2);
+          await client.workflow.getHandle(id).result();
+          latencies.push(Date.now() - s);
+          ids.push(id);
+        })().catch(() => void latencies.push(Infinity)),
+      );
     }
     await Promise.all(waits);
     if (arm === 'baton') lagByRate.set(rate, await projectionLag(ids));
@@ -282,8 +302,10 @@ async function main() {
     for (const arm of ['baton', 'raw'] as const) {
       const r = await step(rate, arm);
       const lag = arm === 'baton' ? lagByRate.get(rate) : undefined;
-      steps.push(`  ${arm.padEnd(5)} ${String(rate).padStart(3)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms` +
-        (lag ? `  projection lag p95 ${fmt(quantile(lag.lags, 0.95))} ms, missing ${lag.missing}` : ''));
+      steps.push(
+        `  ${arm.padEnd(5)} ${String(rate).padStart(3)}/s  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms` +
+          (lag ? `  projection lag p95 ${fmt(quantile(lag.lags, 0.95))} ms, missing ${lag.missing}` : ''),
+      );
       if (r.p95 < 1000) sustained[arm] = Math.max(sustained[arm], rate);
     }
   }
@@ -296,29 +318,49 @@ async function main() {
   for (const phase of ['queue', 'run', 'turn'] as const) {
     console.log(`    ${phase.padEnd(30)} baton p50 ${fmt(median(phases.baton[phase])).padStart(6)} | raw p50 ${fmt(median(phases.raw[phase])).padStart(6)}`);
   }
-  console.log(`(c) 2-task executions/s with p95 < 1 s: baton ${sustained.baton}/s, raw ${sustained.raw}/s, ratio raw/baton ${(sustained.raw / Math.max(sustained.baton, 1)).toFixed(2)}`);
+  console.log(
+    `(c) 2-task executions/s with p95 < 1 s: baton ${sustained.baton}/s, raw ${sustained.raw}/s, ratio raw/baton ${(sustained.raw / Math.max(sustained.baton, 1)).toFixed(2)}`,
+  );
   console.log(steps.join('\n'));
-  console.log(`(d) payload codec (AES-256-GCM), raw 40-task workflow, per task (ms): with codec p50 ${fmt(median(codecPerTask))} | without p50 ${fmt(median(plainPerTask))} | ratio p50 ${(median(codecPerTask) / median(plainPerTask)).toFixed(2)}`);
+  console.log(
+    `(d) payload codec (AES-256-GCM), raw 40-task workflow, per task (ms): with codec p50 ${fmt(median(codecPerTask))} | without p50 ${fmt(median(plainPerTask))} | ratio p50 ${(median(codecPerTask) / median(plainPerTask)).toFixed(2)}`,
+  );
 
   // B5 at the B3 load: the steps at Baton's sustained rate (or the lowest rate if none held).
   const b5Rate = sustained.baton || rates[0];
   const b5 = lagByRate.get(b5Rate) ?? { lags: [], missing: 0 };
   const allLags = [...lagByRate.values()].flatMap((l) => l.lags);
   const allMissing = [...lagByRate.values()].reduce((n, l) => n + l.missing, 0);
-  console.log(`B5 projection lag (row terminal − Temporal close; negative: the row was terminal first) at ${b5Rate}/s: ` +
-    `p50 ${fmt(median(b5.lags))} ms, p95 ${fmt(quantile(b5.lags, 0.95))} ms, max ${fmt(Math.max(...b5.lags))} ms, missing ${b5.missing} of ${b5.lags.length + b5.missing}; ` +
-    `every step: p95 ${fmt(quantile(allLags, 0.95))} ms, missing ${allMissing} of ${allLags.length + allMissing}`);
+  console.log(
+    `B5 projection lag (row terminal − Temporal close; negative: the row was terminal first) at ${b5Rate}/s: ` +
+      `p50 ${fmt(median(b5.lags))} ms, p95 ${fmt(quantile(b5.lags, 0.95))} ms, max ${fmt(Math.max(...b5.lags))} ms, missing ${b5.missing} of ${b5.lags.length + b5.missing}; ` +
+      `every step: p95 ${fmt(quantile(allLags, 0.95))} ms, missing ${allMissing} of ${allLags.length + allMissing}`,
+  );
 
   const b8 = await workerMemory(bench, client);
-  console.log(`B8 worker RSS growth over ${OPEN_EXECUTIONS} open executions (fresh worker processes, ${WORKER_CACHE} cached workflows each): ` +
-    `baton ${fmt(b8.baton.growthMb)} MB (${fmt(b8.baton.perExecutionKb)} KB each), raw ${fmt(b8.raw.growthMb)} MB (${fmt(b8.raw.perExecutionKb)} KB each), ratio ${b8.ratio.toFixed(2)}`);
+  console.log(
+    `B8 worker RSS growth over ${OPEN_EXECUTIONS} open executions (fresh worker processes, ${WORKER_CACHE} cached workflows each): ` +
+      `baton ${fmt(b8.baton.growthMb)} MB (${fmt(b8.baton.perExecutionKb)} KB each), raw ${fmt(b8.raw.growthMb)} MB (${fmt(b8.raw.perExecutionKb)} KB each), ratio ${b8.ratio.toFixed(2)}`,
+  );
 
   const ratio = (b: number, r: number) => Number((b / r).toFixed(2));
   const results = {
-    B1: { baton: median(startLatency.baton), raw: median(startLatency.raw), ratio: ratio(median(startLatency.baton), median(startLatency.raw)), p95: { baton: quantile(startLatency.baton, 0.95), raw: quantile(startLatency.raw, 0.95) } },
+    B1: {
+      baton: median(startLatency.baton),
+      raw: median(startLatency.raw),
+      ratio: ratio(median(startLatency.baton), median(startLatency.raw)),
+      p95: { baton: quantile(startLatency.baton, 0.95), raw: quantile(startLatency.raw, 0.95) },
+    },
     B2: { baton: median(perTask.baton), raw: median(perTask.raw), ratio: ratio(median(perTask.baton), median(perTask.raw)) },
     B3: { baton: sustained.baton, raw: sustained.raw, ratio: ratio(sustained.baton, Math.max(sustained.raw, 1)) },
-    B5: { rate: b5Rate, p50_ms: median(b5.lags), p95_ms: quantile(b5.lags, 0.95), max_ms: Math.max(...b5.lags), missing: b5.missing, allSteps: { p95_ms: quantile(allLags, 0.95), missing: allMissing, executions: allLags.length + allMissing } },
+    B5: {
+      rate: b5Rate,
+      p50_ms: median(b5.lags),
+      p95_ms: quantile(b5.lags, 0.95),
+      max_ms: Math.max(...b5.lags),
+      missing: b5.missing,
+      allSteps: { p95_ms: quantile(allLags, 0.95), missing: allMissing, executions: allLags.length + allMissing },
+    },
     B8: { openExecutions: OPEN_EXECUTIONS, cachedWorkflows: WORKER_CACHE, baton: b8.baton, raw: b8.raw, ratio: Number(b8.ratio.toFixed(2)) },
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
@@ -332,8 +374,11 @@ async function main() {
   await bench.stop();
 }
 
-main().then(() => process.exit(0), async (error) => {
-  console.error(error);
-  await stack.stopAll();
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    console.error(error);
+    await stack.stopAll();
+    process.exit(1);
+  },
+);

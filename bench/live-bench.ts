@@ -25,13 +25,16 @@ function quantile(xs: number[], q: number) {
 const FLOW = `id: followed
 namespace: bench.live
 tasks:
-${Array.from({ length: 12 }, (_, i) => `  - id: log${i}
+${Array.from(
+  { length: 12 },
+  (_, i) => `  - id: log${i}
     type: io.kestra.plugin.core.log.Log
     message: line ${i}
   - id: nap${i}
     type: io.kestra.plugin.core.flow.Sleep
     duration: PT0.25S
-`).join('')}`;
+`,
+).join('')}`;
 
 /** Follows one execution until `end`; records the delay of every task-run state it is told about. */
 async function view(base: string, id: string, delays: number[]): Promise<void> {

@@ -32,7 +32,13 @@ async function database() {
   if (await stack.portOpen(5432)) return stack.createScratchDatabase('postgresql://postgres@127.0.0.1:5432/postgres', 'baton_uibench');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-uibench-pg-'));
   const embedded = await stack.startEmbeddedPostgres(dir, await stack.freePort());
-  return { url: embedded.url, drop: async () => { await embedded.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: embedded.url,
+    drop: async () => {
+      await embedded.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** `next build`, waiting out a concurrent build of the same app (several stacks share apps/web/.next). */
@@ -119,8 +125,12 @@ async function graphBench(browser: Browser, base: string, executionId: string, s
     dagreTimes.push(analyzeFlow({ source, validate: false, layout: 'dagre' }, undefined).graph.layoutMs);
   }
   const built = analyzeFlow({ source, validate: false, layout: 'structural' }, undefined).graph;
-  console.log(`graph: ${built.nodes.filter((n) => n.kind === 'task').length} tasks, ${built.nodes.length} drawn nodes (tasks, groups, lanes, junctions), ${built.edges.length} edges`);
-  console.log(`layout only (Node): structural ${ms(median(structural))}, dagre ${ms(median(dagreTimes))} → dagre/structural ${(median(dagreTimes) / Math.max(0.01, median(structural))).toFixed(0)}×`);
+  console.log(
+    `graph: ${built.nodes.filter((n) => n.kind === 'task').length} tasks, ${built.nodes.length} drawn nodes (tasks, groups, lanes, junctions), ${built.edges.length} edges`,
+  );
+  console.log(
+    `layout only (Node): structural ${ms(median(structural))}, dagre ${ms(median(dagreTimes))} → dagre/structural ${(median(dagreTimes) / Math.max(0.01, median(structural))).toFixed(0)}×`,
+  );
 
   const arms: Record<string, { url: string; visible: number[]; detail: unknown[] }> = {
     ours: { url: `${base}/main/executions/${executionId}`, visible: [], detail: [] },
@@ -130,7 +140,9 @@ async function graphBench(browser: Browser, base: string, executionId: string, s
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
   const cold = await graphPaint(page, arms.ours.url);
   await graphPaint(page, arms['plain dagre'].url);
@@ -147,7 +159,9 @@ async function graphBench(browser: Browser, base: string, executionId: string, s
   const d = ours.detail[ours.detail.length - 1] as Awaited<ReturnType<typeof graphPaint>>;
   console.log(`first visit (cold JS cache): graph visible at ${ms(cold.visible)}`);
   console.log(`ours (worker, ${d.stats?.layout}): median ${ms(median(ours.visible))}, p95 ${ms(p95(ours.visible))} from navigation to graph painted`);
-  console.log(`   breakdown of the last run: execution streamed at ${ms(d.executionReceived)}, layout done at ${ms(d.layoutDone)} (layout ${d.stats?.layoutMs?.toFixed(1)} ms in the worker), painted at ${ms(d.visible)}; ${d.domNodes} DOM nodes mounted of ${d.stats?.nodes}`);
+  console.log(
+    `   breakdown of the last run: execution streamed at ${ms(d.executionReceived)}, layout done at ${ms(d.layoutDone)} (layout ${d.stats?.layoutMs?.toFixed(1)} ms in the worker), painted at ${ms(d.visible)}; ${d.domNodes} DOM nodes mounted of ${d.stats?.nodes}`,
+  );
   console.log(`plain dagre (main thread): median ${ms(median(base0.visible))}, p95 ${ms(p95(base0.visible))}`);
   console.log(`ratio plain dagre / ours: ${(median(base0.visible) / median(ours.visible)).toFixed(1)}× (target: ours < 1000 ms)`);
   if (errors.length) console.log(`console errors: ${errors.slice(0, 5).join(' | ')}`);
@@ -168,7 +182,9 @@ async function editorBench(browser: Browser, base: string) {
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
   });
   const latencies: number[] = [];
   // Edit near the middle: rename a property to an unknown one and back, waiting for the marker
@@ -190,13 +206,17 @@ async function editorBench(browser: Browser, base: string) {
     }, target);
     const before = await page.evaluate(() => (window as unknown as { __batonEditorStats?: { markerLatencies: number[] } }).__batonEditorStats?.markerLatencies.length ?? 0);
     await page.keyboard.type(broken ? 'levle' : 'level', { delay: 30 });
-    await page.waitForFunction((n) => ((window as unknown as { __batonEditorStats?: { markerLatencies: number[] } }).__batonEditorStats?.markerLatencies.length ?? 0) > n, before, { timeout: 10_000 });
+    await page.waitForFunction((n) => ((window as unknown as { __batonEditorStats?: { markerLatencies: number[] } }).__batonEditorStats?.markerLatencies.length ?? 0) > n, before, {
+      timeout: 10_000,
+    });
     const markers = await page.evaluate(() => document.querySelectorAll('.monaco-editor .squiggly-error').length);
     if (broken && markers === 0) await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 2_000 }).catch(() => {});
-    latencies.push(await page.evaluate(() => {
-      const s = (window as unknown as { __batonEditorStats: { markerLatencies: number[] } }).__batonEditorStats.markerLatencies;
-      return s[s.length - 1];
-    }));
+    latencies.push(
+      await page.evaluate(() => {
+        const s = (window as unknown as { __batonEditorStats: { markerLatencies: number[] } }).__batonEditorStats.markerLatencies;
+        return s[s.length - 1];
+      }),
+    );
     await page.waitForTimeout(200);
   }
   const markerText = await page.evaluate(() => document.querySelector('[data-testid=problems]')?.textContent ?? '');
@@ -271,7 +291,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  void stack.stopAll().finally(() => process.exit(1));
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    void stack.stopAll().finally(() => process.exit(1));
+  },
+);

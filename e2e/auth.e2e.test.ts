@@ -44,18 +44,23 @@ describe('signing in', () => {
     await shot(page, 'auth-02-signed-in');
   });
 
-  it('refuses a viewer\'s edit with the permission and namespace it lacks', async () => {
+  it("refuses a viewer's edit with the permission and namespace it lacks", async () => {
     const { page } = tab;
     await page.waitForSelector('[data-graph-ready]');
     await page.locator('[data-testid=flow-editor] .monaco-editor').click();
     // A real change (the message), made as a paste: one edit through the editor.
     await page.evaluate(() => {
-      const ed = (window as unknown as { __batonEditor: { getValue(): string; getModel(): { getFullModelRange(): unknown }; executeEdits(source: string, edits: unknown[]): void } }).__batonEditor;
+      const ed = (
+        window as unknown as { __batonEditor: { getValue(): string; getModel(): { getFullModelRange(): unknown }; executeEdits(source: string, edits: unknown[]): void } }
+      ).__batonEditor;
       ed.executeEdits('paste', [{ range: ed.getModel().getFullModelRange(), text: ed.getValue().replace('message: hi', 'message: a viewer was here') }]);
     });
     await page.getByTestId('save-flow').click();
     // The editor saves through POST /flows; a viewer holds flows.write nowhere, and the toast says so.
-    await page.getByText(/viewer@e2e-auth\.test lacks flows\.write in any namespace of tenant main/).first().waitFor();
+    await page
+      .getByText(/viewer@e2e-auth\.test lacks flows\.write in any namespace of tenant main/)
+      .first()
+      .waitFor();
     await shot(page, 'auth-03-viewer-refused');
     const revisions = await api(authHeaders()).call('GET', `/api/v1/main/flows/${NS}/guarded/revisions`);
     expect(revisions.body).toHaveLength(1);

@@ -66,7 +66,12 @@ describe('credentials in the UI', () => {
     await row.getByRole('button', { name: 'Test ui-idp' }).click();
     await expect.poll(() => row.getByRole('status').textContent()).toContain('OK');
 
-    await api('POST', '/api/v1/main/flows', `id: uses-cred\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.http.Request\n    uri: ${idp.resourceUrl}\n    auth:\n      type: BEARER\n      token: "{{ credential('ui-idp') }}"\n`, 'application/x-yaml');
+    await api(
+      'POST',
+      '/api/v1/main/flows',
+      `id: uses-cred\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.http.Request\n    uri: ${idp.resourceUrl}\n    auth:\n      type: BEARER\n      token: "{{ credential('ui-idp') }}"\n`,
+      'application/x-yaml',
+    );
     const started = await api('POST', `/api/v1/main/executions/${NS}/uses-cred`, {});
     await expect.poll(async () => (await api('GET', `/api/v1/main/executions/${started.id}`)).state.current, { timeout: 30_000 }).toBe('SUCCESS');
 

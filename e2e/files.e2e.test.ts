@@ -26,7 +26,10 @@ afterAll(async () => {
 
 describe('files in the UI', () => {
   it('uploads a FILE input from the execute form and downloads it from the execution page', async () => {
-    await api('POST', '/api/v1/main/flows', `id: upload
+    await api(
+      'POST',
+      '/api/v1/main/flows',
+      `id: upload
 namespace: ${NS}
 inputs:
   - id: hosts
@@ -36,7 +39,9 @@ tasks:
   - id: count
     type: io.kestra.plugin.core.log.Log
     message: "{{ fileSize(inputs.hosts) }} bytes, first line {{ read(inputs.hosts) | split('\\n') | first }}"
-`, 'application/x-yaml');
+`,
+      'application/x-yaml',
+    );
     await page.goto(`${base}/main/flows/${NS}/upload`);
     await page.getByTestId('execute-flow').click();
     const dialog = page.getByTestId('execute-dialog');

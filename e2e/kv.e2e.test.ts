@@ -46,7 +46,12 @@ describe('KV store in the UI', () => {
     await expect.poll(async () => (await api('GET', `/api/v1/main/namespaces/${NS}/kv/replicas`)).value).toBe(5);
     await shot(page, 'kv-store');
 
-    await api('POST', '/api/v1/main/flows', `id: reads-kv\nnamespace: ${NS}\ntasks:\n  - id: r\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ kv('replicas') * 2 }}"\n`, 'application/x-yaml');
+    await api(
+      'POST',
+      '/api/v1/main/flows',
+      `id: reads-kv\nnamespace: ${NS}\ntasks:\n  - id: r\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ kv('replicas') * 2 }}"\n`,
+      'application/x-yaml',
+    );
     const started = await api('POST', `/api/v1/main/executions/${NS}/reads-kv`, {});
     await expect.poll(async () => (await api('GET', `/api/v1/main/executions/${started.id}`)).state.current, { timeout: 30_000 }).toBe('SUCCESS');
     const done = await api('GET', `/api/v1/main/executions/${started.id}`);

@@ -58,7 +58,9 @@ describe('namespace plugin defaults in the UI', () => {
     await expect.poll(() => yaml.inputValue()).toContain('from the namespace form');
     await yaml.fill('- type: io.kestra.plugin.core.debug.Return\n  values:\n    formatt: typo\n');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByTestId('defaults-errors').textContent()).toContain("3:5 'io.kestra.plugin.core.debug.Return' has no property 'formatt'; did you mean 'format'?");
+    await expect
+      .poll(() => page.getByTestId('defaults-errors').textContent())
+      .toContain("3:5 'io.kestra.plugin.core.debug.Return' has no property 'formatt'; did you mean 'format'?");
     expect(await yaml.inputValue()).toContain('formatt: typo');
 
     await yaml.fill('- type: io.kestra.plugin.core.debug.Return\n  values:\n    format: second\n');

@@ -21,7 +21,9 @@ let page: Page;
 async function setEditorText(text: string) {
   await page.locator('[data-testid=flow-editor] .monaco-editor').click();
   await page.evaluate((value) => {
-    const ed = (window as unknown as { __batonEditor: { getModel(): { getFullModelRange(): unknown }; executeEdits(source: string, edits: unknown[]): void; pushUndoStop(): void } }).__batonEditor;
+    const ed = (
+      window as unknown as { __batonEditor: { getModel(): { getFullModelRange(): unknown }; executeEdits(source: string, edits: unknown[]): void; pushUndoStop(): void } }
+    ).__batonEditor;
     ed.executeEdits('paste', [{ range: ed.getModel().getFullModelRange(), text: value }]);
     ed.pushUndoStop();
   }, text);
@@ -41,7 +43,11 @@ async function waitForState(state: string, timeout = 30_000) {
   const wanted = page.locator(`[data-testid=execution-state] [data-state=${state}]`);
   // Waiting for a running state (after a restart, the page still shows the old end for a moment).
   if (!TERMINAL.includes(state)) return wanted.waitFor({ timeout });
-  const otherEnd = page.locator(TERMINAL.filter((s) => s !== state).map((s) => `[data-testid=execution-state] [data-state=${s}]`).join(', '));
+  const otherEnd = page.locator(
+    TERMINAL.filter((s) => s !== state)
+      .map((s) => `[data-testid=execution-state] [data-state=${s}]`)
+      .join(', '),
+  );
   await Promise.race([wanted.waitFor({ timeout }), otherEnd.waitFor({ timeout }).catch(() => new Promise(() => {}))]);
   if (await wanted.count()) return;
   const id = page.url().split('/').pop();
@@ -162,10 +168,21 @@ describe('web UI', () => {
     await graph.locator('[data-task-id=right]').waitFor();
     // Clicking a node puts the cursor on its YAML.
     await graph.locator('[data-task-id=result]').click();
-    await expect.poll(() => page.evaluate(() => {
-      const ed = (window as unknown as { __batonEditor: { getPosition(): { lineNumber: number }; getValue(): string } }).__batonEditor;
-      return ed.getPosition().lineNumber === ed.getValue().split('\n').findIndex((l) => l.includes('id: result')) + 1;
-    })).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const ed = (window as unknown as { __batonEditor: { getPosition(): { lineNumber: number }; getValue(): string } }).__batonEditor;
+          return (
+            ed.getPosition().lineNumber ===
+            ed
+              .getValue()
+              .split('\n')
+              .findIndex((l) => l.includes('id: result')) +
+              1
+          );
+        }),
+      )
+      .toBe(true);
     await page.waitForSelector('[data-graph-ready]');
     await shot(page, '02-editor-topology');
     expectNoErrors();
@@ -217,7 +234,10 @@ describe('web UI', () => {
   });
 
   it('pauses, then resumes with an input', async () => {
-    await api('POST', '/api/v1/main/flows', `id: approval-e2e
+    await api(
+      'POST',
+      '/api/v1/main/flows',
+      `id: approval-e2e
 namespace: ${NS}
 tasks:
   - id: approve
@@ -229,7 +249,9 @@ tasks:
   - id: after
     type: io.kestra.plugin.core.log.Log
     message: "approved with {{ outputs.approve.onResume.ticket }}"
-`, 'application/x-yaml');
+`,
+      'application/x-yaml',
+    );
     const execution = await api('POST', `/api/v1/main/executions/${NS}/approval-e2e`, {});
     await page.goto(`${base}/main/executions/${execution.id}`);
     await waitForState('PAUSED');
@@ -250,13 +272,18 @@ tasks:
   });
 
   it('kills a running sleep, restarts it, kills it again', async () => {
-    await api('POST', '/api/v1/main/flows', `id: sleepy-e2e
+    await api(
+      'POST',
+      '/api/v1/main/flows',
+      `id: sleepy-e2e
 namespace: ${NS}
 tasks:
   - id: nap
     type: io.kestra.plugin.core.flow.Sleep
     duration: PT5M
-`, 'application/x-yaml');
+`,
+      'application/x-yaml',
+    );
     const execution = await api('POST', `/api/v1/main/executions/${NS}/sleepy-e2e`, {});
     await page.goto(`${base}/main/executions/${execution.id}`);
     await waitForState('RUNNING');

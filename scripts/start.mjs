@@ -8,8 +8,21 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  buildWebIfStaleAsync, dataDirFrom, ensureDependencies, ensurePrismaClient, log, portOpen, root, runMigrations, startProcess,
-  killAll, stopAll, temporalDevServer, waitForOutput, webServer, startWorker,
+  buildWebIfStaleAsync,
+  dataDirFrom,
+  ensureDependencies,
+  ensurePrismaClient,
+  log,
+  portOpen,
+  root,
+  runMigrations,
+  startProcess,
+  killAll,
+  stopAll,
+  temporalDevServer,
+  waitForOutput,
+  webServer,
+  startWorker,
 } from './lib/stack.mjs';
 import { resolveEncryptionKey } from './lib/encryption-key.mjs';
 import { RunState } from './lib/run-state.mjs';
@@ -60,7 +73,10 @@ async function shutdown(code = 0) {
 /** Kills every process group of the stack at once (a second Ctrl-C, or a stop that hangs). */
 function forceStop(code, why) {
   log(why);
-  for (const child of supervisor.live) try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+  for (const child of supervisor.live)
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
   killAll();
   if (!anotherRun) runState.clear();
   process.exit(code);
@@ -110,7 +126,9 @@ function checkAuthSettings() {
   }
   const mode = env.BATON_AUTH?.trim().toLowerCase();
   if (mode && mode !== 'none' && mode !== 'password') {
-    throw new StartError(`BATON_AUTH=${env.BATON_AUTH} is not understood`, { fix: 'Unset BATON_AUTH (sign-in required), or set BATON_AUTH=none for a local instance without sign-in' });
+    throw new StartError(`BATON_AUTH=${env.BATON_AUTH} is not understood`, {
+      fix: 'Unset BATON_AUTH (sign-in required), or set BATON_AUTH=none for a local instance without sign-in',
+    });
   }
 }
 
@@ -131,7 +149,16 @@ async function main() {
   }
   if (previous.stopped.length) event(`stopped what an npm start that was killed had left running: ${previous.stopped.join(', ')}`);
   // Say which port is taken before starting anything, rather than failing half-way.
-  const wanted = [['PORT', webPort, 'the web app'], ...(env.TEMPORAL_ADDRESS ? [] : [['BATON_TEMPORAL_PORT', temporalPort, 'the Temporal dev server'], ['BATON_TEMPORAL_UI_PORT', temporalUiPort, 'the Temporal UI']]), ...(env.DATABASE_URL ? [] : [['BATON_PG_PORT', pgPort, 'the embedded PostgreSQL']])];
+  const wanted = [
+    ['PORT', webPort, 'the web app'],
+    ...(env.TEMPORAL_ADDRESS
+      ? []
+      : [
+          ['BATON_TEMPORAL_PORT', temporalPort, 'the Temporal dev server'],
+          ['BATON_TEMPORAL_UI_PORT', temporalUiPort, 'the Temporal UI'],
+        ]),
+    ...(env.DATABASE_URL ? [] : [['BATON_PG_PORT', pgPort, 'the embedded PostgreSQL']]),
+  ];
   for (const [name, number, what] of wanted) {
     if (await portOpen(number)) {
       throw new StartError(`Port ${number}, which ${what} needs, is already in use (another npm start, or another program)`, {
@@ -142,7 +169,8 @@ async function main() {
   fs.mkdirSync(logDir, { recursive: true });
   // A malformed key is said before anything starts; a missing one is created and kept.
   const encryption = resolveEncryptionKey(env, dataDir);
-  if (encryption.created) event(`created an encryption key in ${rel(encryption.source)} (mode 0600): it encrypts Temporal payloads and stored secrets; back it up, or set BATON_ENCRYPTION_KEY`);
+  if (encryption.created)
+    event(`created an encryption key in ${rel(encryption.source)} (mode 0600): it encrypts Temporal payloads and stored secrets; back it up, or set BATON_ENCRYPTION_KEY`);
   ensureDependencies();
   await ensurePrismaClient();
   // Find (or build) the temporal binary before starting anything, so that its absence is said first.
@@ -150,9 +178,13 @@ async function main() {
   const devServer = env.TEMPORAL_ADDRESS
     ? undefined
     : await temporalDevServer({
-      dataDir, port: temporalPort, uiPort: temporalUiPort, dbFile: temporalDbFile, logFile: logFile('temporal'),
-      uiCodecEndpoint: `http://localhost:${webPort}/api/v1/temporal-codec`,
-    });
+        dataDir,
+        port: temporalPort,
+        uiPort: temporalUiPort,
+        dbFile: temporalDbFile,
+        logFile: logFile('temporal'),
+        uiCodecEndpoint: `http://localhost:${webPort}/api/v1/temporal-codec`,
+      });
 
   let databaseUrl = env.DATABASE_URL;
   let databaseWhere = 'DATABASE_URL';
@@ -160,8 +192,12 @@ async function main() {
     const { prepareEmbeddedPostgres } = await import('./lib/postgres.mjs');
     const pg = await prepareEmbeddedPostgres({ dataDir, port: pgPort });
     await supervisor.start({
-      name: 'postgres', spawn: () => pg.spawn({ logFile: logFile('postgres') }), ready: pg.ready,
-      stopSignal: pg.stopSignal, graceMs: 15_000, logHint: rel(logFile('postgres')),
+      name: 'postgres',
+      spawn: () => pg.spawn({ logFile: logFile('postgres') }),
+      ready: pg.ready,
+      stopSignal: pg.stopSignal,
+      graceMs: 15_000,
+      logHint: rel(logFile('postgres')),
     });
     databaseUrl = pg.url;
     const relocated = pg.dir !== pg.link ? ` (${rel(pg.link)} links there: the postgres user cannot enter ${dataDir})` : '';
@@ -197,7 +233,11 @@ async function main() {
   if (demo) {
     await supervisor.start({
       name: 'simulators',
-      spawn: () => startProcess('simulators', path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'packages/simulators/src/main.ts')], { env: stackEnv, logFile: logFile('simulators') }),
+      spawn: () =>
+        startProcess('simulators', path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'packages/simulators/src/main.ts')], {
+          env: stackEnv,
+          logFile: logFile('simulators'),
+        }),
       ready: (child) => waitForOutput(child, /listening|ready|http:\/\//i, 'simulators'),
       logHint: rel(logFile('simulators')),
     });
@@ -206,12 +246,15 @@ async function main() {
     // instance-wide plugin defaults rather than from the flow (and the NetBox site, role and device
     // type from the namespace defaults of infra.provisioning: loadSeedFlows).
     const defaults = path.join(dataDir, 'demo-plugin-defaults.yaml');
-    fs.writeFileSync(defaults, [
-      `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4`,
-      '- type: maas.machines.Commission\n  values:\n    pollInterval: PT1S',
-      '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT1S',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      defaults,
+      [
+        `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4`,
+        '- type: maas.machines.Commission\n  values:\n    pollInterval: PT1S',
+        '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT1S',
+        '',
+      ].join('\n'),
+    );
     stackEnv.BATON_PLUGIN_DEFAULTS = env.BATON_PLUGIN_DEFAULTS ?? defaults;
   }
   // The worker starts while the web app builds; both must succeed.
@@ -249,7 +292,8 @@ function port(name, fallback) {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StartError(`${name}=${raw} is not a port number`, { fix: `Set ${name} to a number between 1 and 65535, or unset it for ${fallback}` });
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new StartError(`${name}=${raw} is not a port number`, { fix: `Set ${name} to a number between 1 and 65535, or unset it for ${fallback}` });
   return n;
 }
 
@@ -281,7 +325,9 @@ async function accessLine(webUrl, webPort, webEnv) {
   if (env.BATON_AUTH?.trim().toLowerCase() === 'none') return 'no sign-in (BATON_AUTH=none): anyone on this machine is the administrator';
   const admin = configuredAdmin(webEnv);
   if (admin) return admin.generated ? `sign in as ${admin.email}, password ${admin.password} (demo only)` : `sign in as ${admin.email} (BATON_ADMIN_PASSWORD)`;
-  const setup = await fetch(`${webUrl}/api/v1/setup`).then((r) => r.json()).catch(() => ({}));
+  const setup = await fetch(`${webUrl}/api/v1/setup`)
+    .then((r) => r.json())
+    .catch(() => ({}));
   if (!setup.required) return 'sign in with your account (http://localhost:' + webPort + '/signin)';
   return `not set up yet: open this one-time link to create the first admin\n                     http://localhost:${webPort}/setup?token=${webEnv.BATON_SETUP_TOKEN}`;
 }
@@ -305,22 +351,34 @@ async function loadSeedFlows(webUrl, webEnv) {
   // The metal flow gives NetBox's CreateDevice only a name: the site, role and device type of the
   // demo NetBox are namespace defaults, as a platform team would set them (kept if already set).
   const nsDefaults = `${webUrl}/api/v1/main/namespaces/infra.provisioning/plugin-defaults`;
-  const current = await fetch(nsDefaults, { headers: auth }).then((r) => r.json()).catch(() => ({}));
+  const current = await fetch(nsDefaults, { headers: auth })
+    .then((r) => r.json())
+    .catch(() => ({}));
   if (!current.defaults?.length) {
     const res = await fetch(nsDefaults, { method: 'PUT', headers: { 'content-type': 'application/x-yaml', ...auth }, body: DEMO_NETBOX_DEFAULTS });
-    log(res.status < 300 ? 'namespace defaults of infra.provisioning: NetBox site dc1, role server, device type server-1u' : `namespace defaults of infra.provisioning not set (${res.status})`);
+    log(
+      res.status < 300
+        ? 'namespace defaults of infra.provisioning: NetBox site dc1, role server, device type server-1u'
+        : `namespace defaults of infra.provisioning not set (${res.status})`,
+    );
   }
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const res = await fetch(`${webUrl}/api/v1/main/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml', ...auth }, body: fs.readFileSync(path.join(dir, file), 'utf8') });
+    const res = await fetch(`${webUrl}/api/v1/main/flows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-yaml', ...auth },
+      body: fs.readFileSync(path.join(dir, file), 'utf8'),
+    });
     if (res.status < 300) {
       log(`seed flow ${file}: loaded`);
       continue;
     }
     const body = await res.json().catch(() => ({}));
     const unknown = [...new Set((body.errors ?? []).filter((e) => e.message.startsWith('unknown task type')).map((e) => e.message.split("'")[1]))];
-    log(unknown.length
-      ? `seed flow ${file}: not loaded, its plugins are not part of Baton yet (${unknown.join(', ')})`
-      : `seed flow ${file}: not loaded (${res.status}: ${body.message ?? ''})`);
+    log(
+      unknown.length
+        ? `seed flow ${file}: not loaded, its plugins are not part of Baton yet (${unknown.join(', ')})`
+        : `seed flow ${file}: not loaded (${res.status}: ${body.message ?? ''})`,
+    );
   }
 }
 

@@ -31,6 +31,8 @@ const bin = (name) => path.join(root, 'node_modules/.bin', name);
 if (!args.length) step('type check', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 // The boundaries of ARCHITECTURE.md and the no-floating-promises habit (eslint.config.mjs).
 if (!args.length) step('lint', bin('eslint'), ['.', '--max-warnings', '0']);
+// One formatting for all code (.prettierrc.json); `npm run format` fixes what this refuses.
+if (!args.length) step('format check', bin('prettier'), ['--check', '--log-level', 'warn', '**/*.{ts,tsx,mjs}']);
 
 const report = path.join(root, 'test-results/vitest.json');
 fs.mkdirSync(path.dirname(report), { recursive: true });

@@ -3,7 +3,19 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript sources.
-  transpilePackages: ['@baton/contract', '@baton/db', '@baton/plugin-catalog', '@baton/engine', '@baton/flow', '@baton/plugin-sdk', '@baton/plugin-core', '@baton/plugin-argocd', '@baton/plugin-cloudflare', '@baton/plugin-maas', '@baton/plugin-netbox'],
+  transpilePackages: [
+    '@baton/contract',
+    '@baton/db',
+    '@baton/plugin-catalog',
+    '@baton/engine',
+    '@baton/flow',
+    '@baton/plugin-sdk',
+    '@baton/plugin-core',
+    '@baton/plugin-argocd',
+    '@baton/plugin-cloudflare',
+    '@baton/plugin-maas',
+    '@baton/plugin-netbox',
+  ],
   // Native or Node-only libraries stay outside the server bundle.
   serverExternalPackages: ['@node-rs/argon2', '@temporalio/client', '@temporalio/common', '@temporalio/proto', '@prisma/client', '@prisma/adapter-pg', 'pg', 'cloudflare'],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },

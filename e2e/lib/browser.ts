@@ -10,7 +10,9 @@ export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export async function launch(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install Debian's package (sudo apt-get install chromium) or set CHROMIUM_PATH; the end-to-end tests never download a browser.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install Debian's package (sudo apt-get install chromium) or set CHROMIUM_PATH; the end-to-end tests never download a browser.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,

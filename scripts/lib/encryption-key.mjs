@@ -26,7 +26,11 @@ export function checkKey(value, what) {
 export function resolveEncryptionKey(env, dataDir) {
   if (env.BATON_ENCRYPTION_KEY) {
     const key = checkKey(env.BATON_ENCRYPTION_KEY, 'BATON_ENCRYPTION_KEY');
-    for (const [i, old] of (env.BATON_ENCRYPTION_KEYS_OLD ?? '').split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+    for (const [i, old] of (env.BATON_ENCRYPTION_KEYS_OLD ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .entries()) {
       checkKey(old, `key ${i + 1} of BATON_ENCRYPTION_KEYS_OLD`);
     }
     return { key, source: 'BATON_ENCRYPTION_KEY', created: false };

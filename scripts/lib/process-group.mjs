@@ -12,7 +12,9 @@ export function signalGroup(child, signal) {
   try {
     process.kill(-pid, signal);
   } catch {
-    try { process.kill(pid, signal); } catch {}
+    try {
+      process.kill(pid, signal);
+    } catch {}
   }
 }
 

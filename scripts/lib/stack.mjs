@@ -43,9 +43,15 @@ export function portOpen(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
     socket.setTimeout(500);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -68,7 +74,8 @@ export function ensureDependencies() {
   if (!stale) return;
   log('installing dependencies (npm ci)...');
   const result = spawnSync('npm', [fs.existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (result.error?.code === 'ENOENT') throw new StartError('npm is not on PATH, and the dependencies are not installed', { fix: 'Install Node.js with npm (Node 20.19 or later), then run `npm ci` in ' + root });
+  if (result.error?.code === 'ENOENT')
+    throw new StartError('npm is not on PATH, and the dependencies are not installed', { fix: 'Install Node.js with npm (Node 20.19 or later), then run `npm ci` in ' + root });
   if (result.status !== 0) {
     throw new StartError(`Installing the dependencies failed (npm ${fs.existsSync(lock) ? 'ci' : 'install'} exited with ${result.status ?? result.signal}; its output is above)`, {
       fix: 'Check access to the npm registry (npm config get registry) and free disk space, then run `npm ci` and start again',
@@ -200,13 +207,20 @@ export const SEARCH_ATTRIBUTES = ['BatonTenant=Keyword', 'BatonNamespace=Keyword
 export async function temporalDevServer({ dataDir, port, uiPort, uiCodecEndpoint, dbFile, quiet = true, logFile }) {
   const found = await ensureTemporal(dataDir, log);
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--namespace', 'default',
-    '--log-level', 'warn',
-    '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000',
-    '--dynamic-config-value', 'frontend.workerHeartbeatsEnabled=false',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    'history.transferProcessorMaxPollRPS=1000',
+    '--dynamic-config-value',
+    'frontend.workerHeartbeatsEnabled=false',
     ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', a]),
   ];
   if (uiPort) args.push('--ui-port', String(uiPort));
@@ -219,12 +233,17 @@ export async function temporalDevServer({ dataDir, port, uiPort, uiCodecEndpoint
     binary: found,
     version: temporalVersion(found.path),
     spawn: () => startProcess('temporal', found.path, args, { quiet, logFile }),
-    ready: (child) => waitFor('Temporal dev server', async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the Temporal dev server exited at start${logFile ? `; see ${logFile}` : ''}`);
-      }
-      return portOpen(port);
-    }, 60_000),
+    ready: (child) =>
+      waitFor(
+        'Temporal dev server',
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            throw new Error(`the Temporal dev server exited at start${logFile ? `; see ${logFile}` : ''}`);
+          }
+          return portOpen(port);
+        },
+        60_000,
+      ),
   };
 }
 
@@ -256,7 +275,10 @@ function hashTree(dirs, files = []) {
 
 function webBuildState() {
   const web = path.join(root, 'apps/web');
-  const hash = hashTree([path.join(web, 'src'), path.join(root, 'packages')], [path.join(web, 'next.config.ts'), path.join(root, 'package-lock.json'), path.join(root, 'prisma/schema.prisma')]);
+  const hash = hashTree(
+    [path.join(web, 'src'), path.join(root, 'packages')],
+    [path.join(web, 'next.config.ts'), path.join(root, 'package-lock.json'), path.join(root, 'prisma/schema.prisma')],
+  );
   const marker = path.join(web, '.next/.baton-build-hash');
   return { web, hash, marker, fresh: fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash };
 }
@@ -297,12 +319,17 @@ export async function buildWebIfStaleAsync({ logFile } = {}) {
   for (let attempt = 0; attempt < 20; attempt++) {
     const child = startProcess('next build', bin('next'), ['build'], { cwd: web, env: nextBuildEnv(), quiet: true, logFile });
     output = '';
-    const collect = (chunk) => { output = (output + chunk.toString()).slice(-8000); };
+    const collect = (chunk) => {
+      output = (output + chunk.toString()).slice(-8000);
+    };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     const code = await new Promise((resolve) => {
       child.once('exit', (c, signal) => resolve(signal ?? c));
-      child.once('error', (e) => { output += e.message; resolve(-1); });
+      child.once('error', (e) => {
+        output += e.message;
+        resolve(-1);
+      });
     });
     if (code === 0) {
       fs.writeFileSync(marker, hash);
@@ -313,7 +340,11 @@ export async function buildWebIfStaleAsync({ logFile } = {}) {
     log('another next build is running on this checkout; waiting for it...');
     await sleep(5000);
   }
-  const lastError = output.split('\n').filter((l) => /error/i.test(l)).slice(-1)[0]?.trim();
+  const lastError = output
+    .split('\n')
+    .filter((l) => /error/i.test(l))
+    .slice(-1)[0]
+    ?.trim();
   throw new StartError(`The web app does not build (next build failed${lastError ? `: ${lastError}` : ''})`, {
     fix: `The build output is in ${logFile ?? 'the output above'}; fix the error (\`npm run typecheck\` points at type errors) and start again`,
   });
@@ -323,21 +354,27 @@ export async function buildWebIfStaleAsync({ logFile } = {}) {
 export function webServer({ port, env, quiet = false, logFile }) {
   return {
     url: `http://127.0.0.1:${port}`,
-    spawn: () => startProcess('web', bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: path.join(root, 'apps/web'),
-      env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...withEncryptionKey(env) },
-      quiet,
-      logFile,
-    }),
-    ready: (child) => waitFor('web app', async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web app exited at start${logFile ? `; see ${logFile}` : ''}`);
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-        return res.ok;
-      } catch {
-        return false;
-      }
-    }, 120_000),
+    spawn: () =>
+      startProcess('web', bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: path.join(root, 'apps/web'),
+        env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...withEncryptionKey(env) },
+        quiet,
+        logFile,
+      }),
+    ready: (child) =>
+      waitFor(
+        'web app',
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the web app exited at start${logFile ? `; see ${logFile}` : ''}`);
+          try {
+            const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+            return res.ok;
+          } catch {
+            return false;
+          }
+        },
+        120_000,
+      ),
   };
 }
 

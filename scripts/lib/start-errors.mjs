@@ -22,7 +22,11 @@ const sentence = (s) => {
 
 /** A multi-line message folded into one line of at most `max` characters. */
 function folded(text, max = 300) {
-  const line = String(text ?? '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const line = String(text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
   return line.length > max ? `${line.slice(0, max)}...` : line;
 }
 
@@ -30,7 +34,14 @@ function missingModule(error) {
   const m = /Cannot find (?:package|module) '([^']+)'/.exec(error.message ?? '');
   if (!m) return 'a package';
   // Show the package, not the absolute path of a file inside it.
-  const name = m[1].includes('node_modules/') ? m[1].split('node_modules/').pop().split('/').slice(0, m[1].includes('/@') ? 2 : 1).join('/') : m[1];
+  const name = m[1].includes('node_modules/')
+    ? m[1]
+        .split('node_modules/')
+        .pop()
+        .split('/')
+        .slice(0, m[1].includes('/@') ? 2 : 1)
+        .join('/')
+    : m[1];
   return `'${name}'`;
 }
 

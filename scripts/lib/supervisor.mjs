@@ -149,7 +149,12 @@ export class Supervisor {
     }
     if (!svc.spec.ready) return this.log(`${svc.spec.name} restarted (pid ${child.pid})`);
     try {
-      await Promise.race([svc.spec.ready(child), svc.exited.then(() => { throw new Error('exited'); })]);
+      await Promise.race([
+        svc.spec.ready(child),
+        svc.exited.then(() => {
+          throw new Error('exited');
+        }),
+      ]);
       if (svc.child === child && !this.stopping) this.log(`${svc.spec.name} is back (pid ${child.pid})`);
     } catch {
       // An exit is reported (and retried) by #onExit; a child that never gets ready stays running.

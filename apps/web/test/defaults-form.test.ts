@@ -3,11 +3,25 @@ import type { PluginDoc } from '@/modules/api/types';
 import { fieldKind, fromForm, lineDiff, pluginsForType, propertiesForType, toForm } from '@/modules/namespaces/lib/defaults-form';
 
 const plugin = (id: string, aliases: string[], properties: Record<string, unknown>): PluginDoc => ({
-  id, aliases, title: id, description: '', group: '', kind: 'runnable', idempotent: true, activity: {}, examples: [],
-  props: { type: 'object', properties } as PluginDoc['props'], outputs: { type: 'object' },
+  id,
+  aliases,
+  title: id,
+  description: '',
+  group: '',
+  kind: 'runnable',
+  idempotent: true,
+  activity: {},
+  examples: [],
+  props: { type: 'object', properties } as PluginDoc['props'],
+  outputs: { type: 'object' },
 });
 const plugins = [
-  plugin('netbox.dcim.devices.Create', ['io.kestra.plugin.ee.netbox.CreateDevice'], { site: { type: 'string' }, vcpus: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } }, status: { enum: ['active', 'planned'] } }),
+  plugin('netbox.dcim.devices.Create', ['io.kestra.plugin.ee.netbox.CreateDevice'], {
+    site: { type: 'string' },
+    vcpus: { type: 'integer' },
+    tags: { type: 'array', items: { type: 'string' } },
+    status: { enum: ['active', 'planned'] },
+  }),
   plugin('core.Log', ['io.kestra.plugin.core.log.Log'], { message: { type: 'string' } }),
 ];
 
@@ -46,10 +60,20 @@ describe('the plugin-defaults form', () => {
   });
 
   it('reports what is wrong instead of saving a half-typed value', () => {
-    const result = fromForm([
-      { type: 'io.kestra.plugin.ee.netbox.CreateDevice', forced: false, properties: [{ name: 'vcpus', text: 'four' }, { name: 'tags', text: '[a' }] },
-      { type: ' ', forced: false, properties: [] },
-    ], plugins);
+    const result = fromForm(
+      [
+        {
+          type: 'io.kestra.plugin.ee.netbox.CreateDevice',
+          forced: false,
+          properties: [
+            { name: 'vcpus', text: 'four' },
+            { name: 'tags', text: '[a' },
+          ],
+        },
+        { type: ' ', forced: false, properties: [] },
+      ],
+      plugins,
+    );
     expect(result.defaults).toBeUndefined();
     expect(result.problems).toEqual([
       { entry: 0, property: 'vcpus', message: 'vcpus: not a number' },
@@ -60,7 +84,10 @@ describe('the plugin-defaults form', () => {
 
   it('diffs two revisions line by line', () => {
     expect(lineDiff('a\nb\nc', 'a\nx\nc')).toEqual([
-      { kind: 'same', text: 'a' }, { kind: 'removed', text: 'b' }, { kind: 'added', text: 'x' }, { kind: 'same', text: 'c' },
+      { kind: 'same', text: 'a' },
+      { kind: 'removed', text: 'b' },
+      { kind: 'added', text: 'x' },
+      { kind: 'same', text: 'c' },
     ]);
   });
 });

@@ -33,8 +33,10 @@ describe('FILE inputs in the form', () => {
 describe('file links of an execution', () => {
   it('find every kestra:/// URI once, however deep', () => {
     const uri = 'kestra:///a/f/executions/e1/tasks/t/r/report%201.bin';
-    expect(storageUris({ fetch: { uri, code: 200 }, list: [uri, 'https://x', { deeper: 'kestra:///a/f/executions/e1/inputs/i/x.txt' }] }))
-      .toEqual([uri, 'kestra:///a/f/executions/e1/inputs/i/x.txt']);
+    expect(storageUris({ fetch: { uri, code: 200 }, list: [uri, 'https://x', { deeper: 'kestra:///a/f/executions/e1/inputs/i/x.txt' }] })).toEqual([
+      uri,
+      'kestra:///a/f/executions/e1/inputs/i/x.txt',
+    ]);
     expect(storageUris('kestra:// not a file')).toEqual([]);
     expect(fileHref('main', 'e1', uri)).toBe(`/api/v1/main/executions/e1/file?path=${encodeURIComponent(uri)}`);
   });

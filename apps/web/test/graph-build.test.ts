@@ -115,7 +115,7 @@ describe('flow topology from YAML', () => {
     expect(r.graph.edges.length).toBeLessThan(nodes.length * 2);
   });
 
-  it('draws a Dag with edges from dependsOn, layered below each task\'s deepest dependency', () => {
+  it("draws a Dag with edges from dependsOn, layered below each task's deepest dependency", () => {
     const source = `id: d
 namespace: company.team
 tasks:
@@ -150,10 +150,11 @@ tasks:
       const r = analyze(source, layout);
       expect(r.markers).toEqual([]);
       expect(node(r.graph.nodes, 'dag')).toMatchObject({ kind: 'group', role: 'dag' });
-      const flowEdges = r.graph.edges.filter((e) => e.source.startsWith('dag') || ['join', 'fetch', 'left', 'right', 'alone'].includes(e.source)).map((e) => `${e.source}->${e.target}`).sort();
-      expect(flowEdges).toEqual([
-        'alone->dag::out', 'dag::in->alone', 'dag::in->fetch', 'fetch->left', 'fetch->right', 'join->dag::out', 'left->join', 'right->join',
-      ]);
+      const flowEdges = r.graph.edges
+        .filter((e) => e.source.startsWith('dag') || ['join', 'fetch', 'left', 'right', 'alone'].includes(e.source))
+        .map((e) => `${e.source}->${e.target}`)
+        .sort();
+      expect(flowEdges).toEqual(['alone->dag::out', 'dag::in->alone', 'dag::in->fetch', 'fetch->left', 'fetch->right', 'join->dag::out', 'left->join', 'right->join']);
       const n = (id: string) => node(r.graph.nodes, id);
       expect(n('fetch').y!, layout).toBeLessThan(n('left').y!);
       expect(n('left').y!).toBeLessThan(n('join').y!);
@@ -182,11 +183,12 @@ tasks:
       expect(n('b1').y!).toBeLessThan(n('b2').y!);
       expect(Math.abs(n('a').y! - n('b1').y!), `${layout}: branches start together`).toBeLessThan(n('b1').height * 2);
       const tasks = r.graph.nodes.filter((x) => x.kind === 'task');
-      for (const p of tasks) for (const q of tasks) {
-        if (p === q) continue;
-        const overlap = p.x! < q.x! + q.width && q.x! < p.x! + p.width && p.y! < q.y! + q.height && q.y! < p.y! + p.height;
-        expect(overlap, `${layout}: ${p.id} overlaps ${q.id}`).toBe(false);
-      }
+      for (const p of tasks)
+        for (const q of tasks) {
+          if (p === q) continue;
+          const overlap = p.x! < q.x! + q.width && q.x! < p.x! + p.width && p.y! < q.y! + q.height && q.y! < p.y! + p.height;
+          expect(overlap, `${layout}: ${p.id} overlaps ${q.id}`).toBe(false);
+        }
       // Groups contain their children.
       const fan = n('fan');
       for (const id of ['a', 'b1', 'b2']) {
@@ -208,7 +210,9 @@ tasks:
   it('never throws on a malformed flow: it draws what it can and reports where', () => {
     const broken = analyze('id: x\nnamespace: a.b\ntasks:\n  - id: one\n    type: io.kestra.plugin.core.log.Log\n    message: "unclosed\n  - [ oops');
     expect(broken.markers.some((m) => m.source === 'yaml')).toBe(true);
-    const odd = analyze('id: x\nnamespace: a.b\ntasks:\n  - type: io.kestra.plugin.core.log.Log\n    message: no id\n  - just a string\n  - id: dup\n    type: io.kestra.plugin.core.log.Log\n    message: a\n  - id: dup\n    type: io.kestra.plugin.core.log.Log\n    message: b\n');
+    const odd = analyze(
+      'id: x\nnamespace: a.b\ntasks:\n  - type: io.kestra.plugin.core.log.Log\n    message: no id\n  - just a string\n  - id: dup\n    type: io.kestra.plugin.core.log.Log\n    message: a\n  - id: dup\n    type: io.kestra.plugin.core.log.Log\n    message: b\n',
+    );
     expect(odd.graph.nodes.map((n) => n.id)).toEqual(['(task 1)', 'dup', 'dup#2']);
     expect(odd.markers.map((m) => m.message)).toContain("duplicate task id 'dup' (also on line 7); task ids are unique in a flow");
     expect(analyze('').graph.nodes).toEqual([]);
@@ -225,9 +229,15 @@ describe('schema-driven markers', () => {
   });
 
   it('marks unknown task types, wrong value types and bad enums', () => {
-    expect(marker('id: x\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Lgo\n')[0].message).toBe("unknown task type 'io.kestra.plugin.core.log.Lgo'; did you mean 'io.kestra.plugin.core.log.Log'?");
-    expect(marker('id: x\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: lots\n    tasks: []\n')[0].message).toMatch(/'concurrent' must be an integer/);
-    expect(marker('id: x\nnamespace: a.b\ninputs:\n  - id: i\n    type: STRNG\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: m\n')[0].message).toMatch(/'STRNG' is not one of .*did you mean 'STRING'/);
+    expect(marker('id: x\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Lgo\n')[0].message).toBe(
+      "unknown task type 'io.kestra.plugin.core.log.Lgo'; did you mean 'io.kestra.plugin.core.log.Log'?",
+    );
+    expect(marker('id: x\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: lots\n    tasks: []\n')[0].message).toMatch(
+      /'concurrent' must be an integer/,
+    );
+    expect(marker('id: x\nnamespace: a.b\ninputs:\n  - id: i\n    type: STRNG\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: m\n')[0].message).toMatch(
+      /'STRNG' is not one of .*did you mean 'STRING'/,
+    );
     expect(marker('id: x\nnamespace: a.b\ntasks: []\n')[0].message).toBe("'tasks' needs at least one item");
     expect(marker('namespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: m\n')[0].message).toBe("missing required property 'id'");
   });
@@ -252,7 +262,13 @@ describe('schema-driven markers', () => {
 
 describe('execution overlay', () => {
   const run = (taskId: string, state: string, extra: Partial<TaskRun> = {}): TaskRun => ({
-    id: `${taskId}-${Math.random()}`, taskId, parentTaskRunId: null, value: null, attempts: [], outputs: {}, error: null,
+    id: `${taskId}-${Math.random()}`,
+    taskId,
+    parentTaskRunId: null,
+    value: null,
+    attempts: [],
+    outputs: {},
+    error: null,
     state: { current: state as TaskRun['state']['current'], histories: [], startDate: '2026-01-01T00:00:00.000Z', endDate: '2026-01-01T00:00:01.000Z' },
     ...extra,
   });

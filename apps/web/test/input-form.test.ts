@@ -93,14 +93,25 @@ describe('input form', () => {
   it('sends typed JSON, leaving blanks to the server defaults', () => {
     const values = { ...initialValues(INPUTS), count: '3', token: 's3cr3t', hosts: 'web-1\n web-2 \n\n', at: '2026-11-26T10:00:00', payload: '{"b": 2}' };
     const payload = toPayload(INPUTS, values);
-    expect(payload).toMatchObject({ name: 'world', count: 3, ratio: 0.5, dryRun: true, env: 'dev', regions: ['eu'], token: 's3cr3t', hosts: ['web-1', 'web-2'], payload: '{"b": 2}' });
+    expect(payload).toMatchObject({
+      name: 'world',
+      count: 3,
+      ratio: 0.5,
+      dryRun: true,
+      env: 'dev',
+      regions: ['eu'],
+      token: 's3cr3t',
+      hosts: ['web-1', 'web-2'],
+      payload: '{"b": 2}',
+    });
     expect(payload.at).toBe(new Date('2026-11-26T10:00:00').toISOString());
     expect(payload).not.toHaveProperty('day');
     expect(payload).not.toHaveProperty('url');
   });
 
   it('reads inputs from YAML, onResume inputs of a Pause, and server 422s', () => {
-    const yaml = 'id: x\nnamespace: a\ninputs:\n  - id: a\n    type: INT\ntasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Pause\n    onResume:\n      - id: ticket\n        type: STRING\n';
+    const yaml =
+      'id: x\nnamespace: a\ninputs:\n  - id: a\n    type: INT\ntasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Pause\n    onResume:\n      - id: ticket\n        type: STRING\n';
     expect(inputsFromSource(yaml)).toEqual([{ id: 'a', type: 'INT' }]);
     expect(onResumeInputs(yaml, 'p')).toEqual([{ id: 'ticket', type: 'STRING' }]);
     expect(inputsFromSource('{{ not yaml')).toEqual([]);

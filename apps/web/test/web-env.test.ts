@@ -20,9 +20,19 @@ describe('web settings', () => {
   it('takes OIDC all or nothing: the issuer, client id and secret together; the rest has defaults', () => {
     const oidc = { BATON_OIDC_ISSUER: 'https://kc.example.com/realms/ops/', BATON_OIDC_CLIENT_ID: 'baton', BATON_OIDC_CLIENT_SECRET: 's3cret' };
     expect(readWebEnv(base).oidc).toBeUndefined();
-    expect(readWebEnv({ ...base, ...oidc }).oidc).toEqual({ issuer: 'https://kc.example.com/realms/ops', clientId: 'baton', clientSecret: 's3cret', groupsClaim: 'groups', name: 'OIDC', scopes: 'openid email profile', tenant: 'main' });
+    expect(readWebEnv({ ...base, ...oidc }).oidc).toEqual({
+      issuer: 'https://kc.example.com/realms/ops',
+      clientId: 'baton',
+      clientSecret: 's3cret',
+      groupsClaim: 'groups',
+      name: 'OIDC',
+      scopes: 'openid email profile',
+      tenant: 'main',
+    });
     expect(readWebEnv({ ...base, ...oidc, BATON_OIDC_NAME: 'Keycloak', BATON_OIDC_GROUPS_CLAIM: 'roles' }).oidc).toMatchObject({ name: 'Keycloak', groupsClaim: 'roles' });
-    expect(() => readWebEnv({ ...base, BATON_OIDC_ISSUER: oidc.BATON_OIDC_ISSUER })).toThrow('OIDC sign-in is half configured: BATON_OIDC_ISSUER is set but not BATON_OIDC_CLIENT_ID, BATON_OIDC_CLIENT_SECRET');
+    expect(() => readWebEnv({ ...base, BATON_OIDC_ISSUER: oidc.BATON_OIDC_ISSUER })).toThrow(
+      'OIDC sign-in is half configured: BATON_OIDC_ISSUER is set but not BATON_OIDC_CLIENT_ID, BATON_OIDC_CLIENT_SECRET',
+    );
     expect(() => readWebEnv({ ...base, BATON_OIDC_NAME: 'Dex' })).toThrow(/half configured: BATON_OIDC_NAME is set but not BATON_OIDC_ISSUER/);
     expect(() => readWebEnv({ ...base, ...oidc, BATON_OIDC_ISSUER: 'kc.example.com' })).toThrow(/BATON_OIDC_ISSUER=kc.example.com is not a URL/);
     expect(() => readWebEnv({ ...base, ...oidc, BATON_OIDC_SCOPES: 'email' })).toThrow(/lacks openid/);

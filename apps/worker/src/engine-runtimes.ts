@@ -34,13 +34,15 @@ export function createEngineRuntimes(db: Db, files?: ExecutionFiles): PluginRunt
     const states = props.states ?? ENDED;
     const ns = props.namespace ?? null;
     // The execution running this task is never its own victim.
-    const ids = (await db.$queryRaw<{ id: string }[]>`
+    const ids = (
+      await db.$queryRaw<{ id: string }[]>`
       SELECT id FROM executions
       WHERE tenant = ${tenant} AND state = ANY(${states}) AND id <> ${ctx.taskRun.executionId}
         AND (${ns}::text IS NULL OR namespace = ${ns} OR starts_with(namespace, ${`${ns ?? ''}.`}))
         AND (${props.flowId ?? null}::text IS NULL OR flow_id = ${props.flowId ?? ''})
         AND (${start}::timestamptz IS NULL OR created_at >= (${start}::timestamptz AT TIME ZONE 'UTC'))
-        AND created_at < (${end}::timestamptz AT TIME ZONE 'UTC')`).map((r) => r.id);
+        AND created_at < (${end}::timestamptz AT TIME ZONE 'UTC')`
+    ).map((r) => r.id);
     let logsCount = 0;
     let executionsCount = 0;
     let storagesCount = 0;

@@ -9,17 +9,29 @@ const optional = z.preprocess(unsetIfEmpty, z.string().optional());
 const required = (hint: string) => z.preprocess(unsetIfEmpty, z.string({ error: `is not set; ${hint}` }));
 
 const WorkerEnvSchema = z.object({
-  DATABASE_URL: required('run the worker through `npm start`, which sets it, or set a postgresql:// URL').refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL'),
+  DATABASE_URL: required('run the worker through `npm start`, which sets it, or set a postgresql:// URL').refine(
+    (v) => /^postgres(ql)?:\/\//.test(v),
+    'must be a postgresql:// URL',
+  ),
   TEMPORAL_ADDRESS: required('run the worker through `npm start`, which sets it, or set host:port of the Temporal frontend'),
   TEMPORAL_NAMESPACE: optional,
   BATON_DATA_DIR: optional,
   BATON_STORAGE_DIR: optional,
-  BATON_WORKER_GROUPS: z.preprocess(unsetIfEmpty, z.string().regex(/^[\w.-]+(\s*,\s*[\w.-]+)*$/, 'must be a comma-separated list of group names (letters, digits, . _ -)').optional()),
+  BATON_WORKER_GROUPS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[\w.-]+(\s*,\s*[\w.-]+)*$/, 'must be a comma-separated list of group names (letters, digits, . _ -)')
+      .optional(),
+  ),
   BATON_WORKER_DEFAULT_QUEUE: z.preprocess(unsetIfEmpty, z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   BATON_PLUGIN_DEFAULTS: optional,
   BATON_ENCRYPTION_KEY: optional,
   BATON_ENCRYPTION_KEYS_OLD: optional,
-  BATON_LOG_LEVEL: z.preprocess((v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined), z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` }).optional()),
+  BATON_LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined),
+    z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` }).optional(),
+  ),
   BATON_AUDIT_RETENTION_DAYS: optional.transform((v, ctx) => {
     try {
       return parseAuditRetentionDays(v);
@@ -60,7 +72,10 @@ export function readWorkerEnv(env: Record<string, string | undefined> = process.
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE ?? 'default',
     dataDir: path.resolve(e.BATON_DATA_DIR ?? '.baton'),
-    workerGroups: (e.BATON_WORKER_GROUPS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    workerGroups: (e.BATON_WORKER_GROUPS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     serveDefaultQueue: e.BATON_WORKER_DEFAULT_QUEUE !== 'false',
     pluginDefaultsFile: e.BATON_PLUGIN_DEFAULTS,
     encryptionKey: e.BATON_ENCRYPTION_KEY ?? '',

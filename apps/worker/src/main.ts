@@ -37,7 +37,10 @@ async function main() {
     });
   }
   // `npm start` and the test setup wait for this line ("polling").
-  log.info({ taskQueues: workers.taskQueues, temporalAddress: env.temporalAddress, temporalNamespace: env.temporalNamespace }, `polling ${workers.taskQueues.join(', ')} on ${env.temporalAddress} (namespace ${env.temporalNamespace})`);
+  log.info(
+    { taskQueues: workers.taskQueues, temporalAddress: env.temporalAddress, temporalNamespace: env.temporalNamespace },
+    `polling ${workers.taskQueues.join(', ')} on ${env.temporalAddress} (namespace ${env.temporalNamespace})`,
+  );
   await workers.run();
   log.info('stopped');
   process.exit(0);

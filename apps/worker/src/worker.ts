@@ -5,7 +5,20 @@ import { getDb } from '@baton/db';
 import { AuditService } from '@baton/engine/audit';
 import { startAuditRetention } from '@baton/engine/audit';
 import {
-  createLogger, CredentialStore, CredentialTokens, DEFAULT_TASK_QUEUE, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SEARCH_ATTRIBUTES, SecretStore, taskQueueFor, type Logger,
+  createLogger,
+  CredentialStore,
+  CredentialTokens,
+  DEFAULT_TASK_QUEUE,
+  EncryptionCodec,
+  ExecutionService,
+  FlowService,
+  keyringFrom,
+  KvStore,
+  loadInstanceDefaults,
+  SEARCH_ATTRIBUTES,
+  SecretStore,
+  taskQueueFor,
+  type Logger,
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
@@ -64,8 +77,10 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const secrets = new SecretStore(db, keyring);
   // Secrets stored in clear (before encryption) or under an old key are (re-)encrypted now.
   const reencrypted = await secrets.reencrypt();
-  if (reencrypted.encrypted || reencrypted.rotated) log.info(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
-  for (const f of reencrypted.failed) log.warn({ tenant: f.tenant, namespace: f.namespace }, `secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  if (reencrypted.encrypted || reencrypted.rotated)
+    log.info(`secrets: encrypted ${reencrypted.encrypted} stored in clear, re-encrypted ${reencrypted.rotated} under the current key ${keyring.current.id}`);
+  for (const f of reencrypted.failed)
+    log.warn({ tenant: f.tenant, namespace: f.namespace }, `secrets: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   // Audit events older than the retention go, hourly (every worker does it; the deletes are idempotent).
   const retention = startAuditRetention(new AuditService(db), env.auditRetentionDays, (m) => log.info(m));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
@@ -78,9 +93,21 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const credentialStore = new CredentialStore(db, keyring);
   const resealed = await credentialStore.reencrypt();
   if (resealed.rotated) log.info(`credentials: re-encrypted ${resealed.rotated} under the current key ${keyring.current.id}`);
-  for (const f of resealed.failed) log.warn({ tenant: f.tenant, namespace: f.namespace }, `credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
+  for (const f of resealed.failed)
+    log.warn({ tenant: f.tenant, namespace: f.namespace }, `credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   const credentials = new CredentialTokens(credentialStore);
-  const activities = createActivities({ db, registry, runtimes: loadRuntimes(db, files), secrets, credentials, kv: new KvStore(db), jq: new JqRunner(), executions, keyring, files });
+  const activities = createActivities({
+    db,
+    registry,
+    runtimes: loadRuntimes(db, files),
+    secrets,
+    credentials,
+    kv: new KvStore(db),
+    jq: new JqRunner(),
+    executions,
+    keyring,
+    files,
+  });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
 

@@ -17,7 +17,7 @@ describe('real jq in a thread', () => {
     expect(await jq.run('{"s":"a-b-c"}', '.s | [splits("-")]')).toEqual([['a', 'b', 'c']]);
   });
 
-  it('returns every output, as Kestra\'s filter does, and nothing for empty', async () => {
+  it("returns every output, as Kestra's filter does, and nothing for empty", async () => {
     expect(await jq.run('[1,2,3]', '.[] | select(. > 1)')).toEqual([2, 3]);
     expect(await jq.run('[]', '.[]')).toEqual([]);
   });

@@ -127,7 +127,8 @@ async function runCommand(options: Options): Promise<number> {
     // The wire contract says what an execution looks like; a server that answers otherwise is
     // reported as such instead of crashing on a missing field.
     const parsed = ExecutionSchema.safeParse(res.body);
-    if (!parsed.success) throw new Error(`the server's answer for execution ${id} is not an execution: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new Error(`the server's answer for execution ${id} is not an execution: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
     const body = parsed.data;
     for (const t of body.taskRunList) {
       const label = `${t.taskId}${t.value ? `[${t.value}]` : ''}`;

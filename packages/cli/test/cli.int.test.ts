@@ -16,7 +16,10 @@ function baton(...args: string[]) {
 describe('baton CLI', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-cli-'));
   fs.mkdirSync(path.join(dir, 'nested'));
-  fs.writeFileSync(path.join(dir, 'good.yaml'), 'id: cli-good\nnamespace: test.cli\ninputs:\n  - id: who\n    type: STRING\ntasks:\n  - id: hi\n    type: io.kestra.plugin.core.log.Log\n    message: "hi {{ inputs.who }}"\n');
+  fs.writeFileSync(
+    path.join(dir, 'good.yaml'),
+    'id: cli-good\nnamespace: test.cli\ninputs:\n  - id: who\n    type: STRING\ntasks:\n  - id: hi\n    type: io.kestra.plugin.core.log.Log\n    message: "hi {{ inputs.who }}"\n',
+  );
   fs.writeFileSync(path.join(dir, 'nested', 'bad.yml'), 'id: cli-bad\nnamespace: test.cli\ntasks:\n  - id: hi\n    type: io.kestra.plugin.core.log.Lg\n');
 
   it('validates a folder and prints file:line:column for each error', () => {

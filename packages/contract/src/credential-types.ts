@@ -26,10 +26,23 @@ export interface CredentialTypeSpec {
   fields: CredentialField[];
 }
 
-const tokenUrl: CredentialField = { name: 'tokenUrl', label: 'Token URL', secret: false, required: true, help: 'The OAuth2 token endpoint, e.g. https://idp.example.com/oauth2/token' };
+const tokenUrl: CredentialField = {
+  name: 'tokenUrl',
+  label: 'Token URL',
+  secret: false,
+  required: true,
+  help: 'The OAuth2 token endpoint, e.g. https://idp.example.com/oauth2/token',
+};
 const scopes: CredentialField = { name: 'scopes', label: 'Scopes', secret: false, required: false, list: true, help: 'Space- or comma-separated scopes to request' };
 const audience: CredentialField = { name: 'audience', label: 'Audience', secret: false, required: false, help: 'Sent as `audience` (Auth0, Okta) when set' };
-const caBundle: CredentialField = { name: 'caBundle', label: 'CA bundle (PEM)', secret: false, required: false, multiline: true, help: 'Extra trusted CA certificates for the token endpoint or the server (a private PKI)' };
+const caBundle: CredentialField = {
+  name: 'caBundle',
+  label: 'CA bundle (PEM)',
+  secret: false,
+  required: false,
+  multiline: true,
+  help: 'Extra trusted CA certificates for the token endpoint or the server (a private PKI)',
+};
 
 export const CREDENTIAL_TYPES: CredentialTypeSpec[] = [
   {
@@ -43,7 +56,13 @@ export const CREDENTIAL_TYPES: CredentialTypeSpec[] = [
       { name: 'clientSecret', label: 'Client secret', secret: true, required: true, help: 'Sent with HTTP Basic (client_secret_basic) unless “Client authentication” says body' },
       scopes,
       audience,
-      { name: 'clientAuth', label: 'Client authentication', secret: false, required: false, help: '`basic` (default, RFC 6749 §2.3.1) or `body` (client_id and client_secret in the form)' },
+      {
+        name: 'clientAuth',
+        label: 'Client authentication',
+        secret: false,
+        required: false,
+        help: '`basic` (default, RFC 6749 §2.3.1) or `body` (client_id and client_secret in the form)',
+      },
       caBundle,
     ],
   },

@@ -17,7 +17,10 @@ export interface ExecutionFilters {
 
 /** A filter parameter that cannot be read; `parameter` names it, the message says how to fix it. */
 export class FilterError extends Error {
-  constructor(readonly parameter: string, message: string) {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'FilterError';
   }
@@ -57,7 +60,11 @@ export function parseLabelFilters(values: string[]): Record<string, string> {
 
 /** Reads the execution filters of a search URL. Throws FilterError for a value that cannot be read. */
 export function parseExecutionFilters(params: URLSearchParams): ExecutionFilters {
-  const state = params.getAll('state').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const state = params
+    .getAll('state')
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = state.filter((s) => !isState(s));
   if (unknown.length) throw new FilterError('state', `unknown state '${unknown[0]!.slice(0, 40)}'; use one of ${STATES.join(', ')}`);
   return {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** Execution and task-run states, named as Kestra names them. The one list of them. */
-export const STATES = [
-  'CREATED', 'QUEUED', 'RESTARTED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED',
-] as const;
+export const STATES = ['CREATED', 'QUEUED', 'RESTARTED', 'RUNNING', 'PAUSED', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLING', 'KILLED', 'CANCELLED', 'SKIPPED'] as const;
 export const StateSchema = z.enum(STATES);
 export type State = z.infer<typeof StateSchema>;
 

@@ -1,17 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ExecutionSchema, executionFilterParams, FilterError, isTerminal, LogLineSchema, parseExecutionFilters, STATES, TERMINAL_STATE_LIST,
-} from '../src';
+import { ExecutionSchema, executionFilterParams, FilterError, isTerminal, LogLineSchema, parseExecutionFilters, STATES, TERMINAL_STATE_LIST } from '../src';
 
 const execution = {
-  id: 'e1', tenantId: 'main', namespace: 'team.a', flowId: 'hello', flowRevision: 2,
-  state: { current: 'SUCCESS', histories: [{ state: 'CREATED', date: '2026-12-03T10:00:00.000Z' }, { state: 'SUCCESS', date: '2026-12-03T10:00:01.000Z' }], startDate: '2026-12-03T10:00:00.000Z' },
-  taskRunList: [{
-    id: 't1', taskId: 'log', parentTaskRunId: null, value: null,
-    state: { current: 'SUCCESS', histories: [{ state: 'RUNNING', date: '2026-12-03T10:00:00.100Z' }] },
-    attempts: [{ attempt: 1, state: { current: 'SUCCESS' } }], outputs: {}, error: null,
-  }],
-  inputs: {}, outputs: {}, labels: [{ key: 'team', value: 'a' }],
+  id: 'e1',
+  tenantId: 'main',
+  namespace: 'team.a',
+  flowId: 'hello',
+  flowRevision: 2,
+  state: {
+    current: 'SUCCESS',
+    histories: [
+      { state: 'CREATED', date: '2026-12-03T10:00:00.000Z' },
+      { state: 'SUCCESS', date: '2026-12-03T10:00:01.000Z' },
+    ],
+    startDate: '2026-12-03T10:00:00.000Z',
+  },
+  taskRunList: [
+    {
+      id: 't1',
+      taskId: 'log',
+      parentTaskRunId: null,
+      value: null,
+      state: { current: 'SUCCESS', histories: [{ state: 'RUNNING', date: '2026-12-03T10:00:00.100Z' }] },
+      attempts: [{ attempt: 1, state: { current: 'SUCCESS' } }],
+      outputs: {},
+      error: null,
+    },
+  ],
+  inputs: {},
+  outputs: {},
+  labels: [{ key: 'team', value: 'a' }],
 };
 
 describe('views', () => {

@@ -26,8 +26,10 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
     const done = new Map<string, string>(
-      (await client.query('SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL'))
-        .rows.map((r) => [r.migration_name, r.checksum]),
+      (await client.query('SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')).rows.map((r) => [
+        r.migration_name,
+        r.checksum,
+      ]),
     );
     const names = fs
       .readdirSync(migrationsDir, { withFileTypes: true })

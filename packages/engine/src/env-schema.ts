@@ -13,10 +13,12 @@ export class EnvError extends Error {
 export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  throw new EnvError(result.error.issues.map((issue) => ({
-    variable: issue.path.length ? String(issue.path[0]) : 'environment',
-    message: issue.message,
-  })));
+  throw new EnvError(
+    result.error.issues.map((issue) => ({
+      variable: issue.path.length ? String(issue.path[0]) : 'environment',
+      message: issue.message,
+    })),
+  );
 }
 
 /** Empty strings count as unset (shells export `VAR=` easily). */

@@ -9,7 +9,13 @@ import { ACCESS_RULES, type AccessRule } from '../../../apps/web/src/server/api/
 const admin = api();
 const base = () => inject('apiUrl');
 
-interface Person { name: string; userId: string; email: string; token: string; grants: Grant[] }
+interface Person {
+  name: string;
+  userId: string;
+  email: string;
+  token: string;
+  grants: Grant[];
+}
 const people: Record<string, Person> = {};
 let executionA = '';
 let revokedToken = '';
@@ -29,7 +35,11 @@ async function person(name: string, grants: Grant[]): Promise<Person> {
 const flow = (ns: string, id: string) => `id: ${id}\nnamespace: ${ns}\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
 
 beforeAll(async () => {
-  for (const [ns, id] of [['team.a', 'flow-a'], ['team.a.sub', 'flow-a-sub'], ['team.b', 'flow-b']]) {
+  for (const [ns, id] of [
+    ['team.a', 'flow-a'],
+    ['team.a.sub', 'flow-a-sub'],
+    ['team.b', 'flow-b'],
+  ]) {
     expect((await admin.deploy(flow(ns, id))).status).toBeLessThan(300);
   }
   executionA = (await admin.run('team.a', 'flow-a')).body.id;
@@ -74,15 +84,22 @@ function expected(rule: AccessRule, who: Person | undefined): Expected {
   const can = (p: Permission, ns: string) => allows(who.grants, p, ns);
   const somewhere = (p: Permission) => who.grants.some((g) => ROLE_PERMISSIONS[g.role].includes(p));
   switch (rule.kind) {
-    case 'signedIn': return 'allowed';
-    case 'instanceAdmin': return 403;
-    case 'tenant': return can(rule.permission, '') ? 'allowed' : 403;
+    case 'signedIn':
+      return 'allowed';
+    case 'instanceAdmin':
+      return 403;
+    case 'tenant':
+      return can(rule.permission, '') ? 'allowed' : 403;
     case 'namespace':
-    case 'execution': return can(rule.permission, 'team.a') ? 'allowed' : 403;
-    case 'somewhere': return somewhere(rule.permission) ? 'allowed' : 403;
+    case 'execution':
+      return can(rule.permission, 'team.a') ? 'allowed' : 403;
+    case 'somewhere':
+      return somewhere(rule.permission) ? 'allowed' : 403;
     // Everyone here is bound in tenant main only, so "any tenant" is "somewhere in main".
-    case 'anyTenant': return somewhere(rule.permission) ? 'allowed' : 403;
-    case 'selfOrAdmin': return who.userId === people.viewer.userId || can('users.manage', '') ? 'allowed' : 403;
+    case 'anyTenant':
+      return somewhere(rule.permission) ? 'allowed' : 403;
+    case 'selfOrAdmin':
+      return who.userId === people.viewer.userId || can('users.manage', '') ? 'allowed' : 403;
   }
 }
 
@@ -165,8 +182,14 @@ describe('route × role', () => {
   it('has an access rule for every route GET /api/v1 lists, and no rule for a route that does not exist', async () => {
     const listed = (await admin.call('GET', '/api/v1')).body.routes as string[];
     expect(listed.length).toBeGreaterThan(50);
-    expect(listed.filter((r) => !ACCESS_RULES[r]), 'routes without a rule in access-rules.ts').toEqual([]);
-    expect(Object.keys(ACCESS_RULES).filter((k) => !listed.includes(k)), 'rules for routes that do not exist').toEqual([]);
+    expect(
+      listed.filter((r) => !ACCESS_RULES[r]),
+      'routes without a rule in access-rules.ts',
+    ).toEqual([]);
+    expect(
+      Object.keys(ACCESS_RULES).filter((k) => !listed.includes(k)),
+      'rules for routes that do not exist',
+    ).toEqual([]);
   });
 
   it('answers every route for anonymous, wrong password, revoked token, viewer of another namespace, viewer, operator, editor and admin as the table says', async () => {
@@ -174,9 +197,19 @@ describe('route × role', () => {
     const callers: { label: string; who?: Person; headers: (i: number) => Record<string, string> }[] = [
       { label: 'anonymous', headers: () => ({ authorization: '' }) },
       // A different unknown account and address each time: the answer stays 401, never a throttle's 429.
-      { label: 'wrong password', headers: (i) => ({ authorization: `Basic ${Buffer.from(`nobody-${i}@access.test:wrong-password`).toString('base64')}`, 'x-forwarded-for': `198.51.${Math.floor(i / 250)}.${i % 250}` }) },
+      {
+        label: 'wrong password',
+        headers: (i) => ({
+          authorization: `Basic ${Buffer.from(`nobody-${i}@access.test:wrong-password`).toString('base64')}`,
+          'x-forwarded-for': `198.51.${Math.floor(i / 250)}.${i % 250}`,
+        }),
+      },
       { label: 'revoked token', headers: () => ({ authorization: `Bearer ${revokedToken}` }) },
-      ...['viewer-b', 'viewer', 'operator', 'editor', 'admin'].map((name) => ({ label: name, who: people[name], headers: () => ({ authorization: `Bearer ${people[name].token}` }) })),
+      ...['viewer-b', 'viewer', 'operator', 'editor', 'admin'].map((name) => ({
+        label: name,
+        who: people[name],
+        headers: () => ({ authorization: `Bearer ${people[name].token}` }),
+      })),
     ];
     const mismatches: string[] = [];
     let i = 0;
@@ -184,9 +217,12 @@ describe('route × role', () => {
       for (const route of listed) {
         const [method, pattern] = route.split(' ');
         const rule = ACCESS_RULES[route];
-        const want = caller.label === 'anonymous' || caller.label === 'wrong password' || caller.label === 'revoked token'
-          ? (rule.kind === 'public' ? 'allowed' : 401)
-          : expected(rule, caller.who);
+        const want =
+          caller.label === 'anonymous' || caller.label === 'wrong password' || caller.label === 'revoked token'
+            ? rule.kind === 'public'
+              ? 'allowed'
+              : 401
+            : expected(rule, caller.who);
         const res = await rawRequest(base(), {
           method,
           path: fill(pattern),

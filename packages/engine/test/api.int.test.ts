@@ -86,7 +86,12 @@ describe('executions API', () => {
     const execution = started.body;
     expect(execution.state.current, JSON.stringify(execution)).toBe('SUCCESS');
     expect(execution).toMatchObject({ namespace: 'test.api', flowId: 'shape', flowRevision: 1, state: { current: 'SUCCESS' } });
-    expect(execution.labels).toEqual(expect.arrayContaining([{ key: 'ticket', value: 'CHG-1' }, { key: 'team', value: 'platform' }]));
+    expect(execution.labels).toEqual(
+      expect.arrayContaining([
+        { key: 'ticket', value: 'CHG-1' },
+        { key: 'team', value: 'platform' },
+      ]),
+    );
     expect(execution.taskRunList[0]).toMatchObject({ taskId: 'hello', state: { current: 'SUCCESS' }, attempts: [expect.objectContaining({ attempt: 1 })] });
     expect(execution.state.histories.map((h: any) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
 

@@ -36,7 +36,8 @@ describe('audit log', () => {
   });
 
   it('records a flow saved (with its revision), an execution started and killed, a secret changed without its value', async () => {
-    const yaml = (msg: string) => `id: audited\nnamespace: audit.team\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT30S\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${msg}\n`;
+    const yaml = (msg: string) =>
+      `id: audited\nnamespace: audit.team\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT30S\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${msg}\n`;
     expect((await admin.deploy(yaml('one'))).status).toBe(201);
     expect((await admin.deploy(yaml('two'))).status).toBe(200);
     const saved = await search('action=flow.saved&resource=flow:audit.team/audited');
@@ -63,7 +64,13 @@ describe('audit log', () => {
     const user = (await admin.call('POST', '/api/v1/main/users', { email: 'audited@baton.test', password: 'a-long-password' })).body;
     const token = (await admin.call('POST', `/api/v1/main/users/${user.id}/api-tokens`, { name: 'audited' })).body;
     await admin.call('POST', '/api/v1/main/bindings', { subject: { type: 'USER', id: user.id }, role: 'VIEWER', namespace: 'audit.team' });
-    const login = (password: string) => rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/auth/login', headers: { authorization: '', 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.77', 'user-agent': 'audit-test' }, body: JSON.stringify({ email: user.email, password }) });
+    const login = (password: string) =>
+      rawRequest(inject('apiUrl'), {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        headers: { authorization: '', 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.77', 'user-agent': 'audit-test' },
+        body: JSON.stringify({ email: user.email, password }),
+      });
     expect((await login('wrong-password')).status).toBe(401);
     expect((await login('a-long-password')).status).toBe(200);
 
@@ -73,7 +80,11 @@ describe('audit log', () => {
     expect(signIns.results.map((r: any) => r.action)).toEqual(['auth.signin', 'auth.signin.failed']);
     expect(signIns.results[1]).toMatchObject({ address: '192.0.2.77', userAgent: 'audit-test' });
     // A wrong password over HTTP Basic is a failed sign-in too.
-    await rawRequest(inject('apiUrl'), { method: 'GET', path: '/api/v1/me', headers: { authorization: `Basic ${Buffer.from(`${user.email}:nope`).toString('base64')}`, 'x-forwarded-for': '192.0.2.78' } });
+    await rawRequest(inject('apiUrl'), {
+      method: 'GET',
+      path: '/api/v1/me',
+      headers: { authorization: `Basic ${Buffer.from(`${user.email}:nope`).toString('base64')}`, 'x-forwarded-for': '192.0.2.78' },
+    });
     expect((await search(`actor=${encodeURIComponent(user.email)}`)).results[0]).toMatchObject({ action: 'auth.signin.failed', address: '192.0.2.78', after: { via: 'basic' } });
     expect(JSON.stringify(await sql('SELECT * FROM audit_log'))).not.toContain(token.token);
   });

@@ -133,7 +133,9 @@ describe('browser sessions', () => {
   it('sign in sets an HttpOnly cookie that identifies; sign out ends it', async () => {
     const user = await newUser('session@baton.test');
     const login = await rawRequest(inject('apiUrl'), {
-      method: 'POST', path: '/api/v1/auth/login', headers: { authorization: '', 'content-type': 'application/json', ...from(7) },
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      headers: { authorization: '', 'content-type': 'application/json', ...from(7) },
       body: JSON.stringify({ email: 'SESSION@baton.test', password: 'a-long-password' }),
     });
     expect(login.status, login.text).toBe(200);
@@ -145,7 +147,12 @@ describe('browser sessions', () => {
     expect(me.json).toMatchObject({ id: user.id, via: 'session' });
 
     // A write with the cookie from another origin is refused.
-    const foreign = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/main/flows/validate', headers: { authorization: '', cookie, origin: 'https://evil.example', 'content-type': 'application/x-yaml' }, body: 'id: x' });
+    const foreign = await rawRequest(inject('apiUrl'), {
+      method: 'POST',
+      path: '/api/v1/main/flows/validate',
+      headers: { authorization: '', cookie, origin: 'https://evil.example', 'content-type': 'application/x-yaml' },
+      body: 'id: x',
+    });
     expect(foreign.status).toBe(403);
 
     const logout = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/auth/logout', headers: { authorization: '', cookie } });
@@ -157,7 +164,12 @@ describe('browser sessions', () => {
   });
 
   it('a wrong password at the sign-in route is 401 and stores no session', async () => {
-    const res = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/auth/login', headers: { authorization: '', 'content-type': 'application/json', ...from(8) }, body: JSON.stringify({ email: inject('adminEmail'), password: 'nope' }) });
+    const res = await rawRequest(inject('apiUrl'), {
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      headers: { authorization: '', 'content-type': 'application/json', ...from(8) },
+      body: JSON.stringify({ email: inject('adminEmail'), password: 'nope' }),
+    });
     expect(res.status).toBe(401);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
@@ -167,7 +179,12 @@ describe('first start', () => {
   it('offers no setup once an admin exists, and refuses a wrong setup token', async () => {
     const state = await get('/api/v1/setup', { authorization: '' });
     expect(state.json).toEqual({ required: false, authMode: 'password' });
-    const res = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/setup', headers: { authorization: '', 'content-type': 'application/json' }, body: JSON.stringify({ token: 'guess', email: 'x@y.z', password: 'long-enough-pw' }) });
+    const res = await rawRequest(inject('apiUrl'), {
+      method: 'POST',
+      path: '/api/v1/setup',
+      headers: { authorization: '', 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'guess', email: 'x@y.z', password: 'long-enough-pw' }),
+    });
     expect(res.status).toBe(403);
   });
 });

@@ -69,7 +69,10 @@ class StartedStack {
   }
 
   tail(n = 40) {
-    return this.lines.slice(-n).map((l) => l.text).join('\n');
+    return this.lines
+      .slice(-n)
+      .map((l) => l.text)
+      .join('\n');
   }
 
   /** The process group npm start recorded for a service (run/stack.json). */
@@ -132,7 +135,8 @@ async function startStack(): Promise<StartedStack> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
   // Everything embedded and supervised: nothing of the shared test stack.
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'BATON_TEMPORAL_UI_URL', 'BATON_PLUGIN_DEFAULTS', 'BATON_ADMIN_EMAIL', 'BATON_ADMIN_PASSWORD', 'BATON_AUTH']) delete env[name];
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'BATON_TEMPORAL_UI_URL', 'BATON_PLUGIN_DEFAULTS', 'BATON_ADMIN_EMAIL', 'BATON_ADMIN_PASSWORD', 'BATON_AUTH'])
+    delete env[name];
   // Its own first admin: the test signs its calls in as that admin (HTTP Basic).
   env.BATON_ADMIN_EMAIL = CHAOS_ADMIN.email;
   env.BATON_ADMIN_PASSWORD = CHAOS_ADMIN.password;
@@ -193,18 +197,20 @@ describe('chaos', () => {
     const chaosStarted = Date.now();
     let unavailable = 0;
     for (const victim of VICTIMS) {
-      const wave = await Promise.all(Array.from({ length: PER_WAVE }, async () => {
-        // A 503 means "not started, nothing stored, try again" (Retry-After): a client retries,
-        // so this one does too; a start that never succeeds still fails the test.
-        let started = await s.call('POST', '/api/v1/main/executions/test.chaos/chaos');
-        for (let retry = 0; started.status === 503 && retry < 10; retry++) {
-          unavailable += 1;
-          await new Promise((r) => setTimeout(r, 1_000));
-          started = await s.call('POST', '/api/v1/main/executions/test.chaos/chaos');
-        }
-        expect(started.status, JSON.stringify(started.body)).toBe(200);
-        return started.body.id as string;
-      }));
+      const wave = await Promise.all(
+        Array.from({ length: PER_WAVE }, async () => {
+          // A 503 means "not started, nothing stored, try again" (Retry-After): a client retries,
+          // so this one does too; a start that never succeeds still fails the test.
+          let started = await s.call('POST', '/api/v1/main/executions/test.chaos/chaos');
+          for (let retry = 0; started.status === 503 && retry < 10; retry++) {
+            unavailable += 1;
+            await new Promise((r) => setTimeout(r, 1_000));
+            started = await s.call('POST', '/api/v1/main/executions/test.chaos/chaos');
+          }
+          expect(started.status, JSON.stringify(started.body)).toBe(200);
+          return started.body.id as string;
+        }),
+      );
       ids.push(...wave);
       // Kill once every execution of this wave has reached the remote service: all are in flight.
       for (let i = 0; i < 600 && !wave.every((id) => server.calls(`/chaos/${id}/a`).length > 0); i++) await sleep(100);

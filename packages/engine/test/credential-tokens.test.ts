@@ -27,7 +27,12 @@ function storeWith(credential: Omit<LoadedCredential, 'tenant' | 'definedIn' | '
 describe('CredentialTokens', () => {
   it('reuses a token until a minute before it expires, then mints again; shares one request between concurrent uses', async () => {
     let now = Date.now();
-    const { store, used } = storeWith({ type: 'oauth2_client_credentials', revision: 1, settings: { tokenUrl: idp.tokenUrl, clientId: 'cache-app' }, secrets: { clientSecret: 'cache-Secret-1' } });
+    const { store, used } = storeWith({
+      type: 'oauth2_client_credentials',
+      revision: 1,
+      settings: { tokenUrl: idp.tokenUrl, clientId: 'cache-app' },
+      secrets: { clientSecret: 'cache-Secret-1' },
+    });
     const tokens = new CredentialTokens(store, () => now);
     const start = idp.tokensFor('cache-app');
     const [a, b] = await Promise.all([tokens.resolve('main', 'team.app', 'idp'), tokens.resolve('main', 'team.app', 'idp')]);
@@ -44,7 +49,12 @@ describe('CredentialTokens', () => {
   });
 
   it('mints again for a new revision, drops a refused token once, and does not cache failures', async () => {
-    const { store, row } = storeWith({ type: 'oauth2_client_credentials', revision: 1, settings: { tokenUrl: idp.tokenUrl, clientId: 'cache-app' }, secrets: { clientSecret: 'cache-Secret-1' } });
+    const { store, row } = storeWith({
+      type: 'oauth2_client_credentials',
+      revision: 1,
+      settings: { tokenUrl: idp.tokenUrl, clientId: 'cache-app' },
+      secrets: { clientSecret: 'cache-Secret-1' },
+    });
     const tokens = new CredentialTokens(store);
     const first = await tokens.resolve('main', 'team', 'idp');
     // Two tasks report the same refused token: one new token for both.
@@ -57,7 +67,9 @@ describe('CredentialTokens', () => {
     row.secrets = { clientSecret: 'wrong-Secret' };
     const refused = await tokens.resolve('main', 'team', 'idp').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(MintError);
-    expect((refused as MintError).message).toBe(`credential 'idp' (OAuth2 client credentials, team): the token endpoint ${idp.tokenUrl} answered 401 (invalid_client: client authentication failed)`);
+    expect((refused as MintError).message).toBe(
+      `credential 'idp' (OAuth2 client credentials, team): the token endpoint ${idp.tokenUrl} answered 401 (invalid_client: client authentication failed)`,
+    );
     expect((refused as MintError).retryable).toBe(false);
     row.secrets = { clientSecret: 'cache-Secret-1' };
     expect((await tokens.resolve('main', 'team', 'idp')).token).toMatch(/^at-cache-app-/);
@@ -82,7 +94,12 @@ describe('CredentialTokens', () => {
 describe('the task HTTP client on a 401', () => {
   it('asks for a fresh token once, retries, and uses the fresh token in later requests', async () => {
     idp.addClient('http-app', 'http-Secret');
-    const { store } = storeWith({ type: 'oauth2_client_credentials', revision: 1, settings: { tokenUrl: idp.tokenUrl, clientId: 'http-app' }, secrets: { clientSecret: 'http-Secret' } });
+    const { store } = storeWith({
+      type: 'oauth2_client_credentials',
+      revision: 1,
+      settings: { tokenUrl: idp.tokenUrl, clientId: 'http-app' },
+      secrets: { clientSecret: 'http-Secret' },
+    });
     const tokens = new CredentialTokens(store);
     const stale = (await tokens.resolve('main', 'team', 'idp')).token;
     idp.revokeAll();

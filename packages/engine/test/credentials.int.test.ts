@@ -27,8 +27,7 @@ async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
   }
 }
 
-const putCredential = (namespace: string, name: string, body: Record<string, unknown>) =>
-  client.call('PUT', `/api/v1/main/namespaces/${namespace}/credentials/${name}`, body);
+const putCredential = (namespace: string, name: string, body: Record<string, unknown>) => client.call('PUT', `/api/v1/main/namespaces/${namespace}/credentials/${name}`, body);
 
 /** A flow that calls the protected resource with the credential's token, and logs it (masked). */
 const callerFlow = (id: string, credential: string) => `
@@ -71,7 +70,14 @@ describe('credentials', () => {
       values: { tokenUrl: idp.tokenUrl, clientId: 'baton-app', clientSecret: 'first-Client-Secret-1', scopes: 'read:things write:things' },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
-    expect(created.body).toMatchObject({ name: 'idp', namespace: 'test.cred', type: 'oauth2_client_credentials', revision: 1, owner: inject('adminEmail'), secretFields: ['clientSecret'] });
+    expect(created.body).toMatchObject({
+      name: 'idp',
+      namespace: 'test.cred',
+      type: 'oauth2_client_credentials',
+      revision: 1,
+      owner: inject('adminEmail'),
+      secretFields: ['clientSecret'],
+    });
     expect(created.body.settings).toEqual({ tokenUrl: idp.tokenUrl, clientId: 'baton-app', scopes: 'read:things write:things' });
 
     expect((await client.deploy(callerFlow('use-idp', 'idp'))).status).toBe(201);
@@ -138,11 +144,18 @@ describe('credentials', () => {
     expect(audit.body.results[0].after).toMatchObject({ type: 'oauth2_client_credentials', revision: 2 });
   });
 
-  it('reports an expired client secret naming the credential and the provider\'s error, without retrying', async () => {
+  it("reports an expired client secret naming the credential and the provider's error, without retrying", async () => {
     idp.addClient('old-app', 'expired-Client-Secret-3');
     idp.expireSecret('old-app');
     secretsGiven.push('expired-Client-Secret-3');
-    expect((await putCredential('test.cred', 'old-idp', { type: 'oauth2_client_credentials', values: { tokenUrl: idp.tokenUrl, clientId: 'old-app', clientSecret: 'expired-Client-Secret-3' } })).status).toBe(200);
+    expect(
+      (
+        await putCredential('test.cred', 'old-idp', {
+          type: 'oauth2_client_credentials',
+          values: { tokenUrl: idp.tokenUrl, clientId: 'old-app', clientSecret: 'expired-Client-Secret-3' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await client.deploy(callerFlow('use-old-idp', 'old-idp'))).status).toBe(201);
     const done = await run('use-old-idp');
     expect(done.state.current).toBe('FAILED');
@@ -181,7 +194,11 @@ tasks:
   });
 
   it('mints with a signed JWT assertion (RFC 7523)', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     idp.addJwtIssuer('svc-robot', publicKey);
     secretsGiven.push(privateKey.split('\n')[5]);
     const put = await putCredential('test.cred', 'robot', { type: 'jwt_bearer', values: { tokenUrl: idp.tokenUrl, issuer: 'svc-robot', signingKey: privateKey } });

@@ -145,7 +145,8 @@ finally:
   });
 
   it('ends WARNING when an allowed failure happens, and skips tasks whose runIf is false', async () => {
-    const id = await deployAndRun(`
+    const id = await deployAndRun(
+      `
 id: warns
 namespace: test.engine
 tasks:
@@ -164,7 +165,8 @@ tasks:
   - id: after
     type: io.kestra.plugin.core.log.Log
     message: still running
-`.replace('/missing-service', '/slow?delayMs=3000'));
+`.replace('/missing-service', '/slow?delayMs=3000'),
+    );
     const done = await client.waitFor(id);
     expect(done.state.current).toBe('WARNING');
     expect(taskRun(done, 'optional').state.current).toBe('WARNING');

@@ -7,7 +7,18 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { getDb } from '@baton/db';
 import type { State } from '../src/states';
-import { acquireSlot, createExecution, projectExecutionState, projectTaskRunState, recordAttempt, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../src/state/transitions';
+import {
+  acquireSlot,
+  createExecution,
+  projectExecutionState,
+  projectTaskRunState,
+  recordAttempt,
+  resumeTaskRun,
+  transitionExecution,
+  undoKill,
+  undoResumeTaskRun,
+  undoRestart,
+} from '../src/state/transitions';
 import { brokenInvariants, ExecutionModel, type ExecutionSnapshot } from '../src/state/model';
 import { applyToModel, Driver, stateEvent, type Call } from './state-driver';
 
@@ -27,12 +38,23 @@ async function applyToSql(executionId: string, call: Call): Promise<boolean | vo
       if (call.event === 'undoKill') return undoKill(db, executionId);
       if (call.event === 'undoRestart') return undoRestart(db, executionId, { endedAt: null, error: null });
       return transitionExecution(db, executionId, call.event, { at, by: 'property-test' });
-    case 'projectExecution': return projectExecutionState(db, executionId, call.state, { at });
-    case 'projectTaskRun': return projectTaskRunState(db, { ...run(call.run), state: call.state, at });
+    case 'projectExecution':
+      return projectExecutionState(db, executionId, call.state, { at });
+    case 'projectTaskRun':
+      return projectTaskRunState(db, { ...run(call.run), state: call.state, at });
     case 'recordAttempt':
-      return recordAttempt(db, { ...run(call.run), attempt: call.attempt, state: call.state, startedAt: at, endedAt: call.state === 'RUNNING' ? undefined : at, runningSkipped: call.runningSkipped });
-    case 'resumeTaskRun': return resumeTaskRun(db, call.run, 'property-test', at);
-    case 'undoResumeTaskRun': return undoResumeTaskRun(db, call.run, at);
+      return recordAttempt(db, {
+        ...run(call.run),
+        attempt: call.attempt,
+        state: call.state,
+        startedAt: at,
+        endedAt: call.state === 'RUNNING' ? undefined : at,
+        runningSkipped: call.runningSkipped,
+      });
+    case 'resumeTaskRun':
+      return resumeTaskRun(db, call.run, 'property-test', at);
+    case 'undoResumeTaskRun':
+      return undoResumeTaskRun(db, call.run, at);
   }
 }
 
@@ -101,12 +123,25 @@ describe('execution state transitions in PostgreSQL', () => {
       const rows = await readRows(id);
       expect({ path, rows }).toEqual({
         path,
-        rows: { state: 'KILLED', histories: ['CREATED', 'RUNNING', 'KILLING', 'KILLED'], taskRuns: [{ id: `${id}-a`, state: 'KILLED', histories: ['RUNNING', 'KILLED'], attempts: [{ attempt: 1, state: 'KILLED' }] }] },
+        rows: {
+          state: 'KILLED',
+          histories: ['CREATED', 'RUNNING', 'KILLING', 'KILLED'],
+          taskRuns: [{ id: `${id}-a`, state: 'KILLED', histories: ['RUNNING', 'KILLED'], attempts: [{ attempt: 1, state: 'KILLED' }] }],
+        },
       });
       const row = await db.execution.findUniqueOrThrow({ where: { id } });
       expect(row.endedAt).not.toBeNull();
       // A late write of the stopped activity changes nothing.
-      await recordAttempt(db, { id: `${id}-a`, executionId: id, taskId: 'a', seq: 0, attempt: 1, state: 'KILLED', startedAt: new Date().toISOString(), endedAt: new Date().toISOString() });
+      await recordAttempt(db, {
+        id: `${id}-a`,
+        executionId: id,
+        taskId: 'a',
+        seq: 0,
+        attempt: 1,
+        state: 'KILLED',
+        startedAt: new Date().toISOString(),
+        endedAt: new Date().toISOString(),
+      });
       expect((await readRows(id)).taskRuns[0].state).toBe('KILLED');
     }
   });

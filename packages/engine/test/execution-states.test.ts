@@ -4,9 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVE_STATES, STATES, TERMINAL_STATES, type State } from '../src/states';
-import {
-  EXECUTION_TRANSITIONS, holdsSlot, nextExecutionState, nextTaskRunState, TASK_RUN_TRANSITIONS,
-} from '../src/state/execution-states';
+import { EXECUTION_TRANSITIONS, holdsSlot, nextExecutionState, nextTaskRunState, TASK_RUN_TRANSITIONS } from '../src/state/execution-states';
 import { brokenInvariants, ExecutionModel } from '../src/state/model';
 import { applyToModel, Driver, stateEvent } from './state-driver';
 
@@ -52,7 +50,12 @@ describe('the transition table', () => {
         if (terminal(current) && next !== undefined && next !== current) left.push(`task run ${current} --${t.event}--> ${next}`);
       }
     }
-    expect(left.sort()).toEqual(['execution CANCELLED --restart--> RESTARTED', 'execution FAILED --restart--> RESTARTED', 'execution KILLED --restart--> RESTARTED', 'task run SUCCESS --warn--> WARNING']);
+    expect(left.sort()).toEqual([
+      'execution CANCELLED --restart--> RESTARTED',
+      'execution FAILED --restart--> RESTARTED',
+      'execution KILLED --restart--> RESTARTED',
+      'task run SUCCESS --warn--> WARNING',
+    ]);
   });
 
   it('reaches every end from a running execution, and a restart is a claim', () => {
@@ -72,9 +75,15 @@ describe('the model of the transitions', () => {
     m.transition('start');
     m.recordAttempt('t', 1, 'RUNNING');
     m.recordAttempt('t', 2, 'RUNNING');
-    expect(m.snapshot()!.taskRuns[0].attempts).toEqual([{ attempt: 1, state: 'FAILED' }, { attempt: 2, state: 'RUNNING' }]);
+    expect(m.snapshot()!.taskRuns[0].attempts).toEqual([
+      { attempt: 1, state: 'FAILED' },
+      { attempt: 2, state: 'RUNNING' },
+    ]);
     m.projectTaskRun('t', 'FAILED');
-    expect(m.snapshot()!.taskRuns[0].attempts).toEqual([{ attempt: 1, state: 'FAILED' }, { attempt: 2, state: 'FAILED' }]);
+    expect(m.snapshot()!.taskRuns[0].attempts).toEqual([
+      { attempt: 1, state: 'FAILED' },
+      { attempt: 2, state: 'FAILED' },
+    ]);
   });
 
   it('a kill by the API ends the open task runs and their running attempts, with history entries', () => {

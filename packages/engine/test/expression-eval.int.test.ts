@@ -7,7 +7,8 @@ const evalAt = (id: string, taskRunId?: string) => `/api/v1/main/executions/${id
 
 describe('expression debugger', () => {
   it("renders against an execution's inputs, outputs, variables and a task run's own variables", async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: eval-me
 namespace: test.eval
 variables:
@@ -27,7 +28,8 @@ tasks:
       - id: echo
         type: io.kestra.plugin.core.debug.Return
         format: "{{ taskrun.value }}-{{ inputs.count }}"
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     const typed = await client.call('POST', evalAt(done.id), '{{ inputs.count * 2 }}', 'text/plain');
     expect(typed.body).toEqual({ value: 6, result: '6' });
@@ -47,7 +49,9 @@ tasks:
   });
 
   it('reports expression errors in the answer and mistakes as 4xx', async () => {
-    const done = await client.waitFor(await client.deployAndRun('id: eval-errors\nnamespace: test.eval\ntasks:\n  - id: l\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n'));
+    const done = await client.waitFor(
+      await client.deployAndRun('id: eval-errors\nnamespace: test.eval\ntasks:\n  - id: l\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n'),
+    );
     const undefinedVar = await client.call('POST', evalAt(done.id), '{{ outputs.nope.value }}', 'text/plain');
     expect(undefinedVar.status).toBe(200);
     expect(undefinedVar.body.error).toMatch(/nope/);

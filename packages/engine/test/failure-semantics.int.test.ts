@@ -14,8 +14,7 @@ afterAll(() => server.close());
 
 const run = (yaml: string, inputs: Record<string, unknown> = {}) => client.deployAndRun(yaml, inputs);
 const runsOf = (execution: any, taskId: string) => execution.taskRunList.filter((t: any) => t.taskId === taskId);
-const logsOf = async (id: string, taskId: string) =>
-  (await client.logs(id)).body.filter((l: any) => l.taskId === taskId).map((l: any) => [l.level, l.message]);
+const logsOf = async (id: string, taskId: string) => (await client.logs(id)).body.filter((l: any) => l.taskId === taskId).map((l: any) => [l.level, l.message]);
 
 describe('Parallel', () => {
   it('a failed child fails the Parallel and the execution after its running siblings end; the next task does not run', async () => {

@@ -39,7 +39,9 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/report.bin') {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="../../report.bin"', 'content-length': binary.length }).end(binary);
+        res
+          .writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="../../report.bin"', 'content-length': binary.length })
+          .end(binary);
       } else if (req.url === '/empty') {
         res.writeHead(200, { 'content-length': 0 }).end();
       } else if (req.url === '/upload') {
@@ -60,7 +62,9 @@ describe('files in internal storage', () => {
   let uploadUri = '';
 
   it('uploads a FILE input, reads it with read() and fileSize(), and passes it to a subflow that reads it too', async () => {
-    expect((await admin.deploy(`
+    expect(
+      (
+        await admin.deploy(`
 id: reader-child
 namespace: files.team
 inputs:
@@ -70,8 +74,12 @@ tasks:
   - id: echo
     type: io.kestra.plugin.core.log.Log
     message: "child read {{ read(inputs.doc) | trim }}"
-`)).status).toBeLessThan(300);
-    expect((await admin.deploy(`
+`)
+      ).status,
+    ).toBeLessThan(300);
+    expect(
+      (
+        await admin.deploy(`
 id: reader
 namespace: files.team
 inputs:
@@ -90,7 +98,9 @@ tasks:
     flowId: reader-child
     inputs:
       doc: "{{ inputs.data }}"
-`)).status).toBeLessThan(300);
+`)
+      ).status,
+    ).toBeLessThan(300);
     const started = await startWithFiles('files.team', 'reader', { data: { name: 'hosts.csv', content: 'host,ip\nweb-1,10.0.0.1\n' }, note: 'hi' });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     uploadId = started.body.id;
@@ -108,7 +118,7 @@ tasks:
     expect(fs.readFileSync(path.join(storageDir(), 'main/files/team/reader/executions', uploadId, 'inputs/data/hosts.csv'), 'utf8')).toBe('host,ip\nweb-1,10.0.0.1\n');
   });
 
-  it('serves the file and its size through the API, and refuses paths that are not the execution\'s', async () => {
+  it("serves the file and its size through the API, and refuses paths that are not the execution's", async () => {
     const got = await download(uploadId, uploadUri);
     expect(got.status).toBe(200);
     expect(got.bytes.toString()).toBe('host,ip\nweb-1,10.0.0.1\n');
@@ -222,10 +232,11 @@ tasks:
     expect(logs.map((l: any) => l.message)).toEqual(['23 bytes: host,ip\nweb-1,10.0.0.1 (true, empty false)']);
   });
 
-  it('deletes an execution\'s files when PurgeExecutions purges it', async () => {
+  it("deletes an execution's files when PurgeExecutions purges it", async () => {
     const dir = path.join(storageDir(), 'main/files/team/reader/executions', uploadId);
     expect(fs.existsSync(dir)).toBe(true);
-    const purge = await admin.waitFor(await admin.deployAndRun(`
+    const purge = await admin.waitFor(
+      await admin.deployAndRun(`
 id: purger
 namespace: files.admin
 tasks:
@@ -234,7 +245,8 @@ tasks:
     namespace: files.team
     flowId: reader
     endDate: "{{ now() | dateAdd(1, 'DAYS') }}"
-`));
+`),
+    );
     expect(purge.state.current, JSON.stringify(purge.taskRunList)).toBe('SUCCESS');
     expect(taskRun(purge, 'purge').outputs.storagesCount).toBeGreaterThanOrEqual(1);
     expect(fs.existsSync(dir)).toBe(false);

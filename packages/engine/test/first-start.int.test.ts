@@ -17,7 +17,12 @@ beforeAll(async () => {
   const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
   scratch = await stack.createScratchDatabase(inject('databaseUrl').replace(/\/[^/]+$/, '/postgres'), 'baton_first');
   stack.runMigrations(scratch!.url);
-  web = await stack.startWeb({ port: await stack.freePort(), env: { ...env, DATABASE_URL: scratch!.url, BATON_SETUP_TOKEN: SETUP_TOKEN }, quiet: true, logFile: path.join(stack.root, 'test-results/web-first-start.log') });
+  web = await stack.startWeb({
+    port: await stack.freePort(),
+    env: { ...env, DATABASE_URL: scratch!.url, BATON_SETUP_TOKEN: SETUP_TOKEN },
+    quiet: true,
+    logFile: path.join(stack.root, 'test-results/web-first-start.log'),
+  });
 }, 180_000);
 
 afterAll(async () => {

@@ -41,48 +41,135 @@ function toTarget(s: string): string {
 const deep = (n: number) => `${'['.repeat(n)}1${']'.repeat(n)}`;
 
 /** A path segment: mostly plausible ids, sometimes hostile. */
-const segment = (name: string) => fc.oneof(
-  // The tenant is mostly `main`, so most requests get past the tenant check to the handler.
-  { weight: name === 'tenant' ? 20 : 1, arbitrary: fc.constant(name === 'tenant' ? 'main' : 'test.fuzz') },
-  { weight: 4, arbitrary: fc.constantFrom(...(name === 'tenant' ? ['main', 'nosuchtenant', 'Main', 'a'.repeat(65)] : ['test.fuzz', 'fuzz-target', 'a', '_', 'TOKEN', '1', knownExecution || 'x'])) },
-  { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent) },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map(encodeURIComponent) },
-  // Segments that do not %-decode (%ZZ, %FF, %C0%AE) are answered 400 by apps/web/src/proxy.ts.
-  { weight: 2, arbitrary: fc.constantFrom('%ZZ', '%FF', '%C0%AE', '%', '%00', 'a%00b', '%0A', '..%2F..%2F', '%2e%2e', '%252F', '%F0%9F%92%A9', '%25', `${'x'.repeat(600)}`, '99999999999999999999999', '-1', '0') },
-);
+const segment = (name: string) =>
+  fc.oneof(
+    // The tenant is mostly `main`, so most requests get past the tenant check to the handler.
+    { weight: name === 'tenant' ? 20 : 1, arbitrary: fc.constant(name === 'tenant' ? 'main' : 'test.fuzz') },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(
+        ...(name === 'tenant' ? ['main', 'nosuchtenant', 'Main', 'a'.repeat(65)] : ['test.fuzz', 'fuzz-target', 'a', '_', 'TOKEN', '1', knownExecution || 'x']),
+      ),
+    },
+    { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map(encodeURIComponent) },
+    // Segments that do not %-decode (%ZZ, %FF, %C0%AE) are answered 400 by apps/web/src/proxy.ts.
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '%ZZ',
+        '%FF',
+        '%C0%AE',
+        '%',
+        '%00',
+        'a%00b',
+        '%0A',
+        '..%2F..%2F',
+        '%2e%2e',
+        '%252F',
+        '%F0%9F%92%A9',
+        '%25',
+        `${'x'.repeat(600)}`,
+        '99999999999999999999999',
+        '-1',
+        '0',
+      ),
+    },
+  );
 
 /** A query value for a documented parameter. */
 const queryValue = fc.oneof(
-  fc.constantFrom('1', '0', '-1', '200', '1000000', '99999999999999999999999', '1e30', 'NaN', '0000-01-01', '-271821-04-20', '+275760-09-13', '2026-11-26T10:00:00Z',
-    'SUCCESS,FAILED', 'k:v', ':', 'yaml', 'false', '%00', 'test.fuzz/fuzz-target', 'TRACE'),
+  fc.constantFrom(
+    '1',
+    '0',
+    '-1',
+    '200',
+    '1000000',
+    '99999999999999999999999',
+    '1e30',
+    'NaN',
+    '0000-01-01',
+    '-271821-04-20',
+    '+275760-09-13',
+    '2026-11-26T10:00:00Z',
+    'SUCCESS,FAILED',
+    'k:v',
+    ':',
+    'yaml',
+    'false',
+    '%00',
+    'test.fuzz/fuzz-target',
+    'TRACE',
+  ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 10 }),
 );
 
-const flowYaml = fc.record({ id: fc.oneof(fc.constant('fuzz-target'), fc.string({ maxLength: 120 })), ns: fc.oneof(fc.constant('test.fuzz'), fc.string({ maxLength: 160 })), msg: fc.string({ maxLength: 50 }) })
-  .map(({ id, ns, msg }) => `id: ${JSON.stringify(id)}\nnamespace: ${JSON.stringify(ns)}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: ${JSON.stringify(msg)}\n`);
+const flowYaml = fc
+  .record({
+    id: fc.oneof(fc.constant('fuzz-target'), fc.string({ maxLength: 120 })),
+    ns: fc.oneof(fc.constant('test.fuzz'), fc.string({ maxLength: 160 })),
+    msg: fc.string({ maxLength: 50 }),
+  })
+  .map(
+    ({ id, ns, msg }) =>
+      `id: ${JSON.stringify(id)}\nnamespace: ${JSON.stringify(ns)}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: ${JSON.stringify(msg)}\n`,
+  );
 
 function aliasBomb(levels: number) {
   const lines = ['id: bomb', 'namespace: test.fuzz', 'a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < levels; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\ntasks: []\n`;
 }
 
 /** A body: bytes plus how it is sent. `limit` is the route's documented maximum. */
-const body = (limit: number) => fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
-  { weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 })).map((v) => JSON.stringify(v)) },
-  { weight: 2, arbitrary: fc.constantFrom('null', '[]', '{}', '""', '{"value": null}', '{"value": "a\\u0000b"}', '{"ids": null}', '{"ids": [1, 2]}', '{"inputs": null, "revision": 1e30}', '{"id": "team-fuzz"}', '{"value": "v"}', '{not json', '\u0000', '') },
-  { weight: 2, arbitrary: flowYaml },
-  { weight: 1, arbitrary: fc.constantFrom(aliasBomb(12), `id: a\nnamespace: b\nvariables:\n  x: ${deep(3000)}\ntasks: []\n`, `{"doc": ${deep(5000)}}`, deep(100)) },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x7d]), Buffer.from('7b2276616c7565223a2280ff227d', 'hex')) },
-  // Past the limit, sometimes by a little and sometimes by a lot.
-  { weight: 1, arbitrary: fc.constantFrom(limit + 1, limit * 3).map((n) => `{"value": "${'x'.repeat(Math.max(0, n - 12))}"}`) },
-);
+const body = (limit: number) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
+    { weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 })).map((v) => JSON.stringify(v)) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'null',
+        '[]',
+        '{}',
+        '""',
+        '{"value": null}',
+        '{"value": "a\\u0000b"}',
+        '{"ids": null}',
+        '{"ids": [1, 2]}',
+        '{"inputs": null, "revision": 1e30}',
+        '{"id": "team-fuzz"}',
+        '{"value": "v"}',
+        '{not json',
+        '\u0000',
+        '',
+      ),
+    },
+    { weight: 2, arbitrary: flowYaml },
+    { weight: 1, arbitrary: fc.constantFrom(aliasBomb(12), `id: a\nnamespace: b\nvariables:\n  x: ${deep(3000)}\ntasks: []\n`, `{"doc": ${deep(5000)}}`, deep(100)) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+    { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x7d]), Buffer.from('7b2276616c7565223a2280ff227d', 'hex')) },
+    // Past the limit, sometimes by a little and sometimes by a lot.
+    { weight: 1, arbitrary: fc.constantFrom(limit + 1, limit * 3).map((n) => `{"value": "${'x'.repeat(Math.max(0, n - 12))}"}`) },
+  );
 
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/x-yaml', 'text/plain', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=fuzz', 'multipart/form-data', 'application/octet-stream', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/x-yaml',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'multipart/form-data',
+  'application/octet-stream',
+  '',
+);
 
 function requestArbitrary(op: Operation) {
   const pathParams = op.params.filter((p) => p.in === 'path');
@@ -100,14 +187,28 @@ function requestArbitrary(op: Operation) {
 beforeAll(async () => {
   db = new pg.Client({ connectionString: inject('databaseUrl') });
   await db.connect();
-  expect((await client.call('POST', '/api/v1/main/flows', `id: fuzz-target\nnamespace: test.fuzz\ninputs:\n  - id: doc\n    type: JSON\n    required: false\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`, 'application/x-yaml')).status).toBeLessThan(300);
+  expect(
+    (
+      await client.call(
+        'POST',
+        '/api/v1/main/flows',
+        `id: fuzz-target\nnamespace: test.fuzz\ninputs:\n  - id: doc\n    type: JSON\n    required: false\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`,
+        'application/x-yaml',
+      )
+    ).status,
+  ).toBeLessThan(300);
   knownExecution = (await client.call('POST', '/api/v1/main/executions/test.fuzz/fuzz-target?wait=true', {})).body.id;
 });
 
 afterAll(async () => {
   await db?.end();
-  const statuses = [...stats.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
-  console.log(`[fuzz] seed ${SEED}: ${stats.operations} operations, ${stats.requests} requests, 5xx: ${stats.fiveHundreds.length}, slowest ${stats.slowest} ms; statuses ${statuses}`);
+  const statuses = [...stats.byStatus.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
+  console.log(
+    `[fuzz] seed ${SEED}: ${stats.operations} operations, ${stats.requests} requests, 5xx: ${stats.fiveHundreds.length}, slowest ${stats.slowest} ms; statuses ${statuses}`,
+  );
 });
 
 describe('API fuzzing from the OpenAPI document', () => {

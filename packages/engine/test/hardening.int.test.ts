@@ -29,7 +29,9 @@ async function storesNothing<T>(fn: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   expect((await client.deploy(flow('target'))).status).toBeLessThan(300);
-  expect((await client.deploy(`id: typed
+  expect(
+    (
+      await client.deploy(`id: typed
 namespace: test.hardening
 inputs:
   - id: doc
@@ -42,17 +44,21 @@ tasks:
   - id: hello
     type: io.kestra.plugin.core.log.Log
     message: hi
-`)).status).toBeLessThan(300);
+`)
+    ).status,
+  ).toBeLessThan(300);
 });
 
 describe('body and field limits', () => {
   it('refuses a chunked 10 MB start body with 413 fast and stores no execution', async () => {
-    const res = await storesNothing(() => rawRequest(base, {
-      method: 'POST',
-      path: '/api/v1/main/executions/test.hardening/typed',
-      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-      chunks: { size: 64 * 1024, count: 160 },
-    }));
+    const res = await storesNothing(() =>
+      rawRequest(base, {
+        method: 'POST',
+        path: '/api/v1/main/executions/test.hardening/typed',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        chunks: { size: 64 * 1024, count: 160 },
+      }),
+    );
     expect(res.status).toBe(413);
     expect(res.json.message).toContain('limited to 1048576 bytes');
     expect(res.ms).toBeLessThan(3_000);
@@ -60,12 +66,14 @@ describe('body and field limits', () => {
 
   it('refuses a 10 MB JSON input by its Content-Length at once, storing nothing', async () => {
     const body = JSON.stringify({ doc: { blob: 'x'.repeat(10 * 1024 * 1024) } });
-    const res = await storesNothing(() => rawRequest(base, {
-      method: 'POST',
-      path: '/api/v1/main/executions/test.hardening/typed',
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-      body,
-    }));
+    const res = await storesNothing(() =>
+      rawRequest(base, {
+        method: 'POST',
+        path: '/api/v1/main/executions/test.hardening/typed',
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        body,
+      }),
+    );
     expect(res.status).toBe(413);
     expect(res.ms).toBeLessThan(3_000);
   });
@@ -140,7 +148,13 @@ describe('mistakes that used to be 500s are clear 4xx', () => {
 
   it('refuses page and revision numbers beyond their range', async () => {
     const huge = '99999999999999999999999';
-    for (const p of [`/api/v1/main/executions/search?page=${huge}`, `/api/v1/main/flows/search?page=${huge}`, `/api/v1/main/flows/search?size=${huge}`, `/api/v1/main/flows/test.hardening/target/revisions/${huge}`, '/api/v1/main/flows/test.hardening/target/revisions/2147483648']) {
+    for (const p of [
+      `/api/v1/main/executions/search?page=${huge}`,
+      `/api/v1/main/flows/search?page=${huge}`,
+      `/api/v1/main/flows/search?size=${huge}`,
+      `/api/v1/main/flows/test.hardening/target/revisions/${huge}`,
+      '/api/v1/main/flows/test.hardening/target/revisions/2147483648',
+    ]) {
       const res = await client.call('GET', p);
       expect(res.status, p).toBe(400);
       expect(res.body.message).toMatch(/from 1 to/);
@@ -153,7 +167,11 @@ describe('mistakes that used to be 500s are clear 4xx', () => {
   it('answers a null JSON body with 400 on PUT secret, replay and bulk kill', async () => {
     const done = await client.call('POST', '/api/v1/main/executions/test.hardening/target?wait=true', {});
     await storesNothing(async () => {
-      for (const [method, p] of [['PUT', '/api/v1/main/secrets/test.hardening/X'], ['POST', `/api/v1/main/executions/${done.body.id}/replay`], ['DELETE', '/api/v1/main/executions/kill/by-ids']]) {
+      for (const [method, p] of [
+        ['PUT', '/api/v1/main/secrets/test.hardening/X'],
+        ['POST', `/api/v1/main/executions/${done.body.id}/replay`],
+        ['DELETE', '/api/v1/main/executions/kill/by-ids'],
+      ]) {
         const res = await client.call(method, p, 'null');
         expect(res.status, `${method} ${p}`).toBe(400);
         expect(res.body.message).toMatch(/JSON object|send/);
@@ -173,7 +191,12 @@ describe('mistakes that used to be 500s are clear 4xx', () => {
 
   it('answers a YAML alias bomb with 422 and the line and column of the first alias', async () => {
     const lines = ['id: bomb', 'namespace: test.hardening', 'a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     lines.push('tasks: []');
     const res = await storesNothing(() => client.deploy(lines.join('\n')));
     expect(res.status).toBe(422);
@@ -228,7 +251,13 @@ describe('tenants exist only when created', () => {
 describe('secret names and namespaces', () => {
   it('refuses path-like secret names and namespaces and stores nothing', async () => {
     await storesNothing(async () => {
-      for (const p of ['/api/v1/main/secrets/..%2F..%2F/..%2Fx', '/api/v1/main/secrets/test.hardening/..%2Fx', '/api/v1/main/secrets/..%2F/TOKEN', '/api/v1/main/secrets/test.hardening/a%20b', `/api/v1/main/secrets/test.hardening/${'A'.repeat(256)}`]) {
+      for (const p of [
+        '/api/v1/main/secrets/..%2F..%2F/..%2Fx',
+        '/api/v1/main/secrets/test.hardening/..%2Fx',
+        '/api/v1/main/secrets/..%2F/TOKEN',
+        '/api/v1/main/secrets/test.hardening/a%20b',
+        `/api/v1/main/secrets/test.hardening/${'A'.repeat(256)}`,
+      ]) {
         const res = await rawRequest(base, { method: 'PUT', path: p, headers: { 'content-type': 'application/json' }, body: '{"value":"v"}' });
         expect(res.status, p).toBe(422);
         expect(res.json.message).toMatch(/secret name|namespace/);
@@ -292,12 +321,14 @@ describe('Temporal unreachable, and requests without credentials', () => {
 
   it('answers a start with 503 and Retry-After within the call deadline (not after the SDK retries for a minute), and stores no execution', async () => {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const res = await storesNothing(() => rawRequest(web!.url, {
-        method: 'POST',
-        path: '/api/v1/main/executions/test.hardening/target',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: '{}',
-      }));
+      const res = await storesNothing(() =>
+        rawRequest(web!.url, {
+          method: 'POST',
+          path: '/api/v1/main/executions/test.hardening/target',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      );
       expect(res.status, res.text).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.json.message).toContain('not started');

@@ -6,9 +6,7 @@ import { render } from '@baton/flow/expressions';
 import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
 import { defaultRegistry } from '@baton/plugin-catalog';
-import type {
-  ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
-} from '../src/workflow/contracts';
+import type { ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../src/workflow/contracts';
 import type { ChildExecution, Effects, RunTaskOptions } from '../src/workflow/interpreter/effects';
 import { Interpreter } from '../src/workflow/interpreter/interpreter';
 import { FLOWABLES } from '../src/workflow/interpreter/flowables';
@@ -162,7 +160,10 @@ class FakeWorld implements Effects {
   /** Runs until `promise` settles, firing timers in time order once nothing else can move. */
   async drive<T>(promise: Promise<T>): Promise<T> {
     let settled = false;
-    promise.then(() => (settled = true), () => (settled = true));
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     for (let rounds = 0; rounds < 10_000; rounds++) {
       await new Promise((r) => setImmediate(r));
       if (settled) return promise;
@@ -198,7 +199,9 @@ class FakeWorld implements Effects {
   }
 
   logs(taskId?: string): [string, string][] {
-    return this.events.filter((e) => e.kind === 'log' && (taskId === undefined || e.taskId === taskId)).map((e) => [(e as { level: string }).level, (e as { message: string }).message]);
+    return this.events
+      .filter((e) => e.kind === 'log' && (taskId === undefined || e.taskId === taskId))
+      .map((e) => [(e as { level: string }).level, (e as { message: string }).message]);
   }
 
   ran(taskId: string): string[] {
@@ -268,9 +271,11 @@ function nonRetryable(message: string): Error {
 }
 
 /** Fails every time, at once (no activity retry). */
-const fails = (message: string): Handler => () => {
-  throw nonRetryable(message);
-};
+const fails =
+  (message: string): Handler =>
+  () => {
+    throw nonRetryable(message);
+  };
 
 /** Fails the first `times` task runs (at once), then succeeds. */
 function failsFirst(times: number, message = 'once'): Handler {
@@ -363,7 +368,8 @@ describe('task lists', () => {
 
   it('runIf false: SKIPPED, no activity; disabled: nothing at all', async () => {
     const { result, world } = await execute(
-      flow(`  - id: a
+      flow(
+        `  - id: a
     type: io.kestra.plugin.core.log.Log
     message: x
     runIf: "{{ inputs.go }}"
@@ -374,7 +380,9 @@ describe('task lists', () => {
   - id: c
     type: io.kestra.plugin.core.debug.Return
     format: "{{ tasks.a.state }}"
-`, 'inputs:\n  - id: go\n    type: BOOLEAN\n'),
+`,
+        'inputs:\n  - id: go\n    type: BOOLEAN\n',
+      ),
       { input: { inputs: { go: false } } },
     );
     expect(result.state).toBe('SUCCESS');
@@ -438,9 +446,13 @@ finally:
   });
 
   it('flow outputs render at the end; one that cannot render fails the execution with the reason', async () => {
-    const good = await execute(flow(`  - id: a\n    type: io.kestra.plugin.core.debug.Return\n    format: hi\n`) + 'outputs:\n  - id: said\n    type: STRING\n    value: "{{ outputs.a.value }}"\n');
+    const good = await execute(
+      flow(`  - id: a\n    type: io.kestra.plugin.core.debug.Return\n    format: hi\n`) + 'outputs:\n  - id: said\n    type: STRING\n    value: "{{ outputs.a.value }}"\n',
+    );
     expect(good.result).toEqual({ state: 'SUCCESS', outputs: { said: 'hi' }, error: undefined });
-    const bad = await execute(flow(`  - id: a\n    type: io.kestra.plugin.core.debug.Return\n    format: hi\n`) + 'outputs:\n  - id: said\n    type: STRING\n    value: "{{ outputs.a.nope }}"\n');
+    const bad = await execute(
+      flow(`  - id: a\n    type: io.kestra.plugin.core.debug.Return\n    format: hi\n`) + 'outputs:\n  - id: said\n    type: STRING\n    value: "{{ outputs.a.nope }}"\n',
+    );
     expect(bad.result.state).toBe('FAILED');
     expect(bad.result.error).toMatch(/^flow output 'said' could not be rendered: /);
   });
@@ -523,11 +535,7 @@ ${retry}    tasks:
     });
     expect(result).toEqual({ state: 'KILLED', outputs: {}, error: 'killed' });
     const last = world.batches.at(-1)!;
-    expect(last.map((e) => `${e.kind}:${'taskId' in e ? e.taskId : ''}:${'state' in e ? e.state : ''}`)).toEqual([
-      'taskRun:a:KILLED',
-      'taskRun:group:KILLED',
-      'execution::KILLED',
-    ]);
+    expect(last.map((e) => `${e.kind}:${'taskId' in e ? e.taskId : ''}:${'state' in e ? e.state : ''}`)).toEqual(['taskRun:a:KILLED', 'taskRun:group:KILLED', 'execution::KILLED']);
     expect(world.ran('b')).toEqual([]);
   });
 });
@@ -603,7 +611,10 @@ ${extra}    tasks:
   });
 
   it('allowFailure on a child keeps it going and ends WARNING', async () => {
-    const yaml = par().replace("      - id: broken\n        type: io.kestra.plugin.core.log.Log\n", "      - id: broken\n        type: io.kestra.plugin.core.log.Log\n        allowFailure: true\n");
+    const yaml = par().replace(
+      '      - id: broken\n        type: io.kestra.plugin.core.log.Log\n',
+      '      - id: broken\n        type: io.kestra.plugin.core.log.Log\n        allowFailure: true\n',
+    );
     const { result, world } = await execute(yaml, { setup: (w) => (w.handlers.broken = fails('tolerated')) });
     expect(result.state).toBe('WARNING');
     expect(world.states('both')).toEqual(['RUNNING', 'WARNING']);
@@ -733,7 +744,10 @@ ${extra}    tasks:
   });
 
   it('allowFailure on a task lets its dependents run; the Dag ends WARNING', async () => {
-    const yaml = dagFlow().replace('          id: left\n          type: io.kestra.plugin.core.log.Log\n', '          id: left\n          type: io.kestra.plugin.core.log.Log\n          allowFailure: true\n');
+    const yaml = dagFlow().replace(
+      '          id: left\n          type: io.kestra.plugin.core.log.Log\n',
+      '          id: left\n          type: io.kestra.plugin.core.log.Log\n          allowFailure: true\n',
+    );
     const { result, world } = await execute(yaml, { setup: (w) => (w.handlers.left = fails('tolerated')) });
     expect(result.state).toBe('WARNING');
     expect(world.ran('join')).toEqual(['join']);
@@ -741,7 +755,10 @@ ${extra}    tasks:
   });
 
   it('a task skipped by runIf counts as ended for its dependents', async () => {
-    const yaml = dagFlow().replace('          id: fetch\n          type: io.kestra.plugin.core.log.Log\n', '          id: fetch\n          type: io.kestra.plugin.core.log.Log\n          runIf: "{{ false }}"\n');
+    const yaml = dagFlow().replace(
+      '          id: fetch\n          type: io.kestra.plugin.core.log.Log\n',
+      '          id: fetch\n          type: io.kestra.plugin.core.log.Log\n          runIf: "{{ false }}"\n',
+    );
     const { result, world } = await execute(yaml);
     expect(result.state).toBe('SUCCESS');
     expect(world.states('fetch')).toEqual(['SKIPPED']);
@@ -886,11 +903,7 @@ ${
     const { result, world } = await execute(each('["a", "b", "a", 3, 3]') + 'outputs:\n  - id: all\n    type: JSON\n    value: "{{ outputs.item }}"\n');
     expect(result.state).toBe('SUCCESS');
     expect(world.calls).toEqual(['runTask item[a]', 'runTask item[b]', 'runTask item[3]']);
-    expect(world.activities.map((a) => a.context.parent)).toEqual([
-      { task: { id: 'each' } },
-      { task: { id: 'each' } },
-      { task: { id: 'each' } },
-    ]);
+    expect(world.activities.map((a) => a.context.parent)).toEqual([{ task: { id: 'each' } }, { task: { id: 'each' } }, { task: { id: 'each' } }]);
     expect(json(result.outputs.all)).toEqual({ a: { value: 'a' }, b: { value: 'b' }, 3: { value: '3' } });
   });
 
@@ -1232,8 +1245,7 @@ ${extra}`);
 });
 
 describe('lifecycle', () => {
-  const limited = (behavior: string) =>
-    flow(`  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: x\n`, `concurrency:\n  limit: 1\n  behavior: ${behavior}\n`);
+  const limited = (behavior: string) => flow(`  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: x\n`, `concurrency:\n  limit: 1\n  behavior: ${behavior}\n`);
 
   it('a free slot: acquireSlot records RUNNING, so the first activity does not', async () => {
     const world = new FakeWorld();
@@ -1312,7 +1324,11 @@ describe('lifecycle', () => {
     type: io.kestra.plugin.core.execution.Fail
 `),
     );
-    expect(world.batches.map((b) => b.map((e) => `${e.kind}${'taskId' in e ? `:${e.taskId}` : ''}:${'state' in e ? e.state : (e as { level: string }).level}@${Date.parse(e.at) - START}`))).toEqual([
+    expect(
+      world.batches.map((b) =>
+        b.map((e) => `${e.kind}${'taskId' in e ? `:${e.taskId}` : ''}:${'state' in e ? e.state : (e as { level: string }).level}@${Date.parse(e.at) - START}`),
+      ),
+    ).toEqual([
       ['execution:RUNNING@0', 'taskRun:nap:RUNNING@0'],
       ['log:nap:INFO@0'],
       ['taskRun:nap:SUCCESS@2000'],
@@ -1348,7 +1364,9 @@ describe('run-time variables', () => {
   });
 
   it('execution.originalId is the replayed execution', async () => {
-    const { world } = await execute(flow(`  - id: a\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ execution.originalId }}"\n`), { input: { originalId: 'exec-0' } });
+    const { world } = await execute(flow(`  - id: a\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ execution.originalId }}"\n`), {
+      input: { originalId: 'exec-0' },
+    });
     expect(world.activities[0].context.execution.originalId).toBe('exec-0');
   });
 
@@ -1417,7 +1435,8 @@ describe('run-time variables', () => {
 // Kestra's LoopUntil (WaitFor is its older name), AllowFailure, SetVariables and UnsetVariables,
 // ported from the behaviour of io.kestra.plugin.core.flow.LoopUntil and core.execution.*.
 describe('LoopUntil, AllowFailure, SetVariables, UnsetVariables', () => {
-  const loop = (extra: string, format = '"{{ outputs.loop.iterationCount }}"') => flow(`  - id: loop
+  const loop = (extra: string, format = '"{{ outputs.loop.iterationCount }}"') =>
+    flow(`  - id: loop
     type: io.kestra.plugin.core.flow.LoopUntil
 ${extra}    tasks:
       - id: count
@@ -1429,10 +1448,12 @@ ${extra}    tasks:
 `);
 
   it('repeats its tasks until the condition is true, waiting the interval between iterations', async () => {
-    const { result, world } = await execute(loop(`    condition: "{{ outputs.count.value == '3' }}"
+    const { result, world } = await execute(
+      loop(`    condition: "{{ outputs.count.value == '3' }}"
     checkFrequency:
       interval: PT10S
-`));
+`),
+    );
     expect(result.state).toBe('SUCCESS');
     expect(world.ran('count')).toEqual(['count', 'count', 'count']);
     expect(world.runs('loop')[0]).toMatchObject({ state: 'SUCCESS', outputs: { iterationCount: 3 } });
@@ -1442,44 +1463,58 @@ ${extra}    tasks:
   });
 
   it('WaitFor is the same task; the interval defaults to a minute', async () => {
-    const { result, world } = await execute(loop(`    condition: "{{ outputs.count.value == '2' }}"
-`).replace('flow.LoopUntil', 'flow.WaitFor'));
+    const { result, world } = await execute(
+      loop(`    condition: "{{ outputs.count.value == '2' }}"
+`).replace('flow.LoopUntil', 'flow.WaitFor'),
+    );
     expect(result.state).toBe('SUCCESS');
     expect(world.clock - START).toBe(60_000);
   });
 
   it('stops at maxIterations with a warning, or fails with failOnMaxReached', async () => {
-    const soft = await execute(loop(`    condition: "false"
+    const soft = await execute(
+      loop(`    condition: "false"
     checkFrequency:
       interval: PT1S
       maxIterations: 4
-`));
+`),
+    );
     expect(soft.result.state).toBe('SUCCESS');
     expect(soft.world.ran('count')).toHaveLength(4);
     expect(soft.world.logs('loop')).toEqual([['WARN', 'Max iterations reached']]);
     expect(soft.world.ran('after')).toEqual(['after']);
 
-    const hard = await execute(loop(`    condition: "false"
+    const hard = await execute(
+      loop(`    condition: "false"
     failOnMaxReached: true
     checkFrequency:
       interval: PT1S
       maxDuration: PT3S
-`));
+`),
+    );
     expect(hard.result).toMatchObject({ state: 'FAILED', error: 'loop: Max duration reached' });
     expect(hard.world.ran('after')).toEqual([]);
   });
 
   it('a failed child fails the loop at once', async () => {
-    const { result, world } = await execute(loop(`    condition: "false"
+    const { result, world } = await execute(
+      loop(`    condition: "false"
     checkFrequency:
       interval: PT1S
-`), { setup: (w) => { w.handlers.count = fails('boom'); } });
+`),
+      {
+        setup: (w) => {
+          w.handlers.count = fails('boom');
+        },
+      },
+    );
     expect(result.state).toBe('FAILED');
     expect(world.states('loop')).toEqual(['RUNNING', 'FAILED']);
   });
 
   it('AllowFailure: a failed child skips the rest of the block, ends WARNING, and the flow goes on', async () => {
-    const { result, world } = await execute(flow(`  - id: best_effort
+    const { result, world } = await execute(
+      flow(`  - id: best_effort
     type: io.kestra.plugin.core.flow.AllowFailure
     tasks:
       - id: bad
@@ -1491,7 +1526,13 @@ ${extra}    tasks:
   - id: next
     type: io.kestra.plugin.core.debug.Return
     format: x
-`), { setup: (w) => { w.handlers.bad = fails('nope'); } });
+`),
+      {
+        setup: (w) => {
+          w.handlers.bad = fails('nope');
+        },
+      },
+    );
     expect(result.state).toBe('WARNING');
     expect(world.states('best_effort').at(-1)).toBe('WARNING');
     expect(world.ran('skipped')).toEqual([]);
@@ -1499,7 +1540,9 @@ ${extra}    tasks:
   });
 
   it('SetVariables merges into vars for later tasks (deeply), and overwrite: false refuses an existing name', async () => {
-    const { result, world } = await execute(flow(`  - id: set
+    const { result, world } = await execute(
+      flow(
+        `  - id: set
     type: io.kestra.plugin.core.execution.SetVariables
     variables:
       message: "hello {{ flow.id }}"
@@ -1513,36 +1556,51 @@ ${extra}    tasks:
     overwrite: false
     variables:
       name: other
-`, `variables:
+`,
+        `variables:
   name: World
   nested:
     a: 1
-`));
+`,
+      ),
+    );
     expect(world.activities[0].context.vars).toEqual({ name: 'World', message: 'hello f', nested: { a: 1, b: 2 } });
     expect(result).toMatchObject({ state: 'FAILED', error: 'again: `overwrite` is set to false and the following variables already exist: name' });
   });
 
   it('UnsetVariables removes names and dotted paths; a missing one fails unless ignoreMissing', async () => {
     const vars = 'variables:\n  keep: 1\n  drop: 2\n  deep:\n    x: 1\n    y: 2\n';
-    const ok = await execute(flow(`  - id: unset
+    const ok = await execute(
+      flow(
+        `  - id: unset
     type: io.kestra.plugin.core.execution.UnsetVariables
     variables: [drop, deep.x, missing]
     ignoreMissing: true
   - id: use
     type: io.kestra.plugin.core.debug.Return
     format: x
-`, vars));
+`,
+        vars,
+      ),
+    );
     expect(ok.result.state).toBe('SUCCESS');
     expect(ok.world.activities[0].context.vars).toEqual({ keep: 1, deep: { y: 2 } });
-    const missing = await execute(flow(`  - id: unset
+    const missing = await execute(
+      flow(
+        `  - id: unset
     type: io.kestra.plugin.core.execution.UnsetVariables
     variables: [missing]
-`, vars));
+`,
+        vars,
+      ),
+    );
     expect(missing.result.error).toBe("unset: variable 'missing' is not set; set ignoreMissing: true to skip names that are not there");
   });
 
   it('Labels adds labels from a map, a list or a JSON string, projects them all, and refuses system labels', async () => {
-    const { result, world } = await execute(flow(`  - id: map
+    const { result, world } = await execute(
+      flow(
+        `  - id: map
     type: io.kestra.plugin.core.execution.Labels
     labels:
       customer: "{{ flow.id }}-1"
@@ -1562,7 +1620,10 @@ ${extra}    tasks:
     type: io.kestra.plugin.core.execution.Labels
     labels:
       system.correlationId: x
-`, 'labels:\n  team: a\n'));
+`,
+        'labels:\n  team: a\n',
+      ),
+    );
     const projected = world.events.filter((e) => e.kind === 'labels').map((e) => (e as { labels: Record<string, string> }).labels);
     expect(projected.at(-1)).toEqual({ team: 'a', customer: 'override', meta: '{"a":1}', order: '42' });
     expect(world.activities[0].context.labels).toMatchObject({ customer: 'override' });
@@ -1570,7 +1631,9 @@ ${extra}    tasks:
   });
 
   it('a restart applies again the variables set by tasks that already succeeded', async () => {
-    const { result, world } = await execute(flow(`  - id: set
+    const { result, world } = await execute(
+      flow(
+        `  - id: set
     type: io.kestra.plugin.core.execution.SetVariables
     variables:
       a: "{{ execution.id }}"
@@ -1580,7 +1643,21 @@ ${extra}    tasks:
   - id: use
     type: io.kestra.plugin.core.debug.Return
     format: "{{ vars.a }}"
-`, 'variables:\n  b: 1\n'), { input: { restart: { seqStart: 3, done: [{ taskId: 'set', outputs: { variables: { a: 'from the first run' } } }, { taskId: 'unset', outputs: { unset: ['b'] } }] } } });
+`,
+        'variables:\n  b: 1\n',
+      ),
+      {
+        input: {
+          restart: {
+            seqStart: 3,
+            done: [
+              { taskId: 'set', outputs: { variables: { a: 'from the first run' } } },
+              { taskId: 'unset', outputs: { unset: ['b'] } },
+            ],
+          },
+        },
+      },
+    );
     expect(result.state).toBe('SUCCESS');
     expect(world.calls).toEqual(['runTask use']);
     expect(world.activities[0].context.vars).toEqual({ a: 'from the first run' });

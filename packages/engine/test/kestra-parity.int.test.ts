@@ -10,7 +10,8 @@ const client = api();
 
 describe('Dag', () => {
   it("runs Kestra's Dag example in dependency order and fails like Parallel", async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: dag-order
 namespace: test.parity
 tasks:
@@ -41,7 +42,8 @@ tasks:
           type: io.kestra.plugin.core.debug.Return
           format: "{{ outputs.task2.value }}4"
         dependsOn: [task2]
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     // Each task read its dependencies' outputs, so each started after they ended.
     expect(taskRun(done, 'task5').outputs.value).toBe('124+13');
@@ -49,7 +51,8 @@ tasks:
     const dag = taskRun(done, 'dag');
     expect(done.taskRunList.filter((t: any) => t.taskId !== 'dag').every((t: any) => t.parentTaskRunId === dag.id)).toBe(true);
 
-    const failed = await client.waitFor(await client.deployAndRun(`
+    const failed = await client.waitFor(
+      await client.deployAndRun(`
 id: dag-fails
 namespace: test.parity
 tasks:
@@ -64,7 +67,8 @@ tasks:
           type: io.kestra.plugin.core.log.Log
           message: never
         dependsOn: [ko]
-`));
+`),
+    );
     expect(failed.state.current).toBe('FAILED');
     expect(taskRun(failed, 'dag').state.current).toBe('FAILED');
     expect(failed.taskRunList.some((t: any) => t.taskId === 'after_ko')).toBe(false);

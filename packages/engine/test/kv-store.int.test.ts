@@ -8,7 +8,8 @@ const kvUrl = (ns: string, key = '') => `/api/v1/main/namespaces/${ns}/kv${key ?
 
 describe('KV store', () => {
   it('tasks set, get, list and delete typed values; kv() reads them in expressions', async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: kv-tasks
 namespace: test.kv
 tasks:
@@ -41,7 +42,8 @@ tasks:
   - id: delete_again
     type: io.kestra.plugin.core.kv.Delete
     key: host_a
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     expect(taskRun(done, 'get').outputs.value).toBe(41);
     expect(taskRun(done, 'keys').outputs.keys).toEqual(['host_a']);
@@ -53,19 +55,22 @@ tasks:
   });
 
   it('a missing key fails kv() with the way out; overwrite: false refuses an existing key', async () => {
-    const missing = await client.waitFor(await client.deployAndRun(`
+    const missing = await client.waitFor(
+      await client.deployAndRun(`
 id: kv-missing
 namespace: test.kv.errors
 tasks:
   - id: use
     type: io.kestra.plugin.core.debug.Return
     format: "{{ kv('absent') }}"
-`));
+`),
+    );
     expect(missing.state.current).toBe('FAILED');
     expect(missing.error).toContain("no KV pair with key 'absent' in namespace test.kv.errors; kv('absent', errorOnMissing=false) gives null instead");
 
     await client.call('PUT', kvUrl('test.kv.errors', 'fixed'), { value: 'first' });
-    const refused = await client.waitFor(await client.deployAndRun(`
+    const refused = await client.waitFor(
+      await client.deployAndRun(`
 id: kv-overwrite
 namespace: test.kv.errors
 tasks:
@@ -74,7 +79,8 @@ tasks:
     key: fixed
     value: second
     overwrite: false
-`));
+`),
+    );
     expect(refused.state.current).toBe('FAILED');
     expect(refused.error).toContain("KV key 'fixed' already exists in namespace test.kv.errors and overwrite is false");
     expect((await client.call('GET', kvUrl('test.kv.errors', 'fixed'))).body).toEqual({ type: 'STRING', value: 'first' });
@@ -107,7 +113,8 @@ tasks:
     await client.call('PUT', kvUrl('test.purge', 'AI_keep'), { value: 3 });
     await client.call('PUT', kvUrl('test.purge', 'other'), { value: 4 });
     await new Promise((r) => setTimeout(r, 300));
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: kv-purge
 namespace: test.kv
 tasks:
@@ -119,7 +126,8 @@ tasks:
     namespaces: [test.purge]
     expiredOnly: false
     keyPattern: "AI_*"
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     expect(taskRun(done, 'expired').outputs.size).toBe(2);
     expect(taskRun(done, 'by_pattern').outputs.size).toBe(1);

@@ -27,9 +27,13 @@ describe('architecture boundaries as lint rules', () => {
   });
 
   it('the web app never imports plugin runtimes, and only the db package and engine services import Prisma', async () => {
-    expect(await restricted('apps/web/src/probe.ts', "import { runtimes } from '@baton/plugin-core/runtime';\nexport const x = runtimes;\n")).toEqual([expect.stringMatching(/definitions only/)]);
+    expect(await restricted('apps/web/src/probe.ts', "import { runtimes } from '@baton/plugin-core/runtime';\nexport const x = runtimes;\n")).toEqual([
+      expect.stringMatching(/definitions only/),
+    ]);
     expect(await restricted('apps/web/src/probe.ts', "import { definitions } from '@baton/plugin-core';\nexport const x = definitions;\n")).toEqual([]);
-    expect(await restricted('apps/web/src/server/probe.ts', "import { pluginRuntimes } from '@baton/plugin-catalog/runtimes';\nexport const x = pluginRuntimes;\n")).toEqual([expect.stringMatching(/definitions only/)]);
+    expect(await restricted('apps/web/src/server/probe.ts', "import { pluginRuntimes } from '@baton/plugin-catalog/runtimes';\nexport const x = pluginRuntimes;\n")).toEqual([
+      expect.stringMatching(/definitions only/),
+    ]);
     expect(await restricted('apps/web/src/server/probe.ts', "import { defaultRegistry } from '@baton/plugin-catalog';\nexport const x = defaultRegistry;\n")).toEqual([]);
     expect(await restricted('apps/web/src/probe.ts', "import { PrismaClient } from '@prisma/client';\nexport const x = PrismaClient;\n")).toHaveLength(1);
     expect(await restricted('apps/worker/src/probe.ts', "import { PrismaClient } from '@prisma/client';\nexport const x = PrismaClient;\n")).toHaveLength(1);
@@ -37,14 +41,16 @@ describe('architecture boundaries as lint rules', () => {
   });
 
   it('browser code reads API shapes from the wire contract, never from server packages', async () => {
-    expect(await restricted('apps/web/src/modules/executions/probe.ts', "import { toExecutionView } from '@baton/engine';\nexport const x = toExecutionView;\n")).toEqual([expect.stringMatching(/@baton\/contract/)]);
+    expect(await restricted('apps/web/src/modules/executions/probe.ts', "import { toExecutionView } from '@baton/engine';\nexport const x = toExecutionView;\n")).toEqual([
+      expect.stringMatching(/@baton\/contract/),
+    ]);
     expect(await restricted('apps/web/src/components/probe.tsx', "import { getDb } from '@baton/db';\nexport const x = getDb;\n")).toHaveLength(1);
     expect(await restricted('apps/web/src/modules/executions/probe.ts', "import { isTerminal } from '@baton/contract';\nexport const x = isTerminal;\n")).toEqual([]);
     expect(await restricted('apps/web/src/server/probe.ts', "import { AppError } from '@baton/engine';\nexport const x = AppError;\n")).toEqual([]);
   });
 
   it('configuration is read in env modules only, and server code logs through pino', async () => {
-    const readsEnv = "export const x = process.env.BATON_X;\n";
+    const readsEnv = 'export const x = process.env.BATON_X;\n';
     expect(await restricted('apps/worker/src/activities/probe.ts', readsEnv, 'no-restricted-properties')).toEqual([expect.stringMatching(/env module/)]);
     expect(await restricted('packages/engine/src/services/probe.ts', readsEnv, 'no-restricted-properties')).toHaveLength(1);
     expect(await restricted('apps/worker/src/env.ts', readsEnv, 'no-restricted-properties')).toEqual([]);

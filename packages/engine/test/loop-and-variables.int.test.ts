@@ -7,7 +7,8 @@ const client = api();
 
 describe('LoopUntil, AllowFailure, SetVariables, UnsetVariables', () => {
   it("runs Kestra's LoopUntil example: the loop ends when the child returns 4", async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: loop-until
 namespace: test.loops
 tasks:
@@ -20,7 +21,8 @@ tasks:
       - id: return
         type: io.kestra.plugin.core.debug.Return
         format: "{{ outputs.loop.iterationCount }}"
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     expect(taskRun(done, 'loop').outputs).toEqual({ iterationCount: 4 });
     const values = done.taskRunList.filter((t: any) => t.taskId === 'return').map((t: any) => t.outputs.value);
@@ -28,7 +30,8 @@ tasks:
   });
 
   it('WaitFor with failOnMaxReached fails the execution after maxIterations, with the reason', async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: wait-for-max
 namespace: test.loops
 tasks:
@@ -46,7 +49,8 @@ tasks:
   - id: never
     type: io.kestra.plugin.core.log.Log
     message: not reached
-`));
+`),
+    );
     expect(done.state.current).toBe('FAILED');
     expect(done.error).toContain('Max iterations reached');
     expect(done.taskRunList.filter((t: any) => t.taskId === 'poll')).toHaveLength(3);
@@ -54,7 +58,8 @@ tasks:
   });
 
   it('SetVariables feeds later tasks, UnsetVariables removes, AllowFailure lets the flow go on as WARNING', async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: variables-at-runtime
 namespace: test.loops
 variables:
@@ -80,7 +85,8 @@ tasks:
   - id: last
     type: io.kestra.plugin.core.debug.Return
     format: "{{ vars | keys | join(',') }}"
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('WARNING');
     expect(taskRun(done, 'hello').outputs.value).toBe('Hello Loïc');
     expect(taskRun(done, 'missing_now').state.current).toBe('FAILED');
@@ -89,7 +95,8 @@ tasks:
   });
 
   it('Labels labels the running execution; the executions search finds it by the new label', async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: runtime-labels
 namespace: test.loops
 labels:
@@ -100,16 +107,23 @@ tasks:
     labels:
       - key: ticket
         value: "CHG-{{ 40 + 2 }}"
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     const fetched = await client.execution(done.id);
-    expect(fetched.body.labels).toEqual(expect.arrayContaining([{ key: 'ticket', value: 'CHG-42' }, { key: 'team', value: 'infra' }]));
+    expect(fetched.body.labels).toEqual(
+      expect.arrayContaining([
+        { key: 'ticket', value: 'CHG-42' },
+        { key: 'team', value: 'infra' },
+      ]),
+    );
     const found = await client.call('GET', `/api/v1/main/executions/search?namespace=test.loops&labels=ticket:CHG-42`);
     expect(found.body.results.map((e: any) => e.id)).toContain(done.id);
   });
 
   it("errorLogs() in the errors branch lists the execution's ERROR lines (Kestra's LogEntry fields)", async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: error-logs
 namespace: test.loops
 tasks:
@@ -120,13 +134,15 @@ errors:
   - id: report
     type: io.kestra.plugin.core.debug.Return
     format: "{{ errorLogs() | length }}|{{ errorLogs()[0].taskId }}|{{ errorLogs()[0].message }}|{{ errorLogs()[0].level }}|{{ errorLogs()[0].flowId }}"
-`));
+`),
+    );
     expect(done.state.current).toBe('FAILED');
     expect(taskRun(done, 'report').outputs.value).toBe('1|broken|the disk is full|ERROR|error-logs');
   });
 
   it('a typed render into a text property is that text, as in Kestra (message: "{{ 1 + 1 }}" logs 2)', async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: typed-into-text
 namespace: test.loops
 tasks:
@@ -136,7 +152,8 @@ tasks:
   - id: literal
     type: io.kestra.plugin.core.log.Log
     message: 42
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     const messages = (await client.logs(done.id)).body.map((l: any) => l.message);
     expect(messages).toEqual(expect.arrayContaining(['2', '42']));

@@ -71,7 +71,7 @@ describe('MAAS waits in Temporal activities', () => {
     expect(taskRun(done, 'commission').state.current).toBe('KILLED');
     // The workflow records KILLED when the kill arrives; the activity writes its last log as it stops.
     const commissionLogs = async () => (await client.logs(id)).body.filter((l: any) => l.taskId === 'commission').map((l: any) => l.message as string);
-    await until(async () => (await commissionLogs()).some((m: string) => m.includes('MAAS carries on')), 'the killed attempt\'s log line', 100).catch(async (error) => {
+    await until(async () => (await commissionLogs()).some((m: string) => m.includes('MAAS carries on')), "the killed attempt's log line", 100).catch(async (error) => {
       throw new Error(`${(error as Error).message}; logs: ${JSON.stringify(await commissionLogs())}`);
     });
     expect(await machinePosts()).toBe(1);

@@ -9,12 +9,17 @@ const defaultsUrl = (ns: string) => `/api/v1/main/namespaces/${ns}/plugin-defaul
 
 describe('namespace plugin defaults', () => {
   it('refuses an invalid document with each error located, and stores nothing', async () => {
-    const res = await client.call('PUT', defaultsUrl('nsd.invalid'), `- type: io.kestra.plugin.core.debug.Return
+    const res = await client.call(
+      'PUT',
+      defaultsUrl('nsd.invalid'),
+      `- type: io.kestra.plugin.core.debug.Return
   values:
     formatt: x
 - type: io.kestra.plugin.nothing
   values: {}
-`, yaml);
+`,
+      yaml,
+    );
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
       expect.objectContaining({ line: 3, column: 5, message: expect.stringContaining("did you mean 'format'") }),
@@ -29,20 +34,40 @@ describe('namespace plugin defaults', () => {
 
   it('the closest default wins, a parent forced default beats the flow, and executions use them', async () => {
     // Tenant-wide: a non-forced format; namespace nsd: forced level on Log; nsd.child: closer format.
-    expect((await client.call('PUT', defaultsUrl('_'), `- type: io.kestra.plugin.core.debug
+    expect(
+      (
+        await client.call(
+          'PUT',
+          defaultsUrl('_'),
+          `- type: io.kestra.plugin.core.debug
   values:
     format: from-tenant
-`, yaml)).status).toBe(200);
-    const parent = await client.call('PUT', defaultsUrl('nsd'), { defaults: [
-      { type: 'io.kestra.plugin.core.debug.Return', values: { format: 'from-nsd' } },
-      { type: 'io.kestra.plugin.core.log.Log', values: { message: 'forced by nsd' }, forced: true },
-    ] });
+`,
+          yaml,
+        )
+      ).status,
+    ).toBe(200);
+    const parent = await client.call('PUT', defaultsUrl('nsd'), {
+      defaults: [
+        { type: 'io.kestra.plugin.core.debug.Return', values: { format: 'from-nsd' } },
+        { type: 'io.kestra.plugin.core.log.Log', values: { message: 'forced by nsd' }, forced: true },
+      ],
+    });
     expect(parent.status).toBe(200);
     expect(parent.body).toMatchObject({ revision: 1, changed: true });
-    expect((await client.call('PUT', defaultsUrl('nsd.child'), `- type: core.Return
+    expect(
+      (
+        await client.call(
+          'PUT',
+          defaultsUrl('nsd.child'),
+          `- type: core.Return
   values:
     format: "from-child {{ flow.namespace }}"
-`, yaml)).status).toBe(200);
+`,
+          yaml,
+        )
+      ).status,
+    ).toBe(200);
 
     const flow = `
 id: defaults-tree
@@ -81,10 +106,15 @@ tasks:
     expect(page.body.inherited.map((l: any) => l.source)).toEqual(['tenant', 'namespace nsd']);
 
     // A change is a new revision and the next execution sees it (the plan cache is keyed by it).
-    const changed = await client.call('PUT', defaultsUrl('nsd.child'), `- type: core.Return
+    const changed = await client.call(
+      'PUT',
+      defaultsUrl('nsd.child'),
+      `- type: core.Return
   values:
     format: changed
-`, yaml);
+`,
+      yaml,
+    );
     expect(changed.body).toMatchObject({ revision: 2, changed: true });
     const again = await client.waitFor((await client.run('nsd.child.leaf', 'defaults-tree')).body.id);
     expect(taskRun(again, 'closest').outputs.value).toBe('changed');

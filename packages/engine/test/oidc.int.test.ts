@@ -129,7 +129,7 @@ describe('OIDC sign-in', () => {
     expect(await (await fetch(`${inject('apiUrl')}/api/auth/providers`)).json()).toEqual({});
   });
 
-  it('makes the user, fills the groups from the claim, and issues Baton\'s own session', async () => {
+  it("makes the user, fills the groups from the claim, and issues Baton's own session", async () => {
     const { url, jar } = await signInWithOidc('/main/flows');
     expect(url).toBe(`${web.url}/main/flows`);
     expect(jar.get(web.url, 'baton_session')).toBeTruthy();

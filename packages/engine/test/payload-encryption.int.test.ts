@@ -63,7 +63,10 @@ describe('encrypted Temporal history', () => {
         encrypted++;
       } else {
         // The SDK core writes local-activity markers' bookkeeping itself (no codec): ids and times only.
-        expect(Object.keys(JSON.parse(text(payload.data))).every((k) => markerKeys.includes(k)), text(payload.data)).toBe(true);
+        expect(
+          Object.keys(JSON.parse(text(payload.data))).every((k) => markerKeys.includes(k)),
+          text(payload.data),
+        ).toBe(true);
       }
     }
     expect(encrypted).toBeGreaterThan(3); // start input, activity input and result, workflow result
@@ -74,7 +77,9 @@ describe('encrypted Temporal history', () => {
     await client.waitFor(id);
     const [first] = await historyPayloads(id); // the workflow's start input
     const body = JSON.stringify({
-      payloads: [{ metadata: Object.fromEntries(Object.entries(first.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(first.data).toString('base64') }],
+      payloads: [
+        { metadata: Object.fromEntries(Object.entries(first.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(first.data).toString('base64') },
+      ],
     });
     const headers = { 'content-type': 'application/json', 'x-namespace': 'default', origin: 'http://localhost:8233' };
     const decoded = await rawRequest(inject('apiUrl'), { method: 'POST', path: '/api/v1/temporal-codec/decode', headers, body });
@@ -94,7 +99,8 @@ describe('encrypted Temporal history', () => {
 
     // The preflight is answered for the UI's origin (127.0.0.1 or localhost), and for no other.
     const preflight = await rawRequest(inject('apiUrl'), {
-      method: 'OPTIONS', path: '/api/v1/temporal-codec/decode',
+      method: 'OPTIONS',
+      path: '/api/v1/temporal-codec/decode',
       headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
     });
     expect(preflight.status).toBe(204);
@@ -107,7 +113,9 @@ describe('encrypted Temporal history', () => {
     const tampered = Buffer.from(first.data);
     tampered[tampered.length - 1] ^= 1;
     const bad = await rawRequest(inject('apiUrl'), {
-      method: 'POST', path: '/api/v1/temporal-codec/decode', headers,
+      method: 'POST',
+      path: '/api/v1/temporal-codec/decode',
+      headers,
       body: JSON.stringify({ payloads: [{ metadata: JSON.parse(body).payloads[0].metadata, data: tampered.toString('base64') }] }),
     });
     expect(bad.status).toBe(422);
@@ -118,7 +126,8 @@ describe('encrypted Temporal history', () => {
     const id = await client.deployAndRun(FLOW, { region: PLAIN_INPUT, password: SECRET_INPUT });
     await client.waitFor(id);
     const temporal = await ensureTemporal(stack.dataDirFrom(), () => {});
-    const show = (extra: string[]) => spawnSync(temporal.path, ['workflow', 'show', '-w', id, '--address', inject('temporalAddress'), '-o', 'json', ...extra], { encoding: 'utf8', timeout: 60_000 });
+    const show = (extra: string[]) =>
+      spawnSync(temporal.path, ['workflow', 'show', '-w', id, '--address', inject('temporalAddress'), '-o', 'json', ...extra], { encoding: 'utf8', timeout: 60_000 });
     // The JSON output shows payloads as proto JSON: metadata and data base64-encoded.
     const payloadTexts = (out: string) => [...out.matchAll(/"data": "([A-Za-z0-9+/=]*)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
     const without = show([]);
@@ -136,8 +145,7 @@ describe('encrypted Temporal history', () => {
   it('keeps the web app from starting with a malformed key, saying how to make one', async () => {
     const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
     const logFile = path.join(stack.root, 'test-results/web-bad-key.log');
-    await expect(stack.startWeb({ port: await stack.freePort(), env: { ...env, BATON_ENCRYPTION_KEY: 'bm90IGEga2V5' }, quiet: true, logFile }))
-      .rejects.toThrow(/exited at start/);
+    await expect(stack.startWeb({ port: await stack.freePort(), env: { ...env, BATON_ENCRYPTION_KEY: 'bm90IGEga2V5' }, quiet: true, logFile })).rejects.toThrow(/exited at start/);
     expect(fs.readFileSync(logFile, 'utf8')).toMatch(/cannot start: BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key/);
   });
 
@@ -153,17 +161,30 @@ describe('encrypted Temporal history', () => {
       const id = await client.deployAndRun(FLOW, { region: PLAIN_INPUT, password: SECRET_INPUT });
       await client.waitFor(id);
       const [first] = await historyPayloads(id);
-      const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(first.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(first.data).toString('base64') }] });
+      const body = JSON.stringify({
+        payloads: [
+          {
+            metadata: Object.fromEntries(Object.entries(first.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+            data: Buffer.from(first.data).toString('base64'),
+          },
+        ],
+      });
       const headers = { 'content-type': 'application/json', origin: 'http://localhost:8233' };
       const anonymous = await rawRequest(web.url, { method: 'POST', path: '/api/v1/temporal-codec/decode', headers, body });
       expect(anonymous.status).toBe(401);
       expect(anonymous.text).not.toContain(Buffer.from(PLAIN_INPUT).toString('base64'));
       // The UI can read the refusal (CORS on errors too) and the preflight needs no credentials.
       expect(anonymous.headers['access-control-allow-origin']).toBe('http://localhost:8233');
-      const preflight = await rawRequest(web.url, { method: 'OPTIONS', path: '/api/v1/temporal-codec/decode', headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' } });
+      const preflight = await rawRequest(web.url, {
+        method: 'OPTIONS',
+        path: '/api/v1/temporal-codec/decode',
+        headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       const signedIn = await rawRequest(web.url, {
-        method: 'POST', path: '/api/v1/temporal-codec/decode', body,
+        method: 'POST',
+        path: '/api/v1/temporal-codec/decode',
+        body,
         headers: { ...headers, authorization: `Basic ${Buffer.from('admin@example.com:payload-test-password').toString('base64')}` },
       });
       expect(signedIn.status).toBe(200);

@@ -15,7 +15,10 @@ describe('plugin documentation', () => {
           const result = validateFlow(example.flow, { registry });
           expect(result.errors, `${definition.id} example "${example.title}"`).toEqual([]);
           const names = [definition.id, ...definition.aliases];
-          expect(names.some((n) => example.flow.includes(`type: ${n}`)), `example "${example.title}" uses ${definition.id}`).toBe(true);
+          expect(
+            names.some((n) => example.flow.includes(`type: ${n}`)),
+            `example "${example.title}" uses ${definition.id}`,
+          ).toBe(true);
         }
       });
 
@@ -30,15 +33,24 @@ describe('plugin documentation', () => {
 
   it('resolves the Kestra names used by the seed flows', () => {
     for (const type of [
-      'io.kestra.plugin.core.execution.Assert', 'io.kestra.plugin.core.log.Log', 'io.kestra.plugin.core.flow.Pause',
-      'io.kestra.plugin.argocd.apps.Sync', 'io.kestra.plugin.argocd.apps.Status',
-      'io.kestra.plugin.cloudflare.dns.records.Upsert', 'io.kestra.plugin.cloudflare.cache.Purge',
-      'io.kestra.plugin.ee.canonical.maas.ListMachines', 'io.kestra.plugin.ee.canonical.maas.EnlistMachine',
-      'io.kestra.plugin.ee.canonical.maas.CommissionMachine', 'io.kestra.plugin.ee.canonical.maas.DeployMachine',
+      'io.kestra.plugin.core.execution.Assert',
+      'io.kestra.plugin.core.log.Log',
+      'io.kestra.plugin.core.flow.Pause',
+      'io.kestra.plugin.argocd.apps.Sync',
+      'io.kestra.plugin.argocd.apps.Status',
+      'io.kestra.plugin.cloudflare.dns.records.Upsert',
+      'io.kestra.plugin.cloudflare.cache.Purge',
+      'io.kestra.plugin.ee.canonical.maas.ListMachines',
+      'io.kestra.plugin.ee.canonical.maas.EnlistMachine',
+      'io.kestra.plugin.ee.canonical.maas.CommissionMachine',
+      'io.kestra.plugin.ee.canonical.maas.DeployMachine',
       'io.kestra.plugin.ee.canonical.maas.PowerControlMachine',
-      'io.kestra.plugin.ee.netbox.CreateDevice', 'io.kestra.plugin.ee.netbox.AssignIpAddress',
+      'io.kestra.plugin.ee.netbox.CreateDevice',
+      'io.kestra.plugin.ee.netbox.AssignIpAddress',
       // NetBox's later names for the same tasks.
-      'io.kestra.plugin.ee.netbox.device.Create', 'io.kestra.plugin.ee.netbox.ipam.AssignIpAddress', 'io.kestra.plugin.ee.netbox.device.List',
+      'io.kestra.plugin.ee.netbox.device.Create',
+      'io.kestra.plugin.ee.netbox.ipam.AssignIpAddress',
+      'io.kestra.plugin.ee.netbox.device.List',
     ]) {
       expect(registry.resolve(type), type).toBeDefined();
     }
@@ -60,7 +72,7 @@ describe('seed flows shipped in examples/', () => {
   // The article's copies live in the shared folder outside the repository; compare only when it is there.
   const sharedPresent = fs.existsSync(shared);
   if (!sharedPresent) console.warn(`[seed flows] byte-identical check skipped: ${shared} not found (put the shared folder beside the repository or set BATON_SHARED_DIR)`);
-  it.skipIf(!sharedPresent)('are byte-identical to the article\'s flows', () => {
+  it.skipIf(!sharedPresent)("are byte-identical to the article's flows", () => {
     for (const file of fs.readdirSync(shared)) {
       expect(fs.readFileSync(path.join(local, file), 'utf8'), file).toBe(fs.readFileSync(path.join(shared, file), 'utf8'));
     }
@@ -74,13 +86,21 @@ describe('seed flows shipped in examples/', () => {
   it('the metal flow validates unchanged once namespace defaults give NetBox its site, role and device type', () => {
     const source = fs.readFileSync(path.join(local, 'provision-metal-and-register-in-netbox.yaml'), 'utf8');
     // Without them, create_device is refused at save time with the fields to set.
-    const bare = validateFlow(source, { registry }).errors.map((e) => e.message).join('\n');
+    const bare = validateFlow(source, { registry })
+      .errors.map((e) => e.message)
+      .join('\n');
     expect(bare).toMatch(/site/);
     expect(bare).toMatch(/deviceType/);
     const layer = (type: string, values: Record<string, unknown>) => [{ source: 'namespace infra.provisioning', defaults: [{ type, forced: false, values }] }];
-    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox.CreateDevice', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual([]);
+    expect(
+      validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox.CreateDevice', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors,
+    ).toEqual([]);
     // Family-wide works too with Kestra's deviceRole; `role` would also reach AssignIpAddress, whose role is the IP's.
-    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual([]);
-    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', role: 'server', deviceType: 'server-1u' }) }).errors.map((e) => e.path)).toEqual(['tasks[5].role']);
+    expect(validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', deviceRole: 'server', deviceType: 'server-1u' }) }).errors).toEqual(
+      [],
+    );
+    expect(
+      validateFlow(source, { registry, defaultLayers: layer('io.kestra.plugin.ee.netbox', { site: 'dc1', role: 'server', deviceType: 'server-1u' }) }).errors.map((e) => e.path),
+    ).toEqual(['tasks[5].role']);
   });
 });

@@ -7,7 +7,8 @@ const client = api();
 
 describe('jq', () => {
   it('runs real jq in tasks: reduce, def, regex and recursion, with every output as a list', async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: real-jq
 namespace: test.jq
 variables:
@@ -30,7 +31,8 @@ tasks:
       - id: yes
         type: io.kestra.plugin.core.debug.Return
         format: subset in the workflow
-`));
+`),
+    );
     expect(done.state.current, done.error).toBe('SUCCESS');
     expect(taskRun(done, 'sum').outputs.value).toBe('14');
     expect(taskRun(done, 'web').outputs.value).toBe('web-1,web-2');
@@ -39,14 +41,16 @@ tasks:
   });
 
   it("a jq error fails the task with jq's own words", async () => {
-    const done = await client.waitFor(await client.deployAndRun(`
+    const done = await client.waitFor(
+      await client.deployAndRun(`
 id: bad-jq
 namespace: test.jq
 tasks:
   - id: broken
     type: io.kestra.plugin.core.debug.Return
     format: "{{ {'a': 'x'} | jq('.a + 1') }}"
-`));
+`),
+    );
     expect(done.state.current).toBe('FAILED');
     expect(done.error).toMatch(/cannot be added/);
   });

@@ -24,7 +24,8 @@ describe('pieces of a secret', () => {
     ['one character of a SECRET input', 'inputs.password[0]', PASSWORD],
   ] as const) {
     it(`refuses ${name} with the reason, leaking nothing`, async () => {
-      const id = await client.deployAndRun(`
+      const id = await client.deployAndRun(
+        `
 id: secret-${name.replace(/ /g, '-')}
 namespace: test.secrets
 inputs:
@@ -34,7 +35,9 @@ tasks:
   - id: leak
     type: io.kestra.plugin.core.log.Log
     message: "piece {{ ${expression} }} end"
-`, { password: PASSWORD });
+`,
+        { password: PASSWORD },
+      );
       const done = await client.waitFor(id);
       expect(done.state.current).toBe('FAILED');
       expect(taskRun(done, 'leak').error).toMatch(/shorter than 4 characters/);
@@ -60,7 +63,8 @@ tasks:
   });
 
   it('masks a SECRET input and everything derived from it in logs, outputs, flow outputs and the API', async () => {
-    const id = await client.deployAndRun(`
+    const id = await client.deployAndRun(
+      `
 id: secret-input-derived
 namespace: test.secrets
 inputs:
@@ -96,12 +100,22 @@ tasks:
     values:
       shouted: "{{ inputs.password | upper }}"
       user: "{{ inputs.user }}"
-`, { password: PASSWORD, user: 'plain-user' });
+`,
+      { password: PASSWORD, user: 'plain-user' },
+    );
     const done = await client.waitFor(id);
     expect(done.state.current, JSON.stringify(done)).toBe('SUCCESS');
     const forms = [
-      PASSWORD, PASSWORD.toUpperCase(), PASSWORD.toLowerCase(), Buffer.from(PASSWORD).toString('base64'),
-      'Pa55 W0RD/Input+X', encodeURIComponent(PASSWORD), `pre-${PASSWORD}-post`, 'Pa55\nw0rd', 'Pa55\\nw0rd', 'w0rd/Input',
+      PASSWORD,
+      PASSWORD.toUpperCase(),
+      PASSWORD.toLowerCase(),
+      Buffer.from(PASSWORD).toString('base64'),
+      'Pa55 W0RD/Input+X',
+      encodeURIComponent(PASSWORD),
+      `pre-${PASSWORD}-post`,
+      'Pa55\nw0rd',
+      'Pa55\\nw0rd',
+      'w0rd/Input',
     ];
     const everything = await everywhere(id, done);
     for (const form of forms) expect(everything, form).not.toContain(form);
@@ -115,7 +129,9 @@ tasks:
   });
 
   it("keeps a parent's SECRET input secret in a subflow that declares it a plain STRING", async () => {
-    expect((await client.deploy(`
+    expect(
+      (
+        await client.deploy(`
 id: secret-child
 namespace: test.secrets
 inputs:
@@ -129,8 +145,11 @@ tasks:
   - id: shout
     type: io.kestra.plugin.core.log.Log
     message: "child {{ inputs.token | upper }}"
-`)).status).toBeLessThan(300);
-    const id = await client.deployAndRun(`
+`)
+      ).status,
+    ).toBeLessThan(300);
+    const id = await client.deployAndRun(
+      `
 id: secret-parent
 namespace: test.secrets
 inputs:
@@ -143,7 +162,9 @@ tasks:
     flowId: secret-child
     inputs:
       token: "{{ inputs.password }}"
-`, { password: PASSWORD });
+`,
+      { password: PASSWORD },
+    );
     const done = await client.waitFor(id);
     expect(done.state.current, JSON.stringify(done)).toBe('SUCCESS');
     const childId = taskRun(done, 'call').outputs.executionId;

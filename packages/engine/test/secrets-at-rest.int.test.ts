@@ -21,8 +21,7 @@ async function sql<T = Record<string, unknown>>(text: string, values: unknown[] 
   }
 }
 
-const put = (namespace: string, key: string, value: string) =>
-  client.call('PUT', `/api/v1/main/namespaces/${namespace}/secrets`, { key, value, description: `${key} for tests` });
+const put = (namespace: string, key: string, value: string) => client.call('PUT', `/api/v1/main/namespaces/${namespace}/secrets`, { key, value, description: `${key} for tests` });
 
 /** Runs a flow in `namespace` that checks secret(name) against `expected` (the value never shows). */
 async function resolves(namespace: string, name: string, expected: string): Promise<{ equal: unknown; length: unknown }> {
@@ -91,7 +90,8 @@ tasks:
     expect(listed.body.results.map((r: { key: string }) => r.key)).toEqual(expect.arrayContaining(['SCOPED', 'REST_TOKEN', 'TENANT_WIDE']));
     const own = await client.call('GET', '/api/v1/main/namespaces/test.rest.team/secrets');
     expect(own.body.results.find((r: { key: string }) => r.key === 'SCOPED')).toMatchObject({ namespace: 'test.rest.team', inherited: false });
-    for (const answer of [listed, own]) for (const secret of ['parent-scope-value', 'child-scope-value', 'tenant-wide-value']) expect(JSON.stringify(answer.body)).not.toContain(secret);
+    for (const answer of [listed, own])
+      for (const secret of ['parent-scope-value', 'child-scope-value', 'tenant-wide-value']) expect(JSON.stringify(answer.body)).not.toContain(secret);
 
     // Deleting the child's definition uncovers the parent's.
     expect((await client.call('DELETE', '/api/v1/main/namespaces/test.rest.team/secrets/SCOPED')).status).toBe(204);

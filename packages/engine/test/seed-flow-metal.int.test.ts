@@ -21,7 +21,12 @@ const netbox = (method: string, route: string, body?: unknown) => sim(inject('ne
 async function inventory() {
   const nb = await netbox('GET', '/_sim/state');
   const machines = (await maas('GET', '/_sim/state')).machines.filter((m: any) => m.hostname === 'prod-web-01');
-  return { machines, devices: nb.devices.filter((d: any) => d.name === 'prod-web-01'), interfaces: nb.interfaces, ips: nb['ip-addresses'].filter((ip: any) => ip.address === '10.100.1.45/24') };
+  return {
+    machines,
+    devices: nb.devices.filter((d: any) => d.name === 'prod-web-01'),
+    interfaces: nb.interfaces,
+    ips: nb['ip-addresses'].filter((ip: any) => ip.address === '10.100.1.45/24'),
+  };
 }
 
 async function resetSimulators() {
@@ -66,9 +71,23 @@ describe('seed flow: provision metal and register in NetBox', () => {
 
     const inv = await inventory();
     expect(inv.machines).toHaveLength(1);
-    expect(inv.machines[0]).toMatchObject({ system_id: systemId, status_name: 'Deployed', tag_names: ['production'], pool: 'production', zone: 'zone-a', domain: 'datacenter.local' });
+    expect(inv.machines[0]).toMatchObject({
+      system_id: systemId,
+      status_name: 'Deployed',
+      tag_names: ['production'],
+      pool: 'production',
+      zone: 'zone-a',
+      domain: 'datacenter.local',
+    });
     expect(inv.devices).toEqual([expect.objectContaining({ id: device.id, site: 1, role: 1, device_type: 1 })]);
-    expect(inv.ips).toEqual([expect.objectContaining({ assigned_object_type: 'dcim.interface', assigned_object_id: device.primary_interface_id, dns_name: 'prod-web-01.mgmt.example.com', status: 'active' })]);
+    expect(inv.ips).toEqual([
+      expect.objectContaining({
+        assigned_object_type: 'dcim.interface',
+        assigned_object_id: device.primary_interface_id,
+        dns_name: 'prod-web-01.mgmt.example.com',
+        status: 'active',
+      }),
+    ]);
 
     // The MAAS key, the IPMI password and the NetBox token came from secrets: nowhere in history, logs or the API.
     const history = await historyText(started.body.id);
@@ -92,7 +111,7 @@ describe('seed flow: provision metal and register in NetBox', () => {
     expect(createDevice.attempts.length).toBeGreaterThan(1); // a 5xx is retried before the task gives up
     expect(failed.error).toContain('create_device');
     // The URL came from a secret, so it is masked too.
-    expect(failed.error).toContain("NetBox at ****** failed on GET /api/dcim/devices/ (503");
+    expect(failed.error).toContain('NetBox at ****** failed on GET /api/dcim/devices/ (503');
     expect(failed.taskRunList.some((t: any) => t.taskId === 'assign_ip')).toBe(false);
     // Provisioning happened; the inventory did not: the execution says so instead of succeeding.
     expect((await inventory()).machines[0].status_name).toBe('Deployed');
@@ -118,7 +137,7 @@ describe('seed flow: provision metal and register in NetBox', () => {
     expect([inv.machines.length, inv.devices.length, inv.interfaces.length, inv.ips.length]).toEqual([1, 1, 1, 1]);
   });
 
-  it('fails at deploy with MAAS\'s reason when the deployment fails, before touching NetBox', async () => {
+  it("fails at deploy with MAAS's reason when the deployment fails, before touching NetBox", async () => {
     await client.deploy(seedFlow);
     await maas('POST', '/_sim/outcome', { deployment: 'fail' });
     const done = await client.waitFor((await client.run(...FLOW)).body.id, undefined, 90_000);

@@ -17,13 +17,32 @@ export type StateEvent =
 
 export const stateEvent: fc.Arbitrary<StateEvent> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'taskStart' as const }), weight: 4 },
-  { arbitrary: fc.record({ kind: fc.constantFrom('success' as const, 'failure' as const, 'retry' as const, 'workerLoss' as const, 'giveUp' as const, 'warn' as const), run: fc.nat(3) }), weight: 8 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom('success' as const, 'failure' as const, 'retry' as const, 'workerLoss' as const, 'giveUp' as const, 'warn' as const),
+      run: fc.nat(3),
+    }),
+    weight: 8,
+  },
   { arbitrary: fc.record({ kind: fc.constantFrom('pause' as const, 'resume' as const, 'resumeUndone' as const, 'skip' as const, 'queue' as const, 'slot' as const) }), weight: 3 },
   {
-    arbitrary: fc.record({ kind: fc.constantFrom('kill' as const, 'killedByWorkflow' as const, 'killedByApi' as const, 'undoKill' as const, 'restart' as const, 'undoRestart' as const, 'failToStart' as const) }),
+    arbitrary: fc.record({
+      kind: fc.constantFrom(
+        'kill' as const,
+        'killedByWorkflow' as const,
+        'killedByApi' as const,
+        'undoKill' as const,
+        'restart' as const,
+        'undoRestart' as const,
+        'failToStart' as const,
+      ),
+    }),
     weight: 3,
   },
-  { arbitrary: fc.record({ kind: fc.constant('finish' as const), state: fc.constantFrom('SUCCESS' as const, 'WARNING' as const, 'FAILED' as const, 'CANCELLED' as const) }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('finish' as const), state: fc.constantFrom('SUCCESS' as const, 'WARNING' as const, 'FAILED' as const, 'CANCELLED' as const) }),
+    weight: 1,
+  },
 );
 
 export type Call =
@@ -90,23 +109,38 @@ export class Driver {
         if (!run || run.ended) return [];
         run.ended = true;
         run.open = false;
-        return [{ op: 'projectTaskRun', run: run.id, state: 'FAILED' }, { op: 'projectExecution', state: 'FAILED' }];
+        return [
+          { op: 'projectTaskRun', run: run.id, state: 'FAILED' },
+          { op: 'projectExecution', state: 'FAILED' },
+        ];
       case 'warn':
         // warningOnRetry: the workflow turns the activity's SUCCESS into WARNING.
         return run?.ended ? [{ op: 'projectTaskRun', run: run.id, state: 'WARNING' }] : [];
       case 'pause': {
         const id = `${this.prefix}-p${this.next++}`;
         this.paused.push(id);
-        return [{ op: 'projectTaskRun', run: id, state: 'PAUSED' }, { op: 'projectExecution', state: 'PAUSED' }];
+        return [
+          { op: 'projectTaskRun', run: id, state: 'PAUSED' },
+          { op: 'projectExecution', state: 'PAUSED' },
+        ];
       }
       case 'resume': {
         const id = this.paused.shift();
         if (!id) return [];
-        return [{ op: 'resumeTaskRun', run: id }, { op: 'projectExecution', state: 'RUNNING' }, { op: 'projectTaskRun', run: id, state: 'RUNNING' }];
+        return [
+          { op: 'resumeTaskRun', run: id },
+          { op: 'projectExecution', state: 'RUNNING' },
+          { op: 'projectTaskRun', run: id, state: 'RUNNING' },
+        ];
       }
       case 'resumeUndone': {
         const id = this.paused[0];
-        return id ? [{ op: 'resumeTaskRun', run: id }, { op: 'undoResumeTaskRun', run: id }] : [];
+        return id
+          ? [
+              { op: 'resumeTaskRun', run: id },
+              { op: 'undoResumeTaskRun', run: id },
+            ]
+          : [];
       }
       case 'skip':
         return [{ op: 'projectTaskRun', run: `${this.prefix}-s${this.next++}`, state: 'SKIPPED' }];
@@ -143,11 +177,17 @@ export class Driver {
 /** Applies a call to the model; the result is what the SQL function returns (a claim's outcome). */
 export function applyToModel(model: ExecutionModel, call: Call): boolean | void {
   switch (call.op) {
-    case 'execution': return model.transition(call.event);
-    case 'projectExecution': return model.projectState(call.state);
-    case 'projectTaskRun': return model.projectTaskRun(call.run, call.state);
-    case 'recordAttempt': return model.recordAttempt(call.run, call.attempt, call.state, call.runningSkipped);
-    case 'resumeTaskRun': return model.resumeTaskRun(call.run);
-    case 'undoResumeTaskRun': return model.undoResumeTaskRun(call.run);
+    case 'execution':
+      return model.transition(call.event);
+    case 'projectExecution':
+      return model.projectState(call.state);
+    case 'projectTaskRun':
+      return model.projectTaskRun(call.run, call.state);
+    case 'recordAttempt':
+      return model.recordAttempt(call.run, call.attempt, call.state, call.runningSkipped);
+    case 'resumeTaskRun':
+      return model.resumeTaskRun(call.run);
+    case 'undoResumeTaskRun':
+      return model.undoResumeTaskRun(call.run);
   }
 }

@@ -17,7 +17,7 @@ const other = { namespace: 'company.team', flowId: 'My_Flow', executionId: 'exec
 const files = new ExecutionFiles(null as unknown as Db, storage);
 
 describe('storage URIs', () => {
-  it('follow Kestra\'s layout', () => {
+  it("follow Kestra's layout", () => {
     expect(slugify('My Flow_1')).toBe('my-flow_1');
     expect(executionPrefix(run)).toBe('kestra:///company/team/my_flow/executions/exec1/');
     expect(inputFileUri(run, 'data', 'report 1.csv')).toBe('kestra:///company/team/my_flow/executions/exec1/inputs/data/report%201.csv');
@@ -48,7 +48,7 @@ describe('storage URIs', () => {
 });
 
 describe('local file storage', () => {
-  it('writes, reads and measures a file under the tenant\'s directory', async () => {
+  it("writes, reads and measures a file under the tenant's directory", async () => {
     const uri = taskFileUri(run, 'fetch', 'tr1', 'body.txt');
     expect(await storage.put('main', uri, Buffer.from('hello'))).toBe(5);
     expect(fs.readFileSync(path.join(root, 'main/company/team/my_flow/executions/exec1/tasks/fetch/tr1/body.txt'), 'utf8')).toBe('hello');
@@ -61,7 +61,7 @@ describe('local file storage', () => {
     expect(() => storage.pathOf('../x', 'kestra:///a/b')).toThrow(/invalid tenant/);
   });
 
-  it('deletes an execution\'s files and nothing else', async () => {
+  it("deletes an execution's files and nothing else", async () => {
     await storage.put('main', inputFileUri(run, 'data', 'a.txt'), Buffer.from('a'));
     await storage.put('main', inputFileUri(other, 'data', 'b.txt'), Buffer.from('b'));
     expect(await files.deleteExecution('main', run)).toBe(2);
@@ -72,19 +72,21 @@ describe('local file storage', () => {
 
 describe('what an execution may read', () => {
   const lineage = [run, parent];
-  it('its own files and its parent\'s', async () => {
+  it("its own files and its parent's", async () => {
     expect(await files.check('main', run.executionId, inputFileUri(run, 'data', 'a.txt'), lineage)).toContain('/exec1/');
     expect(await files.check('main', run.executionId, taskFileUri(parent, 't', 'tr', 'x'), lineage)).toContain('/exec0/');
   });
 
-  it('not another execution\'s, even of the same flow or through an escaped path', async () => {
+  it("not another execution's, even of the same flow or through an escaped path", async () => {
     await expect(files.check('main', run.executionId, inputFileUri(other, 'data', 'b.txt'), lineage)).rejects.toThrow(/does not belong to execution exec1/);
-    await expect(files.check('main', run.executionId, 'kestra:///company/team/my_flow/executions/exec1/../exec2/inputs/data/b.txt', lineage)).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    await expect(files.check('main', run.executionId, 'kestra:///company/team/my_flow/executions/exec1/../exec2/inputs/data/b.txt', lineage)).rejects.toMatchObject({
+      code: 'UNPROCESSABLE',
+    });
     // A prefix of the id is not the id: exec1 must not reach exec10.
     await expect(files.check('main', run.executionId, 'kestra:///company/team/my_flow/executions/exec10/x', lineage)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('writes a task\'s files into its own task-run folder only', async () => {
+  it("writes a task's files into its own task-run folder only", async () => {
     const access = files.forTaskRun('main', run, 'dl', 'tr9');
     (files as unknown as { lineage: () => Promise<unknown> }).lineage = async () => lineage;
     const stored = await access.put('../../../escape.txt', Buffer.from('xyz'));

@@ -58,14 +58,33 @@ export const commonTaskShape = {
 export const COMMON_TASK_KEYS = new Set(Object.keys(commonTaskShape));
 
 export const INPUT_TYPES = [
-  'STRING', 'INT', 'FLOAT', 'BOOLEAN', 'BOOL', 'SELECT', 'MULTISELECT', 'DATETIME', 'DATE', 'TIME',
-  'DURATION', 'JSON', 'URI', 'EMAIL', 'SECRET', 'ARRAY', 'FILE',
+  'STRING',
+  'INT',
+  'FLOAT',
+  'BOOLEAN',
+  'BOOL',
+  'SELECT',
+  'MULTISELECT',
+  'DATETIME',
+  'DATE',
+  'TIME',
+  'DURATION',
+  'JSON',
+  'URI',
+  'EMAIL',
+  'SECRET',
+  'ARRAY',
+  'FILE',
 ] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 export const inputSchema = z
   .object({
-    id: z.string().regex(INPUT_ID_PATTERN, 'input ids use letters, digits, _ and -, with dots between parts (request.name)').max(TASK_ID_MAX).describe('Input id, used as inputs.<id>; a dotted id nests (request.name is inputs.request.name)'),
+    id: z
+      .string()
+      .regex(INPUT_ID_PATTERN, 'input ids use letters, digits, _ and -, with dots between parts (request.name)')
+      .max(TASK_ID_MAX)
+      .describe('Input id, used as inputs.<id>; a dotted id nests (request.name is inputs.request.name)'),
     type: z.enum(INPUT_TYPES).describe('Input type'),
     description: z.string().optional(),
     displayName: z.string().optional().describe('Label shown in forms'),
@@ -120,20 +139,26 @@ export const concurrencySchema = z
 
 /** Top-level flow keys; tasks are checked one by one against their plugin (see validate.ts). */
 export const flowShape = {
-  id: z.string()
+  id: z
+    .string()
     .regex(FLOW_ID_PATTERN, 'flow ids use letters, digits, ., _ and -, and start with a letter or digit')
     .max(FLOW_ID_MAX, `a flow id has at most ${FLOW_ID_MAX} characters`)
     .describe(`Flow id, unique in its namespace (at most ${FLOW_ID_MAX} characters)`),
-  namespace: z.string()
+  namespace: z
+    .string()
     .regex(NAMESPACE_PATTERN, 'namespaces are lower-case dotted names such as infra.delivery')
     .max(NAMESPACE_MAX, `a namespace has at most ${NAMESPACE_MAX} characters`)
     .describe(`Dotted, hierarchical namespace (at most ${NAMESPACE_MAX} characters)`),
   description: z.string().optional(),
-  labels: z.union([
-    z.record(z.string().min(1).max(LABEL_LIMITS.keyMax), z.union([z.string().max(LABEL_LIMITS.valueMax), z.number(), z.boolean()]))
-      .refine((r) => Object.keys(r).length <= LABEL_LIMITS.count, `at most ${LABEL_LIMITS.count} labels`),
-    z.array(z.object({ key: z.string().min(1).max(LABEL_LIMITS.keyMax), value: z.string().max(LABEL_LIMITS.valueMax) })).max(LABEL_LIMITS.count),
-  ]).optional().describe(`Labels (at most ${LABEL_LIMITS.count}; keys up to ${LABEL_LIMITS.keyMax} and values up to ${LABEL_LIMITS.valueMax} characters)`),
+  labels: z
+    .union([
+      z
+        .record(z.string().min(1).max(LABEL_LIMITS.keyMax), z.union([z.string().max(LABEL_LIMITS.valueMax), z.number(), z.boolean()]))
+        .refine((r) => Object.keys(r).length <= LABEL_LIMITS.count, `at most ${LABEL_LIMITS.count} labels`),
+      z.array(z.object({ key: z.string().min(1).max(LABEL_LIMITS.keyMax), value: z.string().max(LABEL_LIMITS.valueMax) })).max(LABEL_LIMITS.count),
+    ])
+    .optional()
+    .describe(`Labels (at most ${LABEL_LIMITS.count}; keys up to ${LABEL_LIMITS.keyMax} and values up to ${LABEL_LIMITS.valueMax} characters)`),
   inputs: z.array(z.unknown()).optional(),
   variables: z.record(z.string(), z.unknown()).optional(),
   tasks: z.array(z.unknown()).min(1, 'a flow needs at least one task'),

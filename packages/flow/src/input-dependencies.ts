@@ -79,7 +79,11 @@ export function checkInputDeclarations(inputs: readonly FlowInput[]): { index: n
   const ids = new Set(inputs.map((i) => i.id));
   inputs.forEach((input, index) => {
     if (input.prefill !== undefined && input.defaults !== undefined) {
-      problems.push({ index, key: 'prefill', message: `input '${input.id}' has both defaults and prefill; keep one (prefill only fills the form, defaults also apply when the input is omitted)` });
+      problems.push({
+        index,
+        key: 'prefill',
+        message: `input '${input.id}' has both defaults and prefill; keep one (prefill only fills the form, defaults also apply when the input is omitted)`,
+      });
     }
     for (const dep of dependenciesOf(input)) {
       if (dep === input.id) problems.push({ index, key: 'dependsOn', message: `input '${input.id}' cannot depend on itself` });
@@ -88,7 +92,10 @@ export function checkInputDeclarations(inputs: readonly FlowInput[]): { index: n
     // What a condition or an expression default reads must be resolved before it: an input
     // declared earlier, or one listed in dependsOn.inputs.
     const before = new Set([...inputs.slice(0, index).map((i) => i.id), ...dependenciesOf(input)]);
-    for (const [key, text] of [['dependsOn', input.dependsOn?.condition], ['defaults', input.defaults]] as const) {
+    for (const [key, text] of [
+      ['dependsOn', input.dependsOn?.condition],
+      ['defaults', input.defaults],
+    ] as const) {
       if (typeof text !== 'string' || !text.includes('{{')) continue;
       let refs: string[][] = [];
       try {
@@ -108,7 +115,8 @@ export function checkInputDeclarations(inputs: readonly FlowInput[]): { index: n
         const shown = path.join('.');
         if (!read.length) problems.push({ index, key, message: `input '${input.id}' reads inputs.${shown}, which is not a declared input` });
         for (const id of read) {
-          if (!before.has(id) && id !== input.id) problems.push({ index, key, message: `input '${input.id}' reads inputs.${shown} before '${id}' is resolved; declare '${id}' earlier or list it in dependsOn.inputs` });
+          if (!before.has(id) && id !== input.id)
+            problems.push({ index, key, message: `input '${input.id}' reads inputs.${shown} before '${id}' is resolved; declare '${id}' earlier or list it in dependsOn.inputs` });
         }
       }
     }

@@ -72,7 +72,10 @@ export function coerceInput(input: FlowInput, raw: unknown, type: InputType = in
         try {
           list = JSON.parse(text);
         } catch {
-          list = text.split(',').map((s) => s.trim()).filter(Boolean);
+          list = text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
         }
       }
       if (!Array.isArray(list)) throw new Error('expected a list');
@@ -82,13 +85,15 @@ export function coerceInput(input: FlowInput, raw: unknown, type: InputType = in
         if (bad.length) throw new Error(`${bad.join(', ')} not allowed; choose from: ${values!.join(', ')}`);
         return list.map(String);
       }
-      return input.itemType ? list.map((item, i) => {
-        try {
-          return coerceInput(input, item, input.itemType);
-        } catch (e) {
-          throw new Error(`item ${i}: ${(e as Error).message}`);
-        }
-      }) : list;
+      return input.itemType
+        ? list.map((item, i) => {
+            try {
+              return coerceInput(input, item, input.itemType);
+            } catch (e) {
+              throw new Error(`item ${i}: ${(e as Error).message}`);
+            }
+          })
+        : list;
     }
     case 'DATETIME': {
       const d = typeof text === 'string' || typeof text === 'number' ? new Date(text) : undefined;
@@ -133,10 +138,7 @@ export function coerceInput(input: FlowInput, raw: unknown, type: InputType = in
  * Validates the inputs given to an execution against the flow's declarations.
  * Unknown inputs are errors (a typo would otherwise be silently ignored).
  */
-export function resolveInputs(
-  declared: readonly FlowInput[],
-  provided: Record<string, unknown>,
-): { values: Record<string, unknown>; errors: InputError[] } {
+export function resolveInputs(declared: readonly FlowInput[], provided: Record<string, unknown>): { values: Record<string, unknown>; errors: InputError[] } {
   const { values, errors } = resolveWithDependencies(declared, provided);
   return { values, errors };
 }

@@ -34,11 +34,12 @@ export function flowJsonSchema(registry: PluginRegistry): Schema {
     const props = propsJsonSchema(definition) as { properties?: Schema; required?: string[] };
     const listProps: Schema = {};
     for (const list of definition.taskLists ?? []) {
-      listProps[list.key] = list.shape === 'list'
-        ? { type: 'array', items: { $ref: '#/$defs/task' }, description: `Child tasks (${list.key})` }
-        : list.shape === 'dag'
-          ? { type: 'array', items: dagEntry, description: `Child tasks with their dependencies (${list.key})` }
-          : { type: 'object', additionalProperties: { type: 'array', items: { $ref: '#/$defs/task' } }, description: `Child tasks by value (${list.key})` };
+      listProps[list.key] =
+        list.shape === 'list'
+          ? { type: 'array', items: { $ref: '#/$defs/task' }, description: `Child tasks (${list.key})` }
+          : list.shape === 'dag'
+            ? { type: 'array', items: dagEntry, description: `Child tasks with their dependencies (${list.key})` }
+            : { type: 'object', additionalProperties: { type: 'array', items: { $ref: '#/$defs/task' } }, description: `Child tasks by value (${list.key})` };
     }
     return {
       if: { properties: { type: { enum: [definition.id, ...definition.aliases] } }, required: ['type'] },

@@ -59,12 +59,7 @@ export function explainPluginDefaults(
   return mergeDefaults(writtenType, definition, taskProps, layers);
 }
 
-function mergeDefaults(
-  writtenType: string,
-  definition: PluginDefinition | undefined,
-  taskProps: Record<string, unknown>,
-  layers: readonly DefaultLayer[],
-) {
+function mergeDefaults(writtenType: string, definition: PluginDefinition | undefined, taskProps: Record<string, unknown>, layers: readonly DefaultLayer[]) {
   const names = [writtenType, ...(definition ? [definition.id, ...definition.aliases] : [])];
   const matches = (d: PluginDefault) => names.some((n) => PluginRegistry.typeMatches(d.type, n));
   const origin = new Map<string, SuppliedProperty>();

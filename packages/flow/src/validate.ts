@@ -3,10 +3,7 @@ import { parseProps } from '@baton/plugin-sdk/coerce';
 import { closest } from '@baton/plugin-sdk/text';
 import { z } from 'zod';
 import { checkSyntax, findReferences } from './expressions';
-import {
-  COMMON_TASK_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema,
-  type FlowInput, type PluginDefault,
-} from './flow-schema';
+import { COMMON_TASK_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema, type FlowInput, type PluginDefault } from './flow-schema';
 import { checkInputDeclarations } from './input-dependencies';
 import { coerceInput } from './inputs';
 import type { FlowPlan, TaskSpec } from './model';
@@ -99,7 +96,10 @@ class FlowValidator {
   /** First parts of dotted input ids: `inputs.request` is readable when `request.name` exists. */
   private inputRoots = new Set<string>();
 
-  constructor(private readonly yaml: YamlSource, private readonly options: ValidateOptions) {}
+  constructor(
+    private readonly yaml: YamlSource,
+    private readonly options: ValidateOptions,
+  ) {}
 
   private error(path: readonly PathSegment[], message: string, preferKey = false) {
     this.errors.push(this.yaml.error(path, message, preferKey));
@@ -116,9 +116,12 @@ class FlowValidator {
       }
       const value = valueAt(root, path);
       const name = String(path[path.length - 1] ?? 'value');
-      const message = issue.code === 'invalid_type' && value === undefined
-        ? `missing required property '${name}'`
-        : issue.code === 'invalid_union' ? unionMessage(name, value, issue) : issue.message;
+      const message =
+        issue.code === 'invalid_type' && value === undefined
+          ? `missing required property '${name}'`
+          : issue.code === 'invalid_union'
+            ? unionMessage(name, value, issue)
+            : issue.message;
       this.error([...base, ...path], message);
     }
   }
@@ -159,7 +162,7 @@ class FlowValidator {
       revision: this.options.revision ?? 1,
       // Kestra's blueprint metadata (`extend:`) stays in the source; its title stands in for a
       // missing description, so lists show what the flow is.
-      description: (doc.description as string | undefined) ?? ((doc.extend as { title?: string } | undefined)?.title),
+      description: (doc.description as string | undefined) ?? (doc.extend as { title?: string } | undefined)?.title,
       labels,
       inputs,
       variables: (doc.variables as Record<string, unknown>) ?? {},
@@ -262,7 +265,14 @@ class FlowValidator {
     if (id) {
       const previous = this.taskIds.get(id);
       if (previous) this.error([...path, 'id'], `duplicate task id '${id}' (also at ${previous}); task ids are unique in a flow`);
-      else this.taskIds.set(id, path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('').replace(/^(\w)/, '$1'));
+      else
+        this.taskIds.set(
+          id,
+          path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+            .join('')
+            .replace(/^(\w)/, '$1'),
+        );
     }
     if (typeof raw.type !== 'string') return undefined;
     const definition = this.options.registry.resolve(raw.type);
@@ -338,7 +348,8 @@ class FlowValidator {
         this.error(at, 'a Dag entry is a mapping {task: {id, type, ...}, dependsOn: [task ids]}');
         return;
       }
-      for (const key of Object.keys(raw)) if (key !== 'task' && key !== 'dependsOn') this.error([...at, key], `unknown property '${key}' of a Dag entry (it has task and dependsOn)`, true);
+      for (const key of Object.keys(raw))
+        if (key !== 'task' && key !== 'dependsOn') this.error([...at, key], `unknown property '${key}' of a Dag entry (it has task and dependsOn)`, true);
       let dependsOn: string[] = [];
       if (raw.dependsOn !== undefined && raw.dependsOn !== null) {
         if (!Array.isArray(raw.dependsOn) || raw.dependsOn.some((d) => typeof d !== 'string')) this.error([...at, 'dependsOn'], 'dependsOn is a list of task ids');
@@ -379,7 +390,11 @@ class FlowValidator {
     // Kestra's coercion: `message: 42` is the text "42" (parseProps converts only what was refused).
     const result = parseProps(schema, checked);
     if (!result.success) {
-      this.zodErrors(result.error.issues.filter((i) => i.code !== 'unrecognized_keys'), path, checked);
+      this.zodErrors(
+        result.error.issues.filter((i) => i.code !== 'unrecognized_keys'),
+        path,
+        checked,
+      );
     }
   }
 
@@ -414,7 +429,15 @@ class FlowValidator {
             const hint = closest(ref[1], this.taskIds.keys());
             this.error(path, `outputs.${ref[1]} refers to no task of this flow${hint ? `; did you mean '${hint}'?` : ''}`);
           }
-          if (ref[0] === 'inputs' && ref[1] && !this.inputIds.has(ref[1]) && !this.inputRoots.has(ref[1]) && !value.includes('default') && !value.includes('??') && !value.includes('defined')) {
+          if (
+            ref[0] === 'inputs' &&
+            ref[1] &&
+            !this.inputIds.has(ref[1]) &&
+            !this.inputRoots.has(ref[1]) &&
+            !value.includes('default') &&
+            !value.includes('??') &&
+            !value.includes('defined')
+          ) {
             const hint = closest(ref[1], this.inputIds);
             this.error(path, `inputs.${ref[1]} is not a declared input${hint ? `; did you mean '${hint}'?` : ''}`);
           }
@@ -432,24 +455,33 @@ class FlowValidator {
 /** Ids of the Dag tasks that can reach themselves through dependsOn, in declaration order. */
 export function dagCycles(tasks: { id: string; dependsOn: string[] }[]): string[] {
   const deps = new Map(tasks.map((t) => [t.id, t.dependsOn]));
-  return tasks.filter(({ id }) => {
-    const seen = new Set<string>();
-    const stack = [...(deps.get(id) ?? [])];
-    while (stack.length) {
-      const current = stack.pop()!;
-      if (current === id) return true;
-      if (seen.has(current)) continue;
-      seen.add(current);
-      stack.push(...(deps.get(current) ?? []));
-    }
-    return false;
-  }).map((t) => t.id);
+  return tasks
+    .filter(({ id }) => {
+      const seen = new Set<string>();
+      const stack = [...(deps.get(id) ?? [])];
+      while (stack.length) {
+        const current = stack.pop()!;
+        if (current === id) return true;
+        if (seen.has(current)) continue;
+        seen.add(current);
+        stack.push(...(deps.get(current) ?? []));
+      }
+      return false;
+    })
+    .map((t) => t.id);
 }
 
 /** Zod says only "Invalid input" for a union: say what the property takes and what it got. */
 function unionMessage(name: string, value: unknown, issue: z.core.$ZodIssue): string {
   const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
-  const expected = [...new Set(branches.flat().filter((i) => i.code === 'invalid_type').map((i) => String((i as { expected?: unknown }).expected)))];
+  const expected = [
+    ...new Set(
+      branches
+        .flat()
+        .filter((i) => i.code === 'invalid_type')
+        .map((i) => String((i as { expected?: unknown }).expected)),
+    ),
+  ];
   const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : typeof value;
   return expected.length ? `'${name}' takes ${expected.join(' or ')}, not ${got}` : `'${name}' has a value this property does not take (${got})`;
 }

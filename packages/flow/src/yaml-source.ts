@@ -81,7 +81,7 @@ export class YamlSource {
         // For a wrong key the key itself is the useful place; for a wrong value, the value.
         const keyPos = at(pair.key);
         const valuePos = at(pair.value);
-        found = (isLast && preferKey ? keyPos : valuePos ?? keyPos) ?? found;
+        found = (isLast && preferKey ? keyPos : (valuePos ?? keyPos)) ?? found;
         node = pair.value;
       } else if (isSeq(node) && typeof segment === 'number') {
         const item = node.items[segment];

@@ -15,7 +15,10 @@ ${inputs}tasks:
 `;
 
 describe('prefill', () => {
-  const declared: FlowInput[] = [{ id: 'region', type: 'STRING', prefill: 'eu-west' }, { id: 'note', type: 'STRING', required: false, prefill: 'hello' }];
+  const declared: FlowInput[] = [
+    { id: 'region', type: 'STRING', prefill: 'eu-west' },
+    { id: 'note', type: 'STRING', required: false, prefill: 'hello' },
+  ];
 
   it('is not used when the input is omitted by API: a required input stays required, an optional one is null', () => {
     expect(resolveInputs(declared, {}).errors).toEqual([{ input: 'region', message: "input 'region' is required" }]);
@@ -23,14 +26,17 @@ describe('prefill', () => {
   });
 
   it('is validated against the type, and refused beside defaults', () => {
-    const result = validateFlow(flowWith(`  - id: count
+    const result = validateFlow(
+      flowWith(`  - id: count
     type: INT
     prefill: many
   - id: both
     type: STRING
     defaults: a
     prefill: b
-`), { registry });
+`),
+      { registry },
+    );
     expect(result.errors.map((e) => [e.line, e.message])).toEqual([
       [6, 'prefill does not fit type INT: expected an integer, got "many"'],
       [10, "input 'both' has both defaults and prefill; keep one (prefill only fills the form, defaults also apply when the input is omitted)"],
@@ -44,17 +50,26 @@ describe('dotted input ids', () => {
   });
 
   it('are accepted, readable as inputs.request.name, and refused when a prefix is an input too', () => {
-    const ok = validateFlow(flowWith(`  - id: request.name
+    const ok = validateFlow(
+      flowWith(
+        `  - id: request.name
     type: STRING
-`, '{{ inputs.request.name }}'), { registry });
+`,
+        '{{ inputs.request.name }}',
+      ),
+      { registry },
+    );
     expect(ok.errors).toEqual([]);
-    const clash = validateFlow(flowWith(`  - id: request
+    const clash = validateFlow(
+      flowWith(`  - id: request
     type: STRING
   - id: request.name
     type: STRING
   - id: bad..id
     type: STRING
-`), { registry });
+`),
+      { registry },
+    );
     expect(clash.errors.map((e) => e.message)).toEqual([
       "input 'request.name' nests under 'request', which is itself an input; rename one of them",
       'input ids use letters, digits, _ and -, with dots between parts (request.name)',
@@ -82,7 +97,7 @@ describe('dependsOn', () => {
     expect(resolveInputs(declared, { cloud: 'gcp', region: 'ignored' })).toEqual({ values: { cloud: 'gcp' }, errors: [] });
   });
 
-  it('a condition that cannot render is the input\'s error, not a crash', () => {
+  it("a condition that cannot render is the input's error, not a crash", () => {
     const broken: FlowInput[] = [{ id: 'a', type: 'STRING', dependsOn: { condition: '{{ inputs.missing == 1 }}' } }];
     const { errors } = resolveInputs(broken, {});
     expect(errors).toHaveLength(1);
@@ -90,7 +105,8 @@ describe('dependsOn', () => {
   });
 
   it('validation refuses unknown dependencies and cycles, at the line of dependsOn', () => {
-    const result = validateFlow(flowWith(`  - id: a
+    const result = validateFlow(
+      flowWith(`  - id: a
     type: STRING
     dependsOn:
       inputs: [b]
@@ -98,7 +114,9 @@ describe('dependsOn', () => {
     type: STRING
     dependsOn:
       inputs: [a, nope]
-`), { registry });
+`),
+      { registry },
+    );
     expect(result.errors.map((e) => [e.line, e.message])).toEqual([
       [7, "inputs depend on each other in a cycle through 'a'"],
       [11, "input 'b' depends on 'nope', which is not a declared input"],
@@ -107,7 +125,8 @@ describe('dependsOn', () => {
   });
 
   it('a condition or default may only read inputs resolved before it', () => {
-    const result = validateFlow(flowWith(`  - id: a
+    const result = validateFlow(
+      flowWith(`  - id: a
     type: STRING
     defaults: "{{ inputs.b }}"
   - id: b
@@ -119,7 +138,9 @@ describe('dependsOn', () => {
     defaults: "{{ inputs.b }}-x"
     dependsOn:
       condition: "{{ inputs.a == 'x' }}"
-`), { registry });
+`),
+      { registry },
+    );
     expect(result.errors.map((e) => e.message)).toEqual([
       "input 'a' reads inputs.b before 'b' is resolved; declare 'b' earlier or list it in dependsOn.inputs",
       "input 'b' reads inputs.nope, which is not a declared input",
@@ -154,7 +175,10 @@ describe("Kestra's FlowInputOutputTest", () => {
   });
 
   it('resolveInputsGivenDefaultExpressions', () => {
-    const inputs = [s('input1', undefined, { defaults: "{{ 'hello' }}", required: false }), s('input2', { inputs: ['input1'] }, { defaults: '{{ inputs.input1 }}_world', required: false })];
+    const inputs = [
+      s('input1', undefined, { defaults: "{{ 'hello' }}", required: false }),
+      s('input2', { inputs: ['input1'] }, { defaults: '{{ inputs.input1 }}_world', required: false }),
+    ];
     expect(resolveInputs(inputs, {}).values).toEqual({ input1: 'hello', input2: 'hello_world' });
   });
 
@@ -162,4 +186,3 @@ describe("Kestra's FlowInputOutputTest", () => {
     expect(resolveInputs([s('input', undefined, { defaults: 'default' })], {}).values).toEqual({ input: 'default' });
   });
 });
-

@@ -22,11 +22,33 @@ const declared: FlowInput[] = [
 describe('resolveInputs', () => {
   it('coerces form strings to typed values and applies defaults', () => {
     const { values, errors } = resolveInputs(declared, {
-      name: 'web', ratio: '0.5', flag: 'true', hosts: 'a,c', when: '2026-11-26T10:00:00Z', day: '2026-11-26', at: '14:30', wait: 'pt5m',
-      config: '{"a":1}', site: 'https://example.com/x', mail: 'ops@example.com', token: 'x', ports: '[80, 443]',
+      name: 'web',
+      ratio: '0.5',
+      flag: 'true',
+      hosts: 'a,c',
+      when: '2026-11-26T10:00:00Z',
+      day: '2026-11-26',
+      at: '14:30',
+      wait: 'pt5m',
+      config: '{"a":1}',
+      site: 'https://example.com/x',
+      mail: 'ops@example.com',
+      token: 'x',
+      ports: '[80, 443]',
     });
     expect(errors).toEqual([]);
-    expect(values).toMatchObject({ name: 'web', count: 2, ratio: 0.5, flag: true, env: 'dev', hosts: ['a', 'c'], when: '2026-11-26T10:00:00.000Z', wait: 'PT5M', config: { a: 1 }, ports: [80, 443] });
+    expect(values).toMatchObject({
+      name: 'web',
+      count: 2,
+      ratio: 0.5,
+      flag: true,
+      env: 'dev',
+      hosts: ['a', 'c'],
+      when: '2026-11-26T10:00:00.000Z',
+      wait: 'PT5M',
+      config: { a: 1 },
+      ports: [80, 443],
+    });
   });
 
   it('lists every invalid input with what was expected', () => {
@@ -46,7 +68,10 @@ describe('resolveInputs', () => {
     expect(errors).toEqual([{ input: 'name', message: "input 'name' is required" }]);
   });
   it('refuses values nested deeper than 32 levels and NUL characters, as input errors (issue 15)', () => {
-    const declaredJson = [{ id: 'doc', type: 'JSON' as const }, { id: 'name', type: 'STRING' as const, required: false }];
+    const declaredJson = [
+      { id: 'doc', type: 'JSON' as const },
+      { id: 'name', type: 'STRING' as const, required: false },
+    ];
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = [deep];
     const asValue = resolveInputs(declaredJson, { doc: deep });

@@ -8,7 +8,8 @@ const registry = new PluginRegistry().register(...core);
 
 describe("Kestra's blueprint keys", () => {
   it('accepts extend: (title, description, tags and more) and uses the title when there is no description', () => {
-    const result = validateFlow(`
+    const result = validateFlow(
+      `
 id: from-blueprint
 namespace: company.team
 extend:
@@ -22,14 +23,17 @@ tasks:
     type: io.kestra.plugin.core.log.Log
     message: hi
     allowWarning: true
-`, { registry });
+`,
+      { registry },
+    );
     expect(result.errors).toEqual([]);
     expect(result.plan?.description).toBe('Sync an Argo CD app and verify it');
     expect(result.plan?.tasks[0].allowWarning).toBe(true);
   });
 
   it('refuses a wrongly typed extend with its line', () => {
-    const result = validateFlow(`
+    const result = validateFlow(
+      `
 id: bad-blueprint
 namespace: company.team
 extend:
@@ -38,7 +42,9 @@ tasks:
   - id: hello
     type: io.kestra.plugin.core.log.Log
     message: hi
-`, { registry });
+`,
+      { registry },
+    );
     expect(result.errors[0]).toMatchObject({ line: 5 });
     expect(result.errors[0].path).toContain('extend');
   });

@@ -29,7 +29,8 @@ describe('plugin defaults', () => {
   });
 
   it('defaults satisfy required properties at validation', () => {
-    const result = validateFlow(`id: a
+    const result = validateFlow(
+      `id: a
 namespace: b
 pluginDefaults:
   - type: io.kestra.plugin.core.http
@@ -38,13 +39,16 @@ pluginDefaults:
 tasks:
   - id: call
     type: io.kestra.plugin.core.http.Request
-`, { registry });
+`,
+      { registry },
+    );
     expect(result.errors).toEqual([]);
     expect(result.plan!.tasks[0].props).toEqual({ uri: 'https://example.com' });
   });
 
   it('says when a default type matches no plugin', () => {
-    const result = validateFlow(`id: a
+    const result = validateFlow(
+      `id: a
 namespace: b
 pluginDefaults:
   - type: io.kestra.plugin.nothing
@@ -53,7 +57,9 @@ tasks:
   - id: x
     type: io.kestra.plugin.core.log.Log
     message: hi
-`, { registry });
+`,
+      { registry },
+    );
     expect(result.errors[0]).toMatchObject({ path: 'pluginDefaults[0].type', line: 4 });
   });
 
@@ -108,17 +114,24 @@ tasks:
     });
 
     it('validation reports which properties defaults supply, at the task', () => {
-      const result = validateFlow(`id: a
+      const result = validateFlow(
+        `id: a
 namespace: infra.net
 tasks:
   - id: call
     type: io.kestra.plugin.core.http.Request
-`, { registry, defaultLayers: tree().slice(0, 3) });
+`,
+        { registry, defaultLayers: tree().slice(0, 3) },
+      );
       expect(result.errors).toEqual([]);
-      expect(result.suppliedDefaults).toEqual([{
-        taskId: 'call', line: 5, column: 5,
-        properties: expect.arrayContaining([{ name: 'uri', source: 'instance', forced: false }]),
-      }]);
+      expect(result.suppliedDefaults).toEqual([
+        {
+          taskId: 'call',
+          line: 5,
+          column: 5,
+          properties: expect.arrayContaining([{ name: 'uri', source: 'instance', forced: false }]),
+        },
+      ]);
     });
   });
 
@@ -140,14 +153,17 @@ tasks:
     });
 
     it('points at unknown types and properties with a line, a column and a hint', () => {
-      const parsed = parsePluginDefaultsDocument(`- type: io.kestra.plugin.core.http.Request
+      const parsed = parsePluginDefaultsDocument(
+        `- type: io.kestra.plugin.core.http.Request
   values:
     urii: https://example.com
 - type: io.kestra.plugin.nope
   values: {}
 - type: io.kestra.plugin.core.log.Log
   value: {}
-`, registry);
+`,
+        registry,
+      );
       expect(parsed.defaults).toBeUndefined();
       expect(parsed.errors).toEqual([
         expect.objectContaining({ line: 3, column: 5, message: expect.stringMatching(/no property 'urii'; did you mean 'uri'/) }),

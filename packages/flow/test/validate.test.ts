@@ -25,7 +25,13 @@ tasks:
       maxAttempt: 3
 `);
     expect(result.errors).toEqual([]);
-    expect(result.plan?.tasks[0]).toMatchObject({ id: 'greet', pluginId: 'core.Log', kind: 'runnable', props: { message: 'Hello {{ inputs.name }}' }, retry: { type: 'constant', maxAttempt: 3 } });
+    expect(result.plan?.tasks[0]).toMatchObject({
+      id: 'greet',
+      pluginId: 'core.Log',
+      kind: 'runnable',
+      props: { message: 'Hello {{ inputs.name }}' },
+      retry: { type: 'constant', maxAttempt: 3 },
+    });
     expect(result.plan?.tasks[0].props).not.toHaveProperty('retry');
   });
 
@@ -175,11 +181,17 @@ tasks:
     }
   });
   describe('hardening (issue 15)', () => {
-    const flowWith = (id: string, namespace = 'company.team') => `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+    const flowWith = (id: string, namespace = 'company.team') =>
+      `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
 
     it('refuses a YAML alias bomb with a 422-style error at the first alias, without throwing', () => {
       const lines = ['id: a', 'namespace: b', 'x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-      for (let i = 1; i < 10; i++) lines.push(`x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+      for (let i = 1; i < 10; i++)
+        lines.push(
+          `x${i}: &a${i} [${Array(9)
+            .fill(`*a${i - 1}`)
+            .join(', ')}]`,
+        );
       lines.push('tasks: []');
       const result = validate(lines.join('\n'));
       expect(result.errors).toHaveLength(1);
@@ -229,7 +241,8 @@ tasks:
 ${entries}`;
 
   it('keeps each task with its dependsOn', () => {
-    const result = validate(dag(`      - task:
+    const result = validate(
+      dag(`      - task:
           id: task1
           type: io.kestra.plugin.core.log.Log
           message: one
@@ -238,24 +251,31 @@ ${entries}`;
           type: io.kestra.plugin.core.log.Log
           message: two
         dependsOn: [task1]
-`));
+`),
+    );
     expect(result.errors).toEqual([]);
     const children = result.plan!.tasks[0].children!.tasks;
-    expect(children.map((t) => [t.id, t.dependsOn])).toEqual([['task1', undefined], ['task2', ['task1']]]);
+    expect(children.map((t) => [t.id, t.dependsOn])).toEqual([
+      ['task1', undefined],
+      ['task2', ['task1']],
+    ]);
   });
 
   it('an unknown dependency is refused at its line and column (dag-notexist-task)', () => {
-    const result = validate(dag(`      - task:
+    const result = validate(
+      dag(`      - task:
           id: task1
           type: io.kestra.plugin.core.log.Log
           message: one
         dependsOn: [taskX]
-`));
+`),
+    );
     expect(result.errors).toEqual([expect.objectContaining({ line: 11, column: 21, message: "Not existing task id in dependency: taskX; did you mean 'task1'?" })]);
   });
 
   it('a cycle is refused with the tasks in it (dag-cyclicdependency)', () => {
-    const result = validate(dag(`      - task:
+    const result = validate(
+      dag(`      - task:
           id: task1
           type: io.kestra.plugin.core.log.Log
           message: one
@@ -270,18 +290,21 @@ ${entries}`;
           type: io.kestra.plugin.core.log.Log
           message: three
         dependsOn: [task1]
-`));
+`),
+    );
     expect(result.errors).toEqual([expect.objectContaining({ line: 11, column: 20, message: 'Cyclic dependency detected: task1, task2' })]);
   });
 
   it('an invalid subtask is reported where it is (dag-invalid-subtask); a bad entry says what an entry is', () => {
-    const result = validate(dag(`      - task:
+    const result = validate(
+      dag(`      - task:
           id: task1
           type: io.kestra.plugin.core.log.Log
       - id: loose
         type: io.kestra.plugin.core.log.Log
         message: x
-`));
+`),
+    );
     expect(result.errors.map((e) => [e.line, e.message])).toEqual([
       [8, "'message' takes string or array, not undefined"],
       [10, 'a Dag entry is a mapping {task: {id, type, ...}, dependsOn: [task ids]}'],

@@ -60,12 +60,7 @@ export function throwIfCancelled(ctx: TaskContext<unknown>, what: string): void 
 export const MAX_RATE_LIMIT_WAIT_MS = 30_000;
 export const MAX_RATE_LIMIT_RETRIES = 3;
 
-export async function waitOutRateLimit(
-  ctx: TaskContext<unknown>,
-  error: PluginError,
-  retriesSoFar: number,
-  endsAt: number | undefined,
-): Promise<void> {
+export async function waitOutRateLimit(ctx: TaskContext<unknown>, error: PluginError, retriesSoFar: number, endsAt: number | undefined): Promise<void> {
   const waitMs = error.retryAfterMs ?? 1_000 * 2 ** retriesSoFar;
   const fits = endsAt === undefined || Date.now() + waitMs < endsAt;
   if (retriesSoFar >= MAX_RATE_LIMIT_RETRIES || waitMs > MAX_RATE_LIMIT_WAIT_MS || !fits) throw error;

@@ -13,7 +13,9 @@ export function parseProps<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafePa
   for (const issue of first.error.issues) {
     const at = issue.path;
     if (!at.length) continue;
-    const parent = at.slice(0, -1).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), copy);
+    const parent = at
+      .slice(0, -1)
+      .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined), copy);
     const key = at[at.length - 1] as PropertyKey;
     if (!parent || typeof parent !== 'object') continue;
     const current = (parent as Record<PropertyKey, unknown>)[key];

@@ -28,10 +28,7 @@ export interface ActivityDefaults {
 
 export type TaskKind = 'runnable' | 'flowable';
 
-export interface PluginDefinition<
-  P extends z.ZodType = z.ZodType,
-  O extends z.ZodType = z.ZodType,
-> {
+export interface PluginDefinition<P extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   /** Baton's own short name, e.g. `cloudflare.dns.records.Upsert`. */
   id: string;
   /** Other names that resolve to this plugin: Kestra's type names first. */
@@ -66,8 +63,7 @@ export type PropsOf<D> = D extends PluginDefinition<infer P, z.ZodType> ? z.infe
 export type OutputsOf<D> = D extends PluginDefinition<z.ZodType, infer O> ? z.infer<O> : never;
 
 export function definePlugin<P extends z.ZodType, O extends z.ZodType>(
-  definition: Omit<PluginDefinition<P, O>, 'aliases' | 'activity' | 'kind'> &
-    Partial<Pick<PluginDefinition<P, O>, 'aliases' | 'activity' | 'kind'>>,
+  definition: Omit<PluginDefinition<P, O>, 'aliases' | 'activity' | 'kind'> & Partial<Pick<PluginDefinition<P, O>, 'aliases' | 'activity' | 'kind'>>,
 ): PluginDefinition<P, O> {
   return {
     aliases: [],
@@ -82,9 +78,6 @@ export interface PluginRuntime<D extends PluginDefinition = PluginDefinition> {
   run(context: TaskContext<PropsOf<D>>): Promise<OutputsOf<D>>;
 }
 
-export function defineRuntime<D extends PluginDefinition>(
-  definition: D,
-  run: (context: TaskContext<PropsOf<D>>) => Promise<OutputsOf<D>>,
-): PluginRuntime<D> {
+export function defineRuntime<D extends PluginDefinition>(definition: D, run: (context: TaskContext<PropsOf<D>>) => Promise<OutputsOf<D>>): PluginRuntime<D> {
   return { definition, run };
 }

@@ -25,11 +25,7 @@ export interface PluginErrorOptions {
   details?: Record<string, unknown>;
 }
 
-const RETRYABLE_BY_DEFAULT: ReadonlySet<PluginErrorCode> = new Set([
-  'RATE_LIMITED',
-  'UPSTREAM_UNAVAILABLE',
-  'TIMEOUT',
-]);
+const RETRYABLE_BY_DEFAULT: ReadonlySet<PluginErrorCode> = new Set(['RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'TIMEOUT']);
 
 export class PluginError extends Error {
   readonly code: PluginErrorCode;

@@ -72,10 +72,7 @@ export class SpecChecker {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly spec: Json;
 
-  constructor(
-    spec: Json,
-    profile: CheckerProfile = {},
-  ) {
+  constructor(spec: Json, profile: CheckerProfile = {}) {
     spec = nullableWithoutType(spec);
     this.spec = spec;
     this.isSwagger2 = typeof spec.swagger === 'string';
@@ -130,13 +127,11 @@ export class SpecChecker {
     const path = ex.path.slice(this.basePath.length) || '/';
     const method = ex.method.toLowerCase();
     const candidates = this.templates.filter((t) => t.regex.test(path));
-    const match = candidates.find((t) => t.item[method]) ;
+    const match = candidates.find((t) => t.item[method]);
     if (!match) {
       issues.push({
         part: 'operation',
-        message: candidates.length
-          ? `${ex.method} is not documented for ${candidates[0].template}`
-          : `no operation in the spec matches ${ex.method} ${path}`,
+        message: candidates.length ? `${ex.method} is not documented for ${candidates[0].template}` : `no operation in the spec matches ${ex.method} ${path}`,
       });
       return result({});
     }
@@ -340,7 +335,10 @@ function nullableWithoutType(node: any): any {
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) out[k] = nullableWithoutType(v);
   // OpenAPI 3.0 keeps draft-04's boolean exclusiveMinimum/Maximum; ajv wants draft-07 numbers.
-  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMaximum', 'maximum'],
+    ['exclusiveMinimum', 'minimum'],
+  ] as const) {
     if (typeof out[flag] !== 'boolean') continue;
     if (out[flag] && typeof out[bound] === 'number') {
       out[flag] = out[bound];
@@ -349,7 +347,12 @@ function nullableWithoutType(node: any): any {
   }
   if (out.nullable === true && out.type === undefined) {
     const { nullable: _n, readOnly, writeOnly, description, ...rest } = out;
-    return { anyOf: [rest, { type: 'null' }], ...(readOnly !== undefined ? { readOnly } : {}), ...(writeOnly !== undefined ? { writeOnly } : {}), ...(description !== undefined ? { description } : {}) };
+    return {
+      anyOf: [rest, { type: 'null' }],
+      ...(readOnly !== undefined ? { readOnly } : {}),
+      ...(writeOnly !== undefined ? { writeOnly } : {}),
+      ...(description !== undefined ? { description } : {}),
+    };
   }
   return out;
 }
@@ -382,7 +385,23 @@ function serverPath(spec: Json): string {
 
 /** Swagger 2.0 parameters carry their schema keywords inline. */
 function swaggerParamSchema(param: Json): Json {
-  const keys = ['type', 'format', 'items', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'default'];
+  const keys = [
+    'type',
+    'format',
+    'items',
+    'enum',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minLength',
+    'maxLength',
+    'pattern',
+    'minItems',
+    'maxItems',
+    'uniqueItems',
+    'default',
+  ];
   return Object.fromEntries(keys.filter((k) => param[k] !== undefined).map((k) => [k, param[k]]));
 }
 

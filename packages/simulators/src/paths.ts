@@ -18,9 +18,7 @@ export function findRepoRoot(from: string = path.dirname(fileURLToPath(import.me
 }
 
 export function sharedDir(): string {
-  return process.env.BATON_SHARED_DIR
-    ? path.resolve(process.env.BATON_SHARED_DIR)
-    : path.resolve(findRepoRoot(), '../shared');
+  return process.env.BATON_SHARED_DIR ? path.resolve(process.env.BATON_SHARED_DIR) : path.resolve(findRepoRoot(), '../shared');
 }
 
 export const SPEC_FILES = {

@@ -80,8 +80,7 @@ describe('Argo CD simulator', () => {
 
     it('filters the list by name, project, repo and label selector', async () => {
       await t.control('POST', '/_sim/applications', { name: 'billing', project: 'payments', repoURL: 'https://git.example.com/billing.git' });
-      const names = async (query: string) =>
-        (await t.api('GET', `/api/v1/applications${query}`)).body.items.map((a: { metadata: { name: string } }) => a.metadata.name);
+      const names = async (query: string) => (await t.api('GET', `/api/v1/applications${query}`)).body.items.map((a: { metadata: { name: string } }) => a.metadata.name);
       expect(await names('')).toEqual(['billing', 'my-app']);
       expect(await names('?name=billing')).toEqual(['billing']);
       expect(await names('?projects=payments')).toEqual(['billing']);
@@ -308,7 +307,10 @@ describe('Argo CD simulator', () => {
 
   describe('create and delete through the API', () => {
     it('creates, refuses a different spec without upsert, and deletes', async () => {
-      const body = { metadata: { name: 'svc' }, spec: { project: 'default', source: { repoURL: 'https://git.example.com/s.git', path: 's', targetRevision: 'main' }, destination: { namespace: 's' } } };
+      const body = {
+        metadata: { name: 'svc' },
+        spec: { project: 'default', source: { repoURL: 'https://git.example.com/s.git', path: 's', targetRevision: 'main' }, destination: { namespace: 's' } },
+      };
       const created = await t.api('POST', '/api/v1/applications', body);
       expect(created.status).toBe(200);
       expect(created.body.spec.source.targetRevision).toBe('main');

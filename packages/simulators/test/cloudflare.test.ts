@@ -123,7 +123,11 @@ describe('Cloudflare simulator', () => {
       expect(Date.parse(r.created_on)).not.toBeNaN();
       expect(r.modified_on).toBe(r.created_on);
       expect((await createRecord({ type: 'TXT', name: '@', content: 'v=spf1 -all' })).body.result.name).toBe('example.com');
-      expect((await createRecord({ type: 'CNAME', name: 'docs.example.com.', content: 'Pages.Example.NET.' })).body.result).toMatchObject({ name: 'docs.example.com', content: 'pages.example.net', ttl: 1 });
+      expect((await createRecord({ type: 'CNAME', name: 'docs.example.com.', content: 'Pages.Example.NET.' })).body.result).toMatchObject({
+        name: 'docs.example.com',
+        content: 'pages.example.net',
+        ttl: 1,
+      });
       expect((await state()).records).toHaveLength(3);
     });
 
@@ -214,7 +218,10 @@ describe('Cloudflare simulator', () => {
       const a = (await createRecord({ type: 'A', name: 'a', content: '192.0.2.1' })).body.result;
       const res = await t.api('POST', `${ZONE}/dns_records/batch`, {
         deletes: [{ id: a.id }],
-        posts: [{ type: 'A', name: 'new', content: '192.0.2.9' }, { type: 'A', name: 'bad', content: 'not-an-ip' }],
+        posts: [
+          { type: 'A', name: 'new', content: '192.0.2.9' },
+          { type: 'A', name: 'bad', content: 'not-an-ip' },
+        ],
       });
       expect(res.status).toBe(400);
       expect(res.body.errors[0]).toMatchObject({ code: 9005, message: expect.stringContaining('posts[1]') });
@@ -299,7 +306,9 @@ describe('Cloudflare simulator', () => {
       expect(await bad({ mode: 'block', configuration: { target: 'ip_range', value: '10.0.0.0/8' }, notes: '' })).toBe(400);
       expect(await bad({ mode: 'block', configuration: { target: 'asn', value: '13335' }, notes: '' })).toBe(400);
       expect((await t.api('POST', base, { mode: 'block', configuration: { target: 'ip_range', value: '10.1.0.0/16' }, notes: '' })).status).toBe(200);
-      expect((await t.api('POST', `${V4}/accounts/other-account/firewall/access_rules/rules`, { mode: 'block', configuration: { target: 'ip', value: '192.0.2.1' } })).status).toBe(404);
+      expect((await t.api('POST', `${V4}/accounts/other-account/firewall/access_rules/rules`, { mode: 'block', configuration: { target: 'ip', value: '192.0.2.1' } })).status).toBe(
+        404,
+      );
     });
   });
 

@@ -31,8 +31,7 @@ function splitByGaps(results: Checked[], gaps: KnownGap[]) {
 // reported as skipped, with the reason in their name and one line on stderr, never failed.
 const missing = missingSpecs();
 if (missing) console.warn(`[conformance] skipped: ${missing}`);
-const describeWithSpecs = (name: string, suite: () => void) =>
-  missing ? describe.skip(`${name} (skipped: ${missing})`, suite) : describe(name, suite);
+const describeWithSpecs = (name: string, suite: () => void) => (missing ? describe.skip(`${name} (skipped: ${missing})`, suite) : describe(name, suite));
 
 describeWithSpecs('Argo CD conformance (swagger v3.5.1)', () => {
   let t: TestSim;
@@ -148,7 +147,14 @@ describeWithSpecs('Argo CD conformance (swagger v3.5.1)', () => {
 
     expect(checker.check({ ...base, status: 404, responseBody: { code: 'NotFound', message: 'x' } }).valid).toBe(false);
     expect(
-      checker.check({ method: 'POST', path: '/api/v1/applications/my-app/rollback', status: 200, requestContentType: 'application/json', requestBody: { id: 'one' }, responseBody: good.body }).issues[0],
+      checker.check({
+        method: 'POST',
+        path: '/api/v1/applications/my-app/rollback',
+        status: 200,
+        requestContentType: 'application/json',
+        requestBody: { id: 'one' },
+        responseBody: good.body,
+      }).issues[0],
     ).toMatchObject({ part: 'request' });
     const undocumented = checker.check({ method: 'GET', path: '/api/v1/version', status: 200, responseBody: {} });
     expect(undocumented).toMatchObject({ documented: false, valid: false });
@@ -183,7 +189,8 @@ describeWithSpecs('Cloudflare conformance (OpenAPI v4 subset)', () => {
     await t.api('GET', `${V4}/zones`, undefined, { authorization: 'Bearer wrong' }); // 403
 
     // DNS: create one of each common type, find, change and delete.
-    const a = (await t.api('POST', `${ZONE}/dns_records`, { type: 'A', name: 'www', content: '192.0.2.10', ttl: 300, proxied: false, comment: 'web', tags: ['team:edge'] })).body.result;
+    const a = (await t.api('POST', `${ZONE}/dns_records`, { type: 'A', name: 'www', content: '192.0.2.10', ttl: 300, proxied: false, comment: 'web', tags: ['team:edge'] })).body
+      .result;
     await t.api('POST', `${ZONE}/dns_records`, { type: 'AAAA', name: 'www', content: '2001:db8::10', ttl: 1, proxied: true });
     await t.api('POST', `${ZONE}/dns_records`, { type: 'CNAME', name: 'docs', content: 'pages.example.net', proxied: true });
     await t.api('POST', `${ZONE}/dns_records`, { type: 'TXT', name: '@', content: 'v=spf1 -all', ttl: 3600 });
@@ -266,13 +273,24 @@ describeWithSpecs('Cloudflare conformance (OpenAPI v4 subset)', () => {
     await t.control('POST', '/_sim/reset');
     const created = await t.api('POST', `${ZONE}/dns_records`, { type: 'A', name: 'neg', content: '192.0.2.77' });
     const record = created.body;
-    const post = { method: 'POST', path: `${ZONE}/dns_records`, status: 200, requestContentType: 'application/json', requestBody: { type: 'A', name: 'neg', content: '192.0.2.77' } };
+    const post = {
+      method: 'POST',
+      path: `${ZONE}/dns_records`,
+      status: 200,
+      requestContentType: 'application/json',
+      requestBody: { type: 'A', name: 'neg', content: '192.0.2.77' },
+    };
     expect(checker.check({ ...post, responseBody: record }).valid).toBe(true);
 
     const { proxiable: _p, ...withoutProxiable } = record.result;
     expect(checker.check({ ...post, responseBody: { ...record, result: withoutProxiable } }).valid).toBe(false);
     const { success: _s, ...noSuccess } = record;
-    expect(checker.check({ ...post, responseBody: noSuccess }).issues.map((i) => i.message).join()).toMatch(/success/);
+    expect(
+      checker
+        .check({ ...post, responseBody: noSuccess })
+        .issues.map((i) => i.message)
+        .join(),
+    ).toMatch(/success/);
     expect(checker.check({ ...post, status: 400, responseBody: { success: false, errors: [{ code: 9005, message: 'x' }], messages: [], result: {} } }).valid).toBe(false);
     expect(checker.check({ ...post, status: 400, responseBody: { success: false, errors: [{ code: 9, message: 'x' }], messages: [], result: null } }).valid).toBe(false);
     expect(checker.check({ ...post, requestBody: { type: 'A', name: 'neg', content: '192.0.2' }, responseBody: record }).issues[0]).toMatchObject({ part: 'request' });
@@ -282,9 +300,19 @@ describeWithSpecs('Cloudflare conformance (OpenAPI v4 subset)', () => {
     expect(checker.check(zones).valid).toBe(true);
     expect(checker.check({ ...zones, query: { per_page: '500' } }).issues[0]).toMatchObject({ part: 'query' });
     expect(checker.check({ ...zones, query: { status: 'sleeping' } }).issues[0]).toMatchObject({ part: 'query' });
-    expect(checker.check({ method: 'GET', path: `${V4}/zones/${'a'.repeat(40)}`, status: 404, responseBody: { success: false, errors: [{ code: 7003, message: 'x' }], messages: [], result: null } }).issues[0]).toMatchObject({ part: 'path' });
+    expect(
+      checker.check({
+        method: 'GET',
+        path: `${V4}/zones/${'a'.repeat(40)}`,
+        status: 404,
+        responseBody: { success: false, errors: [{ code: 7003, message: 'x' }], messages: [], result: null },
+      }).issues[0],
+    ).toMatchObject({ part: 'path' });
     expect(checker.check({ method: 'GET', path: `${V4}/zones/x/nothing`, status: 200, responseBody: {} }).documented).toBe(false);
-    expect(checker.check({ method: 'GET', path: `${KV.replace('/namespaces', '')}/namespaces/n/values/k`, status: 200, responseContentType: 'application/json', responseBody: { a: 1 } }).valid).toBe(false);
+    expect(
+      checker.check({ method: 'GET', path: `${KV.replace('/namespaces', '')}/namespaces/n/values/k`, status: 200, responseContentType: 'application/json', responseBody: { a: 1 } })
+        .valid,
+    ).toBe(false);
   });
 
   it('needs its documented spec corrections: the published 4XX schemas cannot be satisfied', () => {

@@ -18,7 +18,19 @@ afterAll(() => t.sim.close());
 beforeEach(() => t.sim.reset());
 
 async function enlist(extra: Array<[string, string]> = []) {
-  return t.api('POST', `${API}/machines/`, form([['architecture', 'amd64/generic'], ['mac_addresses', '52:54:00:12:34:56'], ['mac_addresses', '52:54:00:12:34:57'], ['hostname', 'prod-web-01'], ['commission', 'false'], ...extra]), formHeaders);
+  return t.api(
+    'POST',
+    `${API}/machines/`,
+    form([
+      ['architecture', 'amd64/generic'],
+      ['mac_addresses', '52:54:00:12:34:56'],
+      ['mac_addresses', '52:54:00:12:34:57'],
+      ['hostname', 'prod-web-01'],
+      ['commission', 'false'],
+      ...extra,
+    ]),
+    formHeaders,
+  );
 }
 const advance = (ms: number) => t.control('POST', '/_sim/clock', { advanceMs: ms });
 
@@ -34,7 +46,10 @@ describe('MAAS simulator', () => {
   });
 
   it('enlists from a form body with repeated fields, and filters the list like MAAS', async () => {
-    const r = await enlist([['power_type', 'ipmi'], ['power_parameters_power_address', '10.0.0.9']]);
+    const r = await enlist([
+      ['power_type', 'ipmi'],
+      ['power_parameters_power_address', '10.0.0.9'],
+    ]);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ hostname: 'prod-web-01', status: 0, status_name: 'New', power_type: 'ipmi' });
     expect(r.body.interface_set.map((i: any) => i.mac_address)).toEqual(['52:54:00:12:34:56', '52:54:00:12:34:57']);
@@ -108,11 +123,29 @@ if (missing.length) console.warn(`[maas conformance] skipped: ${missing.map((s) 
     for (const handler of Object.values(inventory) as any[]) {
       for (const o of handler.operations) ops.add(`${handler.path.endsWith('{system_id}/') ? 'machine' : 'machines'} ${o.method} ${o.op ?? ''}`);
     }
-    for (const used of ['machines GET ', 'machines POST ', 'machine GET ', 'machine DELETE ', 'machine POST commission', 'machine POST deploy', 'machine POST release', 'machine POST power_on', 'machine POST power_off', 'machine GET query_power_state', 'machine POST abort', 'machines GET is_registered']) {
+    for (const used of [
+      'machines GET ',
+      'machines POST ',
+      'machine GET ',
+      'machine DELETE ',
+      'machine POST commission',
+      'machine POST deploy',
+      'machine POST release',
+      'machine POST power_on',
+      'machine POST power_off',
+      'machine GET query_power_state',
+      'machine POST abort',
+      'machines GET is_registered',
+    ]) {
       expect(ops, used).toContain(used);
     }
     const create = inventory.MachinesHandler.operations.find((o: any) => o.method === 'POST' && !o.op);
-    expect(create.params.filter((p: any) => p.required).map((p: any) => p.name).sort()).toEqual(['architecture', 'mac_addresses']);
+    expect(
+      create.params
+        .filter((p: any) => p.required)
+        .map((p: any) => p.name)
+        .sort(),
+    ).toEqual(['architecture', 'mac_addresses']);
     const list = inventory.MachinesHandler.operations.find((o: any) => o.method === 'GET' && !o.op);
     for (const filter of ['hostname', 'mac_address', 'id', 'domain', 'zone', 'pool', 'status']) expect(list.params.map((p: any) => p.name)).toContain(filter);
   });
@@ -125,7 +158,7 @@ if (missing.length) console.warn(`[maas conformance] skipped: ${missing.map((s) 
     for (const [from, to] of Object.entries(spec.NODE_FAILURE_STATUS_TRANSITION_MAP)) expect(typeof (NodeStatus as any)[to as string], `${from}`).toBe('number');
   });
 
-  it('returns machines with the field set (and JSON types) of MAAS 3.7.3\'s API examples', async () => {
+  it("returns machines with the field set (and JSON types) of MAAS 3.7.3's API examples", async () => {
     const example = read('maasExamples')['machines-create'];
     const r = await enlist();
     const mine = r.body;

@@ -41,8 +41,12 @@ describe('NetBox simulator', () => {
     expect((await device('web')).body).toEqual({ __all__: ['Device name must be unique per site.'] });
     const iface = await t.api('POST', '/api/dcim/interfaces/', { device: 1, name: 'eth0', type: '1000base-t' });
     expect(iface.status).toBe(201);
-    expect((await t.api('POST', '/api/ipam/ip-addresses/', { address: '10.100.1.45/24', assigned_object_type: 'dcim.interface', assigned_object_id: iface.body.id })).status).toBe(201);
-    expect((await t.api('POST', '/api/ipam/ip-addresses/', { address: '10.100.1.45/16' })).body).toEqual({ address: ['Duplicate IP address found in global table: 10.100.1.45/24'] });
+    expect((await t.api('POST', '/api/ipam/ip-addresses/', { address: '10.100.1.45/24', assigned_object_type: 'dcim.interface', assigned_object_id: iface.body.id })).status).toBe(
+      201,
+    );
+    expect((await t.api('POST', '/api/ipam/ip-addresses/', { address: '10.100.1.45/16' })).body).toEqual({
+      address: ['Duplicate IP address found in global table: 10.100.1.45/24'],
+    });
   });
 
   it('hands out available IPs of a prefix', async () => {
@@ -107,7 +111,13 @@ if (missing) console.warn(`[netbox conformance] skipped: ${missing}`);
     await t.api('GET', `/api/dcim/interfaces/?device_id=${d.body.id}&name=eth0`);
     const i = await t.api('POST', '/api/dcim/interfaces/', { device: d.body.id, name: 'eth0', type: '1000base-t', enabled: true, mgmt_only: false });
     await t.api('GET', '/api/ipam/ip-addresses/?address=10.100.1.45');
-    const ip = await t.api('POST', '/api/ipam/ip-addresses/', { address: '10.100.1.45/24', status: 'active', assigned_object_type: 'dcim.interface', assigned_object_id: i.body.id, dns_name: 'prod-web-01.mgmt.example.com' });
+    const ip = await t.api('POST', '/api/ipam/ip-addresses/', {
+      address: '10.100.1.45/24',
+      status: 'active',
+      assigned_object_type: 'dcim.interface',
+      assigned_object_id: i.body.id,
+      dns_name: 'prod-web-01.mgmt.example.com',
+    });
     await t.api('PATCH', `/api/dcim/devices/${d.body.id}/`, { primary_ip4: ip.body.id, serial: 'SN1' });
     await t.api('GET', '/api/ipam/prefixes/?prefix=10.100.1.0/24');
     await t.api('GET', '/api/ipam/prefixes/1/available-ips/');

@@ -155,7 +155,9 @@ export async function rawRequest(
       const chunk = Buffer.alloc(options.chunks.size, 'a');
       let sent = 0;
       let answered = false;
-      req.on('response', () => { answered = true; });
+      req.on('response', () => {
+        answered = true;
+      });
       const pump = () => {
         while (!answered && sent < options.chunks!.count) {
           sent++;

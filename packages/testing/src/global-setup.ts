@@ -23,7 +23,13 @@ async function database(): Promise<{ url: string; cleanup: () => Promise<void> }
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-pg-'));
   const pg = await stack.startEmbeddedPostgres(dir, await stack.freePort());
-  return { url: pg.url, cleanup: async () => { await pg.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: pg.url,
+    cleanup: async () => {
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export default async function setup(project: TestProject) {
@@ -41,7 +47,11 @@ async function createAdminToken(base: string, admin: { email: string; password: 
   const me = await fetch(`${base}/api/v1/me`, { headers: { authorization: basic } });
   if (!me.ok) throw new Error(`the test admin cannot sign in: ${me.status} ${await me.text()}`);
   const { id } = (await me.json()) as { id: string };
-  const res = await fetch(`${base}/api/v1/main/users/${id}/api-tokens`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'integration tests' }) });
+  const res = await fetch(`${base}/api/v1/main/users/${id}/api-tokens`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'integration tests' }),
+  });
   if (res.status !== 201) throw new Error(`could not create the test admin's API token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -56,7 +66,9 @@ async function startStack(project: TestProject) {
   stack.runMigrations(db.url);
 
   const temporal = await stack.startTemporalDevServer({
-    dataDir: stack.dataDirFrom(), port: await stack.freePort(), logFile: path.join(logDir, 'temporal.log'),
+    dataDir: stack.dataDirFrom(),
+    port: await stack.freePort(),
+    logFile: path.join(logDir, 'temporal.log'),
   });
   const sims: RunningSimulator[] = [
     await startArgoCdSimulator({ port: 0, syncDurationMs: 600 }),
@@ -68,12 +80,15 @@ async function startStack(project: TestProject) {
   const defaultsFile = path.join(dataDir, 'plugin-defaults.yaml');
   // MAAS waits poll faster than in production. (The NetBox site, role and device type the metal seed
   // flow needs are namespace defaults of infra.provisioning, set by seed-flow-metal.int.test.ts.)
-  fs.writeFileSync(defaultsFile, [
-    `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4`,
-    '- type: maas.machines.Commission\n  values:\n    pollInterval: PT0.2S',
-    '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT0.2S',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    defaultsFile,
+    [
+      `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4`,
+      '- type: maas.machines.Commission\n  values:\n    pollInterval: PT0.2S',
+      '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT0.2S',
+      '',
+    ].join('\n'),
+  );
 
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   // A fresh key per run: Temporal payloads and stored secrets are encrypted with it.
@@ -110,7 +125,9 @@ async function startStack(project: TestProject) {
   const webEnv = { ...env, BATON_ADMIN_EMAIL: admin.email, BATON_ADMIN_PASSWORD: admin.password };
   const web = await stack.startWeb({ port: await stack.freePort(), env: webEnv, quiet: true, logFile: path.join(logDir, 'web.log') });
   const apiToken = await createAdminToken(web.url, admin);
-  console.log(`[integration] stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s: web ${web.url}, temporal ${temporal.address}, db ${db.url.replace(/:[^:@/]*@/, ':***@')}`);
+  console.log(
+    `[integration] stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s: web ${web.url}, temporal ${temporal.address}, db ${db.url.replace(/:[^:@/]*@/, ':***@')}`,
+  );
 
   project.provide('apiUrl', web.url);
   project.provide('apiToken', apiToken);

@@ -118,9 +118,10 @@ export async function startOAuth2Server(options: { expiresIn?: number } = {}) {
     tokensFor(id: string) {
       return tokenRequests.filter((r) => r.clientId === id && r.ok).length;
     },
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

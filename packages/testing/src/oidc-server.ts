@@ -75,7 +75,14 @@ export async function startOidcServer(options: OidcTestServerOptions) {
       return res.writeHead(302, { location: back.toString() }).end();
     }
     const code = crypto.randomBytes(24).toString('base64url');
-    codes.set(code, { clientId, redirectUri, nonce: p.get('nonce') ?? undefined, codeChallenge: p.get('code_challenge') ?? undefined, user: structuredClone(state.user), expires: Date.now() + CODE_TTL_MS });
+    codes.set(code, {
+      clientId,
+      redirectUri,
+      nonce: p.get('nonce') ?? undefined,
+      codeChallenge: p.get('code_challenge') ?? undefined,
+      user: structuredClone(state.user),
+      expires: Date.now() + CODE_TTL_MS,
+    });
     back.searchParams.set('code', code);
     res.writeHead(302, { location: back.toString() }).end();
   }
@@ -104,7 +111,8 @@ export async function startOidcServer(options: OidcTestServerOptions) {
     }
     if (code.codeChallenge) {
       const verifier = form.get('code_verifier') ?? '';
-      if (crypto.createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge) return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+      if (crypto.createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge)
+        return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
     }
     const accessToken = crypto.randomBytes(24).toString('base64url');
     tokens.set(accessToken, code.user);
@@ -146,9 +154,10 @@ export async function startOidcServer(options: OidcTestServerOptions) {
   return {
     issuer,
     state,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -37,9 +37,10 @@ export async function startTestServer() {
     calls(path: string) {
       return received.filter((r) => r.path === path);
     },
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -33,9 +33,7 @@ async function npmStart(env: Record<string, string>, timeoutMs = 60_000) {
     BATON_TEMPORAL_UI_PORT: String(await freePort()),
   };
   const start = [process.execPath, path.join(repo, 'scripts/start.mjs')];
-  const [command, ...args] = env.BATON_TEST_WRAP === 'hide-go'
-    ? ['unshare', '-m', 'sh', '-c', 'mount -t tmpfs tmpfs /usr/local/go && exec "$@"', 'sh', ...start]
-    : start;
+  const [command, ...args] = env.BATON_TEST_WRAP === 'hide-go' ? ['unshare', '-m', 'sh', '-c', 'mount -t tmpfs tmpfs /usr/local/go && exec "$@"', 'sh', ...start] : start;
   const child = spawn(command, args, {
     cwd: repo,
     env: { ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', ...ports, ...env, BATON_TEST_WRAP: '' },
@@ -43,8 +41,12 @@ async function npmStart(env: Record<string, string>, timeoutMs = 60_000) {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   clearTimeout(timer);
@@ -84,7 +86,9 @@ describe('npm start failures', () => {
     const { code, stderr } = await npmStart({ BATON_DATA_DIR: dataDir, BATON_PG_SYSTEM_DIR: tempDir(), TEMPORAL_ADDRESS: '127.0.0.1:1' }, 120_000);
     expect(code).toBe(1);
     const line = expectOneParagraph(stderr);
-    expect(line).toMatch(/^\[baton\] could not start\. The PostgreSQL data in \S+\/pg was created by PostgreSQL 99, newer than the embedded PostgreSQL \d+ this checkout installs\. Use the Baton version that created it, or move the directory away/);
+    expect(line).toMatch(
+      /^\[baton\] could not start\. The PostgreSQL data in \S+\/pg was created by PostgreSQL 99, newer than the embedded PostgreSQL \d+ this checkout installs\. Use the Baton version that created it, or move the directory away/,
+    );
     expect(fs.readFileSync(path.join(dataDir, 'pg', 'PG_VERSION'), 'utf8')).toBe('99\n'); // untouched
   });
 
@@ -97,7 +101,11 @@ describe('npm start failures', () => {
     const dataDir = tempDir();
     const nodeDir = path.dirname(process.execPath);
     const { code, stderr, stdout } = await npmStart({
-      BATON_DATA_DIR: dataDir, HOME: home, XDG_CACHE_HOME: '', TEMPORAL_CLI: '', PATH: `${nodeDir}:/usr/bin:/bin`,
+      BATON_DATA_DIR: dataDir,
+      HOME: home,
+      XDG_CACHE_HOME: '',
+      TEMPORAL_CLI: '',
+      PATH: `${nodeDir}:/usr/bin:/bin`,
       ...(goAtUsrLocal ? { BATON_TEST_WRAP: 'hide-go' } : {}),
     });
     expect(code).toBe(1);
@@ -110,9 +118,16 @@ describe('npm start failures', () => {
 
   it('a malformed BATON_ENCRYPTION_KEY: one paragraph with how to make one, before anything starts; exit 1', async () => {
     const dataDir = tempDir();
-    const { code, stderr, stdout } = await npmStart({ BATON_DATA_DIR: dataDir, BATON_ENCRYPTION_KEY: 'c2hvcnQ=', TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' });
+    const { code, stderr, stdout } = await npmStart({
+      BATON_DATA_DIR: dataDir,
+      BATON_ENCRYPTION_KEY: 'c2hvcnQ=',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+    });
     expect(code).toBe(1);
-    expect(expectOneParagraph(stderr)).toMatch(/^\[baton\] could not start\. BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key \(it decodes to 5 bytes\)\. Generate one with `openssl rand -base64 32`/);
+    expect(expectOneParagraph(stderr)).toMatch(
+      /^\[baton\] could not start\. BATON_ENCRYPTION_KEY is not a base64-encoded 32-byte key \(it decodes to 5 bytes\)\. Generate one with `openssl rand -base64 32`/,
+    );
     expect(stdout).not.toContain('migrations');
     expect(fs.existsSync(path.join(dataDir, 'encryption.key'))).toBe(false);
   });
@@ -120,23 +135,33 @@ describe('npm start failures', () => {
   it('a port variable that is not a number', async () => {
     const { code, stderr } = await npmStart({ BATON_PG_PORT: 'fivefourthreetwo', BATON_DATA_DIR: tempDir() });
     expect(code).toBe(1);
-    expect(expectOneParagraph(stderr)).toBe('[baton] could not start. BATON_PG_PORT=fivefourthreetwo is not a port number. Set BATON_PG_PORT to a number between 1 and 65535, or unset it for 54329.');
+    expect(expectOneParagraph(stderr)).toBe(
+      '[baton] could not start. BATON_PG_PORT=fivefourthreetwo is not a port number. Set BATON_PG_PORT to a number between 1 and 65535, or unset it for 54329.',
+    );
   });
 });
 
 describe('explain', () => {
   it('turns known system errors into one paragraph with the fix', () => {
-    const enospc = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC', path: '/data/.baton/temporal.db' });
-    expect(explain(enospc, { logFile: 'x.log' })).toBe('The disk is full (/data/.baton/temporal.db). Free some space (`df -h` shows where) and run npm start again; the data already written is kept. Details are in x.log.');
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/data/.baton/temporal.db' });
+    expect(explain(enospc, { logFile: 'x.log' })).toBe(
+      'The disk is full (/data/.baton/temporal.db). Free some space (`df -h` shows where) and run npm start again; the data already written is kept. Details are in x.log.',
+    );
     const missing = Object.assign(new Error("Cannot find package 'pg' imported from /w/scripts/lib/postgres.mjs"), { code: 'ERR_MODULE_NOT_FOUND' });
     expect(explain(missing, { root: '/w' })).toBe("A dependency is missing: 'pg' is not installed. Run `npm ci` in /w and start again.");
     expect(explain(new StartError('It broke', { fix: 'Do this' }))).toBe('It broke. Do this.');
-    const noTsx = Object.assign(new Error('spawn /w/node_modules/.bin/tsx ENOENT'), { code: 'ENOENT', syscall: 'spawn /w/node_modules/.bin/tsx', path: '/w/node_modules/.bin/tsx' });
+    const noTsx = Object.assign(new Error('spawn /w/node_modules/.bin/tsx ENOENT'), {
+      code: 'ENOENT',
+      syscall: 'spawn /w/node_modules/.bin/tsx',
+      path: '/w/node_modules/.bin/tsx',
+    });
     expect(explain(noTsx, { root: '/w' })).toBe('A program Baton runs is missing: /w/node_modules/.bin/tsx. Run `npm ci` in /w and start again.');
   });
 
   it('folds an unknown error into one line and points at the log', () => {
     const error = new Error('migrations failed:\nstdout...\nstderr: relation "x" already exists');
-    expect(explain(error, { logFile: '.baton/logs/start.log' })).toBe('migrations failed: stdout... stderr: relation "x" already exists. The full error is in .baton/logs/start.log.');
+    expect(explain(error, { logFile: '.baton/logs/start.log' })).toBe(
+      'migrations failed: stdout... stderr: relation "x" already exists. The full error is in .baton/logs/start.log.',
+    );
   });
 });

@@ -52,7 +52,7 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     cleanups.push(() => first.stop());
     const [row] = await query(first.url, 'SELECT current_user AS who, current_database() AS db, 1 + 1 AS two');
     expect(row).toEqual({ who: 'postgres', db: 'baton', two: 2 });
-    await query(first.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'still here\')');
+    await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
     if (isRoot) {
       // <data dir>/pg is a symlink to where the postgres user can reach the cluster.
       expect(fs.lstatSync(path.join(dataDir, 'pg')).isSymbolicLink()).toBe(true);
@@ -65,7 +65,9 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     // would make PostgreSQL refuse to start ("lock file already exists"); it is recognised as stale.
     const user = isRoot ? postgresUser() : undefined;
     const squatter = spawn('sleep', ['60'], { stdio: 'ignore', ...(user ? { uid: user.uid, gid: user.gid } : {}) });
-    cleanups.push(() => { squatter.kill('SIGKILL'); });
+    cleanups.push(() => {
+      squatter.kill('SIGKILL');
+    });
     fs.writeFileSync(path.join(first.dir, 'postmaster.pid'), `${squatter.pid}\n${first.dir}\n`);
 
     // Started again the way npm start does, under the supervisor: the same data, and a postmaster
@@ -83,7 +85,7 @@ describe.skipIf(isRoot && !postgresUser())('embedded PostgreSQL from a mode-0700
     while (!lines.some((l) => l.startsWith('postgres is back')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(lines[0]).toMatch(new RegExp(`^postgres \\(pid ${postmaster}\\) was killed by SIGKILL after running .*; restarting it in 0\\.1 s`));
     expect(lines[1]).toMatch(/^postgres is back \(pid \d+\)$/);
-    await query(pg.url, 'INSERT INTO kept VALUES (\'after the crash\')');
+    await query(pg.url, "INSERT INTO kept VALUES ('after the crash')");
     expect(await query(pg.url, 'SELECT v FROM kept ORDER BY v')).toEqual([{ v: 'after the crash' }, { v: 'still here' }]);
     const current = supervisor.child('postgres');
     await supervisor.stop();

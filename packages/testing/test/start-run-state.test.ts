@@ -33,7 +33,9 @@ it('a killed npm start: its leftover process groups are stopped; a live one is r
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   // Stands in for npm start: records a detached child (with a grandchild) as the stack does.
   const harness = path.join(dataDir, 'harness.mjs');
-  fs.writeFileSync(harness, `
+  fs.writeFileSync(
+    harness,
+    `
     import { spawn } from 'node:child_process';
     import { RunState } from ${JSON.stringify(pathToFileURL(path.join(repo, 'scripts/lib/run-state.mjs')).href)};
     const run = new RunState(${JSON.stringify(dataDir)});
@@ -41,13 +43,24 @@ it('a killed npm start: its leftover process groups are stopped; a live one is r
     const child = spawn('sh', ['-c', 'sleep 300 & exec sleep 300'], { detached: true, stdio: 'ignore' });
     child.on('spawn', () => { run.track('worker', child); console.log('child ' + child.pid); });
     setInterval(() => {}, 1000);
-  `);
+  `,
+  );
   const proc = spawn(process.execPath, [harness], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-  cleanups.push(() => { try { proc.kill('SIGKILL'); } catch {} });
+  proc.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  cleanups.push(() => {
+    try {
+      proc.kill('SIGKILL');
+    } catch {}
+  });
   const pgid = Number((await until('the child', () => /child (\d+)/.exec(out) ?? undefined))[1]);
-  cleanups.push(() => { try { process.kill(-pgid, 'SIGKILL'); } catch {} });
+  cleanups.push(() => {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {}
+  });
   await until('the grandchild', () => groupMembers(pgid).length === 2);
 
   expect(await new RunState(dataDir).takeOver()).toEqual({ running: proc.pid });

@@ -115,10 +115,14 @@ describe('Supervisor', () => {
     const steady = supervisor.child('steady').pid as number;
     await supervisor.start({ name: 'flaky', spawn: () => spawnToy({ TOY_EXIT_AFTER_MS: '30' }), ready: readyOf, logHint: 'flaky.log' });
 
-    const failures = await until('six failures', () => {
-      const f = lines.filter((l) => l.startsWith('flaky (pid'));
-      return f.length >= 6 && f;
-    }, 15_000);
+    const failures = await until(
+      'six failures',
+      () => {
+        const f = lines.filter((l) => l.startsWith('flaky (pid'));
+        return f.length >= 6 && f;
+      },
+      15_000,
+    );
     for (const l of failures) expect(l).toMatch(/exited with code 3 after running/);
     const delays = failures.map((l) => /restarting it in (\d+ ms)/.exec(l)![1]);
     expect(delays.slice(0, 6)).toEqual(['20 ms', '40 ms', '80 ms', '80 ms', '80 ms', '80 ms']); // doubling, capped
@@ -134,10 +138,14 @@ describe('Supervisor', () => {
     const supervisor = new Supervisor({ log: (l: string) => lines.push(l), policy: { initialDelayMs: 30, maxDelayMs: 1000, healthyAfterMs: 200 } });
     cleanups.push(() => supervisor.stop());
     await supervisor.start({ name: 'tired', spawn: () => spawnToy({ TOY_EXIT_AFTER_MS: '400' }), ready: readyOf });
-    const failures = await until('three failures', () => {
-      const f = lines.filter((l) => l.startsWith('tired (pid'));
-      return f.length >= 3 && f;
-    }, 15_000);
+    const failures = await until(
+      'three failures',
+      () => {
+        const f = lines.filter((l) => l.startsWith('tired (pid'));
+        return f.length >= 3 && f;
+      },
+      15_000,
+    );
     for (const l of failures) expect(l).toMatch(/exited with code 3 after running [\d.]+ m?s; restarting it in 30 ms/);
   });
 
@@ -145,10 +153,10 @@ describe('Supervisor', () => {
     const supervisor = new Supervisor({ log: () => {} });
     cleanups.push(() => supervisor.stop());
     const child = () => spawn(process.execPath, ['-e', 'process.exit(7)'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    await expect(supervisor.start({ name: 'broken', spawn: child, ready: () => new Promise(() => {}), logHint: 'broken.log' }))
-      .rejects.toThrow('broken exited with code 7 before it was ready; see broken.log');
-    await expect(supervisor.start({ name: 'missing', spawn: () => spawn('/nonexistent/binary', [], { detached: true }) }))
-      .rejects.toThrow(/ENOENT/);
+    await expect(supervisor.start({ name: 'broken', spawn: child, ready: () => new Promise(() => {}), logHint: 'broken.log' })).rejects.toThrow(
+      'broken exited with code 7 before it was ready; see broken.log',
+    );
+    await expect(supervisor.start({ name: 'missing', spawn: () => spawn('/nonexistent/binary', [], { detached: true }) })).rejects.toThrow(/ENOENT/);
   });
 
   it('stops every process group when its process gets SIGTERM (no orphans)', async () => {
@@ -156,7 +164,9 @@ describe('Supervisor', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-supervisor-'));
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const harness = path.join(dir, 'harness.mjs');
-    fs.writeFileSync(harness, `
+    fs.writeFileSync(
+      harness,
+      `
       import { spawn } from 'node:child_process';
       import { Supervisor } from ${JSON.stringify(pathToFileURL(path.join(repo, 'scripts/lib/supervisor.mjs')).href)};
       const toy = ${JSON.stringify(TOY)};
@@ -167,13 +177,20 @@ describe('Supervisor', () => {
         await supervisor.start({ name, spawn: () => spawn(process.execPath, ['-e', toy], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }), ready });
       }
       console.log('ALL READY');
-    `);
+    `,
+    );
     const proc = spawn(process.execPath, [harness], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-    proc.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    proc.stderr!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    cleanups.push(() => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
+    cleanups.push(() => {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    });
 
     await until('both toys', () => out.includes('ALL READY'));
     const pids = () => [...out.matchAll(/pids (\d+) (\d+)/g)].flatMap((m) => [Number(m[1]), Number(m[2])]);

@@ -9,7 +9,9 @@ export default function NotFound() {
       <div>
         <h1>Nothing here</h1>
         <p className="muted">This address is not a Baton page. Flows, executions and plugins are one click away.</p>
-        <p><Link href="/main/flows">Go to the flows</Link></p>
+        <p>
+          <Link href="/main/flows">Go to the flows</Link>
+        </p>
       </div>
     </main>
   );

@@ -7,15 +7,18 @@ import { ToastProvider } from '@/components/ui';
 import { ApiError } from '@/modules/api/client';
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(() => new QueryClient({
-    defaultOptions: {
-      queries: {
-        staleTime: 5_000,
-        // A 4xx is an answer (not found, invalid), not a hiccup: retrying it only delays the message.
-        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
-      },
-    },
-  }));
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 5_000,
+            // A 4xx is an answer (not found, invalid), not a hiccup: retrying it only delays the message.
+            retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+          },
+        },
+      }),
+  );
   return (
     <QueryClientProvider client={client}>
       <ThemeProvider>

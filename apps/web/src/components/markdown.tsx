@@ -19,7 +19,15 @@ function inline(text: string, key = 0): ReactNode[] {
     else if (m[4]) {
       const [, label, href] = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(t)!;
       const safe = /^(https?:|\/)/.test(href) ? href : undefined;
-      out.push(safe ? <a key={k} href={safe} target={safe.startsWith('/') ? undefined : '_blank'} rel="noreferrer">{label}</a> : label);
+      out.push(
+        safe ? (
+          <a key={k} href={safe} target={safe.startsWith('/') ? undefined : '_blank'} rel="noreferrer">
+            {label}
+          </a>
+        ) : (
+          label
+        ),
+      );
     }
     last = m.index + t.length;
   }
@@ -34,10 +42,30 @@ export function Markdown({ text, className }: { text: string; className?: string
       {blocks.map((block, i) => {
         const lines = block.split('\n');
         if (lines.every((l) => /^\s*[-*] /.test(l))) {
-          return <ul key={i}>{lines.map((l, j) => <li key={j}>{inline(l.replace(/^\s*[-*] /, ''), j)}</li>)}</ul>;
+          return (
+            <ul key={i}>
+              {lines.map((l, j) => (
+                <li key={j}>{inline(l.replace(/^\s*[-*] /, ''), j)}</li>
+              ))}
+            </ul>
+          );
         }
-        if (block.startsWith('```')) return <pre key={i}><code>{block.replace(/^```\w*\n?|```$/g, '')}</code></pre>;
-        return <p key={i}>{lines.map((l, j) => <Fragment key={j}>{j ? ' ' : null}{inline(l, j)}</Fragment>)}</p>;
+        if (block.startsWith('```'))
+          return (
+            <pre key={i}>
+              <code>{block.replace(/^```\w*\n?|```$/g, '')}</code>
+            </pre>
+          );
+        return (
+          <p key={i}>
+            {lines.map((l, j) => (
+              <Fragment key={j}>
+                {j ? ' ' : null}
+                {inline(l, j)}
+              </Fragment>
+            ))}
+          </p>
+        );
       })}
     </div>
   );

@@ -3,7 +3,13 @@ import type { ReactNode } from 'react';
 import { Icon } from './icons';
 import s from './page.module.css';
 
-export function PageHeader({ title, crumbs, subtitle, actions, children }: {
+export function PageHeader({
+  title,
+  crumbs,
+  subtitle,
+  actions,
+  children,
+}: {
   title: ReactNode;
   crumbs?: { label: ReactNode; href?: string }[];
   subtitle?: ReactNode;

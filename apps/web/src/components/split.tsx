@@ -3,7 +3,14 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import s from './split.module.css';
 
 /** Two panes side by side with a draggable divider; the right pane's width is remembered. */
-export function Split({ left, right, storageKey, initialRight = 460, minRight = 280, minLeft = 320 }: {
+export function Split({
+  left,
+  right,
+  storageKey,
+  initialRight = 460,
+  minRight = 280,
+  minLeft = 320,
+}: {
   left: ReactNode;
   right: ReactNode;
   storageKey: string;
@@ -17,10 +24,13 @@ export function Split({ left, right, storageKey, initialRight = 460, minRight = 
     const saved = Number(localStorage.getItem(storageKey));
     if (saved > 0) setWidth(saved);
   }, [storageKey]);
-  const clamp = useCallback((w: number) => {
-    const total = box.current?.clientWidth ?? 1200;
-    return Math.max(minRight, Math.min(w, total - minLeft));
-  }, [minLeft, minRight]);
+  const clamp = useCallback(
+    (w: number) => {
+      const total = box.current?.clientWidth ?? 1200;
+      return Math.max(minRight, Math.min(w, total - minLeft));
+    },
+    [minLeft, minRight],
+  );
   const onPointerDown = (e: React.PointerEvent) => {
     e.preventDefault();
     const startX = e.clientX;

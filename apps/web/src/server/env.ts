@@ -54,10 +54,16 @@ function readOidcEnv(env: Record<string, string | undefined>, authMode: 'passwor
   const set = [...required, ...optional].filter((k) => env[k]?.trim());
   if (!set.length) return undefined;
   const missing = required.filter((k) => !env[k]?.trim());
-  if (missing.length) throw new Error(`OIDC sign-in is half configured: ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set but not ${missing.join(', ')}. Set BATON_OIDC_ISSUER, BATON_OIDC_CLIENT_ID and BATON_OIDC_CLIENT_SECRET together, or none of the BATON_OIDC_* variables`);
+  if (missing.length)
+    throw new Error(
+      `OIDC sign-in is half configured: ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set but not ${missing.join(', ')}. Set BATON_OIDC_ISSUER, BATON_OIDC_CLIENT_ID and BATON_OIDC_CLIENT_SECRET together, or none of the BATON_OIDC_* variables`,
+    );
   if (authMode === 'none') throw new Error('BATON_AUTH=none turns sign-in off, so BATON_OIDC_* cannot apply: unset one or the other');
   const issuer = env.BATON_OIDC_ISSUER!.trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(issuer)) throw new Error(`BATON_OIDC_ISSUER=${issuer.slice(0, 100)} is not a URL: use the provider's issuer, such as https://keycloak.example.com/realms/ops (its /.well-known/openid-configuration must answer)`);
+  if (!/^https?:\/\/[^\s/]+/.test(issuer))
+    throw new Error(
+      `BATON_OIDC_ISSUER=${issuer.slice(0, 100)} is not a URL: use the provider's issuer, such as https://keycloak.example.com/realms/ops (its /.well-known/openid-configuration must answer)`,
+    );
   const scopes = env.BATON_OIDC_SCOPES?.trim() || 'openid email profile';
   if (!scopes.split(/\s+/).includes('openid')) throw new Error(`BATON_OIDC_SCOPES=${scopes.slice(0, 100)} lacks openid, without which the provider sends no id_token`);
   return {
@@ -83,10 +89,13 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
   const email = env.BATON_ADMIN_EMAIL || undefined;
   const password = env.BATON_ADMIN_PASSWORD || undefined;
   if (Boolean(email) !== Boolean(password)) {
-    throw new Error(`BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD go together: only ${email ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD'} is set. Set both, or neither (then npm start prints a one-time setup link)`);
+    throw new Error(
+      `BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD go together: only ${email ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD'} is set. Set both, or neither (then npm start prints a one-time setup link)`,
+    );
   }
   const publicUrl = (env.BATON_PUBLIC_URL?.trim() || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+$/.test(publicUrl)) throw new Error(`BATON_PUBLIC_URL=${publicUrl.slice(0, 100)} is not an origin: use the address people open Baton at, such as https://baton.example.com (no path)`);
+  if (!/^https?:\/\/[^\s/]+$/.test(publicUrl))
+    throw new Error(`BATON_PUBLIC_URL=${publicUrl.slice(0, 100)} is not an origin: use the address people open Baton at, such as https://baton.example.com (no path)`);
   return {
     databaseUrl: env.DATABASE_URL,
     temporalAddress: env.TEMPORAL_ADDRESS,
@@ -101,7 +110,9 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
     encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
     logLevel: logLevel(env.BATON_LOG_LEVEL),
     codecCorsOrigins: (env.BATON_CODEC_CORS_ORIGINS ?? env.BATON_TEMPORAL_UI_URL ?? '')
-      .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean),
+      .split(',')
+      .map((s) => s.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
     publicUrl,
     oidc: readOidcEnv(env, auth),
     storageDir: storageDirFrom(env),

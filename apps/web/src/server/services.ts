@@ -31,7 +31,24 @@ function create() {
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
-  return { env, db, registry, flows, files, executions: new ExecutionService(db, flows, temporal, files), secrets: new SecretStore(db, keyring), credentials: new CredentialStore(db, keyring), codec, keyring, kv: new KvStore(db), tenants: new TenantService(db), identity: new IdentityService(db), access: new AccessService(db), audit: new AuditService(db), temporal };
+  return {
+    env,
+    db,
+    registry,
+    flows,
+    files,
+    executions: new ExecutionService(db, flows, temporal, files),
+    secrets: new SecretStore(db, keyring),
+    credentials: new CredentialStore(db, keyring),
+    codec,
+    keyring,
+    kv: new KvStore(db),
+    tenants: new TenantService(db),
+    identity: new IdentityService(db),
+    access: new AccessService(db),
+    audit: new AuditService(db),
+    temporal,
+  };
 }
 
 const globalForServices = globalThis as unknown as { batonServices?: ReturnType<typeof create> };

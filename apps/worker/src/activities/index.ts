@@ -1,6 +1,16 @@
 import type { Db } from '@baton/db';
 import type { ExecutionFiles } from '@baton/engine/storage';
-import { acquireSlot, AppError, applyProjection, type CredentialTokens, type EngineActivities, type ExecutionService, type Keyring, type KvStore, type SecretStore } from '@baton/engine';
+import {
+  acquireSlot,
+  AppError,
+  applyProjection,
+  type CredentialTokens,
+  type EngineActivities,
+  type ExecutionService,
+  type Keyring,
+  type KvStore,
+  type SecretStore,
+} from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';

@@ -66,7 +66,14 @@ export class JqRunner {
       clearTimeout(current.timer);
       this.current = undefined;
       if (message.error !== undefined) {
-        current.job.reject(new Error(`jq '${short(current.job.program)}': ${message.error.replace(/^Failed to execute JSON query: /, '').replace(/^jq: error: /, '').trim()}`));
+        current.job.reject(
+          new Error(
+            `jq '${short(current.job.program)}': ${message.error
+              .replace(/^Failed to execute JSON query: /, '')
+              .replace(/^jq: error: /, '')
+              .trim()}`,
+          ),
+        );
       } else {
         try {
           current.job.resolve(parseOutputs(message.output ?? '', current.job.program));
@@ -93,7 +100,10 @@ export class JqRunner {
 
 function parseOutputs(output: string, program: string): unknown[] {
   if (output.length > JQ_MAX_OUTPUT_CHARS) throw new Error(`jq '${short(program)}' produced ${output.length} characters; at most ${JQ_MAX_OUTPUT_CHARS} are kept`);
-  return output.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as unknown);
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as unknown);
 }
 
 const short = (program: string) => (program.length > 60 ? `${program.slice(0, 60)}…` : program);

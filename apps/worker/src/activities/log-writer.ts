@@ -17,7 +17,12 @@ export class LogWriter {
   private readonly timer: NodeJS.Timeout;
   private pending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Db, private readonly input: RunTaskInput, private readonly attempt: number, private readonly masker: SecretMasker) {
+  constructor(
+    private readonly db: Db,
+    private readonly input: RunTaskInput,
+    private readonly attempt: number,
+    private readonly masker: SecretMasker,
+  ) {
     this.timer = setInterval(() => void this.flush().catch(() => {}), FLUSH_MS);
   }
 

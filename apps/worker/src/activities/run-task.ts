@@ -2,12 +2,20 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '@baton/db';
 import {
-  decryptOutputs, encryptOutput, MintError, transitionExecution, type CredentialTokens, type ExecutionFiles, type Keyring, type KvStore, type RunTaskInput, type RunTaskResult, type SecretStore,
+  decryptOutputs,
+  encryptOutput,
+  MintError,
+  transitionExecution,
+  type CredentialTokens,
+  type ExecutionFiles,
+  type Keyring,
+  type KvStore,
+  type RunTaskInput,
+  type RunTaskResult,
+  type SecretStore,
 } from '@baton/engine';
 import { expressions } from '@baton/flow';
-import {
-  createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime, type StorageAccess,
-} from '@baton/plugin-sdk';
+import { createTaskContext, isPluginError, parseProps, SecretMasker, type LogEntry, type PluginRegistry, type PluginRuntime, type StorageAccess } from '@baton/plugin-sdk';
 import { z } from 'zod';
 import { AttemptCredentials } from './attempt-credentials';
 import { fetchErrorLogs } from './error-logs';
@@ -117,9 +125,10 @@ export function createRunTask(deps: RunTaskDeps) {
         resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
-        resolveCredential: (name) => credentials.forTask(name).catch((e) => {
-          throw credentialFailure(e);
-        }),
+        resolveCredential: (name) =>
+          credentials.forTask(name).catch((e) => {
+            throw credentialFailure(e);
+          }),
         onUnauthorized: credentials.onUnauthorized,
         kv: deps.kv.forTenant(input.tenant),
         storage,
@@ -136,20 +145,39 @@ export function createRunTask(deps: RunTaskDeps) {
       });
       const outputs = masker.mask((await runtime.run(context)) ?? {}) as Record<string, unknown>;
       const [, , runningRecorded] = await Promise.all([logs.flush(), executionMarked, running.settle()]);
-      await recordAttempt(deps.db, input, attempt, {
-        runningSkipped: !runningRecorded,
-        state: 'SUCCESS', startedAt, endedAt: new Date(), outputs, renderedProps: masker.mask(rendered) as Record<string, unknown>,
-      }, maskText);
+      await recordAttempt(
+        deps.db,
+        input,
+        attempt,
+        {
+          runningSkipped: !runningRecorded,
+          state: 'SUCCESS',
+          startedAt,
+          endedAt: new Date(),
+          outputs,
+          renderedProps: masker.mask(rendered) as Record<string, unknown>,
+        },
+        maskText,
+      );
       return { outputs, attempt };
     } catch (error) {
       const cancelled = activity.cancellationSignal.aborted;
       const message = masker.maskText(describe(error));
       logs.add({ level: 'ERROR', message: cancelled ? `killed: ${message}` : message, timestamp: new Date().toISOString() });
       const [, , runningRecorded] = await Promise.all([logs.flush(), executionMarked, running.settle()]).catch(() => [undefined, undefined, true]);
-      await recordAttempt(deps.db, input, attempt, {
-        runningSkipped: !runningRecorded,
-        state: cancelled ? 'KILLED' : 'FAILED', startedAt, endedAt: new Date(), error: message,
-      }, maskText).catch(() => {});
+      await recordAttempt(
+        deps.db,
+        input,
+        attempt,
+        {
+          runningSkipped: !runningRecorded,
+          state: cancelled ? 'KILLED' : 'FAILED',
+          startedAt,
+          endedAt: new Date(),
+          error: message,
+        },
+        maskText,
+      ).catch(() => {});
       if (cancelled) throw activity.cancellationSignal.reason ?? error;
       throw toFailure(error, message);
     } finally {
@@ -159,7 +187,14 @@ export function createRunTask(deps: RunTaskDeps) {
   };
 }
 
-async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: SecretMasker, attempt: number, storage: StorageAccess | undefined, credentials: AttemptCredentials): Promise<unknown> {
+async function renderProps(
+  deps: RunTaskDeps,
+  input: RunTaskInput,
+  masker: SecretMasker,
+  attempt: number,
+  storage: StorageAccess | undefined,
+  credentials: AttemptCredentials,
+): Promise<unknown> {
   // secret() is synchronous inside expressions, so the secrets a task names are fetched first.
   const wanted = expressions.findFunctionCalls(input.task.props, ['secret']);
   const values = new Map<string, string>();
@@ -199,16 +234,17 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
     { taints: true },
   );
   // errorLogs() reads the database, so its answer is fetched before rendering too.
-  const errorLogs = expressions.findFunctionCalls(input.task.props, ['errorLogs']).length
-    ? await fetchErrorLogs(deps.db, input.tenant, input.context)
-    : undefined;
+  const errorLogs = expressions.findFunctionCalls(input.task.props, ['errorLogs']).length ? await fetchErrorLogs(deps.db, input.tenant, input.context) : undefined;
   // kv() is synchronous too: a render that meets a key not fetched yet records it and stops; the
   // keys are fetched and the render runs again (rendering is pure), a few rounds at most.
   const kvValues = new Map<string, unknown>();
   const kvWanted: { namespace: string; key: string }[] = [];
   const kvKey = (namespace: string, key: string) => `${namespace}\u0000${key}`;
   const kv = (key: unknown, ...rest: unknown[]) => {
-    const named = (rest.length && typeof rest[rest.length - 1] === 'object' && rest[rest.length - 1] !== null ? rest.pop() : {}) as { namespace?: unknown; errorOnMissing?: unknown };
+    const named = (rest.length && typeof rest[rest.length - 1] === 'object' && rest[rest.length - 1] !== null ? rest.pop() : {}) as {
+      namespace?: unknown;
+      errorOnMissing?: unknown;
+    };
     const namespace = String(rest[0] ?? named.namespace ?? input.context.flow.namespace);
     const errorOnMissing = (rest[1] ?? named.errorOnMissing ?? true) !== false;
     const id = kvKey(namespace, String(key));
@@ -217,24 +253,27 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
       throw new NotComputedYet();
     }
     const value = kvValues.get(id);
-    if (value === undefined && errorOnMissing) throw new Error(`no KV pair with key '${String(key)}' in namespace ${namespace}; kv('${String(key)}', errorOnMissing=false) gives null instead`);
+    if (value === undefined && errorOnMissing)
+      throw new Error(`no KV pair with key '${String(key)}' in namespace ${namespace}; kv('${String(key)}', errorOnMissing=false) gives null instead`);
     return value ?? null;
   };
   // jq runs for real (WebAssembly, in a thread with a time limit) the same way: outputs asked for
   // in one round are computed before the next.
   const jqResults = new Map<string, { values?: unknown[]; error?: string }>();
   const jqWanted = new Map<string, { input: string; program: string }>();
-  const jq = deps.jq && ((value: unknown, program: string) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    const id = `${program}\u0000${text}`;
-    const known = jqResults.get(id);
-    if (!known) {
-      jqWanted.set(id, { input: text, program });
-      throw new NotComputedYet();
-    }
-    if (known.error !== undefined) throw new Error(known.error);
-    return known.values!;
-  });
+  const jq =
+    deps.jq &&
+    ((value: unknown, program: string) => {
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      const id = `${program}\u0000${text}`;
+      const known = jqResults.get(id);
+      if (!known) {
+        jqWanted.set(id, { input: text, program });
+        throw new NotComputedYet();
+      }
+      if (known.error !== undefined) throw new Error(known.error);
+      return known.values!;
+    });
   // Encrypted outputs of earlier tasks (encryptBody) render as their plaintext, which is then a
   // secret of this task: tainted in the render, masked in its logs and outputs.
   const decrypted: string[] = [];
@@ -256,7 +295,13 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
   const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
-      return renderOnce({ ...input, secretValues }, context, masker, { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) }, jq);
+      return renderOnce(
+        { ...input, secretValues },
+        context,
+        masker,
+        { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) },
+        jq,
+      );
     } catch (error) {
       if ((!kvWanted.length && !jqWanted.size && !files?.pending) || round >= 20) throw nonRetryable(masker.maskText(describe(error)));
       await files?.fetch();
@@ -267,7 +312,13 @@ async function renderProps(deps: RunTaskDeps, input: RunTaskInput, masker: Secre
         kvValues.set(kvKey(namespace, key), entry?.value);
       }
       for (const [id, job] of jqWanted) {
-        jqResults.set(id, await deps.jq!.run(job.input, job.program).then((values) => ({ values }), (e: Error) => ({ error: e.message })));
+        jqResults.set(
+          id,
+          await deps.jq!.run(job.input, job.program).then(
+            (values) => ({ values }),
+            (e: Error) => ({ error: e.message }),
+          ),
+        );
       }
       jqWanted.clear();
     }
@@ -297,7 +348,9 @@ function renderOnce(
       // The masker replaces strings of 4 characters or more; a shorter piece of a secret (a
       // slice, one character) could not be masked, and a few of them rebuild the secret. Refuse.
       if (v.length < MIN_MASKABLE_LENGTH) {
-        throw new Error(`a value derived from a secret (or a SECRET input) is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`);
+        throw new Error(
+          `a value derived from a secret (or a SECRET input) is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short secret), so it could not be masked in logs and outputs; use the whole secret instead`,
+        );
       }
       masker.add(v);
     },
@@ -312,7 +365,8 @@ function describe(error: unknown): string {
 
 /** A credential that could not be resolved: retried only when the provider may recover (5xx, network). */
 function credentialFailure(error: unknown) {
-  if (error instanceof MintError) return ApplicationFailure.create({ type: error.retryable ? 'CredentialUnavailable' : 'NonRetryable', message: error.message, nonRetryable: !error.retryable });
+  if (error instanceof MintError)
+    return ApplicationFailure.create({ type: error.retryable ? 'CredentialUnavailable' : 'NonRetryable', message: error.message, nonRetryable: !error.retryable });
   return nonRetryable(describe(error));
 }
 

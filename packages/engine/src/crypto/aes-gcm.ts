@@ -24,9 +24,7 @@ export class DecryptionError extends Error {
 export function open(keyring: Keyring, keyId: string, sealed: Uint8Array, aad?: Uint8Array): Buffer {
   const key = keyring.get(keyId);
   if (!key) {
-    throw new DecryptionError(
-      `data encrypted with key ${keyId}, which is not configured (known: ${keyring.ids.join(', ')}); add the old key to BATON_ENCRYPTION_KEYS_OLD`,
-    );
+    throw new DecryptionError(`data encrypted with key ${keyId}, which is not configured (known: ${keyring.ids.join(', ')}); add the old key to BATON_ENCRYPTION_KEYS_OLD`);
   }
   if (sealed.length < IV_BYTES + TAG_BYTES) throw new DecryptionError(`encrypted data too short (${sealed.length} bytes)`);
   const data = Buffer.from(sealed);

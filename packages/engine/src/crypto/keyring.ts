@@ -16,7 +16,10 @@ export interface EncryptionKey {
 export class Keyring {
   private readonly byId = new Map<string, EncryptionKey>();
 
-  constructor(readonly current: EncryptionKey, old: EncryptionKey[] = []) {
+  constructor(
+    readonly current: EncryptionKey,
+    old: EncryptionKey[] = [],
+  ) {
     for (const key of [current, ...old]) this.byId.set(key.id, key);
   }
 
@@ -47,9 +50,7 @@ export function parseKey(base64: string, what: string): EncryptionKey {
   const key = Buffer.from(text, 'base64');
   // Buffer.from ignores characters that are not base64: re-encoding catches a mistyped key.
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || key.length !== KEY_BYTES || key.toString('base64') !== text) {
-    throw new InvalidKeyError(
-      `${what} is not a base64-encoded ${KEY_BYTES}-byte key (it decodes to ${key.length} bytes); generate one with \`openssl rand -base64 32\``,
-    );
+    throw new InvalidKeyError(`${what} is not a base64-encoded ${KEY_BYTES}-byte key (it decodes to ${key.length} bytes); generate one with \`openssl rand -base64 32\``);
   }
   return { id: keyId(key), key };
 }
@@ -62,7 +63,10 @@ export function keyringFrom(current: string | undefined, old: string | undefined
   if (!current || !current.trim()) {
     throw new InvalidKeyError('BATON_ENCRYPTION_KEY is not set; `npm start` creates one in the data directory, or generate one with `openssl rand -base64 32`');
   }
-  const olds = (old ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const olds = (old ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return new Keyring(
     parseKey(current, 'BATON_ENCRYPTION_KEY'),
     olds.map((k, i) => parseKey(k, `key ${i + 1} of BATON_ENCRYPTION_KEYS_OLD`)),

@@ -3,8 +3,7 @@
  * exist. The API maps `status` to the HTTP response; anything else is a 500 and a bug.
  */
 export type AppErrorCode =
-  | 'NOT_FOUND' | 'INVALID_FLOW' | 'INVALID_INPUTS' | 'BAD_REQUEST' | 'CONFLICT' | 'UNAUTHORIZED' | 'FORBIDDEN'
-  | 'TOO_LARGE' | 'UNPROCESSABLE' | 'TOO_MANY_REQUESTS' | 'UNAVAILABLE';
+  'NOT_FOUND' | 'INVALID_FLOW' | 'INVALID_INPUTS' | 'BAD_REQUEST' | 'CONFLICT' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'TOO_LARGE' | 'UNPROCESSABLE' | 'TOO_MANY_REQUESTS' | 'UNAVAILABLE';
 
 const STATUS: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -24,7 +23,11 @@ export class AppError extends Error {
   readonly status: number;
   /** Seconds after which a retry may succeed (UNAVAILABLE, TOO_MANY_REQUESTS); sent as Retry-After. */
   retryAfter?: number;
-  constructor(readonly code: AppErrorCode, message: string, readonly details?: unknown) {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'AppError';
     this.status = STATUS[code];

@@ -13,10 +13,14 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 export function parseAuditRetentionDays(text: string | undefined): number | null {
   const value = text?.trim();
   if (!value) return DEFAULT_AUDIT_RETENTION_DAYS;
-  if (!/^\d{1,6}$/.test(value)) throw new Error(`BATON_AUDIT_RETENTION_DAYS=${value.slice(0, 20)} is not a number of days: use a whole number of at least ${MIN_AUDIT_RETENTION_DAYS}, or 0 to keep the audit log forever`);
+  if (!/^\d{1,6}$/.test(value))
+    throw new Error(
+      `BATON_AUDIT_RETENTION_DAYS=${value.slice(0, 20)} is not a number of days: use a whole number of at least ${MIN_AUDIT_RETENTION_DAYS}, or 0 to keep the audit log forever`,
+    );
   const days = Number(value);
   if (days === 0) return null;
-  if (days < MIN_AUDIT_RETENTION_DAYS) throw new Error(`BATON_AUDIT_RETENTION_DAYS=${days} is too short: the audit log is kept at least ${MIN_AUDIT_RETENTION_DAYS} days (or 0 for forever)`);
+  if (days < MIN_AUDIT_RETENTION_DAYS)
+    throw new Error(`BATON_AUDIT_RETENTION_DAYS=${days} is too short: the audit log is kept at least ${MIN_AUDIT_RETENTION_DAYS} days (or 0 for forever)`);
   return days;
 }
 

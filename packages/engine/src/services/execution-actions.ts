@@ -27,19 +27,21 @@ export class ExecutionActions {
   async replay(tenant: string, id: string, options: ReplayOptions) {
     const original = await this.executions.get(tenant, id);
     const inputs = options.inputs ?? (original.inputs as Record<string, unknown>) ?? {};
-    const masked = Object.entries(inputs).filter(([, v]) => v === '******').map(([k]) => k);
+    const masked = Object.entries(inputs)
+      .filter(([, v]) => v === '******')
+      .map(([k]) => k);
     if (masked.length) {
-      throw new AppError('INVALID_INPUTS', 'secret inputs are not stored; give them again', masked.map((input) => ({ input, message: `input '${input}' is a secret: enter its value again to replay` })));
+      throw new AppError(
+        'INVALID_INPUTS',
+        'secret inputs are not stored; give them again',
+        masked.map((input) => ({ input, message: `input '${input}' is a secret: enter its value again to replay` })),
+      );
     }
     const labels = Object.fromEntries(original.labels.filter((l) => !l.key.startsWith('system.')).map((l) => [l.key, l.value]));
     labels['system.replayOf'] = original.id;
-    const revision = options.revision === 'latest' ? undefined : options.revision ?? original.flowRevision;
+    const revision = options.revision === 'latest' ? undefined : (options.revision ?? original.flowRevision);
     const { values, files } = await this.reuploads(tenant, original, inputs);
-    const input = await this.executions.start(
-      { tenant, namespace: original.namespace, id: original.flowId },
-      values,
-      { labels, revision, triggeredBy: options.by, files },
-    );
+    const input = await this.executions.start({ tenant, namespace: original.namespace, id: original.flowId }, values, { labels, revision, triggeredBy: options.by, files });
     return this.executions.get(tenant, input.executionId);
   }
 

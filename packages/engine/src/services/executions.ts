@@ -191,9 +191,16 @@ export class ExecutionService {
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
     // Raw SQL on the start path (see FlowService.plan).
     await createExecution(this.db, {
-      id, tenant: ref.tenant, namespace: plan.namespace, flowId: plan.id, flowRevision: plan.revision,
-      inputs: maskSecretInputs(plan.inputs, values, secretValues), labels,
-      parentId: options.parent?.executionId, triggeredBy: options.triggeredBy, at: new Date().toISOString(),
+      id,
+      tenant: ref.tenant,
+      namespace: plan.namespace,
+      flowId: plan.id,
+      flowRevision: plan.revision,
+      inputs: maskSecretInputs(plan.inputs, values, secretValues),
+      labels,
+      parentId: options.parent?.executionId,
+      triggeredBy: options.triggeredBy,
+      at: new Date().toISOString(),
     });
     return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent, ...(secretValues.length ? { secretValues } : {}) };
   }
@@ -214,9 +221,15 @@ export class ExecutionService {
     const fileRef = { namespace: ref.namespace, flowId: ref.id, executionId: id };
     const fileUris = Object.fromEntries(Object.entries(files).map(([inputId, file]) => [inputId, inputFileUri(fileRef, inputId, file.name)]));
     const checked = await this.check(ref, { ...provided, ...fileUris }, options);
-    const notFile = Object.keys(files).map((k) => checked.plan.inputs.find((i) => i.id === k)).filter((i) => i && i.type !== 'FILE');
+    const notFile = Object.keys(files)
+      .map((k) => checked.plan.inputs.find((i) => i.id === k))
+      .filter((i) => i && i.type !== 'FILE');
     if (notFile.length) {
-      throw new AppError('INVALID_INPUTS', 'invalid inputs', notFile.map((i) => ({ input: i!.id, message: `input '${i!.id}' is ${i!.type}, not FILE; send it as a form field, not a file` })));
+      throw new AppError(
+        'INVALID_INPUTS',
+        'invalid inputs',
+        notFile.map((i) => ({ input: i!.id, message: `input '${i!.id}' is ${i!.type}, not FILE; send it as a form field, not a file` })),
+      );
     }
     if (Object.keys(files).length && !this.files) throw new AppError('UNAVAILABLE', 'internal storage is not configured here; FILE inputs cannot be uploaded');
     await this.client('the execution was not started');
@@ -303,7 +316,8 @@ export class ExecutionService {
         taskQueue: DEFAULT_TASK_QUEUE,
         args: [input],
         typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
-      }));
+      }),
+    );
   }
 
   async get(tenant: string, id: string): Promise<ExecutionView> {
@@ -378,11 +392,17 @@ export class ExecutionService {
         // Temporal accepts a cancel for a workflow that has already closed (terminated from
         // outside, failed): nobody would record KILLED, so the kill does. A workflow that closed
         // on its own end or after recording KILLED is left as it ended (the transition refuses).
-        const closed = await deadline(() => handle.describe()).then((d) => d.status.name !== 'RUNNING', () => false);
+        const closed = await deadline(() => handle.describe()).then(
+          (d) => d.status.name !== 'RUNNING',
+          () => false,
+        );
         if (closed && (await recordKilled('killed'))) return { id, state: 'KILLED' };
       }
     } catch (error) {
-      const status = await deadline(() => handle.describe()).then((d) => d.status.name, (e) => (e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN'));
+      const status = await deadline(() => handle.describe()).then(
+        (d) => d.status.name,
+        (e) => (e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN'),
+      );
       if (status === 'UNKNOWN' && isTemporalUnreachable(error)) {
         // Nothing reached Temporal: the execution keeps the state it had (a first kill is undone;
         // a second one found it KILLING already and changed nothing).
@@ -436,7 +456,8 @@ export class ExecutionService {
     } catch (error) {
       // Not started: the execution goes back to how it ended.
       await undoRestart(this.db, id, { endedAt: execution.endedAt, error: execution.error });
-      if (isTemporalUnreachable(error)) throw AppError.unavailable('Temporal is not reachable right now; the execution was not restarted. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
+      if (isTemporalUnreachable(error))
+        throw AppError.unavailable('Temporal is not reachable right now; the execution was not restarted. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
       throw error;
     }
     return { id, state: 'RESTARTED', kept: done.map((d) => (d.value ? `${d.taskId}[${d.value}]` : d.taskId)) };

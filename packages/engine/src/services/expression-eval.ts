@@ -31,7 +31,10 @@ export interface EvalResult {
  * is masked; secret() and kv() are refused, so the debugger can never reveal what logs hide.
  */
 export class ExpressionDebugService {
-  constructor(private readonly executions: ExecutionService, private readonly flows: FlowService) {}
+  constructor(
+    private readonly executions: ExecutionService,
+    private readonly flows: FlowService,
+  ) {}
 
   async evaluate(tenant: string, executionId: string, taskRunId: string | undefined, template: string): Promise<EvalResult> {
     if (!template.trim()) throw new AppError('BAD_REQUEST', 'send the expression as the request body, e.g. {{ outputs.task_id.value }}');
@@ -78,10 +81,18 @@ export class ExpressionDebugService {
       flow: { id: execution.flowId, namespace: execution.namespace, revision: execution.flowRevision, tenantId: execution.tenantId },
       execution: { id: execution.id, startDate: execution.state.startDate, originalId: labels['system.replayOf'] ?? execution.id, state: execution.state.current },
       tasks,
-      ...(run ? {
-        task: { id: run.taskId, type: spec?.type ?? '' },
-        taskrun: { id: run.id, startDate: run.state.startDate, value: run.value ?? undefined, attemptsCount: run.attempts?.length ?? 0, parentId: run.parentTaskRunId ?? undefined },
-      } : {}),
+      ...(run
+        ? {
+            task: { id: run.taskId, type: spec?.type ?? '' },
+            taskrun: {
+              id: run.id,
+              startDate: run.state.startDate,
+              value: run.value ?? undefined,
+              attemptsCount: run.attempts?.length ?? 0,
+              parentId: run.parentTaskRunId ?? undefined,
+            },
+          }
+        : {}),
     };
   }
 }

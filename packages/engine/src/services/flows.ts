@@ -29,7 +29,11 @@ export class FlowService {
    * @param instanceDefaults plugin defaults of this Baton instance (BATON_PLUGIN_DEFAULTS), the
    *   weakest layer: they point plugins at a proxy or a simulator without touching flows.
    */
-  constructor(private readonly db: Db, private readonly registry: PluginRegistry, private readonly instanceDefaults: PluginDefault[] = []) {
+  constructor(
+    private readonly db: Db,
+    private readonly registry: PluginRegistry,
+    private readonly instanceDefaults: PluginDefault[] = [],
+  ) {
     this.namespaceDefaults = new NamespaceDefaultsService(db, registry);
   }
 
@@ -141,11 +145,14 @@ export class FlowService {
     const cached = this.plans.get(key);
     if (cached) return cached;
     const flow = await this.get(ref);
-    const source = wanted === flow.revision
-      ? flow.source
-      : (await this.db.flowRevision.findUnique({
-          where: { tenant_namespace_flowId_revision: { tenant: ref.tenant, namespace: ref.namespace, flowId: ref.id, revision: wanted } },
-        }))?.source;
+    const source =
+      wanted === flow.revision
+        ? flow.source
+        : (
+            await this.db.flowRevision.findUnique({
+              where: { tenant_namespace_flowId_revision: { tenant: ref.tenant, namespace: ref.namespace, flowId: ref.id, revision: wanted } },
+            })
+          )?.source;
     if (source === undefined) throw new AppError('NOT_FOUND', `revision ${wanted} of flow ${ref.namespace}.${ref.id} not found`);
     const result = await this.validateIn(ref.tenant, source, wanted);
     if (!result.plan) {

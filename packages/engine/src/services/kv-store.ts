@@ -1,8 +1,5 @@
 import type { Db } from '@baton/db';
-import {
-  coerceKvValue, KV_KEY_MAX, KV_KEY_PATTERN, KV_TYPES,
-  type KvAccess, type KvEntry, type KvPurgeRequest, type KvSetOptions, type KvType,
-} from '@baton/plugin-sdk';
+import { coerceKvValue, KV_KEY_MAX, KV_KEY_PATTERN, KV_TYPES, type KvAccess, type KvEntry, type KvPurgeRequest, type KvSetOptions, type KvType } from '@baton/plugin-sdk';
 import { PluginError, type PluginErrorCode } from '@baton/plugin-sdk';
 import { AppError } from './app-error';
 import { checkNamespace, printableExcerpt } from './limits';
@@ -32,13 +29,21 @@ const view = (r: Row): KvEntry => ({
 
 export function checkKvKey(key: string) {
   if (!key || key.length > KV_KEY_MAX || !KV_KEY_PATTERN.test(key)) {
-    throw new AppError('UNPROCESSABLE', `KV key '${printableExcerpt(key)}' is not valid: it must match ${KV_KEY_PATTERN.source} and be at most ${KV_KEY_MAX} characters, e.g. orders_file or last-run.date`);
+    throw new AppError(
+      'UNPROCESSABLE',
+      `KV key '${printableExcerpt(key)}' is not valid: it must match ${KV_KEY_PATTERN.source} and be at most ${KV_KEY_MAX} characters, e.g. orders_file or last-run.date`,
+    );
   }
 }
 
 /** Kestra's glob: `*` any run, `?` one character; everything else literal. */
 export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /**
@@ -82,7 +87,8 @@ export class KvStore {
       throw new AppError('UNPROCESSABLE', `KV ${namespace}/${key}: ${(error as Error).message}`);
     }
     const json = JSON.stringify(coerced.value);
-    if (Buffer.byteLength(json) > KV_VALUE_MAX_BYTES) throw new AppError('TOO_LARGE', `a KV value is limited to ${KV_VALUE_MAX_BYTES} bytes of JSON; this one has ${Buffer.byteLength(json)}`);
+    if (Buffer.byteLength(json) > KV_VALUE_MAX_BYTES)
+      throw new AppError('TOO_LARGE', `a KV value is limited to ${KV_VALUE_MAX_BYTES} bytes of JSON; this one has ${Buffer.byteLength(json)}`);
     if (json.includes('\\u0000')) throw new AppError('UNPROCESSABLE', 'a KV value cannot contain the NUL character');
     const expires = options.ttlMs === undefined ? null : new Date(Date.now() + options.ttlMs).toISOString();
     const overwrite = options.overwrite !== false;

@@ -62,6 +62,7 @@ export function checkLabels(labels: Record<string, string>) {
   if (entries.length > count) throw new AppError('UNPROCESSABLE', `at most ${count} labels are allowed; got ${entries.length}`);
   for (const [key, value] of entries) {
     if (!key || key.length > keyMax || !printable(key)) throw new AppError('UNPROCESSABLE', `label key '${printableExcerpt(key)}' must be 1 to ${keyMax} printable characters`);
-    if (value.length > valueMax || value.includes('\u0000')) throw new AppError('UNPROCESSABLE', `label ${printableExcerpt(key)}: the value must be at most ${valueMax} characters without NUL`);
+    if (value.length > valueMax || value.includes('\u0000'))
+      throw new AppError('UNPROCESSABLE', `label ${printableExcerpt(key)}: the value must be at most ${valueMax} characters without NUL`);
   }
 }

@@ -1,8 +1,5 @@
 import type { Db } from '@baton/db';
-import {
-  namespaceChain, parsePluginDefaultsDocument,
-  type DefaultLayer, type FlowError, type PluginDefault,
-} from '@baton/flow';
+import { namespaceChain, parsePluginDefaultsDocument, type DefaultLayer, type FlowError, type PluginDefault } from '@baton/flow';
 import type { PluginRegistry } from '@baton/plugin-sdk';
 import { stringify } from 'yaml';
 import { AppError } from './app-error';
@@ -31,9 +28,10 @@ interface Row {
   created_at: Date;
 }
 
-const view = (namespace: string, row?: Row): NamespaceDefaultsView => row
-  ? { namespace, revision: row.revision, defaults: row.defaults as PluginDefault[], source: row.source, createdBy: row.created_by, created: row.created_at.toISOString() }
-  : { namespace, revision: 0, defaults: [], source: '[]\n', createdBy: null, created: null };
+const view = (namespace: string, row?: Row): NamespaceDefaultsView =>
+  row
+    ? { namespace, revision: row.revision, defaults: row.defaults as PluginDefault[], source: row.source, createdBy: row.created_by, created: row.created_at.toISOString() }
+    : { namespace, revision: 0, defaults: [], source: '[]\n', createdBy: null, created: null };
 
 /**
  * Plugin defaults per namespace (and tenant-wide), stored as revisions: each change is a new row,
@@ -41,7 +39,10 @@ const view = (namespace: string, row?: Row): NamespaceDefaultsView => row
  * see the defaults of the tenant and of every namespace above theirs (docs/plugin-defaults.md).
  */
 export class NamespaceDefaultsService {
-  constructor(private readonly db: Db, private readonly registry: PluginRegistry) {}
+  constructor(
+    private readonly db: Db,
+    private readonly registry: PluginRegistry,
+  ) {}
 
   async get(tenant: string, namespace: string): Promise<NamespaceDefaultsView> {
     checkLayerName(namespace);
@@ -59,7 +60,8 @@ export class NamespaceDefaultsService {
     checkLayerName(namespace);
     // The form's JSON is turned into YAML as sent, so one parser checks both and locates errors.
     const source = input.source ?? (Array.isArray(input.defaults) ? (input.defaults.length ? stringify(input.defaults) : '[]\n') : undefined);
-    if (source === undefined) throw new AppError('BAD_REQUEST', 'send the defaults as YAML (Content-Type: application/x-yaml) or as JSON {"defaults": [{"type": ..., "values": {...}, "forced": false}]}');
+    if (source === undefined)
+      throw new AppError('BAD_REQUEST', 'send the defaults as YAML (Content-Type: application/x-yaml) or as JSON {"defaults": [{"type": ..., "values": {...}, "forced": false}]}');
     if (source.includes('\u0000')) throw new AppError('UNPROCESSABLE', 'plugin defaults cannot contain the NUL character (\\u0000)');
     const parsed = parsePluginDefaultsDocument(source, this.registry);
     if (!parsed.defaults) throw new AppError('UNPROCESSABLE', `the plugin defaults of ${label(namespace)} are not valid`, parsed.errors satisfies FlowError[]);

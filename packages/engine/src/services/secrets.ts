@@ -58,7 +58,11 @@ export class SecretStore {
     }
     const fromEnv = this.env[`SECRET_${name}`];
     if (fromEnv !== undefined) return Buffer.from(fromEnv, 'base64').toString('utf8');
-    throw new PluginError('NOT_FOUND', `secret '${name}' not found for namespace ${namespace}: add it to the secrets store or set SECRET_${name} (base64) in the worker's environment`, { retryable: false });
+    throw new PluginError(
+      'NOT_FOUND',
+      `secret '${name}' not found for namespace ${namespace}: add it to the secrets store or set SECRET_${name} (base64) in the worker's environment`,
+      { retryable: false },
+    );
   }
 
   /** `namespace` '' is tenant-wide. Names, namespaces and values are checked: see FIELD_LIMITS. */

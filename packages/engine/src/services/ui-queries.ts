@@ -74,16 +74,19 @@ export class UiQueryService {
           where: { tenant, namespace: f.namespace, flowId: f.id },
           orderBy: { createdAt: 'desc' },
           select: { id: true, namespace: true, flowId: true, state: true, createdAt: true, startedAt: true, endedAt: true },
-        })),
+        }),
+      ),
     );
-    return rows.filter((r) => r !== null).map((r) => ({
-      id: r.id,
-      namespace: r.namespace,
-      flowId: r.flowId,
-      state: r.state,
-      startDate: (r.startedAt ?? r.createdAt).toISOString(),
-      endDate: r.endedAt?.toISOString(),
-    }));
+    return rows
+      .filter((r) => r !== null)
+      .map((r) => ({
+        id: r.id,
+        namespace: r.namespace,
+        flowId: r.flowId,
+        state: r.state,
+        startDate: (r.startedAt ?? r.createdAt).toISOString(),
+        endDate: r.endedAt?.toISOString(),
+      }));
   }
 
   /**
@@ -131,5 +134,4 @@ export class UiQueryService {
     });
     return rows.map(toLogView);
   }
-
 }

@@ -39,8 +39,7 @@ const none = { slot: false, openTaskRuns: false };
 const ends = { slot: true, openTaskRuns: false };
 
 export type ExecutionEvent =
-  | 'create' | 'queue' | 'start' | 'pause' | 'resume' | 'kill' | 'killed'
-  | 'succeed' | 'warn' | 'fail' | 'cancel' | 'failToStart' | 'restart' | 'undoKill' | 'undoRestart';
+  'create' | 'queue' | 'start' | 'pause' | 'resume' | 'kill' | 'killed' | 'succeed' | 'warn' | 'fail' | 'cancel' | 'failToStart' | 'restart' | 'undoKill' | 'undoRestart';
 
 /**
  * Executions. Who fires what: the API creates, kills, restarts (and undoes a kill or restart that
@@ -71,9 +70,7 @@ export const EXECUTION_TRANSITIONS: readonly Transition<ExecutionEvent>[] = [
   { event: 'undoRestart', from: ['RESTARTED'], to: 'previous', history: 'drop-last', frees: none },
 ];
 
-export type TaskRunEvent =
-  | 'start' | 'attemptFailed' | 'attemptKilled' | 'retry' | 'pause' | 'resume' | 'undoResume'
-  | 'succeed' | 'warn' | 'fail' | 'cancel' | 'skip' | 'killed';
+export type TaskRunEvent = 'start' | 'attemptFailed' | 'attemptKilled' | 'retry' | 'pause' | 'resume' | 'undoResume' | 'succeed' | 'warn' | 'fail' | 'cancel' | 'skip' | 'killed';
 
 /**
  * Task runs. The first write of a task run inserts it in the event's `to` state (a quick task's
@@ -160,8 +157,16 @@ export function executionEventsInto(state: State): ExecutionEvent[] {
 
 /** The task-run event a workflow projection of a task-run state stands for. */
 const TASK_RUN_EVENT_INTO: Partial<Record<State, TaskRunEvent>> = {
-  RUNNING: 'start', RETRYING: 'retry', PAUSED: 'pause', KILLING: 'attemptKilled',
-  SUCCESS: 'succeed', WARNING: 'warn', FAILED: 'fail', CANCELLED: 'cancel', SKIPPED: 'skip', KILLED: 'killed',
+  RUNNING: 'start',
+  RETRYING: 'retry',
+  PAUSED: 'pause',
+  KILLING: 'attemptKilled',
+  SUCCESS: 'succeed',
+  WARNING: 'warn',
+  FAILED: 'fail',
+  CANCELLED: 'cancel',
+  SKIPPED: 'skip',
+  KILLED: 'killed',
 };
 
 export function taskRunEventInto(state: State): TaskRunEvent {

@@ -9,10 +9,7 @@ import type { Sql } from './transitions';
  * are numbered after the lines already there; the (execution, task run, attempt, message,
  * timestamp) check makes a retried projection write the line once.
  */
-export async function appendWorkflowLog(
-  db: Sql,
-  e: { executionId: string; taskRunId: string; taskId: string; level: LogLevel; message: string; at: string },
-): Promise<void> {
+export async function appendWorkflowLog(db: Sql, e: { executionId: string; taskRunId: string; taskId: string; level: LogLevel; message: string; at: string }): Promise<void> {
   await db.$executeRaw`
     INSERT INTO logs (execution_id, task_run_id, task_id, attempt, seq, level, message, timestamp)
     SELECT ${e.executionId}, ${e.taskRunId}, ${e.taskId}, 0,
@@ -35,11 +32,7 @@ export interface AttemptLogLine {
  * A batch of an attempt's lines (runTask's LogWriter). Lines are numbered per attempt and
  * (execution, task run, attempt, seq) is unique, so a retried flush never duplicates a line.
  */
-export async function appendAttemptLogs(
-  db: Db,
-  attempt: { executionId: string; taskRunId: string; taskId: string; attempt: number },
-  lines: AttemptLogLine[],
-): Promise<void> {
+export async function appendAttemptLogs(db: Db, attempt: { executionId: string; taskRunId: string; taskId: string; attempt: number }, lines: AttemptLogLine[]): Promise<void> {
   if (!lines.length) return;
   await db.logEntry.createMany({
     data: lines.map((line) => ({ ...attempt, ...line })),

@@ -4,8 +4,18 @@
 // (test/execution-states.int.test.ts), compare the two and check the invariants on both.
 import { TERMINAL_STATES, type State } from '../states';
 import {
-  ATTEMPT_STATES, executionEventsInto, executionTransition, holdsSlot, legalFrom, openAttemptsEndAs, TASK_RUN_EVENT_AFTER_ATTEMPT, taskRunEventInto,
-  taskRunTransition, type AttemptState, type ExecutionEvent, type TaskRunEvent,
+  ATTEMPT_STATES,
+  executionEventsInto,
+  executionTransition,
+  holdsSlot,
+  legalFrom,
+  openAttemptsEndAs,
+  TASK_RUN_EVENT_AFTER_ATTEMPT,
+  taskRunEventInto,
+  taskRunTransition,
+  type AttemptState,
+  type ExecutionEvent,
+  type TaskRunEvent,
 } from './execution-states';
 
 export interface AttemptSnapshot {
@@ -46,7 +56,11 @@ export class ExecutionModel {
 
   projectState(state: State): boolean {
     const transitions = executionEventsInto(state).map(executionTransition);
-    return this.move(state, legalFrom(transitions, state), transitions.some((t) => t.frees.openTaskRuns));
+    return this.move(
+      state,
+      legalFrom(transitions, state),
+      transitions.some((t) => t.frees.openTaskRuns),
+    );
   }
 
   private move(to: State, from: readonly State[], endsOpenTaskRuns: boolean, creating = false): boolean {
@@ -129,7 +143,9 @@ export class ExecutionModel {
     return {
       state: this.state,
       histories: [...this.histories],
-      taskRuns: [...this.taskRuns.values()].map((r) => ({ ...r, histories: [...r.histories], attempts: r.attempts.map((a) => ({ ...a })) })).sort((a, b) => a.id.localeCompare(b.id)),
+      taskRuns: [...this.taskRuns.values()]
+        .map((r) => ({ ...r, histories: [...r.histories], attempts: r.attempts.map((a) => ({ ...a })) }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
     };
   }
 }
@@ -164,7 +180,8 @@ export function brokenInvariants(before: ExecutionSnapshot | undefined, after: E
   if (isTerminal(before.state) && after.state !== before.state && after.state !== 'RESTARTED') broken.push(`execution left ${before.state} for ${after.state}`);
   for (const run of before.taskRuns) {
     const now = after.taskRuns.find((r) => r.id === run.id)!;
-    if (isTerminal(run.state) && now.state !== run.state && !(run.state === 'SUCCESS' && now.state === 'WARNING')) broken.push(`task run ${run.id} left ${run.state} for ${now.state}`);
+    if (isTerminal(run.state) && now.state !== run.state && !(run.state === 'SUCCESS' && now.state === 'WARNING'))
+      broken.push(`task run ${run.id} left ${run.state} for ${now.state}`);
     // An ended attempt stays ended.
     for (const a of run.attempts) {
       const later = now.attempts.find((b) => b.attempt === a.attempt);

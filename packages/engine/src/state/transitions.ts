@@ -10,8 +10,16 @@ import type { Db } from '@baton/db';
 import { ACTIVE_STATES, TERMINAL_STATES, type State } from '../states';
 import type { SlotRequest } from '../workflow/contracts';
 import {
-  executionEventsInto, executionTransition, legalFrom, openAttemptsEndAs, TASK_RUN_EVENT_AFTER_ATTEMPT, taskRunEventInto, taskRunTransition,
-  type AttemptState, type ExecutionEvent, type TaskRunEvent,
+  executionEventsInto,
+  executionTransition,
+  legalFrom,
+  openAttemptsEndAs,
+  TASK_RUN_EVENT_AFTER_ATTEMPT,
+  taskRunEventInto,
+  taskRunTransition,
+  type AttemptState,
+  type ExecutionEvent,
+  type TaskRunEvent,
 } from './execution-states';
 
 /** A client or a transaction: both can run raw statements. */
@@ -111,7 +119,14 @@ export function transitionExecution(db: Sql, id: string, event: ExecutionEvent, 
  */
 export function projectExecutionState(db: Sql, id: string, state: State, m: ExecutionMove): Promise<boolean> {
   const transitions = executionEventsInto(state).map(executionTransition);
-  return moveExecution(db, id, state, legalFrom(transitions, state), m, transitions.some((t) => t.frees.openTaskRuns));
+  return moveExecution(
+    db,
+    id,
+    state,
+    legalFrom(transitions, state),
+    m,
+    transitions.some((t) => t.frees.openTaskRuns),
+  );
 }
 
 /** `undoKill`: the kill never reached Temporal; the execution is back where it was, without the entry. */
@@ -144,7 +159,6 @@ export async function discardUnstarted(db: Sql, id: string): Promise<boolean> {
 export async function replaceLabels(db: Sql, id: string, labels: Record<string, string>): Promise<void> {
   await db.$executeRaw`UPDATE executions SET labels = ${JSON.stringify(labels)}::jsonb WHERE id = ${id}`;
 }
-
 
 /**
  * `start` under a flow's concurrency limit. Slots are the flow's executions in ACTIVE_STATES, so
@@ -206,7 +220,7 @@ async function writeTaskRun(db: Sql, w: TaskRunWrite): Promise<void> {
   const attempt = w.attempt ? JSON.stringify([w.attempt]) : '[]';
   const attemptNo = w.attempt?.attempt ?? -1;
   const attemptState = w.attempt?.state.current ?? null;
-  const endOpenAs = t.frees.openTaskRuns ? openAttemptsEndAs(state) ?? null : null;
+  const endOpenAs = t.frees.openTaskRuns ? (openAttemptsEndAs(state) ?? null) : null;
   const ended = terminal(state);
   const started = w.startedAt ?? (state === 'RUNNING' ? w.at : null);
   await db.$executeRaw`

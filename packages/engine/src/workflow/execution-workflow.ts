@@ -51,7 +51,10 @@ const temporalEffects: Effects = {
     const scope = wf.CancellationScope.current();
     const ran = activities.runTask(input);
     let settled = false;
-    ran.then(() => (settled = true), () => (settled = true));
+    ran.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     // A kill cancels the scope: the activity is asked to stop (it sees it on its next heartbeat,
     // aborts its work and records its attempt KILLED), and `ran` rejects once it acknowledged.
     // cancelRequested *rejects* when the kill arrives; the grace timer must therefore start in

@@ -22,10 +22,7 @@ export interface Arg {
 
 export type UnaryOp = 'not' | '-' | '+';
 export type BinaryOp =
-  | 'or' | 'and'
-  | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'contains' | 'isIn' | 'notIn'
-  | '+' | '-' | '*' | '/' | '//' | '%'
-  | '~' | '??' | '???' | '..';
+  'or' | 'and' | '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in' | 'contains' | 'isIn' | 'notIn' | '+' | '-' | '*' | '/' | '//' | '%' | '~' | '??' | '???' | '..';
 
 export function children(node: Node): Node[] {
   switch (node.type) {

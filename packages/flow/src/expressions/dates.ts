@@ -33,8 +33,7 @@ const NAMED_FORMATS: Record<string, string> = Object.assign(Object.create(null),
 });
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const ISO_PATTERN =
-  /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?(?:\[([A-Za-z0-9_/+-]+)\])?$/;
+const ISO_PATTERN = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?(?:\[([A-Za-z0-9_/+-]+)\])?$/;
 
 /**
  * Epoch milliseconds (with microseconds as the fraction) of a Date, an ISO 8601 string or epoch
@@ -57,7 +56,11 @@ export function toEpochMillis(value: unknown, timeZone?: string, existingFormat?
 }
 
 /** Epoch ms of local wall-clock fields in a zone (the earlier instant when the clock is ambiguous). */
-function fromLocal(fields: { year: number; month: number; day: number; hour: number; minute: number; second: number; micros: number }, timeZone: string | undefined, offsetMinutes?: number): number {
+function fromLocal(
+  fields: { year: number; month: number; day: number; hour: number; minute: number; second: number; micros: number },
+  timeZone: string | undefined,
+  offsetMinutes?: number,
+): number {
   const date = new Date(0);
   date.setUTCFullYear(fields.year, fields.month - 1, fields.day);
   date.setUTCHours(fields.hour, fields.minute, fields.second, 0);
@@ -106,7 +109,7 @@ function parseWithPattern(text: string, format: string, timeZone: string | undef
     pos += m[0].length;
     return m[0];
   };
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i];
     if (c === "'") {
       const end = pattern.indexOf("'", i + 1);
@@ -321,7 +324,7 @@ export function formatDate(ms: number, format: string | undefined, timeZone: str
     fail('type', `date pattern '${format}' uses '${letter}', which is not supported; quote literal text, e.g. "yyyy-MM-dd'T'HH:mm"`);
   };
   let out = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i];
     if (c === "'") {
       if (pattern[i + 1] === "'") {

@@ -24,7 +24,7 @@ export function utf8Encode(text: string): Uint8Array {
 export function utf8Decode(bytes: Uint8Array): string | undefined {
   const units: number[] = [];
   let out = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     let cp: number;
     let extra: number;
@@ -60,12 +60,7 @@ export function base64Encode(bytes: Uint8Array): string {
   const parts: string[] = [];
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    parts.push(
-      ALPHABET[(n >> 18) & 63] +
-        ALPHABET[(n >> 12) & 63] +
-        (i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63] : '=') +
-        (i + 2 < bytes.length ? ALPHABET[n & 63] : '='),
-    );
+    parts.push(ALPHABET[(n >> 18) & 63] + ALPHABET[(n >> 12) & 63] + (i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? ALPHABET[n & 63] : '='));
   }
   return parts.join('');
 }

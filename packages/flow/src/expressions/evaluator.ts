@@ -8,21 +8,7 @@ import { CLOCK_CHECK_INTERVAL, DEFAULT_MAX_MILLIS, DEFAULT_MAX_STEPS, MAX_DATA_D
 import { forbiddenKeyMessage } from './static-check';
 import { didYouMean, listNames } from './suggest';
 import { BODY_VARIABLE, isTemplate, parseTemplate, type Body, type ExprSegment, type ForBlock, type Macro, type Template } from './template';
-import {
-  checkStringLength,
-  deepEqual,
-  describeType,
-  FORBIDDEN_KEYS,
-  hasOwn,
-  isEmpty,
-  formatCount,
-  isPlainObject,
-  itemAt,
-  readOwn,
-  setOwn,
-  toText,
-  truthy,
-} from './values';
+import { checkStringLength, deepEqual, describeType, FORBIDDEN_KEYS, hasOwn, isEmpty, formatCount, isPlainObject, itemAt, readOwn, setOwn, toText, truthy } from './values';
 
 export interface RenderOptions {
   /** Functions callable from expressions, e.g. secret, credential, now, uuid. Sync. */
@@ -198,7 +184,10 @@ class Output {
     if (typeof v === 'string') this.size += v.length;
     else if (typeof v !== 'object') this.size += String(v).length;
     if (this.size > MAX_STRING_LENGTH) {
-      throw Object.assign(new Failure('limit', `the rendered text would be longer than the limit of ${formatCount(MAX_STRING_LENGTH)} characters`), segment ? { offset: segment.start, expression: segment.source } : {});
+      throw Object.assign(
+        new Failure('limit', `the rendered text would be longer than the limit of ${formatCount(MAX_STRING_LENGTH)} characters`),
+        segment ? { offset: segment.start, expression: segment.source } : {},
+      );
     }
     this.parts.push({ v, t, expr, segment, d, c });
   }
@@ -351,10 +340,10 @@ class Evaluator {
     if (typeof v === 'boolean') return v;
     if (typeof v === 'number') return !Number.isNaN(v) && v !== 0;
     if (typeof v === 'string') return v !== '';
-    throw Object.assign(
-      new Failure('type', `the condition '${cond.source}' is ${describeType(v)}; an if needs a boolean, a number or text (e.g. '| length > 0')`),
-      { offset: cond.start, expression: cond.source },
-    );
+    throw Object.assign(new Failure('type', `the condition '${cond.source}' is ${describeType(v)}; an if needs a boolean, a number or text (e.g. '| length > 0')`), {
+      offset: cond.start,
+      expression: cond.source,
+    });
   }
 
   /** Pebble's `for`: lists, and maps as {key, value} entries; `loop` holds index (from 0), revindex, first, last, length. */
@@ -397,7 +386,13 @@ class Evaluator {
     for (const arg of node.args) {
       const index = arg.name === undefined ? position++ : macro.params.indexOf(arg.name);
       if (index < 0 || index >= macro.params.length) {
-        fail('syntax', arg.name === undefined ? `macro ${macro.name}() takes ${macro.params.length} argument(s)` : `macro ${macro.name}() has no parameter '${arg.name}'; its parameters are: ${macro.params.join(', ')}`, arg.value.start);
+        fail(
+          'syntax',
+          arg.name === undefined
+            ? `macro ${macro.name}() takes ${macro.params.length} argument(s)`
+            : `macro ${macro.name}() has no parameter '${arg.name}'; its parameters are: ${macro.params.join(', ')}`,
+          arg.value.start,
+        );
       }
       vars.set(macro.params[index], this.visit(arg.value));
     }
@@ -538,10 +533,12 @@ class Evaluator {
       const hint = didYouMean(name, names);
       fail('missing', `'${name}' is not defined; ${hint ? `${hint} ` : ''}variables available here: ${listNames(names)}`, offset);
     }
-    return this.session.contextValue(this.at(offset, () => {
-      const r = readOwn(context, name);
-      return r.found ? r.value : null;
-    }));
+    return this.session.contextValue(
+      this.at(offset, () => {
+        const r = readOwn(context, name);
+        return r.found ? r.value : null;
+      }),
+    );
   }
 
   /** Property and index access, on own data of plain objects and lists only. */
@@ -619,7 +616,9 @@ class Evaluator {
     if (node.name === 'default') t = isEmpty(input.v) ? !!taints[0] : input.t;
     else t = def.clean ? false : input.t || argTainted;
     // Kestra's number filter gives a double for text with a decimal point; abs keeps the kind.
-    const d = (node.name === 'number' && typeof input.v === 'string' && /[.eE]/.test(input.v) && !/^(INT|INTEGER|LONG)$/i.test(String(values[0] ?? ''))) || (node.name === 'abs' && input.d);
+    const d =
+      (node.name === 'number' && typeof input.v === 'string' && /[.eE]/.test(input.v) && !/^(INT|INTEGER|LONG)$/i.test(String(values[0] ?? ''))) ||
+      (node.name === 'abs' && input.d);
     return d ? { v, t, d } : { v, t };
   }
 

@@ -9,19 +9,7 @@ import { formatNumber } from './numbers';
 import { regexExtract, regexFind, regexReplaceAll } from './regex';
 import { sha256, toHex } from './sha256';
 import { toYaml } from './yaml';
-import {
-  checkStringLength,
-  deepEqual,
-  describeType,
-  isEmpty,
-  isPlainObject,
-  itemAt,
-  quote,
-  readOwn,
-  setOwn,
-  toJson,
-  toText,
-} from './values';
+import { checkStringLength, deepEqual, describeType, isEmpty, isPlainObject, itemAt, quote, readOwn, setOwn, toJson, toText } from './values';
 
 export interface FilterDef {
   /** Parameter names: positional order, and the names accepted as named arguments. */
@@ -95,8 +83,7 @@ function round(value: number, precision: number, method: string): number {
   const f = 10 ** precision;
   const scaled = value * f;
   // Nudge by a tiny epsilon so 1.005 rounds to 1.01 as people expect, not to 1.00.
-  const r =
-    method === 'ceil' ? Math.ceil(scaled - 1e-9) : method === 'floor' ? Math.floor(scaled + 1e-9) : Math.sign(scaled) * Math.round(Math.abs(scaled) + 1e-9);
+  const r = method === 'ceil' ? Math.ceil(scaled - 1e-9) : method === 'floor' ? Math.floor(scaled + 1e-9) : Math.sign(scaled) * Math.round(Math.abs(scaled) + 1e-9);
   return r / f;
 }
 
@@ -352,16 +339,19 @@ const entries: [string, FilterDef][] = [
   hashFilter('sha1', sha1),
   hashFilter('sha512', sha512),
   hashFilter('md5', md5),
-  ['jq', {
-    params: ['expression'],
-    required: 1,
-    apply: (input, [expression], meter) => {
-      const program = text(expression, 'jq');
-      const real = (meter as { options?: RenderOptions } | undefined)?.options?.jq;
-      if (input === null || input === undefined) return null;
-      return real ? real(input, program) : jq(input, program, meter);
+  [
+    'jq',
+    {
+      params: ['expression'],
+      required: 1,
+      apply: (input, [expression], meter) => {
+        const program = text(expression, 'jq');
+        const real = (meter as { options?: RenderOptions } | undefined)?.options?.jq;
+        if (input === null || input === undefined) return null;
+        return real ? real(input, program) : jq(input, program, meter);
+      },
     },
-  }],
+  ],
   ['slice', { params: ['start', 'end'], apply: (input, [start, end]) => slice(input, start, end) }],
   ['sort', { params: [], apply: (input) => (input === null ? null : sortValues(list(input, 'sort'), 'sort')) }],
   [
@@ -406,13 +396,24 @@ const entries: [string, FilterDef][] = [
   ['string', { params: [], apply: (input) => toText(input) }],
   // Pebble escapes nothing by default here (no HTML autoescaping), so raw is the identity.
   ['raw', { params: [], apply: (input) => input }],
-  ['indent', { params: ['amount', 'prefix'], apply: (input, [amount, prefix]) => (input === null || input === undefined ? null : indent(toText(input), amount, prefix, 'indent')) }],
-  ['nindent', { params: ['amount', 'prefix'], apply: (input, [amount, prefix]) => (input === null || input === undefined ? null : indent(toText(input), amount, prefix, 'nindent')) }],
-  textFilter('abbreviate', (s, [length]) => {
-    const max = int(length, "abbreviate's length");
-    if (s.length <= max) return s;
-    return max <= 3 ? s.slice(0, max) : s.slice(0, max - 3) + '...';
-  }, ['length'], 1),
+  [
+    'indent',
+    { params: ['amount', 'prefix'], apply: (input, [amount, prefix]) => (input === null || input === undefined ? null : indent(toText(input), amount, prefix, 'indent')) },
+  ],
+  [
+    'nindent',
+    { params: ['amount', 'prefix'], apply: (input, [amount, prefix]) => (input === null || input === undefined ? null : indent(toText(input), amount, prefix, 'nindent')) },
+  ],
+  textFilter(
+    'abbreviate',
+    (s, [length]) => {
+      const max = int(length, "abbreviate's length");
+      if (s.length <= max) return s;
+      return max <= 3 ? s.slice(0, max) : s.slice(0, max - 3) + '...';
+    },
+    ['length'],
+    1,
+  ),
   textFilter('substringBefore', (s, [sep]) => substring(s, text(sep, 'substringBefore'), false, false), ['separator'], 1),
   textFilter('substringAfter', (s, [sep]) => substring(s, text(sep, 'substringAfter'), true, false), ['separator'], 1),
   textFilter('substringBeforeLast', (s, [sep]) => substring(s, text(sep, 'substringBeforeLast'), false, true), ['separator'], 1),
@@ -436,14 +437,21 @@ const entries: [string, FilterDef][] = [
     },
   ],
   // Kestra's regex filters (Java syntax, see regex.ts).
-  ['regexMatch', { params: ['regex'], required: 1, clean: true, apply: (input, [regex]) => (input === null || input === undefined ? false : regexFind(toText(input), text(regex, 'regexMatch'))) }],
+  [
+    'regexMatch',
+    {
+      params: ['regex'],
+      required: 1,
+      clean: true,
+      apply: (input, [regex]) => (input === null || input === undefined ? false : regexFind(toText(input), text(regex, 'regexMatch'))),
+    },
+  ],
   [
     'regexReplace',
     {
       params: ['regex', 'replacement'],
       required: 2,
-      apply: (input, [regex, replacement]) =>
-        input === null || input === undefined ? null : regexReplaceAll(toText(input), text(regex, 'regexReplace'), toText(replacement)),
+      apply: (input, [regex, replacement]) => (input === null || input === undefined ? null : regexReplaceAll(toText(input), text(regex, 'regexReplace'), toText(replacement))),
     },
   ],
   [
@@ -452,7 +460,9 @@ const entries: [string, FilterDef][] = [
       params: ['regex', 'group'],
       required: 1,
       apply: (input, [regex, group]) =>
-        input === null || input === undefined ? null : regexExtract(toText(input), text(regex, 'regexExtract'), group === undefined || group === null ? 0 : int(group, "regexExtract's group")),
+        input === null || input === undefined
+          ? null
+          : regexExtract(toText(input), text(regex, 'regexExtract'), group === undefined || group === null ? 0 : int(group, "regexExtract's group")),
     },
   ],
   [
@@ -476,8 +486,26 @@ const entries: [string, FilterDef][] = [
   ['yaml', { params: [], apply: (input) => (input === null || input === undefined ? 'null' : toYaml(input)) }],
   ['toYaml', { params: [], apply: (input) => (input === null || input === undefined ? 'null' : toYaml(input)) }],
   // Pebble's numberformat (Java DecimalFormat patterns); numberFormat is accepted too.
-  ['numberformat', { params: ['format'], apply: (input, [format]) => (input === null || input === undefined ? null : formatNumber(num(input, "filter 'numberformat'"), format === undefined || format === null ? undefined : text(format, 'numberformat'))) }],
-  ['numberFormat', { params: ['format'], apply: (input, [format]) => (input === null || input === undefined ? null : formatNumber(num(input, "filter 'numberFormat'"), format === undefined || format === null ? undefined : text(format, 'numberFormat'))) }],
+  [
+    'numberformat',
+    {
+      params: ['format'],
+      apply: (input, [format]) =>
+        input === null || input === undefined
+          ? null
+          : formatNumber(num(input, "filter 'numberformat'"), format === undefined || format === null ? undefined : text(format, 'numberformat')),
+    },
+  ],
+  [
+    'numberFormat',
+    {
+      params: ['format'],
+      apply: (input, [format]) =>
+        input === null || input === undefined
+          ? null
+          : formatNumber(num(input, "filter 'numberFormat'"), format === undefined || format === null ? undefined : text(format, 'numberFormat')),
+    },
+  ],
   // Pebble's escape (HTML strategy); Kestra turns autoescaping off but keeps the filter.
   textFilter('escape', (s, [strategy]) => escapeHtml(s, strategy), ['strategy']),
   textFilter('e', (s, [strategy]) => escapeHtml(s, strategy), ['strategy']),
@@ -532,4 +560,3 @@ export const TESTS: ReadonlyMap<string, (value: unknown) => boolean> = new Map<s
     },
   ],
 ]);
-

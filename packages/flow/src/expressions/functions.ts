@@ -19,15 +19,43 @@ export interface BuiltinFunction {
  * `options.functions`); elsewhere calling them says so instead of "unknown function".
  */
 export const CONTEXT_FUNCTIONS = new Set([
-  'secret', 'credential', 'kv', 'read', 'fileURI', 'fileExists', 'fileSize', 'isFileEmpty', 'http',
-  'printContext', 'fetchContext', 'errorLogs', 'currentEachOutput', 'tasksWithState', 'appLink',
-  'encrypt', 'decrypt', 'randomPort', 'id', 'ksuid', 'fromIon', 'ionDecode', 'subflow',
-  'isPublicHoliday', 'isLastWorkingDay', 'isDayWeekInMonth', 'dataFaker', 'env',
+  'secret',
+  'credential',
+  'kv',
+  'read',
+  'fileURI',
+  'fileExists',
+  'fileSize',
+  'isFileEmpty',
+  'http',
+  'printContext',
+  'fetchContext',
+  'errorLogs',
+  'currentEachOutput',
+  'tasksWithState',
+  'appLink',
+  'encrypt',
+  'decrypt',
+  'randomPort',
+  'id',
+  'ksuid',
+  'fromIon',
+  'ionDecode',
+  'subflow',
+  'isPublicHoliday',
+  'isLastWorkingDay',
+  'isDayWeekInMonth',
+  'dataFaker',
+  'env',
 ]);
 
 /** range(start, end, step): inclusive of end, as in Pebble. */
 export function range(start: unknown, end: unknown, step: unknown = 1, meter?: WorkMeter): number[] {
-  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['end', end],
+    ['step', step],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) fail('type', `range's ${name} must be a number, not ${describeType(v)}`);
   }
   const [a, b, s] = [start as number, end as number, step as number];
@@ -43,10 +71,13 @@ export function range(start: unknown, end: unknown, step: unknown = 1, meter?: W
 function extreme(args: unknown[], pick: (a: number, b: number) => number, name: string): unknown {
   const values = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
   if (values.length === 0) fail('type', `${name}() needs at least one number`);
-  return values.reduce((acc: number, v) => {
-    if (typeof v !== 'number') fail('type', `${name}() compares numbers, but got ${describeType(v)}`);
-    return pick(acc, v);
-  }, name === 'max' ? -Infinity : Infinity);
+  return values.reduce(
+    (acc: number, v) => {
+      if (typeof v !== 'number') fail('type', `${name}() compares numbers, but got ${describeType(v)}`);
+      return pick(acc, v);
+    },
+    name === 'max' ? -Infinity : Infinity,
+  );
 }
 
 function uuid(): string {
@@ -69,7 +100,13 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map<s
   ['json', { params: ['json'], required: 1, call: ([json]) => parseJson(json) }],
   // Date.now() is deterministic inside Temporal workflows (it returns the workflow task time).
   // Kestra's now(): the current time formatted like the date filter ('iso' with microseconds).
-  ['now', { params: ['format', 'timeZone', 'existingFormat', 'locale'], call: ([format, timeZone]) => formatDate(Date.now(), optionalText(format, 'now'), optionalText(timeZone, 'now')) }],
+  [
+    'now',
+    {
+      params: ['format', 'timeZone', 'existingFormat', 'locale'],
+      call: ([format, timeZone]) => formatDate(Date.now(), optionalText(format, 'now'), optionalText(timeZone, 'now')),
+    },
+  ],
   ['isDateBefore', { params: ['date', 'reference'], required: 2, call: ([date, reference]) => instant(date, 'isDateBefore') < instant(reference, 'isDateBefore') }],
   ['isDateAfter', { params: ['date', 'reference'], required: 2, call: ([date, reference]) => instant(date, 'isDateAfter') > instant(reference, 'isDateAfter') }],
   [
@@ -99,7 +136,15 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, BuiltinFunction> = new Map<s
     },
   ],
   ['isWeekend', { params: ['date'], required: 1, call: ([date]) => [0, 6].includes(writtenFields(date, 'isWeekend').weekday) }],
-  ['yaml', { params: ['yaml'], required: 1, call: ([text]) => (text === null || text === undefined ? null : parseYaml(typeof text === 'string' ? text : fail('type', `yaml() needs YAML text but got ${describeType(text)}`))) }],
+  [
+    'yaml',
+    {
+      params: ['yaml'],
+      required: 1,
+      call: ([text]) =>
+        text === null || text === undefined ? null : parseYaml(typeof text === 'string' ? text : fail('type', `yaml() needs YAML text but got ${describeType(text)}`)),
+    },
+  ],
   ['uuid', { params: [], call: uuid }],
   // Math.random is seeded by Temporal inside workflows, so these stay deterministic on replay.
   [

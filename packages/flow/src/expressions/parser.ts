@@ -15,15 +15,34 @@ import { MAX_AST_DEPTH, MAX_NESTING } from './limits';
  * `(not (a == b)) and c`.
  */
 const BINARY_PRECEDENCE: Record<string, number> = {
-  or: 10, '||': 10,
-  and: 15, '&&': 15,
-  contains: 20, is: 20,
-  '==': 30, equals: 30, '!=': 30, '<': 30, '>': 30, '<=': 30, '>=': 30, in: 30, 'not in': 30, isIn: 30, notIn: 30,
-  '+': 40, '-': 40,
-  '*': 60, '/': 60, '//': 60, '%': 60,
+  or: 10,
+  '||': 10,
+  and: 15,
+  '&&': 15,
+  contains: 20,
+  is: 20,
+  '==': 30,
+  equals: 30,
+  '!=': 30,
+  '<': 30,
+  '>': 30,
+  '<=': 30,
+  '>=': 30,
+  in: 30,
+  'not in': 30,
+  isIn: 30,
+  notIn: 30,
+  '+': 40,
+  '-': 40,
+  '*': 60,
+  '/': 60,
+  '//': 60,
+  '%': 60,
   '|': 100,
   '~': 110,
-  '??': 120, '???': 120, '..': 120,
+  '??': 120,
+  '???': 120,
+  '..': 120,
 };
 // `equals` is Pebble's word for `==` (Kestra's FlowInputOutputTest conditions use it).
 const ALIASES: Record<string, BinaryOp> = { '||': 'or', '&&': 'and', equals: '==' };
@@ -168,7 +187,7 @@ class Parser {
       } else if (t.value === '(') {
         // Pebble lets templates call Java methods on values; that is how template injection
         // becomes code execution. Here only named functions can be called.
-        fail('sandbox', 'methods of values cannot be called; only functions such as now() or secret(\'NAME\') and filters (value | upper) can', t.start);
+        fail('sandbox', "methods of values cannot be called; only functions such as now() or secret('NAME') and filters (value | upper) can", t.start);
       } else return node;
     }
   }

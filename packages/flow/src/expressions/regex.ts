@@ -30,7 +30,10 @@ export function javaRegex(pattern: string, global: boolean): RegExp {
     // Translate the exact equivalents first, then refuse what is left.
     source = source.replace(/\\\\|\\A|\\z|\\Z/g, (m) => (m === '\\A' ? '^' : m === '\\\\' ? m : '$'));
     if (/\(\?>|[*+?}]\+|\(\?[imsx-]+[:)]|\\G|\\p\{(?:Is|In|java)/.test(source.replace(/\\\\/g, ''))) {
-      fail('type', `the regular expression '${pattern}' uses Java-only syntax (possessive quantifiers, atomic groups, inline flags inside the pattern or \\G), which Baton does not support`);
+      fail(
+        'type',
+        `the regular expression '${pattern}' uses Java-only syntax (possessive quantifiers, atomic groups, inline flags inside the pattern or \\G), which Baton does not support`,
+      );
     }
   } else source = source.replace(/\\\\|\\A/g, (m) => (m === '\\A' ? '^' : m));
   // (a+)+, (a*)*, (\w+\s?)+ …: refused, since they can take exponential time on a failing input.

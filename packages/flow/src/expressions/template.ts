@@ -256,12 +256,21 @@ function scan(text: string, errors?: Failure[]): Template {
           continue;
         }
         flush(j, trimLeft);
-        if (!tag) fail('syntax', "a tag needs a name, e.g. {% if … %}, {% for … %}, {% set … %}", j);
+        if (!tag) fail('syntax', 'a tag needs a name, e.g. {% if … %}, {% for … %}, {% set … %}', j);
         if (UNSUPPORTED_TAGS.has(tag)) {
           fail('syntax', `the {% ${tag} %} tag is not supported; Baton supports if, for, set, filter, macro and raw`, j);
         }
         const lexed = lexExpression(text, argsStart, j, '%}');
-        items.push({ kind: 'tag', name: tag, tokens: lexed.tokens, start: j, end: lexed.end, argsStart, closeStart: lexed.closeStart, source: text.slice(p, lexed.closeStart).trim() });
+        items.push({
+          kind: 'tag',
+          name: tag,
+          tokens: lexed.tokens,
+          start: j,
+          end: lexed.end,
+          argsStart,
+          closeStart: lexed.closeStart,
+          source: text.slice(p, lexed.closeStart).trim(),
+        });
         i = textStart = lexed.end;
         trimNext = lexed.trimRight;
       } catch (e) {
@@ -382,11 +391,7 @@ function build(source: string, items: Item[], errors?: Failure[]): Template | un
       case 'filter': {
         if (!t.tokens.length) fail('syntax', '{% filter %} needs a filter, e.g. {% filter upper %}', t.start);
         const at = t.tokens[0].start;
-        const tokens: Token[] = [
-          { type: 'name', value: BODY_VARIABLE, start: at, end: at },
-          { type: 'op', value: '|', start: at, end: at },
-          ...t.tokens,
-        ];
+        const tokens: Token[] = [{ type: 'name', value: BODY_VARIABLE, start: at, end: at }, { type: 'op', value: '|', start: at, end: at }, ...t.tokens];
         const chain = tagExpr(t, tokens, 'a filter');
         return { kind: 'filter', chain, body: body(['endfilter'], t).body };
       }

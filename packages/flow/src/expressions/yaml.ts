@@ -10,7 +10,8 @@ import { isDate, isPlainObject, itemAt, readOwn, setOwn, toText } from './values
  * and multiple documents are refused with a message.
  */
 
-const PLAIN_UNSAFE = /^$|^[\s\-?:,[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|^(?:true|false|yes|no|on|off|y|n|null|~)$|^[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|nan)$|^0x|^0o|[\n\r\t\u0000-\u001f]/i;
+const PLAIN_UNSAFE =
+  /^$|^[\s\-?:,[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|^(?:true|false|yes|no|on|off|y|n|null|~)$|^[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?$|^[-+]?\.(?:inf|nan)$|^0x|^0o|[\n\r\t\u0000-\u001f]/i;
 
 function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';

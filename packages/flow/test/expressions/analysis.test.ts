@@ -21,8 +21,11 @@ describe('findFunctionCalls', () => {
   });
 
   it('reports non-literal arguments with arg undefined, and each call once', () => {
-    const calls = findFunctionCalls(["{{ secret(inputs.name) }}", "{{ secret('A') }}{{ secret('A') }}", "{{ secret('B' ~ 'C') }}"], ['secret']);
-    expect(calls).toEqual([{ fn: 'secret', arg: undefined }, { fn: 'secret', arg: 'A' }]);
+    const calls = findFunctionCalls(['{{ secret(inputs.name) }}', "{{ secret('A') }}{{ secret('A') }}", "{{ secret('B' ~ 'C') }}"], ['secret']);
+    expect(calls).toEqual([
+      { fn: 'secret', arg: undefined },
+      { fn: 'secret', arg: 'A' },
+    ]);
   });
 
   it('skips templates with syntax errors (render reports them)', () => {
@@ -35,7 +38,7 @@ describe('findReferences', () => {
     expect(
       findReferences({
         a: "{{ outputs.sync.app }} {{ outputs['my-task'].value }}",
-        b: ['{{ inputs.list[0].id }}', "{{ inputs.x | default(vars.fallback) }}"],
+        b: ['{{ inputs.list[0].id }}', '{{ inputs.x | default(vars.fallback) }}'],
         c: '{{ trigger.date | date(format=flow.fmt) }}',
       }),
     ).toEqual([

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, filters, render } from '../../src/expressions';
 import { expressionError, kestraContext } from './helpers';
 
-const ctx = { ...kestraContext(), text: 'Hello World', users: [{ name: 'ann', age: 31 }, { name: 'bob', age: 25 }] };
+const ctx = {
+  ...kestraContext(),
+  text: 'Hello World',
+  users: [
+    { name: 'ann', age: 31 },
+    { name: 'bob', age: 25 },
+  ],
+};
 const run = (expression: string) => evaluate(expression, ctx);
 
 describe('text filters', () => {
@@ -125,7 +132,7 @@ describe('JSON and numbers', () => {
     ['-2.5 | round', -3],
     ["2.1 | round(0, 'ceil')", 3],
     ["2.9 | round(0, 'floor')", 2],
-    ["5 | toString", '5'],
+    ['5 | toString', '5'],
     ["{'a': 1} | string", '{"a":1}'],
     ['null | toString', ''],
   ])('%s → %j', (expression, expected) => {
@@ -227,10 +234,43 @@ describe('dates', () => {
 describe('filter registry', () => {
   it('has every filter the brief and Kestra flows rely on', () => {
     for (const name of [
-      'default', 'upper', 'lower', 'capitalize', 'title', 'trim', 'replace', 'split', 'join', 'length', 'first', 'last',
-      'keys', 'values', 'toJson', 'json', 'number', 'abs', 'round', 'date', 'dateAdd', 'slugify', 'base64encode',
-      'base64decode', 'urlencode', 'urldecode', 'sha256', 'jq', 'slice', 'sort', 'reverse', 'unique', 'startsWith',
-      'endsWith', 'toString', 'string', 'fromJson',
+      'default',
+      'upper',
+      'lower',
+      'capitalize',
+      'title',
+      'trim',
+      'replace',
+      'split',
+      'join',
+      'length',
+      'first',
+      'last',
+      'keys',
+      'values',
+      'toJson',
+      'json',
+      'number',
+      'abs',
+      'round',
+      'date',
+      'dateAdd',
+      'slugify',
+      'base64encode',
+      'base64decode',
+      'urlencode',
+      'urldecode',
+      'sha256',
+      'jq',
+      'slice',
+      'sort',
+      'reverse',
+      'unique',
+      'startsWith',
+      'endsWith',
+      'toString',
+      'string',
+      'fromJson',
     ]) {
       expect(filters.has(name), name).toBe(true);
     }

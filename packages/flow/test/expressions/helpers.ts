@@ -12,7 +12,13 @@ export function kestraContext(): Record<string, unknown> {
         syncStatus: 'Synced',
         healthStatus: 'Healthy',
       },
-      'my-task': { value: 42, items: [{ id: 'a', size: 3 }, { id: 'b', size: 7 }] },
+      'my-task': {
+        value: 42,
+        items: [
+          { id: 'a', size: 3 },
+          { id: 'b', size: 7 },
+        ],
+      },
     },
   };
 }

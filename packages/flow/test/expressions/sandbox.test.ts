@@ -27,7 +27,7 @@ describe('known template-injection escapes fail cleanly', () => {
     ['{{ inputs.name.toUpperCase() }}', 'sandbox'],
     ['{{ this }}', 'missing'],
     ['{{ globalThis.process }}', 'missing'],
-    ["{{ process.env }}", 'missing'],
+    ['{{ process.env }}', 'missing'],
     ["{{ Function('return 1')() }}", 'sandbox'],
     ["{{ Function('return 1') }}", 'function'],
     ['{{ toString() }}', 'function'],
@@ -41,9 +41,7 @@ describe('known template-injection escapes fail cleanly', () => {
   });
 
   it('explains why a forbidden key is refused', () => {
-    expect(expressionError(() => render('{{ inputs.__proto__.polluted }}', ctx)).message).toBe(
-      "'__proto__' cannot be accessed from expressions (it leads to code, not data)",
-    );
+    expect(expressionError(() => render('{{ inputs.__proto__.polluted }}', ctx)).message).toBe("'__proto__' cannot be accessed from expressions (it leads to code, not data)");
   });
 
   it('reports forbidden literal keys at save time too', () => {
@@ -102,9 +100,7 @@ describe('values that are not plain data', () => {
       secret = 'x';
     }
     const context = { client: new Client(), map: new Map([['a', 1]]), fn: () => 1, when: new Date('2024-05-31T12:00:00Z') };
-    expect(expressionError(() => render('{{ client.secret }}', context)).message).toContain(
-      'client is an object; expressions can only read properties of maps and lists',
-    );
+    expect(expressionError(() => render('{{ client.secret }}', context)).message).toContain('client is an object; expressions can only read properties of maps and lists');
     expect(expressionError(() => render("{{ map['a'] }}", context)).kind).toBe('sandbox');
     expect(expressionError(() => render('{{ fn.call }}', context)).kind).toBe('sandbox');
     expect(expressionError(() => render('{{ fn }}', context)).message).toContain('is a function, not a value');
@@ -124,9 +120,7 @@ describe('values that are not plain data', () => {
 
 describe('bounds', () => {
   it('range() and .. are capped at 10,000 items', () => {
-    expect(expressionError(() => render('{{ range(0, 1e9) }}', ctx)).message).toBe(
-      'range(0, 1000000000) would produce 1,000,000,001 items; the limit is 10,000',
-    );
+    expect(expressionError(() => render('{{ range(0, 1e9) }}', ctx)).message).toBe('range(0, 1000000000) would produce 1,000,000,001 items; the limit is 10,000');
     expect(expressionError(() => render('{{ 0..1000000 }}', ctx)).kind).toBe('limit');
   });
 

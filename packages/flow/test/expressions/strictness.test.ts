@@ -6,9 +6,7 @@ const ctx = kestraContext();
 
 describe('missing variables and properties', () => {
   it('names the task, the property, the missing path and what exists', () => {
-    const error = expressionError(() =>
-      render("{{ outputs.status.ap == 'Healthy' }}", ctx, { location: { taskId: 'gate', property: 'conditions[0]' } }),
-    );
+    const error = expressionError(() => render("{{ outputs.status.ap == 'Healthy' }}", ctx, { location: { taskId: 'gate', property: 'conditions[0]' } }));
     expect(error.message).toContain("Task 'gate', property 'conditions[0]': outputs.status has no property 'ap'; it has: app, syncStatus, healthStatus");
     expect(error.message).toContain("did you mean 'app'?");
     expect(error.kind).toBe('missing');
@@ -29,9 +27,7 @@ describe('missing variables and properties', () => {
 
   it('unknown root variables list the available ones', () => {
     const error = expressionError(() => render('{{ inptus.count }}', ctx, { location: { taskId: 't' } }));
-    expect(error.message).toBe(
-      "Task 't': 'inptus' is not defined; did you mean 'inputs'? variables available here: flow, execution, inputs, outputs",
-    );
+    expect(error.message).toBe("Task 't': 'inptus' is not defined; did you mean 'inputs'? variables available here: flow, execution, inputs, outputs");
   });
 
   it('quotes the path as written, including bracket access', () => {
@@ -42,9 +38,7 @@ describe('missing variables and properties', () => {
 
   it('reports out-of-range indexes and properties of null', () => {
     expect(expressionError(() => render('{{ inputs.list[5] }}', ctx)).message).toBe('inputs.list has no item at index 5; it has 3 item(s)');
-    expect(expressionError(() => render('{{ inputs.nothing.x }}', ctx)).message).toContain(
-      "inputs.nothing is null, so it has no property 'x'; use '??' or '| default(…)'",
-    );
+    expect(expressionError(() => render('{{ inputs.nothing.x }}', ctx)).message).toContain("inputs.nothing is null, so it has no property 'x'; use '??' or '| default(…)'");
     expect(expressionError(() => render('{{ inputs.list.name }}', ctx)).message).toContain('inputs.list is a list; use an index');
     expect(expressionError(() => render('{{ inputs.count.x }}', ctx)).message).toBe("inputs.count is a number, which has no property 'x'");
   });

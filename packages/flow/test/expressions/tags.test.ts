@@ -81,7 +81,11 @@ describe('sandbox and strictness inside tags', () => {
 describe('analysis sees tag expressions', () => {
   it('finds references in conditions and loops but not the template’s own names', () => {
     const template = "{% set n = inputs.count %}{% for item in outputs['my-task'].items %}{{ item.id }}{{ loop.index }}{{ n }}{% endfor %}{% if flow.id %}{% endif %}";
-    expect(findReferences(template)).toEqual([['inputs', 'count'], ['outputs', 'my-task', 'items'], ['flow', 'id']]);
+    expect(findReferences(template)).toEqual([
+      ['inputs', 'count'],
+      ['outputs', 'my-task', 'items'],
+      ['flow', 'id'],
+    ]);
   });
 
   it('finds function calls inside tags', () => {

@@ -88,19 +88,21 @@ export class ArgoCdClient {
     }
     ctx.maskValue(props.password);
     const client = new ArgoCdClient(ctx, server, props, '');
-    const session = await client.request<{ token?: string }>({
-      method: 'POST',
-      path: '/api/v1/session',
-      body: { username: props.username, password: props.password },
-    }).catch((error: unknown) => {
-      if (isPluginError(error) && error.code === 'AUTHENTICATION') {
-        throw new PluginError('AUTHENTICATION', `login to Argo CD at ${server} as '${props.username}' failed: ${error.message}`, {
-          retryable: false,
-          cause: error,
-        });
-      }
-      throw error;
-    });
+    const session = await client
+      .request<{ token?: string }>({
+        method: 'POST',
+        path: '/api/v1/session',
+        body: { username: props.username, password: props.password },
+      })
+      .catch((error: unknown) => {
+        if (isPluginError(error) && error.code === 'AUTHENTICATION') {
+          throw new PluginError('AUTHENTICATION', `login to Argo CD at ${server} as '${props.username}' failed: ${error.message}`, {
+            retryable: false,
+            cause: error,
+          });
+        }
+        throw error;
+      });
     if (!session?.token) {
       throw new PluginError('AUTHENTICATION', `login to Argo CD at ${server} as '${props.username}' returned no token`, { retryable: false });
     }

@@ -36,11 +36,10 @@ export function argoHttpError(response: HttpResponse, where: string, server: str
   const app = describeSubject(subject);
   const details = { status, where, server, ...(subject?.application ? { application: subject.application } : {}) };
   if (status === 401) {
-    return new PluginError(
-      'AUTHENTICATION',
-      `Argo CD at ${server} rejected the credentials (401: ${message}) on ${where}; check the token, or username and password`,
-      { retryable: false, details },
-    );
+    return new PluginError('AUTHENTICATION', `Argo CD at ${server} rejected the credentials (401: ${message}) on ${where}; check the token, or username and password`, {
+      retryable: false,
+      details,
+    });
   }
   if (status === 403) {
     return new PluginError(
@@ -70,11 +69,7 @@ export function argoHttpError(response: HttpResponse, where: string, server: str
   }
   // gRPC FailedPrecondition arrives as 400; a sync that is already running is worth retrying later.
   if (status === 409 || /another operation is already in progress/i.test(message)) {
-    return new PluginError(
-      'CONFLICT',
-      `Argo CD refused ${where}${app ? ` for ${app}` : ''}: ${message}`,
-      { retryable: true, details },
-    );
+    return new PluginError('CONFLICT', `Argo CD refused ${where}${app ? ` for ${app}` : ''}: ${message}`, { retryable: true, details });
   }
   return new PluginError('REMOTE_ERROR', `Argo CD refused ${where}${app ? ` for ${app}` : ''} on ${server} (${status}: ${message})`, {
     retryable: false,

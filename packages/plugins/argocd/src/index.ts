@@ -11,10 +11,4 @@ import { waitForHealthDefinition } from './definitions/wait-for-health';
  */
 export { listDefinition, rollbackDefinition, statusDefinition, syncDefinition, waitForHealthDefinition };
 
-export const definitions: PluginDefinition[] = [
-  syncDefinition,
-  statusDefinition,
-  waitForHealthDefinition,
-  rollbackDefinition,
-  listDefinition,
-];
+export const definitions: PluginDefinition[] = [syncDefinition, statusDefinition, waitForHealthDefinition, rollbackDefinition, listDefinition];

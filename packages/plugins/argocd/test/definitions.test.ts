@@ -41,7 +41,10 @@ function engineProps(flow: any, task: any, render: (v: string) => string): Recor
 }
 
 const fakeRender = (v: string) =>
-  v.replace(/\{\{\s*secret\('ARGOCD_SERVER'\)\s*\}\}/, 'https://argocd.example.com').replace(/\{\{\s*secret\('(\w+)'\)\s*\}\}/, 'secret-$1').replace(/\{\{\s*inputs\.application\s*\}\}/, 'my-app');
+  v
+    .replace(/\{\{\s*secret\('ARGOCD_SERVER'\)\s*\}\}/, 'https://argocd.example.com')
+    .replace(/\{\{\s*secret\('(\w+)'\)\s*\}\}/, 'secret-$1')
+    .replace(/\{\{\s*inputs\.application\s*\}\}/, 'my-app');
 
 const registry = new PluginRegistry().register(...definitions);
 

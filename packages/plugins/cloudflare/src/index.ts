@@ -1,13 +1,7 @@
 import type { PluginDefinition } from '@baton/plugin-sdk';
 import { cachePurgeDefinition } from './definitions/cache';
 import { recordsBatchDefinition } from './definitions/dns-batch';
-import {
-  recordsCreateDefinition,
-  recordsDeleteDefinition,
-  recordsGetDefinition,
-  recordsListDefinition,
-  recordsUpdateDefinition,
-} from './definitions/dns-records';
+import { recordsCreateDefinition, recordsDeleteDefinition, recordsGetDefinition, recordsListDefinition, recordsUpdateDefinition } from './definitions/dns-records';
 import { recordsUpsertDefinition } from './definitions/dns-upsert';
 import { accessRulesCreateDefinition, accessRulesDeleteDefinition, accessRulesListDefinition } from './definitions/firewall';
 import { kvDeleteDefinition, kvGetDefinition, kvListKeysDefinition, kvWriteDefinition } from './definitions/kv';

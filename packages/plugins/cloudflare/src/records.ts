@@ -84,13 +84,7 @@ export async function zoneName(api: CloudflareApi, zoneId: string): Promise<stri
 }
 
 /** Records of a zone with this exact name and type (content narrows further when given). */
-export async function findRecords(
-  api: CloudflareApi,
-  zoneId: string,
-  fqdn: string,
-  type: string,
-  content?: string,
-): Promise<ApiRecord[]> {
+export async function findRecords(api: CloudflareApi, zoneId: string, fqdn: string, type: string, content?: string): Promise<ApiRecord[]> {
   const { items } = await api.listPages<ApiRecord>(
     `GET /zones/${zoneId}/dns_records`,
     (page, perPage, o) =>
@@ -103,9 +97,7 @@ export async function findRecords(
     100,
     `zone '${zoneId}'`,
   );
-  return items.filter(
-    (r) => r.name.toLowerCase() === fqdn && r.type === type && (content === undefined || sameContent(r.type, r.content, content)),
-  );
+  return items.filter((r) => r.name.toLowerCase() === fqdn && r.type === type && (content === undefined || sameContent(r.type, r.content, content)));
 }
 
 /** Host-name contents compare case-insensitively and without a trailing dot. */
@@ -117,11 +109,7 @@ export function sameContent(type: string, a: string | undefined, b: string | und
 }
 
 /** One record by id, or the (single) match by name and type. */
-export async function resolveRecord(
-  api: CloudflareApi,
-  zoneId: string,
-  lookup: { recordId?: string; name?: string; recordType?: string; content?: string },
-): Promise<ApiRecord> {
+export async function resolveRecord(api: CloudflareApi, zoneId: string, lookup: { recordId?: string; name?: string; recordType?: string; content?: string }): Promise<ApiRecord> {
   if (lookup.recordId) {
     const id = lookup.recordId;
     return (await api.call(

@@ -53,8 +53,7 @@ function engineProps(flow: any, task: any, render: (v: string) => string): Recor
 }
 
 const inputs: Record<string, string> = { zoneId: 'your_zone_id', dnsName: 'app.example.com', newTarget: '1.2.3.4' };
-const seedRender = (v: string) =>
-  v.replace(/\{\{\s*secret\('(\w+)'\)\s*\}\}/g, 'secret-$1').replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (_m, k) => inputs[k]);
+const seedRender = (v: string) => v.replace(/\{\{\s*secret\('(\w+)'\)\s*\}\}/g, 'secret-$1').replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (_m, k) => inputs[k]);
 
 const registry = new PluginRegistry().register(...definitions);
 
@@ -154,7 +153,10 @@ describe('Cloudflare definitions', () => {
         expect(flow.id, label).toMatch(/^[a-z0-9][a-z0-9_-]*$/);
         expect(flow.namespace, label).toMatch(/^[a-z0-9.]+$/);
         const tasks = flow.tasks as any[];
-        expect(tasks.some((t) => t.type === d.id || d.aliases.includes(t.type)), label).toBe(true);
+        expect(
+          tasks.some((t) => t.type === d.id || d.aliases.includes(t.type)),
+          label,
+        ).toBe(true);
         expect(example.flow, label).toMatch(/\{\{ secret\('CLOUDFLARE_API_TOKEN'\) \}\}/);
         for (const task of tasks) {
           const definition = registry.resolve(task.type);

@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  recordsBatchRuntime,
-  recordsCreateRuntime,
-  recordsDeleteRuntime,
-  recordsGetRuntime,
-  recordsListRuntime,
-  recordsUpdateRuntime,
-  recordsUpsertRuntime,
-} from '../src/runtime';
+import { recordsBatchRuntime, recordsCreateRuntime, recordsDeleteRuntime, recordsGetRuntime, recordsListRuntime, recordsUpdateRuntime, recordsUpsertRuntime } from '../src/runtime';
 import { toFqdn } from '../src/records';
 import { ZONE_ID, api, connection, control, fault, requests, run, startSim, state, type Sim } from './helpers';
 

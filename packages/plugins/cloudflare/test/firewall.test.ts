@@ -33,9 +33,7 @@ describe('cloudflare.firewall.accessRules', () => {
     const again = await run(accessRulesCreateRuntime, props);
     expect(again.error?.code).toBe('CONFLICT');
     expect(again.error?.retryable).toBe(false);
-    expect(again.error?.message).toBe(
-      'Cloudflare API error 10009: firewallaccessrules.api.duplicate_of_existing (POST /zones/your_zone_id/firewall/access_rules/rules)',
-    );
+    expect(again.error?.message).toBe('Cloudflare API error 10009: firewallaccessrules.api.duplicate_of_existing (POST /zones/your_zone_id/firewall/access_rules/rules)');
     const skipped = await run(accessRulesCreateRuntime, { ...props, ifExists: 'skip' });
     expect(skipped.error).toBeUndefined();
     expect(skipped.outputs.created).toBe(false);

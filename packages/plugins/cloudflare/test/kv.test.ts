@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  kvDeleteRuntime,
-  kvGetRuntime,
-  kvListKeysRuntime,
-  kvNamespacesCreateRuntime,
-  kvNamespacesListRuntime,
-  kvWriteRuntime,
-} from '../src/runtime';
+import { kvDeleteRuntime, kvGetRuntime, kvListKeysRuntime, kvNamespacesCreateRuntime, kvNamespacesListRuntime, kvWriteRuntime } from '../src/runtime';
 import { ACCOUNT_ID, api, connection, fault, requests, run, startSim, state, type Sim } from './helpers';
 
 let sim: Sim;
@@ -49,13 +42,16 @@ describe('cloudflare.kv.namespaces', () => {
 
 describe('cloudflare.kv values', () => {
   it('writes many pairs with expiry and metadata, and reads them back as text, json and base64', async () => {
-    const w = await run(kvWriteRuntime, ns({
-      pairs: [
-        { key: 'routing/app', value: { origin: '203.0.113.10', weight: 100 }, metadata: { by: 'baton' } },
-        { key: 'banner', value: 'Maintenance at 22:00', expirationTtl: 3600 },
-        { key: 'bin', value: Buffer.from([0, 1, 2, 255]).toString('base64'), base64: true },
-      ],
-    }));
+    const w = await run(
+      kvWriteRuntime,
+      ns({
+        pairs: [
+          { key: 'routing/app', value: { origin: '203.0.113.10', weight: 100 }, metadata: { by: 'baton' } },
+          { key: 'banner', value: 'Maintenance at 22:00', expirationTtl: 3600 },
+          { key: 'bin', value: Buffer.from([0, 1, 2, 255]).toString('base64'), base64: true },
+        ],
+      }),
+    );
     expect(w.outputs).toMatchObject({ written: 3, successfulKeyCount: 3, unsuccessfulKeys: [] });
     const stored = (await state(sim)).kv;
     expect(JSON.stringify(stored)).toContain('banner');
@@ -103,7 +99,16 @@ describe('cloudflare.kv values', () => {
   });
 
   it('deletes one or many keys, idempotently', async () => {
-    await run(kvWriteRuntime, ns({ pairs: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }] }));
+    await run(
+      kvWriteRuntime,
+      ns({
+        pairs: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+          { key: 'c', value: '3' },
+        ],
+      }),
+    );
     expect((await run(kvDeleteRuntime, ns({ key: 'a' }))).outputs.deleted).toBe(1);
     expect((await run(kvDeleteRuntime, ns({ key: 'a' }))).error).toBeUndefined();
     await run(kvDeleteRuntime, ns({ keys: ['b', 'c', 'zzz'] }));

@@ -8,7 +8,6 @@ import { example } from './example';
 const duration = z.string().describe('ISO-8601 duration, e.g. PT5M');
 const noOutputs = z.object({});
 
-
 export const sequential = definePlugin({
   id: 'core.Sequential',
   aliases: ['io.kestra.plugin.core.flow.Sequential'],
@@ -20,7 +19,10 @@ export const sequential = definePlugin({
   taskLists: [{ key: 'tasks', shape: 'list' }],
   props: z.object({}),
   outputs: noOutputs,
-  examples: [example('A group of two tasks', `
+  examples: [
+    example(
+      'A group of two tasks',
+      `
 tasks:
   - id: group
     type: io.kestra.plugin.core.flow.Sequential
@@ -31,7 +33,9 @@ tasks:
       - id: second
         type: io.kestra.plugin.core.log.Log
         message: second
-`)],
+`,
+    ),
+  ],
 });
 
 export const parallel = definePlugin({
@@ -45,7 +49,10 @@ export const parallel = definePlugin({
   taskLists: [{ key: 'tasks', shape: 'list' }],
   props: z.object({ concurrent: z.number().int().min(0).optional().describe('How many children run at once; 0 or absent means all') }),
   outputs: noOutputs,
-  examples: [example('Two branches at once', `
+  examples: [
+    example(
+      'Two branches at once',
+      `
 tasks:
   - id: both
     type: io.kestra.plugin.core.flow.Parallel
@@ -56,7 +63,9 @@ tasks:
       - id: right
         type: io.kestra.plugin.core.log.Log
         message: right
-`)],
+`,
+    ),
+  ],
 });
 
 export const dag = definePlugin({
@@ -65,12 +74,16 @@ export const dag = definePlugin({
   kind: 'flowable',
   group: 'Core / Flow',
   title: 'Run tasks in the order their dependencies give',
-  description: 'Each entry of `tasks` is `{task, dependsOn}`: a task starts once every task it depends on (by id, inside this Dag) has ended; tasks with no pending dependency run side by side (at most `concurrent` at a time). Like Parallel, when a task fails no new task starts, the running ones finish and the Dag fails. Unknown dependencies and cycles are refused when the flow is saved.',
+  description:
+    'Each entry of `tasks` is `{task, dependsOn}`: a task starts once every task it depends on (by id, inside this Dag) has ended; tasks with no pending dependency run side by side (at most `concurrent` at a time). Like Parallel, when a task fails no new task starts, the running ones finish and the Dag fails. Unknown dependencies and cycles are refused when the flow is saved.',
   idempotent: true,
   taskLists: [{ key: 'tasks', shape: 'dag' }],
   props: z.object({ concurrent: z.number().int().min(0).optional().describe('How many tasks run at once; 0 or absent means no limit') }),
   outputs: noOutputs,
-  examples: [example('A diamond', `
+  examples: [
+    example(
+      'A diamond',
+      `
 tasks:
   - id: dag
     type: io.kestra.plugin.core.flow.Dag
@@ -94,7 +107,9 @@ tasks:
           type: io.kestra.plugin.core.log.Log
           message: join
         dependsOn: [left, right]
-`)],
+`,
+    ),
+  ],
 });
 
 export const ifTask = definePlugin({
@@ -105,10 +120,16 @@ export const ifTask = definePlugin({
   title: 'Branch on a condition',
   description: 'Evaluates `condition` (an expression) and runs `then` when it is true, `else` otherwise. Truthy: true, non-zero numbers, non-empty strings other than "false".',
   idempotent: true,
-  taskLists: [{ key: 'then', shape: 'list' }, { key: 'else', shape: 'list' }],
+  taskLists: [
+    { key: 'then', shape: 'list' },
+    { key: 'else', shape: 'list' },
+  ],
   props: z.object({ condition: z.union([z.string(), z.boolean()]).describe('Expression deciding the branch, e.g. "{{ inputs.dryRun }}"') }),
   outputs: noOutputs,
-  examples: [example('Only in production', `
+  examples: [
+    example(
+      'Only in production',
+      `
 inputs:
   - id: env
     type: SELECT
@@ -126,7 +147,9 @@ tasks:
       - id: relaxed
         type: io.kestra.plugin.core.log.Log
         message: dev change
-`)],
+`,
+    ),
+  ],
 });
 
 export const switchTask = definePlugin({
@@ -137,10 +160,16 @@ export const switchTask = definePlugin({
   title: 'Choose a branch by value',
   description: 'Renders `value` and runs the tasks of the matching entry in `cases`, or `defaults` when none matches.',
   idempotent: true,
-  taskLists: [{ key: 'cases', shape: 'map' }, { key: 'defaults', shape: 'list' }],
+  taskLists: [
+    { key: 'cases', shape: 'map' },
+    { key: 'defaults', shape: 'list' },
+  ],
   props: z.object({ value: z.union([z.string(), z.number(), z.boolean()]).describe('Expression whose string value picks the case') }),
   outputs: noOutputs,
-  examples: [example('Per environment', `
+  examples: [
+    example(
+      'Per environment',
+      `
 inputs:
   - id: env
     type: STRING
@@ -158,7 +187,9 @@ tasks:
       - id: other_log
         type: io.kestra.plugin.core.log.Log
         message: other
-`)],
+`,
+    ),
+  ],
 });
 
 export const forEach = definePlugin({
@@ -167,7 +198,8 @@ export const forEach = definePlugin({
   kind: 'flowable',
   group: 'Core / Flow',
   title: 'Repeat tasks for each value',
-  description: 'Runs the child tasks once per value (a list, or an expression giving a list or a JSON array string). `{{ taskrun.value }}` is the current value; outputs of children are keyed by value: `outputs.child[value]`.',
+  description:
+    'Runs the child tasks once per value (a list, or an expression giving a list or a JSON array string). `{{ taskrun.value }}` is the current value; outputs of children are keyed by value: `outputs.child[value]`.',
   idempotent: true,
   taskLists: [{ key: 'tasks', shape: 'list' }],
   props: z.object({
@@ -175,7 +207,10 @@ export const forEach = definePlugin({
     concurrencyLimit: z.number().int().min(0).optional().describe('Iterations running at once (default 1; 0 = all)'),
   }),
   outputs: noOutputs,
-  examples: [example('One log per host', `
+  examples: [
+    example(
+      'One log per host',
+      `
 tasks:
   - id: hosts
     type: io.kestra.plugin.core.flow.ForEach
@@ -185,7 +220,9 @@ tasks:
       - id: hello
         type: io.kestra.plugin.core.log.Log
         message: "patching {{ taskrun.value }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const subflow = definePlugin({
@@ -194,7 +231,8 @@ export const subflow = definePlugin({
   kind: 'flowable',
   group: 'Core / Flow',
   title: 'Run another flow',
-  description: 'Starts an execution of another flow (a Temporal child workflow) with inputs and, when `wait` is true, waits for it. With `transmitFailed`, a failed subflow fails this task. Outputs: `executionId`, `state` and the subflow\'s `outputs`.',
+  description:
+    "Starts an execution of another flow (a Temporal child workflow) with inputs and, when `wait` is true, waits for it. With `transmitFailed`, a failed subflow fails this task. Outputs: `executionId`, `state` and the subflow's `outputs`.",
   idempotent: false,
   props: z.object({
     namespace: z.string().describe('Namespace of the flow to run'),
@@ -210,7 +248,10 @@ export const subflow = definePlugin({
     state: z.string().optional().describe('Final state of the subflow, when waited for'),
     outputs: z.record(z.string(), z.unknown()).optional().describe('Outputs of the subflow'),
   }),
-  examples: [example('Run a child flow', `
+  examples: [
+    example(
+      'Run a child flow',
+      `
 tasks:
   - id: child
     type: io.kestra.plugin.core.flow.Subflow
@@ -218,7 +259,9 @@ tasks:
     flowId: hello
     inputs:
       name: world
-`)],
+`,
+    ),
+  ],
 });
 
 export const pause = definePlugin({
@@ -227,7 +270,8 @@ export const pause = definePlugin({
   kind: 'flowable',
   group: 'Core / Flow',
   title: 'Wait for a person (or a delay)',
-  description: 'Pauses the execution until someone resumes it (API, UI), optionally with `onResume` inputs that later tasks read as `outputs.<id>.onResume.<input>`. With `pauseDuration` the pause ends by itself and `behavior` says what then happens: RESUME (default), WARN, FAIL or CANCEL.',
+  description:
+    'Pauses the execution until someone resumes it (API, UI), optionally with `onResume` inputs that later tasks read as `outputs.<id>.onResume.<input>`. With `pauseDuration` the pause ends by itself and `behavior` says what then happens: RESUME (default), WARN, FAIL or CANCEL.',
   idempotent: true,
   props: z.object({
     pauseDuration: duration.optional().describe('How long to wait before `behavior` applies'),
@@ -240,7 +284,10 @@ export const pause = definePlugin({
     resumedBy: z.string().optional().describe('Who resumed'),
     timedOut: z.boolean().describe('True when the pause ended by its duration'),
   }),
-  examples: [example('Approval with a comment', `
+  examples: [
+    example(
+      'Approval with a comment',
+      `
 tasks:
   - id: approve
     type: io.kestra.plugin.core.flow.Pause
@@ -251,7 +298,9 @@ tasks:
   - id: after
     type: io.kestra.plugin.core.log.Log
     message: "approved: {{ outputs.approve.onResume.comment }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const sleep = definePlugin({
@@ -264,12 +313,17 @@ export const sleep = definePlugin({
   idempotent: true,
   props: z.object({ duration: duration.describe('How long to wait') }),
   outputs: noOutputs,
-  examples: [example('Wait a little', `
+  examples: [
+    example(
+      'Wait a little',
+      `
 tasks:
   - id: wait
     type: io.kestra.plugin.core.flow.Sleep
     duration: PT1S
-`)],
+`,
+    ),
+  ],
 });
 
 export const fail = definePlugin({
@@ -285,7 +339,10 @@ export const fail = definePlugin({
     errorMessage: z.string().optional().describe('Message of the failure'),
   }),
   outputs: noOutputs,
-  examples: [example('Refuse a bad input', `
+  examples: [
+    example(
+      'Refuse a bad input',
+      `
 inputs:
   - id: count
     type: INT
@@ -295,7 +352,9 @@ tasks:
     type: io.kestra.plugin.core.execution.Fail
     condition: "{{ inputs.count > 10 }}"
     errorMessage: "count too large"
-`)],
+`,
+    ),
+  ],
 });
 
 export const assert = definePlugin({
@@ -307,11 +366,17 @@ export const assert = definePlugin({
   description: 'Evaluates every condition; when any is false the task fails and names each failed condition with its rendered value. The health gate of a rollout.',
   idempotent: true,
   props: z.object({
-    conditions: z.array(z.union([z.string(), z.boolean()])).min(1).describe('Expressions that must all be true'),
+    conditions: z
+      .array(z.union([z.string(), z.boolean()]))
+      .min(1)
+      .describe('Expressions that must all be true'),
     errorMessage: z.string().optional().describe('Message used when a condition is false'),
   }),
   outputs: z.object({ failed: z.number().describe('Number of false conditions') }),
-  examples: [example('Gate on an input', `
+  examples: [
+    example(
+      'Gate on an input',
+      `
 inputs:
   - id: ready
     type: BOOLEAN
@@ -322,7 +387,9 @@ tasks:
     conditions:
       - "{{ inputs.ready == true }}"
     errorMessage: not ready
-`)],
+`,
+    ),
+  ],
 });
 
 export const loopUntil = definePlugin({
@@ -332,20 +399,27 @@ export const loopUntil = definePlugin({
   kind: 'flowable',
   group: 'Core / Flow',
   title: 'Repeat tasks until a condition is true',
-  description: 'Runs `tasks` in order, then evaluates `condition`; while it is false, waits `checkFrequency.interval` and runs them again. `outputs.<id>.iterationCount` (from 1) is readable inside the loop and after it. When `maxIterations` or `maxDuration` is reached the loop stops with a warning in the logs, or fails with `failOnMaxReached: true`. A child failure fails the loop. Baton runs at most 1,000 iterations per loop (each is part of the execution\'s durable history).',
+  description:
+    "Runs `tasks` in order, then evaluates `condition`; while it is false, waits `checkFrequency.interval` and runs them again. `outputs.<id>.iterationCount` (from 1) is readable inside the loop and after it. When `maxIterations` or `maxDuration` is reached the loop stops with a warning in the logs, or fails with `failOnMaxReached: true`. A child failure fails the loop. Baton runs at most 1,000 iterations per loop (each is part of the execution's durable history).",
   idempotent: true,
   taskLists: [{ key: 'tasks', shape: 'list' }],
   props: z.object({
     condition: z.union([z.string(), z.boolean()]).describe('Expression checked after each iteration; the loop ends when it is true'),
     failOnMaxReached: z.boolean().optional().describe('Fail when maxIterations or maxDuration is reached (default false)'),
-    checkFrequency: z.object({
-      maxIterations: z.number().int().positive().optional().describe('At most this many iterations (unlimited by default, within Baton\'s 1,000)'),
-      maxDuration: duration.optional().describe('Stop after this long'),
-      interval: duration.optional().describe('Wait between iterations (default PT1M)'),
-    }).strict().optional(),
+    checkFrequency: z
+      .object({
+        maxIterations: z.number().int().positive().optional().describe("At most this many iterations (unlimited by default, within Baton's 1,000)"),
+        maxDuration: duration.optional().describe('Stop after this long'),
+        interval: duration.optional().describe('Wait between iterations (default PT1M)'),
+      })
+      .strict()
+      .optional(),
   }),
   outputs: z.object({ iterationCount: z.number().describe('Iterations run, from 1') }),
-  examples: [example('Poll until a value', `
+  examples: [
+    example(
+      'Poll until a value',
+      `
 tasks:
   - id: loop
     type: io.kestra.plugin.core.flow.LoopUntil
@@ -357,7 +431,9 @@ tasks:
       - id: count
         type: io.kestra.plugin.core.debug.Return
         format: "{{ outputs.loop.iterationCount }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const allowFailure = definePlugin({
@@ -366,12 +442,16 @@ export const allowFailure = definePlugin({
   kind: 'flowable',
   group: 'Core / Flow',
   title: 'Run tasks whose failure does not fail the execution',
-  description: 'Runs `tasks` in order; when one fails, the rest of the block is skipped, this task ends WARNING and the execution goes on (and ends WARNING). The task-level `allowFailure: true` does the same for one task.',
+  description:
+    'Runs `tasks` in order; when one fails, the rest of the block is skipped, this task ends WARNING and the execution goes on (and ends WARNING). The task-level `allowFailure: true` does the same for one task.',
   idempotent: true,
   taskLists: [{ key: 'tasks', shape: 'list' }],
   props: z.object({}),
   outputs: noOutputs,
-  examples: [example('Best effort', `
+  examples: [
+    example(
+      'Best effort',
+      `
 tasks:
   - id: best_effort
     type: io.kestra.plugin.core.flow.AllowFailure
@@ -381,7 +461,9 @@ tasks:
   - id: still_runs
     type: io.kestra.plugin.core.log.Log
     message: the flow went on
-`)],
+`,
+    ),
+  ],
 });
 
 export const setVariables = definePlugin({
@@ -390,14 +472,18 @@ export const setVariables = definePlugin({
   kind: 'flowable',
   group: 'Core / Execution',
   title: 'Set variables for the tasks that follow',
-  description: 'Renders `variables` and makes them readable as `vars.<name>` by every later task of the execution. With `overwrite: false`, setting a variable that exists fails the task.',
+  description:
+    'Renders `variables` and makes them readable as `vars.<name>` by every later task of the execution. With `overwrite: false`, setting a variable that exists fails the task.',
   idempotent: true,
   props: z.object({
     variables: z.record(z.string(), z.unknown()).describe('Names and values (values may be expressions)'),
     overwrite: z.boolean().optional().describe('Replace existing variables (default true)'),
   }),
   outputs: noOutputs,
-  examples: [example('Compute once, use later', `
+  examples: [
+    example(
+      'Compute once, use later',
+      `
 tasks:
   - id: set
     type: io.kestra.plugin.core.execution.SetVariables
@@ -406,7 +492,9 @@ tasks:
   - id: use
     type: io.kestra.plugin.core.log.Log
     message: "{{ vars.greeting }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const unsetVariables = definePlugin({
@@ -422,14 +510,19 @@ export const unsetVariables = definePlugin({
     ignoreMissing: z.boolean().optional().describe('Do not fail on a name that is not set (default false)'),
   }),
   outputs: noOutputs,
-  examples: [example('Forget a value', `
+  examples: [
+    example(
+      'Forget a value',
+      `
 variables:
   temporary: x
 tasks:
   - id: unset
     type: io.kestra.plugin.core.execution.UnsetVariables
     variables: [temporary]
-`)],
+`,
+    ),
+  ],
 });
 
 export const labels = definePlugin({
@@ -438,17 +531,19 @@ export const labels = definePlugin({
   kind: 'flowable',
   group: 'Core / Execution',
   title: 'Label the execution at run time',
-  description: 'Adds or overwrites labels of the running execution: a map, a list of `{key, value}`, or a JSON string of a map. Labels starting with `system.` are Baton\'s own and refused. The executions list filters by them at once.',
+  description:
+    "Adds or overwrites labels of the running execution: a map, a list of `{key, value}`, or a JSON string of a map. Labels starting with `system.` are Baton's own and refused. The executions list filters by them at once.",
   idempotent: true,
   props: z.object({
-    labels: z.union([
-      z.string(),
-      z.array(z.object({ key: z.string(), value: z.unknown() }).strict()),
-      z.record(z.string(), z.unknown()),
-    ]).describe('Labels to add: a map, a list of {key, value}, or a JSON string of a map'),
+    labels: z
+      .union([z.string(), z.array(z.object({ key: z.string(), value: z.unknown() }).strict()), z.record(z.string(), z.unknown())])
+      .describe('Labels to add: a map, a list of {key, value}, or a JSON string of a map'),
   }),
   outputs: noOutputs,
-  examples: [example('Label by input', `
+  examples: [
+    example(
+      'Label by input',
+      `
 inputs:
   - id: customer
     type: STRING
@@ -458,7 +553,26 @@ tasks:
     type: io.kestra.plugin.core.execution.Labels
     labels:
       customer: "{{ inputs.customer }}"
-`)],
+`,
+    ),
+  ],
 });
 
-export const flowDefinitions = [labels, sequential, parallel, dag, ifTask, switchTask, forEach, subflow, pause, sleep, fail, assert, loopUntil, allowFailure, setVariables, unsetVariables];
+export const flowDefinitions = [
+  labels,
+  sequential,
+  parallel,
+  dag,
+  ifTask,
+  switchTask,
+  forEach,
+  subflow,
+  pause,
+  sleep,
+  fail,
+  assert,
+  loopUntil,
+  allowFailure,
+  setVariables,
+  unsetVariables,
+];

@@ -67,7 +67,8 @@ async function run({ props, http, logger, storage, signal }: TaskContext<Props>)
     throw new PluginError('UPSTREAM_UNAVAILABLE', `${method} ${uri}: got ${stored.size} bytes, the server announced ${declared}`);
   }
   if (stored.size === 0) {
-    if (props.failOnEmptyResponse !== false && !allowFailed) throw new PluginError('REMOTE_ERROR', `${method} ${uri} answered ${response.status} with an empty body (failOnEmptyResponse: false accepts it)`);
+    if (props.failOnEmptyResponse !== false && !allowFailed)
+      throw new PluginError('REMOTE_ERROR', `${method} ${uri} answered ${response.status} with an empty body (failOnEmptyResponse: false accepts it)`);
     logger.warn(`the file downloaded from ${uri} is empty`);
   }
   logger.info(`${method} ${uri} → ${response.status}, ${stored.size} bytes stored as ${stored.uri}`);

@@ -26,7 +26,9 @@ export const httpDownload = definePlugin({
     headers: z.record(z.string(), z.array(z.string())).describe('Response headers, each a list of values'),
   }),
   examples: [
-    example('Download a CSV file and log its size', `
+    example(
+      'Download a CSV file and log its size',
+      `
 tasks:
   - id: extract
     type: io.kestra.plugin.core.http.Download
@@ -34,6 +36,7 @@ tasks:
   - id: size
     type: io.kestra.plugin.core.log.Log
     message: "{{ outputs.extract.length }} bytes in {{ outputs.extract.uri }}"
-`),
+`,
+    ),
   ],
 });

@@ -8,7 +8,10 @@ const DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024;
 const MAX_REDIRECTS = 10;
 
 /** The request body and its content type, as Kestra's AbstractHttp builds them. */
-export function requestBody(props: Pick<Props, 'body' | 'formData' | 'contentType'>, boundary = `----baton${Math.random().toString(16).slice(2)}`): { body?: string | Buffer; contentType?: string } {
+export function requestBody(
+  props: Pick<Props, 'body' | 'formData' | 'contentType'>,
+  boundary = `----baton${Math.random().toString(16).slice(2)}`,
+): { body?: string | Buffer; contentType?: string } {
   const contentType = props.contentType ?? 'application/json';
   if (props.formData && Object.keys(props.formData).length) {
     if (contentType === 'multipart/form-data') return { body: multipart(props.formData, boundary), contentType: `multipart/form-data; boundary=${boundary}` };

@@ -41,7 +41,12 @@ export const httpRequest = definePlugin({
       .describe('HTTP method (default GET)'),
     headers: z.record(z.string(), headerValue).optional().describe('Request headers'),
     body: z.unknown().optional().describe('Request body: a string, or a map or list sent as JSON text'),
-    formData: z.record(z.string(), z.unknown()).optional().describe('Form fields; multipart when contentType is multipart/form-data, where a kestra:/// URI sends that file from internal storage, and {name, content} sends a file named name (content: a kestra:/// URI or the text itself)'),
+    formData: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'Form fields; multipart when contentType is multipart/form-data, where a kestra:/// URI sends that file from internal storage, and {name, content} sends a file named name (content: a kestra:/// URI or the text itself)',
+      ),
     contentType: z.string().optional().describe('Content-Type of the request (default application/json)'),
     auth: authSchema.optional(),
     options: z
@@ -63,7 +68,12 @@ export const httpRequest = definePlugin({
       .describe('Client options, as Kestra names them'),
     sslOptions: sslSchema.optional().describe('Deprecated in Kestra: use options.ssl'),
     allowFailed: z.boolean().optional().describe('Deprecated in Kestra: use options.allowFailed'),
-    encryptBody: z.boolean().optional().describe('Encrypt the response body: it is output as `encryptedBody` ({type, value}, encrypted with BATON_ENCRYPTION_KEY) instead of `body`, and decrypted when a later task renders it (masked in that task\'s logs like a secret)'),
+    encryptBody: z
+      .boolean()
+      .optional()
+      .describe(
+        "Encrypt the response body: it is output as `encryptedBody` ({type, value}, encrypted with BATON_ENCRYPTION_KEY) instead of `body`, and decrypted when a later task renders it (masked in that task's logs like a secret)",
+      ),
   }),
   outputs: z.object({
     uri: z.string().describe('The URL requested (the last one after redirects)'),
@@ -77,7 +87,9 @@ export const httpRequest = definePlugin({
       .describe('With encryptBody: the body, encrypted; `{{ outputs.<id>.encryptedBody }}` in a later task renders the plaintext'),
   }),
   examples: [
-    example('Call a health endpoint', `
+    example(
+      'Call a health endpoint',
+      `
 tasks:
   - id: health
     type: io.kestra.plugin.core.http.Request
@@ -87,8 +99,11 @@ tasks:
   - id: status
     type: io.kestra.plugin.core.log.Log
     message: "{{ fromJson(outputs.health.body).status }}"
-`),
-    example('Post a form', `
+`,
+    ),
+    example(
+      'Post a form',
+      `
 tasks:
   - id: login
     type: io.kestra.plugin.core.http.Request
@@ -97,6 +112,7 @@ tasks:
     formData:
       user: ops
       password: "{{ secret('LOGIN_PASSWORD') }}"
-`),
+`,
+    ),
   ],
 });

@@ -14,7 +14,8 @@ export const kvSet = definePlugin({
   kind: 'runnable',
   group: 'Core / KV store',
   title: 'Set a KV pair',
-  description: 'Stores `value` under `key` in the namespace\'s KV store. Without `kvType` the type follows the value (text, number, boolean, map/list as JSON); with it, text is converted (`"42"` as NUMBER is 42). `ttl` makes the pair expire; `overwrite: false` fails when the key exists.',
+  description:
+    'Stores `value` under `key` in the namespace\'s KV store. Without `kvType` the type follows the value (text, number, boolean, map/list as JSON); with it, text is converted (`"42"` as NUMBER is 42). `ttl` makes the pair expire; `overwrite: false` fails when the key exists.',
   idempotent: true,
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({
@@ -27,14 +28,19 @@ export const kvSet = definePlugin({
     kvDescription: z.string().optional().describe('A description shown in the UI'),
   }),
   outputs: z.object({}),
-  examples: [example('Remember the last run', `
+  examples: [
+    example(
+      'Remember the last run',
+      `
 tasks:
   - id: remember
     type: io.kestra.plugin.core.kv.Set
     key: last_run
     value: "{{ execution.startDate }}"
     kvType: DATETIME
-`)],
+`,
+    ),
+  ],
 });
 
 export const kvGet = definePlugin({
@@ -43,17 +49,23 @@ export const kvGet = definePlugin({
   kind: 'runnable',
   group: 'Core / KV store',
   title: 'Get a KV value',
-  description: 'Reads `key`; `outputs.<id>.value` is null when it is absent, unless `errorOnMissing: true` makes that a failure. The `kv()` function reads a value inside any expression.',
+  description:
+    'Reads `key`; `outputs.<id>.value` is null when it is absent, unless `errorOnMissing: true` makes that a failure. The `kv()` function reads a value inside any expression.',
   idempotent: true,
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({ key, namespace, errorOnMissing: z.boolean().optional().describe('Fail when the key is absent (default false)') }),
   outputs: z.object({ value: z.unknown().describe('The value, or null') }),
-  examples: [example('Read a value', `
+  examples: [
+    example(
+      'Read a value',
+      `
 tasks:
   - id: read
     type: io.kestra.plugin.core.kv.Get
     key: last_run
-`)],
+`,
+    ),
+  ],
 });
 
 export const kvGetKeys = definePlugin({
@@ -67,12 +79,17 @@ export const kvGetKeys = definePlugin({
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({ prefix: z.string().optional().describe('Only keys starting with this'), namespace }),
   outputs: z.object({ keys: z.array(z.string()).describe('The keys, sorted') }),
-  examples: [example('Keys of a kind', `
+  examples: [
+    example(
+      'Keys of a kind',
+      `
 tasks:
   - id: keys
     type: io.kestra.plugin.core.kv.GetKeys
     prefix: host_
-`)],
+`,
+    ),
+  ],
 });
 
 export const kvDelete = definePlugin({
@@ -86,12 +103,17 @@ export const kvDelete = definePlugin({
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({ key, namespace, errorOnMissing: z.boolean().optional().describe('Fail when the key is absent (default false)') }),
   outputs: z.object({ deleted: z.boolean().describe('Whether the key existed') }),
-  examples: [example('Forget a value', `
+  examples: [
+    example(
+      'Forget a value',
+      `
 tasks:
   - id: forget
     type: io.kestra.plugin.core.kv.Delete
     key: last_run
-`)],
+`,
+    ),
+  ],
 });
 
 export const purgeKv = definePlugin({
@@ -100,7 +122,8 @@ export const purgeKv = definePlugin({
   kind: 'runnable',
   group: 'Core / KV store',
   title: 'Purge KV pairs',
-  description: 'Deletes keys of `namespaces` (with their children unless `includeChildNamespaces: false`; all namespaces of the tenant when absent), only expired ones unless `expiredOnly: false`, optionally only keys matching the glob `keyPattern`. `outputs.<id>.size` is the number deleted.',
+  description:
+    'Deletes keys of `namespaces` (with their children unless `includeChildNamespaces: false`; all namespaces of the tenant when absent), only expired ones unless `expiredOnly: false`, optionally only keys matching the glob `keyPattern`. `outputs.<id>.size` is the number deleted.',
   idempotent: true,
   activity: { timeout: 'PT5M', retry: { maxAttempt: 3 } },
   props: z.object({
@@ -110,12 +133,17 @@ export const purgeKv = definePlugin({
     expiredOnly: z.boolean().optional().describe('Only expired keys (default true)'),
   }),
   outputs: z.object({ size: z.number().describe('Keys deleted') }),
-  examples: [example('Nightly clean-up', `
+  examples: [
+    example(
+      'Nightly clean-up',
+      `
 tasks:
   - id: purge
     type: io.kestra.plugin.core.kv.PurgeKV
     namespaces: [company]
-`)],
+`,
+    ),
+  ],
 });
 
 export const kvDefinitions = [kvSet, kvGet, kvGetKeys, kvDelete, purgeKv];

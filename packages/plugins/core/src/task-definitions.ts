@@ -6,7 +6,6 @@ import { LOG_LEVELS } from '@baton/contract';
 
 export { httpDownload, httpRequest };
 
-
 export const log = definePlugin({
   id: 'core.Log',
   aliases: ['io.kestra.plugin.core.log.Log'],
@@ -20,7 +19,10 @@ export const log = definePlugin({
     level: z.enum(LOG_LEVELS).optional().describe('Log level (default INFO)'),
   }),
   outputs: z.object({}),
-  examples: [example('Hello', `
+  examples: [
+    example(
+      'Hello',
+      `
 inputs:
   - id: name
     type: STRING
@@ -29,7 +31,9 @@ tasks:
   - id: hello
     type: io.kestra.plugin.core.log.Log
     message: "Hello {{ inputs.name }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const outputValues = definePlugin({
@@ -42,7 +46,10 @@ export const outputValues = definePlugin({
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({ values: z.record(z.string(), z.unknown()).describe('Values to publish') }),
   outputs: z.object({ values: z.record(z.string(), z.unknown()).describe('The rendered values') }),
-  examples: [example('Compute a name', `
+  examples: [
+    example(
+      'Compute a name',
+      `
 tasks:
   - id: names
     type: io.kestra.plugin.core.output.OutputValues
@@ -51,7 +58,9 @@ tasks:
   - id: show
     type: io.kestra.plugin.core.log.Log
     message: "{{ outputs.names.values.host }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const returnTask = definePlugin({
@@ -64,12 +73,17 @@ export const returnTask = definePlugin({
   activity: { timeout: 'PT1M', retry: { maxAttempt: 3 } },
   props: z.object({ format: z.unknown().describe('Value or template to render') }),
   outputs: z.object({ value: z.string().nullable().describe('The rendered value, as text') }),
-  examples: [example('Render', `
+  examples: [
+    example(
+      'Render',
+      `
 tasks:
   - id: r
     type: io.kestra.plugin.core.debug.Return
     format: "{{ flow.namespace }}"
-`)],
+`,
+    ),
+  ],
 });
 
 export const taskDefinitions = [log, outputValues, returnTask, httpRequest, httpDownload];

@@ -46,7 +46,9 @@ export function oauthHeader(apiKey: string, nonce = randomBytes(12).toString('he
     oauth_nonce: nonce,
     oauth_timestamp: String(timestamp),
   };
-  return `OAuth ${Object.entries(params).map(([k, v]) => `${k}="${encodeURIComponent(v)}"`).join(', ')}`;
+  return `OAuth ${Object.entries(params)
+    .map(([k, v]) => `${k}="${encodeURIComponent(v)}"`)
+    .join(', ')}`;
 }
 
 export function encodeForm(form: Form): string {
@@ -74,8 +76,13 @@ export function maasHttpError(response: HttpResponse, where: string, base: strin
   const status = response.status;
   const message = remoteMessage(response);
   const details = { status, where };
-  if (status === 401) return new PluginError('AUTHENTICATION', `MAAS at ${base} rejected the API key (401: ${message}) on ${where}; check apiKey (consumer:token:secret)`, { retryable: false, details });
-  if (status === 403) return new PluginError('PERMISSION_DENIED', `MAAS refused ${where} (403: ${message}); the API key's user lacks the permission`, { retryable: false, details });
+  if (status === 401)
+    return new PluginError('AUTHENTICATION', `MAAS at ${base} rejected the API key (401: ${message}) on ${where}; check apiKey (consumer:token:secret)`, {
+      retryable: false,
+      details,
+    });
+  if (status === 403)
+    return new PluginError('PERMISSION_DENIED', `MAAS refused ${where} (403: ${message}); the API key's user lacks the permission`, { retryable: false, details });
   if (status === 404) return new PluginError('NOT_FOUND', `${where}: ${message}`, { retryable: false, details });
   if (status === 409) return new PluginError('CONFLICT', `MAAS refused ${where} (409: ${message})`, { retryable: false, details });
   if (status === 429) return new PluginError('RATE_LIMITED', `MAAS at ${base} is rate limiting ${where} (429)`, { retryable: true, details });

@@ -10,10 +10,7 @@ import { releaseMachineDefinition } from './definitions/release-machine';
  * Canonical MAAS plugin definitions (zod schemas, docs, examples). No client code here: the web
  * app imports this module; the worker imports `@baton/plugin-maas/runtime`.
  */
-export {
-  commissionMachineDefinition, deployMachineDefinition, enlistMachineDefinition, listMachinesDefinition, powerControlMachineDefinition,
-  releaseMachineDefinition,
-};
+export { commissionMachineDefinition, deployMachineDefinition, enlistMachineDefinition, listMachinesDefinition, powerControlMachineDefinition, releaseMachineDefinition };
 
 export const definitions: PluginDefinition[] = [
   listMachinesDefinition,

@@ -10,5 +10,10 @@ import { releaseMachineRuntime } from './tasks/release-machine';
 export { commissionMachineRuntime, deployMachineRuntime, enlistMachineRuntime, listMachinesRuntime, powerControlMachineRuntime, releaseMachineRuntime };
 
 export const runtimes: PluginRuntime[] = [
-  listMachinesRuntime, enlistMachineRuntime, commissionMachineRuntime, deployMachineRuntime, powerControlMachineRuntime, releaseMachineRuntime,
+  listMachinesRuntime,
+  enlistMachineRuntime,
+  commissionMachineRuntime,
+  deployMachineRuntime,
+  powerControlMachineRuntime,
+  releaseMachineRuntime,
 ];

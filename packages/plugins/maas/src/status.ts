@@ -1,8 +1,28 @@
 /** MAAS status labels (status_name) and the short names its list filter takes. */
 export const STATUS_LABELS = [
-  'New', 'Commissioning', 'Failed commissioning', 'Missing', 'Ready', 'Reserved', 'Deployed', 'Retired', 'Broken', 'Deploying', 'Allocated',
-  'Failed deployment', 'Releasing', 'Releasing failed', 'Disk erasing', 'Failed disk erasing', 'Rescue mode', 'Entering rescue mode',
-  'Failed to enter rescue mode', 'Exiting rescue mode', 'Failed to exit rescue mode', 'Testing', 'Failed testing',
+  'New',
+  'Commissioning',
+  'Failed commissioning',
+  'Missing',
+  'Ready',
+  'Reserved',
+  'Deployed',
+  'Retired',
+  'Broken',
+  'Deploying',
+  'Allocated',
+  'Failed deployment',
+  'Releasing',
+  'Releasing failed',
+  'Disk erasing',
+  'Failed disk erasing',
+  'Rescue mode',
+  'Entering rescue mode',
+  'Failed to enter rescue mode',
+  'Exiting rescue mode',
+  'Failed to exit rescue mode',
+  'Testing',
+  'Failed testing',
 ] as const;
 
 const SHORT: Record<string, string> = {

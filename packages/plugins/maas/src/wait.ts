@@ -60,14 +60,21 @@ export async function waitForStatus(ctx: TaskContext<unknown>, client: MaasClien
       const elapsedMs = Date.now() - wait.startedAt;
       if (machine) {
         const status = machine.status_name;
-        if (status !== lastStatus) ctx.logger.info(`${wait.label} of ${machine.hostname} (${wait.systemId}): ${status}${machine.status_message ? ` (${machine.status_message})` : ''} after ${formatDuration(elapsedMs)}`);
+        if (status !== lastStatus)
+          ctx.logger.info(
+            `${wait.label} of ${machine.hostname} (${wait.systemId}): ${status}${machine.status_message ? ` (${machine.status_message})` : ''} after ${formatDuration(elapsedMs)}`,
+          );
         lastStatus = status;
         if (wait.success.includes(status)) return machine;
         if (wait.failure.includes(status)) {
-          throw new PluginError('REMOTE_ERROR', `${wait.label} of machine ${machine.hostname} (${wait.systemId}) ended ${status}${machine.status_message ? `: ${machine.status_message}` : ''}`, {
-            retryable: false,
-            details: { systemId: wait.systemId, status },
-          });
+          throw new PluginError(
+            'REMOTE_ERROR',
+            `${wait.label} of machine ${machine.hostname} (${wait.systemId}) ended ${status}${machine.status_message ? `: ${machine.status_message}` : ''}`,
+            {
+              retryable: false,
+              details: { systemId: wait.systemId, status },
+            },
+          );
         }
       }
       const beat: WaitHeartbeat = { op: wait.op, systemId: wait.systemId, startedAt: wait.startedAt, status: lastStatus, elapsedMs };
@@ -86,9 +93,13 @@ export async function waitForStatus(ctx: TaskContext<unknown>, client: MaasClien
     }
   } catch (error) {
     if (isPluginError(error) && error.code === 'CANCELLED') {
-      throw new PluginError('CANCELLED', `waiting for the ${wait.label} of machine ${wait.systemId} was cancelled (last status ${lastStatus || 'unknown'}); MAAS carries on with it`, {
-        retryable: false,
-      });
+      throw new PluginError(
+        'CANCELLED',
+        `waiting for the ${wait.label} of machine ${wait.systemId} was cancelled (last status ${lastStatus || 'unknown'}); MAAS carries on with it`,
+        {
+          retryable: false,
+        },
+      );
     }
     throw error;
   }

@@ -8,8 +8,13 @@ describe('MAAS client pieces', () => {
     const header = oauthHeader('ck:tk:s3cr&t', 'nonce1', 1700000000);
     const params = parseOAuthHeader(header)!;
     expect(params).toEqual({
-      oauth_version: '1.0', oauth_signature_method: 'PLAINTEXT', oauth_consumer_key: 'ck', oauth_token: 'tk',
-      oauth_signature: '&s3cr%26t', oauth_nonce: 'nonce1', oauth_timestamp: '1700000000',
+      oauth_version: '1.0',
+      oauth_signature_method: 'PLAINTEXT',
+      oauth_consumer_key: 'ck',
+      oauth_token: 'tk',
+      oauth_signature: '&s3cr%26t',
+      oauth_nonce: 'nonce1',
+      oauth_timestamp: '1700000000',
     });
   });
 

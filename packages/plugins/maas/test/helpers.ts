@@ -28,7 +28,13 @@ export function connection(sim: Sim, extra: Record<string, unknown> = {}) {
 
 export const enlistProps = (sim: Sim, extra: Record<string, unknown> = {}) =>
   connection(sim, {
-    macAddress: '52:54:00:12:34:56', hostname: 'prod-web-01', domain: 'datacenter.local', resourcePool: 'production', zone: 'zone-a',
-    architecture: 'amd64/generic', powerType: 'ipmi', powerParameters: { power_address: '192.168.1.100', power_user: 'admin', power_pass: 'ipmi-secret-pass' },
+    macAddress: '52:54:00:12:34:56',
+    hostname: 'prod-web-01',
+    domain: 'datacenter.local',
+    resourcePool: 'production',
+    zone: 'zone-a',
+    architecture: 'amd64/generic',
+    powerType: 'ipmi',
+    powerParameters: { power_address: '192.168.1.100', power_user: 'admin', power_pass: 'ipmi-secret-pass' },
     ...extra,
   });

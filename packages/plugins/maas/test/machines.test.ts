@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  commissionMachineRuntime, deployMachineRuntime, enlistMachineRuntime, listMachinesRuntime, powerControlMachineRuntime, releaseMachineRuntime,
-} from '../src/runtime';
+import { commissionMachineRuntime, deployMachineRuntime, enlistMachineRuntime, listMachinesRuntime, powerControlMachineRuntime, releaseMachineRuntime } from '../src/runtime';
 import { connection, control, enlistProps, machines, requests, run, startSim, type Sim } from './helpers';
 
 let sim: Sim;
@@ -11,7 +9,6 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());
 
-
 async function enlisted(extra: Record<string, unknown> = {}): Promise<string> {
   const r = await run<any>(enlistMachineRuntime, enlistProps(sim, extra));
   expect(r.error).toBeUndefined();
@@ -19,7 +16,7 @@ async function enlisted(extra: Record<string, unknown> = {}): Promise<string> {
 }
 
 describe('maas.machines.List', () => {
-  it('lists Ready machines with the fields asked for (the seed flow\'s list_ready)', async () => {
+  it("lists Ready machines with the fields asked for (the seed flow's list_ready)", async () => {
     await enlisted();
     const r = await run<any>(listMachinesRuntime, connection(sim, { filters: { status: ['Ready'] }, includeDetails: true, fields: ['system_id', 'hostname', 'status_name'] }));
     expect(r.error).toBeUndefined();
@@ -58,7 +55,14 @@ describe('maas.machines.Enlist', () => {
     expect(r.error).toBeUndefined();
     expect(r.outputs).toMatchObject({ hostname: 'prod-web-01', status: 'New', created: true });
     const [m] = (await machines(sim)).filter((x) => x.hostname === 'prod-web-01');
-    expect(m).toMatchObject({ system_id: r.outputs.systemId, domain: 'datacenter.local', pool: 'production', zone: 'zone-a', power_type: 'ipmi', mac_addresses: ['52:54:00:12:34:56'] });
+    expect(m).toMatchObject({
+      system_id: r.outputs.systemId,
+      domain: 'datacenter.local',
+      pool: 'production',
+      zone: 'zone-a',
+      power_type: 'ipmi',
+      mac_addresses: ['52:54:00:12:34:56'],
+    });
     expect(m.power_parameters).toEqual({ power_address: '192.168.1.100', power_user: 'admin', power_pass: 'ipmi-secret-pass' });
   });
 
@@ -97,7 +101,7 @@ describe('maas.machines.Commission', () => {
     expect(r.outputs).toMatchObject({ status: 'Commissioning', commissioned: true });
   });
 
-  it('fails without retry on Failed commissioning, with MAAS\'s message', async () => {
+  it("fails without retry on Failed commissioning, with MAAS's message", async () => {
     const systemId = await enlisted();
     await control(sim, 'POST', '/_sim/outcome', { commissioning: 'fail' });
     const r = await run<any>(commissionMachineRuntime, connection(sim, { systemId, waitForCompletion: true }));
@@ -156,9 +160,18 @@ describe('maas.machines.Deploy', () => {
 
   it('deploys with OS, release, kernel, cloud-init and tags, and waits until Deployed', async () => {
     const systemId = await ready();
-    const r = await run<any>(deployMachineRuntime, connection(sim, {
-      systemId, osystem: 'ubuntu', distroSeries: 'jammy', kernel: 'ga-22.04', userData: '#cloud-config\npackages: [nginx]\n', userTags: ['production'], waitForDeployment: true,
-    }));
+    const r = await run<any>(
+      deployMachineRuntime,
+      connection(sim, {
+        systemId,
+        osystem: 'ubuntu',
+        distroSeries: 'jammy',
+        kernel: 'ga-22.04',
+        userData: '#cloud-config\npackages: [nginx]\n',
+        userTags: ['production'],
+        waitForDeployment: true,
+      }),
+    );
     expect(r.error).toBeUndefined();
     expect(r.outputs).toMatchObject({ systemId, status: 'Deployed', deployed: true, osystem: 'ubuntu', distroSeries: 'jammy', powerState: 'on' });
     expect(r.outputs.ipAddresses.length).toBe(1);
@@ -203,7 +216,9 @@ describe('maas.machines.Deploy', () => {
     expect(first.error?.code).toBe('CANCELLED');
     await control(sim, 'POST', '/_sim/clock', { advanceMs: 60_000 });
     const deploysBefore = (await requests(sim)).filter((q) => q.method === 'POST').length;
-    const second = await run<any>(deployMachineRuntime, connection(sim, { systemId, distroSeries: 'jammy', waitForDeployment: true }), { resumeDetails: first.lastHeartbeatDetails });
+    const second = await run<any>(deployMachineRuntime, connection(sim, { systemId, distroSeries: 'jammy', waitForDeployment: true }), {
+      resumeDetails: first.lastHeartbeatDetails,
+    });
     expect(second.outputs).toMatchObject({ status: 'Deployed', deployed: true });
     expect((await requests(sim)).filter((q) => q.method === 'POST').length).toBe(deploysBefore);
   });

@@ -60,7 +60,10 @@ function query(q: Query | undefined): string {
 export function fieldErrors(body: unknown): string | undefined {
   const one = (b: unknown): string[] =>
     b && typeof b === 'object' && !Array.isArray(b)
-      ? Object.entries(b as Record<string, unknown>).map(([field, msgs]) => `${field === '__all__' || field === 'non_field_errors' ? '' : `${field}: `}${Array.isArray(msgs) ? msgs.join(' ') : typeof msgs === 'object' ? JSON.stringify(msgs) : String(msgs)}`)
+      ? Object.entries(b as Record<string, unknown>).map(
+          ([field, msgs]) =>
+            `${field === '__all__' || field === 'non_field_errors' ? '' : `${field}: `}${Array.isArray(msgs) ? msgs.join(' ') : typeof msgs === 'object' ? JSON.stringify(msgs) : String(msgs)}`,
+        )
       : [];
   const parts = Array.isArray(body) ? body.flatMap(one) : one(body);
   return parts.length ? parts.join('; ') : undefined;
@@ -70,12 +73,19 @@ export function netboxHttpError(response: HttpResponse, where: string, base: str
   const status = response.status;
   const body = response.body as { detail?: unknown } | null;
   const detail = body && typeof body === 'object' && typeof body.detail === 'string' ? body.detail : undefined;
-  const text = (response.text ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+  const text = (response.text ?? '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
   const message = detail ?? fieldErrors(body) ?? (text || 'no message');
   const details = { status, where };
   if (status === 400) return new PluginError('REMOTE_ERROR', `NetBox refused ${where}: ${message}`, { retryable: false, details });
   if (status === 401 || (status === 403 && /token|credentials/i.test(message))) {
-    return new PluginError('AUTHENTICATION', `NetBox at ${base} rejected the token (${status}: ${message}); check token (v1 40 hex characters, or v2 nbt_<key>.<token>)`, { retryable: false, details });
+    return new PluginError('AUTHENTICATION', `NetBox at ${base} rejected the token (${status}: ${message}); check token (v1 40 hex characters, or v2 nbt_<key>.<token>)`, {
+      retryable: false,
+      details,
+    });
   }
   if (status === 403) return new PluginError('PERMISSION_DENIED', `NetBox refused ${where} (403: ${message}); the token lacks the permission`, { retryable: false, details });
   if (status === 404) return new PluginError('NOT_FOUND', `${where} on ${base}: ${message}`, { retryable: false, details });

@@ -23,4 +23,5 @@ export function connection(sim: Sim, extra: Record<string, unknown> = {}) {
   return { url: sim.url, token: TOKEN, ...extra };
 }
 
-export const deviceProps = (sim: Sim, extra: Record<string, unknown> = {}) => connection(sim, { name: 'prod-web-01', site: 'dc1', role: 'server', deviceType: 'server-1u', ...extra });
+export const deviceProps = (sim: Sim, extra: Record<string, unknown> = {}) =>
+  connection(sim, { name: 'prod-web-01', site: 'dc1', role: 'server', deviceType: 'server-1u', ...extra });

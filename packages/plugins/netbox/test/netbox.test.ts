@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  assignIpAddressRuntime, createDeviceRuntime, createInterfaceRuntime, listDevicesRuntime, listSitesRuntime, updateDeviceRuntime,
-} from '../src/runtime';
+import { assignIpAddressRuntime, createDeviceRuntime, createInterfaceRuntime, listDevicesRuntime, listSitesRuntime, updateDeviceRuntime } from '../src/runtime';
 import { authorization, baseUrl } from '../src/client';
 import { startNetBoxSimulator } from '@baton/simulators';
 import { V2_TOKEN, connection, control, deviceProps, run, startSim, state, type Sim } from './helpers';
@@ -26,7 +24,14 @@ describe('netbox.dcim.sites.List and devices.List', () => {
   it('lists sites with filters and fields, with a v2 token', async () => {
     const r = await run<any>(listSitesRuntime, connection(sim, { token: V2_TOKEN, filters: { status: 'active' }, fields: ['id', 'slug'] }));
     expect(r.error).toBeUndefined();
-    expect(r.outputs).toEqual({ results: [{ id: 1, slug: 'dc1' }, { id: 2, slug: 'dc2' }], size: 2, total: 2 });
+    expect(r.outputs).toEqual({
+      results: [
+        { id: 1, slug: 'dc1' },
+        { id: 2, slug: 'dc2' },
+      ],
+      size: 2,
+      total: 2,
+    });
   });
 
   it('follows NetBox pages (capped at MAX_PAGE_SIZE) up to limit', async () => {
@@ -65,7 +70,13 @@ describe('netbox.dcim.devices.Create', () => {
     const r = await run<any>(createDeviceRuntime, deviceProps(sim, { tags: ['production'], customFields: { maas_system_id: 'abc123' }, platform: 'ubuntu-jammy' }));
     expect(r.error).toBeUndefined();
     expect(r.outputs).toMatchObject({ name: 'prod-web-01', created: true });
-    expect(r.outputs.device).toMatchObject({ site: { slug: 'dc1' }, role: { slug: 'server' }, device_type: { slug: 'server-1u' }, status: { value: 'active' }, platform: { slug: 'ubuntu-jammy' } });
+    expect(r.outputs.device).toMatchObject({
+      site: { slug: 'dc1' },
+      role: { slug: 'server' },
+      device_type: { slug: 'server-1u' },
+      status: { value: 'active' },
+      platform: { slug: 'ubuntu-jammy' },
+    });
     const s = await state(sim);
     expect(s.interfaces).toEqual([expect.objectContaining({ id: r.outputs.primary_interface_id, device: r.outputs.id, name: 'eth0', type: '1000base-t' })]);
   });
@@ -123,9 +134,15 @@ describe('netbox.ipam.AssignIpAddress', () => {
     return (await run<any>(createDeviceRuntime, deviceProps(sim))).outputs.primary_interface_id;
   }
 
-  it('assigns an address to an interface with status and DNS name, once (the seed flow\'s assign_ip)', async () => {
+  it("assigns an address to an interface with status and DNS name, once (the seed flow's assign_ip)", async () => {
     const id = await iface();
-    const props = connection(sim, { address: '10.100.1.45/24', status: 'active', assignedObjectType: 'dcim.interface', assignedObjectId: String(id), dnsName: 'prod-web-01.mgmt.example.com' });
+    const props = connection(sim, {
+      address: '10.100.1.45/24',
+      status: 'active',
+      assignedObjectType: 'dcim.interface',
+      assignedObjectId: String(id),
+      dnsName: 'prod-web-01.mgmt.example.com',
+    });
     const r = await run<any>(assignIpAddressRuntime, props);
     expect(r.error).toBeUndefined();
     expect(r.outputs).toMatchObject({ address: '10.100.1.45/24', created: true });

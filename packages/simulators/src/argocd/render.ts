@@ -105,9 +105,7 @@ export function renderApp(app: AppRecord): Record<string, unknown> {
         source: h.source,
         initiatedBy: h.initiatedBy,
       })),
-      ...(app.conditions.length
-        ? { conditions: app.conditions.map((c) => ({ type: c.type, message: c.message, lastTransitionTime: k8sTime(c.lastTransitionTime) })) }
-        : {}),
+      ...(app.conditions.length ? { conditions: app.conditions.map((c) => ({ type: c.type, message: c.message, lastTransitionTime: k8sTime(c.lastTransitionTime) })) } : {}),
       reconciledAt: k8sTime(app.reconciledAt),
       ...(operationState(app) ? { operationState: operationState(app) } : {}),
       sourceType: 'Directory',
@@ -128,12 +126,25 @@ export function renderTree(app: AppRecord): Record<string, unknown> {
       const rsName = `${r.name}-${r.revision.slice(0, 10)}`;
       const rsUid = `${r.uid.slice(0, 24)}rs000001`;
       nodes.push({
-        group: 'apps', version: 'v1', kind: 'ReplicaSet', namespace: r.namespace, name: rsName, uid: rsUid, resourceVersion: '1', health,
+        group: 'apps',
+        version: 'v1',
+        kind: 'ReplicaSet',
+        namespace: r.namespace,
+        name: rsName,
+        uid: rsUid,
+        resourceVersion: '1',
+        health,
         parentRefs: [{ group: 'apps', kind: 'Deployment', namespace: r.namespace, name: r.name, uid: r.uid }],
         info: [{ name: 'Revision', value: `Rev:${app.history.length || 1}` }],
       });
       nodes.push({
-        version: 'v1', kind: 'Pod', namespace: r.namespace, name: `${rsName}-x7k2p`, uid: `${r.uid.slice(0, 24)}pod00001`, resourceVersion: '1', health,
+        version: 'v1',
+        kind: 'Pod',
+        namespace: r.namespace,
+        name: `${rsName}-x7k2p`,
+        uid: `${r.uid.slice(0, 24)}pod00001`,
+        resourceVersion: '1',
+        health,
         parentRefs: [{ group: 'apps', kind: 'ReplicaSet', namespace: r.namespace, name: rsName, uid: rsUid }],
         images: [`ghcr.io/example/${app.name}:${r.revision.slice(0, 7)}`],
         info: [{ name: 'Status Reason', value: health.status === 'Healthy' ? 'Running' : 'ContainerCreating' }],

@@ -126,7 +126,11 @@ export function addArgoRoutes(router: Router, store: ArgoStore): void {
     }
     const spec = body?.spec ?? {};
     const source = spec.source ?? {};
-    if (!source.repoURL) return argoError(GrpcCode.InvalidArgument, 'application spec for ' + name + ' is invalid: InvalidSpecError: spec.source.repoURL and either source.path, source.chart, or source.ref are required');
+    if (!source.repoURL)
+      return argoError(
+        GrpcCode.InvalidArgument,
+        'application spec for ' + name + ' is invalid: InvalidSpecError: spec.source.repoURL and either source.path, source.chart, or source.ref are required',
+      );
     const existing = store.get(name);
     const upsert = req.query.get('upsert') === 'true';
     if (existing && !upsert) {

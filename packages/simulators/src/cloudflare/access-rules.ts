@@ -59,9 +59,7 @@ export function addAccessRuleRoutes(router: Router, store: CfStore): void {
       if (q('configuration.value')) tests.push((r) => r.configuration.value === q('configuration.value'));
       if (q('notes')) tests.push((r) => r.notes.toLowerCase().includes(q('notes')!.toLowerCase()));
       const any = q('match') === 'any';
-      const rules = [...store.accessRules.values()]
-        .filter(inScope(s))
-        .filter((r) => tests.length === 0 || (any ? tests.some((t) => t(r)) : tests.every((t) => t(r))));
+      const rules = [...store.accessRules.values()].filter(inScope(s)).filter((r) => tests.length === 0 || (any ? tests.some((t) => t(r)) : tests.every((t) => t(r))));
       const { items, info } = paginate(rules, page);
       return cfOk(items.map(render), info);
     });

@@ -158,7 +158,10 @@ export function addDnsRoutes(router: Router, store: CfStore): void {
       store.records.delete(r.id);
       out.deletes.push(r);
     }
-    for (const [key, isPatch] of [['patches', true], ['puts', false]] as const) {
+    for (const [key, isPatch] of [
+      ['patches', true],
+      ['puts', false],
+    ] as const) {
       for (const [i, p] of items(key).entries()) {
         const r = typeof p?.id === 'string' ? recordIn(zone, p.id) : undefined;
         if (!r) return abort({ code: 81044, message: 'Record does not exist.' }, `${key}[${i}]`);

@@ -30,11 +30,7 @@ export const authError = (): SimResponse => cfFail(403, { code: 10000, message: 
 
 /** Cloudflare's answer for an identifier that routes nowhere (seen with wrong zone/account ids). */
 export function routeError(path: string): SimResponse {
-  return cfFail(
-    404,
-    { code: 7003, message: `Could not route to ${path}, perhaps your object identifier is invalid?` },
-    { code: 7000, message: 'No route for that URI' },
-  );
+  return cfFail(404, { code: 7003, message: `Could not route to ${path}, perhaps your object identifier is invalid?` }, { code: 7000, message: 'No route for that URI' });
 }
 
 /** Cloudflare ids are 32 lower-case hex characters. */

@@ -36,7 +36,10 @@ function expirationOf(store: CfStore, expiration: unknown, ttl: unknown): { at?:
   if (exp !== undefined) {
     if (!Number.isInteger(exp) || exp < now + MIN_TTL_SECONDS) {
       return {
-        error: bad(10018, `Invalid expiration of ${expiration}. Please specify integer greater than the current number of seconds since the UNIX epoch, at least ${MIN_TTL_SECONDS} seconds in the future.`),
+        error: bad(
+          10018,
+          `Invalid expiration of ${expiration}. Please specify integer greater than the current number of seconds since the UNIX epoch, at least ${MIN_TTL_SECONDS} seconds in the future.`,
+        ),
       };
     }
     return { at: exp };
@@ -55,8 +58,7 @@ function parseMetadata(raw: unknown): { metadata?: unknown } | { error: SimRespo
 }
 
 export function addKvRoutes(router: Router, store: CfStore): void {
-  const accountOk = (req: SimRequest): SimResponse | undefined =>
-    req.params.account_id === store.settings.accountId ? undefined : routeError(req.path);
+  const accountOk = (req: SimRequest): SimResponse | undefined => (req.params.account_id === store.settings.accountId ? undefined : routeError(req.path));
   const nsOf = (req: SimRequest): KvNamespace | SimResponse => {
     const denied = accountOk(req);
     if (denied) return denied;

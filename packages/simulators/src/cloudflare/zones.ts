@@ -72,7 +72,10 @@ export function addZoneRoutes(router: Router, store: CfStore): void {
     zones = zones.sort((a, b) => key(a).localeCompare(key(b)));
     if (req.query.get('direction') === 'desc') zones.reverse();
     const { items, info } = paginate(zones, page);
-    return cfOk(items.map((z) => renderZone(z, store)), info);
+    return cfOk(
+      items.map((z) => renderZone(z, store)),
+      info,
+    );
   });
 
   router.add('POST', `${API}/zones`, (req) => {
@@ -110,8 +113,6 @@ export function addZoneRoutes(router: Router, store: CfStore): void {
     if (!req.headers.authorization) {
       return cfFail(400, { code: 6003, message: 'Invalid request headers' }, { code: 6111, message: 'Invalid format for Authorization header' });
     }
-    return cfOk({ id: 'ed17574386854bf78a67040be0a770b0', status: 'active' }, undefined, [
-      { code: 10000, message: 'This API Token is valid and active' },
-    ]);
+    return cfOk({ id: 'ed17574386854bf78a67040be0a770b0', status: 'active' }, undefined, [{ code: 10000, message: 'This API Token is valid and active' }]);
   });
 }

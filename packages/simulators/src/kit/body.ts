@@ -25,10 +25,7 @@ export function mediaType(header: string | undefined): string {
  * Decodes a body by its content type. JSON bodies without a content type are decoded too, because
  * curl-style clients often omit it and both real APIs accept that.
  */
-export async function parseBody(
-  raw: Buffer,
-  contentTypeHeader: string | undefined,
-): Promise<{ body: unknown; error?: string }> {
+export async function parseBody(raw: Buffer, contentTypeHeader: string | undefined): Promise<{ body: unknown; error?: string }> {
   if (raw.length === 0) return { body: undefined };
   const type = mediaType(contentTypeHeader);
   const text = raw.toString('utf8');

@@ -33,9 +33,7 @@ export function addControlRoutes(router: Router, ctx: ControlContext): void {
       return { status: 200, json: { ok: true } };
     })
     .add('DELETE', '/_sim/faults/:id', (req) =>
-      ctx.faults.remove(req.params.id)
-        ? { status: 200, json: { ok: true } }
-        : { status: 404, json: { error: `no fault ${req.params.id}` } },
+      ctx.faults.remove(req.params.id) ? { status: 200, json: { ok: true } } : { status: 404, json: { error: `no fault ${req.params.id}` } },
     )
     .add('GET', '/_sim/state', () => ({ status: 200, json: ctx.snapshot() }))
     .add('GET', '/_sim/requests', () => ({ status: 200, json: ctx.requests() }))

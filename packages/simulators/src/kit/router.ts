@@ -43,10 +43,7 @@ export interface Route extends RouteOptions {
   handler: Handler;
 }
 
-export type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'method-not-allowed' }
-  | { kind: 'not-found' };
+export type RouteMatch = { kind: 'found'; route: Route; params: Record<string, string> } | { kind: 'method-not-allowed' } | { kind: 'not-found' };
 
 /**
  * Method + path-pattern routing. Patterns use `:name` segments; a segment matches one raw path

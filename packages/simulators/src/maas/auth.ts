@@ -35,9 +35,7 @@ export function parseOAuthHeader(header: string | undefined): Record<string, str
 export function verifyOAuth(req: SimRequest, key: MaasKey): SimResponse | undefined {
   const params = parseOAuthHeader(req.headers.authorization);
   if (!params) return text(401, 'Authorization Error: No OAuth header: this API needs an API key (consumer:token:secret)');
-  const missing = ['oauth_consumer_key', 'oauth_token', 'oauth_signature_method', 'oauth_signature', 'oauth_nonce', 'oauth_timestamp'].filter(
-    (name) => params[name] === undefined,
-  );
+  const missing = ['oauth_consumer_key', 'oauth_token', 'oauth_signature_method', 'oauth_signature', 'oauth_nonce', 'oauth_timestamp'].filter((name) => params[name] === undefined);
   if (missing.length) return text(401, `Authorization Error: Missing parameters: ${missing.join(', ')}`);
   if (params.oauth_signature_method !== 'PLAINTEXT') {
     return text(401, `Authorization Error: Invalid signature method '${params.oauth_signature_method}': MAAS accepts PLAINTEXT`);

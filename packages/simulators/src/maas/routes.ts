@@ -39,13 +39,21 @@ function conflict(m: Machine, action: string): SimResponse {
 }
 
 export function addMaasRoutes(router: Router, store: MaasStore): void {
-  router.add('GET', `${API}/version`, () => json(200, { capabilities: ['networks-management', 'static-ipaddresses', 'deploy-with-tags'], version: '3.7.3', subversion: 'simulated' }), { public: true });
+  router.add(
+    'GET',
+    `${API}/version`,
+    () => json(200, { capabilities: ['networks-management', 'static-ipaddresses', 'deploy-with-tags'], version: '3.7.3', subversion: 'simulated' }),
+    { public: true },
+  );
 
   router.add('GET', `${API}/machines`, (req) => {
     const o = op(req);
     if (o === 'is_registered') {
       const mac = (req.query.get('mac_address') ?? '').toLowerCase();
-      return json(200, store.list().some((m) => m.mac_addresses.includes(mac)));
+      return json(
+        200,
+        store.list().some((m) => m.mac_addresses.includes(mac)),
+      );
     }
     if (o) return text(400, `Unrecognised signature: method=GET op=${o}`);
     return listMachines(req, store);
@@ -90,14 +98,19 @@ export function addMaasRoutes(router: Router, store: MaasStore): void {
         if (m.status !== NodeStatus.READY && m.status !== NodeStatus.ALLOCATED) return conflict(m, 'deployed');
         const series = one(form, 'distro_series') ?? 'jammy';
         const osystem = one(form, 'osystem') ?? 'ubuntu';
-        if (!/^[a-z0-9.-]+$/.test(series)) return fieldErrors({ distro_series: [`'${series}' is not a valid distro_series.  It should be one of: 'ubuntu/jammy', 'ubuntu/noble'.`] });
+        if (!/^[a-z0-9.-]+$/.test(series))
+          return fieldErrors({ distro_series: [`'${series}' is not a valid distro_series.  It should be one of: 'ubuntu/jammy', 'ubuntu/noble'.`] });
         const userData = one(form, 'user_data');
         if (userData !== undefined && !/^[A-Za-z0-9+/=\s]*$/.test(userData)) return fieldErrors({ user_data: ['user_data must be base64-encoded.'] });
         store.startDeployment(m, osystem, series, one(form, 'hwe_kernel') ?? null);
         return json(200, renderMachine(m));
       }
       case 'release': {
-        if (![NodeStatus.ALLOCATED, NodeStatus.DEPLOYED, NodeStatus.DEPLOYING, NodeStatus.FAILED_DEPLOYMENT, NodeStatus.FAILED_RELEASING, NodeStatus.FAILED_DISK_ERASING].includes(m.status as never)) {
+        if (
+          ![NodeStatus.ALLOCATED, NodeStatus.DEPLOYED, NodeStatus.DEPLOYING, NodeStatus.FAILED_DEPLOYMENT, NodeStatus.FAILED_RELEASING, NodeStatus.FAILED_DISK_ERASING].includes(
+            m.status as never,
+          )
+        ) {
           return conflict(m, 'released');
         }
         store.startRelease(m, truthy(one(form, 'erase')));
@@ -141,7 +154,7 @@ export function addMaasRoutes(router: Router, store: MaasStore): void {
     }
     for (const id of form.get('remove') ?? []) {
       const m = store.get(id);
-      if (m?.tag_names.includes(name)) (m.tag_names = m.tag_names.filter((t) => t !== name), removed++);
+      if (m?.tag_names.includes(name)) ((m.tag_names = m.tag_names.filter((t) => t !== name)), removed++);
     }
     return json(200, { added, removed });
   });
@@ -154,16 +167,18 @@ function listMachines(req: SimRequest, store: MaasStore): SimResponse {
     if (!(s in STATUS_FILTER_NAMES)) return fieldErrors({ status: [`Select a valid choice. ${s} is not one of the available choices.`] });
   }
   const match = (filter: string[], value: string) => !filter.length || filter.includes(value);
-  const machines = store.list().filter(
-    (m) =>
-      match(values('hostname'), m.hostname) &&
-      match(values('id'), m.system_id) &&
-      match(values('domain'), m.domain) &&
-      match(values('zone'), m.zone) &&
-      match(values('pool'), m.pool) &&
-      (!values('mac_address').length || values('mac_address').some((mac) => m.mac_addresses.includes(mac.toLowerCase()))) &&
-      (!statuses.length || statuses.some((s) => STATUS_FILTER_NAMES[s] === m.status)),
-  );
+  const machines = store
+    .list()
+    .filter(
+      (m) =>
+        match(values('hostname'), m.hostname) &&
+        match(values('id'), m.system_id) &&
+        match(values('domain'), m.domain) &&
+        match(values('zone'), m.zone) &&
+        match(values('pool'), m.pool) &&
+        (!values('mac_address').length || values('mac_address').some((mac) => m.mac_addresses.includes(mac.toLowerCase()))) &&
+        (!statuses.length || statuses.some((s) => STATUS_FILTER_NAMES[s] === m.status)),
+    );
   return json(200, machines.map(renderMachine));
 }
 
@@ -198,8 +213,15 @@ function createMachine(form: Map<string, string[]>, store: MaasStore): SimRespon
   // Machines an administrator creates are commissioned unless commission=false.
   const commission = !deployed && one(form, 'commission') !== undefined ? truthy(one(form, 'commission')) : !deployed;
   const m = store.create({
-    hostname, architecture: architecture!.includes('/') ? architecture! : `${architecture}/generic`, mac_addresses: macs, domain, zone, pool,
-    power_type: one(form, 'power_type') ?? '', power_parameters: powerParameters, description: one(form, 'description') ?? '',
+    hostname,
+    architecture: architecture!.includes('/') ? architecture! : `${architecture}/generic`,
+    mac_addresses: macs,
+    domain,
+    zone,
+    pool,
+    power_type: one(form, 'power_type') ?? '',
+    power_parameters: powerParameters,
+    description: one(form, 'description') ?? '',
     status: deployed ? NodeStatus.DEPLOYED : NodeStatus.NEW,
   });
   if (commission) store.startCommissioning(m);

@@ -59,8 +59,16 @@ export async function startMaas(options: MaasSimulatorOptions = {}, hooks: Simul
         if (!body.hostname) throw new Error('hostname is required');
         const status = body.status === 'Deployed' ? NodeStatus.DEPLOYED : body.status === 'New' ? NodeStatus.NEW : NodeStatus.READY;
         const m = store.create({
-          hostname: body.hostname, architecture: 'amd64/generic', mac_addresses: [body.mac ?? `52:54:00:aa:00:${(store.machines.size + 16).toString(16).padStart(2, '0')}`],
-          domain: 'maas', zone: body.zone ?? 'default', pool: body.pool ?? 'default', power_type: 'manual', power_parameters: {}, description: '', status,
+          hostname: body.hostname,
+          architecture: 'amd64/generic',
+          mac_addresses: [body.mac ?? `52:54:00:aa:00:${(store.machines.size + 16).toString(16).padStart(2, '0')}`],
+          domain: 'maas',
+          zone: body.zone ?? 'default',
+          pool: body.pool ?? 'default',
+          power_type: 'manual',
+          power_parameters: {},
+          description: '',
+          status,
         });
         return { status: 200, json: renderMachine(m) };
       });

@@ -8,23 +8,59 @@ import type { SimClock } from '../kit/clock.js';
  * moves the clock (POST /_sim/clock) sees them at once.
  */
 export const NodeStatus = {
-  NEW: 0, COMMISSIONING: 1, FAILED_COMMISSIONING: 2, MISSING: 3, READY: 4, RESERVED: 5, DEPLOYED: 6, RETIRED: 7, BROKEN: 8,
-  DEPLOYING: 9, ALLOCATED: 10, FAILED_DEPLOYMENT: 11, RELEASING: 12, FAILED_RELEASING: 13, DISK_ERASING: 14, FAILED_DISK_ERASING: 15,
-  RESCUE_MODE: 16, ENTERING_RESCUE_MODE: 17, FAILED_ENTERING_RESCUE_MODE: 18, EXITING_RESCUE_MODE: 19, FAILED_EXITING_RESCUE_MODE: 20,
-  TESTING: 21, FAILED_TESTING: 22,
+  NEW: 0,
+  COMMISSIONING: 1,
+  FAILED_COMMISSIONING: 2,
+  MISSING: 3,
+  READY: 4,
+  RESERVED: 5,
+  DEPLOYED: 6,
+  RETIRED: 7,
+  BROKEN: 8,
+  DEPLOYING: 9,
+  ALLOCATED: 10,
+  FAILED_DEPLOYMENT: 11,
+  RELEASING: 12,
+  FAILED_RELEASING: 13,
+  DISK_ERASING: 14,
+  FAILED_DISK_ERASING: 15,
+  RESCUE_MODE: 16,
+  ENTERING_RESCUE_MODE: 17,
+  FAILED_ENTERING_RESCUE_MODE: 18,
+  EXITING_RESCUE_MODE: 19,
+  FAILED_EXITING_RESCUE_MODE: 20,
+  TESTING: 21,
+  FAILED_TESTING: 22,
 } as const;
 
 export const STATUS_NAMES: Record<number, string> = {
-  0: 'New', 1: 'Commissioning', 2: 'Failed commissioning', 3: 'Missing', 4: 'Ready', 5: 'Reserved', 6: 'Deployed', 7: 'Retired',
-  8: 'Broken', 9: 'Deploying', 10: 'Allocated', 11: 'Failed deployment', 12: 'Releasing', 13: 'Releasing failed', 14: 'Disk erasing',
-  15: 'Failed disk erasing', 16: 'Rescue mode', 17: 'Entering rescue mode', 18: 'Failed to enter rescue mode', 19: 'Exiting rescue mode',
-  20: 'Failed to exit rescue mode', 21: 'Testing', 22: 'Failed testing',
+  0: 'New',
+  1: 'Commissioning',
+  2: 'Failed commissioning',
+  3: 'Missing',
+  4: 'Ready',
+  5: 'Reserved',
+  6: 'Deployed',
+  7: 'Retired',
+  8: 'Broken',
+  9: 'Deploying',
+  10: 'Allocated',
+  11: 'Failed deployment',
+  12: 'Releasing',
+  13: 'Releasing failed',
+  14: 'Disk erasing',
+  15: 'Failed disk erasing',
+  16: 'Rescue mode',
+  17: 'Entering rescue mode',
+  18: 'Failed to enter rescue mode',
+  19: 'Exiting rescue mode',
+  20: 'Failed to exit rescue mode',
+  21: 'Testing',
+  22: 'Failed testing',
 };
 
 /** The `status` filter of GET /machines/ takes these short names (lower case, underscores). */
-export const STATUS_FILTER_NAMES: Record<string, number> = Object.fromEntries(
-  Object.entries(NodeStatus).map(([k, v]) => [k.toLowerCase(), v]),
-);
+export const STATUS_FILTER_NAMES: Record<string, number> = Object.fromEntries(Object.entries(NodeStatus).map(([k, v]) => [k.toLowerCase(), v]));
 
 export interface MaasTimings {
   commissioningMs: number;
@@ -114,8 +150,16 @@ export class MaasStore {
     if (this.seedMachines) {
       for (const [i, hostname] of ['rack1-node1', 'rack1-node2', 'rack1-node3'].entries()) {
         this.create({
-          hostname, architecture: 'amd64/generic', mac_addresses: [`52:54:00:00:00:0${i + 1}`], domain: 'maas', zone: 'default', pool: 'default',
-          power_type: 'ipmi', power_parameters: { power_address: `10.0.0.${10 + i}` }, description: '', status: NodeStatus.READY,
+          hostname,
+          architecture: 'amd64/generic',
+          mac_addresses: [`52:54:00:00:00:0${i + 1}`],
+          domain: 'maas',
+          zone: 'default',
+          pool: 'default',
+          power_type: 'ipmi',
+          power_parameters: { power_address: `10.0.0.${10 + i}` },
+          description: '',
+          status: NodeStatus.READY,
         });
       }
     }
@@ -134,7 +178,9 @@ export class MaasStore {
     return this.machines.has(id) ? this.newSystemId() : id;
   }
 
-  create(fields: Pick<Machine, 'hostname' | 'architecture' | 'mac_addresses' | 'domain' | 'zone' | 'pool' | 'power_type' | 'power_parameters' | 'description' | 'status'>): Machine {
+  create(
+    fields: Pick<Machine, 'hostname' | 'architecture' | 'mac_addresses' | 'domain' | 'zone' | 'pool' | 'power_type' | 'power_parameters' | 'description' | 'status'>,
+  ): Machine {
     const system_id = this.newSystemId();
     const machine: Machine = {
       ...fields,
@@ -197,7 +243,12 @@ export class MaasStore {
     m.status_message = 'Commissioning';
     m.power_state = 'on';
     m.pending = fail
-      ? { to: NodeStatus.FAILED_COMMISSIONING, at: this.clock.now() + this.timings.commissioningMs, message: 'Failed commissioning: 00-maas-01-cpuinfo failed (simulated)', power: 'off' }
+      ? {
+          to: NodeStatus.FAILED_COMMISSIONING,
+          at: this.clock.now() + this.timings.commissioningMs,
+          message: 'Failed commissioning: 00-maas-01-cpuinfo failed (simulated)',
+          power: 'off',
+        }
       : { to: NodeStatus.READY, at: this.clock.now() + this.timings.commissioningMs, message: '', power: 'off' };
   }
 
@@ -211,7 +262,11 @@ export class MaasStore {
     m.status_message = 'Deploying';
     m.power_state = 'on';
     m.pending = fail
-      ? { to: NodeStatus.FAILED_DEPLOYMENT, at: this.clock.now() + this.timings.deployingMs, message: 'Installation failed (refer to the installation log for more information) (simulated)' }
+      ? {
+          to: NodeStatus.FAILED_DEPLOYMENT,
+          at: this.clock.now() + this.timings.deployingMs,
+          message: 'Installation failed (refer to the installation log for more information) (simulated)',
+        }
       : { to: NodeStatus.DEPLOYED, at: this.clock.now() + this.timings.deployingMs, message: 'Deployed' };
   }
 

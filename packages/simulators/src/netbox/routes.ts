@@ -15,7 +15,21 @@ const STATUS: Partial<Record<Kind, string[]>> = {
   prefixes: ['container', 'active', 'reserved', 'deprecated'],
 };
 const IP_ROLES = ['loopback', 'secondary', 'anycast', 'vip', 'vrrp', 'hsrp', 'glbp', 'carp'];
-const INTERFACE_TYPES = ['virtual', 'bridge', 'lag', '100base-tx', '1000base-t', '2.5gbase-t', '5gbase-t', '10gbase-t', '10gbase-x-sfpp', '25gbase-x-sfp28', '40gbase-x-qsfpp', '100gbase-x-qsfp28', 'other'];
+const INTERFACE_TYPES = [
+  'virtual',
+  'bridge',
+  'lag',
+  '100base-tx',
+  '1000base-t',
+  '2.5gbase-t',
+  '5gbase-t',
+  '10gbase-t',
+  '10gbase-x-sfpp',
+  '25gbase-x-sfp28',
+  '40gbase-x-qsfpp',
+  '100gbase-x-qsfp28',
+  'other',
+];
 
 type Errors = Record<string, string[]>;
 const detail = (status: number, message: string): SimResponse => ({ status, json: { detail: message } });
@@ -38,10 +52,23 @@ export function addNetBoxRoutes(router: Router, store: NetBoxStore, maxPageSize:
   }
   router.add('GET', '/api/ipam/prefixes/:id/available-ips/', (req) => availableIps(req, store, 'GET'));
   router.add('POST', '/api/ipam/prefixes/:id/available-ips/', (req) => availableIps(req, store, 'POST'));
-  router.add('GET', '/api/status/', () => ({
-    status: 200,
-    json: { 'django-version': '5.1.5', 'installed-apps': {}, 'netbox-version': '4.2.2', 'netbox-full-version': '4.2.2 (Baton simulator)', plugins: {}, 'python-version': '3.12.3', 'rq-workers-running': 1 },
-  }), { public: true });
+  router.add(
+    'GET',
+    '/api/status/',
+    () => ({
+      status: 200,
+      json: {
+        'django-version': '5.1.5',
+        'installed-apps': {},
+        'netbox-version': '4.2.2',
+        'netbox-full-version': '4.2.2 (Baton simulator)',
+        plugins: {},
+        'python-version': '3.12.3',
+        'rq-workers-running': 1,
+      },
+    }),
+    { public: true },
+  );
 }
 
 function renderer(req: SimRequest, store: NetBoxStore): Renderer {
@@ -62,24 +89,50 @@ const RESERVED = new Set(['limit', 'offset', 'brief', 'ordering', 'fields', 'exc
 function matches(store: NetBoxStore, kind: Kind, r: NbRecord, key: string, values: string[]): boolean {
   const has = (v: unknown) => values.includes(String(v ?? ''));
   switch (key) {
-    case 'id': return has(r.id);
-    case 'q': return values.some((q) => JSON.stringify([r.name, r.slug, r.address, r.model, r.prefix, r.dns_name, r.description]).toLowerCase().includes(q.toLowerCase()));
-    case 'name__ic': return values.some((v) => String(r.name ?? '').toLowerCase().includes(v.toLowerCase()));
-    case 'name__isw': return values.some((v) => String(r.name ?? '').toLowerCase().startsWith(v.toLowerCase()));
-    case 'name__ie': return values.some((v) => String(r.name ?? '').toLowerCase() === v.toLowerCase());
-    case 'tag': return values.every((v) => r.tags.some((t) => t.slug === v));
-    case 'site': return has(slugOf(store, 'sites', r.site));
-    case 'role': return has(slugOf(store, 'device-roles', r.role));
+    case 'id':
+      return has(r.id);
+    case 'q':
+      return values.some((q) => JSON.stringify([r.name, r.slug, r.address, r.model, r.prefix, r.dns_name, r.description]).toLowerCase().includes(q.toLowerCase()));
+    case 'name__ic':
+      return values.some((v) =>
+        String(r.name ?? '')
+          .toLowerCase()
+          .includes(v.toLowerCase()),
+      );
+    case 'name__isw':
+      return values.some((v) =>
+        String(r.name ?? '')
+          .toLowerCase()
+          .startsWith(v.toLowerCase()),
+      );
+    case 'name__ie':
+      return values.some((v) => String(r.name ?? '').toLowerCase() === v.toLowerCase());
+    case 'tag':
+      return values.every((v) => r.tags.some((t) => t.slug === v));
+    case 'site':
+      return has(slugOf(store, 'sites', r.site));
+    case 'role':
+      return has(slugOf(store, 'device-roles', r.role));
     case 'manufacturer': {
       const mfr = kind === 'device-types' ? r.manufacturer : typeof r.device_type === 'number' ? store.get('device-types', r.device_type)?.manufacturer : undefined;
       return has(slugOf(store, 'manufacturers', mfr));
     }
-    case 'device_type': return has(slugOf(store, 'device-types', r.device_type));
-    case 'platform': return has(slugOf(store, 'platforms', r.platform));
-    case 'tenant': return has(slugOf(store, 'tenants', r.tenant));
-    case 'device': return has(typeof r.device === 'number' ? store.get('devices', r.device)?.name : undefined);
-    case 'address': return values.some((v) => (v.includes('/') ? r.address === v : String(r.address).split('/')[0] === v));
-    case 'parent': return values.some((v) => { const p = parsePrefix(v); const a = parseInterfaceAddress(String(r.address ?? r.prefix ?? '')); return !!p && !!a && a.ip >= p.network && a.ip < p.network + 2 ** (32 - p.length); });
+    case 'device_type':
+      return has(slugOf(store, 'device-types', r.device_type));
+    case 'platform':
+      return has(slugOf(store, 'platforms', r.platform));
+    case 'tenant':
+      return has(slugOf(store, 'tenants', r.tenant));
+    case 'device':
+      return has(typeof r.device === 'number' ? store.get('devices', r.device)?.name : undefined);
+    case 'address':
+      return values.some((v) => (v.includes('/') ? r.address === v : String(r.address).split('/')[0] === v));
+    case 'parent':
+      return values.some((v) => {
+        const p = parsePrefix(v);
+        const a = parseInterfaceAddress(String(r.address ?? r.prefix ?? ''));
+        return !!p && !!a && a.ip >= p.network && a.ip < p.network + 2 ** (32 - p.length);
+      });
     default: {
       // `site_id`, `role_id`, `device_id`, `name`, `slug`, `status`, `dns_name`, `assigned_object_id`, ...
       const field = key.endsWith('_id') && !(key in r) ? key.slice(0, -3) : key;
@@ -156,13 +209,26 @@ function tags(value: unknown, errors: Errors): Tag[] | undefined {
 }
 
 const REQUIRED: Record<Kind, string[]> = {
-  sites: ['name', 'slug'], manufacturers: ['name', 'slug'], 'device-types': ['manufacturer', 'model', 'slug'], 'device-roles': ['name', 'slug'],
-  devices: ['device_type', 'role', 'site'], interfaces: ['device', 'name', 'type'], 'ip-addresses': ['address'], prefixes: ['prefix'],
-  platforms: ['name', 'slug'], tenants: ['name', 'slug'],
+  sites: ['name', 'slug'],
+  manufacturers: ['name', 'slug'],
+  'device-types': ['manufacturer', 'model', 'slug'],
+  'device-roles': ['name', 'slug'],
+  devices: ['device_type', 'role', 'site'],
+  interfaces: ['device', 'name', 'type'],
+  'ip-addresses': ['address'],
+  prefixes: ['prefix'],
+  platforms: ['name', 'slug'],
+  tenants: ['name', 'slug'],
 };
 const RELATED: Record<string, Kind> = {
-  manufacturer: 'manufacturers', device_type: 'device-types', role: 'device-roles', site: 'sites', device: 'devices', platform: 'platforms',
-  tenant: 'tenants', primary_ip4: 'ip-addresses',
+  manufacturer: 'manufacturers',
+  device_type: 'device-types',
+  role: 'device-roles',
+  site: 'sites',
+  device: 'devices',
+  platform: 'platforms',
+  tenant: 'tenants',
+  primary_ip4: 'ip-addresses',
 };
 
 /** Validates and normalises one object; returns the fields to store or the field errors. */
@@ -213,7 +279,8 @@ function validate(store: NetBoxStore, kind: Kind, body: unknown, existing?: NbRe
     fields.status ??= existing ? undefined : 'active';
     if (fields.status === undefined) delete fields.status;
     if (merged.address !== undefined && !parseInterfaceAddress(String(merged.address))) errors.address = [`Invalid IP address format: ${String(merged.address)}`];
-    if (merged.role !== undefined && merged.role !== '' && merged.role !== null && !IP_ROLES.includes(String(merged.role))) errors.role = [`"${String(merged.role)}" is not a valid choice.`];
+    if (merged.role !== undefined && merged.role !== '' && merged.role !== null && !IP_ROLES.includes(String(merged.role)))
+      errors.role = [`"${String(merged.role)}" is not a valid choice.`];
     if (typeof merged.dns_name === 'string' && merged.dns_name && !/^([0-9A-Za-z_-]+|\*)(\.[0-9A-Za-z_-]+)*\.?$/.test(merged.dns_name)) {
       errors.dns_name = ['Only alphanumeric characters, asterisks, hyphens, periods, and underscores are allowed in DNS names'];
     }

@@ -43,7 +43,8 @@ export async function startNetBox(options: NetBoxSimulatorOptions = {}, hooks: S
       notFound: () => ({ status: 404, json: { detail: 'Not found.' } }),
       methodNotAllowed: (req) => ({ status: 405, json: { detail: `Method "${req.method}" not allowed.` } }),
       badBody: (_req, message) => ({ status: 400, json: { detail: `JSON parse error - ${message}` } }),
-      fault: (status) => (status >= 500 ? { status, raw: `<h1>Server Error (${status})</h1>`, contentType: 'text/html' } : { status, json: { detail: `simulated fault: HTTP ${status}` } }),
+      fault: (status) =>
+        status >= 500 ? { status, raw: `<h1>Server Error (${status})</h1>`, contentType: 'text/html' } : { status, json: { detail: `simulated fault: HTTP ${status}` } },
       internal: (err) => ({ status: 500, json: { error: (err as Error)?.message ?? String(err), exception: 'Exception', netbox_version: '4.2.2', python_version: '3.12.3' } }),
     },
     resetState: () => store.reset(),

@@ -4,5 +4,9 @@ import { SetupForm } from '@/modules/auth/components/setup-form';
 export const metadata = { title: 'Set up' };
 
 export default function SetupPage() {
-  return <Suspense><SetupForm /></Suspense>;
+  return (
+    <Suspense>
+      <SetupForm />
+    </Suspense>
+  );
 }

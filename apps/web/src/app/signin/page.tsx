@@ -4,5 +4,9 @@ import { SignInForm } from '@/modules/auth/components/sign-in-form';
 export const metadata = { title: 'Sign in' };
 
 export default function SignInPage() {
-  return <Suspense><SignInForm /></Suspense>;
+  return (
+    <Suspense>
+      <SignInForm />
+    </Suspense>
+  );
 }

@@ -27,15 +27,18 @@ export function AppProvider({ tenant, config, children }: { tenant: string; conf
       setNs('');
     }
   }, [storageKey]);
-  const setNamespace = useCallback((ns: string) => {
-    setNs(ns);
-    try {
-      if (ns) localStorage.setItem(storageKey, ns);
-      else localStorage.removeItem(storageKey);
-    } catch {
-      // not persisted; fine
-    }
-  }, [storageKey]);
+  const setNamespace = useCallback(
+    (ns: string) => {
+      setNs(ns);
+      try {
+        if (ns) localStorage.setItem(storageKey, ns);
+        else localStorage.removeItem(storageKey);
+      } catch {
+        // not persisted; fine
+      }
+    },
+    [storageKey],
+  );
   const value = useMemo(() => ({ tenant, namespace, setNamespace, ...config }), [tenant, namespace, setNamespace, config]);
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

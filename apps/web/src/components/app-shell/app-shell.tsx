@@ -42,7 +42,11 @@ function TenantSwitcher() {
         router.push(`/${encodeURIComponent(e.target.value)}/${section}`);
       }}
     >
-      {[...new Set([...tenants, tenant])].map((t) => <option key={t} value={t}>{t}</option>)}
+      {[...new Set([...tenants, tenant])].map((t) => (
+        <option key={t} value={t}>
+          {t}
+        </option>
+      ))}
     </select>
   );
 }
@@ -56,7 +60,9 @@ function WhoAmI() {
     <div className={auth.who} data-testid="who-am-i">
       <span className={auth.whoName}>{me.name ?? me.email}</span>
       {me.name ? <span className={auth.whoMail}>{me.email}</span> : null}
-      <button type="button" className={auth.signOut} onClick={() => void signOut()}>Sign out</button>
+      <button type="button" className={auth.signOut} onClick={() => void signOut()}>
+        Sign out
+      </button>
     </div>
   );
 }
@@ -65,7 +71,11 @@ function NoSignInBanner() {
   const { tenant } = useApp();
   const { data: me } = useMe(tenant);
   if (me?.authMode !== 'none') return null;
-  return <div className={auth.banner} role="status">No sign-in (BATON_AUTH=none): anyone who can reach this machine’s 127.0.0.1 is the administrator.</div>;
+  return (
+    <div className={auth.banner} role="status">
+      No sign-in (BATON_AUTH=none): anyone who can reach this machine’s 127.0.0.1 is the administrator.
+    </div>
+  );
 }
 
 export function AppShell({ children }: { children: ReactNode }) {
@@ -86,11 +96,17 @@ export function AppShell({ children }: { children: ReactNode }) {
 
   return (
     <div className={s.shell}>
-      <a href="#main" className={s.skip}>Skip to content</a>
+      <a href="#main" className={s.skip}>
+        Skip to content
+      </a>
       <aside className={s.sidebar} aria-label="Main navigation">
         <div className={s.brand}>
           <Link href={href('flows')} className={s.logo} aria-label="Baton home">
-            <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden><rect width="32" height="32" rx="7" fill="var(--accent)" /><path d="M9 23 23 9" stroke="var(--accent-fg)" strokeWidth="3.2" strokeLinecap="round" /><circle cx="23" cy="9" r="3.2" fill="var(--accent-fg)" /></svg>
+            <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden>
+              <rect width="32" height="32" rx="7" fill="var(--accent)" />
+              <path d="M9 23 23 9" stroke="var(--accent-fg)" strokeWidth="3.2" strokeLinecap="round" />
+              <circle cx="23" cy="9" r="3.2" fill="var(--accent-fg)" />
+            </svg>
             <span>Baton</span>
           </Link>
           <TenantSwitcher />
@@ -107,11 +123,16 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div className={s.sidebarFooter}>
           <IconButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? 'Light theme (⇧T)' : 'Dark theme (⇧T)'} onClick={toggle} size="sm" />
           <IconButton icon="keyboard" label="Keyboard shortcuts (?)" onClick={() => setHelp(true)} size="sm" />
-          <a className={s.footerLink} href="/api/v1" target="_blank" rel="noreferrer" title="The REST API's route list">API</a>
+          <a className={s.footerLink} href="/api/v1" target="_blank" rel="noreferrer" title="The REST API's route list">
+            API
+          </a>
         </div>
         <WhoAmI />
       </aside>
-      <main id="main" className={s.main}><NoSignInBanner />{children}</main>
+      <main id="main" className={s.main}>
+        <NoSignInBanner />
+        {children}
+      </main>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>
   );

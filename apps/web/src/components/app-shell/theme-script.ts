@@ -6,4 +6,3 @@ export const THEME_STORAGE_KEY = 'baton.theme';
  * the stored choice, else the system's.
  */
 export const themeBootScript = `(function(){try{var t=localStorage.getItem('${THEME_STORAGE_KEY}');if(t!=='light'&&t!=='dark'){t=matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light'}document.documentElement.dataset.theme=t}catch(e){}})()`;
-

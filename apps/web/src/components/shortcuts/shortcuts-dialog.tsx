@@ -21,7 +21,16 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
               {items.map((i) => (
                 <div key={i.keys} className={s.row}>
                   <dt>{i.description}</dt>
-                  <dd>{formatKeys(i.keys).split(' then ').map((k, n) => <span key={n}>{n ? <span className={s.then}>then</span> : null}<Kbd>{k}</Kbd></span>)}</dd>
+                  <dd>
+                    {formatKeys(i.keys)
+                      .split(' then ')
+                      .map((k, n) => (
+                        <span key={n}>
+                          {n ? <span className={s.then}>then</span> : null}
+                          <Kbd>{k}</Kbd>
+                        </span>
+                      ))}
+                  </dd>
                 </div>
               ))}
             </dl>

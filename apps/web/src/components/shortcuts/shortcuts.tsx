@@ -24,14 +24,22 @@ const ShortcutContext = createContext<Registry | null>(null);
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 export function formatKeys(keys: string) {
-  return keys.split(' ').map((chord) => chord.split('+').map((k) => {
-    if (k === 'mod') return isMac() ? '⌘' : 'Ctrl';
-    if (k === 'shift') return '⇧';
-    if (k === 'alt') return isMac() ? '⌥' : 'Alt';
-    if (k === 'enter') return '↵';
-    if (k === 'escape') return 'Esc';
-    return k.length === 1 ? k.toUpperCase() : k;
-  }).join(isMac() ? '' : '+')).join(' then ');
+  return keys
+    .split(' ')
+    .map((chord) =>
+      chord
+        .split('+')
+        .map((k) => {
+          if (k === 'mod') return isMac() ? '⌘' : 'Ctrl';
+          if (k === 'shift') return '⇧';
+          if (k === 'alt') return isMac() ? '⌥' : 'Alt';
+          if (k === 'enter') return '↵';
+          if (k === 'escape') return 'Esc';
+          return k.length === 1 ? k.toUpperCase() : k;
+        })
+        .join(isMac() ? '' : '+'),
+    )
+    .join(' then ');
 }
 
 function matches(chord: string, e: KeyboardEvent) {

@@ -7,7 +7,17 @@ import s from './ui.module.css';
  * A modal on the native <dialog>: the browser traps focus, Escape closes it and the page behind
  * is inert. With `onSubmit` the body is a form, so Enter submits.
  */
-export function Dialog({ open, onClose, title, description, children, footer, wide, onSubmit, testId }: {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  wide,
+  onSubmit,
+  testId,
+}: {
   open: boolean;
   onClose: () => void;
   title: ReactNode;
@@ -25,7 +35,13 @@ export function Dialog({ open, onClose, title, description, children, footer, wi
     if (open && !d.open) {
       d.showModal();
       // Start in the first field, not on the close button the browser would pick.
-      requestAnimationFrame(() => d.querySelector<HTMLElement>('[data-autofocus], .' + s.dialogBody + ' input:not([type=hidden]):not([disabled]), .' + s.dialogBody + ' select, .' + s.dialogBody + ' textarea')?.focus());
+      requestAnimationFrame(() =>
+        d
+          .querySelector<HTMLElement>(
+            '[data-autofocus], .' + s.dialogBody + ' input:not([type=hidden]):not([disabled]), .' + s.dialogBody + ' select, .' + s.dialogBody + ' textarea',
+          )
+          ?.focus(),
+      );
     }
     if (!open && d.open) d.close();
   }, [open]);
@@ -46,13 +62,27 @@ export function Dialog({ open, onClose, title, description, children, footer, wi
     <dialog
       ref={ref}
       className={[s.dialog, wide && s.wide].filter(Boolean).join(' ')}
-      onCancel={(e) => { e.preventDefault(); onClose(); }}
-      onClick={(e) => { if (e.target === ref.current) onClose(); }}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClick={(e) => {
+        if (e.target === ref.current) onClose();
+      }}
       data-testid={testId}
     >
       {open ? (
         onSubmit ? (
-          <form className={s.dialogInner} onSubmit={(e) => { e.preventDefault(); onSubmit(e); }} noValidate>{inner}</form>
+          <form
+            className={s.dialogInner}
+            onSubmit={(e) => {
+              e.preventDefault();
+              onSubmit(e);
+            }}
+            noValidate
+          >
+            {inner}
+          </form>
         ) : (
           <div className={s.dialogInner}>{inner}</div>
         )

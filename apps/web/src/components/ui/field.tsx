@@ -4,7 +4,15 @@ import { Icon, type IconName } from '../icons';
 import s from './ui.module.css';
 
 /** Label, control, hint and error, wired with ids so screen readers announce the error. */
-export function Field({ label, hint, error, required, type, children, htmlFor }: {
+export function Field({
+  label,
+  hint,
+  error,
+  required,
+  type,
+  children,
+  htmlFor,
+}: {
   label: ReactNode;
   hint?: ReactNode;
   error?: string;
@@ -17,11 +25,26 @@ export function Field({ label, hint, error, required, type, children, htmlFor }:
   return (
     <div className={s.field}>
       <label className={s.label} htmlFor={htmlFor}>
-        <span>{label}{required ? <span className={s.req} aria-hidden> *</span> : null}</span>
+        <span>
+          {label}
+          {required ? (
+            <span className={s.req} aria-hidden>
+              {' '}
+              *
+            </span>
+          ) : null}
+        </span>
         {type ? <span className={s.type}>{type}</span> : null}
       </label>
       {children}
-      {error ? <div className={s.error} role="alert" id={htmlFor ? `${htmlFor}-error` : undefined}><Icon name="alert" size={13} />{error}</div> : hint ? <div className={s.hint}>{hint}</div> : null}
+      {error ? (
+        <div className={s.error} role="alert" id={htmlFor ? `${htmlFor}-error` : undefined}>
+          <Icon name="alert" size={13} />
+          {error}
+        </div>
+      ) : hint ? (
+        <div className={s.hint}>{hint}</div>
+      ) : null}
     </div>
   );
 }
@@ -35,10 +58,18 @@ type InputProps = InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean; i
 export const TextInput = forwardRef<HTMLInputElement, InputProps>(function TextInput({ invalid, icon, className, ...rest }, ref) {
   const input = <input ref={ref} className={[s.input, invalid && s.invalid, className].filter(Boolean).join(' ')} aria-invalid={invalid || undefined} {...rest} />;
   if (!icon) return input;
-  return <div className={s.inputWithIcon}><Icon name={icon} size={14} />{input}</div>;
+  return (
+    <div className={s.inputWithIcon}>
+      <Icon name={icon} size={14} />
+      {input}
+    </div>
+  );
 });
 
-export const TextArea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }>(function TextArea({ invalid, className, ...rest }, ref) {
+export const TextArea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }>(function TextArea(
+  { invalid, className, ...rest },
+  ref,
+) {
   return <textarea ref={ref} className={[s.textarea, invalid && s.invalid, className].filter(Boolean).join(' ')} aria-invalid={invalid || undefined} {...rest} />;
 });
 

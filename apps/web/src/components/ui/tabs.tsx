@@ -11,7 +11,19 @@ export interface TabItem<T extends string> {
 }
 
 /** ARIA tabs; arrow keys move between tabs. Panels are rendered by the caller with `tabPanelProps`. */
-export function Tabs<T extends string>({ items, value, onChange, idPrefix, trailing }: { items: TabItem<T>[]; value: T; onChange: (id: T) => void; idPrefix: string; trailing?: ReactNode }) {
+export function Tabs<T extends string>({
+  items,
+  value,
+  onChange,
+  idPrefix,
+  trailing,
+}: {
+  items: TabItem<T>[];
+  value: T;
+  onChange: (id: T) => void;
+  idPrefix: string;
+  trailing?: ReactNode;
+}) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
@@ -26,7 +38,9 @@ export function Tabs<T extends string>({ items, value, onChange, idPrefix, trail
       {items.map((t, i) => (
         <button
           key={t.id}
-          ref={(el) => { refs.current[i] = el; }}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
           role="tab"
           type="button"
           id={`${idPrefix}-tab-${t.id}`}
@@ -55,7 +69,9 @@ export function Segmented<T extends string>({ options, value, onChange, label }:
   return (
     <div className={s.segmented} role="group" aria-label={label}>
       {options.map((o) => (
-        <button key={o.id} type="button" aria-pressed={o.id === value} onClick={() => onChange(o.id)}>{o.label}</button>
+        <button key={o.id} type="button" aria-pressed={o.id === value} onClick={() => onChange(o.id)}>
+          {o.label}
+        </button>
       ))}
     </div>
   );

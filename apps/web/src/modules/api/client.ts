@@ -3,7 +3,12 @@
 import { signInHref } from '@/modules/auth/lib/next-path';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly code?: string, readonly errors?: unknown[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+    readonly errors?: unknown[],
+  ) {
     super(message);
     this.name = 'ApiError';
   }

@@ -3,9 +3,20 @@
 import { STATES, type State } from '@baton/contract';
 
 export {
-  isTerminal, TERMINAL_STATES,
-  type Attempt, type Execution, type ExecutionPage, type Flow, type FlowError, type FlowRevision, type LastExecution, type LogLine,
-  type NamespaceSummary, type State, type StateHistory, type TaskRun,
+  isTerminal,
+  TERMINAL_STATES,
+  type Attempt,
+  type Execution,
+  type ExecutionPage,
+  type Flow,
+  type FlowError,
+  type FlowRevision,
+  type LastExecution,
+  type LogLine,
+  type NamespaceSummary,
+  type State,
+  type StateHistory,
+  type TaskRun,
 } from '@baton/contract';
 
 export const ALL_STATES: readonly State[] = STATES;
@@ -26,7 +37,10 @@ export type JsonSchema = {
   [key: string]: unknown;
 };
 
-export interface PluginExample { title: string; flow: string }
+export interface PluginExample {
+  title: string;
+  flow: string;
+}
 
 export interface PluginDoc {
   id: string;

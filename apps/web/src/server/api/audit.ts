@@ -32,9 +32,23 @@ export async function recordChange(key: string, params: Record<string, string>, 
 }
 
 /** Sign-in events: they have no caller yet, so the sign-in routes record them themselves. */
-export async function recordSignIn(action: 'auth.signin' | 'auth.signin.failed' | 'auth.signout' | 'setup.admin.created', who: { email: string; userId?: string }, client: { address: string; userAgent?: string }, after?: unknown) {
+export async function recordSignIn(
+  action: 'auth.signin' | 'auth.signin.failed' | 'auth.signout' | 'setup.admin.created',
+  who: { email: string; userId?: string },
+  client: { address: string; userAgent?: string },
+  after?: unknown,
+) {
   try {
-    await services().audit.append({ tenant: '', actor: who.email, actorId: who.userId, action, resource: `user:${who.userId ?? who.email}`, address: client.address, userAgent: client.userAgent, after });
+    await services().audit.append({
+      tenant: '',
+      actor: who.email,
+      actorId: who.userId,
+      action,
+      resource: `user:${who.userId ?? who.email}`,
+      address: client.address,
+      userAgent: client.userAgent,
+      after,
+    });
   } catch (error) {
     serverLog().error({ action, actor: who.email, err: error }, 'could not record a sign-in audit entry');
   }

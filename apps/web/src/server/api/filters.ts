@@ -26,4 +26,3 @@ export function labels(url: URL) {
 export function executionFilters(url: URL) {
   return readFilter(() => parseExecutionFilters(url.searchParams));
 }
-

@@ -134,7 +134,8 @@ export class Router {
         // over the sign-in page. Scripts still send Basic unasked, as with Kestra.
         if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="baton"';
         if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
-        if (error !== raw) serverLog().warn({ method: request.method, path: url.pathname, status: error.status, err: raw }, `answered ${error.status} for an error that is the caller's`);
+        if (error !== raw)
+          serverLog().warn({ method: request.method, path: url.pathname, status: error.status, err: raw }, `answered ${error.status} for an error that is the caller's`);
         return Response.json(body, { status: error.status, headers });
       }
       const id = Math.random().toString(36).slice(2, 10);
@@ -159,8 +160,10 @@ function checkParams(params: Record<string, string>, url: URL) {
     if (CONTROL.test(value)) throw new AppError('BAD_REQUEST', `the ${name} '${printableExcerpt(value)}' in the path contains a control character (such as NUL); remove it`);
   }
   for (const [name, value] of url.searchParams) {
-    if (value.length > QUERY_MAX_CHARS || name.length > QUERY_MAX_CHARS) throw new AppError('BAD_REQUEST', `query parameter ${printableExcerpt(name)} is longer than ${QUERY_MAX_CHARS} characters`);
-    if (CONTROL.test(value) || CONTROL.test(name)) throw new AppError('BAD_REQUEST', `query parameter ${printableExcerpt(name)} contains a control character (such as NUL); remove it`);
+    if (value.length > QUERY_MAX_CHARS || name.length > QUERY_MAX_CHARS)
+      throw new AppError('BAD_REQUEST', `query parameter ${printableExcerpt(name)} is longer than ${QUERY_MAX_CHARS} characters`);
+    if (CONTROL.test(value) || CONTROL.test(name))
+      throw new AppError('BAD_REQUEST', `query parameter ${printableExcerpt(name)} contains a control character (such as NUL); remove it`);
   }
 }
 
@@ -258,7 +261,8 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {

@@ -33,7 +33,13 @@ export function openApiDocument(routes: readonly Route[]) {
     }));
     for (const [name, q] of Object.entries(doc.query ?? {})) {
       const schema = { type: q.type ?? 'string', ...(q.type === 'integer' ? {} : { maxLength: QUERY_MAX_CHARS }) };
-      parameters.push({ name, in: 'query', required: false, description: q.description, ...(q.repeatable ? { schema: { type: 'array', items: schema }, explode: true } : { schema }) });
+      parameters.push({
+        name,
+        in: 'query',
+        required: false,
+        description: q.description,
+        ...(q.repeatable ? { schema: { type: 'array', items: schema }, explode: true } : { schema }),
+      });
     }
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(doc.responses ?? { 200: 'OK' })) responses[status] = { description };

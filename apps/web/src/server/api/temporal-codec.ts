@@ -123,21 +123,30 @@ export function withCodecCors(request: Request, response: Response): Response {
 export function addCodecRoutes(router: Router): void {
   for (const op of ['decode', 'encode'] as const) {
     router
-      .add('POST', `${CODEC_PATH}/${op}`, async ({ request }) => {
-        const payloads = toPayloads(await readJsonObject(request, BODY_LIMITS.codec, '{"payloads": [...]}'));
-        const { codec } = services();
-        try {
-          return toJson(op === 'decode' ? (await codec.decode(payloads)).map(redactForDisplay) : await codec.encode(payloads));
-        } catch (error) {
-          // A payload sealed with a key Baton does not hold, or altered: the caller's input, not a bug.
-          throw new AppError('UNPROCESSABLE', `could not ${op} the payloads: ${(error as Error).message}`);
-        }
-      }, {
-        summary: op === 'decode' ? 'Temporal codec server: decrypt payloads for the Temporal UI' : 'Temporal codec server: encrypt payloads (Temporal UI signals and starts)',
-        description: 'The Temporal codec server protocol; point the Temporal UI at /api/v1/temporal-codec (see README, Security).',
-        body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.codec, schema: { type: 'object', required: ['payloads'], properties: { payloads: { type: 'array', items: { type: 'object' } } } } },
-        readOnly: true,
-      })
+      .add(
+        'POST',
+        `${CODEC_PATH}/${op}`,
+        async ({ request }) => {
+          const payloads = toPayloads(await readJsonObject(request, BODY_LIMITS.codec, '{"payloads": [...]}'));
+          const { codec } = services();
+          try {
+            return toJson(op === 'decode' ? (await codec.decode(payloads)).map(redactForDisplay) : await codec.encode(payloads));
+          } catch (error) {
+            // A payload sealed with a key Baton does not hold, or altered: the caller's input, not a bug.
+            throw new AppError('UNPROCESSABLE', `could not ${op} the payloads: ${(error as Error).message}`);
+          }
+        },
+        {
+          summary: op === 'decode' ? 'Temporal codec server: decrypt payloads for the Temporal UI' : 'Temporal codec server: encrypt payloads (Temporal UI signals and starts)',
+          description: 'The Temporal codec server protocol; point the Temporal UI at /api/v1/temporal-codec (see README, Security).',
+          body: {
+            contentTypes: ['application/json'],
+            maxBytes: BODY_LIMITS.codec,
+            schema: { type: 'object', required: ['payloads'], properties: { payloads: { type: 'array', items: { type: 'object' } } } },
+          },
+          readOnly: true,
+        },
+      )
       // The browser's preflight carries no credentials; the POST that follows does.
       .add('OPTIONS', `${CODEC_PATH}/${op}`, async () => new Response(null, { status: 204 }), { summary: `CORS preflight of ${op}`, public: true, readOnly: true });
   }

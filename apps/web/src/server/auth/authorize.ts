@@ -78,8 +78,7 @@ export async function authorize(rule: AccessRule | undefined, caller: Caller, pa
       if (row) {
         access.namespace = row.namespace;
         access.require(rule.permission, row.namespace);
-      }
-      else if (access.within(rule.permission)?.length === 0) throw forbidden(caller, rule.permission, `in any namespace of tenant ${tenant}`);
+      } else if (access.within(rule.permission)?.length === 0) throw forbidden(caller, rule.permission, `in any namespace of tenant ${tenant}`);
       return access;
     }
     case 'somewhere':

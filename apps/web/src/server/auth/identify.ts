@@ -32,7 +32,16 @@ export function anonymous(request: Request): Caller {
 }
 
 function fromIdentity(identity: Identity, request: Request): Caller {
-  return { id: identity.email, kind: 'user', userId: identity.userId, email: identity.email, name: identity.name, instanceAdmin: identity.instanceAdmin, via: identity.via, client: clientInfo(request) };
+  return {
+    id: identity.email,
+    kind: 'user',
+    userId: identity.userId,
+    email: identity.email,
+    name: identity.name,
+    instanceAdmin: identity.instanceAdmin,
+    via: identity.via,
+    client: clientInfo(request),
+  };
 }
 
 export function cookieValue(request: Request, name: string): string | undefined {
@@ -51,10 +60,12 @@ let adminReady: Promise<unknown> | undefined;
 function ensureConfiguredAdmin() {
   const env = webEnv();
   if (!env.adminEmail || !env.adminPassword) return Promise.resolve();
-  return (adminReady ??= services().identity.ensureAdmin(env.adminEmail, env.adminPassword).catch((error) => {
-    adminReady = undefined; // try again on the next request (the database may have been away)
-    throw error;
-  }));
+  return (adminReady ??= services()
+    .identity.ensureAdmin(env.adminEmail, env.adminPassword)
+    .catch((error) => {
+      adminReady = undefined; // try again on the next request (the database may have been away)
+      throw error;
+    }));
 }
 
 /**
@@ -94,7 +105,8 @@ export async function identify(request: Request): Promise<Caller> {
         return fromIdentity(await identity.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), clientInfo(request)), request);
       } catch (error) {
         // A wrong password over Basic is a failed sign-in like one on the sign-in page (throttled answers are not recorded again).
-        if (error instanceof AppError && error.status === 401) await recordSignIn('auth.signin.failed', { email: decoded.slice(0, Math.min(colon, 254)) }, clientInfo(request), { via: 'basic' });
+        if (error instanceof AppError && error.status === 401)
+          await recordSignIn('auth.signin.failed', { email: decoded.slice(0, Math.min(colon, 254)) }, clientInfo(request), { via: 'basic' });
         throw error;
       }
     }
@@ -108,7 +120,10 @@ export async function identify(request: Request): Promise<Caller> {
     return fromIdentity(found, request);
   }
   if (!(await identity.hasUsers())) {
-    throw new AppError('UNAUTHORIZED', 'Baton is not set up yet: open the one-time setup link that npm start printed (or set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD and restart)');
+    throw new AppError(
+      'UNAUTHORIZED',
+      'Baton is not set up yet: open the one-time setup link that npm start printed (or set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD and restart)',
+    );
   }
   throw new AppError('UNAUTHORIZED', 'sign in: send a session cookie (the sign-in page), Authorization: Bearer <API token>, or HTTP Basic email:password');
 }

@@ -45,37 +45,50 @@ function describe(error: unknown): string {
 function authOptions(oidc: OidcEnv, secret: string, outcome: Outcome): AuthOptions {
   return {
     secret,
-    providers: [{
-      id: OIDC_PROVIDER_ID,
-      name: oidc.name,
-      type: 'oauth',
-      wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
-      clientId: oidc.clientId,
-      clientSecret: oidc.clientSecret,
-      authorization: { params: { scope: oidc.scopes } },
-      checks: ['pkce', 'state', 'nonce'],
-      // The verified id_token's claims are the profile (no userinfo call): groups ride in it.
-      idToken: true,
-      profile: (claims: Record<string, unknown>) => ({ id: String(claims.sub), email: typeof claims.email === 'string' ? claims.email : null, name: typeof claims.name === 'string' ? claims.name : null }),
-    }],
+    providers: [
+      {
+        id: OIDC_PROVIDER_ID,
+        name: oidc.name,
+        type: 'oauth',
+        wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
+        clientId: oidc.clientId,
+        clientSecret: oidc.clientSecret,
+        authorization: { params: { scope: oidc.scopes } },
+        checks: ['pkce', 'state', 'nonce'],
+        // The verified id_token's claims are the profile (no userinfo call): groups ride in it.
+        idToken: true,
+        profile: (claims: Record<string, unknown>) => ({
+          id: String(claims.sub),
+          email: typeof claims.email === 'string' ? claims.email : null,
+          name: typeof claims.name === 'string' ? claims.name : null,
+        }),
+      },
+    ],
     session: { strategy: 'jwt' },
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
       signIn: async ({ profile }) => {
         const claims = (profile ?? {}) as Record<string, unknown>;
         try {
-          outcome.signedIn = await new OidcAccounts(services().db).signIn({
-            provider: OIDC_PROVIDER_ID,
-            subject: String(claims.sub ?? ''),
-            email: typeof claims.email === 'string' ? claims.email : undefined,
-            emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-            name: typeof claims.name === 'string' ? claims.name : undefined,
-            groups: claims[oidc.groupsClaim],
-          }, oidc.tenant);
+          outcome.signedIn = await new OidcAccounts(services().db).signIn(
+            {
+              provider: OIDC_PROVIDER_ID,
+              subject: String(claims.sub ?? ''),
+              email: typeof claims.email === 'string' ? claims.email : undefined,
+              emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+              name: typeof claims.name === 'string' ? claims.name : undefined,
+              groups: claims[oidc.groupsClaim],
+            },
+            oidc.tenant,
+          );
           return true;
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          outcome.refused = { reason: (error.details as { reason?: string } | undefined)?.reason ?? 'refused', message: error.message, email: typeof claims.email === 'string' ? claims.email : undefined };
+          outcome.refused = {
+            reason: (error.details as { reason?: string } | undefined)?.reason ?? 'refused',
+            message: error.message,
+            email: typeof claims.email === 'string' ? claims.email : undefined,
+          };
           return false;
         }
       },

@@ -18,7 +18,11 @@ export interface MintedCredential {
  * reached. `retryable` says whether trying again later can help (5xx, network) or not (4xx).
  */
 export class MintError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'MintError';
   }
@@ -150,9 +154,8 @@ async function tokenRequest(settings: Fields, form: URLSearchParams, headers: Re
     // not JSON: reported below with the status
   }
   if (answer.status < 200 || answer.status >= 300 || typeof body.access_token !== 'string') {
-    const said = typeof body.error === 'string'
-      ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`
-      : answer.text.slice(0, 200) || 'no body';
+    const said =
+      typeof body.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}` : answer.text.slice(0, 200) || 'no body';
     const what = answer.status >= 200 && answer.status < 300 ? 'answered without an access_token' : `answered ${answer.status}`;
     throw new MintError(`the token endpoint ${url} ${what} (${said})`, answer.status >= 500 || answer.status === 429, answer.status);
   }
@@ -176,17 +179,21 @@ function post(url: string, body: string, headers: Record<string, string>, ca?: s
   }
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.request(target, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      timeout: TOKEN_REQUEST_TIMEOUT_MS,
-      ...(ca && target.protocol === 'https:' ? { ca } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', (e) => reject(new MintError(`the token endpoint ${url} broke off its answer (${e.message})`, true)));
-    });
+    const request = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: TOKEN_REQUEST_TIMEOUT_MS,
+        ...(ca && target.protocol === 'https:' ? { ca } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => reject(new MintError(`the token endpoint ${url} broke off its answer (${e.message})`, true)));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error(`no answer within ${TOKEN_REQUEST_TIMEOUT_MS / 1000} s`)));
     request.on('error', (e) => reject(e instanceof MintError ? e : new MintError(`the token endpoint ${url} could not be reached (${e.message})`, true)));
     request.end(body);

@@ -61,7 +61,11 @@ export function credentialError(name: string, namespace: string, type: string, e
   const spec = credentialTypeSpec(type);
   const message = error instanceof Error ? error.message : String(error);
   const retryable = error instanceof MintError ? error.retryable : false;
-  return new MintError(`credential '${name}' (${spec?.title ?? type}, ${namespace || 'tenant-wide'}): ${message}`, retryable, error instanceof MintError ? error.status : undefined);
+  return new MintError(
+    `credential '${name}' (${spec?.title ?? type}, ${namespace || 'tenant-wide'}): ${message}`,
+    retryable,
+    error instanceof MintError ? error.status : undefined,
+  );
 }
 
 /**
@@ -261,7 +265,19 @@ function splitValues(spec: CredentialTypeSpec, values: Record<string, unknown>, 
 }
 
 function toMetadata(
-  row: { namespace: string; name: string; type: string; description: string | null; owner: string | null; settings: unknown; revision: number; lastUsedAt: Date | null; rotatedAt: Date; expiresAt: Date | null; updatedAt: Date },
+  row: {
+    namespace: string;
+    name: string;
+    type: string;
+    description: string | null;
+    owner: string | null;
+    settings: unknown;
+    revision: number;
+    lastUsedAt: Date | null;
+    rotatedAt: Date;
+    expiresAt: Date | null;
+    updatedAt: Date;
+  },
   asSeenFrom: string,
 ): CredentialMetadata {
   const spec = credentialTypeSpec(row.type);

@@ -27,7 +27,14 @@ export interface GroupView {
 const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 function bindingView(b: { id: string; subjectType: string; subjectId: string; role: string; namespace: string; createdAt: Date; createdBy: string | null }): BindingView {
-  return { id: b.id, subject: { type: b.subjectType as SubjectType, id: b.subjectId }, role: b.role as Role, namespace: b.namespace || null, created: b.createdAt.toISOString(), createdBy: b.createdBy };
+  return {
+    id: b.id,
+    subject: { type: b.subjectType as SubjectType, id: b.subjectId },
+    role: b.role as Role,
+    namespace: b.namespace || null,
+    created: b.createdAt.toISOString(),
+    createdBy: b.createdBy,
+  };
 }
 
 /** Groups, memberships and role bindings of a tenant, and the grants they give a user. */
@@ -58,7 +65,15 @@ export class AccessService {
   async listGroups(tenant: string): Promise<GroupView[]> {
     const groups = await this.db.userGroup.findMany({ where: { tenant }, orderBy: { id: 'asc' } });
     const members = await this.db.groupMember.findMany({ where: { tenant } });
-    return groups.map((g) => ({ id: g.id, name: g.name, source: g.source, members: members.filter((m) => m.groupId === g.id).map((m) => m.userId).sort() }));
+    return groups.map((g) => ({
+      id: g.id,
+      name: g.name,
+      source: g.source,
+      members: members
+        .filter((m) => m.groupId === g.id)
+        .map((m) => m.userId)
+        .sort(),
+    }));
   }
 
   async getGroup(tenant: string, id: string): Promise<GroupView> {
@@ -71,7 +86,8 @@ export class AccessService {
   async createGroup(tenant: string, input: Record<string, unknown>): Promise<GroupView> {
     if (typeof input.id !== 'string' || !GROUP_ID.test(input.id)) throw new AppError('BAD_REQUEST', `send {"id": "platform-team"}: a group id is ${GROUP_ID.source}`);
     if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 200)) throw new AppError('BAD_REQUEST', 'name is a string of at most 200 characters');
-    const inserted = await this.db.$executeRaw`INSERT INTO user_groups (tenant, id, name) VALUES (${tenant}, ${input.id}, ${(input.name as string | undefined) ?? null}) ON CONFLICT DO NOTHING`;
+    const inserted = await this.db
+      .$executeRaw`INSERT INTO user_groups (tenant, id, name) VALUES (${tenant}, ${input.id}, ${(input.name as string | undefined) ?? null}) ON CONFLICT DO NOTHING`;
     if (!inserted) throw new AppError('CONFLICT', `group '${input.id}' already exists in tenant ${tenant}`);
     return { id: input.id, name: (input.name as string | undefined) ?? null, source: null, members: [] };
   }

@@ -151,7 +151,8 @@ export class IdentityService {
     const current = await this.getUser(id);
     const data: { name?: string | null; passwordHash?: string; disabled?: boolean } = {};
     if (input.name !== undefined) {
-      if (input.name !== null && (typeof input.name !== 'string' || input.name.length > 200)) throw new AppError('BAD_REQUEST', 'name is a string of at most 200 characters, or null');
+      if (input.name !== null && (typeof input.name !== 'string' || input.name.length > 200))
+        throw new AppError('BAD_REQUEST', 'name is a string of at most 200 characters, or null');
       data.name = input.name as string | null;
     }
     if (input.password !== undefined) data.passwordHash = await hashPassword(checkNewPassword(input.password));
@@ -198,7 +199,9 @@ export class IdentityService {
   async createSession(userId: string, client: ClientInfo, ttlMs = SESSION_TTL_MS): Promise<{ secret: string; expires: Date }> {
     const secret = randomSecret();
     const expires = new Date(Date.now() + ttlMs);
-    await this.db.userSession.create({ data: { tokenHash: digest(secret), userId, expiresAt: expires, address: client.address.slice(0, 100), userAgent: client.userAgent?.slice(0, 300) } });
+    await this.db.userSession.create({
+      data: { tokenHash: digest(secret), userId, expiresAt: expires, address: client.address.slice(0, 100), userAgent: client.userAgent?.slice(0, 300) },
+    });
     await this.db.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
     return { secret, expires };
   }
@@ -220,7 +223,8 @@ export class IdentityService {
   /** Creates a token for a user; the token itself is in the answer once and never again. */
   async createApiToken(userId: string, input: { name?: unknown; expires?: unknown }): Promise<{ token: string } & ApiTokenView> {
     await this.getUser(userId);
-    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100) throw new AppError('BAD_REQUEST', 'send {"name": "ci-deploy"} (a name of 1 to 100 characters) and optionally "expires" (ISO-8601)');
+    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100)
+      throw new AppError('BAD_REQUEST', 'send {"name": "ci-deploy"} (a name of 1 to 100 characters) and optionally "expires" (ISO-8601)');
     let expiresAt: Date | null = null;
     if (input.expires !== undefined && input.expires !== null) {
       expiresAt = typeof input.expires === 'string' ? new Date(input.expires) : new Date(NaN);
@@ -253,7 +257,8 @@ export class IdentityService {
     const row = token.startsWith(TOKEN_PREFIX) && token.length < 200 ? await this.db.apiToken.findUnique({ where: { tokenHash: digest(token) } }) : null;
     if (!row) throw new AppError('UNAUTHORIZED', 'the Bearer token is not a valid Baton API token');
     if (row.revokedAt) throw new AppError('UNAUTHORIZED', `the API token '${row.name}' was revoked; create a new one`);
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new AppError('UNAUTHORIZED', `the API token '${row.name}' expired at ${row.expiresAt.toISOString()}; create a new one`);
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now())
+      throw new AppError('UNAUTHORIZED', `the API token '${row.name}' expired at ${row.expiresAt.toISOString()}; create a new one`);
     const user = await this.db.user.findUnique({ where: { id: row.userId } });
     if (!user || user.disabled) throw new AppError('UNAUTHORIZED', 'the API token belongs to a disabled user');
     const last = this.lastUsedWritten.get(row.id) ?? 0;

@@ -17,12 +17,19 @@ export const ACCOUNT_RULE: ThrottleRule = { free: 5, maxLockMs: 15 * 60_000, win
 /** Addresses get more room: a whole office can sit behind one address. */
 export const ADDRESS_RULE: ThrottleRule = { free: 20, maxLockMs: 15 * 60_000, windowMs: 15 * 60_000 };
 
-interface Entry { failures: number; lockedUntil: number; lastFailure: number }
+interface Entry {
+  failures: number;
+  lockedUntil: number;
+  lastFailure: number;
+}
 
 export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number = Date.now, private readonly maxEntries = 100_000) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 100_000,
+  ) {}
 
   /** Seconds until `key` may try again, or 0. */
   waitSeconds(key: string, rule: ThrottleRule): number {

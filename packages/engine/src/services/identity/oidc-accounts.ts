@@ -73,14 +73,21 @@ export class OidcAccounts {
       let created = false;
       // The first user must be the admin (setup link or BATON_ADMIN_*): a first OIDC user would
       // close the setup page and leave Baton without one.
-      if ((await tx.user.count()) === 0) throw refusal('not-set-up', 'Baton is not set up yet: the first admin signs in with the one-time setup link (or BATON_ADMIN_EMAIL/BATON_ADMIN_PASSWORD) before anyone signs in with OIDC');
+      if ((await tx.user.count()) === 0)
+        throw refusal(
+          'not-set-up',
+          'Baton is not set up yet: the first admin signs in with the one-time setup link (or BATON_ADMIN_EMAIL/BATON_ADMIN_PASSWORD) before anyone signs in with OIDC',
+        );
       const known = await tx.userIdentity.findUnique({ where: { provider_subject: { provider: profile.provider, subject: profile.subject } } });
       let user = known ? await tx.user.findUnique({ where: { id: known.userId } }) : null;
       if (!user) {
         if (!email) throw refusal('no-email', 'the identity provider sent no e-mail address; Baton needs one to name the user (request the `email` scope, or map an email claim)');
         user = await tx.user.findUnique({ where: { email } });
         if (user && profile.emailVerified !== true) {
-          throw refusal('email-unverified', `a Baton user with the e-mail ${email} exists, and the identity provider has not verified that this address is yours; ask its administrators to verify it`);
+          throw refusal(
+            'email-unverified',
+            `a Baton user with the e-mail ${email} exists, and the identity provider has not verified that this address is yours; ask its administrators to verify it`,
+          );
         }
         if (!user) {
           user = await tx.user.create({ data: { id: crypto.randomUUID(), email, name: profile.name?.slice(0, 200) || null, passwordHash: null } });
@@ -93,7 +100,10 @@ export class OidcAccounts {
         });
       }
       if (user.disabled) throw refusal('disabled', `the Baton user ${user.email} is disabled; an Admin can enable it`);
-      await tx.userIdentity.update({ where: { provider_subject: { provider: profile.provider, subject: profile.subject } }, data: { lastLoginAt: new Date(), email: email ?? undefined } });
+      await tx.userIdentity.update({
+        where: { provider_subject: { provider: profile.provider, subject: profile.subject } },
+        data: { lastLoginAt: new Date(), email: email ?? undefined },
+      });
 
       // Groups: claim groups missing in Baton are made (marked oidc); the user joins every claimed
       // group; and leaves the OIDC groups the claim no longer names. Groups an Admin made keep

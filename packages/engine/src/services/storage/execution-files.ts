@@ -28,8 +28,10 @@ export class ExecutionFiles {
     const refs: ExecutionRef[] = [];
     let id: string | null = executionId;
     while (id && refs.length < MAX_ANCESTORS) {
-      const row: { namespace: string; flowId: string; parentId: string | null; tenant: string } | null =
-        await this.db.execution.findUnique({ where: { id }, select: { namespace: true, flowId: true, parentId: true, tenant: true } });
+      const row: { namespace: string; flowId: string; parentId: string | null; tenant: string } | null = await this.db.execution.findUnique({
+        where: { id },
+        select: { namespace: true, flowId: true, parentId: true, tenant: true },
+      });
       if (!row || row.tenant !== tenant) break;
       refs.push({ namespace: row.namespace, flowId: row.flowId, executionId: id });
       id = row.parentId;

@@ -16,7 +16,12 @@ const MAX_URI = 2048;
 
 /** Kestra's Slugify of a flow id: whitespace to dashes, only word characters and dashes, lower case. */
 export function slugify(text: string): string {
-  return text.replace(/\s/g, '-').normalize('NFD').replace(/[^\w-]/g, '').replace(/-{2,}/g, '-').toLowerCase();
+  return text
+    .replace(/\s/g, '-')
+    .normalize('NFD')
+    .replace(/[^\w-]/g, '')
+    .replace(/-{2,}/g, '-')
+    .toLowerCase();
 }
 
 /** kestra:///company/team/my-flow/executions/abc/ — every file of the execution lies under it. */
@@ -40,7 +45,10 @@ export function taskFileUri(ref: ExecutionRef, taskId: string, taskRunId: string
  */
 export function safeFileName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
   return cleaned === '' || /^\.+$/.test(cleaned) ? 'file' : cleaned;
 }
 

@@ -3,9 +3,7 @@
 // fakes and a fake clock. The interpreter imports nothing else with effects, so it runs without
 // Temporal.
 import type { RetryPolicy } from '@temporalio/common';
-import type {
-  ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest,
-} from '../contracts';
+import type { ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../contracts';
 
 /** How one runnable task's activity is scheduled (from the task's timeout, retry and worker group). */
 export interface RunTaskOptions {

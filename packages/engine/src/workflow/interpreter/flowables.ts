@@ -7,9 +7,7 @@ import type { TaskSpec } from '@baton/flow/model';
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { ProjectionEvent, ResumeSignal } from '../contracts';
 import { toRetryPolicy } from '../retry-policy';
-import {
-  CancelExecution, combine, errorMessage, javaDuration, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent,
-} from './outcomes';
+import { CancelExecution, combine, errorMessage, javaDuration, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent } from './outcomes';
 import type { Scheduler } from './scheduler';
 import { childScope, type Scope } from './scope';
 
@@ -53,7 +51,13 @@ export const FLOWABLES: Record<string, Flowable> = {
     childLists: ['tasks'],
     retriesBlock: true,
     run: async (f) =>
-      failWithChildren(f.task, await f.s.runConcurrently(f.children('tasks').map((t) => () => f.s.runTask(t, f.child)), Number(f.task.props.concurrent ?? 0))),
+      failWithChildren(
+        f.task,
+        await f.s.runConcurrently(
+          f.children('tasks').map((t) => () => f.s.runTask(t, f.child)),
+          Number(f.task.props.concurrent ?? 0),
+        ),
+      ),
   },
   'core.Dag': {
     childLists: ['tasks'],
@@ -109,7 +113,8 @@ export const FLOWABLES: Record<string, Flowable> = {
     retriesBlock: false,
     run: async (f) => {
       const variables = f.prop('variables');
-      if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new TaskFailure(f.task.id, `${f.task.id}: variables must be a map of names to values`);
+      if (typeof variables !== 'object' || variables === null || Array.isArray(variables))
+        throw new TaskFailure(f.task.id, `${f.task.id}: variables must be a map of names to values`);
       const values = variables as Record<string, unknown>;
       try {
         f.s.vars.setVariables(values, f.task.props.overwrite === undefined ? true : truthy(f.prop('overwrite')));
@@ -167,7 +172,11 @@ async function runLabels({ task, run, s, prop }: FlowableRun): Promise<TaskEnd> 
   const system = Object.entries(labels).find(([k]) => k.startsWith('system.'));
   if (system) throw new TaskFailure(task.id, `${task.id}: System labels can only be set by Baton itself, offending label: ${system[0]}=${system[1]}`);
   const tooLong = Object.entries(labels).find(([k, v]) => !k || k.length > LABEL_LIMITS.keyMax || v.length > LABEL_LIMITS.valueMax);
-  if (tooLong) throw new TaskFailure(task.id, `${task.id}: label '${tooLong[0].slice(0, 40)}' is empty or too long (keys at most ${LABEL_LIMITS.keyMax} characters, values ${LABEL_LIMITS.valueMax})`);
+  if (tooLong)
+    throw new TaskFailure(
+      task.id,
+      `${task.id}: label '${tooLong[0].slice(0, 40)}' is empty or too long (keys at most ${LABEL_LIMITS.keyMax} characters, values ${LABEL_LIMITS.valueMax})`,
+    );
   s.vars.addLabels(labels);
   const all = s.vars.labels();
   if (Object.keys(all).length > LABEL_LIMITS.count) throw new TaskFailure(task.id, `${task.id}: an execution has at most ${LABEL_LIMITS.count} labels`);
@@ -194,12 +203,14 @@ export async function runDag(s: Scheduler, tasks: TaskSpec[], scope: Scope, limi
       if (result.outcome === 'FAILED' || (limit > 0 && running >= limit)) break;
       started.add(task.id);
       running++;
-      branches.push(s.runTask(task, scope).then((end) => {
-        running--;
-        result = combine(result, end);
-        ended.add(task.id);
-        return launch();
-      }));
+      branches.push(
+        s.runTask(task, scope).then((end) => {
+          running--;
+          result = combine(result, end);
+          ended.add(task.id);
+          return launch();
+        }),
+      );
     }
     return Promise.all(branches);
   };
@@ -220,7 +231,8 @@ async function runLoopUntil(f: FlowableRun): Promise<TaskEnd> {
   const frequency = (task.props.checkFrequency ?? {}) as { maxIterations?: number; maxDuration?: string; interval?: string };
   const intervalMs = frequency.interval === undefined ? 60_000 : parseDuration(String(s.vars.render(frequency.interval, scope, run.id, task, 'checkFrequency.interval')));
   if (intervalMs === undefined) throw new TaskFailure(task.id, `${task.id}: checkFrequency.interval must be an ISO-8601 duration such as PT30S`);
-  const maxDurationMs = frequency.maxDuration === undefined ? undefined : parseDuration(String(s.vars.render(frequency.maxDuration, scope, run.id, task, 'checkFrequency.maxDuration')));
+  const maxDurationMs =
+    frequency.maxDuration === undefined ? undefined : parseDuration(String(s.vars.render(frequency.maxDuration, scope, run.id, task, 'checkFrequency.maxDuration')));
   const maxIterations = Math.min(frequency.maxIterations ?? LOOP_MAX_ITERATIONS, LOOP_MAX_ITERATIONS);
   const failOnMax = task.props.failOnMaxReached !== undefined && truthy(f.prop('failOnMaxReached'));
   const started = s.fx.now();
@@ -230,9 +242,14 @@ async function runLoopUntil(f: FlowableRun): Promise<TaskEnd> {
     const ended = await s.runList(f.children('tasks'), f.child);
     if (ended.outcome === 'FAILED') return failWithChildren(task, ended);
     if (truthy(f.prop('condition'))) return { outcome: ended.outcome, result };
-    const reason = iteration >= maxIterations
-      ? (frequency.maxIterations === undefined || frequency.maxIterations > LOOP_MAX_ITERATIONS ? `Max iterations reached (Baton's limit of ${LOOP_MAX_ITERATIONS})` : 'Max iterations reached')
-      : maxDurationMs !== undefined && s.fx.now() - started + intervalMs > maxDurationMs ? 'Max duration reached' : undefined;
+    const reason =
+      iteration >= maxIterations
+        ? frequency.maxIterations === undefined || frequency.maxIterations > LOOP_MAX_ITERATIONS
+          ? `Max iterations reached (Baton's limit of ${LOOP_MAX_ITERATIONS})`
+          : 'Max iterations reached'
+        : maxDurationMs !== undefined && s.fx.now() - started + intervalMs > maxDurationMs
+          ? 'Max duration reached'
+          : undefined;
     if (reason) {
       await s.life.project([s.life.logEvent(run, 'WARN', reason)]);
       if (failOnMax) throw new TaskFailure(task.id, `${task.id}: ${reason}`, true);

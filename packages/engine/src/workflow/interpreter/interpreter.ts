@@ -15,11 +15,20 @@ export class Interpreter {
   private readonly life: Lifecycle;
   private readonly scheduler: Scheduler;
 
-  constructor(private readonly input: ExecutionInput, private readonly fx: Effects) {
+  constructor(
+    private readonly input: ExecutionInput,
+    private readonly fx: Effects,
+  ) {
     const secrets = new SecretInputs(input);
     this.life = new Lifecycle(input, fx, secrets);
     const startDate = new Date(fx.now()).toISOString();
-    const vars = new Variables(input, startDate, () => this.life.state, () => this.life.at(), secrets);
+    const vars = new Variables(
+      input,
+      startDate,
+      () => this.life.state,
+      () => this.life.at(),
+      secrets,
+    );
     this.life.restore(vars);
     this.scheduler = new Scheduler(input, this.life, vars, fx);
   }

@@ -23,7 +23,11 @@ export const SUCCEEDED: Result = { outcome: 'SUCCESS' };
 /** A task failed; the message is what the person debugging needs. */
 export class TaskFailure extends Error {
   /** `logged`: the failure was already written as an ERROR log line (a child's, usually). */
-  constructor(readonly taskId: string, message: string, readonly logged = false) {
+  constructor(
+    readonly taskId: string,
+    message: string,
+    readonly logged = false,
+  ) {
     super(message);
   }
 }

@@ -8,9 +8,7 @@ import { toRetryPolicy } from '../retry-policy';
 import type { Effects } from './effects';
 import { runFlowable } from './flowables';
 import type { Lifecycle } from './lifecycle';
-import {
-  CancelExecution, combine, errorMessage, KILL_GRACE_EXPIRED, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent,
-} from './outcomes';
+import { CancelExecution, combine, errorMessage, KILL_GRACE_EXPIRED, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent } from './outcomes';
 import { runValue, type Scope } from './scope';
 import type { Variables } from './variables';
 

@@ -30,7 +30,9 @@ export class SecretInputs {
    */
   note = (value: string): void => {
     if (value.length < MIN_MASKABLE_LENGTH) {
-      throw new Error(`a value derived from a SECRET input is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short value), so it could not be masked; use the whole input instead`);
+      throw new Error(
+        `a value derived from a SECRET input is shorter than ${MIN_MASKABLE_LENGTH} characters (a slice, an index or a short value), so it could not be masked; use the whole input instead`,
+      );
     }
     this.known.add(value);
   };
@@ -38,7 +40,10 @@ export class SecretInputs {
   /** Replaces every known secret string (and its JSON-escaped form) inside text and nested data. */
   mask<T>(data: T): T {
     if (this.known.size === 0) return data;
-    const needles = [...this.known].flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]).filter((v) => v.length >= MIN_MASKABLE_LENGTH).sort((a, b) => b.length - a.length);
+    const needles = [...this.known]
+      .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+      .filter((v) => v.length >= MIN_MASKABLE_LENGTH)
+      .sort((a, b) => b.length - a.length);
     const text = (s: string) => needles.reduce((out, n) => (out.includes(n) ? out.split(n).join(SECRET_MASK) : out), s);
     const deep = (value: unknown, depth: number): unknown => {
       if (typeof value === 'string') return text(value);

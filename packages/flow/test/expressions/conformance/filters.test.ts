@@ -30,8 +30,18 @@ const pebble: Case[] = [
   },
   { source: `${CF} testUrlEncode`, template: "{{ 'The string ü@foo-bar' | urlencode }}", expected: 'The+string+%C3%BC%40foo-bar' },
   { source: `${CF} testUrlEncodeWithNullInput`, template: '{{ null | urlencode }}', expected: '' },
-  { source: `${CF} testNumberFormatFilterWithFormat`, template: 'You owe me {{ 10000.235166 | numberformat(currencyFormat) }}.', vars: { currencyFormat: '$#,###,###,##0.00' }, expected: 'You owe me $10,000.24.' },
-  { source: `${CF} testNumberFormatFilterWithNamedArgument`, template: 'You owe me {{ 10000.235166 | numberformat(format=currencyFormat) }}.', vars: { currencyFormat: '$#,###,###,##0.00' }, expected: 'You owe me $10,000.24.' },
+  {
+    source: `${CF} testNumberFormatFilterWithFormat`,
+    template: 'You owe me {{ 10000.235166 | numberformat(currencyFormat) }}.',
+    vars: { currencyFormat: '$#,###,###,##0.00' },
+    expected: 'You owe me $10,000.24.',
+  },
+  {
+    source: `${CF} testNumberFormatFilterWithNamedArgument`,
+    template: 'You owe me {{ 10000.235166 | numberformat(format=currencyFormat) }}.',
+    vars: { currencyFormat: '$#,###,###,##0.00' },
+    expected: 'You owe me $10,000.24.',
+  },
   { source: `${CF} testNumberFormatFilterWithNullInput`, template: '{{ null | numberformat(currencyFormat) }}', vars: { currencyFormat: '$#,###,###,##0.00' }, expected: '' },
   { source: `${CF} testNumberFormatFilterWithLocale`, template: '{{ 1000000 | numberformat }}', expected: '1,000,000' },
   { source: `${CF} testAbbreviate`, template: "{{ 'This is a test of the abbreviate filter' | abbreviate(16) }}", expected: 'This is a tes...' },
@@ -84,7 +94,11 @@ const kestra: Case[] = [
   { source: `${KF}RegexFilterTest.java regexMatchNullInput`, template: "{{ null | regexMatch(regex='.*') }}", expected: 'false' },
   { source: `${KF}RegexFilterTest.java regexReplaceSimple`, template: "{{ 'hello world' | regexReplace(regex='world', replacement='java') }}", expected: 'hello java' },
   { source: `${KF}RegexFilterTest.java regexReplaceAllOccurrences`, template: "{{ 'aa1bb2cc3' | regexReplace(regex='\\\\d', replacement='-') }}", expected: 'aa-bb-cc-' },
-  { source: `${KF}RegexFilterTest.java regexReplaceWithCaptureGroup`, template: "{{ 'aa1bb2cc3' | regexReplace(regex='(\\\\d)', replacement='[$1]') }}", expected: 'aa[1]bb[2]cc[3]' },
+  {
+    source: `${KF}RegexFilterTest.java regexReplaceWithCaptureGroup`,
+    template: "{{ 'aa1bb2cc3' | regexReplace(regex='(\\\\d)', replacement='[$1]') }}",
+    expected: 'aa[1]bb[2]cc[3]',
+  },
   { source: `${KF}RegexFilterTest.java regexReplaceNoMatch`, template: "{{ 'hello' | regexReplace(regex='\\\\d+', replacement='X') }}", expected: 'hello' },
   { source: `${KF}RegexFilterTest.java regexReplaceNullInput`, template: "{{ null | regexReplace(regex='.*', replacement='x') }}", expected: '' },
   { source: `${KF}RegexFilterTest.java regexExtractFullMatch`, template: "{{ 'order-12345-done' | regexExtract(regex='\\\\d+') }}", expected: '12345' },
@@ -117,10 +131,14 @@ const kestra: Case[] = [
   { source: `${KF}YamlFilterTest.java map (map)`, template: '{{ vars.second.map | yaml }}', vars: { vars: { second } }, expected: 'string: string\nint: 1\nfloat: 1.123\n' },
   // EscapeCharFilterTest
   { source: `${KF}EscapeCharFilterTest.java single`, template: "{{ \"Can't be here\" | escapeChar('single') }}", expected: "Can\\'t be here" },
-  { source: `${KF}EscapeCharFilterTest.java double`, template: '{{ \'Can"t be here\' | escapeChar(\'double\') }}', expected: 'Can\\"t be here' },
+  { source: `${KF}EscapeCharFilterTest.java double`, template: "{{ 'Can\"t be here' | escapeChar('double') }}", expected: 'Can\\"t be here' },
   { source: `${KF}EscapeCharFilterTest.java shell`, template: "{{ \"Can't be here\" | escapeChar('shell') }}", expected: "Can'\\''t be here" },
   { source: `${KF}EscapeCharFilterTest.java list`, template: "{{ [\"a'b\", 1] | escapeChar('single') }}", expected: '["a\\\\\'b","1"]' },
-  { source: `${KF}EscapeCharFilterTest.java invalid type`, template: "{{ 'x' | escapeChar('other') }}", error: "expects the value of 'type' to be either 'single', 'double', or 'shell'" },
+  {
+    source: `${KF}EscapeCharFilterTest.java invalid type`,
+    template: "{{ 'x' | escapeChar('other') }}",
+    error: "expects the value of 'type' to be either 'single', 'double', or 'shell'",
+  },
   // ReplaceFilterTest
   { source: `${KF}ReplaceFilterTest.java replace`, template: "{{ 'hello world' | replace({'world': 'kestra'}) }}", expected: 'hello kestra' },
   { source: `${KF}ReplaceFilterTest.java regexp`, template: "{{ 'a1b22' | replace({'\\\\d+': '#'}, regexp=true) }}", expected: 'a#b#' },
@@ -148,29 +166,66 @@ const kestra: Case[] = [
   },
   {
     source: `${KF}DateFilterTest.java dateFormat`,
-    template: '{{ zoned | date(format="iso", timeZone="Europe/Paris") }}\n{{ zoned | date(format="iso_sec", timeZone="Europe/Paris") }}\n{{ zoned | date(format="yyyy-MM-dd HH:mm:ss.SSSSSSXXX", timeZone="UTC") }}',
+    template:
+      '{{ zoned | date(format="iso", timeZone="Europe/Paris") }}\n{{ zoned | date(format="iso_sec", timeZone="Europe/Paris") }}\n{{ zoned | date(format="yyyy-MM-dd HH:mm:ss.SSSSSSXXX", timeZone="UTC") }}',
     vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
     expected: '2013-09-08T17:19:12.123456+02:00\n2013-09-08T17:19:12+02:00\n2013-09-08 15:19:12.123456Z',
   },
-  { source: `${KF}DateFilterTest.java timestamp`, template: '{{ zoned | timestamp(timeZone="Europe/Paris") }}', vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: '1378653552' },
-  { source: `${KF}DateFilterTest.java timestampCompare`, template: "{{ (zoned | timestamp) > (zoned | dateAdd(-1, 'DAYS') | timestamp) }}", vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: 'true' },
+  {
+    source: `${KF}DateFilterTest.java timestamp`,
+    template: '{{ zoned | timestamp(timeZone="Europe/Paris") }}',
+    vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
+    expected: '1378653552',
+  },
+  {
+    source: `${KF}DateFilterTest.java timestampCompare`,
+    template: "{{ (zoned | timestamp) > (zoned | dateAdd(-1, 'DAYS') | timestamp) }}",
+    vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
+    expected: 'true',
+  },
   {
     source: `${KF}DateFilterTest.java dateRfc`,
     template: "{{ 'Tue, 08 Feb 2022 19:38:26 GMT' | date(existingFormat='rfc_1123_date_time', timeZone=\"Europe/Paris\") }}",
     expected: '2022-02-08T20:38:26.000000+01:00',
   },
-  { source: `${KF}DateFilterTest.java instantNano`, template: '{{ zoned | timestampNano(timeZone="Europe/Paris") }}', vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: '1378653552123456000' },
+  {
+    source: `${KF}DateFilterTest.java instantNano`,
+    template: '{{ zoned | timestampNano(timeZone="Europe/Paris") }}',
+    vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
+    expected: '1378653552123456000',
+  },
   {
     source: `${KF}DateFilterTest.java instantMicro`,
     template: '{{ zoned | timestampMicro(timeZone="Europe/Paris") }}',
     vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
     expected: '1378653552000123456',
-    differs: { reason: "Kestra's timestampMicro prints seconds followed by the nano-of-second (a Kestra bug); Baton prints microseconds since the epoch", baton: '1378653552123456' },
+    differs: {
+      reason: "Kestra's timestampMicro prints seconds followed by the nano-of-second (a Kestra bug); Baton prints microseconds since the epoch",
+      baton: '1378653552123456',
+    },
   },
-  { source: `${KF}DateFilterTest.java instantMilli`, template: '{{ zoned | timestampMilli(timeZone="Europe/Paris") }}', vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: '1378653552123' },
-  { source: `${KF}DateFilterTest.java add`, template: '{{ zoned | dateAdd(-1,"DAYS",timeZone="Europe/Paris")}}', vars: { zoned: '2013-09-08T16:19:12.123456+01:00' }, expected: '2013-09-07T17:19:12.123456+02:00' },
-  { source: `${KF}DateAddFilterTest.java (days move the wall clock across DST, as ZonedDateTime.plus)`, template: "{{ '2024-03-30T12:00:00+01:00' | dateAdd(1, 'DAYS', timeZone='Europe/Paris') }}", expected: '2024-03-31T12:00:00.000000+02:00' },
-  { source: `${KF}DateAddFilterTest.java (hours are fixed time)`, template: "{{ '2024-03-30T12:00:00+01:00' | dateAdd(24, 'HOURS', timeZone='Europe/Paris') }}", expected: '2024-03-31T13:00:00.000000+02:00' },
+  {
+    source: `${KF}DateFilterTest.java instantMilli`,
+    template: '{{ zoned | timestampMilli(timeZone="Europe/Paris") }}',
+    vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
+    expected: '1378653552123',
+  },
+  {
+    source: `${KF}DateFilterTest.java add`,
+    template: '{{ zoned | dateAdd(-1,"DAYS",timeZone="Europe/Paris")}}',
+    vars: { zoned: '2013-09-08T16:19:12.123456+01:00' },
+    expected: '2013-09-07T17:19:12.123456+02:00',
+  },
+  {
+    source: `${KF}DateAddFilterTest.java (days move the wall clock across DST, as ZonedDateTime.plus)`,
+    template: "{{ '2024-03-30T12:00:00+01:00' | dateAdd(1, 'DAYS', timeZone='Europe/Paris') }}",
+    expected: '2024-03-31T12:00:00.000000+02:00',
+  },
+  {
+    source: `${KF}DateAddFilterTest.java (hours are fixed time)`,
+    template: "{{ '2024-03-30T12:00:00+01:00' | dateAdd(24, 'HOURS', timeZone='Europe/Paris') }}",
+    expected: '2024-03-31T13:00:00.000000+02:00',
+  },
   { source: `${KF}DateFilterTest.java (z pattern letter)`, template: "{{ '2024-01-15T10:00:00Z' | date('HH:mm z', timeZone='Europe/Paris') }}", expected: '11:00 CET' },
 ];
 
@@ -215,8 +270,18 @@ const kestraMore: Case[] = [
   },
   { source: `${KF}JqFilterTest.java map`, template: '{{ vars | jq(".second.list") | first }}', vars: { vars: { second } }, expected: '["string",1,1.123]' },
   { source: `${KF}JqFilterTest.java list`, template: '{{ vars | jq(".second[]") }}', vars: { vars: { second: [1, 2, 3] } }, expected: '[1,2,3]' },
-  { source: `${KF}JqFilterTest.java object`, template: '{% set object = vars | jq(".object") %}{{object[0].key}}', vars: { vars: { object: { key: 'value' }, array: ['arrayValue'] } }, expected: 'value' },
-  { source: `${KF}JqFilterTest.java object (array)`, template: '{% set array = vars | jq(".array") %}{{array[0][0]}}', vars: { vars: { object: { key: 'value' }, array: ['arrayValue'] } }, expected: 'arrayValue' },
+  {
+    source: `${KF}JqFilterTest.java object`,
+    template: '{% set object = vars | jq(".object") %}{{object[0].key}}',
+    vars: { vars: { object: { key: 'value' }, array: ['arrayValue'] } },
+    expected: 'value',
+  },
+  {
+    source: `${KF}JqFilterTest.java object (array)`,
+    template: '{% set array = vars | jq(".array") %}{{array[0][0]}}',
+    vars: { vars: { object: { key: 'value' }, array: ['arrayValue'] } },
+    expected: 'arrayValue',
+  },
 ];
 
 conformance('Pebble core filters', pebble);

@@ -85,8 +85,18 @@ const cases: Case[] = [
   // InExpressionTest, NotIn
   { source: `${KESTRA}expression/InExpressionTest.java inList`, template: "{{ state isIn ['SUCCESS', 'WARNING'] }}", vars: { state: 'SUCCESS' }, expected: 'true' },
   { source: `${KESTRA}expression/InExpressionTest.java inList (false)`, template: "{{ state isIn ['FAILED', 'KILLED'] }}", vars: { state: 'SUCCESS' }, expected: 'false' },
-  { source: `${KESTRA}expression/InExpressionTest.java inMap (key)`, template: '{{ key isIn map }}', vars: { map: { key: 'value' }, key: 'key', value: 'value' }, expected: 'true' },
-  { source: `${KESTRA}expression/InExpressionTest.java inMap (value)`, template: '{{ value isIn map }}', vars: { map: { key: 'value' }, key: 'key', value: 'value' }, expected: 'true' },
+  {
+    source: `${KESTRA}expression/InExpressionTest.java inMap (key)`,
+    template: '{{ key isIn map }}',
+    vars: { map: { key: 'value' }, key: 'key', value: 'value' },
+    expected: 'true',
+  },
+  {
+    source: `${KESTRA}expression/InExpressionTest.java inMap (value)`,
+    template: '{{ value isIn map }}',
+    vars: { map: { key: 'value' }, key: 'key', value: 'value' },
+    expected: 'true',
+  },
   { source: `${KESTRA}expression/NotInExpressionTest.java`, template: "{{ state notIn ['FAILED', 'KILLED'] }}", vars: { state: 'SUCCESS' }, expected: 'true' },
   // Coalescing
   { source: `${KESTRA}expression/UndefinedCoalescingExpressionTest.java nullOrUndefined`, template: "{{ null ??? 'IS NULL' }}", expected: '' },
@@ -111,11 +121,26 @@ const cases: Case[] = [
   { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForInteger`, template: '{{ render(input) }}', vars: { input: 42 }, expected: '42' },
   { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForBoolean`, template: '{{ render(input) }}', vars: { input: true }, expected: 'true' },
   { source: `${KESTRA}functions/RenderFunctionTest.java shouldRenderForNull`, template: '{{ render(input) }}', vars: { input: null }, expected: '' },
-  { source: `${KESTRA}functions/RenderFunctionTest.java shouldThrowOnCircularRender`, template: '{{ render(input) }}', vars: { input: '{{ render(input) }}' }, error: 'render() is nested more than 5 levels deep' },
+  {
+    source: `${KESTRA}functions/RenderFunctionTest.java shouldThrowOnCircularRender`,
+    template: '{{ render(input) }}',
+    vars: { input: '{{ render(input) }}' },
+    error: 'render() is nested more than 5 levels deep',
+  },
   // LogicTest (Pebble)
   { source: `${PEBBLE}LogicTest.java testUnaryOperators`, template: '{% if -2 == -+(5 - 3) %}yes{% else %}no{% endif %}', expected: 'yes' },
-  { source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (false)`, template: '{% if not (val) %}yes{% else %}no{% endif %}', vars: { val: false }, expected: 'yes' },
-  { source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (true)`, template: '{% if not (val) %}yes{% else %}no{% endif %}', vars: { val: true }, expected: 'no' },
+  {
+    source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (false)`,
+    template: '{% if not (val) %}yes{% else %}no{% endif %}',
+    vars: { val: false },
+    expected: 'yes',
+  },
+  {
+    source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (true)`,
+    template: '{% if not (val) %}yes{% else %}no{% endif %}',
+    vars: { val: true },
+    expected: 'no',
+  },
   { source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (missing)`, template: '{% if not (val) %}yes{% else %}no{% endif %}', error: "'val' is not defined" },
   {
     source: `${PEBBLE}LogicTest.java testNotUnaryOperatorWithStrictVariables (null)`,
@@ -124,7 +149,12 @@ const cases: Case[] = [
     error: 'null',
     differs: { reason: "'not' reads null as false (Jinja's truthiness) instead of failing", baton: 'yes' },
   },
-  { source: `${PEBBLE}LogicTest.java testTruthinessOfNullVariableWithStrictMode`, template: '{% if foobar %}true{% else %}false{% endif %}', vars: { foobar: null }, error: 'null value given to if statement' },
+  {
+    source: `${PEBBLE}LogicTest.java testTruthinessOfNullVariableWithStrictMode`,
+    template: '{% if foobar %}true{% else %}false{% endif %}',
+    vars: { foobar: null },
+    error: 'null value given to if statement',
+  },
   { source: `${PEBBLE}LogicTest.java testBinaryOperators`, template: '{{ 8 + 5 * 4 - (6 + 10 / 2)  + 44 }}-{{ 10%3 }}', expected: '61-1' },
   {
     source: `${PEBBLE}LogicTest.java testBinaryOperators2 (int - string)`,

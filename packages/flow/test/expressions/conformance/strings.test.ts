@@ -18,7 +18,12 @@ const interpolation: Case[] = [
     expected: 'Nested: OUTER INNER',
     differs: { reason: "'+' is numeric only; text is joined with '~'", error: "join text with '~'" },
   },
-  { source: `${SI} testNestedInterpolation0 (with ~)`, template: '{{ "Nested: #{ outer ~ " #{ inner }" }" }}', vars: { outer: 'OUTER', inner: 'INNER' }, expected: 'Nested: OUTER INNER' },
+  {
+    source: `${SI} testNestedInterpolation0 (with ~)`,
+    template: '{{ "Nested: #{ outer ~ " #{ inner }" }" }}',
+    vars: { outer: 'OUTER', inner: 'INNER' },
+    expected: 'Nested: OUTER INNER',
+  },
   { source: `${SI} testNestedInterpolation1`, template: `{{ "#{"#{"#{'hi'}"}"}" }}`, expected: 'hi' },
   { source: `${SI} testInterpolationWhitespace0`, template: '{{ "Outer: #{3+4}" }}', expected: 'Outer: 7' },
   { source: `${SI} testInterpolationWhitespace4`, template: '{{ "Outer:  #{ 3 + 4 }  " }}', expected: 'Outer:  7  ' },
@@ -29,14 +34,23 @@ const interpolation: Case[] = [
   { source: `${SI} testSingleQuoteNoInterpolation`, template: "{{ '#{3}'}}", expected: '#{3}' },
   { source: `${SI} testSingleQuoteInsideInterpolation (with ~)`, template: `{{ "The cow says: #{'moo' ~ '#{moo}'}" }}`, expected: 'The cow says: moo#{moo}' },
   { source: `${SI} testSequentialInterpolations0`, template: '{{ "#{1+1}#{2+2}" }}', expected: '24' },
-  { source: `${SI} testSequentialInterpolations1`, template: `{{ "The #{'cow'} says #{'moo'} and jumps #{'over'} the #{'moon'}"}}`, expected: 'The cow says moo and jumps over the moon' },
+  {
+    source: `${SI} testSequentialInterpolations1`,
+    template: `{{ "The #{'cow'} says #{'moo'} and jumps #{'over'} the #{'moon'}"}}`,
+    expected: 'The cow says moo and jumps over the moon',
+  },
   { source: `${SI} testVariableContainingInterplationSyntax`, template: '{{ "Hey #{name}" }}', vars: { name: '#{1+1}' }, expected: 'Hey #{1+1}' },
-  { source: `${SI} testNewlineInInterpolation`, template: "{{ \"Sum = #{ 'egg\negg'}\" }}", expected: 'Sum = egg\negg' },
+  { source: `${SI} testNewlineInInterpolation`, template: '{{ "Sum = #{ \'egg\negg\'}" }}', expected: 'Sum = egg\negg' },
 ];
 
 const tests: Case[] = [
   { source: `${CT} testEven`, template: '{% if 2 is even %}yes{% else %}no{% endif %}', expected: 'yes' },
-  { source: `${CT} testEvenWithNull`, template: '{% if null is even %}yes{% else %}no{% endif %}', expected: 'no', differs: { reason: "'even' on null is a type error rather than false", error: "needs a number but got null" } },
+  {
+    source: `${CT} testEvenWithNull`,
+    template: '{% if null is even %}yes{% else %}no{% endif %}',
+    expected: 'no',
+    differs: { reason: "'even' on null is a type error rather than false", error: 'needs a number but got null' },
+  },
   { source: `${CT} testOdd`, template: '{% if 2 is odd %}yes{% else %}no{% endif %}', expected: 'no' },
   { source: `${CT} testNull`, template: '{% if null is null %}yes{% else %}no{% endif %}', expected: 'yes' },
   { source: `${CT} testNotNull`, template: '{% if "test" is not null %}yes{% else %}no{% endif %}', expected: 'yes' },
@@ -46,7 +60,11 @@ const tests: Case[] = [
   { source: `${CT} testIterable`, template: '{% if [1] is iterable %}yes{% else %}no{% endif %}', expected: 'yes' },
   { source: `${CT} testMap`, template: "{% if {'a': 1} is map %}yes{% else %}no{% endif %}", expected: 'yes' },
   { source: `${CT} testDefined`, template: '{% if missing is defined %}yes{% else %}no{% endif %}', expected: 'no' },
-  { source: `${PEBBLE}../../../../main/java/io/pebbletemplates/pebble/extension/escaper/EscapeFilter.java html`, template: "{{ '<a href=\"x\">' | escape }}", expected: '&lt;a href=&quot;x&quot;&gt;' },
+  {
+    source: `${PEBBLE}../../../../main/java/io/pebbletemplates/pebble/extension/escaper/EscapeFilter.java html`,
+    template: '{{ \'<a href="x">\' | escape }}',
+    expected: '&lt;a href=&quot;x&quot;&gt;',
+  },
   { source: `${PEBBLE}TernaryExpressionTest.java`, template: '{{ true ? "a" : "b" }}{{ false ? "a" : "b" }}', expected: 'ab' },
 ];
 

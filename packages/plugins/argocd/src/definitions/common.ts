@@ -7,9 +7,7 @@ import { parseDuration, z } from '@baton/plugin-sdk';
 
 export const GROUP = 'Argo CD';
 
-export const isoDuration = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT30S, PT10M or PT1H' });
+export const isoDuration = z.string().refine((v) => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT30S, PT10M or PT1H' });
 
 /** How a task reaches and authenticates to Argo CD (usually set once through pluginDefaults). */
 export const connectionShape = {
@@ -21,12 +19,10 @@ export const connectionShape = {
     .string()
     .min(1)
     .optional()
-    .describe("Argo CD API token (JWT of a local account or project role), usually `{{ secret('ARGOCD_TOKEN') }}` or a namespace credential, `{{ credential('argocd') }}` (re-minted once if Argo CD answers 401). Give either `token`, or `username` and `password`."),
-  username: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Local account to log in as (POST /api/v1/session) when no `token` is given.'),
+    .describe(
+      "Argo CD API token (JWT of a local account or project role), usually `{{ secret('ARGOCD_TOKEN') }}` or a namespace credential, `{{ credential('argocd') }}` (re-minted once if Argo CD answers 401). Give either `token`, or `username` and `password`.",
+    ),
+  username: z.string().min(1).optional().describe('Local account to log in as (POST /api/v1/session) when no `token` is given.'),
   password: z.string().min(1).optional().describe("Password of `username`, e.g. `{{ secret('ARGOCD_PASSWORD') }}`."),
   insecure: z.boolean().default(false).describe('Skip TLS certificate verification. Only for lab servers with self-signed certificates; prefer `caCert`.'),
   caCert: z.string().optional().describe('PEM certificate(s) of the CA that signed the server certificate (private PKI).'),
@@ -34,11 +30,7 @@ export const connectionShape = {
 
 export const scopeShape = {
   project: z.string().min(1).optional().describe('Argo CD project of the application. Argo CD refuses the call when the application belongs to another project.'),
-  appNamespace: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Namespace of the Application resource, when Argo CD runs with applications in any namespace.'),
+  appNamespace: z.string().min(1).optional().describe('Namespace of the Application resource, when Argo CD runs with applications in any namespace.'),
 };
 
 export const applicationProp = z.string().min(1, 'application is required').describe('Name of the Argo CD Application, e.g. `my-app`.');
@@ -54,7 +46,7 @@ export function checkAuth(props: { token?: string; username?: string; password?:
   ctx.addIssue({
     code: 'custom',
     path: ['token'],
-    message: "give a token (e.g. token: \"{{ secret('ARGOCD_TOKEN') }}\"), or username and password",
+    message: 'give a token (e.g. token: "{{ secret(\'ARGOCD_TOKEN\') }}"), or username and password',
   });
 }
 

@@ -4,7 +4,9 @@ import { GROUP, applicationProp, checkAuth, connectionShape, scopeShape, statusO
 export const refreshProp = z
   .union([z.boolean(), z.enum(['normal', 'hard'])])
   .default(false)
-  .describe('Ask Argo CD to refresh the application before answering: `true` or `normal` compares with the cached manifests, `hard` regenerates them, `false` reads the last known state.');
+  .describe(
+    'Ask Argo CD to refresh the application before answering: `true` or `normal` compares with the cached manifests, `hard` regenerates them, `false` reads the last known state.',
+  );
 
 export const statusDefinition = definePlugin({
   id: 'argocd.apps.Status',
@@ -13,7 +15,7 @@ export const statusDefinition = definePlugin({
   group: GROUP,
   description: [
     'Reads an Argo CD Application (`GET /api/v1/applications/{name}`), optionally after a refresh, and returns its sync and health',
-    'status, conditions and resources. The whole object is in `app`, so `outputs.<id>.app.status.health.status` works as in Kestra\'s blueprints.',
+    "status, conditions and resources. The whole object is in `app`, so `outputs.<id>.app.status.health.status` works as in Kestra's blueprints.",
     '',
     'Needs: `server` and a `token` (or `username`/`password`) with `get` permission. Read-only and **idempotent**.',
   ].join('\n'),

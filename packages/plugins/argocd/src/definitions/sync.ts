@@ -19,7 +19,7 @@ export const syncDefinition = definePlugin({
     'Starts a sync of an Argo CD Application through the REST API (`POST /api/v1/applications/{name}/sync`) and, by default,',
     'waits for the operation to finish (`status.operationState.phase` Succeeded, Failed or Error), logging progress and heartbeating.',
     '',
-    '- A **Failed** or **Error** phase fails the task with Argo CD\'s message and the resources that failed.',
+    "- A **Failed** or **Error** phase fails the task with Argo CD's message and the resources that failed.",
     '- The wait ends at `waitTimeout` or just before the task `timeout`, whichever comes first (error `TIMEOUT`; the sync keeps running in Argo CD).',
     '- A kill stops the wait at once and, with `terminateOnCancel` (default), terminates the running operation.',
     '- `healthStatus` in the outputs can still be `Progressing`: follow with `argocd.apps.WaitForHealth` to gate on a healthy rollout.',

@@ -45,11 +45,10 @@ export const waitForHealthRuntime = defineRuntime(waitForHealthDefinition, async
       const sync = syncStatusOf(app);
       const running = operationRunning(app);
       if (failOn.has(health)) {
-        throw new PluginError(
-          'REMOTE_ERROR',
-          `application '${application}' on ${client.server} is ${health}${unhealthyResources(app)}; not waiting any longer`,
-          { retryable: false, details: { application, healthStatus: health, syncStatus: sync } },
-        );
+        throw new PluginError('REMOTE_ERROR', `application '${application}' on ${client.server} is ${health}${unhealthyResources(app)}; not waiting any longer`, {
+          retryable: false,
+          details: { application, healthStatus: health, syncStatus: sync },
+        });
       }
       if (health === 'Healthy' && (!props.requireSynced || sync === 'Synced') && !running) {
         const waitedMs = Date.now() - budget.startedAt;

@@ -17,14 +17,12 @@ export const connectionShape = {
     .string()
     .min(1)
     .optional()
-    .describe("Cloudflare API token (`Authorization: Bearer`), e.g. `{{ secret('CLOUDFLARE_API_TOKEN') }}` or a namespace credential, `{{ credential('cloudflare') }}`. Preferred over the global key; wins when both are given."),
+    .describe(
+      "Cloudflare API token (`Authorization: Bearer`), e.g. `{{ secret('CLOUDFLARE_API_TOKEN') }}` or a namespace credential, `{{ credential('cloudflare') }}`. Preferred over the global key; wins when both are given.",
+    ),
   email: z.string().min(1).optional().describe('Account e-mail, with `apiKey`, for the legacy global API key (`X-Auth-Email`).'),
   apiKey: z.string().min(1).optional().describe("Legacy global API key (`X-Auth-Key`), with `email`, e.g. `{{ secret('CLOUDFLARE_API_KEY') }}`."),
-  baseUrl: z
-    .string()
-    .min(1)
-    .default(DEFAULT_BASE_URL)
-    .describe(`Cloudflare API base URL (default ${DEFAULT_BASE_URL}); change it for a proxy or a simulator.`),
+  baseUrl: z.string().min(1).default(DEFAULT_BASE_URL).describe(`Cloudflare API base URL (default ${DEFAULT_BASE_URL}); change it for a proxy or a simulator.`),
 };
 
 export function checkAuth(props: { apiToken?: string; email?: string; apiKey?: string }, ctx: z.RefinementCtx): void {
@@ -37,31 +35,42 @@ export function checkAuth(props: { apiToken?: string; email?: string; apiKey?: s
   ctx.addIssue({
     code: 'custom',
     path: ['apiToken'],
-    message: "give an apiToken (e.g. apiToken: \"{{ secret('CLOUDFLARE_API_TOKEN') }}\"), or email and apiKey",
+    message: 'give an apiToken (e.g. apiToken: "{{ secret(\'CLOUDFLARE_API_TOKEN\') }}"), or email and apiKey',
   });
 }
 
 export const zoneIdProp = z.string().min(1, 'zoneId is required').describe('Zone identifier (32 hex characters; the Overview page of the zone shows it).');
 export const accountIdProp = z.string().min(1, 'accountId is required').describe('Account identifier (the dashboard URL and the zone Overview page show it).');
 
-export const maxResultsProp = z
-  .number()
-  .int()
-  .positive()
-  .default(1_000)
-  .describe('Stop after this many results (pages are fetched until then; default 1000).');
+export const maxResultsProp = z.number().int().positive().default(1_000).describe('Stop after this many results (pages are fetched until then; default 1000).');
 
 export const RECORD_TYPES = [
-  'A', 'AAAA', 'CAA', 'CERT', 'CNAME', 'DNSKEY', 'DS', 'HTTPS', 'LOC', 'MX', 'NAPTR', 'NS', 'OPENPGPKEY',
-  'PTR', 'SMIMEA', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT', 'URI',
+  'A',
+  'AAAA',
+  'CAA',
+  'CERT',
+  'CNAME',
+  'DNSKEY',
+  'DS',
+  'HTTPS',
+  'LOC',
+  'MX',
+  'NAPTR',
+  'NS',
+  'OPENPGPKEY',
+  'PTR',
+  'SMIMEA',
+  'SRV',
+  'SSHFP',
+  'SVCB',
+  'TLSA',
+  'TXT',
+  'URI',
 ] as const;
 
 export const recordTypeProp = z.enum(RECORD_TYPES).describe('DNS record type, e.g. A, AAAA, CNAME, TXT, MX.');
 
-export const recordNameProp = z
-  .string()
-  .min(1, 'name is required')
-  .describe('Record name, relative to the zone (`app`, `@` for the apex) or fully qualified (`app.example.com`).');
+export const recordNameProp = z.string().min(1, 'name is required').describe('Record name, relative to the zone (`app`, `@` for the apex) or fully qualified (`app.example.com`).');
 
 export const ttlProp = z
   .number()

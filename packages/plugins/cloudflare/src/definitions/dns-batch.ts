@@ -44,7 +44,10 @@ export const recordsBatchDefinition = definePlugin({
     .object({
       ...connectionShape,
       zoneId: zoneIdProp,
-      deletes: z.array(z.object({ id: z.string().min(1).describe('Record identifier') })).default([]).describe('Records to delete, by id.'),
+      deletes: z
+        .array(z.object({ id: z.string().min(1).describe('Record identifier') }))
+        .default([])
+        .describe('Records to delete, by id.'),
       patches: z.array(patchRecord).default([]).describe('Records to change partially.'),
       puts: z.array(putRecord).default([]).describe('Records to overwrite completely.'),
       posts: z.array(newRecord).default([]).describe('Records to create.'),

@@ -1,16 +1,5 @@
 import { definePlugin, z } from '@baton/plugin-sdk';
-import {
-  checkAuth,
-  connectionShape,
-  kestraAlias,
-  maxResultsProp,
-  recordFieldsShape,
-  recordNameProp,
-  recordOutput,
-  recordTypeProp,
-  ttlProp,
-  zoneIdProp,
-} from './common';
+import { checkAuth, connectionShape, kestraAlias, maxResultsProp, recordFieldsShape, recordNameProp, recordOutput, recordTypeProp, ttlProp, zoneIdProp } from './common';
 
 const GROUP = 'Cloudflare / DNS';
 const READ_ACTIVITY = { timeout: 'PT2M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT5S', backoffCoefficient: 2 } };

@@ -70,11 +70,7 @@ export const kvNamespacesListDefinition = definePlugin({
   aliases: [kestraAlias('cloudflare.kv.namespaces.List'), 'io.kestra.plugin.cloudflare.compute.namespaces.List'],
   title: 'List Workers KV namespaces',
   group: GROUP,
-  description: [
-    'Lists the Workers KV namespaces of an account.',
-    '',
-    'Needs: a token with **Account: Workers KV Storage: Read**. Read-only and **idempotent**.',
-  ].join('\n'),
+  description: ['Lists the Workers KV namespaces of an account.', '', 'Needs: a token with **Account: Workers KV Storage: Read**. Read-only and **idempotent**.'].join('\n'),
   props: z
     .object({
       ...connectionShape,

@@ -42,17 +42,10 @@ export function toRuleOutput(r: ApiRule) {
   };
 }
 
-async function listRules(
-  api: CloudflareApi,
-  scope: Scope,
-  filters: { mode?: string; target?: string; value?: string; notes?: string },
-  max: number,
-) {
+async function listRules(api: CloudflareApi, scope: Scope, filters: { mode?: string; target?: string; value?: string; notes?: string }, max: number) {
   const query: Record<string, unknown> = {
     ...(filters.mode ? { mode: filters.mode } : {}),
-    ...(filters.target || filters.value
-      ? { configuration: { ...(filters.target ? { target: filters.target } : {}), ...(filters.value ? { value: filters.value } : {}) } }
-      : {}),
+    ...(filters.target || filters.value ? { configuration: { ...(filters.target ? { target: filters.target } : {}), ...(filters.value ? { value: filters.value } : {}) } } : {}),
     ...(filters.notes ? { notes: filters.notes } : {}),
   };
   const result = await api.listPages<ApiRule>(
@@ -69,9 +62,7 @@ async function listRules(
   // Filters are applied again here: a value filter on the server may match partially.
   const items = result.items.filter(
     (r) =>
-      (!filters.mode || r.mode === filters.mode) &&
-      (!filters.target || r.configuration?.target === filters.target) &&
-      (!filters.value || r.configuration?.value === filters.value),
+      (!filters.mode || r.mode === filters.mode) && (!filters.target || r.configuration?.target === filters.target) && (!filters.value || r.configuration?.value === filters.value),
   );
   return { items, truncated: result.truncated };
 }
@@ -109,12 +100,7 @@ export const accessRulesCreateRuntime = defineRuntime(accessRulesCreateDefinitio
 export const accessRulesListRuntime = defineRuntime(accessRulesListDefinition, async (ctx) => {
   const props = readProps(accessRulesListDefinition.props, ctx.props, accessRulesListDefinition.id);
   const api = new CloudflareApi(ctx, props);
-  const { items } = await listRules(
-    api,
-    props,
-    { mode: props.mode?.toLowerCase(), target: props.target?.toLowerCase(), value: props.value, notes: props.notes },
-    props.maxResults,
-  );
+  const { items } = await listRules(api, props, { mode: props.mode?.toLowerCase(), target: props.target?.toLowerCase(), value: props.value, notes: props.notes }, props.maxResults);
   ctx.logger.info(`found ${items.length} access rule(s) on ${scopeLabel(props)}`);
   const rules = items.map(toRuleOutput);
   return { rules, count: rules.length };
@@ -123,15 +109,11 @@ export const accessRulesListRuntime = defineRuntime(accessRulesListDefinition, a
 export const accessRulesDeleteRuntime = defineRuntime(accessRulesDeleteDefinition, async (ctx) => {
   const props = readProps(accessRulesDeleteDefinition.props, ctx.props, accessRulesDeleteDefinition.id);
   const api = new CloudflareApi(ctx, props);
-  const ids = props.ruleId
-    ? [props.ruleId]
-    : (await listRules(api, props, { target: props.target!.toLowerCase(), value: props.value }, 1_000)).items.map((r) => r.id);
+  const ids = props.ruleId ? [props.ruleId] : (await listRules(api, props, { target: props.target!.toLowerCase(), value: props.value }, 1_000)).items.map((r) => r.id);
   const deleted: string[] = [];
   for (const id of ids) {
     try {
-      await api.call(`DELETE ${scopePath(props)}/firewall/access_rules/rules/${id}`, (o) =>
-        api.sdk.firewall.accessRules.delete(id, scopeParams(props), o),
-      );
+      await api.call(`DELETE ${scopePath(props)}/firewall/access_rules/rules/${id}`, (o) => api.sdk.firewall.accessRules.delete(id, scopeParams(props), o));
       deleted.push(id);
     } catch (error) {
       if (!(props.ignoreMissing && isMissingItem(error))) throw error;

@@ -28,9 +28,10 @@ export const cachePurgeRuntime = defineRuntime(cachePurgeDefinition, async (ctx)
     count = props.files.length;
     bodies = chunks(props.files, MAX_FILES_PER_PURGE).map((files) => ({ files }));
   } else {
-    const [key, values] = (['tags', 'hosts', 'prefixes'] as const)
-      .map((k) => [k, props[k]] as const)
-      .find(([, v]) => v?.length) as readonly ['tags' | 'hosts' | 'prefixes', string[]];
+    const [key, values] = (['tags', 'hosts', 'prefixes'] as const).map((k) => [k, props[k]] as const).find(([, v]) => v?.length) as readonly [
+      'tags' | 'hosts' | 'prefixes',
+      string[],
+    ];
     by = key;
     count = values.length;
     bodies = chunks(values, MAX_FILES_PER_PURGE).map((part) => ({ [key]: part }));

@@ -23,19 +23,13 @@ export const recordsBatchRuntime = defineRuntime(recordsBatchDefinition, async (
     ...(props.posts.length ? { posts: props.posts.map((p) => ({ ...shape(p), ttl: 1, ...recordBody(p) })) } : {}),
   };
   const params = { zone_id: props.zoneId, ...body } as unknown as RecordBatchParams;
-  const result = (await api.call(
-    `POST /zones/${props.zoneId}/dns_records/batch`,
-    (o) => api.sdk.dns.records.batch(params, o),
-    `zone '${props.zoneId}'`,
-  )) as unknown as BatchResult;
+  const result = (await api.call(`POST /zones/${props.zoneId}/dns_records/batch`, (o) => api.sdk.dns.records.batch(params, o), `zone '${props.zoneId}'`)) as unknown as BatchResult;
   const out = {
     deletes: (result.deletes ?? []).map(toRecordOutput),
     patches: (result.patches ?? []).map(toRecordOutput),
     puts: (result.puts ?? []).map(toRecordOutput),
     posts: (result.posts ?? []).map(toRecordOutput),
   };
-  ctx.logger.info(
-    `batch on zone ${props.zoneId}: ${out.deletes.length} deleted, ${out.patches.length} patched, ${out.puts.length} overwritten, ${out.posts.length} created`,
-  );
+  ctx.logger.info(`batch on zone ${props.zoneId}: ${out.deletes.length} deleted, ${out.patches.length} patched, ${out.puts.length} overwritten, ${out.posts.length} created`);
   return out;
 });

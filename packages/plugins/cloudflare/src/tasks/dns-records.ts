@@ -1,13 +1,7 @@
 import { PluginError, defineRuntime } from '@baton/plugin-sdk';
 import type { RecordCreateParams, RecordEditParams } from 'cloudflare/resources/dns/records';
 import { CloudflareApi } from '../client';
-import {
-  recordsCreateDefinition,
-  recordsDeleteDefinition,
-  recordsGetDefinition,
-  recordsListDefinition,
-  recordsUpdateDefinition,
-} from '../definitions/dns-records';
+import { recordsCreateDefinition, recordsDeleteDefinition, recordsGetDefinition, recordsListDefinition, recordsUpdateDefinition } from '../definitions/dns-records';
 import { isMissingItem } from '../errors';
 import { readProps } from '../props';
 import { findRecords, recordBody, resolveRecord, toFqdn, toRecordOutput, zoneName, type ApiRecord } from '../records';
@@ -89,9 +83,7 @@ export const recordsDeleteRuntime = defineRuntime(recordsDeleteDefinition, async
   const deleted: ApiRecord[] = [];
   for (const record of targets) {
     try {
-      await api.call(`DELETE /zones/${props.zoneId}/dns_records/${record.id}`, (o) =>
-        api.sdk.dns.records.delete(record.id, { zone_id: props.zoneId }, o),
-      );
+      await api.call(`DELETE /zones/${props.zoneId}/dns_records/${record.id}`, (o) => api.sdk.dns.records.delete(record.id, { zone_id: props.zoneId }, o));
       deleted.push(record);
       ctx.logger.info(`deleted ${record.type} ${record.name} → ${record.content ?? '(data)'} (${record.id})`);
     } catch (error) {

@@ -56,9 +56,7 @@ export const recordsUpsertRuntime = defineRuntime(recordsUpsertDefinition, async
   const body = recordBody(props);
   for (const key of changed) patch[key] = body[key];
   const params = { zone_id: props.zoneId, ...patch } as unknown as RecordEditParams;
-  const updated = (await api.call(`PATCH /zones/${props.zoneId}/dns_records/${current.id}`, (o) =>
-    api.sdk.dns.records.edit(current.id, params, o),
-  )) as unknown as ApiRecord;
+  const updated = (await api.call(`PATCH /zones/${props.zoneId}/dns_records/${current.id}`, (o) => api.sdk.dns.records.edit(current.id, params, o))) as unknown as ApiRecord;
   ctx.logger.info(`updated ${type} ${fqdn}: ${changed.map((k) => `${k} ${JSON.stringify(current[k as keyof ApiRecord] ?? null)} → ${JSON.stringify(body[k])}`).join(', ')}`);
   return { action: 'updated' as const, record: toRecordOutput(updated), recordId: updated.id, previous: toRecordOutput(current), changed };
 });

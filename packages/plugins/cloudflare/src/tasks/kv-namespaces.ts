@@ -12,8 +12,7 @@ function toNamespaceOutput(n: ApiNamespace) {
 function listNamespaces(api: CloudflareApi, accountId: string, max: number) {
   return api.listPages<ApiNamespace>(
     `GET /accounts/${accountId}/storage/kv/namespaces`,
-    (page, perPage, o) =>
-      api.sdk.kv.namespaces.list({ account_id: accountId, page, per_page: perPage }, o) as unknown as PromiseLike<{ result: ApiNamespace[] }>,
+    (page, perPage, o) => api.sdk.kv.namespaces.list({ account_id: accountId, page, per_page: perPage }, o) as unknown as PromiseLike<{ result: ApiNamespace[] }>,
     max,
     100,
     `account '${accountId}'`,

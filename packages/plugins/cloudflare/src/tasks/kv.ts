@@ -36,10 +36,7 @@ export const kvGetRuntime = defineRuntime(kvGetDefinition, async (ctx) => {
     try {
       const bytes = await api.call(
         `GET ${kvPath(props.accountId, props.namespaceId)}/values/${key}`,
-        (o) =>
-          api.sdk.kv.namespaces.values
-            .get(key, { account_id: props.accountId, namespace_id: props.namespaceId }, o)
-            .then((response) => response.arrayBuffer()),
+        (o) => api.sdk.kv.namespaces.values.get(key, { account_id: props.accountId, namespace_id: props.namespaceId }, o).then((response) => response.arrayBuffer()),
         `KV key '${key}' in namespace '${props.namespaceId}'`,
       );
       values[key] = decode(bytes, props.as, key);
@@ -103,18 +100,14 @@ export const kvDeleteRuntime = defineRuntime(kvDeleteDefinition, async (ctx) => 
   if (keys.length === 1) {
     const key = keys[0];
     try {
-      await api.call(`DELETE ${base}/values/${key}`, (o) =>
-        api.sdk.kv.namespaces.values.delete(key, { account_id: props.accountId, namespace_id: props.namespaceId }, o),
-      );
+      await api.call(`DELETE ${base}/values/${key}`, (o) => api.sdk.kv.namespaces.values.delete(key, { account_id: props.accountId, namespace_id: props.namespaceId }, o));
     } catch (error) {
       // Cloudflare answers a delete of an absent key with success; tolerate a 404 all the same.
       if (!isMissingItem(error)) throw error;
     }
   } else {
     for (const part of chunks(keys, MAX_PAIRS_PER_WRITE)) {
-      await api.call(`POST ${base}/bulk/delete`, (o) =>
-        api.sdk.kv.namespaces.bulkDelete(props.namespaceId, { account_id: props.accountId, body: part }, o),
-      );
+      await api.call(`POST ${base}/bulk/delete`, (o) => api.sdk.kv.namespaces.bulkDelete(props.namespaceId, { account_id: props.accountId, body: part }, o));
     }
   }
   ctx.logger.info(`deleted ${keys.length} key(s) from namespace ${props.namespaceId}`);

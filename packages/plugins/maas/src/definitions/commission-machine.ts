@@ -9,7 +9,7 @@ export const commissionMachineDefinition = definePlugin({
   description: [
     'Starts commissioning (`POST .../machines/{system_id}/?op=commission`) and, with `waitForCompletion`, waits until the machine is **Ready**.',
     '',
-    '- **Failed commissioning** (or Broken) fails the task with MAAS\'s status message, without retry.',
+    "- **Failed commissioning** (or Broken) fails the task with MAAS's status message, without retry.",
     '- The wait is bounded by the task `timeout` (default **PT30M**); it heartbeats its status and elapsed time.',
     '- A worker restart during the wait resumes waiting: commissioning is not started again.',
     '- A kill stops the wait at once; MAAS finishes commissioning on its own.',

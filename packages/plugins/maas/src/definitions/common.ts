@@ -4,19 +4,19 @@ import { parseDuration, z } from '@baton/plugin-sdk';
 export const GROUP = 'Canonical MAAS';
 export const KESTRA_PREFIX = 'io.kestra.plugin.ee.canonical.maas';
 
-export const isoDuration = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT5S or PT30M' });
+export const isoDuration = z.string().refine((v) => parseDuration(v) !== undefined, { message: 'must be an ISO-8601 duration such as PT5S or PT30M' });
 
 export const connectionShape = {
   url: z
     .string()
     .min(1, 'url is required: the MAAS URL, e.g. http://maas.example.com:5240/MAAS')
-    .describe('MAAS URL, e.g. `http://maas.example.com:5240/MAAS` (the API path `/api/2.0/` is added). Usually `{{ secret(\'MAAS_URL\') }}`.'),
+    .describe("MAAS URL, e.g. `http://maas.example.com:5240/MAAS` (the API path `/api/2.0/` is added). Usually `{{ secret('MAAS_URL') }}`."),
   apiKey: z
     .string()
     .min(1, 'apiKey is required')
-    .describe("MAAS API key `consumer_key:token_key:token_secret` (from `maas apikey --username <user>`), usually `{{ secret('MAAS_API_KEY') }}`. Requests are signed with OAuth 1.0a PLAINTEXT; the key never leaves the worker otherwise."),
+    .describe(
+      "MAAS API key `consumer_key:token_key:token_secret` (from `maas apikey --username <user>`), usually `{{ secret('MAAS_API_KEY') }}`. Requests are signed with OAuth 1.0a PLAINTEXT; the key never leaves the worker otherwise.",
+    ),
 };
 
 export const systemIdProp = z.string().min(1, 'systemId is required').describe('MAAS system id of the machine, e.g. `abc123` (output `systemId` of EnlistMachine).');

@@ -18,8 +18,15 @@ export const enlistMachineDefinition = definePlugin({
   props: z
     .object({
       ...connectionShape,
-      macAddress: z.string().regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, 'must be a MAC address such as 52:54:00:12:34:56').optional().describe('MAC address of the boot interface.'),
-      macAddresses: z.array(z.string().regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/)).optional().describe('Several MAC addresses (the first is the boot interface).'),
+      macAddress: z
+        .string()
+        .regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, 'must be a MAC address such as 52:54:00:12:34:56')
+        .optional()
+        .describe('MAC address of the boot interface.'),
+      macAddresses: z
+        .array(z.string().regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/))
+        .optional()
+        .describe('Several MAC addresses (the first is the boot interface).'),
       hostname: z.string().min(1).optional().describe('Host name; MAAS makes one up when absent.'),
       domain: z.string().min(1).optional().describe('DNS domain (must exist in MAAS).'),
       resourcePool: z.string().min(1).optional().describe('Resource pool (must exist in MAAS).'),
@@ -27,7 +34,10 @@ export const enlistMachineDefinition = definePlugin({
       architecture: z.string().min(1).default('amd64/generic').describe('Architecture, e.g. amd64/generic.'),
       description: z.string().optional().describe('Free text shown in MAAS.'),
       powerType: z.string().min(1).optional().describe('Power driver: ipmi, redfish, virsh, manual, ...'),
-      powerParameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Driver parameters, e.g. power_address, power_user, power_pass (sent as power_parameters_<name>).'),
+      powerParameters: z
+        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+        .optional()
+        .describe('Driver parameters, e.g. power_address, power_user, power_pass (sent as power_parameters_<name>).'),
       commission: z.boolean().default(false).describe('Let MAAS commission the machine right after enlisting it.'),
     })
     .refine((p) => p.macAddress || p.macAddresses?.length, { message: 'give macAddress (or macAddresses)', path: ['macAddress'] }),

@@ -30,7 +30,10 @@ export const listMachinesDefinition = definePlugin({
       })
       .default({})
       .describe('Which machines to list'),
-    includeDetails: z.boolean().default(true).describe('Return the whole machine object (true) or a summary: system_id, hostname, fqdn, status_name, power_state, zone, pool, tag_names, ip_addresses.'),
+    includeDetails: z
+      .boolean()
+      .default(true)
+      .describe('Return the whole machine object (true) or a summary: system_id, hostname, fqdn, status_name, power_state, zone, pool, tag_names, ip_addresses.'),
     fields: z.array(z.string().min(1)).optional().describe('Keep only these fields of each machine, e.g. [system_id, hostname, status_name].'),
     page: z.number().int().min(1).default(1).describe('Page to return, from 1.'),
     pageSize: z.number().int().min(1).max(10_000).optional().describe('Machines per page; all of them when absent.'),

@@ -7,7 +7,7 @@ export const powerControlMachineDefinition = definePlugin({
   title: 'Power a MAAS machine on, off, cycle it or query its power',
   group: GROUP,
   description: [
-    'Drives the machine\'s BMC through MAAS: `ON` (`?op=power_on`), `OFF` (`?op=power_off`, `stopMode` soft or hard), `CYCLE` (off, then on) or `QUERY` (`?op=query_power_state`, which asks the BMC).',
+    "Drives the machine's BMC through MAAS: `ON` (`?op=power_on`), `OFF` (`?op=power_off`, `stopMode` soft or hard), `CYCLE` (off, then on) or `QUERY` (`?op=query_power_state`, which asks the BMC).",
     '',
     'With `waitForPowerState` (default true) the task polls the BMC until the power state is `expectedState` (on for ON and CYCLE, off for OFF), within the task `timeout` (default PT5M).',
     'ON and OFF are **idempotent**; a kill stops the wait.',

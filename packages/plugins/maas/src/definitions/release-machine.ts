@@ -17,7 +17,7 @@ export const releaseMachineDefinition = definePlugin({
     ...connectionShape,
     systemId: systemIdProp,
     erase: z.boolean().default(false).describe('Erase the disks before the machine returns to Ready.'),
-    secureErase: z.boolean().optional().describe('Use the disks\' secure erase (with erase).'),
+    secureErase: z.boolean().optional().describe("Use the disks' secure erase (with erase)."),
     quickErase: z.boolean().optional().describe('Wipe only the start and end of each disk (with erase).'),
     force: z.boolean().optional().describe('Release even when MAAS would refuse (e.g. a VM host with VMs).'),
     comment: z.string().optional().describe('Comment recorded in the MAAS event log.'),

@@ -14,8 +14,12 @@ export const commissionMachineRuntime = defineRuntime(commissionMachineDefinitio
   const { systemId } = props;
   const wait = (startedAt: number, commissioned: boolean) =>
     waitForStatus(ctx, client, {
-      op: 'commission', label: 'commissioning', systemId, startedAt,
-      success: ['Ready'], failure: ['Failed commissioning', 'Broken', 'Failed testing', 'New'],
+      op: 'commission',
+      label: 'commissioning',
+      systemId,
+      startedAt,
+      success: ['Ready'],
+      failure: ['Failed commissioning', 'Broken', 'Failed testing', 'New'],
       pollMs: parseDuration(props.pollInterval) ?? 5_000,
     }).then((m) => ({ ...machineState(m, startedAt), commissioned }));
 
@@ -35,7 +39,11 @@ export const commissionMachineRuntime = defineRuntime(commissionMachineDefinitio
     return props.waitForCompletion ? wait(Date.now(), false) : { ...machineState(machine, Date.now()), commissioned: false };
   }
   if (!COMMISSIONABLE.includes(machine.status_name)) {
-    throw new PluginError('CONFLICT', `machine ${machine.hostname} (${systemId}) is ${machine.status_name}; MAAS commissions only New, Ready, Failed commissioning, Broken or Failed testing machines`, { retryable: false });
+    throw new PluginError(
+      'CONFLICT',
+      `machine ${machine.hostname} (${systemId}) is ${machine.status_name}; MAAS commissions only New, Ready, Failed commissioning, Broken or Failed testing machines`,
+      { retryable: false },
+    );
   }
 
   const startedAt = Date.now();

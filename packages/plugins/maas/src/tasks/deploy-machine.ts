@@ -36,8 +36,12 @@ export const deployMachineRuntime = defineRuntime(deployMachineDefinition, async
   const { systemId } = props;
   const wait = (startedAt: number, deployed: boolean) =>
     waitForStatus(ctx, client, {
-      op: 'deploy', label: 'deployment', systemId, startedAt,
-      success: ['Deployed'], failure: ['Failed deployment', 'Broken', 'Ready'],
+      op: 'deploy',
+      label: 'deployment',
+      systemId,
+      startedAt,
+      success: ['Deployed'],
+      failure: ['Failed deployment', 'Broken', 'Ready'],
       pollMs: parseDuration(props.pollInterval) ?? 5_000,
     }).then((m) => deployOutputs(m, startedAt, deployed));
 
@@ -51,9 +55,18 @@ export const deployMachineRuntime = defineRuntime(deployMachineDefinition, async
   const sameTarget = machine.osystem === props.osystem && (!props.distroSeries || machine.distro_series === props.distroSeries);
   if (machine.status_name === 'Deployed') {
     if (!sameTarget) {
-      throw new PluginError('CONFLICT', `machine ${machine.hostname} (${systemId}) is already Deployed with ${machine.osystem}/${machine.distro_series}, not ${props.osystem}/${props.distroSeries ?? 'default'}; release it first`, { retryable: false });
+      throw new PluginError(
+        'CONFLICT',
+        `machine ${machine.hostname} (${systemId}) is already Deployed with ${machine.osystem}/${machine.distro_series}, not ${props.osystem}/${props.distroSeries ?? 'default'}; release it first`,
+        { retryable: false },
+      );
     }
-    if (props.userTags?.length) await tagMachine(client, systemId, props.userTags.filter((t) => !machine.tag_names?.includes(t)));
+    if (props.userTags?.length)
+      await tagMachine(
+        client,
+        systemId,
+        props.userTags.filter((t) => !machine.tag_names?.includes(t)),
+      );
     ctx.logger.info(`${machine.hostname} (${systemId}) is already Deployed with ${machine.osystem}/${machine.distro_series}; not deploying again`);
     return deployOutputs(await client.getMachine(systemId), Date.now(), false);
   }
@@ -62,7 +75,9 @@ export const deployMachineRuntime = defineRuntime(deployMachineDefinition, async
     return props.waitForDeployment ? wait(Date.now(), false) : deployOutputs(machine, Date.now(), false);
   }
   if (machine.status_name !== 'Ready' && machine.status_name !== 'Allocated') {
-    throw new PluginError('CONFLICT', `machine ${machine.hostname} (${systemId}) is ${machine.status_name}; only Ready or Allocated machines can be deployed`, { retryable: false });
+    throw new PluginError('CONFLICT', `machine ${machine.hostname} (${systemId}) is ${machine.status_name}; only Ready or Allocated machines can be deployed`, {
+      retryable: false,
+    });
   }
 
   if (props.userData) ctx.logger.debug(`user data: ${props.userData.length} characters of cloud-init`);

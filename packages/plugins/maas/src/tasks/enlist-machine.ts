@@ -14,10 +14,14 @@ export const enlistMachineRuntime = defineRuntime(enlistMachineDefinition, async
   if (existing.length) {
     const machine = existing[0];
     if (props.hostname && machine.hostname !== props.hostname) {
-      throw new PluginError('CONFLICT', `MAC address ${macs.join(', ')} is already enlisted as ${machine.hostname} (${machine.system_id}), not ${props.hostname}; delete that machine in MAAS or use its host name`, {
-        retryable: false,
-        details: { systemId: machine.system_id },
-      });
+      throw new PluginError(
+        'CONFLICT',
+        `MAC address ${macs.join(', ')} is already enlisted as ${machine.hostname} (${machine.system_id}), not ${props.hostname}; delete that machine in MAAS or use its host name`,
+        {
+          retryable: false,
+          details: { systemId: machine.system_id },
+        },
+      );
     }
     ctx.logger.info(`machine ${machine.hostname} (${machine.system_id}) with ${macs.join(', ')} is already enlisted (${machine.status_name}); not enlisting again`);
     return { systemId: machine.system_id, hostname: machine.hostname, status: machine.status_name, created: false, machine };

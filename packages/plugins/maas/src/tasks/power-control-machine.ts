@@ -18,7 +18,9 @@ async function waitForPower(ctx: TaskContext<unknown>, client: MaasClient, syste
     if (state === 'error') throw new PluginError('REMOTE_ERROR', `the BMC of machine ${systemId} reports a power error while waiting for ${expected}`, { retryable: false });
     const left = remainingMs(budget);
     if (left <= 0) {
-      throw new PluginError('TIMEOUT', `machine ${systemId} did not power ${expected} within ${formatDuration(budget.limitMs ?? 0)} (${budget.reason}); last state ${state}`, { retryable: false });
+      throw new PluginError('TIMEOUT', `machine ${systemId} did not power ${expected} within ${formatDuration(budget.limitMs ?? 0)} (${budget.reason}); last state ${state}`, {
+        retryable: false,
+      });
     }
     await ctx.sleep(Math.min(pollMs, left));
   }

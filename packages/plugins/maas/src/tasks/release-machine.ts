@@ -14,8 +14,12 @@ export const releaseMachineRuntime = defineRuntime(releaseMachineDefinition, asy
   const { systemId } = props;
   const wait = (startedAt: number, released: boolean) =>
     waitForStatus(ctx, client, {
-      op: 'release', label: 'release', systemId, startedAt,
-      success: RELEASED, failure: ['Releasing failed', 'Failed disk erasing', 'Broken'],
+      op: 'release',
+      label: 'release',
+      systemId,
+      startedAt,
+      success: RELEASED,
+      failure: ['Releasing failed', 'Failed disk erasing', 'Broken'],
       pollMs: parseDuration(props.pollInterval) ?? 5_000,
     }).then((m) => ({ ...machineState(m, startedAt), released }));
 
@@ -31,7 +35,11 @@ export const releaseMachineRuntime = defineRuntime(releaseMachineDefinition, asy
 
   const startedAt = Date.now();
   const started = await client.machineOp(systemId, 'release', {
-    erase: props.erase, secure_erase: props.secureErase, quick_erase: props.quickErase, force: props.force, comment: props.comment,
+    erase: props.erase,
+    secure_erase: props.secureErase,
+    quick_erase: props.quickErase,
+    force: props.force,
+    comment: props.comment,
   });
   ctx.heartbeat({ op: 'release', systemId, startedAt, status: started.status_name, elapsedMs: 0 });
   ctx.logger.info(`release of ${started.hostname} (${systemId}) started${props.erase ? ' with disk erasure' : ''}: ${started.status_name}`);

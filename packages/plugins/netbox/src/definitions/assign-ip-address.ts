@@ -12,12 +12,16 @@ export const assignIpAddressDefinition = definePlugin({
     '',
     '**Idempotent by design**: an address that already exists and is assigned to the same object is returned as it is (`created: false`); an existing unassigned one is assigned;',
     'one assigned elsewhere is a conflict. With a prefix, an address of that prefix already assigned to the object is returned instead of taking another one.',
-    'So a flow run again after a failure converges without duplicate addresses. `setPrimary` also makes it the device\'s primary IPv4.',
+    "So a flow run again after a failure converges without duplicate addresses. `setPrimary` also makes it the device's primary IPv4.",
   ].join('\n'),
   props: z
     .object({
       ...connectionShape,
-      address: z.string().regex(/^[\d.]+\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'must be an address with its mask, e.g. 10.100.1.45/24').optional().describe('Address with mask, e.g. 10.100.1.45/24'),
+      address: z
+        .string()
+        .regex(/^[\d.]+\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'must be an address with its mask, e.g. 10.100.1.45/24')
+        .optional()
+        .describe('Address with mask, e.g. 10.100.1.45/24'),
       prefixId: idProp('Prefix id to take the next free address from').optional(),
       prefix: z.string().optional().describe('Prefix (CIDR) to take the next free address from, e.g. 10.100.1.0/24'),
       status: z.enum(['active', 'reserved', 'deprecated', 'dhcp', 'slaac']).default('active').describe('Status'),
@@ -28,10 +32,13 @@ export const assignIpAddressDefinition = definePlugin({
       description: z.string().optional().describe('Description'),
       tags: tagsProp,
       customFields: customFieldsProp,
-      setPrimary: z.boolean().default(false).describe('Make it the primary IPv4 of the interface\'s device'),
+      setPrimary: z.boolean().default(false).describe("Make it the primary IPv4 of the interface's device"),
     })
     .refine((p) => [p.address, p.prefixId, p.prefix].filter((v) => v !== undefined).length === 1, { message: 'give exactly one of address, prefixId or prefix', path: ['address'] })
-    .refine((p) => (p.assignedObjectType === undefined) === (p.assignedObjectId === undefined), { message: 'give assignedObjectType and assignedObjectId together', path: ['assignedObjectId'] }),
+    .refine((p) => (p.assignedObjectType === undefined) === (p.assignedObjectId === undefined), {
+      message: 'give assignedObjectType and assignedObjectId together',
+      path: ['assignedObjectId'],
+    }),
   outputs: z.object({
     id: z.number().int().describe('IP address id'),
     address: z.string().describe('The address with its mask'),

@@ -12,7 +12,9 @@ export const connectionShape = {
   token: z
     .string()
     .min(1, 'token is required')
-    .describe("API token, usually `{{ secret('NETBOX_API_TOKEN') }}`: a v1 token (40 hex characters, sent as `Token …`) or a v2 token `nbt_<key>.<token>` (NetBox 4.5+, sent as `Bearer …`)."),
+    .describe(
+      "API token, usually `{{ secret('NETBOX_API_TOKEN') }}`: a v1 token (40 hex characters, sent as `Token …`) or a v2 token `nbt_<key>.<token>` (NetBox 4.5+, sent as `Bearer …`).",
+    ),
 };
 
 /** A related object by slug or numeric id (templates render ids as strings: "12" is an id). */
@@ -44,7 +46,10 @@ export const objectOutput = z.looseObject({
 export const listOptionsShape = {
   fields: z.array(z.string().min(1)).optional().describe('Keep only these fields of each object, e.g. [id, name, status].'),
   limit: z.number().int().min(1).max(100_000).default(100).describe('Most objects to return (NetBox pages are followed until then; default 100).'),
-  query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional().describe('Any other NetBox filter, e.g. `{name__ic: web, serial: X1}`.'),
+  query: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
+    .optional()
+    .describe('Any other NetBox filter, e.g. `{name__ic: web, serial: X1}`.'),
 };
 
 export const listOutputs = z.object({

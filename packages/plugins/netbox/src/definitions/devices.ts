@@ -8,7 +8,8 @@ export const listDevicesDefinition = definePlugin({
   aliases: [`${KESTRA_PREFIX}.ListDevices`, `${KESTRA_PREFIX}.device.List`],
   title: 'List NetBox devices',
   group: GROUP,
-  description: 'Lists devices (`GET /api/dcim/devices/`) filtered by site, role, status, manufacturer, tag, name, following NetBox\'s pages up to `limit`. Read-only and **idempotent**.',
+  description:
+    "Lists devices (`GET /api/dcim/devices/`) filtered by site, role, status, manufacturer, tag, name, following NetBox's pages up to `limit`. Read-only and **idempotent**.",
   props: z.object({
     ...connectionShape,
     filters: z
@@ -70,25 +71,30 @@ export const createDeviceDefinition = definePlugin({
     '',
     '**Idempotent by design**: a device with the same name in the same site is returned as it is (`created: false`), and an existing interface of that name is reused,',
     'so running a flow again after a later step failed converges without duplicates.',
-    '`site`, `deviceRole` (or `role`) and `deviceType` are usually namespace plugin defaults. In a family-wide default (`type: io.kestra.plugin.ee.netbox`) use `deviceRole`: `role` would also reach AssignIpAddress, whose `role` is the IP address\'s.',
+    "`site`, `deviceRole` (or `role`) and `deviceType` are usually namespace plugin defaults. In a family-wide default (`type: io.kestra.plugin.ee.netbox`) use `deviceRole`: `role` would also reach AssignIpAddress, whose `role` is the IP address's.",
   ].join('\n'),
-  props: z.object({
-    ...connectionShape,
-    name: z.string().min(1).max(64).describe('Device name, e.g. prod-web-01'),
-    site: slugOrId('site'),
-    role: slugOrId('role').optional(),
-    deviceRole: slugOrId('deviceRole (Kestra\'s name for role)').optional(),
-    deviceType: slugOrId('deviceType'),
-    ...deviceFields,
-    primaryInterface: z
-      .object({
-        name: z.string().min(1).default('eth0').describe('Interface name'),
-        type: z.string().min(1).default('1000base-t').describe('NetBox interface type, e.g. 1000base-t, 10gbase-x-sfpp, virtual'),
-        mgmtOnly: z.boolean().default(false).describe('Management-only interface'),
-      })
-      .default({ name: 'eth0', type: '1000base-t', mgmtOnly: false })
-      .describe('The primary interface to create or find'),
-  }).refine((p) => p.role !== undefined || p.deviceRole !== undefined, { message: 'role is required (the device role slug, e.g. server), in the task or in plugin defaults', path: ['role'] }),
+  props: z
+    .object({
+      ...connectionShape,
+      name: z.string().min(1).max(64).describe('Device name, e.g. prod-web-01'),
+      site: slugOrId('site'),
+      role: slugOrId('role').optional(),
+      deviceRole: slugOrId("deviceRole (Kestra's name for role)").optional(),
+      deviceType: slugOrId('deviceType'),
+      ...deviceFields,
+      primaryInterface: z
+        .object({
+          name: z.string().min(1).default('eth0').describe('Interface name'),
+          type: z.string().min(1).default('1000base-t').describe('NetBox interface type, e.g. 1000base-t, 10gbase-x-sfpp, virtual'),
+          mgmtOnly: z.boolean().default(false).describe('Management-only interface'),
+        })
+        .default({ name: 'eth0', type: '1000base-t', mgmtOnly: false })
+        .describe('The primary interface to create or find'),
+    })
+    .refine((p) => p.role !== undefined || p.deviceRole !== undefined, {
+      message: 'role is required (the device role slug, e.g. server), in the task or in plugin defaults',
+      path: ['role'],
+    }),
   outputs: z.object({
     id: z.number().int().describe('Device id'),
     name: z.string().describe('Device name'),

@@ -6,7 +6,8 @@ export const createInterfaceDefinition = definePlugin({
   aliases: [`${KESTRA_PREFIX}.CreateInterface`, `${KESTRA_PREFIX}.interface.Create`],
   title: 'Create an interface on a NetBox device',
   group: GROUP,
-  description: 'Creates an interface on a device (`POST /api/dcim/interfaces/`). **Idempotent**: an interface with the same name on the same device is returned (`created: false`).',
+  description:
+    'Creates an interface on a device (`POST /api/dcim/interfaces/`). **Idempotent**: an interface with the same name on the same device is returned (`created: false`).',
   props: z
     .object({
       ...connectionShape,

@@ -6,7 +6,7 @@ export const listSitesDefinition = definePlugin({
   aliases: [`${KESTRA_PREFIX}.ListSites`, `${KESTRA_PREFIX}.site.List`],
   title: 'List NetBox sites',
   group: GROUP,
-  description: 'Lists sites (`GET /api/dcim/sites/`) with filters, following NetBox\'s pages up to `limit`. Read-only and **idempotent**.',
+  description: "Lists sites (`GET /api/dcim/sites/`) with filters, following NetBox's pages up to `limit`. Read-only and **idempotent**.",
   props: z.object({
     ...connectionShape,
     filters: z

@@ -37,10 +37,14 @@ export const assignIpAddressRuntime = defineRuntime(assignIpAddressDefinition, a
       ip = await client.request<IpObject>('PATCH', `/api/ipam/ip-addresses/${existing.id}/`, { body: fields });
       ctx.logger.info(`assigned the existing address ${ip.address} (id ${ip.id}) to ${target}`);
     } else if (existing) {
-      throw new PluginError('CONFLICT', `${existing.address} (id ${existing.id}) is already assigned to ${existing.assigned_object_type} ${existing.assigned_object_id}, not ${target}`, {
-        retryable: false,
-        details: { id: existing.id },
-      });
+      throw new PluginError(
+        'CONFLICT',
+        `${existing.address} (id ${existing.id}) is already assigned to ${existing.assigned_object_type} ${existing.assigned_object_id}, not ${target}`,
+        {
+          retryable: false,
+          details: { id: existing.id },
+        },
+      );
     } else {
       ip = await client.request<IpObject>('POST', '/api/ipam/ip-addresses/', { body: { address: props.address, ...fields } });
       created = true;
@@ -57,9 +61,14 @@ export const assignIpAddressRuntime = defineRuntime(assignIpAddressDefinition, a
     } else {
       prefixText = String((await client.request<NbObject>('GET', `/api/ipam/prefixes/${prefixId}/`)).prefix);
     }
-    const mine = props.assignedObjectId !== undefined
-      ? await client.findOne<IpObject>('/api/ipam/ip-addresses/', { parent: prefixText, assigned_object_type: props.assignedObjectType, assigned_object_id: props.assignedObjectId })
-      : undefined;
+    const mine =
+      props.assignedObjectId !== undefined
+        ? await client.findOne<IpObject>('/api/ipam/ip-addresses/', {
+            parent: prefixText,
+            assigned_object_type: props.assignedObjectType,
+            assigned_object_id: props.assignedObjectId,
+          })
+        : undefined;
     if (mine) {
       ctx.logger.info(`${target} already has ${mine.address} from ${prefixText} (id ${mine.id}); not taking another address`);
       ip = mine;

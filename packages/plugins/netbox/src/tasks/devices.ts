@@ -46,7 +46,8 @@ export const updateDeviceRuntime = defineRuntime(updateDeviceDefinition, async (
   let id = props.id;
   if (id === undefined) {
     const { results } = await client.list<NbObject>('/api/dcim/devices/', { name: props.name!, ...(props.site !== undefined ? siteQuery(props.site) : {}) }, 2);
-    if (!results.length) throw new PluginError('NOT_FOUND', `device ${props.name}${props.site ? ` in site ${props.site}` : ''} not found in NetBox at ${client.base}`, { retryable: false });
+    if (!results.length)
+      throw new PluginError('NOT_FOUND', `device ${props.name}${props.site ? ` in site ${props.site}` : ''} not found in NetBox at ${client.base}`, { retryable: false });
     if (results.length > 1) throw new PluginError('CONFLICT', `several devices are named ${props.name}; give site or id`, { retryable: false });
     id = results[0].id;
   }

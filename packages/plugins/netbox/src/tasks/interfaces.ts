@@ -13,7 +13,13 @@ export interface InterfaceSpec {
 }
 
 /** Finds the interface of that name on the device, or creates it. */
-export async function ensureInterface(ctx: TaskContext<unknown>, client: NetBoxClient, deviceId: number, deviceName: string, spec: InterfaceSpec): Promise<{ object: NbObject; created: boolean }> {
+export async function ensureInterface(
+  ctx: TaskContext<unknown>,
+  client: NetBoxClient,
+  deviceId: number,
+  deviceName: string,
+  spec: InterfaceSpec,
+): Promise<{ object: NbObject; created: boolean }> {
   const existing = await client.findOne<NbObject>('/api/dcim/interfaces/', { device_id: deviceId, name: spec.name });
   if (existing) {
     ctx.logger.info(`interface ${spec.name} of ${deviceName} exists (id ${existing.id})`);
@@ -21,8 +27,13 @@ export async function ensureInterface(ctx: TaskContext<unknown>, client: NetBoxC
   }
   const object = await client.request<NbObject>('POST', '/api/dcim/interfaces/', {
     body: {
-      device: deviceId, name: spec.name, type: spec.type, mgmt_only: spec.mgmtOnly ?? false, enabled: spec.enabled ?? true,
-      description: spec.description, tags: spec.tags?.map((slug) => ({ slug })),
+      device: deviceId,
+      name: spec.name,
+      type: spec.type,
+      mgmt_only: spec.mgmtOnly ?? false,
+      enabled: spec.enabled ?? true,
+      description: spec.description,
+      tags: spec.tags?.map((slug) => ({ slug })),
     },
   });
   ctx.logger.info(`created interface ${spec.name} of ${deviceName} (id ${object.id})`);

@@ -4,5 +4,9 @@ import { AdminPage } from '@/modules/admin/components/admin-page';
 export const metadata = { title: 'Administration' };
 
 export default function Page() {
-  return <Suspense><AdminPage /></Suspense>;
+  return (
+    <Suspense>
+      <AdminPage />
+    </Suspense>
+  );
 }

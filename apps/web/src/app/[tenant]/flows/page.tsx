@@ -4,5 +4,9 @@ import { FlowsPage } from '@/modules/flows/components/flows-page';
 export const metadata = { title: 'Flows' };
 
 export default function Page() {
-  return <Suspense><FlowsPage /></Suspense>;
+  return (
+    <Suspense>
+      <FlowsPage />
+    </Suspense>
+  );
 }

@@ -7,7 +7,11 @@ export function AuthCard({ title, lead, children }: { title: string; lead?: Reac
     <main className={s.page}>
       <div className={s.card}>
         <div className={s.brand}>
-          <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden><rect width="32" height="32" rx="7" fill="var(--accent)" /><path d="M9 23 23 9" stroke="var(--accent-fg)" strokeWidth="3.2" strokeLinecap="round" /><circle cx="23" cy="9" r="3.2" fill="var(--accent-fg)" /></svg>
+          <svg width="26" height="26" viewBox="0 0 32 32" aria-hidden>
+            <rect width="32" height="32" rx="7" fill="var(--accent)" />
+            <path d="M9 23 23 9" stroke="var(--accent-fg)" strokeWidth="3.2" strokeLinecap="round" />
+            <circle cx="23" cy="9" r="3.2" fill="var(--accent-fg)" />
+          </svg>
           <span>Baton</span>
         </div>
         <h1 className={s.title}>{title}</h1>

@@ -34,7 +34,11 @@ export function SetupForm() {
 
   return (
     <AuthCard title="Create the first admin" lead="This account can do everything, including adding people and giving them roles.">
-      {!token ? <p className={s.alert} role="alert">This page needs the one-time link that npm start printed (it ends with ?token=…).</p> : null}
+      {!token ? (
+        <p className={s.alert} role="alert">
+          This page needs the one-time link that npm start printed (it ends with ?token=…).
+        </p>
+      ) : null}
       <form className={s.form} onSubmit={submit} aria-label="Create the first admin">
         <Field label="E-mail" htmlFor="setup-email" required>
           <TextInput id="setup-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
@@ -45,8 +49,14 @@ export function SetupForm() {
         <Field label="Password" htmlFor="setup-password" hint="At least 8 characters." required>
           <TextInput id="setup-password" type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
-        {error ? <p className={s.alert} role="alert">{error}</p> : null}
-        <Button type="submit" variant="primary" loading={busy} disabled={!token}>Create admin and sign in</Button>
+        {error ? (
+          <p className={s.alert} role="alert">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" variant="primary" loading={busy} disabled={!token}>
+          Create admin and sign in
+        </Button>
       </form>
     </AuthCard>
   );

@@ -23,11 +23,16 @@ export function SignInForm() {
   const oidcError = oidcErrorMessage(params.get('error'), provider ?? 'single sign-on');
 
   useEffect(() => {
-    fetch('/api/v1/setup').then((r) => r.json()).then((b: { required?: boolean; authMode?: string }) => {
-      setSetupRequired(Boolean(b.required));
-      if (b.authMode === 'none') window.location.replace(next);
-    }).catch(() => {});
-    getProviders().then((providers) => setProvider(providers?.oidc?.name)).catch(() => {});
+    fetch('/api/v1/setup')
+      .then((r) => r.json())
+      .then((b: { required?: boolean; authMode?: string }) => {
+        setSetupRequired(Boolean(b.required));
+        if (b.authMode === 'none') window.location.replace(next);
+      })
+      .catch(() => {});
+    getProviders()
+      .then((providers) => setProvider(providers?.oidc?.name))
+      .catch(() => {});
   }, [next]);
 
   function signInWithProvider() {
@@ -48,7 +53,7 @@ export function SignInForm() {
         return;
       }
       const body = (await res.json().catch(() => ({}))) as { message?: string };
-      setError(res.status === 401 ? 'Wrong e-mail or password.' : body.message ?? `Sign-in failed (${res.status}).`);
+      setError(res.status === 401 ? 'Wrong e-mail or password.' : (body.message ?? `Sign-in failed (${res.status}).`));
     } catch {
       setError('Baton’s server cannot be reached. Check that it is running.');
     } finally {
@@ -59,12 +64,20 @@ export function SignInForm() {
   return (
     <AuthCard title="Sign in" lead={params.get('next') ? 'Sign in to continue where you were.' : undefined}>
       {setupRequired ? (
-        <p className={s.note} role="status">Baton is not set up yet: open the one-time setup link that <code>npm start</code> printed to create the first admin.</p>
+        <p className={s.note} role="status">
+          Baton is not set up yet: open the one-time setup link that <code>npm start</code> printed to create the first admin.
+        </p>
       ) : null}
-      {oidcError && !error ? <p className={s.alert} role="alert">{oidcError}</p> : null}
+      {oidcError && !error ? (
+        <p className={s.alert} role="alert">
+          {oidcError}
+        </p>
+      ) : null}
       {provider ? (
         <>
-          <Button type="button" variant="primary" loading={redirecting} onClick={signInWithProvider}>Sign in with {provider}</Button>
+          <Button type="button" variant="primary" loading={redirecting} onClick={signInWithProvider}>
+            Sign in with {provider}
+          </Button>
           <p className={s.divider}>or with your Baton password</p>
         </>
       ) : null}
@@ -75,8 +88,14 @@ export function SignInForm() {
         <Field label="Password" htmlFor="signin-password">
           <TextInput id="signin-password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
-        {error ? <p className={s.alert} role="alert">{error}</p> : null}
-        <Button type="submit" variant={provider ? 'secondary' : 'primary'} loading={busy}>Sign in</Button>
+        {error ? (
+          <p className={s.alert} role="alert">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" variant={provider ? 'secondary' : 'primary'} loading={busy}>
+          Sign in
+        </Button>
       </form>
     </AuthCard>
   );

@@ -11,5 +11,9 @@ export function SignInRedirect() {
   useEffect(() => {
     window.location.replace(signInHref(window.location.pathname + window.location.search));
   }, []);
-  return <p data-signin-redirect style={{ padding: 24 }}>Signing in is needed: opening the sign-in page…</p>;
+  return (
+    <p data-signin-redirect style={{ padding: 24 }}>
+      Signing in is needed: opening the sign-in page…
+    </p>
+  );
 }

@@ -11,7 +11,11 @@ import s from './editor.module.css';
 export function DocsPanel({ task, plugins }: { task: TaskLocation | undefined; plugins: Map<string, PluginDoc> }) {
   const href = useHref();
   if (!task) {
-    return <EmptyState compact icon="book" title="Put the cursor in a task">Its plugin’s documentation shows here: properties, outputs and examples.</EmptyState>;
+    return (
+      <EmptyState compact icon="book" title="Put the cursor in a task">
+        Its plugin’s documentation shows here: properties, outputs and examples.
+      </EmptyState>
+    );
   }
   const plugin = task.type ? plugins.get(task.type) : undefined;
   if (!plugin) {
@@ -23,7 +27,12 @@ export function DocsPanel({ task, plugins }: { task: TaskLocation | undefined; p
   }
   return (
     <div className={s.docs}>
-      <div className={s.docsFor}>Task <code>{task.taskId}</code> · <Link href={href('plugins', plugin.id)} target="_blank">open the full page</Link></div>
+      <div className={s.docsFor}>
+        Task <code>{task.taskId}</code> ·{' '}
+        <Link href={href('plugins', plugin.id)} target="_blank">
+          open the full page
+        </Link>
+      </div>
       <PluginDocView plugin={plugin} compact />
     </div>
   );

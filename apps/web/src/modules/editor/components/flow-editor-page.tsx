@@ -34,10 +34,15 @@ export function FlowEditorPage({ namespace, id }: { namespace?: string; id?: str
   }, [isNew, example, plugins.data, plugins.isLoading]);
 
   if (!isNew && flow.error) {
-    return <ErrorState title={flow.error instanceof ApiError && flow.error.status === 404 ? `Flow ${namespace}.${id} not found` : 'Could not load the flow'} error={flow.error} onRetry={() => flow.refetch()} />;
+    return (
+      <ErrorState
+        title={flow.error instanceof ApiError && flow.error.status === 404 ? `Flow ${namespace}.${id} not found` : 'Could not load the flow'}
+        error={flow.error}
+        onRetry={() => flow.refetch()}
+      />
+    );
   }
   const initial = isNew ? template : flow.data?.source;
   if (initial === undefined) return <LoadingState label="Loading the flow…" />;
   return <Editor key={isNew ? 'new' : `${namespace}/${id}`} namespace={namespace} id={id} initial={initial} revision={flow.data?.revision} />;
 }
-

@@ -58,37 +58,52 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
   const path = isNew ? newPath.current : `file:///${tenant}/${namespace}/${id}.flow.yaml`;
 
   const layoutParam = params.get('layout');
-  const analysis = useFlowAnalysis({ model, tenant, schema: schema.data, plugins: plugins.data, layout: layoutParam === 'dagre' || layoutParam === 'structural' ? layoutParam : 'auto' });
+  const analysis = useFlowAnalysis({
+    model,
+    tenant,
+    schema: schema.data,
+    plugins: plugins.data,
+    layout: layoutParam === 'dagre' || layoutParam === 'structural' ? layoutParam : 'auto',
+  });
   const dirty = current !== saved;
   useUnsavedGuard(dirty);
 
-  const onMount = useCallback((ed: Monaco.editor.IStandaloneCodeEditor) => {
-    setEditor(ed);
-    const m = ed.getModel();
-    // A model kept from an earlier visit may hold stale text: start from what was loaded.
-    if (m && m.getValue() !== initial) m.setValue(initial);
-    setModel(m);
-    ed.onDidChangeModelContent(() => setCurrent(ed.getValue()));
-    ed.onDidChangeCursorPosition((e) => setCursorLine(e.position.lineNumber));
-    ed.focus();
-    if (typeof window !== 'undefined') (window as unknown as { __batonEditor?: unknown }).__batonEditor = ed;
-  }, [initial]);
+  const onMount = useCallback(
+    (ed: Monaco.editor.IStandaloneCodeEditor) => {
+      setEditor(ed);
+      const m = ed.getModel();
+      // A model kept from an earlier visit may hold stale text: start from what was loaded.
+      if (m && m.getValue() !== initial) m.setValue(initial);
+      setModel(m);
+      ed.onDidChangeModelContent(() => setCurrent(ed.getValue()));
+      ed.onDidChangeCursorPosition((e) => setCursorLine(e.position.lineNumber));
+      ed.focus();
+      if (typeof window !== 'undefined') (window as unknown as { __batonEditor?: unknown }).__batonEditor = ed;
+    },
+    [initial],
+  );
 
   // New flows get a fresh model each visit; do not leave them behind in Monaco's registry.
-  useEffect(() => () => {
-    if (isNew) model?.dispose();
-  }, [isNew, model]);
+  useEffect(
+    () => () => {
+      if (isNew) model?.dispose();
+    },
+    [isNew, model],
+  );
 
   const cursorTask = useMemo(() => taskAtLine(analysis.tasks, cursorLine), [analysis.tasks, cursorLine]);
   useEffect(() => store.select(cursorTask?.taskId), [store, cursorTask]);
 
-  const jump = useCallback((line: number, column = 1) => {
-    if (!editor) return;
-    setTab('editor');
-    editor.revealLineInCenterIfOutsideViewport(line);
-    editor.setPosition({ lineNumber: line, column });
-    editor.focus();
-  }, [editor]);
+  const jump = useCallback(
+    (line: number, column = 1) => {
+      if (!editor) return;
+      setTab('editor');
+      editor.revealLineInCenterIfOutsideViewport(line);
+      editor.setPosition({ lineNumber: line, column });
+      editor.focus();
+    },
+    [editor],
+  );
 
   const format = useCallback(async () => {
     const action = editor?.getAction('editor.action.formatDocument');
@@ -162,9 +177,30 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
 
   const status = (
     <>
-      {!isNew ? <Badge mono title="Saved revision">rev {revision}</Badge> : <Badge>not saved yet</Badge>}
-      {dirty ? <span className={s.dirty} data-testid="dirty"><span className={s.dot} />Unsaved changes</span> : !isNew ? <span className={s.clean}><Icon name="check" size={12} />Saved</span> : null}
-      {errorCount ? <button type="button" className={s.errorCount} onClick={() => analysis.problems[0] && jump(analysis.problems[0].startLineNumber, analysis.problems[0].startColumn)}><Icon name="alert" size={12} />{errorCount} error{errorCount === 1 ? '' : 's'}</button> : null}
+      {!isNew ? (
+        <Badge mono title="Saved revision">
+          rev {revision}
+        </Badge>
+      ) : (
+        <Badge>not saved yet</Badge>
+      )}
+      {dirty ? (
+        <span className={s.dirty} data-testid="dirty">
+          <span className={s.dot} />
+          Unsaved changes
+        </span>
+      ) : !isNew ? (
+        <span className={s.clean}>
+          <Icon name="check" size={12} />
+          Saved
+        </span>
+      ) : null}
+      {errorCount ? (
+        <button type="button" className={s.errorCount} onClick={() => analysis.problems[0] && jump(analysis.problems[0].startLineNumber, analysis.problems[0].startColumn)}>
+          <Icon name="alert" size={12} />
+          {errorCount} error{errorCount === 1 ? '' : 's'}
+        </button>
+      ) : null}
     </>
   );
 
@@ -177,9 +213,15 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
         actions={
           <>
             {!isNew ? <Button variant="ghost" icon="trash" onClick={() => setConfirmDelete(true)} aria-label="Delete the flow" title="Delete the flow" /> : null}
-            <Button icon="format" onClick={() => void format()} title="Format (⇧⌘F)">Format</Button>
-            <Button icon="save" onClick={() => void doSave()} loading={save.isPending} shortcut="⌘S" data-testid="save-flow" variant={dirty || isNew ? 'primary' : 'secondary'}>Save</Button>
-            <Button icon="play" onClick={() => void execute()} disabled={isNew} data-testid="execute-flow" title={isNew ? 'Save the flow first' : 'Execute (⌘↵)'}>Execute</Button>
+            <Button icon="format" onClick={() => void format()} title="Format (⇧⌘F)">
+              Format
+            </Button>
+            <Button icon="save" onClick={() => void doSave()} loading={save.isPending} shortcut="⌘S" data-testid="save-flow" variant={dirty || isNew ? 'primary' : 'secondary'}>
+              Save
+            </Button>
+            <Button icon="play" onClick={() => void execute()} disabled={isNew} data-testid="execute-flow" title={isNew ? 'Save the flow first' : 'Execute (⌘↵)'}>
+              Execute
+            </Button>
           </>
         }
       />
@@ -189,7 +231,12 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
         onChange={setTab}
         items={[
           { id: 'editor', label: 'Editor', icon: 'code' },
-          ...(isNew ? [] : [{ id: 'revisions' as const, label: 'Revisions', icon: 'history' as const, count: revision }, { id: 'executions' as const, label: 'Executions', icon: 'executions' as const }]),
+          ...(isNew
+            ? []
+            : [
+                { id: 'revisions' as const, label: 'Revisions', icon: 'history' as const, count: revision },
+                { id: 'executions' as const, label: 'Executions', icon: 'executions' as const },
+              ]),
         ]}
       />
       <div className={s.tabBody} {...tabPanelProps('flow', 'editor')} hidden={tab !== 'editor'}>
@@ -205,7 +252,15 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
           }
           right={
             <div className={s.side}>
-              <Tabs<SideTab> idPrefix="side" value={side} onChange={setSide} items={[{ id: 'topology', label: 'Topology', icon: 'graph' }, { id: 'docs', label: 'Documentation', icon: 'book' }]} />
+              <Tabs<SideTab>
+                idPrefix="side"
+                value={side}
+                onChange={setSide}
+                items={[
+                  { id: 'topology', label: 'Topology', icon: 'graph' },
+                  { id: 'docs', label: 'Documentation', icon: 'book' },
+                ]}
+              />
               <div className={s.sideBody} {...tabPanelProps('side', side)}>
                 {side === 'topology' ? (
                   analysis.graph ? (
@@ -221,10 +276,18 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
                           if (t) jump(t.startLine, 1);
                         }}
                       />
-                    ) : <div className={s.sideEmpty}>No tasks yet: add one under <code>tasks:</code> and it appears here.</div>
-                  ) : <LoadingState label="Drawing…" />
+                    ) : (
+                      <div className={s.sideEmpty}>
+                        No tasks yet: add one under <code>tasks:</code> and it appears here.
+                      </div>
+                    )
+                  ) : (
+                    <LoadingState label="Drawing…" />
+                  )
                 ) : (
-                  <div className={s.docsScroll}><DocsPanel task={cursorTask} plugins={analysis.pluginMap} /></div>
+                  <div className={s.docsScroll}>
+                    <DocsPanel task={cursorTask} plugins={analysis.pluginMap} />
+                  </div>
                 )}
               </div>
             </div>
@@ -233,12 +296,18 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
       </div>
       {tab === 'revisions' && !isNew ? (
         <div className={s.tabBody} {...tabPanelProps('flow', 'revisions')}>
-          <RevisionsPanel tenant={tenant} namespace={namespace!} id={id!} current={current} onRestore={(source, rev) => {
-            editor?.executeEdits('restore', [{ range: editor.getModel()!.getFullModelRange(), text: source }]);
-            editor?.pushUndoStop();
-            setTab('editor');
-            toast.info(`Revision ${rev} is in the editor`, 'Save to make it the latest revision; undo (⌘Z) to go back.');
-          }} />
+          <RevisionsPanel
+            tenant={tenant}
+            namespace={namespace!}
+            id={id!}
+            current={current}
+            onRestore={(source, rev) => {
+              editor?.executeEdits('restore', [{ range: editor.getModel()!.getFullModelRange(), text: source }]);
+              editor?.pushUndoStop();
+              setTab('editor');
+              toast.info(`Revision ${rev} is in the editor`, 'Save to make it the latest revision; undo (⌘Z) to go back.');
+            }}
+          />
         </div>
       ) : null}
       {tab === 'executions' && !isNew ? (
@@ -247,21 +316,34 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
         </div>
       ) : null}
       {!isNew ? <ExecuteDialog open={executing} onClose={() => setExecuting(false)} namespace={namespace!} flowId={id!} inputs={flowInputs} revision={revision} /> : null}
-      <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete ${namespace}.${id}?`}
+      <Dialog
+        open={confirmDelete}
+        onClose={() => setConfirmDelete(false)}
+        title={`Delete ${namespace}.${id}?`}
         description="The flow disappears from lists and cannot be executed; its revisions and past executions stay readable."
-        footer={<>
-          <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
-          <Button variant="dangerSolid" icon="trash" loading={remove.isPending} onClick={async () => {
-            try {
-              await remove.mutateAsync({ namespace: namespace!, id: id! });
-              setSaved(current); // nothing left to guard
-              toast.success(`Deleted ${namespace}.${id}`);
-              router.push(href('flows'));
-            } catch (error) {
-              toast.error('Not deleted', (error as Error).message);
-            }
-          }}>Delete</Button>
-        </>}>
+        footer={
+          <>
+            <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
+            <Button
+              variant="dangerSolid"
+              icon="trash"
+              loading={remove.isPending}
+              onClick={async () => {
+                try {
+                  await remove.mutateAsync({ namespace: namespace!, id: id! });
+                  setSaved(current); // nothing left to guard
+                  toast.success(`Deleted ${namespace}.${id}`);
+                  router.push(href('flows'));
+                } catch (error) {
+                  toast.error('Not deleted', (error as Error).message);
+                }
+              }}
+            >
+              Delete
+            </Button>
+          </>
+        }
+      >
         <p style={{ margin: 0 }}>Saving the same id again brings it back as a new revision.</p>
       </Dialog>
     </>

@@ -39,7 +39,14 @@ export function useEditorTheme() {
   return name;
 }
 
-export default function YamlEditor({ path, defaultValue, schema, plugins, onMount, readOnly }: {
+export default function YamlEditor({
+  path,
+  defaultValue,
+  schema,
+  plugins,
+  onMount,
+  readOnly,
+}: {
   path: string;
   defaultValue: string;
   schema?: JsonSchema;
@@ -70,11 +77,14 @@ export function YamlDiff({ original, modified, originalPath, modifiedPath }: { o
   // @monaco-editor/react disposes the models before the diff widget lets go of them (Monaco
   // then logs "TextModel got disposed before DiffEditorWidget model got reset"): keep them on
   // unmount and dispose them ourselves once the widget is gone.
-  useEffect(() => () => {
-    setTimeout(() => {
-      for (const path of [originalPath, modifiedPath]) monaco.editor.getModel(monaco.Uri.parse(path))?.dispose();
-    }, 0);
-  }, [originalPath, modifiedPath]);
+  useEffect(
+    () => () => {
+      setTimeout(() => {
+        for (const path of [originalPath, modifiedPath]) monaco.editor.getModel(monaco.Uri.parse(path))?.dispose();
+      }, 0);
+    },
+    [originalPath, modifiedPath],
+  );
   return (
     <DiffEditor
       keepCurrentOriginalModel

@@ -51,7 +51,13 @@ declare global {
   }
 }
 
-export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto' }: {
+export function useFlowAnalysis({
+  model,
+  tenant,
+  schema,
+  plugins,
+  layout = 'auto',
+}: {
   model: Monaco.editor.ITextModel | null;
   /** `?layout=dagre|structural` forces one (comparisons, the benchmark). */
   layout?: LayoutChoice;
@@ -82,25 +88,30 @@ export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto
   useEffect(() => {
     if (!model) return;
     const stats = (window.__batonEditorStats ??= { lastEditAt: 0, markerLatencies: [], analysisMs: [] });
-    const channel = latestChannel((result, req) => {
-      if (model.isDisposed() || model.getValue() !== req.source) return; // superseded by an edit
-      monaco.editor.setModelMarkers(model, OWNER_LOCAL, result.markers.map(toMonacoMarker));
-      if (stats.lastEditAt) {
-        stats.markerLatencies.push(performance.now() - stats.lastEditAt);
-        stats.lastEditAt = 0;
-      }
-      stats.analysisMs.push(result.timings.totalMs);
-      setLocal(result.markers);
-      setTasks(result.tasks);
-      setMeta({ flowId: result.flowId, namespace: result.namespace, timings: result.timings });
-      // A new graph object only when the topology changed: typing inside a message must not
-      // re-render React Flow.
-      const signature = JSON.stringify([result.graph.nodes.map((n) => [n.id, n.kind, n.type, n.x, n.y, n.width, n.height]), result.graph.edges.length]);
-      if (signature !== graphSignature.current) {
-        graphSignature.current = signature;
-        setGraph(result.graph);
-      }
-    }, () => { /* the worker reported an error; the previous result stays on screen */ });
+    const channel = latestChannel(
+      (result, req) => {
+        if (model.isDisposed() || model.getValue() !== req.source) return; // superseded by an edit
+        monaco.editor.setModelMarkers(model, OWNER_LOCAL, result.markers.map(toMonacoMarker));
+        if (stats.lastEditAt) {
+          stats.markerLatencies.push(performance.now() - stats.lastEditAt);
+          stats.lastEditAt = 0;
+        }
+        stats.analysisMs.push(result.timings.totalMs);
+        setLocal(result.markers);
+        setTasks(result.tasks);
+        setMeta({ flowId: result.flowId, namespace: result.namespace, timings: result.timings });
+        // A new graph object only when the topology changed: typing inside a message must not
+        // re-render React Flow.
+        const signature = JSON.stringify([result.graph.nodes.map((n) => [n.id, n.kind, n.type, n.x, n.y, n.width, n.height]), result.graph.edges.length]);
+        if (signature !== graphSignature.current) {
+          graphSignature.current = signature;
+          setGraph(result.graph);
+        }
+      },
+      () => {
+        /* the worker reported an error; the previous result stays on screen */
+      },
+    );
 
     let analysisTimer: ReturnType<typeof setTimeout> | undefined;
     let serverTimer: ReturnType<typeof setTimeout> | undefined;
@@ -147,8 +158,15 @@ export function useFlowAnalysis({ model, tenant, schema, plugins, layout = 'auto
   const merged = useMemo(() => {
     const seen = new Set(local.map((m) => `${m.startLineNumber}:${m.startColumn}`));
     const seenLines = new Set(local.map((m) => m.startLineNumber));
-    const extra = serverMarkers.filter((m) => !seen.has(`${m.startLineNumber}:${m.startColumn}`) && !(seenLines.has(m.startLineNumber) && /unknown (property|task type)/.test(m.message)));
-    return { extra, problems: [...local.map((m): Problem => ({ ...m, origin: 'editor' })), ...extra.map((m): Problem => ({ ...m, origin: 'server' }))].sort((a, b) => a.startLineNumber - b.startLineNumber || a.startColumn - b.startColumn) };
+    const extra = serverMarkers.filter(
+      (m) => !seen.has(`${m.startLineNumber}:${m.startColumn}`) && !(seenLines.has(m.startLineNumber) && /unknown (property|task type)/.test(m.message)),
+    );
+    return {
+      extra,
+      problems: [...local.map((m): Problem => ({ ...m, origin: 'editor' })), ...extra.map((m): Problem => ({ ...m, origin: 'server' }))].sort(
+        (a, b) => a.startLineNumber - b.startLineNumber || a.startColumn - b.startColumn,
+      ),
+    };
   }, [local, serverMarkers]);
 
   useEffect(() => {

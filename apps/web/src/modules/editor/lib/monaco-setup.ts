@@ -67,7 +67,12 @@ export function setHoverContext(uri: string, ctx: HoverContext) {
 function propertyDoc(schema: JsonSchema | undefined, key: string): string | undefined {
   const prop = schema?.properties?.[key];
   if (!prop) return undefined;
-  const type = prop.type ?? (prop.anyOf ?? prop.oneOf)?.map((a) => a.type).filter(Boolean).join(' | ');
+  const type =
+    prop.type ??
+    (prop.anyOf ?? prop.oneOf)
+      ?.map((a) => a.type)
+      .filter(Boolean)
+      .join(' | ');
   const parts = [`**${key}**${type ? ` \`${Array.isArray(type) ? type.join(' | ') : type}\`` : ''}${schema?.required?.includes(key) ? ' · required' : ''}`];
   if (prop.description) parts.push(prop.description);
   if (prop.enum) parts.push(`One of: ${prop.enum.map((e) => `\`${String(e)}\``).join(', ')}`);
@@ -117,13 +122,19 @@ function defineThemes() {
   monaco.editor.defineTheme('baton-light', {
     base: 'vs',
     inherit: true,
-    rules: [{ token: 'type', foreground: '3b5bdb' }, { token: 'string', foreground: '2b8a3e' }],
+    rules: [
+      { token: 'type', foreground: '3b5bdb' },
+      { token: 'string', foreground: '2b8a3e' },
+    ],
     colors: { 'editor.background': '#ffffff', 'editorLineNumber.foreground': '#a0a8b8', 'editor.lineHighlightBackground': '#f5f7fb', 'editorGutter.background': '#ffffff' },
   });
   monaco.editor.defineTheme('baton-dark', {
     base: 'vs-dark',
     inherit: true,
-    rules: [{ token: 'type', foreground: '91a7ff' }, { token: 'string', foreground: '8ce99a' }],
+    rules: [
+      { token: 'type', foreground: '91a7ff' },
+      { token: 'string', foreground: '8ce99a' },
+    ],
     colors: { 'editor.background': '#0f1218', 'editorLineNumber.foreground': '#4a5263', 'editor.lineHighlightBackground': '#161b25', 'editorGutter.background': '#0f1218' },
   });
 }

@@ -7,7 +7,9 @@ import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution';
 import { loader } from '@monaco-editor/react';
 
 declare global {
-  interface Window { MonacoEnvironment?: { getWorker(moduleId: string, label: string): Worker } }
+  interface Window {
+    MonacoEnvironment?: { getWorker(moduleId: string, label: string): Worker };
+  }
 }
 
 const createYamlWorker = () => new Worker(new URL('./yaml.worker.ts', import.meta.url), { type: 'module', name: 'yaml' });

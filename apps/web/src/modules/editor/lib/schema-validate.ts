@@ -96,7 +96,13 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
       const actual = typeOf(node);
       const ok = types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
       if (!ok) {
-        out.push({ node, message: actual === 'null' ? `'${key ?? 'value'}' has no value; expected ${types.map(article).join(' or ')}` : `'${key ?? 'value'}' must be ${types.map(article).join(' or ')}, not ${article(actual)}` });
+        out.push({
+          node,
+          message:
+            actual === 'null'
+              ? `'${key ?? 'value'}' has no value; expected ${types.map(article).join(' or ')}`
+              : `'${key ?? 'value'}' must be ${types.map(article).join(' or ')}, not ${article(actual)}`,
+        });
         return;
       }
     }
@@ -106,12 +112,16 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
         return;
       }
       const hint = typeof value === 'string' ? closest(value, s.enum.map(String)) : undefined;
-      const what = key === 'type' && s.description === 'Plugin type' ? `unknown task type '${String(value)}'` : `'${String(value)}' is not one of ${s.enum.slice(0, 8).map(String).join(', ')}${s.enum.length > 8 ? '…' : ''}`;
+      const what =
+        key === 'type' && s.description === 'Plugin type'
+          ? `unknown task type '${String(value)}'`
+          : `'${String(value)}' is not one of ${s.enum.slice(0, 8).map(String).join(', ')}${s.enum.length > 8 ? '…' : ''}`;
       out.push({ node, message: `${what}${hint ? `; did you mean '${hint}'?` : ''}` });
     }
     if (s.const !== undefined && value !== s.const) out.push({ node, message: `must be ${JSON.stringify(s.const)}` });
     if (typeof value === 'string') {
-      if (s.minLength !== undefined && value.length < s.minLength) out.push({ node, message: s.minLength === 1 ? `'${key ?? 'value'}' must not be empty` : `must be at least ${s.minLength} characters` });
+      if (s.minLength !== undefined && value.length < s.minLength)
+        out.push({ node, message: s.minLength === 1 ? `'${key ?? 'value'}' must not be empty` : `must be at least ${s.minLength} characters` });
       if (s.maxLength !== undefined && value.length > s.maxLength) out.push({ node, message: `must be at most ${s.maxLength} characters` });
       if (s.pattern) {
         try {
@@ -138,8 +148,7 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
         if (propSchema) {
           check(pair.value, propSchema, out, k, probing);
           if (probing && out.length) return;
-        }
-        else if (s.additionalProperties === false && s.properties) {
+        } else if (s.additionalProperties === false && s.properties) {
           const hint = closest(k, Object.keys(s.properties));
           out.push({ node: pair.key, key: pair.key, message: `unknown property '${k}'${hint ? `; did you mean '${hint}'?` : ''}` });
         } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
@@ -150,7 +159,8 @@ export function validateAgainstSchema(root: Node | null | undefined, schema: Sch
     }
     if (isSeq(node)) {
       const items = node.items as Node[];
-      if (s.minItems !== undefined && items.length < s.minItems) out.push({ node, message: s.minItems === 1 ? `'${key ?? 'list'}' needs at least one item` : `needs at least ${s.minItems} items` });
+      if (s.minItems !== undefined && items.length < s.minItems)
+        out.push({ node, message: s.minItems === 1 ? `'${key ?? 'list'}' needs at least one item` : `needs at least ${s.minItems} items` });
       if (s.maxItems !== undefined && items.length > s.maxItems) out.push({ node, message: `has more than ${s.maxItems} items` });
       if (s.items) items.forEach((item) => check(item, s.items!, out, key, probing));
     }
@@ -194,7 +204,15 @@ function toMarker(issue: Issue, lines: LineCounter): EditorMarker {
   let end = lines.linePos(endOffset);
   // A whole block (a map) underlines its first line only.
   if (end.line !== start.line) end = { line: start.line, col: start.col + 1 + Math.min(40, Math.max(1, (range?.[1] ?? 0) - (range?.[0] ?? 0))) };
-  return { startLineNumber: start.line, startColumn: start.col, endLineNumber: end.line, endColumn: Math.max(end.col, start.col + 1), message: issue.message, severity: 'error', source: 'schema' };
+  return {
+    startLineNumber: start.line,
+    startColumn: start.col,
+    endLineNumber: end.line,
+    endColumn: Math.max(end.col, start.col + 1),
+    message: issue.message,
+    severity: 'error',
+    source: 'schema',
+  };
 }
 
 function typeOf(node: Node | null | undefined): string {
@@ -224,11 +242,16 @@ function describeType(s: Schema): string {
 
 function article(t: string) {
   switch (t) {
-    case 'object': return 'a mapping';
-    case 'array': return 'a list';
-    case 'integer': return 'an integer';
-    case 'null': return 'empty';
-    default: return `a ${t}`;
+    case 'object':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'integer':
+      return 'an integer';
+    case 'null':
+      return 'empty';
+    default:
+      return `a ${t}`;
   }
 }
 
@@ -244,4 +267,3 @@ export function closest(word: string, candidates: string[]): string | undefined 
   }
   return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
-

@@ -32,12 +32,13 @@ function useFormState(inputs: FlowInput[], open: boolean, given?: Record<string,
       return next;
     });
   };
-  const onBlurValidate = (id: string, e: string | undefined) => setErrors((all) => {
-    const next = { ...all };
-    if (e) next[id] = e;
-    else delete next[id];
-    return next;
-  });
+  const onBlurValidate = (id: string, e: string | undefined) =>
+    setErrors((all) => {
+      const next = { ...all };
+      if (e) next[id] = e;
+      else delete next[id];
+      return next;
+    });
   return { values, errors, setErrors, onChange, onBlurValidate };
 }
 
@@ -61,10 +62,33 @@ export function ResumeDialog({ open, onClose, execution, taskId, inputs }: { ope
     }
   };
   return (
-    <Dialog open={open} onClose={onClose} title="Resume the execution" description={taskId ? <>Paused at <code>{taskId}</code>. Your name is recorded as the person who resumed it.</> : undefined}
-      onSubmit={() => void submit()} testId="resume-dialog"
-      footer={<><Button onClick={onClose}>Cancel</Button><Button type="submit" variant="primary" icon="play" loading={resume.isPending} data-testid="resume-submit">Resume</Button></>}>
-      {inputs.length ? <InputForm inputs={inputs} values={form.values} errors={form.errors} onChange={form.onChange} onBlurValidate={form.onBlurValidate} idPrefix="resume" /> : <p style={{ margin: 0 }}>The pause asks for no input: resuming continues with the next task.</p>}
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Resume the execution"
+      description={
+        taskId ? (
+          <>
+            Paused at <code>{taskId}</code>. Your name is recorded as the person who resumed it.
+          </>
+        ) : undefined
+      }
+      onSubmit={() => void submit()}
+      testId="resume-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" icon="play" loading={resume.isPending} data-testid="resume-submit">
+            Resume
+          </Button>
+        </>
+      }
+    >
+      {inputs.length ? (
+        <InputForm inputs={inputs} values={form.values} errors={form.errors} onChange={form.onChange} onBlurValidate={form.onBlurValidate} idPrefix="resume" />
+      ) : (
+        <p style={{ margin: 0 }}>The pause asks for no input: resuming continues with the next task.</p>
+      )}
     </Dialog>
   );
 }
@@ -75,24 +99,42 @@ export function KillDialog({ open, onClose, execution }: { open: boolean; onClos
   const kill = useKill(tenant);
   const forced = execution.state.current === 'KILLING';
   return (
-    <Dialog open={open} onClose={onClose} title={forced ? 'Terminate the execution now?' : 'Kill the execution?'}
-      description={forced
-        ? 'It is already being killed. Terminating ends the workflow at once, without waiting for running tasks to stop: use it when a worker is gone.'
-        : 'Running tasks are aborted at their next heartbeat (about a second), then the execution ends KILLED. Its concurrency slot is freed.'}
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={forced ? 'Terminate the execution now?' : 'Kill the execution?'}
+      description={
+        forced
+          ? 'It is already being killed. Terminating ends the workflow at once, without waiting for running tasks to stop: use it when a worker is gone.'
+          : 'Running tasks are aborted at their next heartbeat (about a second), then the execution ends KILLED. Its concurrency slot is freed.'
+      }
       testId="kill-dialog"
-      footer={<>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="dangerSolid" icon="stop" loading={kill.isPending} data-testid="kill-confirm" onClick={async () => {
-          try {
-            const r = await kill.mutateAsync(execution.id);
-            toast.success(r.state === 'KILLED' ? 'Terminated' : 'Killing…', 'The graph shows when every task has stopped.');
-            onClose();
-          } catch (error) {
-            toast.error('Not killed', (error as Error).message);
-          }
-        }}>{forced ? 'Terminate' : 'Kill'}</Button>
-      </>}>
-      <p style={{ margin: 0 }}><code>{execution.id}</code> · {execution.namespace}.{execution.flowId}</p>
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            variant="dangerSolid"
+            icon="stop"
+            loading={kill.isPending}
+            data-testid="kill-confirm"
+            onClick={async () => {
+              try {
+                const r = await kill.mutateAsync(execution.id);
+                toast.success(r.state === 'KILLED' ? 'Terminated' : 'Killing…', 'The graph shows when every task has stopped.');
+                onClose();
+              } catch (error) {
+                toast.error('Not killed', (error as Error).message);
+              }
+            }}
+          >
+            {forced ? 'Terminate' : 'Kill'}
+          </Button>
+        </>
+      }
+    >
+      <p style={{ margin: 0 }}>
+        <code>{execution.id}</code> · {execution.namespace}.{execution.flowId}
+      </p>
     </Dialog>
   );
 }
@@ -122,40 +164,96 @@ export function ReplayDialog({ open, onClose, execution, inputs }: { open: boole
     }
   };
   return (
-    <Dialog open={open} onClose={onClose} title="Replay with new inputs" description="Starts a new execution of this flow; this one stays as it is, labelled as the original."
-      onSubmit={() => void submit()} testId="replay-dialog"
-      footer={<><Button onClick={onClose}>Cancel</Button><Button type="submit" variant="primary" icon="retry" loading={replay.isPending} data-testid="replay-submit">Replay</Button></>}>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Replay with new inputs"
+      description="Starts a new execution of this flow; this one stays as it is, labelled as the original."
+      onSubmit={() => void submit()}
+      testId="replay-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" icon="retry" loading={replay.isPending} data-testid="replay-submit">
+            Replay
+          </Button>
+        </>
+      }
+    >
       <div style={{ display: 'flex', alignItems: 'center', gap: 10 }}>
         <span style={{ fontSize: 12.5, fontWeight: 600 }}>Revision</span>
-        <Segmented label="Revision" value={revision} onChange={setRevision} options={[{ id: 'same', label: `#${execution.flowRevision} (this execution’s)` }, { id: 'latest', label: 'latest' }]} />
+        <Segmented
+          label="Revision"
+          value={revision}
+          onChange={setRevision}
+          options={[
+            { id: 'same', label: `#${execution.flowRevision} (this execution’s)` },
+            { id: 'latest', label: 'latest' },
+          ]}
+        />
       </div>
-      {inputs.length ? <InputForm inputs={inputs} values={form.values} errors={form.errors} onChange={form.onChange} onBlurValidate={form.onBlurValidate} idPrefix="replay" /> : <p style={{ margin: 0 }} className="muted">The flow declares no inputs.</p>}
+      {inputs.length ? (
+        <InputForm inputs={inputs} values={form.values} errors={form.errors} onChange={form.onChange} onBlurValidate={form.onBlurValidate} idPrefix="replay" />
+      ) : (
+        <p style={{ margin: 0 }} className="muted">
+          The flow declares no inputs.
+        </p>
+      )}
     </Dialog>
   );
 }
 
 /** Restart from the failed task: tasks that succeeded keep their outputs and are not run again. */
-export function RestartDialog({ open, onClose, execution, kept, onRestarted }: { open: boolean; onClose: () => void; execution: Execution; kept: number; onRestarted: () => void }) {
+export function RestartDialog({
+  open,
+  onClose,
+  execution,
+  kept,
+  onRestarted,
+}: {
+  open: boolean;
+  onClose: () => void;
+  execution: Execution;
+  kept: number;
+  onRestarted: () => void;
+}) {
   const { tenant } = useApp();
   const toast = useToast();
   const restart = useRestart(tenant);
   return (
-    <Dialog open={open} onClose={onClose} title="Restart from the failed task?" testId="restart-dialog"
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Restart from the failed task?"
+      testId="restart-dialog"
       description="The same execution runs again on its revision. Tasks that succeeded keep their outputs and are skipped; the failed task and everything after it run again."
-      footer={<>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="primary" icon="retry" loading={restart.isPending} data-testid="restart-confirm" onClick={async () => {
-          try {
-            const r = await restart.mutateAsync(execution.id);
-            toast.success('Restarted', r.kept.length ? `${r.kept.length} task run${r.kept.length === 1 ? '' : 's'} kept.` : 'Nothing had succeeded: every task runs again.');
-            onClose();
-            onRestarted();
-          } catch (error) {
-            toast.error('Not restarted', (error as Error).message);
-          }
-        }}>Restart</Button>
-      </>}>
-      <p style={{ margin: 0 }}>{kept} task run{kept === 1 ? '' : 's'} succeeded and will be kept. The inputs are the ones the execution started with.</p>
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            variant="primary"
+            icon="retry"
+            loading={restart.isPending}
+            data-testid="restart-confirm"
+            onClick={async () => {
+              try {
+                const r = await restart.mutateAsync(execution.id);
+                toast.success('Restarted', r.kept.length ? `${r.kept.length} task run${r.kept.length === 1 ? '' : 's'} kept.` : 'Nothing had succeeded: every task runs again.');
+                onClose();
+                onRestarted();
+              } catch (error) {
+                toast.error('Not restarted', (error as Error).message);
+              }
+            }}
+          >
+            Restart
+          </Button>
+        </>
+      }
+    >
+      <p style={{ margin: 0 }}>
+        {kept} task run{kept === 1 ? '' : 's'} succeeded and will be kept. The inputs are the ones the execution started with.
+      </p>
     </Dialog>
   );
 }

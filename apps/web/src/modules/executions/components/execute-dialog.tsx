@@ -10,7 +10,14 @@ import { initialValues, serverFieldErrors, toPayload, validateAll, validateField
 import { useStartExecution } from '../hooks/use-execution-actions';
 
 /** Fill the flow's inputs, start an execution and go straight to it. */
-export function ExecuteDialog({ open, onClose, namespace, flowId, inputs, revision }: {
+export function ExecuteDialog({
+  open,
+  onClose,
+  namespace,
+  flowId,
+  inputs,
+  revision,
+}: {
   open: boolean;
   onClose: () => void;
   namespace: string;
@@ -39,7 +46,10 @@ export function ExecuteDialog({ open, onClose, namespace, flowId, inputs, revisi
   const submit = async () => {
     const found = validateAll(inputs, values);
     setErrors(found);
-    const labelList = labels.split(',').map((l) => l.trim()).filter(Boolean);
+    const labelList = labels
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const badLabel = labelList.find((l) => !/^[^:]+:.+$/.test(l));
     setLabelError(badLabel ? `“${badLabel}” is not key:value` : undefined);
     if (Object.keys(found).length || badLabel) {
@@ -60,20 +70,37 @@ export function ExecuteDialog({ open, onClose, namespace, flowId, inputs, revisi
     <Dialog
       open={open}
       onClose={onClose}
-      title={<>Execute <code>{flowId}</code></>}
-      description={<>{namespace}{revision ? ` · revision ${revision}` : ''}</>}
+      title={
+        <>
+          Execute <code>{flowId}</code>
+        </>
+      }
+      description={
+        <>
+          {namespace}
+          {revision ? ` · revision ${revision}` : ''}
+        </>
+      }
       onSubmit={() => void submit()}
       testId="execute-dialog"
       footer={
         <>
-          <span className="muted" style={{ marginRight: 'auto', fontSize: 12 }}>Opens the execution as soon as it starts.</span>
+          <span className="muted" style={{ marginRight: 'auto', fontSize: 12 }}>
+            Opens the execution as soon as it starts.
+          </span>
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" icon="play" loading={start.isPending} data-testid="execute-submit">Execute</Button>
+          <Button type="submit" variant="primary" icon="play" loading={start.isPending} data-testid="execute-submit">
+            Execute
+          </Button>
         </>
       }
     >
       {inputs.length ? (
-        <InputForm inputs={inputs} values={values} errors={errors} idPrefix="exec"
+        <InputForm
+          inputs={inputs}
+          values={values}
+          errors={errors}
+          idPrefix="exec"
           onChange={(id, v) => {
             setValues((all) => ({ ...all, [id]: v }));
             // An error already shown goes away as soon as the value is fixed, not only on blur.
@@ -87,13 +114,18 @@ export function ExecuteDialog({ open, onClose, namespace, flowId, inputs, revisi
               return next;
             });
           }}
-          onBlurValidate={(id, e) => setErrors((all) => {
-            const next = { ...all };
-            if (e) next[id] = e;
-            else delete next[id];
-            return next;
-          })} />
-      ) : <NoInputs />}
+          onBlurValidate={(id, e) =>
+            setErrors((all) => {
+              const next = { ...all };
+              if (e) next[id] = e;
+              else delete next[id];
+              return next;
+            })
+          }
+        />
+      ) : (
+        <NoInputs />
+      )}
       <Field label="Labels" htmlFor="exec-labels" hint="Optional, comma-separated key:value pairs, e.g. ticket:CHG-42" error={labelError}>
         <TextInput id="exec-labels" value={labels} onChange={(e) => setLabels(e.target.value)} placeholder="ticket:CHG-42, reason:hotfix" />
       </Field>

@@ -49,28 +49,37 @@ function useExecutionGraph(layout: LayoutChoice | 'dagre-main') {
   const [graph, setGraph] = useState<LaidOutGraph | null>(null);
   const [error, setError] = useState<string>();
   const started = useRef<string | undefined>(undefined);
-  const start = useCallback((source: string) => {
-    if (started.current === source) return;
-    started.current = source;
-    if (layout === 'dagre-main') {
-      // Baseline for the UI benchmark: plain dagre on the main thread, as most UIs do it.
-      const r = analyzeFlow({ source, validate: false, layout: 'dagre' }, undefined);
-      mark('baton:layout-done');
-      window.__batonGraphStats = { layout: 'dagre (main thread)', layoutMs: r.graph.layoutMs, totalMs: r.timings.totalMs, nodes: r.graph.nodes.length };
-      setGraph(r.graph);
-      return;
-    }
-    analyzeInWorker({ source, validate: false, layout }).then((r: AnalyzeResult) => {
-      mark('baton:layout-done');
-      window.__batonGraphStats = { layout: r.graph.layout, layoutMs: r.graph.layoutMs, totalMs: r.timings.totalMs, nodes: r.graph.nodes.length };
-      if (started.current === source) setGraph(r.graph);
-    }, (e: Error) => setError(e.message));
-  }, [layout]);
-  const fallback = useCallback((execution: Execution) => {
-    if (started.current !== undefined) return;
-    started.current = '';
-    setGraph(layoutGraph(graphFromRuns(execution.taskRunList), layout === 'dagre-main' ? 'dagre' : layout));
-  }, [layout]);
+  const start = useCallback(
+    (source: string) => {
+      if (started.current === source) return;
+      started.current = source;
+      if (layout === 'dagre-main') {
+        // Baseline for the UI benchmark: plain dagre on the main thread, as most UIs do it.
+        const r = analyzeFlow({ source, validate: false, layout: 'dagre' }, undefined);
+        mark('baton:layout-done');
+        window.__batonGraphStats = { layout: 'dagre (main thread)', layoutMs: r.graph.layoutMs, totalMs: r.timings.totalMs, nodes: r.graph.nodes.length };
+        setGraph(r.graph);
+        return;
+      }
+      analyzeInWorker({ source, validate: false, layout }).then(
+        (r: AnalyzeResult) => {
+          mark('baton:layout-done');
+          window.__batonGraphStats = { layout: r.graph.layout, layoutMs: r.graph.layoutMs, totalMs: r.timings.totalMs, nodes: r.graph.nodes.length };
+          if (started.current === source) setGraph(r.graph);
+        },
+        (e: Error) => setError(e.message),
+      );
+    },
+    [layout],
+  );
+  const fallback = useCallback(
+    (execution: Execution) => {
+      if (started.current !== undefined) return;
+      started.current = '';
+      setGraph(layoutGraph(graphFromRuns(execution.taskRunList), layout === 'dagre-main' ? 'dagre' : layout));
+    },
+    [layout],
+  );
   return useMemo(() => ({ graph, error, start, fallback }), [graph, error, start, fallback]);
 }
 
@@ -129,7 +138,9 @@ export function ExecutionPage({ id }: { id: string }) {
   const resumeInputs = useMemo(() => (paused ? onResumeInputs(source, paused.taskId) : []), [paused, source]);
   const flowInputs = useMemo(() => inputsFromSource(source), [source]);
   const nodeByTask = useMemo(() => new Map((graph?.nodes ?? []).filter((n) => n.taskId).map((n) => [n.taskId!, n])), [graph]);
-  const selectedNode: GraphNode | undefined = selected ? nodeByTask.get(selected) ?? { id: selected, kind: 'task', label: selected, taskId: selected, shortType: '', width: 0, height: 0, depth: 0 } : undefined;
+  const selectedNode: GraphNode | undefined = selected
+    ? (nodeByTask.get(selected) ?? { id: selected, kind: 'task', label: selected, taskId: selected, shortType: '', width: 0, height: 0, depth: 0 })
+    : undefined;
   const selectedRuns = useMemo(() => (allRuns ?? []).filter((r) => r.taskId === selected), [allRuns, selected]);
 
   useShortcut('shift+k', () => running && setDialog('kill'), { description: 'Kill this execution', enabled: running });
@@ -141,14 +152,24 @@ export function ExecutionPage({ id }: { id: string }) {
   useShortcut('escape', () => setSelected(undefined), { description: 'Close the task panel', enabled: !!selected });
 
   if (follow.notFound) {
-    return <EmptyState icon="executions" title={`Execution ${id} not found`} actions={<Button onClick={() => router.push(href('executions'))}>All executions</Button>}>It may belong to another tenant, or the id is mistyped.</EmptyState>;
+    return (
+      <EmptyState icon="executions" title={`Execution ${id} not found`} actions={<Button onClick={() => router.push(href('executions'))}>All executions</Button>}>
+        It may belong to another tenant, or the id is mistyped.
+      </EmptyState>
+    );
   }
   if (!execution) {
-    return follow.error ? <ErrorState error={follow.error} title="Could not open the execution" onRetry={() => location.reload()} /> : <LoadingState label="Opening the execution…" />;
+    return follow.error ? (
+      <ErrorState error={follow.error} title="Could not open the execution" onRetry={() => location.reload()} />
+    ) : (
+      <LoadingState label="Opening the execution…" />
+    );
   }
 
   const duration = execution.state.duration ?? durationBetween(execution.state.startDate, execution.state.endDate, now);
-  const temporalLink = temporalUiUrl ? `${temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporalNamespace)}/workflows/${encodeURIComponent(execution.id)}` : undefined;
+  const temporalLink = temporalUiUrl
+    ? `${temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(temporalNamespace)}/workflows/${encodeURIComponent(execution.id)}`
+    : undefined;
   const failedRun = runs?.find((r) => r.state.current === 'FAILED' && r.error);
   const replayOf = execution.labels.find((l) => l.key === 'system.replayOf')?.value;
   const restartable = ['FAILED', 'KILLED', 'CANCELLED'].includes(execution.state.current);
@@ -158,45 +179,117 @@ export function ExecutionPage({ id }: { id: string }) {
   return (
     <>
       <PageHeader
-        title={<span className="mono" data-testid="execution-id">{execution.id}</span>}
-        crumbs={[{ label: 'Executions', href: href('executions') }, { label: execution.namespace }, { label: <span className="mono">{execution.flowId}</span>, href: href('flows', execution.namespace, execution.flowId) }]}
+        title={
+          <span className="mono" data-testid="execution-id">
+            {execution.id}
+          </span>
+        }
+        crumbs={[
+          { label: 'Executions', href: href('executions') },
+          { label: execution.namespace },
+          { label: <span className="mono">{execution.flowId}</span>, href: href('flows', execution.namespace, execution.flowId) },
+        ]}
         actions={
           <>
-            {execution.state.current === 'PAUSED' ? <Button variant="primary" icon="play" onClick={() => setDialog('resume')} data-testid="resume" shortcut="R">Resume</Button> : null}
-            {running ? <Button variant="danger" icon="stop" onClick={() => setDialog('kill')} data-testid="kill">{execution.state.current === 'KILLING' ? 'Terminate' : 'Kill'}</Button> : null}
-            {restartable ? (
-              <Button icon="retry" onClick={() => setDialog('restart')} data-testid="restart" title={secretInputs ? 'This flow has SECRET inputs, which are not stored: replay it with new inputs instead' : 'Run again from the failed task, in this execution, keeping what succeeded'} disabled={secretInputs}>Restart</Button>
+            {execution.state.current === 'PAUSED' ? (
+              <Button variant="primary" icon="play" onClick={() => setDialog('resume')} data-testid="resume" shortcut="R">
+                Resume
+              </Button>
             ) : null}
-            <Button icon="retry" onClick={() => setDialog('replay')} data-testid="replay" disabled={!source}>Replay</Button>
+            {running ? (
+              <Button variant="danger" icon="stop" onClick={() => setDialog('kill')} data-testid="kill">
+                {execution.state.current === 'KILLING' ? 'Terminate' : 'Kill'}
+              </Button>
+            ) : null}
+            {restartable ? (
+              <Button
+                icon="retry"
+                onClick={() => setDialog('restart')}
+                data-testid="restart"
+                title={
+                  secretInputs
+                    ? 'This flow has SECRET inputs, which are not stored: replay it with new inputs instead'
+                    : 'Run again from the failed task, in this execution, keeping what succeeded'
+                }
+                disabled={secretInputs}
+              >
+                Restart
+              </Button>
+            ) : null}
+            <Button icon="retry" onClick={() => setDialog('replay')} data-testid="replay" disabled={!source}>
+              Replay
+            </Button>
             {temporalLink ? (
-              <a className={s.temporal} href={temporalLink} target="_blank" rel="noreferrer" title="This execution's workflow in the Temporal UI" data-testid="temporal-link"><Icon name="external" size={14} />Temporal</a>
+              <a className={s.temporal} href={temporalLink} target="_blank" rel="noreferrer" title="This execution's workflow in the Temporal UI" data-testid="temporal-link">
+                <Icon name="external" size={14} />
+                Temporal
+              </a>
             ) : (
-              <span className={s.temporalOff} title="Set BATON_TEMPORAL_UI_URL to link executions to the Temporal UI"><Icon name="external" size={14} />Temporal</span>
+              <span className={s.temporalOff} title="Set BATON_TEMPORAL_UI_URL to link executions to the Temporal UI">
+                <Icon name="external" size={14} />
+                Temporal
+              </span>
             )}
           </>
         }
       >
         {/* On its own row: the title row keeps its height whatever the actions are. */}
         <div className={s.statusRow}>
-          <span data-testid="execution-state"><StateBadge state={execution.state.current} /></span>
+          <span data-testid="execution-state">
+            <StateBadge state={execution.state.current} />
+          </span>
           <span title={dateTime(execution.state.startDate)}>started {relativeTime(execution.state.startDate, now)}</span>
-          <span>· {formatMs(duration)}{running ? '…' : ''}</span>
+          <span>
+            · {formatMs(duration)}
+            {running ? '…' : ''}
+          </span>
           <Badge mono>rev {execution.flowRevision}</Badge>
           {execution.triggeredBy ? <span>· by {execution.triggeredBy}</span> : null}
-          {replayOf ? <Link href={href('executions', replayOf)} title="The execution this one replays">· replay of {replayOf.slice(0, 8)}…</Link> : null}
+          {replayOf ? (
+            <Link href={href('executions', replayOf)} title="The execution this one replays">
+              · replay of {replayOf.slice(0, 8)}…
+            </Link>
+          ) : null}
           {execution.parentId ? <Link href={href('executions', execution.parentId)}>· parent execution</Link> : null}
-          {follow.live && running ? <span className={s.live}><span className={s.liveDot} />live</span> : null}
+          {follow.live && running ? (
+            <span className={s.live}>
+              <span className={s.liveDot} />
+              live
+            </span>
+          ) : null}
         </div>
         {execution.error || failedRun ? (
           <div className={s.banner} role="alert">
             <Icon name="alert" size={15} />
             <div>
-              {failedRun ? <button type="button" className={s.bannerTask} onClick={() => { setTab('graph'); setSelected(failedRun.taskId); }}>{failedRun.taskId}</button> : null}
-              <span className={s.bannerMsg}>{failedRun?.error ? failedRun.error.replace(new RegExp(`^${failedRun.taskId}: `), '') : killedBy !== undefined ? `Killed${killedBy ? ` by ${killedBy}` : ''}${execution.error && execution.error !== 'killed' ? ` (${execution.error})` : ''}.` : execution.error}</span>
+              {failedRun ? (
+                <button
+                  type="button"
+                  className={s.bannerTask}
+                  onClick={() => {
+                    setTab('graph');
+                    setSelected(failedRun.taskId);
+                  }}
+                >
+                  {failedRun.taskId}
+                </button>
+              ) : null}
+              <span className={s.bannerMsg}>
+                {failedRun?.error
+                  ? failedRun.error.replace(new RegExp(`^${failedRun.taskId}: `), '')
+                  : killedBy !== undefined
+                    ? `Killed${killedBy ? ` by ${killedBy}` : ''}${execution.error && execution.error !== 'killed' ? ` (${execution.error})` : ''}.`
+                    : execution.error}
+              </span>
             </div>
           </div>
         ) : null}
-        {follow.error && follow.execution ? <div className={s.bannerWarn} role="status"><Icon name="alert" size={14} />{follow.error}</div> : null}
+        {follow.error && follow.execution ? (
+          <div className={s.bannerWarn} role="status">
+            <Icon name="alert" size={14} />
+            {follow.error}
+          </div>
+        ) : null}
       </PageHeader>
       <Tabs<Tab>
         idPrefix="exec"
@@ -213,24 +306,93 @@ export function ExecutionPage({ id }: { id: string }) {
       <div className={s.body} {...tabPanelProps('exec', tab)}>
         {tab === 'graph' ? (
           selectedNode ? (
-            <Split storageKey="baton.execution.panel" initialRight={480}
-              left={<GraphArea graph={graph} error={graphError} store={store} focusTaskId={focusTaskId} executionId={execution.id} onSelect={(n) => { setSelected(n.taskId); setPanelTab(undefined); }} />}
-              right={<TaskPanel node={selectedNode} runs={selectedRuns} logs={follow.logs} running={running} initialTab={panelTab} onClose={() => setSelected(undefined)} />} />
+            <Split
+              storageKey="baton.execution.panel"
+              initialRight={480}
+              left={
+                <GraphArea
+                  graph={graph}
+                  error={graphError}
+                  store={store}
+                  focusTaskId={focusTaskId}
+                  executionId={execution.id}
+                  onSelect={(n) => {
+                    setSelected(n.taskId);
+                    setPanelTab(undefined);
+                  }}
+                />
+              }
+              right={<TaskPanel node={selectedNode} runs={selectedRuns} logs={follow.logs} running={running} initialTab={panelTab} onClose={() => setSelected(undefined)} />}
+            />
           ) : (
-            <GraphArea graph={graph} error={graphError} store={store} focusTaskId={focusTaskId} executionId={execution.id} onSelect={(n) => { setSelected(n.taskId); setPanelTab(undefined); }} />
+            <GraphArea
+              graph={graph}
+              error={graphError}
+              store={store}
+              focusTaskId={focusTaskId}
+              executionId={execution.id}
+              onSelect={(n) => {
+                setSelected(n.taskId);
+                setPanelTab(undefined);
+              }}
+            />
           )
         ) : tab === 'gantt' ? (
-          <div className={s.scroll}><Gantt execution={execution} selectedTaskId={selected} onSelect={(taskId) => { setSelected(taskId); setTab('graph'); }} /></div>
+          <div className={s.scroll}>
+            <Gantt
+              execution={execution}
+              selectedTaskId={selected}
+              onSelect={(taskId) => {
+                setSelected(taskId);
+                setTab('graph');
+              }}
+            />
+          </div>
         ) : tab === 'logs' ? (
-          <div className={s.logsTab}><LogView logs={follow.logs} running={running} emptyText={running ? 'Waiting for the first log line…' : 'This execution wrote no log line.'} onTaskClick={(taskId) => { setSelected(taskId); setPanelTab('logs'); setTab('graph'); }} /></div>
+          <div className={s.logsTab}>
+            <LogView
+              logs={follow.logs}
+              running={running}
+              emptyText={running ? 'Waiting for the first log line…' : 'This execution wrote no log line.'}
+              onTaskClick={(taskId) => {
+                setSelected(taskId);
+                setPanelTab('logs');
+                setTab('graph');
+              }}
+            />
+          </div>
         ) : (
           <div className={s.scroll}>
             <div className={s.io}>
-              <section><h3>Inputs</h3><JsonViewer value={execution.inputs} label="Inputs" /><FileLinks executionId={execution.id} value={execution.inputs} /></section>
-              <section><h3>Outputs</h3>{running ? <p className="muted">Flow outputs are rendered when the execution ends.</p> : <><JsonViewer value={execution.outputs} label="Outputs" /><FileLinks executionId={execution.id} value={execution.outputs} /></>}</section>
+              <section>
+                <h3>Inputs</h3>
+                <JsonViewer value={execution.inputs} label="Inputs" />
+                <FileLinks executionId={execution.id} value={execution.inputs} />
+              </section>
+              <section>
+                <h3>Outputs</h3>
+                {running ? (
+                  <p className="muted">Flow outputs are rendered when the execution ends.</p>
+                ) : (
+                  <>
+                    <JsonViewer value={execution.outputs} label="Outputs" />
+                    <FileLinks executionId={execution.id} value={execution.outputs} />
+                  </>
+                )}
+              </section>
               <section>
                 <h3>Labels</h3>
-                {execution.labels.length ? <div className={s.labelRow}>{execution.labels.map((l) => <Badge key={l.key} mono>{l.key}: {l.value}</Badge>)}</div> : <p className="muted">No labels.</p>}
+                {execution.labels.length ? (
+                  <div className={s.labelRow}>
+                    {execution.labels.map((l) => (
+                      <Badge key={l.key} mono>
+                        {l.key}: {l.value}
+                      </Badge>
+                    ))}
+                  </div>
+                ) : (
+                  <p className="muted">No labels.</p>
+                )}
               </section>
               <section className={s.wide}>
                 <h3>Debug an expression</h3>
@@ -240,7 +402,11 @@ export function ExecutionPage({ id }: { id: string }) {
                 <h3>State history</h3>
                 <ol className={s.timeline}>
                   {execution.state.histories.map((h, i) => (
-                    <li key={i}><StateBadge state={h.state} size="sm" /><span>{dateTime(h.date)}</span>{h.by ? <span className="muted">by {h.by}</span> : null}</li>
+                    <li key={i}>
+                      <StateBadge state={h.state} size="sm" />
+                      <span>{dateTime(h.date)}</span>
+                      {h.by ? <span className="muted">by {h.by}</span> : null}
+                    </li>
                   ))}
                 </ol>
               </section>
@@ -250,15 +416,47 @@ export function ExecutionPage({ id }: { id: string }) {
       </div>
       <KillDialog open={dialog === 'kill'} onClose={() => setDialog(null)} execution={execution} />
       <ResumeDialog open={dialog === 'resume'} onClose={() => setDialog(null)} execution={execution} taskId={paused?.taskId} inputs={resumeInputs} />
-      <RestartDialog open={dialog === 'restart'} onClose={() => setDialog(null)} execution={execution} kept={(runs ?? []).filter((r) => r.state.current === 'SUCCESS' || r.state.current === 'WARNING').length} onRestarted={() => setGeneration((g) => g + 1)} />
+      <RestartDialog
+        open={dialog === 'restart'}
+        onClose={() => setDialog(null)}
+        execution={execution}
+        kept={(runs ?? []).filter((r) => r.state.current === 'SUCCESS' || r.state.current === 'WARNING').length}
+        onRestarted={() => setGeneration((g) => g + 1)}
+      />
       <ReplayDialog open={dialog === 'replay'} onClose={() => setDialog(null)} execution={execution} inputs={flowInputs} />
     </>
   );
 }
 
-function GraphArea({ graph, error, store, focusTaskId, executionId, onSelect }: { graph: LaidOutGraph | null; error?: string; store: ReturnType<typeof createRunStore>; focusTaskId?: string; executionId: string; onSelect: (n: GraphNode) => void }) {
-  if (!graph) return error ? <ErrorState compact error={error} title="Could not draw the graph" /> : <div className={s.graphLoading}><Spinner size={16} /> Laying out the graph…</div>;
-  if (!graph.nodes.length) return <EmptyState icon="graph" title="No tasks to draw">The flow revision of this execution has no tasks.</EmptyState>;
+function GraphArea({
+  graph,
+  error,
+  store,
+  focusTaskId,
+  executionId,
+  onSelect,
+}: {
+  graph: LaidOutGraph | null;
+  error?: string;
+  store: ReturnType<typeof createRunStore>;
+  focusTaskId?: string;
+  executionId: string;
+  onSelect: (n: GraphNode) => void;
+}) {
+  if (!graph)
+    return error ? (
+      <ErrorState compact error={error} title="Could not draw the graph" />
+    ) : (
+      <div className={s.graphLoading}>
+        <Spinner size={16} /> Laying out the graph…
+      </div>
+    );
+  if (!graph.nodes.length)
+    return (
+      <EmptyState icon="graph" title="No tasks to draw">
+        The flow revision of this execution has no tasks.
+      </EmptyState>
+    );
   return (
     <FlowGraph
       graph={graph}
@@ -267,7 +465,11 @@ function GraphArea({ graph, error, store, focusTaskId, executionId, onSelect }: 
       focusTaskId={focusTaskId}
       fitKey={executionId}
       label="Execution graph"
-      toolbar={<span className={s.layoutTag} title="Layout used for this graph">{graph.layout} · {graph.nodes.filter((n) => n.kind === 'task').length} tasks</span>}
+      toolbar={
+        <span className={s.layoutTag} title="Layout used for this graph">
+          {graph.layout} · {graph.nodes.filter((n) => n.kind === 'task').length} tasks
+        </span>
+      }
     />
   );
 }
@@ -278,11 +480,14 @@ function StateCounts({ runs }: { runs: TaskRun[] }) {
   if (!counts.size) return null;
   return (
     <div className={s.counts} aria-label="Task runs by state">
-      {[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([state, n]) => (
-        <span key={state} className={s.count} style={{ color: stateColors(state).color }} title={`${n} ${state}`}>
-          <span className={s.countDot} style={{ background: stateColors(state).color }} />{n} {state.toLowerCase()}
-        </span>
-      ))}
+      {[...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([state, n]) => (
+          <span key={state} className={s.count} style={{ color: stateColors(state).color }} title={`${n} ${state}`}>
+            <span className={s.countDot} style={{ background: stateColors(state).color }} />
+            {n} {state.toLowerCase()}
+          </span>
+        ))}
     </div>
   );
 }

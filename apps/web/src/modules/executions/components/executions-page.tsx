@@ -7,7 +7,18 @@ export function ExecutionsPage() {
   const { namespace } = useApp();
   return (
     <>
-      <PageHeader title="Executions" subtitle={namespace ? <>in <code>{namespace}</code> and below</> : 'all namespaces'} />
+      <PageHeader
+        title="Executions"
+        subtitle={
+          namespace ? (
+            <>
+              in <code>{namespace}</code> and below
+            </>
+          ) : (
+            'all namespaces'
+          )
+        }
+      />
       <ExecutionsList />
     </>
   );

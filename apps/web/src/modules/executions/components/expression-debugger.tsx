@@ -43,14 +43,33 @@ export function ExpressionDebugger({ executionId, runs }: { executionId: string;
       <div className={s.debuggerRow}>
         <Select aria-label="Evaluate as" value={taskRunId} onChange={(e) => setTaskRunId(e.target.value)}>
           <option value="">the execution</option>
-          {runs.map((r) => <option key={r.id} value={r.id}>{r.taskId}{r.value !== null && r.value !== undefined ? ` [${r.value}]` : ''}</option>)}
+          {runs.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.taskId}
+              {r.value !== null && r.value !== undefined ? ` [${r.value}]` : ''}
+            </option>
+          ))}
         </Select>
-        <Button type="submit" variant="primary" icon="play" loading={busy}>Evaluate</Button>
+        <Button type="submit" variant="primary" icon="play" loading={busy}>
+          Evaluate
+        </Button>
       </div>
-      <TextArea aria-label="Expression" className="mono" rows={3} value={expression} onChange={(e) => setExpression(e.target.value)} spellCheck={false}
-        onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e as unknown as FormEvent); }} />
+      <TextArea
+        aria-label="Expression"
+        className="mono"
+        rows={3}
+        value={expression}
+        onChange={(e) => setExpression(e.target.value)}
+        spellCheck={false}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e as unknown as FormEvent);
+        }}
+      />
       {answer?.error !== undefined ? (
-        <div className={s.debuggerError} role="alert" data-testid="expression-error"><Icon name="alert" size={14} />{answer.error}</div>
+        <div className={s.debuggerError} role="alert" data-testid="expression-error">
+          <Icon name="alert" size={14} />
+          {answer.error}
+        </div>
       ) : answer ? (
         <div data-testid="expression-result">
           {typeof answer.value === 'object' && answer.value !== null ? <JsonViewer value={answer.value} label="Result" /> : <pre className={s.debuggerValue}>{answer.result}</pre>}

@@ -33,8 +33,12 @@ export function FileLinks({ executionId, value }: { executionId: string; value: 
         const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
         return (
           <li key={uri}>
-            <a href={fileHref(tenant, executionId, uri)} download={name} data-file-link={uri}>Download {name}</a>
-            <span className="muted mono" title={uri}>{uri}</span>
+            <a href={fileHref(tenant, executionId, uri)} download={name} data-file-link={uri}>
+              Download {name}
+            </a>
+            <span className="muted mono" title={uri}>
+              {uri}
+            </span>
           </li>
         );
       })}

@@ -13,7 +13,14 @@ import { LOG_LEVELS } from '@baton/contract';
 const LEVELS = LOG_LEVELS;
 const ROW = 20;
 
-export function LogView({ logs, running, showTask = true, emptyText, onTaskClick, testId = 'logs' }: {
+export function LogView({
+  logs,
+  running,
+  showTask = true,
+  emptyText,
+  onTaskClick,
+  testId = 'logs',
+}: {
   logs: LogLine[];
   running: boolean;
   showTask?: boolean;
@@ -63,15 +70,41 @@ export function LogView({ logs, running, showTask = true, emptyText, onTaskClick
     <div className={s.logs} data-testid={testId}>
       <div className={s.logsToolbar}>
         <Select value={minLevel} onChange={(e) => setMinLevel(e.target.value as (typeof LEVELS)[number])} aria-label="Minimum level" style={{ width: 130, height: 28 }}>
-          {LEVELS.map((l) => <option key={l} value={l}>{l === 'TRACE' ? 'All levels' : `${l} and up`}{counts[l] ? ` (${counts[l]})` : ''}</option>)}
+          {LEVELS.map((l) => (
+            <option key={l} value={l}>
+              {l === 'TRACE' ? 'All levels' : `${l} and up`}
+              {counts[l] ? ` (${counts[l]})` : ''}
+            </option>
+          ))}
         </Select>
         <TextInput icon="search" placeholder="Search logs…" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search logs" style={{ height: 28, width: 220 }} />
         {firstError >= 0 ? (
-          <Button size="sm" variant="ghost" icon="alert" onClick={() => { setFollow(false); if (box.current) box.current.scrollTop = firstError * ROW - 40; }}>First error</Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="alert"
+            onClick={() => {
+              setFollow(false);
+              if (box.current) box.current.scrollTop = firstError * ROW - 40;
+            }}
+          >
+            First error
+          </Button>
         ) : null}
         <span style={{ flex: 1 }} />
-        <span className="muted" style={{ fontSize: 12 }}>{filtered.length === logs.length ? `${logs.length} ${logs.length === 1 ? 'line' : 'lines'}` : `${filtered.length} of ${logs.length} lines`}</span>
-        <Checkbox label={<span style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}><Icon name="follow" size={13} />Follow</span>} checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+        <span className="muted" style={{ fontSize: 12 }}>
+          {filtered.length === logs.length ? `${logs.length} ${logs.length === 1 ? 'line' : 'lines'}` : `${filtered.length} of ${logs.length} lines`}
+        </span>
+        <Checkbox
+          label={
+            <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
+              <Icon name="follow" size={13} />
+              Follow
+            </span>
+          }
+          checked={follow}
+          onChange={(e) => setFollow(e.target.checked)}
+        />
       </div>
       <div
         ref={box}
@@ -94,14 +127,26 @@ export function LogView({ logs, running, showTask = true, emptyText, onTaskClick
           <div style={{ height: filtered.length * ROW, position: 'relative' }}>
             {filtered.slice(first, last).map((l, i) => (
               <div key={first + i} className={`${s.logLine} ${s[`lvl${l.level}`] ?? ''}`} style={{ top: (first + i) * ROW }}>
-                <span className={s.logTime} title={l.timestamp}>{timeOfDay(l.timestamp)}</span>
+                <span className={s.logTime} title={l.timestamp}>
+                  {timeOfDay(l.timestamp)}
+                </span>
                 <span className={s.logLevel}>{l.level}</span>
                 {showTask ? (
-                  <button type="button" className={s.logTask} onClick={() => l.taskId && onTaskClick?.(l.taskId)} title={l.attemptNumber > 1 ? `attempt ${l.attemptNumber}` : undefined}>
-                    {l.taskId ?? 'execution'}{l.attemptNumber > 1 ? ` #${l.attemptNumber}` : ''}
+                  <button
+                    type="button"
+                    className={s.logTask}
+                    onClick={() => l.taskId && onTaskClick?.(l.taskId)}
+                    title={l.attemptNumber > 1 ? `attempt ${l.attemptNumber}` : undefined}
+                  >
+                    {l.taskId ?? 'execution'}
+                    {l.attemptNumber > 1 ? ` #${l.attemptNumber}` : ''}
                   </button>
-                ) : l.attemptNumber > 1 ? <span className={s.logTask}>#{l.attemptNumber}</span> : null}
-                <span className={s.logMsg} title={l.message}>{l.message}</span>
+                ) : l.attemptNumber > 1 ? (
+                  <span className={s.logTask}>#{l.attemptNumber}</span>
+                ) : null}
+                <span className={s.logMsg} title={l.message}>
+                  {l.message}
+                </span>
               </div>
             ))}
           </div>

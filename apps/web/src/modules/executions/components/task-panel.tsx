@@ -21,7 +21,14 @@ type PanelTab = 'overview' | 'outputs' | 'properties' | 'logs';
  * Everything about one task of the execution: its runs (ForEach iterations), attempts with their
  * errors, outputs, the properties as rendered (secrets masked by the server) and its logs.
  */
-export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
+export function TaskPanel({
+  node,
+  runs,
+  logs,
+  running,
+  onClose,
+  initialTab,
+}: {
   node: GraphNode;
   runs: TaskRun[];
   logs: LogLine[];
@@ -40,10 +47,12 @@ export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
   // (After a restart, the runs of the previous attempt stay selectable as history.)
   const run = useMemo(() => {
     const current = latestRuns(runs);
-    return runs.find((r) => r.id === runId)
-      ?? current.find((r) => r.state.current === 'FAILED')
-      ?? current.find((r) => !['SUCCESS', 'SKIPPED'].includes(r.state.current))
-      ?? current[current.length - 1];
+    return (
+      runs.find((r) => r.id === runId) ??
+      current.find((r) => r.state.current === 'FAILED') ??
+      current.find((r) => !['SUCCESS', 'SKIPPED'].includes(r.state.current)) ??
+      current[current.length - 1]
+    );
   }, [runs, runId]);
   const runLogs = useMemo(() => (run ? logs.filter((l) => l.taskRunId === run.id) : []), [logs, run]);
   const subflowExecution = (run?.outputs as { executionId?: string } | undefined)?.executionId;
@@ -61,10 +70,19 @@ export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
         <code title={node.type}>{node.shortType}</code>
         {runs.length > 1 ? (
           <Select value={run?.id} onChange={(e) => setRunId(e.target.value)} aria-label="Run (iteration)" style={{ height: 26, width: 'auto', maxWidth: 200 }}>
-            {runs.map((r, i) => <option key={r.id} value={r.id}>{r.value !== null ? `value ${r.value}` : `run ${i + 1}`} · {r.state.current}</option>)}
+            {runs.map((r, i) => (
+              <option key={r.id} value={r.id}>
+                {r.value !== null ? `value ${r.value}` : `run ${i + 1}`} · {r.state.current}
+              </option>
+            ))}
           </Select>
         ) : null}
-        {subflowExecution ? <Link href={href('executions', subflowExecution)} className={s.subflowLink}><Icon name="external" size={12} />subflow execution</Link> : null}
+        {subflowExecution ? (
+          <Link href={href('executions', subflowExecution)} className={s.subflowLink}>
+            <Icon name="external" size={12} />
+            subflow execution
+          </Link>
+        ) : null}
       </div>
       <Tabs<PanelTab>
         idPrefix="task"
@@ -79,15 +97,26 @@ export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
       />
       <div className={s.panelBody} {...tabPanelProps('task', tab)}>
         {!run ? (
-          <p className="muted">This task has not started{running ? ' yet' : ''}.{!running ? ' It was skipped by a branch, a condition or an earlier failure.' : ''}</p>
+          <p className="muted">
+            This task has not started{running ? ' yet' : ''}.{!running ? ' It was skipped by a branch, a condition or an earlier failure.' : ''}
+          </p>
         ) : tab === 'overview' ? (
           <div className={s.attempts}>
-            {run.error ? <div className={s.errorBox} role="alert"><Icon name="alert" size={14} /><pre>{run.error}</pre></div> : null}
+            {run.error ? (
+              <div className={s.errorBox} role="alert">
+                <Icon name="alert" size={14} />
+                <pre>{run.error}</pre>
+              </div>
+            ) : null}
             <dl className={s.facts}>
-              <dt>Started</dt><dd>{dateTime(run.state.startDate)}</dd>
-              <dt>Ended</dt><dd>{run.state.endDate ? dateTime(run.state.endDate) : '—'}</dd>
-              <dt>Duration</dt><dd>{formatMs(durationBetween(run.state.startDate, run.state.endDate))}</dd>
-              <dt>Task run</dt><dd className="mono">{run.id}</dd>
+              <dt>Started</dt>
+              <dd>{dateTime(run.state.startDate)}</dd>
+              <dt>Ended</dt>
+              <dd>{run.state.endDate ? dateTime(run.state.endDate) : '—'}</dd>
+              <dt>Duration</dt>
+              <dd>{formatMs(durationBetween(run.state.startDate, run.state.endDate))}</dd>
+              <dt>Task run</dt>
+              <dd className="mono">{run.id}</dd>
             </dl>
             {run.attempts.length ? (
               <ol className={s.attemptList}>
@@ -102,18 +131,35 @@ export function TaskPanel({ node, runs, logs, running, onClose, initialTab }: {
                   </li>
                 ))}
               </ol>
-            ) : <p className="muted" style={{ fontSize: 12.5 }}>Flowable tasks run inside the workflow: no attempts.</p>}
+            ) : (
+              <p className="muted" style={{ fontSize: 12.5 }}>
+                Flowable tasks run inside the workflow: no attempts.
+              </p>
+            )}
             <h4 className={s.historyTitle}>State history</h4>
             <ol className={s.history}>
-              {(run.state.histories ?? []).map((h, i) => <li key={i}><StateBadge state={h.state} size="sm" /> <span className="muted">{dateTime(h.date)}</span></li>)}
+              {(run.state.histories ?? []).map((h, i) => (
+                <li key={i}>
+                  <StateBadge state={h.state} size="sm" /> <span className="muted">{dateTime(h.date)}</span>
+                </li>
+              ))}
             </ol>
           </div>
         ) : tab === 'outputs' ? (
-          <><JsonViewer value={run.outputs} label="Outputs" />{run.executionId ? <FileLinks executionId={run.executionId} value={run.outputs} /> : null}</>
+          <>
+            <JsonViewer value={run.outputs} label="Outputs" />
+            {run.executionId ? <FileLinks executionId={run.executionId} value={run.outputs} /> : null}
+          </>
         ) : tab === 'properties' ? (
-          run.renderedProperties ? <JsonViewer value={run.renderedProperties} label="Rendered properties" /> : <p className="muted">Rendered properties are recorded for runnable tasks when they run.</p>
+          run.renderedProperties ? (
+            <JsonViewer value={run.renderedProperties} label="Rendered properties" />
+          ) : (
+            <p className="muted">Rendered properties are recorded for runnable tasks when they run.</p>
+          )
         ) : (
-          <div className={s.panelLogs}><LogView logs={runLogs} running={running && !isTerminal(run.state.current)} showTask={false} emptyText="This task run wrote no log line." testId="task-logs" /></div>
+          <div className={s.panelLogs}>
+            <LogView logs={runLogs} running={running && !isTerminal(run.state.current)} showTask={false} emptyText="This task run wrote no log line." testId="task-logs" />
+          </div>
         )}
       </div>
     </aside>

@@ -9,9 +9,11 @@ export function useStartExecution(tenant: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (v: { namespace: string; flowId: string; inputs: Record<string, unknown>; labels?: string[] }) =>
-      api<Execution>(`${tenantPath(tenant, 'executions', v.namespace, v.flowId)}${query({ labels: v.labels })}`,
+      api<Execution>(
+        `${tenantPath(tenant, 'executions', v.namespace, v.flowId)}${query({ labels: v.labels })}`,
         // FILE inputs go as multipart (Kestra's upload), everything else as JSON.
-        hasFiles(v.inputs) ? { method: 'POST', form: toFormData(v.inputs) } : { method: 'POST', body: v.inputs }),
+        hasFiles(v.inputs) ? { method: 'POST', form: toFormData(v.inputs) } : { method: 'POST', body: v.inputs },
+      ),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: keys.executions.all(tenant) });
       void client.invalidateQueries({ queryKey: [...keys.flows.all(tenant), 'last-executions'] });
@@ -30,14 +32,16 @@ export function useKill(tenant: string) {
 export function useKillMany(tenant: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (ids: string[]) => api<{ results: { id: string; state?: string; error?: string }[]; killed: number }>(tenantPath(tenant, 'executions', 'kill', 'by-ids'), { method: 'DELETE', body: { ids } }),
+    mutationFn: (ids: string[]) =>
+      api<{ results: { id: string; state?: string; error?: string }[]; killed: number }>(tenantPath(tenant, 'executions', 'kill', 'by-ids'), { method: 'DELETE', body: { ids } }),
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.executions.all(tenant) }),
   });
 }
 
 export function useResume(tenant: string) {
   return useMutation({
-    mutationFn: (v: { id: string; inputs: Record<string, unknown> }) => api<{ resumed: string }>(tenantPath(tenant, 'executions', v.id, 'resume'), { method: 'POST', body: v.inputs }),
+    mutationFn: (v: { id: string; inputs: Record<string, unknown> }) =>
+      api<{ resumed: string }>(tenantPath(tenant, 'executions', v.id, 'resume'), { method: 'POST', body: v.inputs }),
   });
 }
 

@@ -38,12 +38,13 @@ export function useExecutionFollow(tenant: string, id: string, onRevision?: (r: 
     let frame = 0;
     const apply = (fn: (s: FollowState) => FollowState) => {
       pending.push(fn);
-      if (!frame) frame = requestAnimationFrame(() => {
-        frame = 0;
-        const fns = pending;
-        pending = [];
-        setState((s) => fns.reduce((acc, f) => f(acc), s));
-      });
+      if (!frame)
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          const fns = pending;
+          pending = [];
+          setState((s) => fns.reduce((acc, f) => f(acc), s));
+        });
     };
 
     source.addEventListener('revision', (e) => {
@@ -94,11 +95,14 @@ export function useExecutionFollow(tenant: string, id: string, onRevision?: (r: 
       if (ended) return;
       // A transport error: EventSource retries by itself. An HTTP error (404) closes it for good.
       if (source.readyState === EventSource.CLOSED) {
-        void fetch(tenantPath(tenant, 'executions', id), { headers: { accept: 'application/json' } }).then(async (r) => {
-          const body = (await r.json().catch(() => ({}))) as { message?: string };
-          if (r.status === 404) apply((s) => ({ ...s, live: false, notFound: true, error: body.message ?? `execution ${id} not found` }));
-          else apply((s) => ({ ...s, live: false, error: `The live stream closed (${r.status}${body.message ? `: ${body.message}` : ''}); reload the page to reconnect.` }));
-        }, () => apply((s) => ({ ...s, live: false, error: 'Baton’s server cannot be reached. Check that it is running, then reload the page.' })));
+        void fetch(tenantPath(tenant, 'executions', id), { headers: { accept: 'application/json' } }).then(
+          async (r) => {
+            const body = (await r.json().catch(() => ({}))) as { message?: string };
+            if (r.status === 404) apply((s) => ({ ...s, live: false, notFound: true, error: body.message ?? `execution ${id} not found` }));
+            else apply((s) => ({ ...s, live: false, error: `The live stream closed (${r.status}${body.message ? `: ${body.message}` : ''}); reload the page to reconnect.` }));
+          },
+          () => apply((s) => ({ ...s, live: false, error: 'Baton’s server cannot be reached. Check that it is running, then reload the page.' })),
+        );
       }
     });
     return () => {

@@ -14,7 +14,9 @@ export function NamespaceTree({ entries, value, onChange }: { entries: { namespa
         <span className={s.treeName}>All namespaces</span>
         <span className={s.treeCount}>{total}</span>
       </button>
-      {tree.map((n) => <TreeNode key={n.path} node={n} depth={0} value={value} onChange={onChange} />)}
+      {tree.map((n) => (
+        <TreeNode key={n.path} node={n} depth={0} value={value} onChange={onChange} />
+      ))}
     </nav>
   );
 }
@@ -29,7 +31,9 @@ function TreeNode({ node, depth, value, onChange }: { node: NamespaceNode; depth
           <button type="button" className={s.treeToggle} aria-label={open ? `Collapse ${node.path}` : `Expand ${node.path}`} aria-expanded={open} onClick={() => setOpen(!open)}>
             <Icon name={open ? 'chevronDown' : 'chevronRight'} size={12} />
           </button>
-        ) : <span className={s.treeToggle} />}
+        ) : (
+          <span className={s.treeToggle} />
+        )}
         <button type="button" className={s.treeItem} aria-current={value === node.path ? 'true' : undefined} onClick={() => onChange(node.path)} title={node.path}>
           <Icon name="namespaces" size={14} />
           <span className={s.treeName}>{node.name}</span>

@@ -13,8 +13,13 @@ export function NewFlowDialog({ open, onClose }: { open: boolean; onClose: () =>
   const href = useHref();
   const { data: plugins, isLoading } = usePlugins();
   const [q, setQ] = useState('');
-  const examples = useMemo(() => (plugins ?? []).flatMap((p) => p.examples.map((e, i) => ({ key: `${p.id}:${i}`, title: e.title, plugin: p.title, group: p.group, pluginId: p.id })))
-    .filter((e) => `${e.title} ${e.plugin} ${e.group} ${e.pluginId}`.toLowerCase().includes(q.toLowerCase())), [plugins, q]);
+  const examples = useMemo(
+    () =>
+      (plugins ?? [])
+        .flatMap((p) => p.examples.map((e, i) => ({ key: `${p.id}:${i}`, title: e.title, plugin: p.title, group: p.group, pluginId: p.id })))
+        .filter((e) => `${e.title} ${e.plugin} ${e.group} ${e.pluginId}`.toLowerCase().includes(q.toLowerCase())),
+    [plugins, q],
+  );
   const go = (example?: string) => {
     onClose();
     router.push(`${href('flows', 'new')}${example ? `?example=${encodeURIComponent(example)}` : ''}`);
@@ -37,12 +42,16 @@ export function NewFlowDialog({ open, onClose }: { open: boolean; onClose: () =>
         {examples.map((e) => (
           <button key={e.key} type="button" className={s.example} onClick={() => go(e.key)}>
             <strong>{e.title}</strong>
-            <span className="muted">{e.group} · {e.plugin}</span>
+            <span className="muted">
+              {e.group} · {e.plugin}
+            </span>
           </button>
         ))}
         {!isLoading && !examples.length ? <div className="muted">No example matches “{q}”.</div> : null}
       </div>
-      <div style={{ display: 'flex', justifyContent: 'flex-end' }}><Button onClick={onClose}>Cancel</Button></div>
+      <div style={{ display: 'flex', justifyContent: 'flex-end' }}>
+        <Button onClick={onClose}>Cancel</Button>
+      </div>
     </Dialog>
   );
 }

@@ -50,7 +50,9 @@ export function useRevision(tenant: string, namespace: string, id: string, revis
   });
 }
 
-export interface SaveResult extends Flow { changed: boolean }
+export interface SaveResult extends Flow {
+  changed: boolean;
+}
 
 export function useSaveFlow(tenant: string) {
   const client = useQueryClient();
@@ -86,5 +88,9 @@ export interface SuppliedDefaults {
 }
 
 export async function validateOnServer(tenant: string, source: string, signal?: AbortSignal) {
-  return api<{ valid: boolean; errors: FlowError[]; suppliedDefaults?: SuppliedDefaults[] }>(tenantPath(tenant, 'flows', 'validate'), { method: 'POST', raw: { body: source, contentType: 'application/x-yaml' }, signal });
+  return api<{ valid: boolean; errors: FlowError[]; suppliedDefaults?: SuppliedDefaults[] }>(tenantPath(tenant, 'flows', 'validate'), {
+    method: 'POST',
+    raw: { body: source, contentType: 'application/x-yaml' },
+    signal,
+  });
 }

@@ -86,26 +86,28 @@ export function toFlow(graph: LaidOutGraph): { nodes: Node<FlowNodeData>[]; edge
       ariaLabel: n.kind === 'task' || n.kind === 'group' ? `${n.label} (${n.shortType})` : undefined,
     });
   }
-  const edges = graph.edges.filter((e) => e.kind !== 'layout').map((e) => {
-    const from = junctionOf(e.source);
-    const to = junctionOf(e.target);
-    return {
-      id: e.id,
-      source: from ? from.group : e.source,
-      sourceHandle: from ? `${from.which}-source` : undefined,
-      target: to ? to.group : e.target,
-      targetHandle: to ? `${to.which}-target` : undefined,
-      type: 'smoothstep',
-      zIndex: 500,
-      focusable: false,
-      selectable: false,
-      // Fan out right below a group's entry and join right above its exit, so edges run along
-      // the branches instead of cutting across the tasks between them.
-      pathOptions: { borderRadius: 8, stepPosition: from?.which === 'in' ? 0 : to?.which === 'out' ? 1 : 0.5 },
-      style: e.kind === 'finally' ? { strokeDasharray: '5 4' } : undefined,
-      markerEnd: byId.get(e.target)?.kind === 'task' ? { type: MarkerType.ArrowClosed, width: 14, height: 14 } : undefined,
-    } as Edge;
-  });
+  const edges = graph.edges
+    .filter((e) => e.kind !== 'layout')
+    .map((e) => {
+      const from = junctionOf(e.source);
+      const to = junctionOf(e.target);
+      return {
+        id: e.id,
+        source: from ? from.group : e.source,
+        sourceHandle: from ? `${from.which}-source` : undefined,
+        target: to ? to.group : e.target,
+        targetHandle: to ? `${to.which}-target` : undefined,
+        type: 'smoothstep',
+        zIndex: 500,
+        focusable: false,
+        selectable: false,
+        // Fan out right below a group's entry and join right above its exit, so edges run along
+        // the branches instead of cutting across the tasks between them.
+        pathOptions: { borderRadius: 8, stepPosition: from?.which === 'in' ? 0 : to?.which === 'out' ? 1 : 0.5 },
+        style: e.kind === 'finally' ? { strokeDasharray: '5 4' } : undefined,
+        markerEnd: byId.get(e.target)?.kind === 'task' ? { type: MarkerType.ArrowClosed, width: 14, height: 14 } : undefined,
+      } as Edge;
+    });
   return { nodes, edges };
 }
 
@@ -128,22 +130,25 @@ function Inner({ graph, store, onSelect, focusTaskId, fitKey, toolbar, label }: 
     if (el) setSize({ w: el.clientWidth, h: el.clientHeight });
   }, []);
 
-  const viewportFor = useCallback((w: number, h: number): Viewport => {
-    const focus = focusTaskId ? graph.nodes.find((n) => n.taskId === focusTaskId) : undefined;
-    if (focus) {
-      // Debugging starts at the failed (or running) task: show it, readable, a third down.
-      const zoom = 0.9;
-      return { x: w / 2 - ((focus.x ?? 0) + focus.width / 2) * zoom, y: h / 3 - ((focus.y ?? 0) + focus.height / 2) * zoom, zoom };
-    }
-    // Fit the width (flows are read top-down); when that leaves the graph taller than the view,
-    // start at the top instead of shrinking everything into an unreadable thumbnail.
-    const pad = 48;
-    const zoom = Math.min(1.05, Math.max(0.55, (w - pad) / Math.max(1, graph.width)));
-    if (graph.height * zoom + pad <= h) return { x: (w - graph.width * zoom) / 2, y: (h - graph.height * zoom) / 2, zoom };
-    const fitAll = Math.min((w - pad) / Math.max(1, graph.width), (h - pad) / Math.max(1, graph.height));
-    if (fitAll >= 0.55) return { x: (w - graph.width * fitAll) / 2, y: (h - graph.height * fitAll) / 2, zoom: fitAll };
-    return { x: (w - graph.width * zoom) / 2, y: 24, zoom };
-  }, [graph, focusTaskId]);
+  const viewportFor = useCallback(
+    (w: number, h: number): Viewport => {
+      const focus = focusTaskId ? graph.nodes.find((n) => n.taskId === focusTaskId) : undefined;
+      if (focus) {
+        // Debugging starts at the failed (or running) task: show it, readable, a third down.
+        const zoom = 0.9;
+        return { x: w / 2 - ((focus.x ?? 0) + focus.width / 2) * zoom, y: h / 3 - ((focus.y ?? 0) + focus.height / 2) * zoom, zoom };
+      }
+      // Fit the width (flows are read top-down); when that leaves the graph taller than the view,
+      // start at the top instead of shrinking everything into an unreadable thumbnail.
+      const pad = 48;
+      const zoom = Math.min(1.05, Math.max(0.55, (w - pad) / Math.max(1, graph.width)));
+      if (graph.height * zoom + pad <= h) return { x: (w - graph.width * zoom) / 2, y: (h - graph.height * zoom) / 2, zoom };
+      const fitAll = Math.min((w - pad) / Math.max(1, graph.width), (h - pad) / Math.max(1, graph.height));
+      if (fitAll >= 0.55) return { x: (w - graph.width * fitAll) / 2, y: (h - graph.height * fitAll) / 2, zoom: fitAll };
+      return { x: (w - graph.width * zoom) / 2, y: 24, zoom };
+    },
+    [graph, focusTaskId],
+  );
 
   const initialView = useCallback(() => {
     const el = wrap.current;
@@ -167,53 +172,60 @@ function Inner({ graph, store, onSelect, focusTaskId, fitKey, toolbar, label }: 
   useEffect(() => {
     if (!ready) return;
     // Two frames: React Flow has committed the nodes and the browser has painted them.
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      wrap.current?.setAttribute('data-graph-ready', 'true');
-      if (typeof performance !== 'undefined' && !performance.getEntriesByName('baton:graph-visible').length) performance.mark('baton:graph-visible');
-      setTimeout(() => setMinimap(true), 250);
-    }));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        wrap.current?.setAttribute('data-graph-ready', 'true');
+        if (typeof performance !== 'undefined' && !performance.getEntriesByName('baton:graph-visible').length) performance.mark('baton:graph-visible');
+        setTimeout(() => setMinimap(true), 250);
+      }),
+    );
   }, [ready, graph]);
 
-  const minimapColor = useCallback((n: Node<FlowNodeData>) => {
-    const run = n.data.node.taskId ? store?.get(n.data.node.taskId) : undefined;
-    if (n.data.node.kind !== 'task') return 'transparent';
-    return run ? stateColors(run.state).color : 'var(--border-strong)';
-  }, [store]);
+  const minimapColor = useCallback(
+    (n: Node<FlowNodeData>) => {
+      const run = n.data.node.taskId ? store?.get(n.data.node.taskId) : undefined;
+      if (n.data.node.kind !== 'task') return 'transparent';
+      return run ? stateColors(run.state).color : 'var(--border-strong)';
+    },
+    [store],
+  );
 
   return (
     <div ref={wrap} className={s.wrap} data-testid="flow-graph" aria-label={label}>
       {size ? (
-      <ReactFlow
-        width={size.w}
-        height={size.h}
-        defaultViewport={viewportFor(size.w, size.h)}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        colorMode={theme}
-        onInit={() => setReady(true)}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
-        minZoom={0.08}
-        maxZoom={2}
-        onNodeClick={(_, node) => {
-          const n = byId.get(node.id);
-          if (n && (n.kind === 'task' || n.kind === 'group')) onSelect?.(n);
-        }}
-        zoomOnDoubleClick={false}
-        // React Flow listens to keys on the whole document (Space pans, Backspace deletes...).
-        // Beside the editor that would swallow spaces typed in Monaco: this graph is read-only.
-        panActivationKeyCode={null}
-        deleteKeyCode={null}
-        selectionKeyCode={null}
-        multiSelectionKeyCode={null}
-        zoomActivationKeyCode={null}
-      >
-        <Controls showInteractive={false} position="bottom-right" />
-        {minimap && graph.nodes.length > MINIMAP_ABOVE ? <MiniMap pannable zoomable nodeColor={minimapColor} position="bottom-left" maskColor="color-mix(in srgb, var(--bg) 60%, transparent)" /> : null}
-      </ReactFlow>
+        <ReactFlow
+          width={size.w}
+          height={size.h}
+          defaultViewport={viewportFor(size.w, size.h)}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          colorMode={theme}
+          onInit={() => setReady(true)}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          onlyRenderVisibleElements={nodes.length > VIRTUALIZE_ABOVE}
+          minZoom={0.08}
+          maxZoom={2}
+          onNodeClick={(_, node) => {
+            const n = byId.get(node.id);
+            if (n && (n.kind === 'task' || n.kind === 'group')) onSelect?.(n);
+          }}
+          zoomOnDoubleClick={false}
+          // React Flow listens to keys on the whole document (Space pans, Backspace deletes...).
+          // Beside the editor that would swallow spaces typed in Monaco: this graph is read-only.
+          panActivationKeyCode={null}
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          zoomActivationKeyCode={null}
+        >
+          <Controls showInteractive={false} position="bottom-right" />
+          {minimap && graph.nodes.length > MINIMAP_ABOVE ? (
+            <MiniMap pannable zoomable nodeColor={minimapColor} position="bottom-left" maskColor="color-mix(in srgb, var(--bg) 60%, transparent)" />
+          ) : null}
+        </ReactFlow>
       ) : null}
       <div className={s.toolbar}>
         {toolbar}

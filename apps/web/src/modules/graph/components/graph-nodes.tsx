@@ -71,10 +71,22 @@ export const TaskNode = memo(function TaskNode({ data }: NodeProps<FlowNode>) {
       {handles}
       <div className={s.taskTop}>
         <span className={s.taskId}>{n.label}</span>
-        {run ? <span className={s.stateIcon}><StateIcon state={run.state} size={14} /></span> : null}
+        {run ? (
+          <span className={s.stateIcon}>
+            <StateIcon state={run.state} size={14} />
+          </span>
+        ) : null}
       </div>
       <div className={s.taskBottom}>
-        <span className={s.type}>{n.subflow ? <><Icon name="external" size={11} /> {n.subflow.namespace}.{n.subflow.flowId}</> : n.shortType || 'no type'}</span>
+        <span className={s.type}>
+          {n.subflow ? (
+            <>
+              <Icon name="external" size={11} /> {n.subflow.namespace}.{n.subflow.flowId}
+            </>
+          ) : (
+            n.shortType || 'no type'
+          )}
+        </span>
         <Meta taskId={n.taskId} />
       </div>
     </div>
@@ -111,7 +123,12 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<FlowNode>) 
         <Icon name={n.role === 'parallel' || n.role === 'dag' ? 'layers' : n.role === 'if' || n.role === 'switch' ? 'diff' : n.role === 'foreach' ? 'retry' : 'format'} size={13} />
         <span className={s.groupId}>{n.label}</span>
         <span className={s.groupRole}>{ROLE_LABEL[n.role ?? 'group']}</span>
-        {run ? <span className={s.groupState}><Meta taskId={n.taskId} /><StateIcon state={run.state} size={13} /></span> : null}
+        {run ? (
+          <span className={s.groupState}>
+            <Meta taskId={n.taskId} />
+            <StateIcon state={run.state} size={13} />
+          </span>
+        ) : null}
       </div>
     </div>
   );

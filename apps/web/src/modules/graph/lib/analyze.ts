@@ -33,8 +33,13 @@ export function analyzeFlow(req: AnalyzeRequest, schema: Schema | undefined): An
     const start = parsed.lines.linePos(e.pos[0]);
     const end = parsed.lines.linePos(Math.max(e.pos[1], e.pos[0] + 1));
     markers.push({
-      startLineNumber: start.line, startColumn: start.col, endLineNumber: end.line, endColumn: end.line === start.line ? Math.max(end.col, start.col + 1) : start.col + 1,
-      message: `YAML: ${e.message.split('\n')[0]}`, severity: parsed.doc.errors.includes(e as never) ? 'error' : 'warning', source: 'yaml',
+      startLineNumber: start.line,
+      startColumn: start.col,
+      endLineNumber: end.line,
+      endColumn: end.line === start.line ? Math.max(end.col, start.col + 1) : start.col + 1,
+      message: `YAML: ${e.message.split('\n')[0]}`,
+      severity: parsed.doc.errors.includes(e as never) ? 'error' : 'warning',
+      source: 'yaml',
     });
   }
   const built = buildFlowGraph(parsed);
@@ -73,7 +78,15 @@ function duplicateIds(tasks: TaskLocation[]): EditorMarker[] {
     }
     const idKey = t.keys.find((k) => k.key === 'id');
     const line = idKey?.line ?? t.startLine;
-    out.push({ startLineNumber: line, startColumn: idKey?.column ?? 1, endLineNumber: line, endColumn: (idKey?.endColumn ?? 2) + 2 + t.taskId.length, message: `duplicate task id '${t.taskId}' (also on line ${first}); task ids are unique in a flow`, severity: 'error', source: 'schema' });
+    out.push({
+      startLineNumber: line,
+      startColumn: idKey?.column ?? 1,
+      endLineNumber: line,
+      endColumn: (idKey?.endColumn ?? 2) + 2 + t.taskId.length,
+      message: `duplicate task id '${t.taskId}' (also on line ${first}); task ids are unique in a flow`,
+      severity: 'error',
+      source: 'schema',
+    });
   }
   return out;
 }

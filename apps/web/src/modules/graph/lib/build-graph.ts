@@ -1,9 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { flowableRole, shortType } from './flowable';
-import {
-  GROUP_HEADER, JUNCTION, NODE_H, NODE_W,
-  type Block, type FlowGraph, type GraphEdge, type GraphNode, type TaskLocation,
-} from './types';
+import { GROUP_HEADER, JUNCTION, NODE_H, NODE_W, type Block, type FlowGraph, type GraphEdge, type GraphNode, type TaskLocation } from './types';
 
 // Flow YAML → topology. Works on the YAML syntax tree, not on a validated plan, so it can draw
 // a flow that is still being typed or does not validate: a task without an id, an unknown type
@@ -71,7 +68,7 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
       taskId,
       type,
       startLine: lineOf(start) ?? 1,
-      endLine: end !== undefined ? lines.linePos(Math.max(start ?? 0, end - 1)).line : lineOf(start) ?? 1,
+      endLine: end !== undefined ? lines.linePos(Math.max(start ?? 0, end - 1)).line : (lineOf(start) ?? 1),
       keys: [],
     };
     for (const pair of map.items) {
@@ -120,7 +117,10 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
       }
       body = { kind: 'par', branches: lanes };
     } else {
-      body = seq(children.flatMap((c) => c.tasks), depth + 1);
+      body = seq(
+        children.flatMap((c) => c.tasks),
+        depth + 1,
+      );
     }
     connectInside(inId, outId, body);
     return { kind: 'group', id, in: inId, out: outId, body };
@@ -134,7 +134,9 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
       const block = taskBlock(get(entry, 'task'), depth);
       if (!block) return [];
       const taskId = scalarString(get(get(entry, 'task'), 'id'));
-      const dependsOn = listItems(get(entry, 'dependsOn')).map(scalarString).filter((d): d is string => !!d);
+      const dependsOn = listItems(get(entry, 'dependsOn'))
+        .map(scalarString)
+        .filter((d): d is string => !!d);
       return [{ taskId, block, dependsOn }];
     });
     const byTask = new Map(items.flatMap((i) => (i.taskId ? [[i.taskId, i] as const] : [])));
@@ -255,21 +257,31 @@ function childLists(map: YAMLMap, role: ReturnType<typeof flowableRole>): ChildL
 /** Entry node ids of a block (where an incoming edge lands). */
 export function entries(b: Block): string[] {
   switch (b.kind) {
-    case 'node': return [b.id];
-    case 'group': return [b.in];
-    case 'lane': return entries(b.body);
-    case 'seq': return b.items.length ? entries(b.items[0]) : [];
-    case 'par': return b.branches.flatMap(entries);
+    case 'node':
+      return [b.id];
+    case 'group':
+      return [b.in];
+    case 'lane':
+      return entries(b.body);
+    case 'seq':
+      return b.items.length ? entries(b.items[0]) : [];
+    case 'par':
+      return b.branches.flatMap(entries);
   }
 }
 
 /** Exit node ids of a block (where an outgoing edge starts). */
 export function exits(b: Block): string[] {
   switch (b.kind) {
-    case 'node': return [b.id];
-    case 'group': return [b.out];
-    case 'lane': return exits(b.body);
-    case 'seq': return b.items.length ? exits(b.items[b.items.length - 1]) : [];
-    case 'par': return b.branches.flatMap(exits);
+    case 'node':
+      return [b.id];
+    case 'group':
+      return [b.out];
+    case 'lane':
+      return exits(b.body);
+    case 'seq':
+      return b.items.length ? exits(b.items[b.items.length - 1]) : [];
+    case 'par':
+      return b.branches.flatMap(exits);
   }
 }

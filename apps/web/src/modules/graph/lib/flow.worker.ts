@@ -5,9 +5,7 @@
 import { editorSchema, type Schema } from '../../editor/lib/schema-validate';
 import { analyzeFlow, type AnalyzeRequest } from './analyze';
 
-export type WorkerRequest =
-  | { id: number; kind: 'schema'; schema: Schema }
-  | ({ id: number; kind: 'analyze' } & AnalyzeRequest);
+export type WorkerRequest = { id: number; kind: 'schema'; schema: Schema } | ({ id: number; kind: 'analyze' } & AnalyzeRequest);
 
 let schema: Schema | undefined;
 

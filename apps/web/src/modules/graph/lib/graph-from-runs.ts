@@ -15,7 +15,7 @@ export function graphFromRuns(taskRuns: TaskRun[]): FlowGraph {
   const runTask = new Map(taskRuns.map((r) => [r.id, r.taskId]));
   const childrenOf = new Map<string | null, string[]>();
   for (const r of firstRun.values()) {
-    const parentTask = r.parentTaskRunId ? runTask.get(r.parentTaskRunId) ?? null : null;
+    const parentTask = r.parentTaskRunId ? (runTask.get(r.parentTaskRunId) ?? null) : null;
     if (!childrenOf.has(parentTask)) childrenOf.set(parentTask, []);
     childrenOf.get(parentTask)!.push(r.taskId);
   }
@@ -28,7 +28,10 @@ export function graphFromRuns(taskRuns: TaskRun[]): FlowGraph {
     nodes.push({ id: taskId, kind: 'group', role: 'group', label: taskId, taskId, shortType: '', width: NODE_W, height: GROUP_HEADER, depth });
     const inId = `${taskId}::in`;
     const outId = `${taskId}::out`;
-    nodes.push({ id: inId, kind: 'junction', label: '', width: JUNCTION, height: JUNCTION, depth: depth + 1 }, { id: outId, kind: 'junction', label: '', width: JUNCTION, height: JUNCTION, depth: depth + 1 });
+    nodes.push(
+      { id: inId, kind: 'junction', label: '', width: JUNCTION, height: JUNCTION, depth: depth + 1 },
+      { id: outId, kind: 'junction', label: '', width: JUNCTION, height: JUNCTION, depth: depth + 1 },
+    );
     const body = seq(kids, depth + 1);
     for (const b of entries(body)) edges.push({ id: `${inId}->${b}`, source: inId, target: b, kind: 'flow' });
     for (const a of exits(body)) edges.push({ id: `${a}->${outId}`, source: a, target: outId, kind: 'flow' });

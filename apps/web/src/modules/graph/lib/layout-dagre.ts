@@ -52,11 +52,23 @@ function keepDeclaredOrder(graph: FlowGraph) {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const idsOf = (b: Block, out: string[] = []): string[] => {
     switch (b.kind) {
-      case 'node': out.push(b.id); break;
-      case 'seq': b.items.forEach((i) => idsOf(i, out)); break;
-      case 'par': b.branches.forEach((i) => idsOf(i, out)); break;
-      case 'group': out.push(b.id, b.in, b.out); idsOf(b.body, out); break;
-      case 'lane': out.push(b.id); idsOf(b.body, out); break;
+      case 'node':
+        out.push(b.id);
+        break;
+      case 'seq':
+        b.items.forEach((i) => idsOf(i, out));
+        break;
+      case 'par':
+        b.branches.forEach((i) => idsOf(i, out));
+        break;
+      case 'group':
+        out.push(b.id, b.in, b.out);
+        idsOf(b.body, out);
+        break;
+      case 'lane':
+        out.push(b.id);
+        idsOf(b.body, out);
+        break;
     }
     return out;
   };

@@ -13,7 +13,10 @@ const LANE_TOP = 10;
 const LANE_BOTTOM = 14;
 const MIN_LANE_W = 150;
 
-interface Size { w: number; h: number }
+interface Size {
+  w: number;
+  h: number;
+}
 
 export function structuralLayout(graph: FlowGraph): { width: number; height: number } {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));

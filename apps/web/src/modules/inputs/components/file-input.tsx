@@ -4,7 +4,12 @@ import s from './input-form.module.css';
 
 // A FILE input: the browser's file picker; the file is uploaded with the start. A kestra:/// URI
 // (a default, or the value of a replayed execution) is shown as the file already chosen.
-export function FileInput({ value, onChange, onBlur, ...rest }: {
+export function FileInput({
+  value,
+  onChange,
+  onBlur,
+  ...rest
+}: {
   value: unknown;
   onChange: (v: File | '') => void;
   onBlur: (v: File | '') => void;

@@ -10,7 +10,14 @@ import s from './input-form.module.css';
 // A form generated from declared inputs: one typed control per input type, defaults filled in,
 // the server's own validation on blur and on submit, errors under the control they concern.
 
-export function InputForm({ inputs, values, errors, onChange, onBlurValidate, idPrefix = 'input' }: {
+export function InputForm({
+  inputs,
+  values,
+  errors,
+  onChange,
+  onBlurValidate,
+  idPrefix = 'input',
+}: {
   inputs: FlowInput[];
   values: FormValues;
   errors: Record<string, string>;
@@ -48,7 +55,15 @@ const HINTS: Record<string, string> = {
   FILE: 'Uploaded with the start into internal storage; tasks read it with read(inputs.<id>)',
 };
 
-export function InputControl({ input, id, value, error, onChange, onBlur, renderedDefault }: {
+export function InputControl({
+  input,
+  id,
+  value,
+  error,
+  onChange,
+  onBlur,
+  renderedDefault,
+}: {
   input: FlowInput;
   /** A default written as an expression, rendered with the inputs before it. */
   renderedDefault?: string;
@@ -62,9 +77,16 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
   const required = (input.required ?? true) && input.defaults === undefined;
   const label = input.displayName ?? input.id;
   const describedBy = error ? `${id}-error` : undefined;
-  const hint = [input.description, renderedDefault !== undefined ? `Default: ${renderedDefault}` : undefined, HINTS[type], type === 'ARRAY' && input.itemType ? `Items: ${input.itemType}` : undefined,
+  const hint = [
+    input.description,
+    renderedDefault !== undefined ? `Default: ${renderedDefault}` : undefined,
+    HINTS[type],
+    type === 'ARRAY' && input.itemType ? `Items: ${input.itemType}` : undefined,
     input.validator ? `Must match ${input.validator}` : undefined,
-    input.min !== undefined || input.max !== undefined ? `Between ${input.min ?? '−∞'} and ${input.max ?? '∞'}` : undefined].filter(Boolean).join(' · ');
+    input.min !== undefined || input.max !== undefined ? `Between ${input.min ?? '−∞'} and ${input.max ?? '∞'}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const common = { id, 'aria-describedby': describedBy, invalid: !!error, required, 'data-input': input.id };
   const str = typeof value === 'string' ? value : '';
   let control: React.ReactNode;
@@ -72,22 +94,60 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
   switch (type) {
     case 'BOOLEAN':
     case 'BOOL':
-      control = <Checkbox id={id} label={value ? 'true' : 'false'} checked={value === true} onChange={(e) => { onChange(e.target.checked); onBlur(e.target.checked); }} data-input={input.id} />;
+      control = (
+        <Checkbox
+          id={id}
+          label={value ? 'true' : 'false'}
+          checked={value === true}
+          onChange={(e) => {
+            onChange(e.target.checked);
+            onBlur(e.target.checked);
+          }}
+          data-input={input.id}
+        />
+      );
       break;
     case 'INT':
     case 'FLOAT':
-      control = <TextInput {...common} type="number" inputMode={type === 'INT' ? 'numeric' : 'decimal'} step={type === 'INT' ? 1 : 'any'} min={input.min as number | undefined} max={input.max as number | undefined} value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} />;
+      control = (
+        <TextInput
+          {...common}
+          type="number"
+          inputMode={type === 'INT' ? 'numeric' : 'decimal'}
+          step={type === 'INT' ? 1 : 'any'}
+          min={input.min as number | undefined}
+          max={input.max as number | undefined}
+          value={str}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={(e) => onBlur(e.target.value)}
+        />
+      );
       break;
     case 'SELECT':
       control = input.allowCustomValue ? (
         <>
           <TextInput {...common} list={`${id}-list`} value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} />
-          <datalist id={`${id}-list`}>{choices(input).map((c) => <option key={c} value={c} />)}</datalist>
+          <datalist id={`${id}-list`}>
+            {choices(input).map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
         </>
       ) : (
-        <Select {...common} value={str} onChange={(e) => { onChange(e.target.value); onBlur(e.target.value); }}>
+        <Select
+          {...common}
+          value={str}
+          onChange={(e) => {
+            onChange(e.target.value);
+            onBlur(e.target.value);
+          }}
+        >
           {!str || !required ? <option value="">{required ? 'Choose…' : '(none)'}</option> : null}
-          {choices(input).map((c) => <option key={c} value={c}>{c}</option>)}
+          {choices(input).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </Select>
       );
       break;
@@ -96,11 +156,16 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
       control = (
         <div className={s.multi} role="group" aria-labelledby={`${id}-label`} id={id} data-input={input.id}>
           {choices(input).map((c) => (
-            <Checkbox key={c} label={c} checked={list.includes(c)} onChange={(e) => {
-              const next = e.target.checked ? [...list, c] : list.filter((x) => x !== c);
-              onChange(next);
-              onBlur(next);
-            }} />
+            <Checkbox
+              key={c}
+              label={c}
+              checked={list.includes(c)}
+              onChange={(e) => {
+                const next = e.target.checked ? [...list, c] : list.filter((x) => x !== c);
+                onChange(next);
+                onBlur(next);
+              }}
+            />
           ))}
         </div>
       );
@@ -117,7 +182,17 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
       break;
     case 'JSON':
     case 'ARRAY':
-      control = <TextArea {...common} rows={type === 'JSON' ? 5 : 4} spellCheck={false} value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} placeholder={type === 'JSON' ? '{"key": "value"}' : 'one item per line'} />;
+      control = (
+        <TextArea
+          {...common}
+          rows={type === 'JSON' ? 5 : 4}
+          spellCheck={false}
+          value={str}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={(e) => onBlur(e.target.value)}
+          placeholder={type === 'JSON' ? '{"key": "value"}' : 'one item per line'}
+        />
+      );
       break;
     case 'SECRET':
       control = <SecretInput {...common} value={str} onChange={(v) => onChange(v)} onBlur={(v) => onBlur(v)} />;
@@ -129,7 +204,17 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
       control = <TextInput {...common} type="url" value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} placeholder="https://" />;
       break;
     case 'EMAIL':
-      control = <TextInput {...common} type="email" autoComplete="email" value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} placeholder="name@example.com" />;
+      control = (
+        <TextInput
+          {...common}
+          type="email"
+          autoComplete="email"
+          value={str}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={(e) => onBlur(e.target.value)}
+          placeholder="name@example.com"
+        />
+      );
       break;
     case 'DURATION':
       control = <TextInput {...common} value={str} onChange={(e) => onChange(e.target.value)} onBlur={(e) => onBlur(e.target.value)} placeholder="PT15M" className="mono" />;
@@ -144,7 +229,21 @@ export function InputControl({ input, id, value, error, onChange, onBlur, render
   );
 }
 
-function SecretInput({ value, onChange, onBlur, ...rest }: { value: string; onChange: (v: string) => void; onBlur: (v: string) => void; id: string; invalid: boolean; required: boolean; 'aria-describedby'?: string; 'data-input': string }) {
+function SecretInput({
+  value,
+  onChange,
+  onBlur,
+  ...rest
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  onBlur: (v: string) => void;
+  id: string;
+  invalid: boolean;
+  required: boolean;
+  'aria-describedby'?: string;
+  'data-input': string;
+}) {
   const [shown, setShown] = useState(false);
   return (
     <div className={s.secret}>
@@ -155,5 +254,9 @@ function SecretInput({ value, onChange, onBlur, ...rest }: { value: string; onCh
 }
 
 export function NoInputs() {
-  return <p className={s.none}><Icon name="info" size={14} /> This flow declares no inputs: it runs as is.</p>;
+  return (
+    <p className={s.none}>
+      <Icon name="info" size={14} /> This flow declares no inputs: it runs as is.
+    </p>
+  );
 }

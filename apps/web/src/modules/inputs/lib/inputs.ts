@@ -60,7 +60,7 @@ export function toLocalDateTime(iso: string) {
 
 /** What a control starts with: the given value, else the default or prefill, else empty. */
 export function initialValue(input: FlowInput, given?: unknown): FieldValue {
-  const v = given !== undefined && given !== null ? given : input.defaults ?? input.prefill;
+  const v = given !== undefined && given !== null ? given : (input.defaults ?? input.prefill);
   const type = input.type.toUpperCase();
   if (type === 'BOOLEAN' || type === 'BOOL') return v === true || v === 'true';
   if (type === 'MULTISELECT') return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? v.split(',').map((s) => s.trim()) : [];
@@ -90,7 +90,10 @@ export function toApiValue(input: FlowInput, v: FieldValue): unknown {
   if (type === 'ARRAY' && typeof v === 'string') {
     const text = v.trim();
     if (text.startsWith('[')) return text; // JSON list: the server parses it
-    return text.split('\n').map((s) => s.trim()).filter(Boolean);
+    return text
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   if ((type === 'INT' || type === 'FLOAT') && typeof v === 'string') return v.trim() === '' ? undefined : Number(v);
   return v;

@@ -28,7 +28,11 @@ export function CredentialsPage({ namespace }: { namespace: string }) {
   };
   const onTest = (name: string) => {
     test.mutate(name, {
-      onSuccess: (r) => setResults((all) => ({ ...all, [name]: r.ok ? { ok: true, text: r.expiresAt ? `OK, token valid until ${new Date(r.expiresAt).toLocaleString()}` : 'OK' } : { ok: false, text: r.error } })),
+      onSuccess: (r) =>
+        setResults((all) => ({
+          ...all,
+          [name]: r.ok ? { ok: true, text: r.expiresAt ? `OK, token valid until ${new Date(r.expiresAt).toLocaleString()}` : 'OK' } : { ok: false, text: r.error },
+        })),
       onError: (e) => setResults((all) => ({ ...all, [name]: { ok: false, text: e.message } })),
     });
   };
@@ -39,46 +43,76 @@ export function CredentialsPage({ namespace }: { namespace: string }) {
         title={`Credentials · ${namespace}`}
         crumbs={[{ label: 'Namespaces', href: href('namespaces') }, { label: namespace }]}
         subtitle={credentials.data ? `${credentials.data.length} credential${credentials.data.length === 1 ? '' : 's'}` : undefined}
-        actions={<Button variant="primary" icon="plus" onClick={() => setEditing('new')}>Add a credential</Button>}
+        actions={
+          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
+            Add a credential
+          </Button>
+        }
       />
       <PageBody>
-        {credentials.error ? <ErrorState error={credentials.error} onRetry={() => credentials.refetch()} title="Could not load the credentials" />
-          : credentials.isLoading ? <LoadingState />
-            : !credentials.data?.length ? (
-              <EmptyState icon="layers" title="No credentials in this namespace">
-                Configure server-to-server authentication once and use it from any flow here as <code>{"{{ credential('name') }}"}</code>.
-              </EmptyState>
-            ) : (
-              <table className={ui.table} data-testid="credentials-table">
-                <thead><tr><th>Name</th><th>Type</th><th>Scope</th><th>Owner</th><th>Last used</th><th>Rotated</th><th>Expires</th><th /></tr></thead>
-                <tbody>
-                  {credentials.data.map((c) => (
-                    <tr key={c.name} data-testid={`credential-${c.name}`}>
-                      <td className="mono">
-                        {c.name}
-                        {c.description ? <div className={s.description}>{c.description}</div> : null}
-                        {results[c.name] ? <div role="status" className={s.description} style={{ color: results[c.name].ok ? 'var(--success, green)' : 'var(--danger, #c00)' }}>{results[c.name].text}</div> : null}
-                      </td>
-                      <td><span className={s.type}>{credentialTypeSpec(c.type)?.title ?? c.type}</span></td>
-                      <td>{c.namespace || 'tenant-wide'}{c.inherited ? ' (inherited)' : ''}</td>
-                      <td>{c.owner ?? '—'}</td>
-                      <td>{c.lastUsedAt ? relativeTime(c.lastUsedAt) : 'never'}</td>
-                      <td>{relativeTime(c.rotatedAt)}</td>
-                      <td>{c.expiresAt ? relativeTime(c.expiresAt) : '—'}</td>
-                      <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                        <Button size="sm" onClick={() => onTest(c.name)} loading={test.isPending && test.variables === c.name} aria-label={`Test ${c.name}`}>Test</Button>{' '}
-                        {c.inherited ? null : (
-                          <>
-                            <Button size="sm" icon="format" onClick={() => setEditing(c)} aria-label={`Rotate ${c.name}`}>Edit / rotate</Button>{' '}
-                            <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${c.name}`} onClick={() => onDelete(c.name)} />
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+        {credentials.error ? (
+          <ErrorState error={credentials.error} onRetry={() => credentials.refetch()} title="Could not load the credentials" />
+        ) : credentials.isLoading ? (
+          <LoadingState />
+        ) : !credentials.data?.length ? (
+          <EmptyState icon="layers" title="No credentials in this namespace">
+            Configure server-to-server authentication once and use it from any flow here as <code>{"{{ credential('name') }}"}</code>.
+          </EmptyState>
+        ) : (
+          <table className={ui.table} data-testid="credentials-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Type</th>
+                <th>Scope</th>
+                <th>Owner</th>
+                <th>Last used</th>
+                <th>Rotated</th>
+                <th>Expires</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {credentials.data.map((c) => (
+                <tr key={c.name} data-testid={`credential-${c.name}`}>
+                  <td className="mono">
+                    {c.name}
+                    {c.description ? <div className={s.description}>{c.description}</div> : null}
+                    {results[c.name] ? (
+                      <div role="status" className={s.description} style={{ color: results[c.name].ok ? 'var(--success, green)' : 'var(--danger, #c00)' }}>
+                        {results[c.name].text}
+                      </div>
+                    ) : null}
+                  </td>
+                  <td>
+                    <span className={s.type}>{credentialTypeSpec(c.type)?.title ?? c.type}</span>
+                  </td>
+                  <td>
+                    {c.namespace || 'tenant-wide'}
+                    {c.inherited ? ' (inherited)' : ''}
+                  </td>
+                  <td>{c.owner ?? '—'}</td>
+                  <td>{c.lastUsedAt ? relativeTime(c.lastUsedAt) : 'never'}</td>
+                  <td>{relativeTime(c.rotatedAt)}</td>
+                  <td>{c.expiresAt ? relativeTime(c.expiresAt) : '—'}</td>
+                  <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+                    <Button size="sm" onClick={() => onTest(c.name)} loading={test.isPending && test.variables === c.name} aria-label={`Test ${c.name}`}>
+                      Test
+                    </Button>{' '}
+                    {c.inherited ? null : (
+                      <>
+                        <Button size="sm" icon="format" onClick={() => setEditing(c)} aria-label={`Rotate ${c.name}`}>
+                          Edit / rotate
+                        </Button>{' '}
+                        <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${c.name}`} onClick={() => onDelete(c.name)} />
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </PageBody>
       {editing ? <CredentialDialog namespace={namespace} credential={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
     </>
@@ -105,32 +139,64 @@ function CredentialDialog({ namespace, credential, onClose }: { namespace: strin
     const sent: Record<string, string> = {};
     // Settings are always sent (empty clears one); a secret field only when typed (empty keeps it).
     for (const field of spec.fields) if (!field.secret || values[field.name]) sent[field.name] = values[field.name] ?? '';
-    save.mutate({ name, type, values: sent, description: description || undefined, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : credential ? null : undefined }, {
-      onSuccess: () => {
-        toast.success(`Saved ${name}`);
-        onClose();
+    save.mutate(
+      { name, type, values: sent, description: description || undefined, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : credential ? null : undefined },
+      {
+        onSuccess: () => {
+          toast.success(`Saved ${name}`);
+          onClose();
+        },
+        onError: (err) => setError(err.message),
       },
-      onError: (err) => setError(err.message),
-    });
+    );
   };
 
   return (
-    <Dialog open onClose={onClose} title={credential ? `Edit or rotate ${credential.name}` : 'Add a credential'} description={`Namespace ${namespace}; {{ credential('${name || 'name'}') }} renders ${spec.renders}`} onSubmit={submit} testId="credential-dialog"
-      footer={<><Button onClick={onClose}>Cancel</Button><Button type="submit" variant="primary" icon="save" loading={save.isPending}>Save</Button></>}>
+    <Dialog
+      open
+      onClose={onClose}
+      title={credential ? `Edit or rotate ${credential.name}` : 'Add a credential'}
+      description={`Namespace ${namespace}; {{ credential('${name || 'name'}') }} renders ${spec.renders}`}
+      onSubmit={submit}
+      testId="credential-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" icon="save" loading={save.isPending}>
+            Save
+          </Button>
+        </>
+      }
+    >
       <Field label="Name" required hint="What flows pass to credential('…'): letters, digits, dashes and underscores" error={error}>
         <TextInput aria-label="Name" value={name} onChange={(e) => setName(e.target.value)} disabled={!!credential} className="mono" />
       </Field>
       <Field label="Type">
-        <Select aria-label="Type" value={type} onChange={(e) => setType(e.target.value)}>{CREDENTIAL_TYPES.map((t) => <option key={t.type} value={t.type}>{t.title}</option>)}</Select>
+        <Select aria-label="Type" value={type} onChange={(e) => setType(e.target.value)}>
+          {CREDENTIAL_TYPES.map((t) => (
+            <option key={t.type} value={t.type}>
+              {t.title}
+            </option>
+          ))}
+        </Select>
       </Field>
       {spec.fields.map((field) => {
         const hint = field.secret && keeping ? 'Stored and never shown; leave empty to keep it, type a new value to rotate' : field.help || undefined;
         const set = (v: string) => setValues((all) => ({ ...all, [field.name]: v }));
         return (
           <Field key={`${type}.${field.name}`} label={field.label} required={field.required && !(field.secret && keeping)} hint={hint}>
-            {field.multiline
-              ? <TextArea aria-label={field.label} rows={4} value={values[field.name] ?? ''} onChange={(e) => set(e.target.value)} className="mono" />
-              : <TextInput aria-label={field.label} type={field.secret ? 'password' : 'text'} autoComplete="off" value={values[field.name] ?? ''} onChange={(e) => set(e.target.value)} className="mono" />}
+            {field.multiline ? (
+              <TextArea aria-label={field.label} rows={4} value={values[field.name] ?? ''} onChange={(e) => set(e.target.value)} className="mono" />
+            ) : (
+              <TextInput
+                aria-label={field.label}
+                type={field.secret ? 'password' : 'text'}
+                autoComplete="off"
+                value={values[field.name] ?? ''}
+                onChange={(e) => set(e.target.value)}
+                className="mono"
+              />
+            )}
           </Field>
         );
       })}

@@ -27,35 +27,59 @@ export function KvPage({ namespace }: { namespace: string }) {
         title={`KV store · ${namespace}`}
         crumbs={[{ label: 'Namespaces', href: href('namespaces') }, { label: namespace }]}
         subtitle={kv.data ? `${kv.data.length} pair${kv.data.length === 1 ? '' : 's'}` : undefined}
-        actions={<Button variant="primary" icon="plus" onClick={() => setEditing('new')}>Add a pair</Button>}
+        actions={
+          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
+            Add a pair
+          </Button>
+        }
       />
       <PageBody>
-        {kv.error ? <ErrorState error={kv.error} onRetry={() => kv.refetch()} title="Could not load the KV store" />
-          : kv.isLoading ? <LoadingState />
-            : !kv.data?.length ? (
-              <EmptyState icon="layers" title="No KV pairs in this namespace">
-                Flows store small state here with <code>io.kestra.plugin.core.kv.Set</code> and read it with <code>{"{{ kv('key') }}"}</code>.
-              </EmptyState>
-            ) : (
-              <table className={ui.table} data-testid="kv-table">
-                <thead><tr><th>Key</th><th>Type</th><th>Value</th><th>Expires</th><th>Updated</th><th /></tr></thead>
-                <tbody>
-                  {kv.data.map((pair) => (
-                    <tr key={pair.key}>
-                      <td className="mono">{pair.key}{pair.description ? <div className={s.description}>{pair.description}</div> : null}</td>
-                      <td><span className={s.type}>{pair.type}</span></td>
-                      <td className={`mono ${s.value}`} title={valueAsText(pair.value)}>{valueAsText(pair.value)}</td>
-                      <td>{pair.expirationDate ? relativeTime(pair.expirationDate) : 'never'}</td>
-                      <td>{relativeTime(pair.updateDate)}</td>
-                      <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                        <Button size="sm" icon="format" onClick={() => setEditing(pair)}>Edit</Button>{' '}
-                        <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${pair.key}`} onClick={() => onDelete(pair.key)} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+        {kv.error ? (
+          <ErrorState error={kv.error} onRetry={() => kv.refetch()} title="Could not load the KV store" />
+        ) : kv.isLoading ? (
+          <LoadingState />
+        ) : !kv.data?.length ? (
+          <EmptyState icon="layers" title="No KV pairs in this namespace">
+            Flows store small state here with <code>io.kestra.plugin.core.kv.Set</code> and read it with <code>{"{{ kv('key') }}"}</code>.
+          </EmptyState>
+        ) : (
+          <table className={ui.table} data-testid="kv-table">
+            <thead>
+              <tr>
+                <th>Key</th>
+                <th>Type</th>
+                <th>Value</th>
+                <th>Expires</th>
+                <th>Updated</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {kv.data.map((pair) => (
+                <tr key={pair.key}>
+                  <td className="mono">
+                    {pair.key}
+                    {pair.description ? <div className={s.description}>{pair.description}</div> : null}
+                  </td>
+                  <td>
+                    <span className={s.type}>{pair.type}</span>
+                  </td>
+                  <td className={`mono ${s.value}`} title={valueAsText(pair.value)}>
+                    {valueAsText(pair.value)}
+                  </td>
+                  <td>{pair.expirationDate ? relativeTime(pair.expirationDate) : 'never'}</td>
+                  <td>{relativeTime(pair.updateDate)}</td>
+                  <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+                    <Button size="sm" icon="format" onClick={() => setEditing(pair)}>
+                      Edit
+                    </Button>{' '}
+                    <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${pair.key}`} onClick={() => onDelete(pair.key)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </PageBody>
       {editing ? <KvDialog namespace={namespace} pair={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
     </>
@@ -83,23 +107,44 @@ function KvDialog({ namespace, pair, onClose }: { namespace: string; pair?: KvPa
       return;
     }
     setError(undefined);
-    save.mutate({ key, value, type, ttl: ttl || undefined, description: description || undefined }, {
-      onSuccess: () => {
-        toast.success(`Saved ${key}`);
-        onClose();
+    save.mutate(
+      { key, value, type, ttl: ttl || undefined, description: description || undefined },
+      {
+        onSuccess: () => {
+          toast.success(`Saved ${key}`);
+          onClose();
+        },
+        onError: (err) => setError(err.message),
       },
-      onError: (err) => setError(err.message),
-    });
+    );
   };
 
   return (
-    <Dialog open onClose={onClose} title={pair ? `Edit ${pair.key}` : 'Add a KV pair'} description={`Namespace ${namespace}`} onSubmit={submit} testId="kv-dialog"
-      footer={<><Button onClick={onClose}>Cancel</Button><Button type="submit" variant="primary" icon="save" loading={save.isPending}>Save</Button></>}>
+    <Dialog
+      open
+      onClose={onClose}
+      title={pair ? `Edit ${pair.key}` : 'Add a KV pair'}
+      description={`Namespace ${namespace}`}
+      onSubmit={submit}
+      testId="kv-dialog"
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" icon="save" loading={save.isPending}>
+            Save
+          </Button>
+        </>
+      }
+    >
       <Field label="Key" required hint="Letters, digits, dots, dashes and underscores">
         <TextInput aria-label="Key" value={key} onChange={(e) => setKey(e.target.value)} disabled={!!pair} className="mono" />
       </Field>
       <Field label="Type">
-        <Select aria-label="Type" value={type} onChange={(e) => setType(e.target.value as KvType)}>{KV_TYPES.map((t) => <option key={t}>{t}</option>)}</Select>
+        <Select aria-label="Type" value={type} onChange={(e) => setType(e.target.value as KvType)}>
+          {KV_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </Select>
       </Field>
       <Field label="Value" required error={error}>
         <TextArea aria-label="Value" rows={type === 'JSON' ? 8 : 3} value={text} onChange={(e) => setText(e.target.value)} className="mono" invalid={!!error} />

@@ -35,7 +35,12 @@ export function useSaveCredential(tenant: string, namespace: string) {
     mutationFn: (input: { name: string; type: string; description?: string; expiresAt?: string | null; values: Record<string, string> }) =>
       api<CredentialSummary>(tenantPath(tenant, 'namespaces', namespace, 'credentials', input.name), {
         method: 'PUT',
-        body: { type: input.type, values: input.values, ...(input.description ? { description: input.description } : {}), ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}) },
+        body: {
+          type: input.type,
+          values: input.values,
+          ...(input.description ? { description: input.description } : {}),
+          ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+        },
       }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.credentials(tenant, namespace) }),
   });

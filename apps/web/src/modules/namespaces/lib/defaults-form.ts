@@ -121,8 +121,11 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) { out.push({ kind: 'same', text: a[i] }); i++; j++; }
-    else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push({ kind: 'removed', text: a[i++] });
+    if (a[i] === b[j]) {
+      out.push({ kind: 'same', text: a[i] });
+      i++;
+      j++;
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push({ kind: 'removed', text: a[i++] });
     else out.push({ kind: 'added', text: b[j++] });
   }
   while (i < a.length) out.push({ kind: 'removed', text: a[i++] });

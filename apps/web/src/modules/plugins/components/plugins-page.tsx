@@ -32,7 +32,11 @@ export function PluginsPage({ type }: { type?: string }) {
         crumbs={selected ? [{ label: 'Plugins', href: href('plugins') }, { label: selected.group }] : undefined}
         subtitle={!selected && data ? `${data.length} task types` : undefined}
       />
-      {error ? <ErrorState error={error} onRetry={() => refetch()} title="Could not load the plugin list" /> : isLoading ? <LoadingState /> : (
+      {error ? (
+        <ErrorState error={error} onRetry={() => refetch()} title="Could not load the plugin list" />
+      ) : isLoading ? (
+        <LoadingState />
+      ) : (
         <div className={s.layout}>
           <nav className={s.index} aria-label="Plugins">
             <TextInput icon="search" placeholder="Search plugins…  ( / )" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search plugins" data-page-search />
@@ -47,12 +51,20 @@ export function PluginsPage({ type }: { type?: string }) {
                 ))}
               </div>
             ))}
-            {!filtered.length ? <EmptyState compact icon="search" title="No plugin matches">Try a vendor (cloudflare), an action (Sync) or a Kestra type name.</EmptyState> : null}
+            {!filtered.length ? (
+              <EmptyState compact icon="search" title="No plugin matches">
+                Try a vendor (cloudflare), an action (Sync) or a Kestra type name.
+              </EmptyState>
+            ) : null}
           </nav>
           <div className={s.content}>
             {type && !selected ? (
-              <EmptyState icon="plugins" title={`No plugin ${type}`}>Pick one from the list; Kestra type names work too.</EmptyState>
-            ) : selected ? <PluginDocView plugin={selected} /> : (
+              <EmptyState icon="plugins" title={`No plugin ${type}`}>
+                Pick one from the list; Kestra type names work too.
+              </EmptyState>
+            ) : selected ? (
+              <PluginDocView plugin={selected} />
+            ) : (
               <div className={s.overview}>
                 {filtered.map((p) => (
                   <Link key={p.id} href={href('plugins', p.id)} className={s.card}>

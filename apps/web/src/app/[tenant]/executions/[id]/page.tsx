@@ -8,5 +8,9 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return <Suspense><ExecutionPage id={decodeURIComponent(id)} /></Suspense>;
+  return (
+    <Suspense>
+      <ExecutionPage id={decodeURIComponent(id)} />
+    </Suspense>
+  );
 }

@@ -8,5 +8,9 @@ export async function generateMetadata({ params }: { params: Promise<{ namespace
 
 export default async function Page({ params }: { params: Promise<{ namespace: string; id: string }> }) {
   const { namespace, id } = await params;
-  return <Suspense><FlowEditorPage namespace={decodeURIComponent(namespace)} id={decodeURIComponent(id)} /></Suspense>;
+  return (
+    <Suspense>
+      <FlowEditorPage namespace={decodeURIComponent(namespace)} id={decodeURIComponent(id)} />
+    </Suspense>
+  );
 }
