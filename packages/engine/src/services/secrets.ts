@@ -13,6 +13,8 @@ export interface SecretMetadata {
   inherited: boolean;
   description: string | null;
   updated: string;
+  /** Who last stored the value (an e-mail); null for values stored before this was recorded. */
+  updatedBy: string | null;
 }
 
 export interface ReencryptReport {
@@ -66,16 +68,17 @@ export class SecretStore {
   }
 
   /** `namespace` '' is tenant-wide. Names, namespaces and values are checked: see FIELD_LIMITS. */
-  async put(tenant: string, namespace: string, name: string, value: string, description?: string): Promise<void> {
+  async put(tenant: string, namespace: string, name: string, value: string, description?: string, by?: string): Promise<void> {
     if (namespace !== '') checkNamespace(namespace);
     checkSecretName(name);
     checkSecretValue(value);
     const sealed = this.encrypt(tenant, namespace, name, value);
     const desc = description === undefined ? {} : { description };
+    const who = by === undefined ? {} : { updatedBy: by };
     await this.db.secret.upsert({
       where: { tenant_namespace_name: { tenant, namespace, name } },
-      create: { tenant, namespace, name, ...sealed, ...desc },
-      update: { ...sealed, ...desc },
+      create: { tenant, namespace, name, ...sealed, ...desc, ...who },
+      update: { ...sealed, ...desc, ...who },
     });
   }
 
@@ -93,7 +96,7 @@ export class SecretStore {
     const scopes = secretScopes(namespace);
     const rows = await this.db.secret.findMany({
       where: { tenant, namespace: { in: scopes } },
-      select: { namespace: true, name: true, description: true, updatedAt: true },
+      select: { namespace: true, name: true, description: true, updatedAt: true, updatedBy: true },
     });
     const closest = new Map<string, (typeof rows)[number]>();
     for (const row of rows) {
@@ -102,7 +105,14 @@ export class SecretStore {
     }
     return [...closest.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((r) => ({ key: r.name, namespace: r.namespace, inherited: r.namespace !== namespace, description: r.description, updated: r.updatedAt.toISOString() }));
+      .map((r) => ({
+        key: r.name,
+        namespace: r.namespace,
+        inherited: r.namespace !== namespace,
+        description: r.description,
+        updated: r.updatedAt.toISOString(),
+        updatedBy: r.updatedBy,
+      }));
   }
 
   /**

@@ -17,6 +17,7 @@ export const keys = {
   namespaces: (tenant: string) => ['namespaces', tenant] as const,
   kv: (tenant: string, namespace: string) => ['kv', tenant, namespace] as const,
   credentials: (tenant: string, namespace: string) => ['credentials', tenant, namespace] as const,
+  secrets: (tenant: string, namespace: string) => ['secrets', tenant, namespace] as const,
   pluginDefaults: {
     detail: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace] as const,
     revisions: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace, 'revisions'] as const,

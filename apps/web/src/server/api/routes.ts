@@ -534,11 +534,11 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
   .add(
     'PUT',
     '/api/v1/:tenant/secrets/:namespace/:name',
-    async ({ request, params }) => {
+    async ({ request, params, caller }) => {
       const body = await readJsonObject(request, BODY_LIMITS.secret, '{"value": "..."}');
       if (typeof body.value !== 'string') throw new AppError('BAD_REQUEST', 'send {"value": "..."}');
       const namespace = params.namespace === '_' ? '' : params.namespace;
-      await services().secrets.put(params.tenant, namespace, params.name, body.value);
+      await services().secrets.put(params.tenant, namespace, params.name, body.value, undefined, caller.id);
       return { namespace, name: params.name, stored: true };
     },
     {

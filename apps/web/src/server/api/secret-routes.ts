@@ -27,14 +27,14 @@ export function addSecretRoutes(router: Router): void {
     .add(
       'PUT',
       '/api/v1/:tenant/namespaces/:namespace/secrets',
-      async ({ request, params }) => {
+      async ({ request, params, caller }) => {
         const body = await readJsonObject(request, BODY_LIMITS.secret, '{"key": "API_TOKEN", "value": "..."}');
         if (typeof body.key !== 'string' || typeof body.value !== 'string')
           throw new AppError('BAD_REQUEST', 'send {"key": "API_TOKEN", "value": "...", "description": "optional"}');
         if (body.description !== undefined && (typeof body.description !== 'string' || body.description.length > 1000)) {
           throw new AppError('UNPROCESSABLE', 'description must be text of at most 1000 characters');
         }
-        await services().secrets.put(params.tenant, params.namespace, body.key, body.value, body.description as string | undefined);
+        await services().secrets.put(params.tenant, params.namespace, body.key, body.value, body.description as string | undefined, caller.id);
         return { key: body.key, namespace: params.namespace, stored: true };
       },
       {

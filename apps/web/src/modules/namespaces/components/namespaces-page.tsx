@@ -98,6 +98,10 @@ export function NamespacesPage() {
                       <Icon name="code" size={13} />
                       KV
                     </Link>{' '}
+                    <Link href={href('namespaces', node.path, 'secrets')} className={`${ui.button} ${ui.sm}`} aria-label={`Secrets of ${node.path}`}>
+                      <Icon name="layers" size={13} />
+                      Secrets
+                    </Link>{' '}
                     <Link href={href('namespaces', node.path, 'credentials')} className={`${ui.button} ${ui.sm}`} aria-label={`Credentials of ${node.path}`}>
                       <Icon name="layers" size={13} />
                       Credentials
