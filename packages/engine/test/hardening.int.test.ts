@@ -291,7 +291,9 @@ describe('OpenAPI document', () => {
       expect(op.summary, r).toBeTruthy();
     }
     const start = doc.paths['/api/v1/{tenant}/executions/{namespace}/{flowId}'].post;
-    expect(start['x-baton-max-body-bytes']).toBe(1024 * 1024);
+    // A start may carry FILE inputs as multipart: up to 64 MiB (BODY_LIMITS.upload); JSON inputs stay at 1 MiB.
+    expect(start['x-baton-max-body-bytes']).toBe(64 * 1024 * 1024);
+    expect(JSON.stringify(start.requestBody)).toContain('multipart');
     expect(start.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['tenant', 'namespace', 'flowId', 'wait', 'labels']));
   });
 });
