@@ -105,7 +105,11 @@ async function main() {
       }
       await until(`${inFlight} Baton requests in flight`, () => server.opened(arm) >= inFlight);
       const t0 = Date.now();
-      const set = await api('/kill-switches', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scope: { namespace: ns }, mode: 'KILL', reason: 'bench' }) });
+      const set = await api('/kill-switches', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scope: { namespace: ns }, mode: 'KILL', reason: 'bench' }),
+      });
       if (set.status !== 201) throw new Error(`kill switch answered ${set.status}: ${await set.text()}`);
       const setMs = Date.now() - t0;
       const killed = async () => {
@@ -152,9 +156,14 @@ async function main() {
       console.log(`| Baton KILL switch | ${r.baton.setMs} ms | ${(r.baton.killedMs / 1000).toFixed(1)} s | ${(r.baton.allMs / 1000).toFixed(1)} s |`);
       console.log(`| Temporal batch terminate | — | ${(r.raw.killedMs / 1000).toFixed(1)} s | ${(r.raw.allMs / 1000).toFixed(1)} s |`);
     }
-    console.log(`p50 ratio (kill switch / batch terminate): ${(batonP50 / rawP50).toFixed(2)}; target: kill switch under 10 s (${batonP50 < 10_000 ? 'met' : 'NOT met'}) and faster (${batonP50 < rawP50 ? 'met' : 'NOT met'})`);
+    console.log(
+      `p50 ratio (kill switch / batch terminate): ${(batonP50 / rawP50).toFixed(2)}; target: kill switch under 10 s (${batonP50 < 10_000 ? 'met' : 'NOT met'}) and faster (${batonP50 < rawP50 ? 'met' : 'NOT met'})`,
+    );
     fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(here, 'results', 'kill-switch.json'), JSON.stringify({ n: N, inFlight, rounds: results, p50: { baton: batonP50, raw: rawP50, ratio: batonP50 / rawP50 } }, null, 2));
+    fs.writeFileSync(
+      path.join(here, 'results', 'kill-switch.json'),
+      JSON.stringify({ n: N, inFlight, rounds: results, p50: { baton: batonP50, raw: rawP50, ratio: batonP50 / rawP50 } }, null, 2),
+    );
   } finally {
     rawWorker.shutdown();
     await rawRun.catch(() => {});

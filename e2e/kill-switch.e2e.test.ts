@@ -38,7 +38,12 @@ async function tryStart() {
 
 describe('kill switch in the UI', () => {
   it('sets a KILL switch on a namespace with the blast radius, refuses new starts, shows the banner, and lifts it', async () => {
-    await api('POST', '/api/v1/main/flows', `id: sleeper\nnamespace: ${NS}\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT5M\n`, 'application/x-yaml');
+    await api(
+      'POST',
+      '/api/v1/main/flows',
+      `id: sleeper\nnamespace: ${NS}\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT5M\n`,
+      'application/x-yaml',
+    );
     const ids = [(await api('POST', `/api/v1/main/executions/${NS}/sleeper`, {})).id, (await api('POST', `/api/v1/main/executions/${NS}/sleeper`, {})).id];
     for (const id of ids) await expect.poll(() => state(id), { timeout: 30_000 }).toBe('RUNNING');
 

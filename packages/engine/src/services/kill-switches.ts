@@ -196,7 +196,11 @@ export class KillSwitches {
   private async cancelInScope(row: KillSwitchRow): Promise<number> {
     if (!this.temporal) throw new Error('KillSwitches needs a Temporal client to cancel');
     const client = await this.temporal().catch((error: unknown) => {
-      throw AppError.unavailable(`Temporal is not reachable right now; the switch ${row.id} is set (new executions are refused) but running ones were not told to cancel. Lift it and set it again.`, 5, error);
+      throw AppError.unavailable(
+        `Temporal is not reachable right now; the switch ${row.id} is set (new executions are refused) but running ones were not told to cancel. Lift it and set it again.`,
+        5,
+        error,
+      );
     });
     const ids = (await this.db.execution.findMany({ where: this.inScope(row.tenant, row), select: { id: true } })).map((e) => e.id);
     const signal: KillSwitchCancelSignal = { switchId: row.id, message: `cancelled by ${refusalMessage(row)}` };
@@ -226,7 +230,9 @@ export class KillSwitches {
       total[GROUP[g.state]] += g._count._all;
       byFlow.set(key, entry);
     }
-    const rows = [...byFlow.values()].sort((a, b) => b.running + b.paused + b.queued - (a.running + a.paused + a.queued) || `${a.namespace}.${a.flowId}`.localeCompare(`${b.namespace}.${b.flowId}`));
+    const rows = [...byFlow.values()].sort(
+      (a, b) => b.running + b.paused + b.queued - (a.running + a.paused + a.queued) || `${a.namespace}.${a.flowId}`.localeCompare(`${b.namespace}.${b.flowId}`),
+    );
     return { scopeText: scopeText(resolved), total, byFlow: rows };
   }
 

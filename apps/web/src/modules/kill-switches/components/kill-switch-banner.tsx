@@ -22,7 +22,8 @@ export function KillSwitchBanner() {
     <div className={s.banner} role="alert" data-testid="kill-switch-banner">
       {data.map((ks) => (
         <div key={ks.id}>
-          <strong>Kill switch {ks.mode}</strong> on {ks.scopeText}: new executions are refused{ks.mode === 'KILL' ? ', running ones were killed' : ks.mode === 'CANCEL' ? ', running ones end after their current task' : ''}. Reason: {ks.reason}{' '}
+          <strong>Kill switch {ks.mode}</strong> on {ks.scopeText}: new executions are refused
+          {ks.mode === 'KILL' ? ', running ones were killed' : ks.mode === 'CANCEL' ? ', running ones end after their current task' : ''}. Reason: {ks.reason}{' '}
           <span className={s.muted}>
             (set by {ks.createdBy}
             {ks.endDate ? `, until ${new Date(ks.endDate).toLocaleString()}` : ', until lifted'})

@@ -130,7 +130,10 @@ function SetKillSwitchDialog({ onClose }: { onClose: () => void }) {
       { scope, mode, reason: reason.trim(), ...(endDate ? { endDate: new Date(endDate).toISOString() } : {}) },
       {
         onSuccess: (ks) => {
-          toast.success(`Kill switch set on ${ks.scopeText}`, ks.affected ? `${ks.affected} execution${ks.affected === 1 ? '' : 's'} ${mode === 'KILL' ? 'killed' : 'told to cancel'}` : undefined);
+          toast.success(
+            `Kill switch set on ${ks.scopeText}`,
+            ks.affected ? `${ks.affected} execution${ks.affected === 1 ? '' : 's'} ${mode === 'KILL' ? 'killed' : 'told to cancel'}` : undefined,
+          );
           onClose();
         },
         onError: (err) => setError(err.message),

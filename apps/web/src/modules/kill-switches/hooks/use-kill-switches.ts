@@ -28,10 +28,7 @@ export function useKillSwitchPreview(tenant: string, scope: KillSwitchScope | un
   return useQuery({
     queryKey: keys.killSwitches.preview(tenant, scope ?? {}),
     queryFn: ({ signal }) =>
-      api<KillSwitchPreview>(
-        tenantPath(tenant, 'kill-switches', 'preview') + query(scope?.namespace || scope?.executionId ? { ...scope } : { tenant: true }),
-        { signal },
-      ),
+      api<KillSwitchPreview>(tenantPath(tenant, 'kill-switches', 'preview') + query(scope?.namespace || scope?.executionId ? { ...scope } : { tenant: true }), { signal }),
     enabled: scope !== undefined,
     refetchInterval: 5_000,
   });
