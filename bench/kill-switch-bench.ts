@@ -103,7 +103,13 @@ async function main() {
           }),
         );
       }
-      await until(`${inFlight} Baton requests in flight`, () => server.opened(arm) >= inFlight);
+      await until(`${inFlight} Baton requests in flight`, async () => {
+        if (server.opened(arm) >= inFlight) return true;
+        // A task that cannot make its call fails its execution: say why instead of waiting.
+        const failed = await (await api(`/executions/search?namespace=${ns}&state=FAILED&size=1`)).json();
+        if (failed.total) throw new Error(`an execution failed instead of calling: ${failed.results[0].id} ${failed.results[0].error}`);
+        return false;
+      });
       const t0 = Date.now();
       const set = await api('/kill-switches', {
         method: 'POST',
