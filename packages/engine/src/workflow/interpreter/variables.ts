@@ -141,9 +141,14 @@ export class Variables {
     return values.length ? values : undefined;
   }
 
-  /** Renders a flowable's property in the workflow, where secret() and credential() are refused. */
-  render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string): unknown {
-    return render(value, this.context(scope, taskRunId, task) as unknown as Record<string, unknown>, {
+  /**
+   * Renders a flowable's property in the workflow, where secret() and credential() are refused.
+   * `taskrun` adds run-time variables of that one render (ForEachItem's `taskrun.items`).
+   */
+  render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string, taskrun?: Record<string, unknown>): unknown {
+    const context = this.context(scope, taskRunId, task);
+    if (taskrun) context.taskrun = { ...context.taskrun, ...taskrun };
+    return render(value, context as unknown as Record<string, unknown>, {
       location: { taskId: task.id, property },
       ...this.taint(),
       functions: {
