@@ -4,6 +4,7 @@ import type { Db } from '@baton/db';
 import {
   decryptOutputs,
   encryptOutput,
+  kestraCryptoFunctions,
   MintError,
   transitionExecution,
   type CredentialTokens,
@@ -299,7 +300,15 @@ async function renderProps(
         { ...input, secretValues },
         context,
         masker,
-        { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) },
+        {
+          secret,
+          credential,
+          kv,
+          ...(errorLogs ? { errorLogs: () => errorLogs } : {}),
+          ...(files?.functions() ?? {}),
+          ...kestraCryptoFunctions(),
+          fileURI: (path: unknown) => expressions.namespaceFileUri(input.context.flow.namespace, path),
+        },
         jq,
       );
     } catch (error) {

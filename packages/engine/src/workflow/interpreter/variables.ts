@@ -1,6 +1,6 @@
 // Kestra's run-time variables (RunVariables in Kestra's source): what expressions can read, and the
 // outputs and task states that feed them as the execution goes.
-import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions';
+import { findFunctionCalls, findReferences, namespaceFileUri, render } from '@baton/flow/expressions';
 import { nestInputs } from '@baton/flow/input-dependencies';
 import type { TaskSpec } from '@baton/flow/model';
 import type { State } from '../../states';
@@ -152,6 +152,7 @@ export class Variables {
       location: { taskId: task.id, property },
       ...this.taint(),
       functions: {
+        fileURI: (path: unknown) => namespaceFileUri(this.input.plan.namespace, path),
         secret: () => {
           throw new Error(`secret() is only available in the properties of runnable tasks, not in ${task.type}.${property}`);
         },
