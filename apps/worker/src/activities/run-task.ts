@@ -292,7 +292,7 @@ async function renderProps(
     : input.context.outputs;
   const secretValues = decrypted.length ? [...(input.secretValues ?? []), ...decrypted.filter((p) => p.length >= MIN_MASKABLE_LENGTH)] : input.secretValues;
   // read(), fileSize()...: files are fetched between rounds the same way.
-  const files = storage && new FileFunctions(storage);
+  const files = storage && new FileFunctions(storage, input.context.flow.namespace);
   const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {

@@ -19,6 +19,7 @@ import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
+import { addNamespaceFileRoutes } from './namespace-file-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -725,3 +726,4 @@ addIdentityRoutes(router);
 addAuditRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);
+addNamespaceFileRoutes(router);

@@ -3,3 +3,4 @@ export * from './file-storage';
 export * from './execution-files';
 export * from './split-items';
 export * from './for-each-item-files';
+export * from './namespace-files';
