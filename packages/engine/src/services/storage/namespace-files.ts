@@ -68,16 +68,14 @@ export class NamespaceFiles {
   /** Deletes a file, or a directory with everything in it; NOT_FOUND when there is neither. */
   async delete(tenant: string, namespace: string, path: string): Promise<{ deleted: number }> {
     const uri = namespaceFileUri(namespace, path);
-    const exists = await this.storage.meta(tenant, uri).then(
+    const files = await this.filesUnder(tenant, uri);
+    const isDirectory = await this.storage.list(tenant, uri).then(
       () => true,
-      () =>
-        this.storage.list(tenant, uri).then(
-          () => true,
-          () => false,
-        ),
+      () => false,
     );
-    if (!exists) throw new AppError('NOT_FOUND', `File not found: ${displayPath(path)}`);
-    return { deleted: await this.storage.deletePrefix(tenant, uri) };
+    if (!files.length && !isDirectory) throw new AppError('NOT_FOUND', `File not found: ${displayPath(path)}`);
+    await this.storage.deletePrefix(tenant, uri);
+    return { deleted: files.length };
   }
 
   /** Moves a file (or every file of a directory) to another path; the target must not exist. */
