@@ -1290,7 +1290,7 @@ ${extra}  - id: after
     expect(world.calls).not.toContain('mergeSubflowOutputs each_merge');
   });
 
-  it('refuses items that are not an internal-storage URI with Kestra\'s message', async () => {
+  it("refuses items that are not an internal-storage URI with Kestra's message", async () => {
     const { result } = await execute(each().replace(ITEMS, 'https://example.com/items.txt'), { setup: setup('') });
     expect(result.state).toBe('FAILED');
     expect(result.error).toContain('Unable to split the items from https://example.com/items.txt, this is not an internal storage URI!');

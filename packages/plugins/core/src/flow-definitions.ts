@@ -273,7 +273,7 @@ export const forEachItem = definePlugin({
   description:
     'Splits a file from internal storage (`items`: a kestra:// URI, one item a line) into batches and starts one execution of the subflow per batch, all at once. ' +
     'In `inputs`, `{{ taskrun.items }}` is the URI of the batch file and `{{ taskrun.iteration }}` its index (from 0). ' +
-    "As in Kestra it runs as three task runs: `<id>_split` (output `splits`, a file listing the batch URIs), `<id>_items` (`numberOfBatches`, `iterations`: subflows per state, kept up to date; Baton adds `executionIds`) and `<id>_merge` (`subflowOutputs`: one line per subflow with its flow outputs). " +
+    'As in Kestra it runs as three task runs: `<id>_split` (output `splits`, a file listing the batch URIs), `<id>_items` (`numberOfBatches`, `iterations`: subflows per state, kept up to date; Baton adds `executionIds`) and `<id>_merge` (`subflowOutputs`: one line per subflow with its flow outputs). ' +
     'At most 1000 batches.',
   idempotent: false,
   internalTaskSuffixes: ['_split', '_items', '_merge'],
@@ -281,9 +281,18 @@ export const forEachItem = definePlugin({
     items: z.string().describe('kestra:// URI of the file to split, e.g. "{{ outputs.download.uri }}" or "{{ inputs.file }}"'),
     batch: z
       .object({
-        rows: z.union([z.number().int().min(1), z.string()]).optional().describe('Lines per batch (default 1)'),
-        bytes: z.union([z.number().int().min(1), z.string()]).optional().describe('Bytes per batch, e.g. 10KB or 1MB (a batch ends at the first line that reaches it)'),
-        partitions: z.union([z.number().int().min(1), z.string()]).optional().describe('Number of batches; lines are dealt out in turn'),
+        rows: z
+          .union([z.number().int().min(1), z.string()])
+          .optional()
+          .describe('Lines per batch (default 1)'),
+        bytes: z
+          .union([z.number().int().min(1), z.string()])
+          .optional()
+          .describe('Bytes per batch, e.g. 10KB or 1MB (a batch ends at the first line that reaches it)'),
+        partitions: z
+          .union([z.number().int().min(1), z.string()])
+          .optional()
+          .describe('Number of batches; lines are dealt out in turn'),
         separator: z.string().optional().describe('Written after each line (default a newline)'),
       })
       .strict()

@@ -65,7 +65,8 @@ async function runSplit(f: FlowableRun): Promise<TaskEnd> {
     throw new TaskFailure(f.task.id, `Unable to split the items from ${String(items)}, this is not an internal storage URI!`);
   }
   const batch = (f.task.props.batch === undefined ? {} : f.prop('batch')) as Record<string, unknown>;
-  if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new TaskFailure(f.task.id, `${f.task.id}: batch must be a map (rows, bytes, partitions, separator)`);
+  if (typeof batch !== 'object' || batch === null || Array.isArray(batch))
+    throw new TaskFailure(f.task.id, `${f.task.id}: batch must be a map (rows, bytes, partitions, separator)`);
   const split = await f.s.fx.splitItems({
     ...taskRunRef(f),
     items,
