@@ -20,6 +20,7 @@ import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
 import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
+import { addNamespaceFileRoutes } from './namespace-file-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -727,3 +728,4 @@ addAuditRoutes(router);
 addKillSwitchRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);
+addNamespaceFileRoutes(router);
