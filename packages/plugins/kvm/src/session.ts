@@ -60,6 +60,29 @@ export async function checkXml(ctx: TaskContext<unknown>, xml: string, expectedN
   return { uuid: checked.uuid };
 }
 
+/**
+ * Defines (creates or updates) a domain. libvirt identifies a domain by UUID: XML without `<uuid>`
+ * for an existing name would get a fresh one and be refused, so the existing UUID is put in; a
+ * `<uuid>` that differs from the existing domain's is a conflict with advice.
+ */
+export async function defineDomain(client: LibvirtClient, xml: string, name: string, xmlUuid: string | undefined): Promise<{ dom: DomainRef; existed: boolean }> {
+  const existing = await findDomain(client, name);
+  const withUuid = existing && !xmlUuid ? xml.replace(/<\/name>/, `</name>\n  <uuid>${uuidToString(existing.uuid)}</uuid>`) : xml;
+  try {
+    return { dom: await client.defineXml(withUuid, name), existed: !!existing };
+  } catch (error) {
+    // "domain 'x' already exists with uuid ...": same name, another UUID.
+    if (isLibvirtError(error, VirErr.OPERATION_FAILED) && /already exists/.test(error.message)) {
+      throw new PluginError(
+        'CONFLICT',
+        `${error.message}. The <uuid> of xmlDefinition is not the UUID of the existing domain '${name}': drop <uuid> to update that domain, or delete it first (DeleteVm)`,
+        { retryable: false },
+      );
+    }
+    throw error;
+  }
+}
+
 /** Accepts VIR_DOMAIN_RUNNING, RUNNING, running, "shut off" (virsh) and returns the state code. */
 export function parseStateName(text: string): number {
   const key = text
@@ -121,7 +144,7 @@ const MAX_POLL_MS = 2_000;
  */
 export async function waitForState(ctx: TaskContext<unknown>, client: LibvirtClient, dom: DomainRef, wait: StateWait): Promise<number> {
   const limitMs = parseDuration(wait.timeToWait) ?? 60_000;
-  const budget = waitBudget(ctx, Math.max(0, wait.startedAt + limitMs - Date.now()), `timeToWait ${wait.timeToWait}`);
+  const budget = waitBudget(ctx, Math.max(0, wait.startedAt + limitMs - Date.now()));
   const want = wait.target.map(stateName).join(' or ');
   let delay = FIRST_POLL_MS;
   let last = -1;
@@ -146,9 +169,10 @@ export async function waitForState(ctx: TaskContext<unknown>, client: LibvirtCli
       ctx.heartbeat(beat);
       const left = remainingMs(budget);
       if (left <= 0) {
+        const bound = budget.reason === 'the task timeout' ? 'the task timeout' : `timeToWait ${wait.timeToWait}`;
         throw new PluginError(
           'TIMEOUT',
-          `domain '${dom.name}' did not become ${want} within ${formatDuration(budget.limitMs ?? limitMs)} (${budget.reason}); it is ${stateName(state)}.${wait.onTimeout ? ` ${wait.onTimeout}` : ''}`,
+          `domain '${dom.name}' did not become ${want} within ${formatDuration(elapsedMs)} (${bound}); it is ${stateName(state)}.${wait.onTimeout ? ` ${wait.onTimeout}` : ''}`,
           { retryable: false, details: { name: dom.name, state: stateName(state) } },
         );
       }

@@ -3,7 +3,7 @@ import { createVmDefinition, deleteVmDefinition, resumeVmDefinition, startVmDefi
 import type { LibvirtClient } from '../libvirt/client';
 import { isLibvirtError, VirErr } from '../libvirt/errors';
 import { DomainState, uuidToString, type DomainRef } from '../libvirt/protocol';
-import { ACTIVE_STATES, checkXml, findDomain, readProps, resumedStart, vmSummary, waitForState, withClient } from '../session';
+import { ACTIVE_STATES, checkXml, defineDomain, findDomain, readProps, resumedStart, vmSummary, waitForState, withClient } from '../session';
 import { disksOf } from '../xml/domain-xml';
 import { parseXml } from '../xml/parse';
 
@@ -46,28 +46,12 @@ async function startDomain(ctx: TaskContext<unknown>, client: LibvirtClient, dom
 
 export const createVmRuntime = defineRuntime(createVmDefinition, async (ctx) => {
   const props = readProps(createVmDefinition.props, ctx.props, createVmDefinition.id);
-  await checkXml(ctx, props.xmlDefinition, props.name);
+  const { uuid } = await checkXml(ctx, props.xmlDefinition, props.name);
   return withClient(ctx, props.uri, async (client) => {
-    const before = await findDomain(client, props.name);
-    let dom: DomainRef;
-    try {
-      dom = await client.defineXml(props.xmlDefinition, props.name);
-    } catch (error) {
-      // "domain 'x' already exists with uuid ...": same name, another UUID.
-      if (isLibvirtError(error, VirErr.OPERATION_FAILED) && /already exists/.test(error.message)) {
-        throw new PluginError(
-          'CONFLICT',
-          `${error.message.split('. ')[0]}. A domain named '${props.name}' exists with another UUID: drop <uuid> from the XML to update it, or delete it first (DeleteVm)`,
-          {
-            retryable: false,
-          },
-        );
-      }
-      throw error;
-    }
-    ctx.logger.info(`domain '${dom.name}' ${before ? 'updated' : 'defined'} (${uuidToString(dom.uuid)})`);
+    const { dom, existed } = await defineDomain(client, props.xmlDefinition, props.name, uuid);
+    ctx.logger.info(`domain '${dom.name}' ${existed ? 'updated' : 'defined'} (${uuidToString(dom.uuid)})`);
     const { started } = props.startAfterCreate ? await startDomain(ctx, client, dom, { wait: props.waitForRunning, timeToWait: props.timeToWait }) : { started: false };
-    return { ...(await vmSummary(client, dom)), created: !before, started };
+    return { ...(await vmSummary(client, dom)), created: !existed, started };
   });
 });
 
@@ -118,11 +102,11 @@ export const stopVmRuntime = defineRuntime(stopVmDefinition, async (ctx) => {
 
 export const updateVmRuntime = defineRuntime(updateVmDefinition, async (ctx) => {
   const props = readProps(updateVmDefinition.props, ctx.props, updateVmDefinition.id);
-  await checkXml(ctx, props.xmlDefinition, props.name);
+  const { uuid } = await checkXml(ctx, props.xmlDefinition, props.name);
   return withClient(ctx, props.uri, async (client) => {
     const existing = await findDomain(client, props.name);
     if (!existing) throw new PluginError('NOT_FOUND', `domain '${props.name}' does not exist on ${client.uri}; create it with CreateVm`, { retryable: false });
-    const dom = await client.defineXml(props.xmlDefinition, props.name);
+    const { dom } = await defineDomain(client, props.xmlDefinition, props.name, uuid);
     ctx.logger.info(`definition of domain '${dom.name}' updated`);
     let wasRestarted = false;
     // A restart interrupted after the destroy (worker lost) finishes with a start, not a second destroy.
