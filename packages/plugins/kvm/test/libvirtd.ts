@@ -82,12 +82,15 @@ export const POOL_DIR = '/var/lib/libvirt/baton-test';
 
 /** A directory storage pool for disks, snapshots and clones (created once, kept). */
 export function ensurePool(): void {
-  const pools = virsh('pool-list', '--all', '--name');
-  if (!pools.split('\n').includes(POOL)) {
+  const names = (...flags: string[]) =>
+    virsh('pool-list', ...flags, '--name')
+      .split('\n')
+      .map((s) => s.trim());
+  if (!names('--all').includes(POOL)) {
     virsh('pool-define-as', POOL, 'dir', '--target', POOL_DIR);
     virsh('pool-build', POOL);
   }
-  if (!virsh('pool-list', '--name').split('\n').includes(POOL)) virsh('pool-start', POOL);
+  if (!names().includes(POOL)) virsh('pool-start', POOL);
 }
 
 /** An empty qcow2 volume in the test pool; returns its path. */

@@ -88,8 +88,9 @@ export function fromRemoteError(err: RemoteError, what: string): LibvirtError {
     case VirErr.XML_ERROR:
     case VirErr.XML_INVALID_SCHEMA:
     case VirErr.CONFIG_UNSUPPORTED:
-    case VirErr.INVALID_ARG:
       return new LibvirtError('INVALID_PROPERTIES', `${at}. Fix the domain XML (xmlDefinition)`, err.code, false);
+    case VirErr.INVALID_ARG:
+      return new LibvirtError('INVALID_PROPERTIES', at, err.code, false);
     case VirErr.NO_SUPPORT:
     case VirErr.OPERATION_UNSUPPORTED:
       return new LibvirtError('REMOTE_ERROR', `${at}. This hypervisor driver does not support it`, err.code, false);

@@ -76,6 +76,7 @@ export const STATE_NAMES: Record<number, string> = {
 
 /** virDomainUndefineFlagsValues: managed save image, snapshot and checkpoint metadata, NVRAM go too. */
 export const UNDEFINE_ALL_METADATA = 1 | 2 | 4 | 16;
+export const UNDEFINE_MANAGED_SAVE_AND_SNAPSHOTS = 1 | 2;
 /** virDomainXMLFlags. */
 export const XML_SECURE = 1;
 export const XML_INACTIVE = 2;
