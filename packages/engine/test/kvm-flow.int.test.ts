@@ -183,9 +183,12 @@ ${indent(tinyDomainXml(name), 6)}
     expect(done.state.current, JSON.stringify(done.taskRunList.map((t: any) => [t.taskId, t.state.current]))).toBe('SUCCESS');
     const stop = taskRun(done, 'stop');
     expect(stop.attempts.length).toBeGreaterThan(1);
+    // An attempt that looked afresh would find the domain shut off and answer stopped: false; the
+    // resumed one finished the wait for the shutdown the first attempt asked for.
     expect(stop.outputs).toMatchObject({ state: 'VIR_DOMAIN_SHUTOFF', stopped: true });
-    const logs = (await client.logs(id)).body.filter((l: any) => l.taskId === 'stop').map((l: any) => String(l.message));
-    expect(logs.filter((m) => m.includes('shutdown requested'))).toHaveLength(1);
+    const logs: string[] = (await client.logs(id)).body.filter((l: any) => l.taskId === 'stop').map((l: any): string => String(l.message));
     expect(logs.some((m) => m.includes('not asking again'))).toBe(true);
+    // The SIGKILLed attempt may not have written its last lines; never more than one request.
+    expect(logs.filter((m) => m.includes('shutdown requested')).length).toBeLessThanOrEqual(1);
   });
 });
