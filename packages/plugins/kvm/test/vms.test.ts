@@ -170,7 +170,7 @@ describe('StopVm and the waits', () => {
     expect(r.error?.message).toMatch(/did not become VIR_DOMAIN_SHUTOFF within [\d.]+ s \(timeToWait PT2S\); it is VIR_DOMAIN_RUNNING/);
     expect(r.error?.message).toContain('force: true');
     expect(r.elapsedMs).toBeGreaterThanOrEqual(1_900);
-    expect(r.elapsedMs).toBeLessThan(6_000);
+    expect(r.elapsedMs).toBeLessThan(15_000); // generous: CI machines are busy
     expect(r.heartbeats).toBeGreaterThan(2);
     expect(r.lastHeartbeatDetails).toMatchObject({ op: 'shutdown', name, state: 'VIR_DOMAIN_RUNNING' });
 
@@ -187,7 +187,7 @@ describe('StopVm and the waits', () => {
     const r = await run<any>(stopVmRuntime, { uri, name, waitForStopped: true, timeToWait: 'PT60S' }, { abortAfterMs: 700 });
     expect(r.error?.code).toBe('CANCELLED');
     expect(r.error?.message).toContain('libvirt carries on');
-    expect(r.elapsedMs).toBeLessThan(5_000);
+    expect(r.elapsedMs).toBeLessThan(10_000); // not the 60 s of timeToWait
     expect(state(name)).toBe('running');
   });
 
@@ -197,7 +197,7 @@ describe('StopVm and the waits', () => {
     const r = await run<any>(stopVmRuntime, { uri, name, waitForStopped: true, timeToWait: 'PT60S' }, { deadline: Date.now() + 3_000 });
     expect(r.error?.code).toBe('TIMEOUT');
     expect(r.error?.message).toContain('the task timeout');
-    expect(r.elapsedMs).toBeLessThan(5_000);
+    expect(r.elapsedMs).toBeLessThan(10_000);
   });
 
   it('a new attempt after a worker restart resumes the wait without asking again', async () => {
@@ -223,7 +223,7 @@ describe('StopVm and the waits', () => {
       { resumeDetails: { op: 'shutdown', name, startedAt: Date.now() - 120_000, state: 'requested', elapsedMs: 0 } },
     );
     expect(late.error?.code).toBe('TIMEOUT');
-    expect(late.elapsedMs).toBeLessThan(2_000);
+    expect(late.elapsedMs).toBeLessThan(8_000); // a wait started over would take 60 s
     expect(late.logs.map((l) => l.message).join('\n')).toContain('not asking again');
   });
 });
