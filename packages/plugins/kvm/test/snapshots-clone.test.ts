@@ -87,6 +87,21 @@ describe('snapshots', () => {
   });
 });
 
+describe('DeleteVm with deleteStorage', () => {
+  it("deletes a type='volume' disk (pool and volume name) as well as file disks", async () => {
+    const name = `${prefix}voldisk`;
+    const path = makeDisk(`${name}.qcow2`);
+    const xml = tinyDomainXml(name, { disk: path })
+      .replace("<disk type='file' device='disk'>", "<disk type='volume' device='disk'>")
+      .replace(`<source file='${path}'/>`, `<source pool='baton-test' volume='${name}.qcow2'/>`);
+    expect((await run<any>(createVmRuntime, { uri, name, xmlDefinition: xml })).error).toBeUndefined();
+    expect((await run<any>(getVmRuntime, { uri, name })).outputs.disks[0]).toMatchObject({ type: 'volume', pool: 'baton-test', source: `${name}.qcow2` });
+    const r = await run<any>(deleteVmRuntime, { uri, name, deleteStorage: true });
+    expect(r.outputs).toEqual({ name, deleted: true, deletedVolumes: [path] });
+    expect(virsh('vol-list', 'baton-test')).not.toContain(`${name}.qcow2`);
+  });
+});
+
 describe('CloneVm', () => {
   it('clones a shut-off template onto a qcow2 overlay with a new UUID and MAC, boots it, and DeleteVm removes its storage', async () => {
     const template = `${prefix}tpl`;

@@ -55,6 +55,7 @@ const disk = z.object({
   device: z.string().describe('disk, cdrom, floppy or lun'),
   type: z.string().describe('file, block, volume, network, ...'),
   source: z.string().optional().describe('Image path, block device or volume'),
+  pool: z.string().optional().describe("Storage pool of a type='volume' disk"),
   target: z.string().optional().describe('Device name in the guest, e.g. vda'),
   bus: z.string().optional().describe('virtio, sata, ide, scsi, ...'),
   format: z.string().optional().describe('Image format, e.g. qcow2 or raw'),

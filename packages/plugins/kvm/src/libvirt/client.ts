@@ -238,6 +238,10 @@ export class LibvirtClient {
     return this.conn.call(Proc.STORAGE_VOL_LOOKUP_BY_PATH, (w) => w.string(path), `looking up the storage volume of ${path}`, readVol);
   }
 
+  poolByName(name: string): Promise<StoragePoolRef> {
+    return this.conn.call(Proc.STORAGE_POOL_LOOKUP_BY_NAME, (w) => w.string(name), `looking up storage pool '${name}'`, readPool);
+  }
+
   poolOfVol(vol: StorageVolRef): Promise<StoragePoolRef> {
     return this.conn.call(Proc.STORAGE_POOL_LOOKUP_BY_VOLUME, (w) => writeVol(w, vol), `looking up the pool of volume ${vol.name}`, readPool);
   }

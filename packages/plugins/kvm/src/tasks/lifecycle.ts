@@ -146,12 +146,14 @@ export const deleteVmRuntime = defineRuntime(deleteVmDefinition, async (ctx) => 
     const deletedVolumes: string[] = [];
     for (const disk of disks) {
       try {
-        const vol = await client.volByPath(disk.source!);
+        // type='volume' disks name their pool and volume; file and block disks are found by path.
+        const vol = disk.pool ? await client.volByName(await client.poolByName(disk.pool), disk.source!) : await client.volByPath(disk.source!);
+        const path = await client.volPath(vol);
         await client.deleteVol(vol);
-        deletedVolumes.push(disk.source!);
-        ctx.logger.info(`volume ${disk.source} deleted`);
+        deletedVolumes.push(path);
+        ctx.logger.info(`volume ${path} deleted`);
       } catch (error) {
-        if (!isLibvirtError(error, VirErr.NO_STORAGE_VOL)) throw error;
+        if (!isLibvirtError(error, VirErr.NO_STORAGE_VOL) && !isLibvirtError(error, VirErr.NO_STORAGE_POOL)) throw error;
         ctx.logger.warn(`disk ${disk.source} (${disk.target}) is not a volume of a libvirt storage pool; kept. Delete it by hand or put it in a pool`);
       }
     }

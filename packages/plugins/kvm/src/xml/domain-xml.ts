@@ -92,6 +92,8 @@ export interface DiskInfo {
   type: string;
   /** File path, block device or volume name, whichever the disk uses. */
   source?: string;
+  /** The storage pool of a `type='volume'` disk. */
+  pool?: string;
   target?: string;
   bus?: string;
   format?: string;
@@ -112,6 +114,7 @@ export function disksOf(root: XmlElement): DiskInfo[] {
       device: d.attrs.device ?? 'disk',
       type: d.attrs.type ?? 'file',
       source: source?.attrs.file ?? source?.attrs.dev ?? source?.attrs.volume ?? source?.attrs.name,
+      ...(source?.attrs.pool ? { pool: source.attrs.pool } : {}),
       target: child(d, 'target')?.attrs.dev,
       bus: child(d, 'target')?.attrs.bus,
       format: child(d, 'driver')?.attrs.type,
