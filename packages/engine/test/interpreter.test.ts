@@ -6,7 +6,7 @@ import { render } from '@baton/flow/expressions';
 import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
 import { defaultRegistry } from '@baton/plugin-catalog';
-import type { ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../src/workflow/contracts';
+import type { ApprovalNotice, ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../src/workflow/contracts';
 import type { ChildExecution, Effects, RunTaskOptions } from '../src/workflow/interpreter/effects';
 import { Interpreter } from '../src/workflow/interpreter/interpreter';
 import { FLOWABLES } from '../src/workflow/interpreter/flowables';
@@ -93,6 +93,11 @@ class FakeWorld implements Effects {
     const plan = this.flows[`${request.namespace}.${request.flowId}`];
     if (!plan) throw new Error(`flow ${request.namespace}.${request.flowId} not found`);
     return { executionId: `child-${++this.ids}`, tenant: request.tenant, plan, inputs: request.inputs, labels: request.labels, parent: request.parent };
+  };
+
+  notifyApprovers = async (notice: ApprovalNotice) => {
+    this.check();
+    this.calls.push(`notifyApprovers ${notice.taskId} ${notice.request.required}`);
   };
 
   startChild = async (input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution> => {

@@ -22,6 +22,11 @@ const { acquireSlot, prepareSubflow } = wf.proxyActivities<EngineActivities>({
   startToCloseTimeout: '1m',
   retry: { maximumAttempts: 10, initialInterval: '500ms' },
 });
+// A notification is worth a few tries, not a stuck pause: the pause waits whatever happens.
+const { notifyApprovers } = wf.proxyActivities<EngineActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, initialInterval: '1s' },
+});
 
 /** How long a kill waits for running activities to acknowledge before the workflow ends anyway. */
 const KILL_GRACE_MS = 10_000;
@@ -39,6 +44,7 @@ const temporalEffects: Effects = {
   project,
   acquireSlot,
   prepareSubflow,
+  notifyApprovers,
   runTask: (input, options) => {
     const activities = wf.proxyActivities<EngineActivities>({
       taskQueue: options.taskQueue,

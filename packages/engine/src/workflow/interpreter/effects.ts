@@ -3,7 +3,7 @@
 // fakes and a fake clock. The interpreter imports nothing else with effects, so it runs without
 // Temporal.
 import type { RetryPolicy } from '@temporalio/common';
-import type { ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../contracts';
+import type { ApprovalNotice, ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../contracts';
 
 /** How one runnable task's activity is scheduled (from the task's timeout, retry and worker group). */
 export interface RunTaskOptions {
@@ -27,6 +27,8 @@ export interface Effects {
   acquireSlot(request: SlotRequest): Promise<boolean>;
   /** Resolves a Subflow's flow and inputs into the child execution's input (and creates its row). */
   prepareSubflow(request: SubflowRequest): Promise<ExecutionInput>;
+  /** Tells an approval's approvers that it waits (an activity; best effort). */
+  notifyApprovers(notice: ApprovalNotice): Promise<void>;
   /** Starts the child execution; resolves once it started. `wait: false` abandons it to run alone. */
   startChild(input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution>;
   /** A durable timer. */
