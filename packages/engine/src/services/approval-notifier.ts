@@ -36,7 +36,7 @@ export class ApprovalNotifier {
   async notify(notice: ApprovalNotice, context: NoticeContext): Promise<{ webhook: boolean; emailedTo: string[] }> {
     const link = this.link(notice);
     const { request } = notice;
-    const title = `Approval needed: ${notice.namespace}.${notice.flowId} › ${notice.taskId}`;
+    const title = `Approval needed: ${notice.namespace}.${notice.flowId} / ${notice.taskId}`;
     const needs = `${request.required} approval${request.required > 1 ? 's' : ''} needed from ${describeApprovers(request)}`;
     const summary = [title, needs, context.startedBy ? `Requested by ${context.startedBy}` : '', request.expiresAt ? `Expires ${request.expiresAt}` : '']
       .filter(Boolean)
