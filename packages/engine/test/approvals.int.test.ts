@@ -70,7 +70,7 @@ const reject = (who: string, id: string, comment?: string) => as(who).call('POST
 
 /** The resume signals of an execution as Temporal history holds them (decoded with the stack's key). */
 async function resumeSignals(id: string): Promise<any[]> {
-  const codec = new EncryptionCodec(keyringFrom(inject('encryptionKey')));
+  const codec = new EncryptionCodec(keyringFrom(inject('encryptionKey'), undefined));
   const history = await rawHistory(id);
   const out: any[] = [];
   for (const event of history.events ?? []) {

@@ -373,6 +373,8 @@ async function runPause({ task, scope, run, s, prop }: FlowableRun): Promise<Tas
   if (task.props.approval !== undefined) {
     try {
       approval = toApprovalRequest(prop('approval'), durationMs === undefined ? undefined : new Date(fx.now() + durationMs).toISOString());
+      // The description may render a SECRET input: masked before it reaches notifications too.
+      if (s.vars.secrets) approval = s.vars.secrets.mask(approval);
     } catch (error) {
       throw new TaskFailure(task.id, `${task.id}: ${errorMessage(error)}`);
     }
