@@ -9,6 +9,8 @@ export const WORKFLOW_NAME = 'executionWorkflow';
 export type { ApprovalDecision, ApprovalOutcome, ApprovalRequest } from './approval';
 export const RESUME_SIGNAL = 'resume';
 export const STATUS_QUERY = 'status';
+/** A CANCEL kill switch reached the execution: it ends CANCELLED before its next task. */
+export const KILL_SWITCH_CANCEL_SIGNAL = 'killSwitchCancel';
 
 export function taskQueueFor(workerGroup: string | undefined): string {
   return workerGroup ? `${DEFAULT_TASK_QUEUE}.${workerGroup}` : DEFAULT_TASK_QUEUE;
@@ -63,6 +65,13 @@ export interface ApprovalNotice {
   taskId: string;
   taskRunId: string;
   request: ApprovalRequest;
+}
+
+/** What a CANCEL kill switch tells the executions in its scope. */
+export interface KillSwitchCancelSignal {
+  switchId: string;
+  /** The message the execution ends with (names the switch, its reason and who set it). */
+  message: string;
 }
 
 /** Everything a runnable task's expressions may read. */
@@ -126,6 +135,8 @@ export type ProjectionEvent =
       at: string;
       outputs?: Record<string, unknown>;
       error?: string;
+      /** The kill switch that ended it (a CANCEL switch's end, docs/kill-switch.md). */
+      killSwitch?: string;
     }
   | {
       kind: 'taskRun';

@@ -19,6 +19,7 @@ import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
 import { addApprovalRoutes, resumeHandler } from './approval-routes';
+import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
 
 async function readYaml(request: Request): Promise<string> {
@@ -720,5 +721,6 @@ addCredentialRoutes(router);
 addIdentityRoutes(router);
 addAuditRoutes(router);
 addApprovalRoutes(router);
+addKillSwitchRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);
