@@ -1,7 +1,18 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { ApprovalService, CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KillSwitches, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import {
+  ApprovalService,
+  CredentialStore,
+  EncryptionCodec,
+  ExecutionService,
+  FlowService,
+  keyringFrom,
+  KillSwitches,
+  KvStore,
+  loadInstanceDefaults,
+  SecretStore,
+} from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
