@@ -32,6 +32,16 @@ const WorkerEnvSchema = z.object({
     (v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined),
     z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(', ')}` }).optional(),
   ),
+  BATON_APPROVAL_WEBHOOK_URL: z.preprocess(unsetIfEmpty, z.url({ error: 'must be an http(s) URL (a Slack incoming webhook, say)' }).optional()),
+  BATON_SMTP_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'must be smtp://[user:pass@]host:port (smtps:// for TLS)')
+      .optional(),
+  ),
+  BATON_SMTP_FROM: optional,
+  BATON_PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url({ error: 'must be the URL people open Baton at, such as https://baton.example.com' }).optional()),
   BATON_AUDIT_RETENTION_DAYS: optional.transform((v, ctx) => {
     try {
       return parseAuditRetentionDays(v);
@@ -63,6 +73,8 @@ export interface WorkerEnv {
   logLevel: (typeof LOG_LEVEL_NAMES)[number];
   /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
   auditRetentionDays: number | null;
+  /** Approval notifications: BATON_APPROVAL_WEBHOOK_URL, BATON_SMTP_URL, BATON_SMTP_FROM, BATON_PUBLIC_URL (docs/approvals.md). */
+  notifications: { webhookUrl?: string; smtpUrl?: string; mailFrom: string; publicUrl: string };
 }
 
 export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
@@ -83,5 +95,11 @@ export function readWorkerEnv(env: Record<string, string | undefined> = process.
     logLevel: e.BATON_LOG_LEVEL ?? 'info',
     storageDir: path.resolve(e.BATON_STORAGE_DIR || path.join(e.BATON_DATA_DIR ?? '.baton', 'storage')),
     auditRetentionDays: e.BATON_AUDIT_RETENTION_DAYS,
+    notifications: {
+      webhookUrl: e.BATON_APPROVAL_WEBHOOK_URL,
+      smtpUrl: e.BATON_SMTP_URL,
+      mailFrom: e.BATON_SMTP_FROM ?? 'Baton <baton@localhost>',
+      publicUrl: e.BATON_PUBLIC_URL ?? 'http://localhost:3000',
+    },
   };
 }

@@ -10,6 +10,8 @@ import {
   CredentialTokens,
   DEFAULT_TASK_QUEUE,
   EncryptionCodec,
+  ApprovalNotifier,
+  ApprovalService,
   ExecutionService,
   FlowService,
   keyringFrom,
@@ -107,6 +109,8 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     executions,
     keyring,
     files,
+    notifier: new ApprovalNotifier(env.notifications, new ApprovalService(db, executions)),
+    log,
   });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });

@@ -7,6 +7,7 @@ import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import type {
+  ApprovalNotice,
   ExecutionInput,
   ExecutionResult,
   MergeOutputsRequest,
@@ -133,6 +134,11 @@ class FakeWorld implements Effects {
     const uri = `kestra:///${request.executionId}/tasks/${request.taskId}/${request.taskRunId}/outputs.ion`;
     this.files.set(uri, outputs.map((o) => JSON.stringify(o)).join('\n') + '\n');
     return { subflowOutputs: uri };
+  };
+
+  notifyApprovers = async (notice: ApprovalNotice) => {
+    this.check();
+    this.calls.push(`notifyApprovers ${notice.taskId} ${notice.request.required}`);
   };
 
   startChild = async (input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution> => {
@@ -1186,6 +1192,42 @@ ${props}  - id: after
     const { result, world } = await execute(pause(), { setup: (_w, i) => i.resume({ by: 'early', inputs: {} }) });
     expect(result.state).toBe('SUCCESS');
     expect(world.runs('approve')[0].outputs).toMatchObject({ resumedBy: 'early' });
+  });
+
+  const approval = `    approval:
+      users: [ann@x]
+      required: 2
+      description: "plan {{ execution.id }}"
+`;
+
+  it('an approval records its rendered request on the paused run, notifies, and the decisions land in outputs', async () => {
+    const decisions = [
+      { by: 'ann@x', decision: 'APPROVE' as const, comment: 'one', at: 't1' },
+      { by: 'bob@x', decision: 'APPROVE' as const, comment: 'two', at: 't2' },
+    ];
+    const { result, world } = await execute(pause(approval), {
+      setup: (w, i) => w.at(START + 1000, () => i.resume({ by: 'bob@x', inputs: {}, approval: { decision: 'APPROVED', decisions } })),
+    });
+    expect(result.state).toBe('SUCCESS');
+    const paused = world.events.find((e) => e.kind === 'taskRun' && e.taskId === 'approve' && e.state === 'PAUSED') as { outputs?: any };
+    expect(paused.outputs.approval).toMatchObject({ users: ['ann@x'], required: 2, description: expect.stringMatching(/^plan /) });
+    expect(world.calls[0]).toBe('notifyApprovers approve 2');
+    expect(world.runs('approve')[0].outputs).toMatchObject({ decision: 'APPROVED', approvers: ['ann@x', 'bob@x'], comment: 'two', decisions, timedOut: false });
+  });
+
+  it('a rejection cancels the execution and keeps the decision in the task outputs; an expired approval never approves', async () => {
+    const rejected = await execute(pause(approval), {
+      setup: (w, i) =>
+        w.at(START + 1000, () =>
+          i.resume({ by: 'ann@x', inputs: {}, approval: { decision: 'REJECTED', decisions: [{ by: 'ann@x', decision: 'REJECT', comment: 'no', at: 't' }] } }),
+        ),
+    });
+    expect(rejected.result).toMatchObject({ state: 'CANCELLED', error: 'approve: rejected by ann@x: no' });
+    expect(rejected.world.runs('approve').at(-1)?.outputs).toMatchObject({ decision: 'REJECTED', rejectedBy: 'ann@x', comment: 'no' });
+    expect(rejected.world.ran('after')).toEqual([]);
+    const expired = await execute(pause(`    pauseDuration: PT1S\n${approval}`));
+    expect(expired.result.state).toBe('SUCCESS');
+    expect(expired.world.runs('approve')[0].outputs).toMatchObject({ decision: 'EXPIRED', approvers: [], timedOut: true });
   });
 
   it('is killed while paused', async () => {

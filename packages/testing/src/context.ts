@@ -17,5 +17,7 @@ declare module 'vitest' {
     dataDir: string;
     /** BATON_ENCRYPTION_KEY of the stack (base64). */
     encryptionKey: string;
+    /** The approval notification receiver (webhook and SMTP); GET <url>/received. */
+    notificationSinkUrl: string;
   }
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, type RunningSimulator } from '@baton/simulators';
+import { startNotificationSink } from './notification-sink';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
@@ -90,6 +91,8 @@ async function startStack(project: TestProject) {
     ].join('\n'),
   );
 
+  // Approval notifications (webhook and e-mail) go to a local receiver and SMTP server.
+  const sink = await startNotificationSink();
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   // A fresh key per run: Temporal payloads and stored secrets are encrypted with it.
   const encryptionKey = crypto.randomBytes(32).toString('base64');
@@ -102,6 +105,10 @@ async function startStack(project: TestProject) {
     BATON_ENCRYPTION_KEY: encryptionKey,
     // The origin the codec endpoint answers CORS for (the Temporal UI's, in npm start).
     BATON_CODEC_CORS_ORIGINS: 'http://localhost:8233',
+    BATON_APPROVAL_WEBHOOK_URL: sink.webhookUrl,
+    BATON_SMTP_URL: sink.smtpUrl,
+    BATON_SMTP_FROM: 'Baton <baton@baton.test>',
+    BATON_PUBLIC_URL: 'https://baton.test',
     SECRET_ARGOCD_SERVER: b64(argocd.url),
     SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
     SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
@@ -141,12 +148,14 @@ async function startStack(project: TestProject) {
   project.provide('netboxUrl', netbox.url);
   project.provide('dataDir', dataDir);
   project.provide('encryptionKey', encryptionKey);
+  project.provide('notificationSinkUrl', sink.url);
   // Tests that start their own worker (the crash test) need the same environment.
   fs.writeFileSync(path.join(dataDir, 'worker-env.json'), JSON.stringify(env));
 
   return async () => {
     await stack.stopAll();
     await Promise.all(sims.map((s) => s.close()));
+    await sink.close();
     await db.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };

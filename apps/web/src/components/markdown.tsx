@@ -1,6 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
 
-// Plugin descriptions are short markdown: paragraphs, lists, `code`, **bold**, *italics* and
+// Plugin descriptions and approval descriptions are short markdown: headings, paragraphs, lists, `code`, **bold**, *italics* and
 // links. This renders that subset to React elements (no HTML injection, no dependency).
 
 function inline(text: string, key = 0): ReactNode[] {
@@ -48,6 +48,18 @@ export function Markdown({ text, className }: { text: string; className?: string
                 <li key={j}>{inline(l.replace(/^\s*[-*] /, ''), j)}</li>
               ))}
             </ul>
+          );
+        }
+        const heading = /^(#{1,4}) (.*)$/.exec(lines[0]);
+        if (heading) {
+          // A heading line (approval descriptions use them), then the rest of the block as a paragraph.
+          const H = `h${Math.min(heading[1].length + 2, 6)}` as 'h3';
+          const rest = lines.slice(1).join('\n');
+          return (
+            <Fragment key={i}>
+              <H>{inline(heading[2], 0)}</H>
+              {rest ? <p>{inline(rest.replace(/\n/g, ' '), 1)}</p> : null}
+            </Fragment>
           );
         }
         if (block.startsWith('```'))

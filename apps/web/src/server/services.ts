@@ -1,7 +1,18 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KillSwitches, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import {
+  ApprovalService,
+  CredentialStore,
+  EncryptionCodec,
+  ExecutionService,
+  FlowService,
+  keyringFrom,
+  KillSwitches,
+  KvStore,
+  loadInstanceDefaults,
+  SecretStore,
+} from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
@@ -40,6 +51,7 @@ function create() {
     files,
     namespaceFiles: new NamespaceFiles(files.storage),
     executions,
+    approvals: new ApprovalService(db, executions),
     killSwitches: new KillSwitches(db, executions, temporal),
     secrets: new SecretStore(db, keyring),
     credentials: new CredentialStore(db, keyring),

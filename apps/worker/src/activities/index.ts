@@ -3,6 +3,8 @@ import { mergeSubflowOutputs, splitItemsFile, type ExecutionFiles } from '@baton
 import {
   acquireSlot,
   AppError,
+  type ApprovalNotifier,
+  type Logger,
   applyProjection,
   type CredentialTokens,
   type EngineActivities,
@@ -28,6 +30,9 @@ export interface ActivityDeps {
   /** Internal storage; without it, read(), fileSize() and file tasks fail saying so. */
   files?: ExecutionFiles;
   keyring?: Keyring;
+  /** Approval notifications (webhook, e-mail); without it, notifyApprovers does nothing. */
+  notifier?: ApprovalNotifier;
+  log?: Logger;
 }
 
 /** A user's mistake (a 4xx AppError) will not fix itself: fail at once, never retry. */
@@ -48,6 +53,12 @@ export function createActivities(deps: ActivityDeps): EngineActivities {
     runTask: createRunTask(deps),
     project: (events) => applyProjection(deps.db, events),
     acquireSlot: (request) => acquireSlot(deps.db, request),
+    notifyApprovers: async (notice) => {
+      if (!deps.notifier) return;
+      const row = await deps.db.execution.findUnique({ where: { id: notice.executionId }, select: { triggeredBy: true } });
+      const sent = await deps.notifier.notify(notice, { startedBy: row?.triggeredBy ?? null });
+      deps.log?.info({ executionId: notice.executionId, taskId: notice.taskId, webhook: sent.webhook, emails: sent.emailedTo.length }, 'approvers notified');
+    },
     prepareSubflow: (request) =>
       deps.executions
         .prepare({ tenant: request.tenant, namespace: request.namespace, id: request.flowId }, request.inputs, {

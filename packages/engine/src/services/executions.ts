@@ -347,22 +347,44 @@ export class ExecutionService {
   }
 
   async resume(tenant: string, id: string, by: string, inputs: Record<string, unknown>) {
+    const { execution, paused } = await this.paused(tenant, id);
+    const values = await this.resumeInputs(tenant, execution, paused.taskId, inputs);
+    await this.signalResume(id, paused, { taskRunId: paused.id, by, inputs: values });
+    return { resumed: paused.taskId, by, inputs: values };
+  }
+
+  /** The paused execution and its paused task run; 409 when it is not waiting. */
+  async paused(tenant: string, id: string) {
     const execution = await this.get(tenant, id);
     if (execution.state.current !== 'PAUSED') {
       throw new AppError('CONFLICT', `execution ${id} is ${execution.state.current}, not PAUSED; only a paused execution can be resumed`);
     }
-    const paused = (execution.taskRunList as { id: string; taskId: string; state: { current: string } }[]).find((t) => t.state.current === 'PAUSED');
+    const paused = execution.taskRunList.find((t) => t.state.current === 'PAUSED');
     if (!paused) throw new AppError('CONFLICT', `execution ${id} has no paused task`);
-    const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
-    const task = findTask(plan, paused.taskId);
-    const onResume = (task?.props.onResume as FlowInput[] | undefined) ?? [];
-    const { values, errors } = resolveInputs(onResume, inputs);
+    return { execution, paused };
+  }
+
+  /** The paused task's onResume inputs, checked and coerced (422 naming each bad one). */
+  async resumeInputs(tenant: string, execution: ExecutionView, taskId: string, inputs: Record<string, unknown>) {
+    const { values, errors } = resolveInputs(await this.onResumeOf(tenant, execution, taskId), inputs);
     if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid resume inputs', errors);
-    const signal: ResumeSignal = { taskRunId: paused.id, by, inputs: values };
+    return values;
+  }
+
+  /** The onResume input definitions of a paused task. */
+  async onResumeOf(tenant: string, execution: ExecutionView, taskId: string): Promise<FlowInput[]> {
+    const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
+    return (findTask(plan, taskId)?.props.onResume as FlowInput[] | undefined) ?? [];
+  }
+
+  /**
+   * Claims the paused task run and sends the resume signal (which lands in Temporal history).
+   * Of concurrent resumes exactly one wins; the others are told it is already resumed.
+   */
+  async signalResume(id: string, paused: { id: string; taskId: string }, signal: ResumeSignal) {
     await this.client('the execution was not resumed');
-    // Claim the paused task run (PAUSED → RUNNING, as the workflow records it after a resume):
-    // of concurrent resumes exactly one wins, the others are told it is already resumed.
-    const claimed = await resumeTaskRun(this.db, paused.id, by, new Date().toISOString());
+    // Claim the paused task run (PAUSED → RUNNING, as the workflow records it after a resume).
+    const claimed = await resumeTaskRun(this.db, paused.id, signal.by, new Date().toISOString());
     if (!claimed) throw new AppError('CONFLICT', `execution ${id} is already being resumed (task ${paused.taskId})`);
     try {
       await this.withTemporal('the execution was not resumed', (client) => client.workflow.getHandle(id).signal(RESUME_SIGNAL, signal));
@@ -370,7 +392,6 @@ export class ExecutionService {
       await undoResumeTaskRun(this.db, paused.id, new Date().toISOString());
       throw error;
     }
-    return { resumed: paused.taskId, by, inputs: values };
   }
 
   /**

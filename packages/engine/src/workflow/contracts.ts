@@ -2,9 +2,11 @@
 // side effects may live here: the workflow bundle imports it.
 import type { FlowPlan, TaskSpec } from '@baton/flow/model';
 import type { LogLevel, State } from '../states';
+import type { ApprovalOutcome, ApprovalRequest } from './approval';
 
 export const DEFAULT_TASK_QUEUE = 'baton';
 export const WORKFLOW_NAME = 'executionWorkflow';
+export type { ApprovalDecision, ApprovalOutcome, ApprovalRequest } from './approval';
 export const RESUME_SIGNAL = 'resume';
 export const STATUS_QUERY = 'status';
 /** A CANCEL kill switch reached the execution: it ends CANCELLED before its next task. */
@@ -50,6 +52,19 @@ export interface ResumeSignal {
   taskRunId?: string;
   by: string;
   inputs: Record<string, unknown>;
+  /** An approval Pause: how it was decided, with every decision (so Temporal history keeps them). */
+  approval?: ApprovalOutcome;
+}
+
+/** Who to notify that an approval waits, and with what (the worker's notifyApprovers activity). */
+export interface ApprovalNotice {
+  tenant: string;
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId: string;
+  taskRunId: string;
+  request: ApprovalRequest;
 }
 
 /** What a CANCEL kill switch tells the executions in its scope. */
@@ -213,4 +228,6 @@ export interface EngineActivities {
   prepareSubflow(request: SubflowRequest): Promise<ExecutionInput>;
   splitItems(request: SplitItemsRequest): Promise<SplitItemsResult>;
   mergeSubflowOutputs(request: MergeOutputsRequest): Promise<{ subflowOutputs?: string }>;
+  /** Tells an approval's approvers it waits (webhook, e-mail); best effort, never fails the pause. */
+  notifyApprovers(notice: ApprovalNotice): Promise<void>;
 }

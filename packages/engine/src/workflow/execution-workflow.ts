@@ -44,6 +44,12 @@ const { splitItems, mergeSubflowOutputs } = wf.proxyActivities<EngineActivities>
   retry: { maximumAttempts: 5, initialInterval: '1s' },
 });
 
+// A notification is worth a few tries, not a stuck pause: the pause waits whatever happens.
+const { notifyApprovers } = wf.proxyActivities<EngineActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, initialInterval: '1s' },
+});
+
 /** How long a kill waits for running activities to acknowledge before the workflow ends anyway. */
 const KILL_GRACE_MS = 10_000;
 
@@ -62,6 +68,7 @@ const temporalEffects: Effects = {
   prepareSubflow,
   splitItems,
   mergeSubflowOutputs,
+  notifyApprovers,
   runTask: (input, options) => {
     const activities = wf.proxyActivities<EngineActivities>({
       taskQueue: options.taskQueue,

@@ -348,11 +348,33 @@ export const pause = definePlugin({
     delay: duration.optional().describe('Older name of pauseDuration'),
     behavior: z.enum(['RESUME', 'WARN', 'FAIL', 'CANCEL']).optional().describe('What happens when pauseDuration expires'),
     onResume: z.array(z.record(z.string(), z.unknown())).optional().describe('Inputs asked for when resuming (same shape as flow inputs)'),
+    approval: z
+      .object({
+        description: z.string().optional().describe('Markdown the approver sees, rendered with expressions (a plan or a diff from earlier tasks)'),
+        users: z.array(z.string()).optional().describe('Users who may decide (e-mail or user id)'),
+        groups: z.array(z.string()).optional().describe('Groups whose members may decide'),
+        role: z.string().optional().describe("A role that may decide where it holds at the execution's namespace (e.g. APPROVER)"),
+        required: z
+          .union([z.number().int().min(1).max(10), z.string()])
+          .optional()
+          .describe('Distinct approvals needed (2: two-person rule); default 1'),
+        allowSelfApproval: z.union([z.boolean(), z.string()]).optional().describe('Whether whoever started the execution may approve it; default false'),
+        commentRequired: z
+          .union([z.boolean(), z.array(z.enum(['APPROVE', 'REJECT']))])
+          .optional()
+          .describe('true: a comment on every decision; or the decisions that need one, e.g. [REJECT]'),
+      })
+      .optional()
+      .describe('Makes this Pause an approval gate (docs/approvals.md): who decides, how many, comments; reject cancels the execution, expiry never approves'),
   }),
   outputs: z.object({
     onResume: z.record(z.string(), z.unknown()).describe('Values given when resuming'),
     resumedBy: z.string().optional().describe('Who resumed'),
     timedOut: z.boolean().describe('True when the pause ended by its duration'),
+    decision: z.enum(['APPROVED', 'REJECTED', 'EXPIRED']).optional().describe('Approval: how it was decided (an expiry never approves)'),
+    approvers: z.array(z.string()).optional().describe('Approval: who approved'),
+    comment: z.string().optional().describe('Approval: the comment of the deciding decision'),
+    decisions: z.array(z.record(z.string(), z.unknown())).optional().describe('Approval: every decision with by, decision, comment and at'),
   }),
   examples: [
     example(
@@ -368,6 +390,30 @@ tasks:
   - id: after
     type: io.kestra.plugin.core.log.Log
     message: "approved: {{ outputs.approve.onResume.comment }}"
+`,
+    ),
+    example(
+      'Two-person approval of a plan',
+      `
+tasks:
+  - id: plan
+    type: io.kestra.plugin.core.output.OutputValues
+    values:
+      diff: "+ 2 servers"
+  - id: approve
+    type: io.kestra.plugin.core.flow.Pause
+    pauseDuration: PT4H
+    behavior: FAIL
+    approval:
+      role: APPROVER
+      required: 2
+      commentRequired: [REJECT]
+      description: |
+        ## Plan
+        {{ outputs.plan.values.diff }}
+  - id: apply
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.approve.decision }} by {{ outputs.approve.approvers | join(', ') }}"
 `,
     ),
   ],

@@ -59,7 +59,13 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'POST /api/v1/:tenant/executions/:namespace/:flowId': read('executions.start'),
   'GET /api/v1/:tenant/executions/:id': onExecution('executions.read'),
   'GET /api/v1/:tenant/executions/:id/follow': onExecution('executions.read'),
-  'POST /api/v1/:tenant/executions/:id/resume': onExecution('executions.operate'),
+  // resume approves an approval Pause (Approvals.checkDecider decides who may) and resumes a plain
+  // one (executions.operate, checked by the route); reject likewise
+  'POST /api/v1/:tenant/executions/:id/resume': onExecution('executions.read'),
+  'POST /api/v1/:tenant/executions/:id/reject': onExecution('executions.read'),
+  'GET /api/v1/:tenant/executions/:id/approval': onExecution('executions.read'),
+  // the inbox lists only what the caller may read and decide
+  'GET /api/v1/:tenant/approvals': { kind: 'signedIn' },
   'POST /api/v1/:tenant/executions/:id/restart': onExecution('executions.operate'),
   'POST /api/v1/:tenant/executions/:id/replay': onExecution('executions.operate'),
   'DELETE /api/v1/:tenant/executions/:id/kill': onExecution('executions.operate'),

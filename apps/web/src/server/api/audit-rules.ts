@@ -6,7 +6,8 @@ type Body = Record<string, any>;
 type Params = Record<string, string>;
 
 export interface AuditSpec {
-  action: string;
+  /** The action, or how the answer names it (an approval vs a plain resume). */
+  action: string | ((params: Params, body: Body) => string);
   resource: (params: Params, body: Body) => string;
   /** The namespace of the thing changed, when the path does not say it (the YAML's, say). */
   namespace?: (params: Params, body: Body) => string | undefined;
@@ -40,7 +41,17 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
     resource: (_, b) => `execution:${b.id}`,
     after: (p, b) => ({ flow: `${p.namespace}/${p.flowId}`, revision: b.flowRevision, state: b.state?.current }),
   },
-  'POST /api/v1/:tenant/executions/:id/resume': onExecution('execution.resumed'),
+  'POST /api/v1/:tenant/executions/:id/resume': {
+    action: (_, b) => (b.decision ? 'approval.approved' : 'execution.resumed'),
+    resource: (p) => `execution:${p.id}`,
+    after: (_, b) =>
+      b.decision ? { task: b.taskId, decision: b.decision, comment: b.comment, approvals: b.approvals, required: b.required, outcome: b.outcome } : { resumed: b.resumed },
+  },
+  'POST /api/v1/:tenant/executions/:id/reject': {
+    action: 'approval.rejected',
+    resource: (p) => `execution:${p.id}`,
+    after: (_, b) => ({ task: b.taskId, decision: b.decision, comment: b.comment, outcome: b.outcome }),
+  },
   'POST /api/v1/:tenant/executions/:id/restart': onExecution('execution.restarted'),
   'DELETE /api/v1/:tenant/executions/:id/kill': onExecution('execution.killed'),
   'POST /api/v1/:tenant/executions/:id/replay': { action: 'execution.replayed', resource: (p) => `execution:${p.id}`, after: (_, b) => ({ newExecution: b.id }) },

@@ -18,6 +18,7 @@ import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
+import { addApprovalRoutes, resumeHandler } from './approval-routes';
 import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
 import { addNamespaceFileRoutes } from './namespace-file-routes';
@@ -356,20 +357,15 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     params: { tenant: P.tenant, id: P.executionId },
     readOnly: true,
   })
-  .add(
-    'POST',
-    '/api/v1/:tenant/executions/:id/resume',
-    async ({ request, params, caller }: RouteContext) => {
-      const inputs = await readInputs(request, BODY_LIMITS.inputs);
-      return services().executions.resume(params.tenant, params.id, caller.id, inputs);
-    },
-    {
-      summary: 'Resume a paused execution (onResume inputs in the body)',
-      params: { tenant: P.tenant, id: P.executionId },
-      body: INPUTS_BODY,
-      responses: { 409: 'Not paused, or already being resumed' },
-    },
-  )
+  .add('POST', '/api/v1/:tenant/executions/:id/resume', async (ctx: RouteContext) => resumeHandler(ctx), {
+    summary: 'Resume a paused execution (onResume inputs in the body); on an approval Pause, approve it',
+    description:
+      'An approval Pause (docs/approvals.md) records the approval with ?comment= (or a `comment` field) and resumes once enough distinct approvers approved. 403 with `details.reason` SELF_APPROVAL, NOT_AN_APPROVER or ALREADY_DECIDED; 400 COMMENT_REQUIRED. A plain Pause needs executions.operate.',
+    params: { tenant: P.tenant, id: P.executionId },
+    query: { comment: { description: 'The approval comment (approval Pause)' } },
+    body: INPUTS_BODY,
+    responses: { 403: 'Not allowed to decide (details.reason says why)', 409: 'Not paused, or already being resumed' },
+  })
   .add('POST', '/api/v1/:tenant/executions/:id/restart', async ({ params, caller }) => json(await services().executions.restart(params.tenant, params.id, caller.id), 202), {
     summary: 'Restart a FAILED, KILLED or CANCELLED execution from what failed',
     params: { tenant: P.tenant, id: P.executionId },
@@ -725,6 +721,7 @@ addCredentialRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);
+addApprovalRoutes(router);
 addKillSwitchRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);

@@ -4,6 +4,7 @@
 // Temporal.
 import type { RetryPolicy } from '@temporalio/common';
 import type {
+  ApprovalNotice,
   ExecutionInput,
   ExecutionResult,
   MergeOutputsRequest,
@@ -42,6 +43,8 @@ export interface Effects {
   splitItems(request: SplitItemsRequest): Promise<SplitItemsResult>;
   /** ForEachItem: writes the subflows' outputs as one file (an activity: I/O). */
   mergeSubflowOutputs(request: MergeOutputsRequest): Promise<{ subflowOutputs?: string }>;
+  /** Tells an approval's approvers that it waits (an activity; best effort). */
+  notifyApprovers(notice: ApprovalNotice): Promise<void>;
   /** Starts the child execution; resolves once it started. `wait: false` abandons it to run alone. */
   startChild(input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution>;
   /** A durable timer. */

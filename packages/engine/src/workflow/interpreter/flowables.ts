@@ -6,6 +6,7 @@ import { LABEL_LIMITS } from '@baton/flow/label-limits';
 import type { TaskSpec } from '@baton/flow/model';
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { ProjectionEvent, ResumeSignal } from '../contracts';
+import { approvalOutputs, toApprovalRequest, type ApprovalRequest } from '../approval';
 import { toRetryPolicy } from '../retry-policy';
 import { CancelExecution, combine, errorMessage, javaDuration, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent } from './outcomes';
 import { FOR_EACH_ITEM_FLOWABLES } from './for-each-item';
@@ -360,16 +361,32 @@ async function runAssert({ task, scope, run, s }: FlowableRun): Promise<TaskEnd>
   return { outcome: 'SUCCESS' };
 }
 
-/** Pause: the execution is PAUSED until a resume signal for this task run, or the pause expires. */
-async function runPause({ task, scope, run, s }: FlowableRun): Promise<TaskEnd> {
+/**
+ * Pause: the execution is PAUSED until a resume signal for this task run, or the pause expires.
+ * With `approval` it is an approval gate: the request (approver set, rendered description) is
+ * recorded on the paused task run for the API and the inbox, approvers are notified, and the
+ * signal carries the decisions. A rejection cancels the execution; an expiry never approves.
+ */
+async function runPause({ task, scope, run, s, prop }: FlowableRun): Promise<TaskEnd> {
   const { life, fx } = s;
   const durationText = (task.props.pauseDuration ?? task.props.delay) as string | undefined;
   const durationMs = durationText ? parseDuration(String(s.vars.render(durationText, scope, run.id, task, 'pauseDuration'))) : undefined;
+  let approval: ApprovalRequest | undefined;
+  if (task.props.approval !== undefined) {
+    try {
+      approval = toApprovalRequest(prop('approval'), durationMs === undefined ? undefined : new Date(fx.now() + durationMs).toISOString());
+      // The description may render a SECRET input: masked before it reaches notifications too.
+      if (s.vars.secrets) approval = s.vars.secrets.mask(approval);
+    } catch (error) {
+      throw new TaskFailure(task.id, `${task.id}: ${errorMessage(error)}`);
+    }
+  }
   await life.project([
-    { ...run, state: 'PAUSED', at: life.at() },
+    { ...run, state: 'PAUSED', at: life.at(), ...(approval ? { outputs: { approval } } : {}) },
     { kind: 'execution', id: s.input.executionId, state: 'PAUSED', at: life.at() },
   ]);
   life.state = 'PAUSED';
+  if (approval) await notifyApprovers(s, task, run, approval);
   const matches = (signal: ResumeSignal) => !signal.taskRunId || signal.taskRunId === run.id;
   let resumed = true;
   // A CANCEL kill switch ends the wait too (only with its signal, so older histories replay as they were).
@@ -380,16 +397,34 @@ async function runPause({ task, scope, run, s }: FlowableRun): Promise<TaskEnd> 
   const signal = resumed ? life.resumes.splice(life.resumes.findIndex(matches), 1)[0] : undefined;
   await life.setState('RUNNING');
   await life.project([{ ...run, state: 'RUNNING', at: life.at() }]);
+  const decided = approval ? approvalOutputs(approval, signal?.approval) : {};
   if (!signal) {
     const behavior = (task.props.behavior as string) ?? 'RESUME';
-    if (behavior === 'FAIL') throw new TaskFailure(task.id, `${task.id}: pause expired after ${durationText} (behavior FAIL)`);
-    if (behavior === 'CANCEL') throw new CancelExecution(`${task.id}: pause expired after ${durationText} (behavior CANCEL)`);
+    const expired = `${task.id}: ${approval ? 'approval' : 'pause'} expired after ${durationText}`;
+    if (behavior === 'FAIL') throw new TaskFailure(task.id, `${expired} (behavior FAIL)`, false, approval ? decided : undefined);
+    if (behavior === 'CANCEL') throw new CancelExecution(`${expired} (behavior CANCEL)`, approval ? decided : undefined);
     const defaults = resolveInputs((task.props.onResume as FlowInput[]) ?? [], {});
-    return { outcome: behavior === 'WARN' ? 'WARNING' : 'SUCCESS', result: { onResume: defaults.values, timedOut: true } };
+    return { outcome: behavior === 'WARN' ? 'WARNING' : 'SUCCESS', result: { ...decided, onResume: defaults.values, timedOut: true } };
+  }
+  if (signal.approval?.decision === 'REJECTED') {
+    const rejection = signal.approval.decisions.filter((d) => d.decision === 'REJECT').at(-1);
+    const why = rejection?.comment ? `: ${rejection.comment}` : '';
+    throw new CancelExecution(`${task.id}: rejected by ${rejection?.by ?? signal.by}${why}`, { ...decided, onResume: {}, resumedBy: signal.by, timedOut: false });
   }
   const { values, errors } = resolveInputs((task.props.onResume as FlowInput[]) ?? [], signal.inputs ?? {});
   if (errors.length) throw new TaskFailure(task.id, `${task.id}: invalid resume inputs: ${errors.map((e) => e.message).join('; ')}`);
-  return { outcome: 'SUCCESS', result: { onResume: values, resumedBy: signal.by, timedOut: false } };
+  return { outcome: 'SUCCESS', result: { ...decided, onResume: values, resumedBy: signal.by, timedOut: false } };
+}
+
+/** Notifies the approvers (an activity). A notification that cannot be sent is logged, never fatal. */
+async function notifyApprovers(s: Scheduler, task: TaskSpec, run: TaskRunEvent, request: ApprovalRequest) {
+  const { plan, executionId, tenant } = s.input;
+  try {
+    await s.fx.notifyApprovers({ tenant, executionId, namespace: plan.namespace, flowId: plan.id, taskId: task.id, taskRunId: run.id, request });
+  } catch (error) {
+    if (s.fx.isCancellation(error)) throw error;
+    await s.life.project([s.life.logEvent(run, 'WARN', `approvers could not be notified: ${errorMessage(error)}`)]);
+  }
 }
 
 /** Subflow: starts the child execution and, unless `wait: false`, ends as it ended. */

@@ -27,6 +27,8 @@ export class TaskFailure extends Error {
     readonly taskId: string,
     message: string,
     readonly logged = false,
+    /** Outputs the failed task run still records (an expired approval's decision). */
+    readonly outputs?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -39,7 +41,15 @@ export class TaskFailure extends Error {
 export const KILL_GRACE_EXPIRED = 'killed: the task did not stop within the';
 
 /** Ends the whole execution as CANCELLED (a Pause whose behavior is CANCEL). */
-export class CancelExecution extends Error {}
+export class CancelExecution extends Error {
+  constructor(
+    message: string,
+    /** Outputs the cancelled task run records (a rejected approval's decision). */
+    readonly outputs?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
 
 export function errorMessage(error: unknown): string {
   let e = error as { message?: string; cause?: unknown } | undefined;

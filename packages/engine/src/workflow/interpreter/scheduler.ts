@@ -99,8 +99,10 @@ export class Scheduler {
         throw error;
       }
       if (error instanceof CancelExecution) {
+        // finally tasks may read a rejected approval's decision
+        if (error.outputs) vars.setOutput(task.id, scope, error.outputs);
         vars.noteTaskState(task.id, run.value, 'CANCELLED');
-        await life.project([{ ...run, state: 'CANCELLED', at: life.at(), error: error.message }]);
+        await life.project([{ ...run, state: 'CANCELLED', at: life.at(), error: error.message, ...(error.outputs ? { outputs: error.outputs } : {}) }]);
         throw error;
       }
       const message = error instanceof TaskFailure ? error.message : `${task.id}: ${errorMessage(error)}`;
@@ -114,7 +116,9 @@ export class Scheduler {
       const propagated = error instanceof TaskFailure && error.logged;
       const named = propagated || message.startsWith(`${task.id}:`) ? message : `${task.id}: ${message}`;
       if (!task.allowFailure) life.firstError ??= named;
-      const events: ProjectionEvent[] = [{ ...run, state, at: life.at(), error: message }];
+      const outputs = error instanceof TaskFailure ? error.outputs : undefined;
+      if (outputs) vars.setOutput(task.id, scope, outputs);
+      const events: ProjectionEvent[] = [{ ...run, state, at: life.at(), error: message, ...(outputs ? { outputs } : {}) }];
       // Runnable tasks log their own failure from the activity; a flowable's is logged here.
       if (task.kind !== 'runnable' && !(error instanceof TaskFailure && error.logged)) events.unshift(life.logEvent(run, 'ERROR', message));
       await life.project(events);

@@ -25,6 +25,7 @@ import { inputsFromSource, onResumeInputs } from '@/modules/inputs/lib/inputs';
 import { mark, useExecutionFollow } from '../hooks/use-execution-follow';
 import { KillDialog, ReplayDialog, RestartDialog, ResumeDialog } from './action-dialogs';
 import { ExpressionDebugger } from './expression-debugger';
+import { DecisionPanel } from '@/modules/approvals/components/decision-panel';
 import { Gantt } from './gantt';
 import { LogView } from './log-view';
 import { TaskPanel } from './task-panel';
@@ -263,6 +264,7 @@ export function ExecutionPage({ id }: { id: string }) {
             </span>
           ) : null}
         </div>
+        <DecisionPanel execution={execution} />
         {execution.error || failedRun ? (
           <div className={s.banner} role="alert">
             <Icon name="alert" size={15} />
