@@ -22,3 +22,6 @@ CREATE TABLE "flow_triggers" (
 );
 -- The Flow trigger looks up every flow trigger of a tenant on each execution end.
 CREATE INDEX "flow_triggers_tenant_kind_idx" ON "flow_triggers" ("tenant", "kind");
+
+-- Kestra's execution.trigger: the trigger that started an execution, with its variables (kept for restarts and the API).
+ALTER TABLE "executions" ADD COLUMN "trigger" JSONB;

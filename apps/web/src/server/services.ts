@@ -1,7 +1,8 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore, TriggerService } from '@baton/engine';
+import { serverLog } from './log';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
@@ -31,13 +32,16 @@ function create() {
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  const executions = new ExecutionService(db, flows, temporal, files);
   return {
     env,
     db,
     registry,
     flows,
     files,
-    executions: new ExecutionService(db, flows, temporal, files),
+    executions,
+    // Trigger registration on save/delete, the Triggers page, webhooks (docs/triggers.md).
+    triggers: new TriggerService(db, flows, executions, temporal, (m) => serverLog().warn(m)),
     secrets: new SecretStore(db, keyring),
     credentials: new CredentialStore(db, keyring),
     codec,

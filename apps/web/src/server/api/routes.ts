@@ -19,6 +19,7 @@ import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
+import { addTriggerRoutes } from './trigger-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -218,6 +219,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
       const declared = services().flows.validate(source).plan?.namespace;
       if (declared) access.require('flows.write', declared);
       const { flow, created, changed } = await services().flows.save(params.tenant, source, caller.id);
+      if (changed) await services().triggers.register({ tenant: params.tenant, namespace: flow.namespace, id: flow.id });
       return json({ ...flowView(flow), changed }, created ? 201 : 200);
     },
     {
@@ -277,6 +279,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
         throw new AppError('BAD_REQUEST', `the YAML declares ${check.plan.namespace}.${check.plan.id}, not ${params.namespace}.${params.id}`);
       }
       const { flow, changed } = await services().flows.save(params.tenant, source, caller.id);
+      if (changed) await services().triggers.register({ tenant: params.tenant, namespace: flow.namespace, id: flow.id });
       return { ...flowView(flow), changed };
     },
     { summary: 'Update a flow (the YAML must declare the same namespace and id)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, body: YAML_BODY },
@@ -286,6 +289,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     '/api/v1/:tenant/flows/:namespace/:id',
     async ({ params }) => {
       await services().flows.delete({ tenant: params.tenant, namespace: params.namespace, id: params.id });
+      await services().triggers.register({ tenant: params.tenant, namespace: params.namespace, id: params.id }, true);
       return new Response(null, { status: 204 });
     },
     { summary: 'Delete a flow (revisions and executions stay readable)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, responses: { 204: 'Deleted' } },
@@ -725,3 +729,4 @@ addIdentityRoutes(router);
 addAuditRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);
+addTriggerRoutes(router);
