@@ -97,7 +97,13 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   for (const f of resealed.failed)
     log.warn({ tenant: f.tenant, namespace: f.namespace }, `credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   const credentials = new CredentialTokens(credentialStore);
-  const triggers = new TriggerService(db, flows, executions, async () => client, (m) => log.warn(m));
+  const triggers = new TriggerService(
+    db,
+    flows,
+    executions,
+    async () => client,
+    (m) => log.warn(m),
+  );
   const activities = createActivities({
     db,
     registry,

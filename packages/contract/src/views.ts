@@ -57,7 +57,10 @@ export const ExecutionSchema = z.looseObject({
   parentId: z.string().nullable().optional(),
   triggeredBy: z.string().nullable().optional(),
   /** Kestra's execution.trigger: the trigger that started it and its variables. */
-  trigger: z.object({ id: z.string(), type: z.string(), variables: z.record(z.string(), z.unknown()) }).nullable().optional(),
+  trigger: z
+    .object({ id: z.string(), type: z.string(), variables: z.record(z.string(), z.unknown()) })
+    .nullable()
+    .optional(),
 });
 export type Execution = z.infer<typeof ExecutionSchema>;
 

@@ -173,6 +173,8 @@ describe('trigger validation', () => {
     type: io.kestra.plugin.core.trigger.Webhook
     key: k
 `);
-    expect(found.map((e) => e.message)).toEqual(expect.arrayContaining(["'io.kestra.plugin.core.log.Log' is a task type, not a trigger type", "duplicate trigger id 's'; trigger ids are unique in a flow"]));
+    expect(found.map((e) => e.message)).toEqual(
+      expect.arrayContaining(["'io.kestra.plugin.core.log.Log' is a task type, not a trigger type", "duplicate trigger id 's'; trigger ids are unique in a flow"]),
+    );
   });
 });

@@ -5,7 +5,18 @@ import { closest } from '@baton/plugin-sdk/text';
 import { z } from 'zod';
 import { checkSyntax, findReferences } from './expressions';
 import { CronError, CronSchedule } from './cron';
-import { COMMON_TASK_KEYS, COMMON_TRIGGER_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema, type FlowInput, type PluginDefault } from './flow-schema';
+import {
+  COMMON_TASK_KEYS,
+  COMMON_TRIGGER_KEYS,
+  commonTaskShape,
+  FLOW_KEYS,
+  flowShape,
+  inputSchema,
+  pluginDefaultSchema,
+  triggerSchema,
+  type FlowInput,
+  type PluginDefault,
+} from './flow-schema';
 import { checkInputDeclarations } from './input-dependencies';
 import { coerceInput } from './inputs';
 import type { ConditionSpec, FlowPlan, TaskSpec, TriggerSpec } from './model';
@@ -314,11 +325,13 @@ class FlowValidator {
     if (kind === 'flow' && isRecord(window)) {
       for (const key of ['window', 'windowAdvance'] as const) if (typeof window[key] === 'string') this.checkDuration(window[key], [...path, 'preconditions', 'timeWindow', key]);
       for (const key of ['deadline', 'startTime', 'endTime'] as const) {
-        if (typeof window[key] === 'string' && !/^\d{2}:\d{2}(:\d{2})?$/.test(window[key])) this.error([...path, 'preconditions', 'timeWindow', key], `'${key}' is a time of day HH:mm:ss, not '${window[key]}'`);
+        if (typeof window[key] === 'string' && !/^\d{2}:\d{2}(:\d{2})?$/.test(window[key]))
+          this.error([...path, 'preconditions', 'timeWindow', key], `'${key}' is a time of day HH:mm:ss, not '${window[key]}'`);
       }
       const type = window.type ?? 'DURATION_WINDOW';
       if (type === 'DAILY_TIME_DEADLINE' && window.deadline === undefined) this.error([...path, 'preconditions', 'timeWindow'], 'DAILY_TIME_DEADLINE needs deadline');
-      if (type === 'DAILY_TIME_WINDOW' && (window.startTime === undefined || window.endTime === undefined)) this.error([...path, 'preconditions', 'timeWindow'], 'DAILY_TIME_WINDOW needs startTime and endTime');
+      if (type === 'DAILY_TIME_WINDOW' && (window.startTime === undefined || window.endTime === undefined))
+        this.error([...path, 'preconditions', 'timeWindow'], 'DAILY_TIME_WINDOW needs startTime and endTime');
     }
   }
 

@@ -44,11 +44,15 @@ export interface ConditionDefinition<P extends z.ZodType = z.ZodType> {
   nested?: boolean;
 }
 
-export function defineTrigger<P extends z.ZodType>(definition: Omit<TriggerDefinition<P>, 'aliases' | 'examples' | 'variables'> & Partial<TriggerDefinition<P>>): TriggerDefinition<P> {
+export function defineTrigger<P extends z.ZodType>(
+  definition: Omit<TriggerDefinition<P>, 'aliases' | 'examples' | 'variables'> & Partial<TriggerDefinition<P>>,
+): TriggerDefinition<P> {
   return { aliases: [], examples: [], variables: {}, ...definition };
 }
 
-export function defineCondition<P extends z.ZodType>(definition: Omit<ConditionDefinition<P>, 'aliases'> & Partial<Pick<ConditionDefinition<P>, 'aliases'>>): ConditionDefinition<P> {
+export function defineCondition<P extends z.ZodType>(
+  definition: Omit<ConditionDefinition<P>, 'aliases'> & Partial<Pick<ConditionDefinition<P>, 'aliases'>>,
+): ConditionDefinition<P> {
   return { aliases: [], ...definition };
 }
 

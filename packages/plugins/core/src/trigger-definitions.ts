@@ -30,7 +30,12 @@ export const schedule = defineTrigger({
     scheduleConditions: z.array(z.unknown()).optional().describe('Older name of conditions'),
   }),
   variables: { date: 'the scheduled time of this fire (ISO-8601)', next: 'the next scheduled time', previous: 'the previous scheduled time' },
-  examples: [example('Every day at 9 in Paris', 'tasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.date }}"\ntriggers:\n  - id: daily\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 9 * * *"\n    timezone: Europe/Paris\n')],
+  examples: [
+    example(
+      'Every day at 9 in Paris',
+      'tasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.date }}"\ntriggers:\n  - id: daily\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 9 * * *"\n    timezone: Europe/Paris\n',
+    ),
+  ],
 });
 
 export const webhook = defineTrigger({
@@ -48,8 +53,17 @@ export const webhook = defineTrigger({
     wait: z.boolean().optional().describe('Answer when the execution ends (default false: answer when it starts)'),
     returnOutputs: z.boolean().optional().describe('With wait: answer with the flow outputs'),
   }),
-  variables: { body: 'the request body (parsed JSON when it is JSON, else text)', headers: 'the request headers (lists of values)', parameters: 'the query parameters (lists of values)' },
-  examples: [example('A webhook', 'tasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.body }}"\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: 4wjtkzwVGBM9yKnjm3yv8r\n')],
+  variables: {
+    body: 'the request body (parsed JSON when it is JSON, else text)',
+    headers: 'the request headers (lists of values)',
+    parameters: 'the query parameters (lists of values)',
+  },
+  examples: [
+    example(
+      'A webhook',
+      'tasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ trigger.body }}"\ntriggers:\n  - id: hook\n    type: io.kestra.plugin.core.trigger.Webhook\n    key: 4wjtkzwVGBM9yKnjm3yv8r\n',
+    ),
+  ],
 });
 
 const flowRef = z.object({
@@ -148,9 +162,30 @@ export const conditionDefinitions: ConditionDefinition[] = [
     appliesTo: ['schedule', 'webhook', 'flow', 'polling'],
     props: z.object({ date: dateProp, after: time.optional(), before: time.optional() }).strict(),
   }),
-  defineCondition({ ...names('Not'), title: 'None of', description: 'None of the conditions holds.', appliesTo: ['schedule', 'webhook', 'flow', 'polling'], nested: true, props: z.object({ conditions: z.array(z.unknown()).min(1) }).strict() }),
-  defineCondition({ ...names('Or'), title: 'Any of', description: 'At least one of the conditions holds.', appliesTo: ['schedule', 'webhook', 'flow', 'polling'], nested: true, props: z.object({ conditions: z.array(z.unknown()).min(1) }).strict() }),
-  defineCondition({ ...names('And'), title: 'All of', description: 'Every condition holds.', appliesTo: ['schedule', 'webhook', 'flow', 'polling'], nested: true, props: z.object({ conditions: z.array(z.unknown()).min(1) }).strict() }),
+  defineCondition({
+    ...names('Not'),
+    title: 'None of',
+    description: 'None of the conditions holds.',
+    appliesTo: ['schedule', 'webhook', 'flow', 'polling'],
+    nested: true,
+    props: z.object({ conditions: z.array(z.unknown()).min(1) }).strict(),
+  }),
+  defineCondition({
+    ...names('Or'),
+    title: 'Any of',
+    description: 'At least one of the conditions holds.',
+    appliesTo: ['schedule', 'webhook', 'flow', 'polling'],
+    nested: true,
+    props: z.object({ conditions: z.array(z.unknown()).min(1) }).strict(),
+  }),
+  defineCondition({
+    ...names('And'),
+    title: 'All of',
+    description: 'Every condition holds.',
+    appliesTo: ['schedule', 'webhook', 'flow', 'polling'],
+    nested: true,
+    props: z.object({ conditions: z.array(z.unknown()).min(1) }).strict(),
+  }),
   defineCondition({
     ...names('ExecutionFlow'),
     title: 'Upstream flow',

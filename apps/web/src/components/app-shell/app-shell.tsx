@@ -19,6 +19,7 @@ import s from './app-shell.module.css';
 const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'flows', label: 'Flows', icon: 'flows', keys: 'g f' },
   { id: 'executions', label: 'Executions', icon: 'executions', keys: 'g e' },
+  { id: 'triggers', label: 'Triggers', icon: 'clock', keys: 'g t' },
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
   { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },

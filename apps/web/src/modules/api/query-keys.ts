@@ -22,6 +22,7 @@ export const keys = {
     detail: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace] as const,
     revisions: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace, 'revisions'] as const,
   },
+  triggers: (tenant: string) => ['triggers', tenant] as const,
   tenants: () => ['tenants'] as const,
   plugins: {
     all: () => ['plugins'] as const,

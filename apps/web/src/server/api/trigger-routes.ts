@@ -62,7 +62,7 @@ async function webhook({ request, params, url }: { request: Request; params: Rec
 const webhookDoc = {
   summary: "Start a flow from its Webhook trigger (Kestra's route). The key is the credential: no other is needed",
   description:
-    'A wrong key or flow is 404; repeated wrong keys from one address are 429. With the trigger\'s `wait: true` the answer comes when the execution ends; with `returnOutputs: true` it is the flow outputs. 204 when the trigger\'s conditions do not hold.',
+    "A wrong key or flow is 404; repeated wrong keys from one address are 429. With the trigger's `wait: true` the answer comes when the execution ends; with `returnOutputs: true` it is the flow outputs. 204 when the trigger's conditions do not hold.",
   params: { tenant: TENANT, namespace: NAMESPACE, flowId: FLOW, key: "The trigger's key" },
   responses: { 200: 'The execution (or its outputs)', 204: 'Conditions not met: nothing started', 404: 'No such webhook', 429: 'Too many wrong keys' },
 };
@@ -99,7 +99,11 @@ export function addTriggerRoutes(router: Router): void {
       {
         summary: 'Enable or disable a trigger (a re-enabled schedule resumes from now)',
         params: { tenant: TENANT, namespace: NAMESPACE, flowId: FLOW, triggerId: TRIGGER },
-        body: { contentTypes: ['application/json'], maxBytes: BODY_LIMITS.inputs, schema: { type: 'object', required: ['disabled'], properties: { disabled: { type: 'boolean' } } } },
+        body: {
+          contentTypes: ['application/json'],
+          maxBytes: BODY_LIMITS.inputs,
+          schema: { type: 'object', required: ['disabled'], properties: { disabled: { type: 'boolean' } } },
+        },
       },
     )
     .add(
@@ -109,11 +113,12 @@ export function addTriggerRoutes(router: Router): void {
         const body = await readJsonObject(request, BODY_LIMITS.inputs, '{"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"}');
         const start = typeof body.start === 'string' ? new Date(body.start) : undefined;
         const end = typeof body.end === 'string' ? new Date(body.end) : new Date();
-        if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw new AppError('BAD_REQUEST', 'send {"start": "<ISO date-time>", "end": "<ISO date-time, default now>"}');
+        if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
+          throw new AppError('BAD_REQUEST', 'send {"start": "<ISO date-time>", "end": "<ISO date-time, default now>"}');
         return services().triggers.schedules.backfill({ tenant: params.tenant, namespace: params.namespace, flowId: params.flowId, triggerId: params.triggerId }, { start, end });
       },
       {
-        summary: "Backfill a Schedule trigger: start the fire times of a range now (a time already started is not started again)",
+        summary: 'Backfill a Schedule trigger: start the fire times of a range now (a time already started is not started again)',
         params: { tenant: TENANT, namespace: NAMESPACE, flowId: FLOW, triggerId: TRIGGER },
         body: {
           contentTypes: ['application/json'],

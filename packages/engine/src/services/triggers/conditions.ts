@@ -102,7 +102,9 @@ export function evaluateCondition(condition: ConditionSpec, context: ConditionCo
     case 'core.condition.ExecutionLabels': {
       const e = context.execution;
       if (!e) return fail('there is no upstream execution');
-      const wanted = Array.isArray(p.labels) ? Object.fromEntries((p.labels as { key: string; value: string }[]).map((l) => [l.key, l.value])) : (p.labels as Record<string, string>);
+      const wanted = Array.isArray(p.labels)
+        ? Object.fromEntries((p.labels as { key: string; value: string }[]).map((l) => [l.key, l.value]))
+        : (p.labels as Record<string, string>);
       const missing = Object.entries(wanted).find(([k, v]) => e.labels[k] !== v);
       return missing ? fail(`label ${missing[0]} is not ${missing[1]}`) : { ok: true };
     }
@@ -144,7 +146,17 @@ function normalTime(t: string): string {
 /** The calendar fields of a date in a time zone. */
 export function zoned(date: Date, timezone = 'UTC') {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'long' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      weekday: 'long',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );

@@ -25,7 +25,8 @@ export async function fire(
   let inputs: Record<string, unknown> = {};
   try {
     const written = trigger.props.inputs as Record<string, unknown> | undefined;
-    if (written) inputs = render(written, { trigger: variables, flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: ref.tenant } }) as Record<string, unknown>;
+    if (written)
+      inputs = render(written, { trigger: variables, flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: ref.tenant } }) as Record<string, unknown>;
   } catch (error) {
     return { started: false, reason: `the trigger's inputs could not be rendered: ${(error as Error).message}` };
   }

@@ -135,7 +135,10 @@ export class ScheduleService {
     const started: string[] = [];
     const skipped: { date: string; reason: string }[] = [];
     for (const date of dates) {
-      const outcome = await this.fireAt(ref, found.plan, found.trigger, cron, date, found.trigger.props.timezone as string | undefined, { 'system.backfill': 'true', ...(range.labels ?? {}) });
+      const outcome = await this.fireAt(ref, found.plan, found.trigger, cron, date, found.trigger.props.timezone as string | undefined, {
+        'system.backfill': 'true',
+        ...(range.labels ?? {}),
+      });
       if (outcome.started) started.push(outcome.executionId);
       else skipped.push({ date: date.toISOString(), reason: outcome.reason });
     }

@@ -74,7 +74,9 @@ export class TriggerService {
     const { removed } = await this.store.sync(flow, triggers);
     const schedules = [...triggers.filter((t) => t.kind === 'schedule').map((t) => t.id), ...removed.filter((r) => r.kind === 'schedule').map((r) => r.triggerId)];
     for (const triggerId of schedules) {
-      await this.wake({ ...flow, triggerId }).catch((error: unknown) => this.warn(`schedule ${ref.namespace}.${ref.id}.${triggerId} not registered with Temporal now: ${(error as Error).message}`));
+      await this.wake({ ...flow, triggerId }).catch((error: unknown) =>
+        this.warn(`schedule ${ref.namespace}.${ref.id}.${triggerId} not registered with Temporal now: ${(error as Error).message}`),
+      );
     }
   }
 

@@ -53,7 +53,9 @@ export class WebhookService {
     const row = await this.store.ensure(ref, trigger);
     if (plan.disabled || trigger.disabled || row.disabled) throw new AppError('CONFLICT', `the webhook trigger ${trigger.id} of ${namespace}.${flowId} is disabled`);
     const variables = { body: request.body, headers: request.headers, parameters: request.parameters };
-    const check = evaluateConditions(trigger.conditions, { variables: { trigger: variables, flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: tenant } } });
+    const check = evaluateConditions(trigger.conditions, {
+      variables: { trigger: variables, flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: tenant } },
+    });
     const now = new Date();
     if (!check.ok) {
       await this.store.update(ref, { lastReason: `conditions not met: ${check.reason}`.slice(0, 2000), lastEvaluatedAt: now });
