@@ -209,7 +209,7 @@ triggers:
     const messages = res.body.details ?? res.body.errors ?? res.body;
     expect(JSON.stringify(messages)).toContain('Invalid value for minute');
     expect(JSON.stringify(messages)).toContain('preconditions');
-    expect(JSON.stringify(messages)).toMatch(/"line":9/);
+    expect(JSON.stringify(messages)).toMatch(/"path":"triggers\[0\].cron","line":10,"column":11/);
   });
 });
 
