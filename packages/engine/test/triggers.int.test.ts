@@ -239,6 +239,11 @@ triggers:
     expect(wrong.status).toBe(404);
     const noFlow = await anonymous.call('POST', `/api/v1/main/executions/webhook/${NS}/no-such-flow/s3cr3t-key-123`, {});
     expect(noFlow.status).toBe(404);
+    // Guessing keys: after 10 wrong ones this address is locked out of this webhook (429, Retry-After),
+    // even with the right key, while the lock lasts.
+    for (let i = 0; i < 10; i++) await anonymous.call('GET', `/api/v1/main/executions/webhook/${NS}/hooked/guess-${i}`);
+    const locked = await anonymous.call('POST', `/api/v1/main/executions/webhook/${NS}/hooked/s3cr3t-key-123`, { name: 'ada' });
+    expect(locked.status).toBe(429);
     expect((await executionsOf('hooked')).length).toBe(1);
   });
 });

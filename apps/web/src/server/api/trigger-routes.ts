@@ -11,7 +11,10 @@ const NAMESPACE = 'Namespace of the flow';
 const FLOW = 'Flow id';
 const TRIGGER = 'Trigger id, as the flow declares it';
 
-/** Wrong webhook keys per client address: 10 free, then locked for a time that doubles (to 5 min). */
+/**
+ * Wrong webhook keys per (client address, flow): 10 free, then locked for a time that doubles (to
+ * 5 min). Per flow, so guessing one flow's key does not lock a caller out of the webhooks it knows.
+ */
 const WRONG_KEY_RULE: ThrottleRule = { free: 10, maxLockMs: 5 * 60_000, windowMs: 5 * 60_000 };
 const wrongKeys = new LoginThrottle();
 
@@ -25,10 +28,10 @@ function multiMap(entries: Iterable<[string, string]>): Record<string, string[]>
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 async function webhook({ request, params, url }: { request: Request; params: Record<string, string>; url: URL }) {
-  const address = clientInfo(request).address;
+  const address = `${clientInfo(request).address} ${params.tenant}/${params.namespace}/${params.flowId}`;
   const wait = wrongKeys.waitSeconds(address, WRONG_KEY_RULE);
   if (wait > 0) {
-    const error = new AppError('TOO_MANY_REQUESTS', `too many calls with a wrong webhook key from this address; retry in ${wait} s`);
+    const error = new AppError('TOO_MANY_REQUESTS', `too many calls with a wrong key for this webhook from this address; retry in ${wait} s`);
     error.retryAfter = wait;
     throw error;
   }
