@@ -33,6 +33,18 @@ describe('trigger conditions', () => {
     expect(monday('18', 'LAST')).toBe(false);
   });
 
+  it('PublicHoliday reads offline holiday data per country and region', () => {
+    expect(evaluateConditions([cond('PublicHoliday', { country: 'FR' })], at('2026-07-14T10:00:00Z')).ok).toBe(true);
+    expect(evaluateConditions([cond('PublicHoliday', { country: 'FR' })], at('2026-07-15T10:00:00Z')).ok).toBe(false);
+    expect(evaluateConditions([cond('PublicHoliday', { country: 'US' })], at('2026-07-04T16:00:00Z')).ok).toBe(true);
+    // The last Monday of May: the Spring bank holiday in the United Kingdom.
+    expect(evaluateConditions([cond('PublicHoliday', { country: 'GB' })], at('2026-05-25T10:00:00Z')).ok).toBe(true);
+    expect(evaluateConditions([cond('PublicHoliday', { country: 'ZZ' })], at('2026-07-14T10:00:00Z'))).toEqual({
+      ok: false,
+      reason: 'PublicHoliday: no holiday data for country ZZ',
+    });
+  });
+
   it('Not, Or and And combine conditions', () => {
     const weekday = cond('Not', {}, [cond('Weekend')]);
     expect(evaluateConditions([weekday], at('2026-05-18T10:00:00Z')).ok).toBe(true);
@@ -98,6 +110,12 @@ describe('preconditions time windows', () => {
 });
 
 describe('trigger validation', () => {
+  it('every trigger example is a valid flow', () => {
+    for (const trigger of defaultRegistry().triggers()) {
+      for (const example of trigger.examples) expect(validateFlow(example.flow, { registry: defaultRegistry() }).errors, `${trigger.id}: ${example.title}`).toEqual([]);
+    }
+  });
+
   const flow = (triggers: string) => `id: t\nnamespace: n\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\ntriggers:\n${triggers}`;
   const errors = (triggers: string) => validateFlow(flow(triggers), { registry: defaultRegistry() }).errors;
 

@@ -3,6 +3,7 @@
 // the Triggers page shows it as the last evaluation's reason.
 import type { ConditionSpec } from '@baton/flow';
 import { render } from '@baton/flow/expressions';
+import Holidays from 'date-holidays';
 
 /** What a condition can look at. */
 export interface ConditionContext {
@@ -76,6 +77,15 @@ export function evaluateCondition(condition: ConditionSpec, context: ConditionCo
       if (after && !(time >= after)) return fail(`${time} is not after ${after}`);
       if (before && !(time < before)) return fail(`${time} is not before ${before}`);
       return { ok: true };
+    }
+    case 'core.condition.PublicHoliday': {
+      const country = String(p.country);
+      if (!(country in new Holidays().getCountries())) return fail(`no holiday data for country ${country}`);
+      const options = { types: ['public' as const] };
+      const holidays = p.subDivision ? new Holidays(country, String(p.subDivision), options) : new Holidays(country, options);
+      const date = conditionDate(p.date, context);
+      const found = holidays.isHoliday(date);
+      return found && found.length ? { ok: true } : fail(`${date.toISOString()} is not a public holiday in ${country}${p.subDivision ? `-${String(p.subDivision)}` : ''}`);
     }
     case 'core.condition.ExecutionFlow': {
       const e = context.execution;
