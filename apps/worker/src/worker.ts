@@ -20,6 +20,7 @@ import {
   SEARCH_ATTRIBUTES,
   SecretStore,
   taskQueueFor,
+  TriggerService,
   type Logger,
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
@@ -98,6 +99,13 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   for (const f of resealed.failed)
     log.warn({ tenant: f.tenant, namespace: f.namespace }, `credentials: could not re-encrypt ${f.tenant}/${f.namespace || '_'}/${f.name}: ${f.reason}`);
   const credentials = new CredentialTokens(credentialStore);
+  const triggers = new TriggerService(
+    db,
+    flows,
+    executions,
+    async () => client,
+    (m) => log.warn(m),
+  );
   const activities = createActivities({
     db,
     registry,
@@ -111,6 +119,7 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     files,
     notifier: new ApprovalNotifier(env.notifications, new ApprovalService(db, executions)),
     log,
+    triggers,
   });
   const bundle = await workflowBundle(path.join(env.dataDir, 'cache'), (m) => log.info(m));
   const connection = await NativeConnection.connect({ address: env.temporalAddress });
@@ -130,6 +139,13 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     maxCachedWorkflows: 500,
   };
   const workers = await Promise.all(queues.map((taskQueue) => Worker.create({ ...common, taskQueue })));
+  // Every Schedule trigger has its scheduler workflow (idempotent: a running one is only woken).
+  if (env.serveDefaultQueue) {
+    triggers
+      .registerAll(db)
+      .then((n) => n && log.info(`triggers: ${n} flow(s) with schedules registered`))
+      .catch((error: unknown) => log.warn(`triggers: schedules not registered at start (${(error as Error).message}); they are at the next save`));
+  }
   return {
     taskQueues: queues,
     run: async () => {

@@ -58,6 +58,11 @@ export const ExecutionSchema = z.looseObject({
   triggeredBy: z.string().nullable().optional(),
   /** The kill switch that killed or cancelled it (docs/kill-switch.md). */
   killSwitchId: z.string().nullable().optional(),
+  /** Kestra's execution.trigger: the trigger that started it and its variables. */
+  trigger: z
+    .object({ id: z.string(), type: z.string(), variables: z.record(z.string(), z.unknown()) })
+    .nullable()
+    .optional(),
 });
 export type Execution = z.infer<typeof ExecutionSchema>;
 

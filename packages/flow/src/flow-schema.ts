@@ -1,7 +1,7 @@
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import { z } from 'zod';
 import { LABEL_LIMITS } from './label-limits';
-import { LOG_LEVELS } from '@baton/contract';
+import { LOG_LEVELS, STATES } from '@baton/contract';
 
 /**
  * The structure of a flow document apart from plugin properties, which each plugin's own
@@ -121,14 +121,22 @@ export const pluginDefaultSchema = z
   .strict();
 export type PluginDefault = z.infer<typeof pluginDefaultSchema>;
 
-export const triggerSchema = z
-  .object({
-    id: z.string().regex(ID_PATTERN),
-    type: z.string().min(1),
-    disabled: z.boolean().optional(),
-    description: z.string().optional(),
-  })
-  .passthrough();
+/** Keys every trigger has (Kestra's AbstractTrigger); the rest belong to the trigger type. */
+export const commonTriggerShape = {
+  id: z.string().regex(ID_PATTERN),
+  type: z.string().min(1),
+  disabled: z.boolean().optional(),
+  description: z.string().optional(),
+  conditions: z.array(z.unknown()).optional(),
+  stopAfter: z.array(z.enum(STATES)).optional(),
+  workerGroup: z.object({ key: z.string() }).passthrough().optional(),
+  logLevel: z.string().optional(),
+  minLogLevel: z.string().optional(),
+  logToFile: z.boolean().optional(),
+};
+export const COMMON_TRIGGER_KEYS = new Set(Object.keys(commonTriggerShape));
+
+export const triggerSchema = z.object(commonTriggerShape).passthrough();
 
 export const concurrencySchema = z
   .object({

@@ -1,6 +1,6 @@
 import { propsJsonSchema, type PluginRegistry } from '@baton/plugin-sdk';
 import { z } from 'zod';
-import { commonTaskShape, flowShape, inputSchema, pluginDefaultSchema } from './flow-schema';
+import { commonTaskShape, commonTriggerShape, flowShape, inputSchema, pluginDefaultSchema } from './flow-schema';
 
 type Schema = Record<string, unknown>;
 
@@ -50,6 +50,24 @@ export function flowJsonSchema(registry: PluginRegistry): Schema {
       },
     };
   });
+  // Triggers the same way: one branch per trigger type; conditions by their type.
+  const triggerCommon = toSchema(z.object(commonTriggerShape)) as { properties: Schema };
+  const triggerNames = registry
+    .triggers()
+    .flatMap((t) => [t.id, ...t.aliases])
+    .sort();
+  const triggerBranches = registry.triggers().map((definition) => {
+    const props = toSchema(definition.props) as { properties?: Schema; required?: string[] };
+    return {
+      if: { properties: { type: { enum: [definition.id, ...definition.aliases] } }, required: ['type'] },
+      then: {
+        description: definition.title,
+        required: props.required ?? [],
+        properties: { ...triggerCommon.properties, conditions: { type: 'array', items: { $ref: '#/$defs/condition' } }, ...(props.properties ?? {}) },
+        additionalProperties: false,
+      },
+    };
+  });
   const top = toSchema(z.object(flowShape)) as { properties: Schema; required: string[] };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -65,8 +83,16 @@ export function flowJsonSchema(registry: PluginRegistry): Schema {
       tasks: { type: 'array', minItems: 1, items: { $ref: '#/$defs/task' } },
       errors: { type: 'array', items: { $ref: '#/$defs/task' } },
       finally: { type: 'array', items: { $ref: '#/$defs/task' } },
+      triggers: { type: 'array', items: { $ref: '#/$defs/trigger' } },
     },
     $defs: {
+      trigger: {
+        type: 'object',
+        required: ['id', 'type'],
+        properties: { ...triggerCommon.properties, type: { type: 'string', enum: triggerNames, description: 'Trigger type' } },
+        allOf: triggerBranches,
+      },
+      condition: { type: 'object', required: ['type'], properties: { type: { type: 'string', description: 'Condition type, e.g. io.kestra.plugin.core.condition.DayWeek' } } },
       task: {
         type: 'object',
         required: ['id', 'type'],

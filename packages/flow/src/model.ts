@@ -1,4 +1,4 @@
-import type { ActivityDefaults, TaskKind } from '@baton/plugin-sdk';
+import type { ActivityDefaults, TaskKind, TriggerKind } from '@baton/plugin-sdk';
 import type { FlowInput, PluginDefault } from './flow-schema';
 
 export interface RetrySpec {
@@ -60,7 +60,33 @@ export interface FlowPlan {
   concurrency?: { limit: number; behavior: 'QUEUE' | 'CANCEL' | 'FAIL' };
   retry?: RetrySpec;
   disabled: boolean;
-  triggers: Record<string, unknown>[];
+  triggers: TriggerSpec[];
+}
+
+/** One trigger of a validated flow: its type resolved, common keys apart from its own properties. */
+export interface TriggerSpec {
+  id: string;
+  /** The type as written (maybe a Kestra name). */
+  type: string;
+  /** Baton's trigger id, e.g. core.trigger.Schedule. */
+  triggerId: string;
+  kind: TriggerKind;
+  description?: string;
+  disabled: boolean;
+  conditions: ConditionSpec[];
+  /** Kestra's stopAfter: the trigger disables itself when one of its executions ends in one of these. */
+  stopAfter?: string[];
+  /** The type's own properties, unrendered. */
+  props: Record<string, unknown>;
+}
+
+export interface ConditionSpec {
+  type: string;
+  /** Baton's condition id, e.g. core.condition.DayWeek. */
+  conditionId: string;
+  props: Record<string, unknown>;
+  /** Not, Or, And: the conditions they combine. */
+  conditions?: ConditionSpec[];
 }
 
 /** Every task of a plan, depth first, including errors and finally branches. */

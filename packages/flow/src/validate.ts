@@ -1,12 +1,25 @@
-import type { PluginDefinition, PluginRegistry } from '@baton/plugin-sdk';
+import { RETIRED_CONDITIONS, type PluginDefinition, type PluginRegistry, type TriggerKind } from '@baton/plugin-sdk';
+import { parseDuration } from '@baton/plugin-sdk/duration';
 import { parseProps } from '@baton/plugin-sdk/coerce';
 import { closest } from '@baton/plugin-sdk/text';
 import { z } from 'zod';
 import { checkSyntax, findReferences } from './expressions';
-import { COMMON_TASK_KEYS, commonTaskShape, FLOW_KEYS, flowShape, inputSchema, pluginDefaultSchema, triggerSchema, type FlowInput, type PluginDefault } from './flow-schema';
+import { CronError, CronSchedule } from './cron';
+import {
+  COMMON_TASK_KEYS,
+  COMMON_TRIGGER_KEYS,
+  commonTaskShape,
+  FLOW_KEYS,
+  flowShape,
+  inputSchema,
+  pluginDefaultSchema,
+  triggerSchema,
+  type FlowInput,
+  type PluginDefault,
+} from './flow-schema';
 import { checkInputDeclarations } from './input-dependencies';
 import { coerceInput } from './inputs';
-import type { FlowPlan, TaskSpec } from './model';
+import type { ConditionSpec, FlowPlan, TaskSpec, TriggerSpec } from './model';
 import { explainPluginDefaults, type DefaultLayer, type SuppliedProperty } from './plugin-defaults';
 import { YamlSource, type FlowError, type PathSegment } from './yaml-source';
 
@@ -144,7 +157,7 @@ class FlowValidator {
 
     const inputs = this.validateInputs(doc.inputs);
     this.pluginDefaults = this.validatePluginDefaults(doc.pluginDefaults);
-    this.validateTriggers(doc.triggers);
+    const triggers = this.validateTriggers(doc.triggers);
 
     const tasks = this.validateTaskList(doc.tasks, ['tasks']);
     const errors = this.validateTaskList(doc.errors, ['errors']);
@@ -174,7 +187,7 @@ class FlowValidator {
       concurrency: concurrency ? { limit: concurrency.limit, behavior: concurrency.behavior ?? 'QUEUE' } : undefined,
       retry: doc.retry as FlowPlan['retry'],
       disabled: doc.disabled === true,
-      triggers: (doc.triggers as Record<string, unknown>[]) ?? [],
+      triggers,
     };
     return { plan, errors: [], document: doc, suppliedDefaults: this.supplied };
   }
@@ -233,11 +246,142 @@ class FlowValidator {
     return out;
   }
 
-  private validateTriggers(value: unknown) {
-    if (!Array.isArray(value)) return;
+  /**
+   * Triggers are checked like tasks: the type against the registry's trigger types, the type's own
+   * properties against its zod schema, conditions against the condition types the trigger's kind
+   * can evaluate, and what zod cannot say (a cron, a time zone, durations) by hand.
+   */
+  private validateTriggers(value: unknown): TriggerSpec[] {
+    if (!Array.isArray(value)) return [];
+    const out: TriggerSpec[] = [];
+    const ids = new Set<string>();
     value.forEach((raw, i) => {
-      const parsed = triggerSchema.safeParse(raw);
-      if (!parsed.success) this.zodErrors(parsed.error.issues, ['triggers', i], raw);
+      const path: PathSegment[] = ['triggers', i];
+      if (!isRecord(raw)) return this.error(path, 'a trigger is a mapping with at least id and type');
+      const common = Object.fromEntries(Object.entries(raw).filter(([k]) => COMMON_TRIGGER_KEYS.has(k)));
+      const parsed = triggerSchema.safeParse(common);
+      if (!parsed.success) this.zodErrors(parsed.error.issues, path, common);
+      if (typeof raw.id === 'string') {
+        if (ids.has(raw.id)) this.error([...path, 'id'], `duplicate trigger id '${raw.id}'; trigger ids are unique in a flow`);
+        ids.add(raw.id);
+      }
+      if (typeof raw.type !== 'string') return;
+      const definition = this.options.registry.resolveTrigger(raw.type);
+      if (!definition) {
+        const asTask = this.options.registry.resolve(raw.type);
+        const hints = this.options.registry.suggestTrigger(raw.type);
+        return this.error(
+          [...path, 'type'],
+          asTask
+            ? `'${raw.type}' is a task type, not a trigger type`
+            : `unknown trigger type '${raw.type}'${hints.length ? `; did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?` : ''}`,
+        );
+      }
+      const own = Object.fromEntries(Object.entries(raw).filter(([k]) => !COMMON_TRIGGER_KEYS.has(k)));
+      const shape = definition.props instanceof z.ZodObject ? (definition.props.shape as Record<string, unknown>) : {};
+      for (const key of Object.keys(own)) {
+        if (key in shape) continue;
+        const hint = closest(key, [...Object.keys(shape), ...COMMON_TRIGGER_KEYS]);
+        this.error([...path, key], `unknown property '${key}' for ${definition.id}${hint ? `; did you mean '${hint}'?` : ''}`, true);
+      }
+      const known = Object.fromEntries(Object.entries(own).filter(([k]) => k in shape));
+      const props = parseProps(definition.props, known);
+      if (!props.success) this.zodErrors(props.error.issues, path, known);
+      const before = this.errors.length;
+      this.checkTriggerProps(definition.kind, known, path);
+      // Kestra's older Schedule wrote its conditions as scheduleConditions.
+      const written = raw.conditions ?? raw.scheduleConditions;
+      const conditions = this.validateConditions(written, [...path, raw.conditions !== undefined ? 'conditions' : 'scheduleConditions'], definition.kind, definition.id);
+      this.checkExpressionSyntax(own.inputs, [...path, 'inputs'], true);
+      if (!parsed.success || !props.success || this.errors.length > before || typeof raw.id !== 'string') return;
+      out.push({
+        id: raw.id,
+        type: raw.type,
+        triggerId: definition.id,
+        kind: definition.kind,
+        description: parsed.data.description,
+        disabled: parsed.data.disabled === true,
+        conditions,
+        stopAfter: parsed.data.stopAfter,
+        props: known,
+      });
+    });
+    return out;
+  }
+
+  /** What a zod schema cannot check: the cron and time zone, durations, daily times. */
+  private checkTriggerProps(kind: TriggerKind, props: Record<string, unknown>, path: PathSegment[]) {
+    if (kind === 'schedule' && typeof props.cron === 'string' && !isExpression(props.cron)) {
+      try {
+        new CronSchedule(props.cron, { withSeconds: props.withSeconds === true, timezone: typeof props.timezone === 'string' ? props.timezone : undefined });
+      } catch (error) {
+        if (!(error instanceof CronError)) throw error;
+        const where = error.message.includes('time zone') ? 'timezone' : 'cron';
+        this.error([...path, where], error.message);
+      }
+    }
+    if (kind === 'schedule' && typeof props.lateMaximumDelay === 'string') this.checkDuration(props.lateMaximumDelay, [...path, 'lateMaximumDelay']);
+    const window = (props.preconditions as { timeWindow?: Record<string, unknown> } | undefined)?.timeWindow;
+    if (kind === 'flow' && isRecord(window)) {
+      for (const key of ['window', 'windowAdvance'] as const) if (typeof window[key] === 'string') this.checkDuration(window[key], [...path, 'preconditions', 'timeWindow', key]);
+      for (const key of ['deadline', 'startTime', 'endTime'] as const) {
+        if (typeof window[key] === 'string' && !/^\d{2}:\d{2}(:\d{2})?$/.test(window[key]))
+          this.error([...path, 'preconditions', 'timeWindow', key], `'${key}' is a time of day HH:mm:ss, not '${window[key]}'`);
+      }
+      const type = window.type ?? 'DURATION_WINDOW';
+      if (type === 'DAILY_TIME_DEADLINE' && window.deadline === undefined) this.error([...path, 'preconditions', 'timeWindow'], 'DAILY_TIME_DEADLINE needs deadline');
+      if (type === 'DAILY_TIME_WINDOW' && (window.startTime === undefined || window.endTime === undefined))
+        this.error([...path, 'preconditions', 'timeWindow'], 'DAILY_TIME_WINDOW needs startTime and endTime');
+    }
+  }
+
+  private checkDuration(value: string, path: PathSegment[]) {
+    if (parseDuration(value) === undefined) this.error(path, `'${value}' is not an ISO-8601 duration such as PT1H`);
+  }
+
+  private validateConditions(value: unknown, path: PathSegment[], kind: TriggerKind, triggerId: string): ConditionSpec[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      this.error(path, 'conditions is a list of conditions, each with a type');
+      return [];
+    }
+    return value.flatMap((raw, i): ConditionSpec[] => {
+      const at = [...path, i];
+      if (!isRecord(raw) || typeof raw.type !== 'string') {
+        this.error(at, 'a condition is a mapping with a type');
+        return [];
+      }
+      const retired = RETIRED_CONDITIONS[raw.type];
+      if (retired) {
+        this.error([...at, 'type'], retired);
+        return [];
+      }
+      const definition = this.options.registry.resolveCondition(raw.type);
+      if (!definition) {
+        const hints = this.options.registry.suggestTrigger(raw.type, true);
+        this.error([...at, 'type'], `unknown condition type '${raw.type}'${hints.length ? `; did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?` : ''}`);
+        return [];
+      }
+      if (!definition.appliesTo.includes(kind)) {
+        this.error([...at, 'type'], `${definition.id} cannot be used on ${triggerId}: it applies to ${definition.appliesTo.join(', ')} triggers`);
+        return [];
+      }
+      const props = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'type'));
+      const parsed = parseProps(definition.props, props);
+      if (!parsed.success) {
+        this.zodErrors(parsed.error.issues, at, props);
+        return [];
+      }
+      for (const key of ['after', 'before'] as const) {
+        if (definition.id === 'core.condition.DateTimeBetween' && typeof props[key] === 'string' && !isExpression(props[key]) && Number.isNaN(Date.parse(props[key])))
+          this.error([...at, key], `'${key}' is an ISO-8601 date-time, not '${props[key]}'`);
+        if (definition.id === 'core.condition.TimeBetween' && typeof props[key] === 'string' && !/^\d{2}:\d{2}(:\d{2})?$/.test(props[key]))
+          this.error([...at, key], `'${key}' is a time of day HH:mm[:ss], not '${props[key]}'`);
+      }
+      this.checkExpressionSyntax(props, at, true);
+      const nested = definition.nested ? this.validateConditions(props.conditions, [...at, 'conditions'], kind, triggerId) : undefined;
+      const own = definition.nested ? Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'conditions')) : props;
+      return [{ type: raw.type, conditionId: definition.id, props: own, ...(nested ? { conditions: nested } : {}) }];
     });
   }
 

@@ -1,6 +1,7 @@
 export * from './context';
 export * from './create-context';
 export * from './define-plugin';
+export * from './define-trigger';
 export * from './duration';
 export * from './errors';
 export * from './http';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PluginDefinition } from './define-plugin';
+import type { ConditionDefinition, TriggerDefinition } from './define-trigger';
 import { levenshtein as distance } from './text';
 
 export interface ResolvedType {
@@ -15,6 +16,48 @@ export interface ResolvedType {
 export class PluginRegistry {
   private readonly byName = new Map<string, PluginDefinition>();
   private readonly definitions: PluginDefinition[] = [];
+  private readonly triggersByName = new Map<string, TriggerDefinition>();
+  private readonly conditionsByName = new Map<string, ConditionDefinition>();
+  private readonly triggerDefinitions: TriggerDefinition[] = [];
+
+  /** Trigger types (Schedule, Webhook, Flow...): a namespace of their own, never a task type. */
+  registerTriggers(...definitions: TriggerDefinition[]): this {
+    for (const definition of definitions) {
+      for (const name of [definition.id, ...definition.aliases]) {
+        if (this.triggersByName.has(name)) throw new Error(`Trigger type "${name}" is registered twice.`);
+        this.triggersByName.set(name, definition);
+      }
+      this.triggerDefinitions.push(definition);
+    }
+    return this;
+  }
+
+  registerConditions(...definitions: ConditionDefinition[]): this {
+    for (const definition of definitions) {
+      for (const name of [definition.id, ...definition.aliases]) {
+        if (this.conditionsByName.has(name)) throw new Error(`Condition type "${name}" is registered twice.`);
+        this.conditionsByName.set(name, definition);
+      }
+    }
+    return this;
+  }
+
+  resolveTrigger(type: string): TriggerDefinition | undefined {
+    return this.triggersByName.get(type);
+  }
+
+  resolveCondition(type: string): ConditionDefinition | undefined {
+    return this.conditionsByName.get(type);
+  }
+
+  triggers(): readonly TriggerDefinition[] {
+    return this.triggerDefinitions;
+  }
+
+  /** Up to three trigger (or, with `conditions`, condition) names closest to an unknown one. */
+  suggestTrigger(type: string, conditions = false): string[] {
+    return closestNames(type, [...(conditions ? this.conditionsByName : this.triggersByName).keys()]);
+  }
 
   register(...definitions: PluginDefinition[]): this {
     for (const definition of definitions) {
@@ -45,26 +88,30 @@ export class PluginRegistry {
 
   /** Up to three known names closest to an unknown type. */
   suggest(type: string): string[] {
-    const lower = type.toLowerCase();
-    const lastSegment = lower.split('.').pop() ?? lower;
-    return this.names()
-      .map((name) => {
-        const n = name.toLowerCase();
-        let score = distance(lower, n);
-        // A matching last segment ("Upsert") is a strong hint even when the prefix differs a lot.
-        if (n.split('.').pop() === lastSegment) score = Math.min(score, 3);
-        return { name, score };
-      })
-      .filter((c) => c.score <= Math.max(3, Math.floor(type.length / 3)))
-      .sort((a, b) => a.score - b.score || a.name.length - b.name.length)
-      .slice(0, 3)
-      .map((c) => c.name);
+    return closestNames(type, this.names());
   }
 
   /** Whether `prefix` (a plugin-defaults `type`) matches a type name exactly or as a dotted prefix. */
   static typeMatches(prefix: string, type: string): boolean {
     return type === prefix || type.startsWith(prefix.endsWith('.') ? prefix : `${prefix}.`);
   }
+}
+
+function closestNames(type: string, names: string[]): string[] {
+  const lower = type.toLowerCase();
+  const lastSegment = lower.split('.').pop() ?? lower;
+  return names
+    .map((name) => {
+      const n = name.toLowerCase();
+      let score = distance(lower, n);
+      // A matching last segment ("Upsert") is a strong hint even when the prefix differs a lot.
+      if (n.split('.').pop() === lastSegment) score = Math.min(score, 3);
+      return { name, score };
+    })
+    .filter((c) => c.score <= Math.max(3, Math.floor(type.length / 3)))
+    .sort((a, b) => a.score - b.score || a.name.length - b.name.length)
+    .slice(0, 3)
+    .map((c) => c.name);
 }
 
 /** JSON Schema of a plugin's properties, for the editor, docs and the flow schema. */

@@ -12,7 +12,9 @@ import {
   KvStore,
   loadInstanceDefaults,
   SecretStore,
+  TriggerService,
 } from '@baton/engine';
+import { serverLog } from './log';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
@@ -53,6 +55,8 @@ function create() {
     executions,
     approvals: new ApprovalService(db, executions),
     killSwitches: new KillSwitches(db, executions, temporal),
+    // Trigger registration on save/delete, the Triggers page, webhooks (docs/triggers.md).
+    triggers: new TriggerService(db, flows, executions, temporal, (m) => serverLog().warn(m)),
     secrets: new SecretStore(db, keyring),
     credentials: new CredentialStore(db, keyring),
     codec,

@@ -12,6 +12,8 @@ import {
   type Keyring,
   type KvStore,
   type SecretStore,
+  type TriggerActivities,
+  type TriggerService,
 } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   keyring?: Keyring;
   /** Approval notifications (webhook, e-mail); without it, notifyApprovers does nothing. */
   notifier?: ApprovalNotifier;
+  /** Schedules (evaluateSchedule) and Flow triggers (evaluated after each execution end). */
+  triggers?: TriggerService;
   log?: Logger;
 }
 
@@ -46,12 +50,23 @@ function needFiles(files: ExecutionFiles | undefined): ExecutionFiles {
   return files;
 }
 
-export function createActivities(deps: ActivityDeps): EngineActivities {
+const TERMINAL = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
+
+export function createActivities(deps: ActivityDeps): EngineActivities & TriggerActivities {
   return {
     splitItems: (request) => splitItemsFile(needFiles(deps.files), request).catch(nonRetryableOn4xx),
     mergeSubflowOutputs: (request) => mergeSubflowOutputs(needFiles(deps.files), deps.db, request).catch(nonRetryableOn4xx),
     runTask: createRunTask(deps),
-    project: (events) => applyProjection(deps.db, events),
+    project: async (events) => {
+      await applyProjection(deps.db, events);
+      // An execution reached its end: Flow triggers are evaluated once for it (a retry of this
+      // local activity evaluates again, and the fire's execution id makes that start a duplicate).
+      for (const event of events) if (event.kind === 'execution' && TERMINAL.has(event.state)) await deps.triggers?.flowTriggers.onExecutionEnd(event.id);
+    },
+    evaluateSchedule: async (ref) => {
+      if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
+      return deps.triggers.schedules.evaluate(ref);
+    },
     acquireSlot: (request) => acquireSlot(deps.db, request),
     notifyApprovers: async (notice) => {
       if (!deps.notifier) return;

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
 import { isTerminal, type State } from '../states';
 import { createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
-import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ResumeSignal } from '../workflow/contracts';
+import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ExecutionTrigger, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
 import { withinNamespaces } from './namespace-scope';
@@ -30,6 +30,17 @@ export function isTemporalUnreachable(error: unknown): boolean {
     const o = e as { code?: unknown; message?: unknown; cause?: unknown };
     if (o.code === 14 || o.code === 4) return true;
     if (typeof o.message === 'string' && /Failed to connect|UNAVAILABLE|DEADLINE_EXCEEDED|No connection established/.test(o.message)) return true;
+    e = o.cause;
+  }
+  return false;
+}
+
+/** PostgreSQL's unique_violation (23505), as raw SQL through Prisma reports it. */
+export function isUniqueViolation(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const o = e as { code?: unknown; message?: unknown; cause?: unknown; meta?: { code?: unknown } };
+    if (o.code === '23505' || o.meta?.code === '23505' || (typeof o.message === 'string' && /23505|duplicate key|Unique constraint/.test(o.message))) return true;
     e = o.cause;
   }
   return false;
@@ -82,6 +93,7 @@ export function toExecutionView(execution: Execution, taskRuns: TaskRun[]): Exec
     parentId: execution.parentId,
     triggeredBy: execution.triggeredBy,
     killSwitchId: execution.killSwitchId,
+    trigger: (execution.trigger ?? null) as ExecutionView['trigger'],
   };
 }
 
@@ -105,6 +117,7 @@ export function createdExecutionView(input: ExecutionInput, createdAt: Date, tri
     error: null,
     parentId: input.parent?.executionId ?? null,
     triggeredBy: triggeredBy ?? null,
+    trigger: input.trigger ?? null,
   };
 }
 
@@ -192,7 +205,7 @@ export class ExecutionService {
   private async insert(
     ref: FlowRef,
     { plan, values }: { plan: FlowPlan; values: Record<string, unknown> },
-    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[]; id?: string },
+    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[]; id?: string; trigger?: ExecutionTrigger },
   ): Promise<ExecutionInput> {
     // Only the parent's secrets this child was actually given travel on (and are masked in its row).
     const secretValues = (options.secretValues ?? []).filter((secret) => secret !== '' && Object.values(values).some((v) => typeof v === 'string' && v.includes(secret)));
@@ -209,22 +222,36 @@ export class ExecutionService {
       labels,
       parentId: options.parent?.executionId,
       triggeredBy: options.triggeredBy,
+      trigger: options.trigger,
       at: new Date().toISOString(),
     });
-    return { executionId: id, tenant: ref.tenant, plan, inputs: values, labels, parent: options.parent, ...(secretValues.length ? { secretValues } : {}) };
+    return {
+      executionId: id,
+      tenant: ref.tenant,
+      plan,
+      inputs: values,
+      labels,
+      parent: options.parent,
+      ...(secretValues.length ? { secretValues } : {}),
+      ...(options.trigger ? { trigger: options.trigger } : {}),
+    };
   }
 
   /**
    * Checks, records and starts an execution. Nothing is stored for a start that is refused: the
    * flow, labels and inputs are checked first, then Temporal is reached (503 at once when it is
    * not), and only then is the row inserted and the workflow started.
+   *
+   * Triggers pass `id`, derived from what fired (flow, trigger, scheduled time or upstream end):
+   * a second start of the same fire is refused by the primary key (DUPLICATE_START), so a restarted
+   * scheduler or a retried activity never starts it twice.
    */
   async start(
     ref: FlowRef,
     provided: Record<string, unknown>,
-    options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string; files?: Record<string, UploadedFile> } = {},
+    options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string; files?: Record<string, UploadedFile>; id?: string; trigger?: ExecutionTrigger } = {},
   ) {
-    const id = newExecutionId();
+    const id = options.id ?? newExecutionId();
     const files = options.files ?? {};
     // Uploaded files are named by the URIs they will have, so the inputs are checked as they will be.
     const fileRef = { namespace: ref.namespace, flowId: ref.id, executionId: id };
@@ -248,6 +275,7 @@ export class ExecutionService {
       input = await this.insert(ref, checked, { ...options, id });
     } catch (error) {
       await this.files?.deleteExecution(ref.tenant, fileRef).catch(() => 0);
+      if (options.id && isUniqueViolation(error)) throw new AppError('CONFLICT', `execution ${id} already exists (this fire was started before)`, { duplicate: true });
       throw error;
     }
     try {
@@ -481,6 +509,7 @@ export class ExecutionService {
       labels: execution.labels as Record<string, string>,
       parent: execution.parentId ? { executionId: execution.parentId, taskRunId: '' } : undefined,
       restart: { done, seqStart },
+      ...(execution.trigger ? { trigger: execution.trigger as unknown as ExecutionTrigger } : {}),
     };
     try {
       await this.launch(input);

@@ -45,16 +45,19 @@ export interface ExecutionRow {
   labels: Record<string, string>;
   parentId?: string;
   triggeredBy?: string;
+  /** The trigger that started it: {id, type, variables}. */
+  trigger?: unknown;
   at: string;
 }
 
 /** `create`: the CREATED row, with its first history entry. */
 export async function createExecution(db: Sql, row: ExecutionRow): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO executions (id, tenant, namespace, flow_id, flow_revision, state, histories, inputs, labels, parent_id, triggered_by, created_at, updated_at)
+    INSERT INTO executions (id, tenant, namespace, flow_id, flow_revision, state, histories, inputs, labels, parent_id, triggered_by, trigger, created_at, updated_at)
     VALUES (${row.id}, ${row.tenant}, ${row.namespace}, ${row.flowId}, ${row.flowRevision}, 'CREATED',
             ${historyEntry('CREATED', row.at)}::jsonb, ${JSON.stringify(row.inputs)}::jsonb,
             ${JSON.stringify(row.labels)}::jsonb, ${row.parentId ?? null}, ${row.triggeredBy ?? null},
+            ${row.trigger === undefined ? null : JSON.stringify(row.trigger)}::jsonb,
             ${row.at}::timestamptz AT TIME ZONE 'UTC', ${row.at}::timestamptz AT TIME ZONE 'UTC')`;
 }
 

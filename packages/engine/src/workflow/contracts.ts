@@ -32,6 +32,15 @@ export interface ExecutionInput {
    * carry one are masked when stored and treated as SECRET inputs by the child.
    */
   secretValues?: string[];
+  /** The trigger that started the execution (docs/triggers.md); its variables are `trigger.*`. */
+  trigger?: ExecutionTrigger;
+}
+
+/** Kestra's ExecutionTrigger: which trigger of the flow fired, its type and its variables. */
+export interface ExecutionTrigger {
+  id: string;
+  type: string;
+  variables: Record<string, unknown>;
 }
 
 export interface RestartInput {
@@ -92,6 +101,8 @@ export interface RenderContext {
   parent?: ParentVariables;
   /** Kestra's `tasks`: each task's state so far, keyed by loop value inside ForEach. */
   tasks: Record<string, unknown>;
+  /** Kestra's `trigger`: the variables of the trigger that started the execution. */
+  trigger?: Record<string, unknown>;
 }
 
 export interface ParentVariables {

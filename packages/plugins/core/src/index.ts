@@ -8,5 +8,6 @@ export * from './flow-definitions';
 export * from './task-definitions';
 export * from './kv-definitions';
 export * from './purge-definitions';
+export * from './trigger-definitions';
 
 export const definitions: PluginDefinition[] = [...flowDefinitions, ...taskDefinitions, ...kvDefinitions, ...purgeDefinitions] as PluginDefinition[];

@@ -21,6 +21,7 @@ const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'flows', label: 'Flows', icon: 'flows', keys: 'g f' },
   { id: 'executions', label: 'Executions', icon: 'executions', keys: 'g e' },
   { id: 'approvals', label: 'Approvals', icon: 'check', keys: 'g v' },
+  { id: 'triggers', label: 'Triggers', icon: 'clock', keys: 'g t' },
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
   { id: 'kill-switches', label: 'Kill switches', icon: 'stop', keys: 'g k' },

@@ -29,6 +29,7 @@ export const keys = {
     covering: (tenant: string, namespace: string, flowId?: string) => ['kill-switches', tenant, 'covering', namespace, flowId ?? ''] as const,
     preview: (tenant: string, scope: Record<string, string | undefined>) => ['kill-switches', tenant, 'preview', scope] as const,
   },
+  triggers: (tenant: string) => ['triggers', tenant] as const,
   tenants: () => ['tenants'] as const,
   plugins: {
     all: () => ['plugins'] as const,

@@ -53,6 +53,15 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/flows/:namespace/:id/revisions/:revision': read('flows.read'),
   'GET /api/v1/:tenant/flows/last-executions': somewhere('executions.read'),
 
+  // triggers (docs/triggers.md)
+  'GET /api/v1/:tenant/triggers': somewhere('flows.read'),
+  'PUT /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId': read('flows.write'),
+  'POST /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill': read('executions.start'),
+  // Kestra's webhook: anonymous on purpose, the key in the path is the credential (wrong keys are 404 and rate-limited)
+  'GET /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },
+  'POST /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },
+  'PUT /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },
+
   // executions
   'GET /api/v1/:tenant/executions/search': somewhere('executions.read'),
   'GET /api/v1/:tenant/executions/list': somewhere('executions.read'),

@@ -35,6 +35,26 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
   'POST /api/v1/tenants': { action: 'tenant.created', resource: (_, b) => `tenant:${b.id}` },
   'POST /api/v1/:tenant/flows': flowSaved,
   'PUT /api/v1/:tenant/flows/:namespace/:id': flowSaved,
+  'PUT /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId': {
+    action: 'trigger.updated',
+    resource: (p) => `trigger:${p.namespace}/${p.flowId}/${p.triggerId}`,
+    after: (_, b) => ({ disabled: b.disabled }),
+  },
+  'POST /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill': {
+    action: 'trigger.backfilled',
+    resource: (p) => `trigger:${p.namespace}/${p.flowId}/${p.triggerId}`,
+    after: (_, b) => ({ dates: b.dates, started: Array.isArray(b.started) ? b.started.length : undefined }),
+  },
+  'POST /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': {
+    action: 'execution.started',
+    resource: (_, b) => `execution:${b.id ?? 'webhook'}`,
+    after: (_, b) => ({ via: 'webhook', state: b.state?.current }),
+  },
+  'PUT /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': {
+    action: 'execution.started',
+    resource: (_, b) => `execution:${b.id ?? 'webhook'}`,
+    after: (_, b) => ({ via: 'webhook', state: b.state?.current }),
+  },
   'DELETE /api/v1/:tenant/flows/:namespace/:id': { action: 'flow.deleted', resource: (p) => `flow:${p.namespace}/${p.id}`, after: () => ({ deleted: true }) },
   'POST /api/v1/:tenant/executions/:namespace/:flowId': {
     action: 'execution.started',

@@ -22,6 +22,7 @@ import { addApprovalRoutes, resumeHandler } from './approval-routes';
 import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
 import { addNamespaceFileRoutes } from './namespace-file-routes';
+import { addTriggerRoutes } from './trigger-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -221,6 +222,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
       const declared = services().flows.validate(source).plan?.namespace;
       if (declared) access.require('flows.write', declared);
       const { flow, created, changed } = await services().flows.save(params.tenant, source, caller.id);
+      if (changed) await services().triggers.register({ tenant: params.tenant, namespace: flow.namespace, id: flow.id });
       return json({ ...flowView(flow), changed }, created ? 201 : 200);
     },
     {
@@ -280,6 +282,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
         throw new AppError('BAD_REQUEST', `the YAML declares ${check.plan.namespace}.${check.plan.id}, not ${params.namespace}.${params.id}`);
       }
       const { flow, changed } = await services().flows.save(params.tenant, source, caller.id);
+      if (changed) await services().triggers.register({ tenant: params.tenant, namespace: flow.namespace, id: flow.id });
       return { ...flowView(flow), changed };
     },
     { summary: 'Update a flow (the YAML must declare the same namespace and id)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, body: YAML_BODY },
@@ -289,6 +292,7 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     '/api/v1/:tenant/flows/:namespace/:id',
     async ({ params }) => {
       await services().flows.delete({ tenant: params.tenant, namespace: params.namespace, id: params.id });
+      await services().triggers.register({ tenant: params.tenant, namespace: params.namespace, id: params.id }, true);
       return new Response(null, { status: 204 });
     },
     { summary: 'Delete a flow (revisions and executions stay readable)', params: { tenant: P.tenant, namespace: P.namespace, id: P.flowId }, responses: { 204: 'Deleted' } },
@@ -726,3 +730,4 @@ addKillSwitchRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);
 addNamespaceFileRoutes(router);
+addTriggerRoutes(router);

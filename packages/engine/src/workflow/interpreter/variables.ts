@@ -123,6 +123,8 @@ export class Variables {
       parents,
       parent: parents[0],
       tasks: this.taskStates,
+      // Kestra's `trigger`: what the trigger that started the execution knew (absent for a manual start).
+      ...(input.trigger ? { trigger: input.trigger.variables } : {}),
     };
   }
 

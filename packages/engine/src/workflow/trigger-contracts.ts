@@ -1,0 +1,30 @@
+// Contracts of the trigger scheduler workflow (docs/triggers.md), shared by the workflow bundle,
+// the activities and the services that start it. No I/O here: the bundle imports it.
+
+/** One Schedule trigger of one flow. */
+export interface ScheduleRef {
+  tenant: string;
+  namespace: string;
+  flowId: string;
+  triggerId: string;
+}
+
+export const SCHEDULE_WORKFLOW_NAME = 'scheduleTriggerWorkflow';
+/** Sent when the flow is saved or deleted, a trigger is enabled, or a test wants a re-evaluation now. */
+export const SCHEDULE_WAKE_SIGNAL = 'wake';
+
+/** One scheduler workflow per flow trigger; its id names it, so a second start only signals it. */
+export function scheduleWorkflowId(ref: ScheduleRef): string {
+  return `trigger-schedule/${ref.tenant}/${ref.namespace}/${ref.flowId}/${ref.triggerId}`;
+}
+
+export interface ScheduleEvaluation {
+  /** When to evaluate again (the next fire time); absent: the trigger is gone and the workflow ends. */
+  next?: string;
+  stop?: boolean;
+}
+
+export interface TriggerActivities {
+  /** Fires what is due (deterministic execution ids: never twice) and says when to wake next. */
+  evaluateSchedule(ref: ScheduleRef): Promise<ScheduleEvaluation>;
+}
