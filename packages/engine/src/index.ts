@@ -17,3 +17,4 @@ export * from './services/storage/index';
 export * from './services/credentials/index';
 export * from './logging';
 export * from './env-schema';
+export * from './services/apps';

@@ -8,3 +8,4 @@ export * from './validate';
 export * from './yaml-source';
 export * as expressions from './expressions';
 export * from './plugin-defaults-document';
+export * as apps from './apps';

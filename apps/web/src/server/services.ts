@@ -1,7 +1,7 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { AppService, CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
@@ -31,13 +31,15 @@ function create() {
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  const executions = new ExecutionService(db, flows, temporal, files);
   return {
     env,
     db,
     registry,
     flows,
     files,
-    executions: new ExecutionService(db, flows, temporal, files),
+    executions,
+    apps: new AppService(db, flows, executions),
     secrets: new SecretStore(db, keyring),
     credentials: new CredentialStore(db, keyring),
     codec,

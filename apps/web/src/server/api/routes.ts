@@ -19,6 +19,7 @@ import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
+import { addAppRoutes } from './app-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -720,6 +721,7 @@ router
 addCodecRoutes(router);
 addSecretRoutes(router);
 addCredentialRoutes(router);
+addAppRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);
