@@ -248,7 +248,12 @@ describe('running an app', () => {
     const id = started.body.id;
     await admin.waitFor(id, ['PAUSED']);
     const requesterView = await as('outsider').call('GET', `/api/v1/main/apps/approval-app/executions/${id}`);
-    expect(requesterView.body).toMatchObject({ state: 'PAUSED', stage: 'PAUSE', canDecide: false, blocks: [{ type: 'ResumeExecutionButton' }, { type: 'CancelExecutionButton', text: 'Reject' }] });
+    expect(requesterView.body).toMatchObject({
+      state: 'PAUSED',
+      stage: 'PAUSE',
+      canDecide: false,
+      blocks: [{ type: 'ResumeExecutionButton' }, { type: 'CancelExecutionButton', text: 'Reject' }],
+    });
     expect((await as('outsider').call('POST', `/api/v1/main/executions/${id}/resume`, {})).status).toBe(403);
     const adminView = await admin.call('GET', `/api/v1/main/apps/approval-app/executions/${id}`);
     expect(adminView.body.canDecide).toBe(true);

@@ -109,7 +109,12 @@ export class AppService {
   /** The parsed app, or 422 with every error at its line and column; the flow must exist. */
   private async check(tenant: string, source: string): Promise<AppDefinition> {
     const { app, errors } = appModel.parseApp(source);
-    if (!app) throw new AppError('UNPROCESSABLE', `the app has ${errors.length} error${errors.length === 1 ? '' : 's'}; the first: line ${errors[0].line}, column ${errors[0].column}: ${errors[0].message}`, errors);
+    if (!app)
+      throw new AppError(
+        'UNPROCESSABLE',
+        `the app has ${errors.length} error${errors.length === 1 ? '' : 's'}; the first: line ${errors[0].line}, column ${errors[0].column}: ${errors[0].message}`,
+        errors,
+      );
     const flow = await this.db.flow.findUnique({ where: { tenant_namespace_id: { tenant, namespace: app.namespace, id: app.flowId } }, select: { deleted: true } });
     if (!flow || flow.deleted) {
       const at = locate(source, 'flowId');

@@ -70,9 +70,7 @@ export const BLOCK_PROPERTIES = {
       showIcon: z.boolean().default(false).describe('Show an icon for the kind'),
     })
     .strict(),
-  Button: z
-    .object({ url: z.string().max(2000).describe('Where the button leads (http, https or a path of this site)'), ...buttonShape('Submit') })
-    .strict(),
+  Button: z.object({ url: z.string().max(2000).describe('Where the button leads (http, https or a path of this site)'), ...buttonShape('Submit') }).strict(),
   RedirectTo: z
     .object({
       url: z.string().max(2000).describe('Where to send the browser (http, https or a path of this site)'),
@@ -81,7 +79,12 @@ export const BLOCK_PROPERTIES = {
     .strict(),
   Loading: z.object({}).strict(),
   AutoRefresh: z
-    .object({ delay: z.union([z.number().int().min(1).max(3600), duration]).optional().describe('Seconds (or an ISO-8601 duration) between refreshes; 1 second by default') })
+    .object({
+      delay: z
+        .union([z.number().int().min(1).max(3600), duration])
+        .optional()
+        .describe('Seconds (or an ISO-8601 duration) between refreshes; 1 second by default'),
+    })
     .strict(),
   CreateExecutionForm: z.object({ ...filterShape }).strict(),
   CreateExecutionButton: z.object(buttonShape('Submit')).strict(),
@@ -150,10 +153,7 @@ export type AppDefinition = Omit<z.output<typeof appHeaderSchema>, 'layout'> & {
 export const DEFAULT_LAYOUT: AppLayoutStage[] = [
   {
     on: 'OPEN',
-    blocks: [
-      { type: 'CreateExecutionForm' },
-      { type: 'CreateExecutionButton', text: 'Submit', style: 'INFO', size: 'DEFAULT' },
-    ],
+    blocks: [{ type: 'CreateExecutionForm' }, { type: 'CreateExecutionButton', text: 'Submit', style: 'INFO', size: 'DEFAULT' }],
   },
   { on: 'CREATED', blocks: [{ type: 'Markdown', content: 'Thanks for submitting your request!' }] },
 ];

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { closest } from '@baton/plugin-sdk';
+import { closest } from '@baton/plugin-sdk/text';
 import { YamlSource, type FlowError, type PathSegment } from '../yaml-source';
 import {
   APP_STAGES,
@@ -38,7 +38,13 @@ function issuesToErrors(yaml: YamlSource, base: PathSegment[], issues: z.core.$Z
     }
     const parent = issue.path.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
     const last = issue.path[issue.path.length - 1];
-    if (issue.code === 'invalid_type' && last !== undefined && parent && typeof parent === 'object' && (parent as Record<PropertyKey, unknown>)[last as PropertyKey] === undefined) {
+    if (
+      issue.code === 'invalid_type' &&
+      last !== undefined &&
+      parent &&
+      typeof parent === 'object' &&
+      (parent as Record<PropertyKey, unknown>)[last as PropertyKey] === undefined
+    ) {
       return [yaml.error(path.slice(0, -1), `missing required key '${String(last)}' in ${what}`)];
     }
     return [yaml.error(path, `${String(last ?? what)}: ${issue.message}`)];

@@ -21,6 +21,7 @@ const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'executions', label: 'Executions', icon: 'executions', keys: 'g e' },
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
+  { id: 'apps', label: 'Apps', icon: 'layers', keys: 'g o' },
   { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },
 ];
 

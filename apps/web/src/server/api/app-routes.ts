@@ -9,7 +9,12 @@ import { appStartLimiter } from './app-rate-limit';
 
 const TENANT = `Tenant id (${FIELD_LIMITS.tenantId.pattern.source}); \`main\` exists by default`;
 const APP_ID = 'App id (the `id` of its YAML)';
-const YAML_BODY = { contentTypes: ['application/x-yaml'], maxBytes: BODY_LIMITS.flowSource, description: "The App YAML (Kestra's io.kestra.plugin.ee.apps.Execution)", schema: { type: 'string' } };
+const YAML_BODY = {
+  contentTypes: ['application/x-yaml'],
+  maxBytes: BODY_LIMITS.flowSource,
+  description: "The App YAML (Kestra's io.kestra.plugin.ee.apps.Execution)",
+  schema: { type: 'string' },
+};
 
 async function readAppYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -73,7 +78,11 @@ export function addAppRoutes(router: Router): void {
       {
         summary: 'Apps the caller may edit',
         params: { tenant: TENANT },
-        query: { namespace: { description: 'Namespace, including its children' }, q: { description: 'Part of the id or display name' }, tags: { description: 'Tag (repeatable; all must match)', repeatable: true } },
+        query: {
+          namespace: { description: 'Namespace, including its children' },
+          q: { description: 'Part of the id or display name' },
+          tags: { description: 'Tag (repeatable; all must match)', repeatable: true },
+        },
         readOnly: true,
       },
     )
@@ -95,10 +104,16 @@ export function addAppRoutes(router: Router): void {
       'GET',
       '/api/v1/:tenant/apps/:id',
       async ({ params, url }) => {
-        if (url.searchParams.get('source') === 'yaml') return new Response(await services().apps.source(params.tenant, params.id), { headers: { 'content-type': 'application/x-yaml' } });
+        if (url.searchParams.get('source') === 'yaml')
+          return new Response(await services().apps.source(params.tenant, params.id), { headers: { 'content-type': 'application/x-yaml' } });
         return services().apps.get(params.tenant, params.id);
       },
-      { summary: 'An App with its source (?source=yaml for the YAML alone)', params: { tenant: TENANT, id: APP_ID }, query: { source: { description: '`yaml` for the source alone' } }, readOnly: true },
+      {
+        summary: 'An App with its source (?source=yaml for the YAML alone)',
+        params: { tenant: TENANT, id: APP_ID },
+        query: { source: { description: '`yaml` for the source alone' } },
+        readOnly: true,
+      },
     )
     .add(
       'PUT',
@@ -146,7 +161,11 @@ export function addAppRoutes(router: Router): void {
         summary: "Start the app's flow (labelled system.app:<id>, triggeredBy the requester); kill switches and limits apply",
         description: 'Not signed in (PUBLIC apps): at most 10 starts a minute per address and app, and no file uploads.',
         params: { tenant: TENANT, id: APP_ID },
-        body: { contentTypes: ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'], maxBytes: BODY_LIMITS.upload, schema: { type: 'object', additionalProperties: true } },
+        body: {
+          contentTypes: ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'],
+          maxBytes: BODY_LIMITS.upload,
+          schema: { type: 'object', additionalProperties: true },
+        },
         responses: { 429: 'Too many starts from this address' },
       },
     )

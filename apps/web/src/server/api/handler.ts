@@ -115,8 +115,7 @@ export class Router {
       checkParams(found.params, url);
       const key = ruleKey(found.route.method, found.route.pattern);
       const rule = ACCESS_RULES[key];
-      const caller: Caller =
-        rule?.kind === 'public' ? await anonymousCaller(request) : rule?.kind === 'appUse' ? await identifyOrAnonymous(request) : await identify(request);
+      const caller: Caller = rule?.kind === 'public' ? await anonymousCaller(request) : rule?.kind === 'appUse' ? await identifyOrAnonymous(request) : await identify(request);
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
       const access = await authorize(rule, caller, found.params, key);
       const result = await found.route.handler({ request, url, params: found.params, caller, access });
