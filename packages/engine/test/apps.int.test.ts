@@ -112,7 +112,7 @@ describe('managing apps', () => {
     expect(checked.body.valid).toBe(false);
     expect(checked.body.errors.map((e: any) => [e.line, e.column])).toEqual([
       [8, 9],
-      [15, 9],
+      [14, 9],
     ]);
     expect(checked.body.errors[1].message).toMatch(/unknown key 'txt'/);
     const saved = await yaml(as('editor'), 'POST', '/api/v1/main/apps', bad);
