@@ -80,7 +80,7 @@ function setMarkers(editor: Monaco.editor.IStandaloneCodeEditor | undefined, err
  * The App editor: Kestra's App YAML in Monaco (completion from the App JSON Schema, errors at
  * their line and column as you type) with a live preview of each stage beside it.
  */
-export function AppEditor({ id, initial }: { id?: string; initial?: string }) {
+export default function AppEditor({ id, initial }: { id?: string; initial?: string }) {
   const { tenant } = useApp();
   const href = useHref();
   const router = useRouter();
@@ -213,19 +213,4 @@ export function AppEditor({ id, initial }: { id?: string; initial?: string }) {
       </div>
     </>
   );
-}
-
-/** The editor for an existing app: its source first. */
-export function AppEditorPage({ id }: { id?: string }) {
-  const { tenant } = useApp();
-  const existing = useQuery({
-    queryKey: ['apps', tenant, 'source', id ?? ''],
-    enabled: Boolean(id),
-    queryFn: () => api<{ source: string }>(tenantPath(tenant, 'apps', id!)),
-    staleTime: Infinity,
-  });
-  if (!id) return <AppEditor />;
-  if (existing.error) return <LoadingState label={(existing.error as Error).message} />;
-  if (!existing.data) return <LoadingState label="Loading the app…" />;
-  return <AppEditor id={id} initial={existing.data.source} />;
 }

@@ -1,4 +1,4 @@
-import { AppEditorPage } from '@/modules/apps/components/app-editor';
+import { AppEditorPage } from '@/modules/apps/components/app-editor-page';
 
 export const metadata = { title: 'New app' };
 
