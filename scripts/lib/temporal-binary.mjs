@@ -88,6 +88,45 @@ function runGoInstall(go, tag, gobin, log) {
   });
 }
 
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * One build per machine at a time: a second `npm start` or test run on a new machine (CI beside a
+ * developer's run, several worktrees) waits for the first build instead of compiling the same
+ * ~400 Go packages again on the same two cores. The lock holds the builder's pid; a lock whose
+ * process is gone is stale and taken over.
+ */
+export async function withBuildLock(gobin, log, build) {
+  const lock = path.join(gobin, '.build.lock');
+  for (let waited = 0; ; waited++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lock, 'utf8').trim());
+      if (!holder || !processAlive(holder)) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (waited % 15 === 0) log(`another process (pid ${holder}) is building the temporal CLI; waiting for it...`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    return await build();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 /** Locates the binary, building it with Go when needed. */
 export async function ensureTemporal(dataDir, log = console.log) {
   const found = locateTemporal(dataDir);
@@ -100,6 +139,13 @@ export async function ensureTemporal(dataDir, log = console.log) {
   }
   const gobin = machineCacheDir();
   fs.mkdirSync(gobin, { recursive: true });
+  return withBuildLock(gobin, log, () => buildTemporal(go, gobin, dataDir, log));
+}
+
+async function buildTemporal(go, gobin, dataDir, log) {
+  // Built by the process we waited for?
+  const already = locateTemporal(dataDir);
+  if (already) return already;
   for (const tag of CLI_TAGS) {
     if (await runGoInstall(go, tag, gobin, log)) {
       const built = path.join(gobin, 'temporal');

@@ -1,5 +1,6 @@
 // The web app's settings: half an admin configuration is an error, never an open API.
 import { describe, expect, it } from 'vitest';
+import { EnvError } from '@baton/engine';
 import { readWebEnv } from '../src/server/env';
 
 const base = { DATABASE_URL: 'postgresql://x', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
@@ -14,7 +15,7 @@ describe('web settings', () => {
     expect(readWebEnv(base).authMode).toBe('password');
     expect(readWebEnv({ ...base, BATON_ADMIN_EMAIL: 'a@b.c', BATON_ADMIN_PASSWORD: 'pw-long-enough' }).adminEmail).toBe('a@b.c');
     expect(readWebEnv({ ...base, BATON_AUTH: 'none' }).authMode).toBe('none');
-    expect(() => readWebEnv({ ...base, BATON_AUTH: 'off' })).toThrow(/BATON_AUTH=off/);
+    expect(() => readWebEnv({ ...base, BATON_AUTH: 'off' })).toThrow(/BATON_AUTH: is not understood/);
   });
 
   it('takes OIDC all or nothing: the issuer, client id and secret together; the rest has defaults', () => {
@@ -33,8 +34,9 @@ describe('web settings', () => {
     expect(() => readWebEnv({ ...base, BATON_OIDC_ISSUER: oidc.BATON_OIDC_ISSUER })).toThrow(
       'OIDC sign-in is half configured: BATON_OIDC_ISSUER is set but not BATON_OIDC_CLIENT_ID, BATON_OIDC_CLIENT_SECRET',
     );
+    expect(() => readWebEnv({ ...base, ...oidc, BATON_OIDC_SCOPES: '  ' }).oidc!.scopes).not.toThrow();
     expect(() => readWebEnv({ ...base, BATON_OIDC_NAME: 'Dex' })).toThrow(/half configured: BATON_OIDC_NAME is set but not BATON_OIDC_ISSUER/);
-    expect(() => readWebEnv({ ...base, ...oidc, BATON_OIDC_ISSUER: 'kc.example.com' })).toThrow(/BATON_OIDC_ISSUER=kc.example.com is not a URL/);
+    expect(() => readWebEnv({ ...base, ...oidc, BATON_OIDC_ISSUER: 'kc.example.com' })).toThrow(/BATON_OIDC_ISSUER: is not a URL/);
     expect(() => readWebEnv({ ...base, ...oidc, BATON_OIDC_SCOPES: 'email' })).toThrow(/lacks openid/);
     expect(() => readWebEnv({ ...base, ...oidc, BATON_AUTH: 'none' })).toThrow(/BATON_AUTH=none turns sign-in off/);
   });
@@ -43,6 +45,18 @@ describe('web settings', () => {
     expect(readWebEnv(base).publicUrl).toBe('http://localhost:3000');
     expect(readWebEnv({ ...base, PORT: '4000' }).publicUrl).toBe('http://localhost:4000');
     expect(readWebEnv({ ...base, BATON_PUBLIC_URL: 'https://baton.example.com/' }).publicUrl).toBe('https://baton.example.com');
-    expect(() => readWebEnv({ ...base, BATON_PUBLIC_URL: 'https://baton.example.com/app' })).toThrow(/is not an origin/);
+    expect(() => readWebEnv({ ...base, BATON_PUBLIC_URL: 'https://baton.example.com/app' })).toThrow(/BATON_PUBLIC_URL: is not an origin/);
+  });
+
+  it('names every bad variable in one error, so a start is fixed in one go', () => {
+    let error: unknown;
+    try {
+      readWebEnv({ DATABASE_URL: 'mysql://x', BATON_AUTH: 'off', BATON_LOG_LEVEL: 'loud', BATON_ADMIN_EMAIL: 'a@b.c' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).problems.map((p) => p.variable).sort()).toEqual(['BATON_ADMIN_EMAIL', 'BATON_AUTH', 'BATON_LOG_LEVEL', 'DATABASE_URL', 'TEMPORAL_ADDRESS']);
+    expect((error as Error).message).toMatch(/5 problems/);
   });
 });

@@ -1,6 +1,10 @@
-// The web app's configuration, read once. Nothing else in apps/web reads process.env.
+// The web app's configuration, read and checked once (zod, like the worker's). Nothing else in
+// apps/web reads process.env. A bad start names every bad variable at once (EnvError).
 import path from 'node:path';
-import { LOG_LEVEL_NAMES, type ProcessLogLevel } from '@baton/engine';
+import { z } from 'zod';
+import { EnvError, LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty, type ProcessLogLevel } from '@baton/engine';
+
+type EnvProblem = EnvError['problems'][number];
 
 export interface WebEnv {
   databaseUrl: string;
@@ -47,82 +51,139 @@ export interface OidcEnv {
   tenant: string;
 }
 
-/** All or nothing, like the admin: a half-configured provider is an error at start, not a broken button. */
-function readOidcEnv(env: Record<string, string | undefined>, authMode: 'password' | 'none'): OidcEnv | undefined {
-  const required = ['BATON_OIDC_ISSUER', 'BATON_OIDC_CLIENT_ID', 'BATON_OIDC_CLIENT_SECRET'] as const;
-  const optional = ['BATON_OIDC_GROUPS_CLAIM', 'BATON_OIDC_NAME', 'BATON_OIDC_SCOPES', 'BATON_OIDC_TENANT'] as const;
-  const set = [...required, ...optional].filter((k) => env[k]?.trim());
-  if (!set.length) return undefined;
-  const missing = required.filter((k) => !env[k]?.trim());
-  if (missing.length)
-    throw new Error(
-      `OIDC sign-in is half configured: ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set but not ${missing.join(', ')}. Set BATON_OIDC_ISSUER, BATON_OIDC_CLIENT_ID and BATON_OIDC_CLIENT_SECRET together, or none of the BATON_OIDC_* variables`,
-    );
-  if (authMode === 'none') throw new Error('BATON_AUTH=none turns sign-in off, so BATON_OIDC_* cannot apply: unset one or the other');
-  const issuer = env.BATON_OIDC_ISSUER!.trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(issuer))
-    throw new Error(
-      `BATON_OIDC_ISSUER=${issuer.slice(0, 100)} is not a URL: use the provider's issuer, such as https://keycloak.example.com/realms/ops (its /.well-known/openid-configuration must answer)`,
-    );
-  const scopes = env.BATON_OIDC_SCOPES?.trim() || 'openid email profile';
-  if (!scopes.split(/\s+/).includes('openid')) throw new Error(`BATON_OIDC_SCOPES=${scopes.slice(0, 100)} lacks openid, without which the provider sends no id_token`);
-  return {
-    issuer,
-    clientId: env.BATON_OIDC_CLIENT_ID!.trim(),
-    clientSecret: env.BATON_OIDC_CLIENT_SECRET!,
-    groupsClaim: env.BATON_OIDC_GROUPS_CLAIM?.trim() || 'groups',
-    name: env.BATON_OIDC_NAME?.trim().slice(0, 60) || 'OIDC',
-    scopes,
-    tenant: env.BATON_OIDC_TENANT?.trim() || 'main',
-  };
+const optional = z.preprocess(unsetIfEmpty, z.string().optional());
+const required = (hint: string) => z.preprocess(unsetIfEmpty, z.string({ error: `is not set; ${hint}` }));
+const OIDC_REQUIRED = ['BATON_OIDC_ISSUER', 'BATON_OIDC_CLIENT_ID', 'BATON_OIDC_CLIENT_SECRET'] as const;
+const OIDC_OPTIONAL = ['BATON_OIDC_GROUPS_CLAIM', 'BATON_OIDC_NAME', 'BATON_OIDC_SCOPES', 'BATON_OIDC_TENANT'] as const;
+
+/**
+ * Each variable is checked on its own first, then the rules that tie several together (the admin
+ * pair, OIDC all or nothing): every problem is named in one EnvError, as in the worker.
+ */
+const WebEnvSchema = z.object({
+  DATABASE_URL: required('`npm start` sets it; otherwise set a postgresql:// URL').refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgresql:// URL'),
+  TEMPORAL_ADDRESS: required('`npm start` sets it; otherwise set host:port of the Temporal frontend'),
+  TEMPORAL_NAMESPACE: optional,
+  BATON_TEMPORAL_UI_URL: optional,
+  BATON_AUTH: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() ? v.trim().toLowerCase() : undefined),
+    z.enum(['password', 'none'], { error: 'is not understood: use none (local use only) or leave it unset' }).default('password'),
+  ),
+  BATON_ADMIN_EMAIL: optional,
+  BATON_ADMIN_PASSWORD: optional,
+  BATON_SETUP_TOKEN: optional,
+  BATON_PLUGIN_DEFAULTS: optional,
+  BATON_ENCRYPTION_KEY: optional,
+  BATON_ENCRYPTION_KEYS_OLD: optional,
+  BATON_CODEC_CORS_ORIGINS: optional,
+  BATON_LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' && v ? v.toLowerCase() : undefined),
+    z.enum(LOG_LEVEL_NAMES, { error: `is not a level: use one of ${LOG_LEVEL_NAMES.join(', ')}` }).default('info'),
+  ),
+  PORT: optional,
+  BATON_PUBLIC_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() ? v.trim().replace(/\/+$/, '') : undefined),
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+$/, 'is not an origin: use the address people open Baton at, such as https://baton.example.com (no path)')
+      .optional(),
+  ),
+  BATON_DATA_DIR: optional,
+  BATON_STORAGE_DIR: optional,
+  BATON_OIDC_ISSUER: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() ? v.trim().replace(/\/+$/, '') : undefined),
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+/, "is not a URL: use the provider's issuer, such as https://keycloak.example.com/realms/ops (its /.well-known/openid-configuration must answer)")
+      .optional(),
+  ),
+  BATON_OIDC_CLIENT_ID: optional,
+  BATON_OIDC_CLIENT_SECRET: optional,
+  BATON_OIDC_GROUPS_CLAIM: optional,
+  BATON_OIDC_NAME: optional,
+  BATON_OIDC_SCOPES: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined),
+    z
+      .string()
+      .refine((v) => v.split(/\s+/).includes('openid'), 'lacks openid, without which the provider sends no id_token')
+      .optional(),
+  ),
+  BATON_OIDC_TENANT: optional,
+});
+
+/**
+ * The rules that tie several variables together, checked on the raw environment so that they are
+ * reported alongside the per-variable problems (a zod refinement would not run while any field fails).
+ */
+function crossVariableProblems(env: Record<string, string | undefined>): EnvProblem[] {
+  const problems: EnvProblem[] = [];
+  const has = (k: string) => Boolean(env[k]?.trim());
+  if (has('BATON_ADMIN_EMAIL') !== has('BATON_ADMIN_PASSWORD')) {
+    const set = has('BATON_ADMIN_EMAIL') ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD';
+    problems.push({
+      variable: set,
+      message: `only ${set} is set: BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD go together. Set both, or neither (then npm start prints a one-time setup link)`,
+    });
+  }
+  // All or nothing, like the admin: a half-configured provider is an error at start, not a broken button.
+  const set = [...OIDC_REQUIRED, ...OIDC_OPTIONAL].filter(has);
+  if (!set.length) return problems;
+  const missing = OIDC_REQUIRED.filter((k) => !has(k));
+  if (missing.length) {
+    problems.push({
+      variable: missing[0],
+      message: `OIDC sign-in is half configured: ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set but not ${missing.join(', ')}. Set BATON_OIDC_ISSUER, BATON_OIDC_CLIENT_ID and BATON_OIDC_CLIENT_SECRET together, or none of the BATON_OIDC_* variables`,
+    });
+  }
+  if (env.BATON_AUTH?.trim().toLowerCase() === 'none') {
+    problems.push({ variable: 'BATON_AUTH', message: 'BATON_AUTH=none turns sign-in off, so BATON_OIDC_* cannot apply: unset one or the other' });
+  }
+  return problems;
 }
 
 let cached: WebEnv | undefined;
 
-/** Reads and checks the configuration; a half configuration is an error, never an open door. */
+/** Reads and checks the configuration; a half configuration is an error (EnvError naming every bad variable), never an open door. */
 export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
-  if (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS) {
-    throw new Error('DATABASE_URL and TEMPORAL_ADDRESS must be set; `npm start` sets them.');
+  const cross = crossVariableProblems(env);
+  let e: z.output<typeof WebEnvSchema>;
+  try {
+    e = parseEnv(WebEnvSchema, env);
+  } catch (error) {
+    throw error instanceof EnvError ? new EnvError([...error.problems, ...cross]) : error;
   }
-  const auth = env.BATON_AUTH?.trim().toLowerCase() || 'password';
-  if (auth !== 'password' && auth !== 'none') throw new Error(`BATON_AUTH=${env.BATON_AUTH} is not understood: use none (local use only) or leave it unset`);
-  const email = env.BATON_ADMIN_EMAIL || undefined;
-  const password = env.BATON_ADMIN_PASSWORD || undefined;
-  if (Boolean(email) !== Boolean(password)) {
-    throw new Error(
-      `BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD go together: only ${email ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD'} is set. Set both, or neither (then npm start prints a one-time setup link)`,
-    );
-  }
-  const publicUrl = (env.BATON_PUBLIC_URL?.trim() || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+$/.test(publicUrl))
-    throw new Error(`BATON_PUBLIC_URL=${publicUrl.slice(0, 100)} is not an origin: use the address people open Baton at, such as https://baton.example.com (no path)`);
+  if (cross.length) throw new EnvError(cross);
   return {
-    databaseUrl: env.DATABASE_URL,
-    temporalAddress: env.TEMPORAL_ADDRESS,
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    temporalUiUrl: env.BATON_TEMPORAL_UI_URL,
-    authMode: auth,
-    adminEmail: email,
-    adminPassword: password,
-    setupToken: env.BATON_SETUP_TOKEN || undefined,
-    pluginDefaultsFile: env.BATON_PLUGIN_DEFAULTS,
-    encryptionKey: env.BATON_ENCRYPTION_KEY ?? '',
-    encryptionKeysOld: env.BATON_ENCRYPTION_KEYS_OLD,
-    logLevel: logLevel(env.BATON_LOG_LEVEL),
-    codecCorsOrigins: (env.BATON_CODEC_CORS_ORIGINS ?? env.BATON_TEMPORAL_UI_URL ?? '')
+    databaseUrl: e.DATABASE_URL,
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE ?? 'default',
+    temporalUiUrl: e.BATON_TEMPORAL_UI_URL,
+    authMode: e.BATON_AUTH,
+    adminEmail: e.BATON_ADMIN_EMAIL,
+    adminPassword: e.BATON_ADMIN_PASSWORD,
+    setupToken: e.BATON_SETUP_TOKEN,
+    pluginDefaultsFile: e.BATON_PLUGIN_DEFAULTS,
+    encryptionKey: e.BATON_ENCRYPTION_KEY ?? '',
+    encryptionKeysOld: e.BATON_ENCRYPTION_KEYS_OLD,
+    logLevel: e.BATON_LOG_LEVEL,
+    codecCorsOrigins: (e.BATON_CODEC_CORS_ORIGINS ?? e.BATON_TEMPORAL_UI_URL ?? '')
       .split(',')
       .map((s) => s.trim().replace(/\/+$/, ''))
       .filter(Boolean),
-    publicUrl,
-    oidc: readOidcEnv(env, auth),
+    publicUrl: e.BATON_PUBLIC_URL ?? `http://localhost:${e.PORT || 3000}`,
+    oidc: e.BATON_OIDC_ISSUER
+      ? {
+          issuer: e.BATON_OIDC_ISSUER,
+          clientId: e.BATON_OIDC_CLIENT_ID!.trim(),
+          clientSecret: e.BATON_OIDC_CLIENT_SECRET!,
+          groupsClaim: e.BATON_OIDC_GROUPS_CLAIM?.trim() || 'groups',
+          name: e.BATON_OIDC_NAME?.trim().slice(0, 60) || 'OIDC',
+          scopes: e.BATON_OIDC_SCOPES ?? 'openid email profile',
+          tenant: e.BATON_OIDC_TENANT?.trim() || 'main',
+        }
+      : undefined,
     storageDir: storageDirFrom(env),
   };
-}
-
-function logLevel(v: string | undefined): ProcessLogLevel {
-  const level = (v || 'info').toLowerCase();
-  if (!(LOG_LEVEL_NAMES as readonly string[]).includes(level)) throw new Error(`BATON_LOG_LEVEL=${v} is not a level: use one of ${LOG_LEVEL_NAMES.join(', ')}`);
-  return level as ProcessLogLevel;
 }
 
 export function webEnv(): WebEnv {

@@ -10,7 +10,8 @@ import { StateBadge } from '@/components/state-badge';
 import { Button, Dialog, EmptyState, ErrorState, Select, Skeleton, TextInput, ui, useToast } from '@/components/ui';
 import { ALL_STATES, isTerminal } from '@/modules/api/types';
 import { useKillMany } from '../hooks/use-execution-actions';
-import { useExecutionList, type ExecutionFilters } from '../hooks/use-executions';
+import { useExecutionList } from '../hooks/use-executions';
+import type { ExecutionFilterText } from '@baton/contract';
 import { RANGES, rangeBounds, type RangeId } from '../lib/time-range';
 import s from './executions.module.css';
 
@@ -45,7 +46,7 @@ export function ExecutionsList({ fixed }: { fixed?: { namespace: string; flowId:
   const killMany = useKillMany(tenant);
 
   const namespace = fixed?.namespace ?? (read('namespace') || globalNs);
-  const filters: ExecutionFilters = useMemo(
+  const filters: ExecutionFilterText = useMemo(
     () => ({
       namespace: namespace || undefined,
       flowId: fixed?.flowId ?? (flowId || undefined),

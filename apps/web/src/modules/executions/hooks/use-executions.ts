@@ -5,10 +5,7 @@ import { api, tenantPath } from '@/modules/api/client';
 import { keys } from '@/modules/api/query-keys';
 import { isTerminal, type ExecutionPage } from '@/modules/api/types';
 
-/** The list page's filters as text (ISO dates, `key:value` labels): the contract's form. */
-export type ExecutionFilters = ExecutionFilterText;
-
-export function useExecutionList(tenant: string, filters: ExecutionFilters, cursor: string | undefined, size = 50) {
+export function useExecutionList(tenant: string, filters: ExecutionFilterText, cursor: string | undefined, size = 50) {
   const params = { ...filters, cursor, size };
   return useQuery({
     queryKey: keys.executions.list(tenant, params),
