@@ -15,3 +15,10 @@ export async function rawWait(minutes: number): Promise<void> {
   await noop(0);
   await sleep(`${minutes}m`);
 }
+
+const { hold } = proxyActivities<{ hold(url: string): Promise<void> }>({ startToCloseTimeout: '10m', heartbeatTimeout: '10s', retry: { maximumAttempts: 1 } });
+
+/** One HTTP call that never answers, from a heartbeating activity: the kill-switch bench's batch-terminate arm. */
+export async function rawHold(url: string): Promise<void> {
+  await hold(url);
+}

@@ -8,7 +8,7 @@ ensureDependencies();
 await ensurePrismaClient();
 // Each benchmark starts its own stack, so one failing does not hide the other's figures.
 let status = 0;
-for (const file of ['bench/engine-bench.ts', 'bench/live-bench.ts', 'bench/burst-bench.ts']) {
+for (const file of ['bench/engine-bench.ts', 'bench/live-bench.ts', 'bench/burst-bench.ts', 'bench/kill-switch-bench.ts']) {
   const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, file)], { stdio: 'inherit', cwd: root });
   if (result.status !== 0) status = result.status ?? 1;
 }

@@ -4,3 +4,4 @@ export * from './states';
 export * from './views';
 export * from './filters';
 export * from './credential-types';
+export * from './kill-switches';

@@ -56,6 +56,8 @@ export const ExecutionSchema = z.looseObject({
   error: z.string().nullable().optional(),
   parentId: z.string().nullable().optional(),
   triggeredBy: z.string().nullable().optional(),
+  /** The kill switch that killed or cancelled it (docs/kill-switch.md). */
+  killSwitchId: z.string().nullable().optional(),
 });
 export type Execution = z.infer<typeof ExecutionSchema>;
 

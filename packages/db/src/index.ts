@@ -1,5 +1,5 @@
 export { getDb, disconnectAll, type Db } from './client';
 export { migrate } from './migrate';
 export { Prisma } from './generated/client';
-export type { Flow, FlowRevision, Execution, TaskRun, LogEntry, Secret } from './generated/client';
+export type { Flow, FlowRevision, Execution, TaskRun, LogEntry, Secret, KillSwitch } from './generated/client';
 export { ExecutionChangeListener, EXECUTION_CHANGES_CHANNEL } from './change-listener';

@@ -2,6 +2,7 @@ export * from './states';
 export * from './workflow/contracts';
 export * from './services/app-error';
 export * from './services/executions';
+export * from './services/kill-switches';
 export * from './services/flows';
 export * from './services/projection';
 export * from './state/index';

@@ -1692,3 +1692,86 @@ describe('flowable table and helpers', () => {
     expect([0, 500, 90_000, 3_600_000 + 1500].map(javaDuration)).toEqual(['PT0S', 'PT0.5S', 'PT1M30S', 'PT1H1.5S']);
   });
 });
+
+describe('CANCEL kill switch', () => {
+  const signal = { switchId: 'ks-1', message: 'cancelled by kill switch ks-1 (maintenance) set by alice' };
+  const three = flow(`  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: one
+  - id: b
+    type: io.kestra.plugin.core.debug.Return
+    format: two
+  - id: c
+    type: io.kestra.plugin.core.debug.Return
+    format: three
+`);
+
+  it('reaching an execution between two tasks: the running task finishes, the next never starts, CANCELLED with the switch', async () => {
+    const world = new FakeWorld();
+    let interpreter: Interpreter | undefined;
+    // Task b takes a minute; the switch arrives while it runs.
+    world.handlers.b = async () => {
+      await world.delay(60_000);
+      return { value: 'two' };
+    };
+    world.at(START + 30_000, () => interpreter!.cancelBySwitch(signal));
+    const { result } = await execute(three, { world, setup: (_, i) => (interpreter = i) });
+    expect(result).toEqual({ state: 'CANCELLED', outputs: {}, error: signal.message });
+    expect(world.ran('a')).toEqual(['a']);
+    expect(world.ran('b')).toEqual(['b']);
+    expect(world.ran('c')).toEqual([]);
+    const end = world.events.filter((e) => e.kind === 'execution').at(-1);
+    expect(end).toMatchObject({ state: 'CANCELLED', killSwitch: 'ks-1', error: signal.message });
+    // Task b was not interrupted: no KILLED, no CANCELLED on it.
+    expect(world.states('b')).not.toContain('KILLED');
+    expect(world.states('c')).toEqual([]);
+  });
+
+  it('a second switch does not replace the first', async () => {
+    const world = new FakeWorld();
+    world.handlers.a = async () => {
+      await world.delay(1000);
+    };
+    const { result } = await execute(three, {
+      world,
+      setup: (w, i) =>
+        w.at(START + 500, () => {
+          i.cancelBySwitch(signal);
+          i.cancelBySwitch({ switchId: 'ks-2', message: 'other' });
+        }),
+    });
+    expect(result.error).toBe(signal.message);
+    expect(world.events.filter((e) => e.kind === 'execution').at(-1)).toMatchObject({ killSwitch: 'ks-1' });
+  });
+
+  it('ends a paused execution: the Pause stops waiting, its task run and the execution end CANCELLED', async () => {
+    const yaml = flow(`  - id: hold
+    type: io.kestra.plugin.core.flow.Pause
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+`);
+    const { result, world } = await execute(yaml, { setup: (w, i) => w.at(START + 60_000, () => i.cancelBySwitch(signal)) });
+    expect(result.state).toBe('CANCELLED');
+    expect(world.execution()).toEqual(['RUNNING', 'PAUSED', 'CANCELLED']);
+    expect(world.states('hold')).toEqual(['RUNNING', 'PAUSED', 'CANCELLED']);
+    expect(world.ran('after')).toEqual([]);
+  });
+
+  it('ends an execution waiting in a concurrency queue without taking a slot', async () => {
+    const world = new FakeWorld();
+    const limited = flow(`  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: x\n`, `concurrency:\n  limit: 1\n  behavior: QUEUE\n`);
+    const { result } = await execute(limited, { world, setup: (w, i) => w.at(START + 600, () => i.cancelBySwitch(signal)) });
+    expect(result.state).toBe('CANCELLED');
+    expect(world.execution()).toEqual(['QUEUED', 'CANCELLED']);
+    expect(world.activities).toEqual([]);
+    // It stopped polling for a slot after the switch: 250 ms and 500 ms sleeps, then one more check at most.
+    expect(world.calls.filter((c) => c.startsWith('acquireSlot')).length).toBeLessThanOrEqual(3);
+  });
+
+  it('without a switch nothing changes (older histories replay the same commands)', async () => {
+    const { result, world } = await execute(three);
+    expect(result.state).toBe('SUCCESS');
+    expect(world.calls).toEqual(['runTask a', 'runTask b', 'runTask c']);
+  });
+});

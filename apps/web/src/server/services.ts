@@ -1,7 +1,7 @@
 import 'server-only';
 import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
-import { AppService, CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
+import { AppService, CredentialStore, EncryptionCodec, ExecutionService, FlowService, keyringFrom, KillSwitches, KvStore, loadInstanceDefaults, SecretStore } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
@@ -40,6 +40,7 @@ function create() {
     files,
     executions,
     apps: new AppService(db, flows, executions),
+    killSwitches: new KillSwitches(db, executions, temporal),
     secrets: new SecretStore(db, keyring),
     credentials: new CredentialStore(db, keyring),
     codec,

@@ -13,6 +13,7 @@ import { checkLabels } from './limits';
 import { searchAttributesFor } from './search-attributes';
 import type { ExecutionFiles, UploadedFile } from './storage/execution-files';
 import { inputFileUri } from './storage/uris';
+import { KillSwitches } from './kill-switches';
 
 /**
  * Every Temporal call of a request has this long: an unreachable server is a 503 within seconds,
@@ -80,6 +81,7 @@ export function toExecutionView(execution: Execution, taskRuns: TaskRun[]): Exec
     error: execution.error,
     parentId: execution.parentId,
     triggeredBy: execution.triggeredBy,
+    killSwitchId: execution.killSwitchId,
   };
 }
 
@@ -153,13 +155,18 @@ export interface SearchQuery extends ExecutionFilter {
 }
 
 export class ExecutionService {
+  /** The start check of kill switches (docs/kill-switch.md): every start and restart goes through it. */
+  private readonly killSwitches: KillSwitches;
+
   constructor(
     private readonly db: Db,
     private readonly flows: FlowService,
     private readonly temporal: () => Promise<Client>,
     /** Internal storage, for FILE inputs; without it an upload is refused. */
     private readonly files?: ExecutionFiles,
-  ) {}
+  ) {
+    this.killSwitches = new KillSwitches(db);
+  }
 
   /** Validates inputs and records a CREATED execution; does not start it. */
   async prepare(
@@ -175,6 +182,8 @@ export class ExecutionService {
     if (options.labels) checkLabels(options.labels);
     const plan = await this.flows.plan(ref, options.revision);
     if (plan.disabled) throw new AppError('CONFLICT', `flow ${ref.namespace}.${ref.id} is disabled; enable it to run it`);
+    // Every start (API, UI, triggers, apps, subflows, replays) passes here: a switch in force refuses it.
+    await this.killSwitches.assertStartAllowed(ref.tenant, plan.namespace, plan.id);
     const { values, errors } = resolveInputs(plan.inputs, provided);
     if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid inputs', errors);
     return { plan, values };
@@ -369,7 +378,7 @@ export class ExecutionService {
    * activities on their next heartbeat, and records KILLED. A second kill of an execution that is
    * still KILLING terminates the workflow (the last resort when a worker is gone).
    */
-  async kill(tenant: string, id: string, by: string) {
+  async kill(tenant: string, id: string, by: string, options: { killSwitch?: string } = {}) {
     const execution = await this.db.execution.findUnique({ where: { id } });
     if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
     if (isTerminal(execution.state)) throw new AppError('CONFLICT', `execution ${id} already ended ${execution.state}`);
@@ -378,11 +387,11 @@ export class ExecutionService {
     const deadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
     const forced = execution.state === 'KILLING';
     // Conditional: if the execution ended meanwhile, its final state stays.
-    const marked = await transitionExecution(this.db, id, 'kill', { at: new Date().toISOString(), by });
+    const marked = await transitionExecution(this.db, id, 'kill', { at: new Date().toISOString(), by, killSwitch: options.killSwitch });
     if (!marked) throw new AppError('CONFLICT', `execution ${id} ended before it could be killed`);
     // The workflow will not record KILLED after a terminate or once it is gone: the API does, with
     // its history entry, ending the task runs left open (the `killed` transition frees them).
-    const recordKilled = (error?: string) => transitionExecution(this.db, id, 'killed', { at: new Date().toISOString(), by, error });
+    const recordKilled = (error?: string) => transitionExecution(this.db, id, 'killed', { at: new Date().toISOString(), by, error, killSwitch: options.killSwitch });
     try {
       if (forced) {
         await deadline(() => handle.terminate(`killed by ${by} (forced)`));
@@ -427,6 +436,7 @@ export class ExecutionService {
     if (!['FAILED', 'KILLED', 'CANCELLED'].includes(execution.state)) {
       throw new AppError('CONFLICT', `execution ${id} is ${execution.state}; only FAILED, KILLED or CANCELLED executions can be restarted (use replay to run it again)`);
     }
+    await this.killSwitches.assertStartAllowed(tenant, execution.namespace, execution.flowId, id);
     const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
     // SECRET inputs (and a subflow's inputs that carried a parent's secret) are stored masked.
     if (plan.inputs.some((i) => i.type === 'SECRET') || Object.values((execution.inputs as Record<string, unknown>) ?? {}).includes('******')) {

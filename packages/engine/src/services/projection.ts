@@ -10,7 +10,8 @@ import type { ProjectionEvent } from '../workflow/contracts';
  */
 export async function applyProjection(db: Db, events: ProjectionEvent[]): Promise<void> {
   for (const event of events) {
-    if (event.kind === 'execution') await projectExecutionState(db, event.id, event.state, { at: event.at, outputs: event.outputs, error: event.error });
+    if (event.kind === 'execution')
+      await projectExecutionState(db, event.id, event.state, { at: event.at, outputs: event.outputs, error: event.error, killSwitch: event.killSwitch });
     else if (event.kind === 'log') await appendWorkflowLog(db, event);
     else if (event.kind === 'labels') await replaceLabels(db, event.executionId, event.labels);
     else await projectTaskRunState(db, event);

@@ -65,6 +65,11 @@ export interface ExecutionMove {
   /** Terminal states: the flow outputs and the error. */
   outputs?: Record<string, unknown>;
   error?: string;
+  /**
+   * The kill switch behind a kill or a cancel (docs/kill-switch.md), kept in `kill_switch_id`
+   * when the row moves; a restart clears it.
+   */
+  killSwitch?: string;
 }
 
 /**
@@ -87,6 +92,7 @@ async function moveExecution(db: Sql, id: string, to: State, from: readonly Stat
         ended_at = CASE WHEN state = ${to} THEN ended_at WHEN ${ended}::boolean THEN (${m.at}::timestamptz AT TIME ZONE 'UTC') WHEN ${restarted}::boolean THEN NULL ELSE ended_at END,
         outputs = CASE WHEN state = ${to} THEN outputs WHEN ${ended}::boolean THEN coalesce(${json(m.outputs)}::jsonb, '{}'::jsonb) ELSE outputs END,
         error = CASE WHEN state = ${to} THEN error WHEN ${ended}::boolean THEN ${m.error ?? null} WHEN ${restarted}::boolean THEN NULL ELSE error END,
+        kill_switch_id = CASE WHEN ${restarted}::boolean THEN NULL ELSE coalesce(${m.killSwitch ?? null}::text, kill_switch_id) END,
         updated_at = now() AT TIME ZONE 'UTC'
       WHERE id = ${id} AND state = ANY(${[...from]}::text[])
       RETURNING id

@@ -7,6 +7,8 @@ export const DEFAULT_TASK_QUEUE = 'baton';
 export const WORKFLOW_NAME = 'executionWorkflow';
 export const RESUME_SIGNAL = 'resume';
 export const STATUS_QUERY = 'status';
+/** A CANCEL kill switch reached the execution: it ends CANCELLED before its next task. */
+export const KILL_SWITCH_CANCEL_SIGNAL = 'killSwitchCancel';
 
 export function taskQueueFor(workerGroup: string | undefined): string {
   return workerGroup ? `${DEFAULT_TASK_QUEUE}.${workerGroup}` : DEFAULT_TASK_QUEUE;
@@ -48,6 +50,13 @@ export interface ResumeSignal {
   taskRunId?: string;
   by: string;
   inputs: Record<string, unknown>;
+}
+
+/** What a CANCEL kill switch tells the executions in its scope. */
+export interface KillSwitchCancelSignal {
+  switchId: string;
+  /** The message the execution ends with (names the switch, its reason and who set it). */
+  message: string;
 }
 
 /** Everything a runnable task's expressions may read. */
@@ -111,6 +120,8 @@ export type ProjectionEvent =
       at: string;
       outputs?: Record<string, unknown>;
       error?: string;
+      /** The kill switch that ended it (a CANCEL switch's end, docs/kill-switch.md). */
+      killSwitch?: string;
     }
   | {
       kind: 'taskRun';

@@ -5,13 +5,29 @@
 import * as wf from '@temporalio/workflow';
 import { ActivityCancellationType } from '@temporalio/common';
 import type { State } from '../states';
-import { RESUME_SIGNAL, STATUS_QUERY, WORKFLOW_NAME, type EngineActivities, type ExecutionInput, type ExecutionResult, type ResumeSignal } from './contracts';
+import {
+  KILL_SWITCH_CANCEL_SIGNAL,
+  RESUME_SIGNAL,
+  STATUS_QUERY,
+  WORKFLOW_NAME,
+  type EngineActivities,
+  type ExecutionInput,
+  type ExecutionResult,
+  type KillSwitchCancelSignal,
+  type ResumeSignal,
+} from './contracts';
 import type { Effects } from './interpreter/effects';
 import { Interpreter } from './interpreter/interpreter';
 import { KILL_GRACE_EXPIRED } from './interpreter/outcomes';
 import { searchAttributesFor } from '../services/search-attributes';
 
 export const resumeSignal = wf.defineSignal<[ResumeSignal]>(RESUME_SIGNAL);
+/**
+ * A CANCEL kill switch (docs/kill-switch.md). Its handler only sets a flag the interpreter reads
+ * before the next task, in a Pause and in a concurrency queue: no command is issued until then,
+ * and a history without the signal replays as before (no patch needed).
+ */
+export const killSwitchCancelSignal = wf.defineSignal<[KillSwitchCancelSignal]>(KILL_SWITCH_CANCEL_SIGNAL);
 export const statusQuery = wf.defineQuery<{ state: State; running: string[] }>(STATUS_QUERY);
 
 const { project } = wf.proxyLocalActivities<EngineActivities>({
@@ -90,6 +106,9 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   const interpreter = new Interpreter(input, temporalEffects);
   wf.setHandler(resumeSignal, (signal) => {
     interpreter.resume(signal);
+  });
+  wf.setHandler(killSwitchCancelSignal, (signal) => {
+    interpreter.cancelBySwitch(signal);
   });
   wf.setHandler(statusQuery, () => interpreter.status());
   return interpreter.run();

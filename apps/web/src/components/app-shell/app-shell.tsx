@@ -5,6 +5,7 @@ import { useState, type ReactNode } from 'react';
 import { useTenants } from '@/modules/namespaces/hooks/use-namespaces';
 import { signOut, useMe } from '@/modules/auth/hooks/use-me';
 import auth from '@/modules/auth/auth.module.css';
+import { KillSwitchBanner } from '@/modules/kill-switches/components/kill-switch-banner';
 import { Icon, type IconName } from '../icons';
 import { ShortcutsDialog } from '../shortcuts/shortcuts-dialog';
 import { useShortcut } from '../shortcuts/shortcuts';
@@ -22,6 +23,7 @@ const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
   { id: 'apps', label: 'Apps', icon: 'layers', keys: 'g o' },
+  { id: 'kill-switches', label: 'Kill switches', icon: 'stop', keys: 'g k' },
   { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },
 ];
 
@@ -132,6 +134,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </aside>
       <main id="main" className={s.main}>
         <NoSignInBanner />
+        <KillSwitchBanner />
         {children}
       </main>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />

@@ -22,6 +22,12 @@ export const keys = {
     detail: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace] as const,
     revisions: (tenant: string, namespace: string) => ['plugin-defaults', tenant, namespace, 'revisions'] as const,
   },
+  killSwitches: {
+    all: (tenant: string) => ['kill-switches', tenant] as const,
+    list: (tenant: string) => ['kill-switches', tenant, 'list'] as const,
+    covering: (tenant: string, namespace: string, flowId?: string) => ['kill-switches', tenant, 'covering', namespace, flowId ?? ''] as const,
+    preview: (tenant: string, scope: Record<string, string | undefined>) => ['kill-switches', tenant, 'preview', scope] as const,
+  },
   tenants: () => ['tenants'] as const,
   plugins: {
     all: () => ['plugins'] as const,

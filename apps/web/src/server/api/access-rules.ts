@@ -138,6 +138,13 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'POST /api/v1/:tenant/bindings': tenantWide('users.manage'),
   'DELETE /api/v1/:tenant/bindings/:id': tenantWide('users.manage'),
 
+  // kill switches (docs/kill-switch.md): each handler checks the switch's own scope (tenant-wide: operate tenant-wide)
+  'POST /api/v1/:tenant/kill-switches': somewhere('executions.operate'),
+  'GET /api/v1/:tenant/kill-switches': somewhere('executions.read'),
+  'GET /api/v1/:tenant/kill-switches/preview': somewhere('executions.operate'),
+  'GET /api/v1/:tenant/kill-switches/:id': somewhere('executions.read'),
+  'DELETE /api/v1/:tenant/kill-switches/:id': somewhere('executions.operate'),
+
   // audit log
   'GET /api/v1/:tenant/auditlogs/search': tenantWide('audit.read'),
 

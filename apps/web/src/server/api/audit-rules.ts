@@ -56,6 +56,20 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
     resource: (_, b) => `executions:${(b.results ?? []).length}`,
     after: (_, b) => ({ killed: (b.results ?? []).filter((r: Body) => r.state).map((r: Body) => r.id) }),
   },
+  // Kill switches: setting and lifting, with the scope, mode and reason (docs/kill-switch.md).
+  'POST /api/v1/:tenant/kill-switches': {
+    action: 'killSwitch.set',
+    resource: (_, b) => `killSwitch:${b.id}`,
+    namespace: (_, b) => b.scope?.namespace ?? undefined,
+    after: (_, b) => ({ scope: b.scopeText, mode: b.mode, reason: b.reason, endDate: b.endDate, affected: b.affected }),
+  },
+  'DELETE /api/v1/:tenant/kill-switches/:id': {
+    action: 'killSwitch.lifted',
+    resource: (p) => `killSwitch:${p.id}`,
+    namespace: (_, b) => b.scope?.namespace ?? undefined,
+    before: (_, b) => ({ scope: b.scopeText, mode: b.mode, reason: b.reason }),
+    after: (_, b) => ({ liftedAt: b.liftedAt }),
+  },
   'PUT /api/v1/:tenant/namespaces/:namespace/plugin-defaults': {
     action: 'pluginDefaults.changed',
     resource: (p) => `pluginDefaults:${p.namespace}`,

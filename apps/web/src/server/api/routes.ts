@@ -18,6 +18,7 @@ import { addSecretRoutes } from './secret-routes';
 import { addCodecRoutes } from './temporal-codec';
 import { addIdentityRoutes } from './identity-routes';
 import { addAuditRoutes } from './audit-routes';
+import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
 import { addAppRoutes } from './app-routes';
 
@@ -725,5 +726,6 @@ addAppRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);
+addKillSwitchRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);

@@ -370,8 +370,11 @@ async function runPause({ task, scope, run, s }: FlowableRun): Promise<TaskEnd> 
   life.state = 'PAUSED';
   const matches = (signal: ResumeSignal) => !signal.taskRunId || signal.taskRunId === run.id;
   let resumed = true;
-  if (durationMs !== undefined) resumed = await fx.condition(() => life.resumes.some(matches), durationMs);
-  else await fx.condition(() => life.resumes.some(matches));
+  // A CANCEL kill switch ends the wait too (only with its signal, so older histories replay as they were).
+  const wakes = () => life.resumes.some(matches) || life.switchCancel !== undefined;
+  if (durationMs !== undefined) resumed = await fx.condition(wakes, durationMs);
+  else await fx.condition(wakes);
+  if (life.switchCancel && !life.resumes.some(matches)) throw new CancelExecution(life.switchCancel.message);
   const signal = resumed ? life.resumes.splice(life.resumes.findIndex(matches), 1)[0] : undefined;
   await life.setState('RUNNING');
   await life.project([{ ...run, state: 'RUNNING', at: life.at() }]);

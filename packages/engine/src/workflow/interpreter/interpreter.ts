@@ -2,7 +2,7 @@
 // It reaches the outside world only through Effects, so it runs on Temporal (../execution-workflow.ts)
 // and in unit tests alike.
 import type { State } from '../../states';
-import type { ExecutionInput, ExecutionResult, ResumeSignal } from '../contracts';
+import type { ExecutionInput, ExecutionResult, KillSwitchCancelSignal, ResumeSignal } from '../contracts';
 import type { Effects } from './effects';
 import { Lifecycle } from './lifecycle';
 import { CancelExecution, errorMessage, worst } from './outcomes';
@@ -36,6 +36,11 @@ export class Interpreter {
   /** The resume signal: kept until a Pause takes it. */
   resume(signal: ResumeSignal) {
     this.life.resumes.push(signal);
+  }
+
+  /** A CANCEL kill switch's signal: kept (the first one) and acted on before the next task starts. */
+  cancelBySwitch(signal: KillSwitchCancelSignal) {
+    this.life.switchCancel ??= signal;
   }
 
   /** The status query. */

@@ -2,7 +2,8 @@
 // bookkeeping, the task runs in flight, and how it ends (finished or killed).
 import type { FlowPlan, TaskSpec } from '@baton/flow/model';
 import type { LogLevel, State } from '../../states';
-import type { ExecutionInput, ExecutionResult, ProjectionEvent, ResumeSignal } from '../contracts';
+import type { ExecutionInput, ExecutionResult, KillSwitchCancelSignal, ProjectionEvent, ResumeSignal } from '../contracts';
+import { CancelExecution } from './outcomes';
 import type { Effects } from './effects';
 import type { TaskRunEvent } from './outcomes';
 import type { SecretInputs } from './secret-inputs';
@@ -20,6 +21,11 @@ export class Lifecycle {
   readonly running = new Map<string, TaskRunEvent>();
   /** Resume signals not yet taken by a Pause. */
   readonly resumes: ResumeSignal[] = [];
+  /**
+   * A CANCEL kill switch reached the execution (its signal): no new task starts, a Pause or a
+   * concurrency queue stops waiting, and the execution ends CANCELLED. The first switch counts.
+   */
+  switchCancel: KillSwitchCancelSignal | undefined;
   private seq = 0;
   private runningPending = false;
   /** Restart: task ids (with their loop value) that already succeeded and are not run again. */
@@ -88,7 +94,12 @@ export class Lifecycle {
     await this.fx.project(this.secrets ? this.secrets.mask(events) : events);
   }
 
-  async setState(state: State, extra: { outputs?: Record<string, unknown>; error?: string } = {}) {
+  /** Throws CancelExecution when a CANCEL switch arrived: checked before each task starts. */
+  stopIfSwitchCancelled() {
+    if (this.switchCancel) throw new CancelExecution(this.switchCancel.message);
+  }
+
+  async setState(state: State, extra: { outputs?: Record<string, unknown>; error?: string; killSwitch?: string } = {}) {
     this.state = state;
     await this.project([{ kind: 'execution', id: this.input.executionId, state, at: this.at(), ...extra }]);
   }
@@ -114,13 +125,16 @@ export class Lifecycle {
     let delay = 250;
     for (;;) {
       await this.fx.sleep(delay);
+      this.stopIfSwitchCancelled();
       if (await this.fx.acquireSlot(request)) return true;
       delay = Math.min(delay * 2, 2000);
     }
   }
 
   async finish(state: State, outputs: Record<string, unknown>): Promise<ExecutionResult> {
-    await this.setState(state, { outputs, error: state === 'SUCCESS' ? undefined : this.firstError });
+    // A CANCELLED end caused by a CANCEL switch records which one (executions.kill_switch_id).
+    const killSwitch = state === 'CANCELLED' ? this.switchCancel?.switchId : undefined;
+    await this.setState(state, { outputs, error: state === 'SUCCESS' ? undefined : this.firstError, ...(killSwitch ? { killSwitch } : {}) });
     return { state, outputs, error: state === 'SUCCESS' ? undefined : this.firstError };
   }
 

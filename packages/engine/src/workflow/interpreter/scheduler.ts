@@ -57,6 +57,8 @@ export class Scheduler {
     const value = runValue(scope);
     // A restarted execution keeps what succeeded (outputs were preloaded by Lifecycle.restore).
     if (life.isDone(task.id, value)) return SUCCEEDED;
+    // A CANCEL kill switch: the task that was running finished; the next one never starts.
+    life.stopIfSwitchCancelled();
     const taskRunId = this.fx.uuid();
     const run: TaskRunEvent = {
       kind: 'taskRun',

@@ -251,6 +251,11 @@ export function ExecutionPage({ id }: { id: string }) {
             </Link>
           ) : null}
           {execution.parentId ? <Link href={href('executions', execution.parentId)}>· parent execution</Link> : null}
+          {execution.killSwitchId ? (
+            <Link href={href('kill-switches')} title="The kill switch that ended this execution" data-testid="killed-by-switch">
+              · ended by kill switch {execution.killSwitchId}
+            </Link>
+          ) : null}
           {follow.live && running ? (
             <span className={s.live}>
               <span className={s.liveDot} />
