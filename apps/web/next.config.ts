@@ -13,6 +13,7 @@ const config: NextConfig = {
     '@baton/plugin-core',
     '@baton/plugin-argocd',
     '@baton/plugin-cloudflare',
+    '@baton/plugin-kvm',
     '@baton/plugin-maas',
     '@baton/plugin-netbox',
   ],

@@ -6,7 +6,18 @@ import { render } from '@baton/flow/expressions';
 import type { FlowPlan } from '@baton/flow/model';
 import { validateFlow } from '@baton/flow/validate';
 import { defaultRegistry } from '@baton/plugin-catalog';
-import type { ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../src/workflow/contracts';
+import type {
+  ExecutionInput,
+  ExecutionResult,
+  MergeOutputsRequest,
+  ProjectionEvent,
+  RunTaskInput,
+  RunTaskResult,
+  SlotRequest,
+  SplitItemsRequest,
+  SubflowRequest,
+} from '../src/workflow/contracts';
+import { splitItems } from '../src/services/storage/split-items';
 import type { ChildExecution, Effects, RunTaskOptions } from '../src/workflow/interpreter/effects';
 import { Interpreter } from '../src/workflow/interpreter/interpreter';
 import { FLOWABLES } from '../src/workflow/interpreter/flowables';
@@ -95,10 +106,44 @@ class FakeWorld implements Effects {
     return { executionId: `child-${++this.ids}`, tenant: request.tenant, plan, inputs: request.inputs, labels: request.labels, parent: request.parent };
   };
 
+  /** Internal storage of the fake: URI → content. */
+  readonly files = new Map<string, string>();
+  readonly childInputs: ExecutionInput[] = [];
+  private readonly childResults = new Map<string, ExecutionResult>();
+
+  splitItems = async (request: SplitItemsRequest) => {
+    this.check();
+    this.calls.push(`splitItems ${request.taskId}`);
+    const content = this.files.get(request.items);
+    if (content === undefined) throw nonRetryable(`no file ${request.items}`);
+    const base = `kestra:///${request.executionId}/tasks/${request.taskId}/${request.taskRunId}/`;
+    const uris = splitItems(content, request.batch).map((batch, i) => {
+      this.files.set(`${base}${i}.txt`, batch);
+      return `${base}${i}.txt`;
+    });
+    this.files.set(`${base}splits.txt`, uris.join('\n'));
+    return { splits: `${base}splits.txt`, uris };
+  };
+
+  mergeSubflowOutputs = async (request: MergeOutputsRequest) => {
+    this.check();
+    this.calls.push(`mergeSubflowOutputs ${request.taskId}`);
+    const outputs = request.executionIds.map((id) => this.childResults.get(id)?.outputs ?? {});
+    if (!outputs.some((o) => Object.keys(o).length)) return {};
+    const uri = `kestra:///${request.executionId}/tasks/${request.taskId}/${request.taskRunId}/outputs.ion`;
+    this.files.set(uri, outputs.map((o) => JSON.stringify(o)).join('\n') + '\n');
+    return { subflowOutputs: uri };
+  };
+
   startChild = async (input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution> => {
     this.check();
     this.calls.push(`startChild ${input.executionId} wait=${options.wait}`);
+    this.childInputs.push(input);
     const ended = new Interpreter(input, this).run();
+    ended.then(
+      (r) => this.childResults.set(input.executionId, r),
+      () => {},
+    );
     return { result: () => this.cancellable(() => ended) };
   };
 
@@ -1151,6 +1196,130 @@ ${props}  - id: after
   });
 });
 
+describe('ForEachItem', () => {
+  const child = plan(`id: child
+namespace: test.unit
+inputs:
+  - id: items
+    type: STRING
+  - id: n
+    type: INT
+tasks:
+  - id: work
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ inputs.n }}"
+outputs:
+  - id: n
+    type: STRING
+    value: "{{ outputs.work.value }}"
+`);
+  const ITEMS = 'kestra:///test/unit/f/executions/exec-1/inputs/file/items.txt';
+  const each = (extra = '') =>
+    flow(`  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "${ITEMS}"
+    namespace: test.unit
+    flowId: child
+    inputs:
+      items: "{{ taskrun.items }}"
+      n: "{{ taskrun.iteration }}"
+${extra}  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ outputs.each_items.numberOfBatches ?? 0 }} {{ outputs.each_merge.subflowOutputs ?? 'none' }}"
+`);
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `{"id": ${i}}`).join('\n') + '\n';
+  const setup = (content: string, handlers?: (w: FakeWorld) => void) => (w: FakeWorld) => {
+    w.flows['test.unit.child'] = child;
+    w.files.set(ITEMS, content);
+    handlers?.(w);
+  };
+
+  // Kestra ForEachItemCaseTest.forEachItem: 102 lines in batches of 4 → 26 subflows, iterations from 0.
+  it('splits the file, starts one subflow per batch with taskrun.items and taskrun.iteration, and counts them', async () => {
+    const { result, world } = await execute(each('    batch:\n      rows: 4\n'), { setup: setup(lines(102)) });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.childInputs).toHaveLength(26);
+    expect(world.childInputs.map((c) => c.inputs.n)).toEqual(Array.from({ length: 26 }, (_, i) => i));
+    expect(world.files.get(String(world.childInputs[0].inputs.items))).toBe(lines(4));
+    expect(world.files.get(String(world.childInputs[25].inputs.items))).toBe('{"id": 100}\n{"id": 101}\n');
+    // The three internal task runs, children of the ForEachItem's, in Kestra's order.
+    const parent = world.runs('each')[0];
+    for (const id of ['each_split', 'each_items', 'each_merge']) expect(world.runs(id)[0].parentTaskRunId).toBe(parent.id);
+    expect(world.runs('each_items').at(-1)?.outputs).toMatchObject({ numberOfBatches: 26, iterations: { CREATED: 0, RUNNING: 0, SUCCESS: 26 } });
+    const merged = world.files.get(String(world.runs('each_merge').at(-1)?.outputs?.subflowOutputs));
+    expect(merged?.trim().split('\n')).toHaveLength(26);
+    expect(JSON.parse(merged!.split('\n')[3])).toEqual({ n: '3' });
+    expect(world.ran('after')).toEqual(['after']);
+  });
+
+  // Kestra ForEachItemCaseTest.forEachItemEmptyItems: no subflow, no outputs, SUCCESS.
+  it('an empty file starts no subflow; the items task run has no outputs', async () => {
+    const { result, world } = await execute(each(), { setup: setup('') });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.childInputs).toHaveLength(0);
+    expect(world.runs('each_items').at(-1)?.outputs).toBeUndefined();
+    expect(world.states('each_merge').at(-1)).toBe('SUCCESS');
+  });
+
+  // Kestra ForEachItemCaseTest.forEachItemFailed: every subflow fails → 3 task runs, FAILED, iterations.FAILED.
+  it('failed subflows fail it with transmitFailed (the default): no merge, the next task does not run', async () => {
+    const { result, world } = await execute(each('    batch:\n      rows: 2\n'), { setup: setup(lines(6), (w) => (w.handlers.work = fails('boom'))) });
+    expect(result.state).toBe('FAILED');
+    expect(result.error).toContain('each_items: 3 of 3 subflow executions of test.unit.child did not succeed; iteration 0 ended FAILED');
+    expect(world.runs('each_items').at(-1)?.state).toBe('FAILED');
+    const lastOutputs = world.events.filter((e): e is TaskRun => e.kind === 'taskRun' && e.taskId === 'each_items' && e.outputs !== undefined).at(-1)?.outputs;
+    expect(lastOutputs).toMatchObject({ numberOfBatches: 3, iterations: { CREATED: 0, RUNNING: 0, FAILED: 3 } });
+    expect(world.runs('each_merge')).toHaveLength(0);
+    expect(world.runs('after')).toHaveLength(0);
+  });
+
+  it('with transmitFailed: false, failed subflows are counted and the flow goes on', async () => {
+    const { result, world } = await execute(each('    transmitFailed: false\n'), { setup: setup(lines(2), (w) => (w.handlers.work = fails('boom'))) });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.runs('each_items').at(-1)?.outputs).toMatchObject({ iterations: { FAILED: 2 } });
+  });
+
+  // Kestra ForEachItemCaseTest.forEachItemNoWait: iterations count every started subflow as SUCCESS.
+  it('wait: false starts the subflows and goes on; nothing to merge', async () => {
+    const { result, world } = await execute(each('    wait: false\n'), { setup: setup(lines(3)) });
+    expect(result.state).toBe('SUCCESS');
+    const starts = world.calls.filter((c) => c.startsWith('startChild'));
+    expect(starts).toHaveLength(3);
+    expect(starts.every((c) => c.endsWith('wait=false'))).toBe(true);
+    expect(world.runs('each_items').at(-1)?.outputs).toMatchObject({ numberOfBatches: 3, iterations: { RUNNING: 0, SUCCESS: 3 } });
+    expect(world.calls).not.toContain('mergeSubflowOutputs each_merge');
+  });
+
+  it("refuses items that are not an internal-storage URI with Kestra's message", async () => {
+    const { result } = await execute(each().replace(ITEMS, 'https://example.com/items.txt'), { setup: setup('') });
+    expect(result.state).toBe('FAILED');
+    expect(result.error).toContain('Unable to split the items from https://example.com/items.txt, this is not an internal storage URI!');
+  });
+
+  it('inside ForEach, the internal outputs are keyed by the loop value', async () => {
+    const yaml = flow(`  - id: loop
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ["a", "b"]
+    tasks:
+      - id: each
+        type: io.kestra.plugin.core.flow.ForEachItem
+        items: "${ITEMS}"
+        batch: { partitions: 2 }
+        namespace: test.unit
+        flowId: child
+        inputs: { items: "{{ taskrun.items }}", n: "{{ taskrun.iteration }}" }
+      - id: count
+        type: io.kestra.plugin.core.debug.Return
+        format: "{{ outputs.each_items[taskrun.value].numberOfBatches }}"
+`);
+    const { result, world } = await execute(yaml, { setup: setup(lines(5)) });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.childInputs).toHaveLength(4);
+    const counts = world.activities.filter((a) => a.task.id === 'count').map((a) => render(a.task.props.format, a.context as unknown as Record<string, unknown>));
+    expect(counts).toEqual([2, 2]);
+  });
+});
+
 describe('Subflow', () => {
   const child = plan(`id: child
 namespace: test.unit
@@ -1674,6 +1843,10 @@ describe('flowable table and helpers', () => {
       'core.Switch': ['cases.*', 'defaults'],
       'core.ForEach': ['tasks'],
       'core.Subflow': [],
+      'core.ForEachItem': [],
+      'core.ForEachItem.Split': [],
+      'core.ForEachItem.Executable': [],
+      'core.ForEachItem.Merge': [],
       'core.Sleep': [],
       'core.Fail': [],
       'core.Assert': [],

@@ -281,6 +281,13 @@ class FlowValidator {
       this.error([...path, 'type'], `unknown task type '${raw.type}'${hints.length ? `; did you mean ${hints.map((h) => `'${h}'`).join(' or ')}?` : ''}`);
       return undefined;
     }
+    // Task runs the task creates under itself (ForEachItem's `_split`...) are addressable in outputs.
+    for (const suffix of definition.internalTaskSuffixes ?? []) {
+      if (!id) break;
+      const previous = this.taskIds.get(id + suffix);
+      if (previous) this.error([...path, 'id'], `task id '${id}' makes '${id + suffix}' for its ${suffix.slice(1)} step, which is also the id at ${previous}`);
+      else this.taskIds.set(id + suffix, `${this.taskIds.get(id)}${suffix}`);
+    }
     const listKeys = new Set((definition.taskLists ?? []).map((l) => l.key));
     const ownProps = Object.fromEntries(Object.entries(raw).filter(([k]) => !COMMON_TASK_KEYS.has(k) && !listKeys.has(k)));
     const layers = [...(this.options.defaultLayers ?? []), { source: 'flow', defaults: this.pluginDefaults }];

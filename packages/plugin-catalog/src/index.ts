@@ -5,11 +5,12 @@ import { PluginRegistry, type PluginDefinition } from '@baton/plugin-sdk';
 import { definitions as argocd } from '@baton/plugin-argocd';
 import { definitions as cloudflare } from '@baton/plugin-cloudflare';
 import { definitions as core } from '@baton/plugin-core';
+import { definitions as kvm } from '@baton/plugin-kvm';
 import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
 
 /** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
-export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, maas, netbox };
+export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox };
 
 let shared: PluginRegistry | undefined;
 

@@ -4,11 +4,12 @@ import type { PluginRuntime } from '@baton/plugin-sdk';
 import { runtimes as argocd } from '@baton/plugin-argocd/runtime';
 import { runtimes as cloudflare } from '@baton/plugin-cloudflare/runtime';
 import { runtimes as core } from '@baton/plugin-core/runtime';
+import { runtimes as kvm } from '@baton/plugin-kvm/runtime';
 import { runtimes as maas } from '@baton/plugin-maas/runtime';
 import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 
 /** Every shipped runtime, by family (the same names as `pluginFamilies`). */
-export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, maas, netbox };
+export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox };
 
 export function pluginRuntimes(): PluginRuntime[] {
   return Object.values(runtimeFamilies).flat();

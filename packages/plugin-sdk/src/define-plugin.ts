@@ -51,6 +51,11 @@ export interface PluginDefinition<P extends z.ZodType = z.ZodType, O extends z.Z
    * validator and the graph walk these.
    */
   taskLists?: TaskListSpec[];
+  /**
+   * Flowable tasks only: task runs the task creates under itself, as suffixes of its id (Kestra's
+   * ForEachItem: `_split`, `_items`, `_merge`). Their outputs are `outputs.<id><suffix>`.
+   */
+  internalTaskSuffixes?: string[];
 }
 
 export interface TaskListSpec {

@@ -7,7 +7,7 @@ import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
 import { AccessService } from '@baton/engine/identity';
 import { AuditService } from '@baton/engine/audit';
-import { ExecutionFiles, LocalFileStorage } from '@baton/engine/storage';
+import { ExecutionFiles, LocalFileStorage, NamespaceFiles } from '@baton/engine/storage';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -38,6 +38,7 @@ function create() {
     registry,
     flows,
     files,
+    namespaceFiles: new NamespaceFiles(files.storage),
     executions,
     apps: new AppService(db, flows, executions),
     killSwitches: new KillSwitches(db, executions, temporal),

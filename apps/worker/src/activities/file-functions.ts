@@ -1,9 +1,12 @@
+import { expressions } from '@baton/flow';
 import type { StorageAccess } from '@baton/plugin-sdk';
 
 // Kestra's file functions in expressions: read(uri), fileSize(uri), fileExists(uri), isFileEmpty(uri).
 // Expressions are synchronous and pure, and files are in storage: like kv(), a render that meets a
 // file not fetched yet records it and stops; runTask fetches what was asked for and renders again.
-// Every URI goes through ctx.storage, which allows only the execution's own files and its parents'.
+// Every URI goes through ctx.storage, which allows only the execution's own files and its parents',
+// and the namespace files of the execution's namespace. A path that is not a kestra:// URI
+// (`read('queries/a.sql')`) is a namespace file, as in Kestra.
 
 type Fact = 'text' | 'size';
 interface Known {
@@ -23,7 +26,11 @@ export class FileFunctions {
   private readonly known = new Map<string, Known>();
   private readonly wanted = new Map<string, Set<Fact>>();
 
-  constructor(private readonly storage: StorageAccess) {}
+  constructor(
+    private readonly storage: StorageAccess,
+    /** The execution's namespace: where a relative path is a namespace file. */
+    private readonly namespace: string,
+  ) {}
 
   /** Whether the last render asked for files not fetched yet. */
   get pending(): boolean {
@@ -32,10 +39,10 @@ export class FileFunctions {
 
   functions(): Record<string, (...args: unknown[]) => unknown> {
     return {
-      read: (...args) => this.lookup(uriArg('read', args), 'text').text,
-      fileSize: (...args) => this.lookup(uriArg('fileSize', args), 'size').size,
-      fileExists: (...args) => !this.lookup(uriArg('fileExists', args), 'size', true).missing,
-      isFileEmpty: (...args) => this.lookup(uriArg('isFileEmpty', args), 'size').size === 0,
+      read: (...args) => this.lookup(this.uriArg('read', args), 'text').text,
+      fileSize: (...args) => this.lookup(this.uriArg('fileSize', args), 'size').size,
+      fileExists: (...args) => !this.lookup(this.uriArg('fileExists', args), 'size', true).missing,
+      isFileEmpty: (...args) => this.lookup(this.uriArg('isFileEmpty', args), 'size').size === 0,
     };
   }
 
@@ -60,6 +67,14 @@ export class FileFunctions {
     this.wanted.clear();
   }
 
+  /** The path argument, positional or named (read(path='kestra:///...')); a relative path is a namespace file. */
+  private uriArg(name: string, args: unknown[]): string {
+    const first = args[0];
+    const path = first !== null && typeof first === 'object' ? (first as { path?: unknown }).path : first;
+    if (typeof path !== 'string' || !path) throw new Error(`${name}() takes a kestra:/// URI (an input or an output) or the path of a namespace file`);
+    return path.startsWith('kestra://') ? path : expressions.namespaceFileUri(this.namespace, path);
+  }
+
   private lookup(uri: string, fact: Fact, missingIsAnswer = false): Known {
     const known = this.known.get(uri);
     if (known?.error !== undefined) throw new Error(known.error);
@@ -72,14 +87,4 @@ export class FileFunctions {
     this.wanted.set(uri, facts.add(fact));
     throw new FileNotFetchedYet();
   }
-}
-
-/** The path argument, positional or named (read(path='kestra:///...')). */
-function uriArg(name: string, args: unknown[]): string {
-  const first = args[0];
-  const path = first !== null && typeof first === 'object' ? (first as { path?: unknown }).path : first;
-  if (typeof path !== 'string' || !path.startsWith('kestra:///')) {
-    throw new Error(`${name}() takes a kestra:/// URI of this execution's files (an input or an output); namespace files are not supported yet`);
-  }
-  return path;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '@baton/db';
-import type { ExecutionFiles } from '@baton/engine/storage';
+import { mergeSubflowOutputs, splitItemsFile, type ExecutionFiles } from '@baton/engine/storage';
 import {
   acquireSlot,
   AppError,
@@ -30,8 +30,21 @@ export interface ActivityDeps {
   keyring?: Keyring;
 }
 
+/** A user's mistake (a 4xx AppError) will not fix itself: fail at once, never retry. */
+function nonRetryableOn4xx(error: unknown): never {
+  if (error instanceof AppError && error.status < 500) throw ApplicationFailure.create({ type: 'NonRetryable', message: error.message, nonRetryable: true });
+  throw error;
+}
+
+function needFiles(files: ExecutionFiles | undefined): ExecutionFiles {
+  if (!files) throw ApplicationFailure.create({ type: 'NonRetryable', message: 'internal storage is not configured on this worker', nonRetryable: true });
+  return files;
+}
+
 export function createActivities(deps: ActivityDeps): EngineActivities {
   return {
+    splitItems: (request) => splitItemsFile(needFiles(deps.files), request).catch(nonRetryableOn4xx),
+    mergeSubflowOutputs: (request) => mergeSubflowOutputs(needFiles(deps.files), deps.db, request).catch(nonRetryableOn4xx),
     runTask: createRunTask(deps),
     project: (events) => applyProjection(deps.db, events),
     acquireSlot: (request) => acquireSlot(deps.db, request),

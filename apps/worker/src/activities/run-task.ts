@@ -4,6 +4,7 @@ import type { Db } from '@baton/db';
 import {
   decryptOutputs,
   encryptOutput,
+  kestraCryptoFunctions,
   MintError,
   transitionExecution,
   type CredentialTokens,
@@ -291,7 +292,7 @@ async function renderProps(
     : input.context.outputs;
   const secretValues = decrypted.length ? [...(input.secretValues ?? []), ...decrypted.filter((p) => p.length >= MIN_MASKABLE_LENGTH)] : input.secretValues;
   // read(), fileSize()...: files are fetched between rounds the same way.
-  const files = storage && new FileFunctions(storage);
+  const files = storage && new FileFunctions(storage, input.context.flow.namespace);
   const context = { ...input.context, outputs, taskrun: { ...input.context.taskrun, attemptsCount: attempt } };
   for (let round = 0; ; round++) {
     try {
@@ -299,7 +300,15 @@ async function renderProps(
         { ...input, secretValues },
         context,
         masker,
-        { secret, credential, kv, ...(errorLogs ? { errorLogs: () => errorLogs } : {}), ...(files?.functions() ?? {}) },
+        {
+          secret,
+          credential,
+          kv,
+          ...(errorLogs ? { errorLogs: () => errorLogs } : {}),
+          ...(files?.functions() ?? {}),
+          ...kestraCryptoFunctions(),
+          fileURI: (path: unknown) => expressions.namespaceFileUri(input.context.flow.namespace, path),
+        },
         jq,
       );
     } catch (error) {

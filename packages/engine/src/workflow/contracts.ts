@@ -174,10 +174,43 @@ export interface SubflowRequest {
   secretValues?: string[];
 }
 
+/** The task run (of ForEachItem's internal tasks) whose storage folder an items activity writes to. */
+export interface ItemsTaskRun {
+  tenant: string;
+  namespace: string;
+  flowId: string;
+  executionId: string;
+  taskId: string;
+  taskRunId: string;
+}
+
+/** ForEachItem's `_split`: the items file (a kestra:// URI the execution may read) cut into batch files. */
+export interface SplitItemsRequest extends ItemsTaskRun {
+  items: string;
+  batch: { rows?: number; bytes?: string | number; partitions?: number; separator?: string };
+}
+
+export interface SplitItemsResult {
+  /** Kestra's output: a file listing the batch URIs, one a line. */
+  splits: string;
+  /** The batch files' URIs, in order (the workflow starts one subflow per URI). */
+  uris: string[];
+}
+
+/** ForEachItem's `_merge`: the outputs of these subflow executions, one line each, in this order. */
+export interface MergeOutputsRequest extends ItemsTaskRun {
+  executionIds: string[];
+}
+
+/** Baton's ceiling on ForEachItem batches: each one is a child execution in the parent's history. */
+export const FOR_EACH_ITEM_MAX_BATCHES = 1000;
+
 /** Activities the workflow calls. Implemented in apps/worker/src/activities. */
 export interface EngineActivities {
   runTask(input: RunTaskInput): Promise<RunTaskResult>;
   project(events: ProjectionEvent[]): Promise<void>;
   acquireSlot(request: SlotRequest): Promise<boolean>;
   prepareSubflow(request: SubflowRequest): Promise<ExecutionInput>;
+  splitItems(request: SplitItemsRequest): Promise<SplitItemsResult>;
+  mergeSubflowOutputs(request: MergeOutputsRequest): Promise<{ subflowOutputs?: string }>;
 }

@@ -38,6 +38,11 @@ const { acquireSlot, prepareSubflow } = wf.proxyActivities<EngineActivities>({
   startToCloseTimeout: '1m',
   retry: { maximumAttempts: 10, initialInterval: '500ms' },
 });
+// ForEachItem's file work: a file of up to 64 MiB read and written again, so a longer timeout.
+const { splitItems, mergeSubflowOutputs } = wf.proxyActivities<EngineActivities>({
+  startToCloseTimeout: '5m',
+  retry: { maximumAttempts: 5, initialInterval: '1s' },
+});
 
 /** How long a kill waits for running activities to acknowledge before the workflow ends anyway. */
 const KILL_GRACE_MS = 10_000;
@@ -55,6 +60,8 @@ const temporalEffects: Effects = {
   project,
   acquireSlot,
   prepareSubflow,
+  splitItems,
+  mergeSubflowOutputs,
   runTask: (input, options) => {
     const activities = wf.proxyActivities<EngineActivities>({
       taskQueue: options.taskQueue,

@@ -44,6 +44,11 @@ export interface ExpressionFunction {
   (...args: unknown[]): unknown;
   /** Results are secrets: everything derived from them is reported to onSecretValue. */
   taints?: boolean;
+  /**
+   * Results reveal nothing of secret arguments (a ciphertext: encrypt(secret('KEY'), text)), so
+   * they are not tainted by them.
+   */
+  conceals?: boolean;
 }
 
 /** A value and whether it derives from a secret. */
@@ -689,7 +694,7 @@ class Evaluator {
     if (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function') {
       fail('function', `${node.name}() returned a Promise; functions used in expressions must be synchronous (resolve the value beforehand)`, node.start);
     }
-    const t = fn.taints === true || tainted;
+    const t = fn.taints === true || (tainted && fn.conceals !== true);
     if (t) this.session.report(v);
     return { v: v === undefined ? null : v, t };
   }

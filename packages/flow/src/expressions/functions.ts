@@ -191,3 +191,14 @@ function instant(value: unknown, fn: string): number {
   if (value === null || value === undefined) fail('type', `The '${fn}()' function expects a date argument.`);
   return toEpochMillis(value);
 }
+
+/**
+ * Kestra's fileURI(path): the kestra:// URI of a namespace file of the flow's namespace
+ * (StorageContext.namespaceFilePrefix: the namespace's dots as slashes, then `_files`).
+ */
+export function namespaceFileUri(namespace: string, path: unknown): string {
+  if (path === undefined || path === null || (typeof path === 'object' && !Array.isArray(path) && !('path' in path)))
+    throw new Error("The 'fileURI' function expects an argument 'path' that is a path to a namespace file.");
+  const p = typeof path === 'object' ? (path as { path: unknown }).path : path;
+  return `kestra:///${namespace.split('.').join('/')}/_files/${String(p).replace(/^\/+/, '')}`;
+}

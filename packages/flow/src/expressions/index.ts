@@ -16,6 +16,7 @@ export { ExpressionError } from './errors';
 export type { ExpressionErrorKind, ExpressionLocation } from './errors';
 export type { ExpressionFunction, RenderOptions } from './evaluator';
 export { checkSyntax, findFunctionCalls, findReferences } from './analysis';
+export { namespaceFileUri } from './functions';
 export { FILTERS as filters } from './filters';
 export { DEFAULT_MAX_MILLIS, DEFAULT_MAX_STEPS, type ExpressionBudget } from './limits';
 export * as limits from './limits';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { evaluate, render, type ExpressionFunction } from '../../src/expressions';
+import { evaluate, namespaceFileUri, render, type ExpressionFunction } from '../../src/expressions';
 import { expressionError, kestraContext } from './helpers';
 
 const ctx = kestraContext();
@@ -100,5 +100,17 @@ describe('provided functions', () => {
   it('must be synchronous', () => {
     const secret = async () => 'x';
     expect(expressionError(() => render("{{ secret('A') }}", ctx, { functions: { secret } })).message).toContain('returned a Promise');
+  });
+});
+
+// Kestra's FileURIFunctionTest (core/src/test/java/io/kestra/core/runners/pebble/functions/FileURIFunctionTest.java).
+describe('fileURI() (namespace files)', () => {
+  const fileURI = (path: unknown) => namespaceFileUri('my.namespace', path);
+  it('is the kestra:// URI of a file of the namespace', () => {
+    expect(render('{{ fileURI(fileA) }}', { fileA: 'test' }, { functions: { fileURI } })).toBe('kestra:///my/namespace/_files/test');
+    expect(render("{{ fileURI(path='dir/a.sql') }}", {}, { functions: { fileURI } })).toBe('kestra:///my/namespace/_files/dir/a.sql');
+  });
+  it('needs a path', () => {
+    expect(() => render('{{ fileURI() }}', {}, { functions: { fileURI } })).toThrow("The 'fileURI' function expects an argument 'path'");
   });
 });

@@ -264,6 +264,76 @@ tasks:
   ],
 });
 
+export const forEachItem = definePlugin({
+  id: 'core.ForEachItem',
+  aliases: ['io.kestra.plugin.core.flow.ForEachItem', 'io.kestra.core.tasks.flows.ForEachItem'],
+  kind: 'flowable',
+  group: 'Core / Flow',
+  title: 'Run a subflow for each batch of items in a file',
+  description:
+    'Splits a file from internal storage (`items`: a kestra:// URI, one item a line) into batches and starts one execution of the subflow per batch, all at once. ' +
+    'In `inputs`, `{{ taskrun.items }}` is the URI of the batch file and `{{ taskrun.iteration }}` its index (from 0). ' +
+    'As in Kestra it runs as three task runs: `<id>_split` (output `splits`, a file listing the batch URIs), `<id>_items` (`numberOfBatches`, `iterations`: subflows per state, kept up to date; Baton adds `executionIds`) and `<id>_merge` (`subflowOutputs`: one line per subflow with its flow outputs). ' +
+    'At most 1000 batches.',
+  idempotent: false,
+  internalTaskSuffixes: ['_split', '_items', '_merge'],
+  props: z.object({
+    items: z.string().describe('kestra:// URI of the file to split, e.g. "{{ outputs.download.uri }}" or "{{ inputs.file }}"'),
+    batch: z
+      .object({
+        rows: z
+          .union([z.number().int().min(1), z.string()])
+          .optional()
+          .describe('Lines per batch (default 1)'),
+        bytes: z
+          .union([z.number().int().min(1), z.string()])
+          .optional()
+          .describe('Bytes per batch, e.g. 10KB or 1MB (a batch ends at the first line that reaches it)'),
+        partitions: z
+          .union([z.number().int().min(1), z.string()])
+          .optional()
+          .describe('Number of batches; lines are dealt out in turn'),
+        separator: z.string().optional().describe('Written after each line (default a newline)'),
+      })
+      .strict()
+      .optional()
+      .describe('How to split: bytes, else partitions, else rows (default 1 row per batch)'),
+    namespace: z.string().describe('Namespace of the subflow'),
+    flowId: z.string().describe('Id of the subflow'),
+    revision: z.number().int().optional().describe('Pin a revision (default: latest)'),
+    inputs: z.record(z.string(), z.unknown()).optional().describe('Inputs of each subflow; `{{ taskrun.items }}` is the batch file URI'),
+    labels: z
+      .union([z.record(z.string(), z.unknown()), z.array(z.object({ key: z.string(), value: z.unknown() }))])
+      .optional()
+      .describe('Labels of each subflow execution'),
+    wait: z.boolean().optional().describe('Wait for the subflows to end (default true)'),
+    transmitFailed: z.boolean().optional().describe('Fail when a subflow does not succeed (default true; only with wait)'),
+    inheritLabels: z.boolean().optional().describe("Give each subflow the execution's labels (default false)"),
+  }),
+  outputs: noOutputs,
+  examples: [
+    example(
+      'One subflow per 100 lines of an uploaded file',
+      `
+inputs:
+  - id: file
+    type: FILE
+
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    batch:
+      rows: 100
+    namespace: company.team
+    flowId: process_batch
+    inputs:
+      data: "{{ taskrun.items }}"
+`,
+    ),
+  ],
+});
+
 export const pause = definePlugin({
   id: 'core.Pause',
   aliases: ['io.kestra.plugin.core.flow.Pause'],
@@ -567,6 +637,7 @@ export const flowDefinitions = [
   switchTask,
   forEach,
   subflow,
+  forEachItem,
   pause,
   sleep,
   fail,

@@ -16,6 +16,7 @@ export const keys = {
   },
   namespaces: (tenant: string) => ['namespaces', tenant] as const,
   kv: (tenant: string, namespace: string) => ['kv', tenant, namespace] as const,
+  namespaceFiles: (tenant: string, namespace: string, dir: string) => ['namespaceFiles', tenant, namespace, dir] as const,
   credentials: (tenant: string, namespace: string) => ['credentials', tenant, namespace] as const,
   secrets: (tenant: string, namespace: string) => ['secrets', tenant, namespace] as const,
   pluginDefaults: {

@@ -111,6 +111,12 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/namespaces/:namespace/kv/:key': read('kv.read'),
   'PUT /api/v1/:tenant/namespaces/:namespace/kv/:key': read('kv.write'),
   'DELETE /api/v1/:tenant/namespaces/:namespace/kv/:key': read('kv.write'),
+  // namespace files: read by a viewer of the namespace, written by an editor (as its flows)
+  'GET /api/v1/:tenant/namespaces/:namespace/files/directory': read('flows.read'),
+  'GET /api/v1/:tenant/namespaces/:namespace/files': read('flows.read'),
+  'POST /api/v1/:tenant/namespaces/:namespace/files': read('flows.write'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/files': read('flows.write'),
+  'DELETE /api/v1/:tenant/namespaces/:namespace/files': read('flows.write'),
 
   // identity
   'GET /api/v1/setup': { kind: 'public' },

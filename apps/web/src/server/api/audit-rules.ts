@@ -118,6 +118,25 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
     after: (_, b) => ({ type: b.type, expires: b.expirationDate }),
   },
   'DELETE /api/v1/:tenant/namespaces/:namespace/kv/:key': { action: 'kv.deleted', resource: (p) => `kv:${p.namespace}/${p.key}`, namespace: (p) => p.namespace },
+  'POST /api/v1/:tenant/namespaces/:namespace/files': {
+    action: 'namespaceFile.saved',
+    resource: (p, b) => `file:${p.namespace}${b.path}`,
+    namespace: (p) => p.namespace,
+    after: (_, b) => ({ size: b.size }),
+  },
+  'PUT /api/v1/:tenant/namespaces/:namespace/files': {
+    action: 'namespaceFile.moved',
+    resource: (p, b) => `file:${p.namespace}${b.to}`,
+    namespace: (p) => p.namespace,
+    before: (_, b) => ({ path: b.from }),
+    after: (_, b) => ({ path: b.to, files: b.moved }),
+  },
+  'DELETE /api/v1/:tenant/namespaces/:namespace/files': {
+    action: 'namespaceFile.deleted',
+    resource: (p, b) => `file:${p.namespace}${b.path}`,
+    namespace: (p) => p.namespace,
+    after: (_, b) => ({ files: b.deleted }),
+  },
   'PUT /api/v1/:tenant/secrets/:namespace/:name': {
     action: 'secret.changed',
     resource: (p) => `secret:${p.namespace}/${p.name}`,

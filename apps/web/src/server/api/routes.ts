@@ -21,6 +21,7 @@ import { addAuditRoutes } from './audit-routes';
 import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
 import { addAppRoutes } from './app-routes';
+import { addNamespaceFileRoutes } from './namespace-file-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -729,3 +730,4 @@ addAuditRoutes(router);
 addKillSwitchRoutes(router);
 // ---- files of executions (internal storage) ----
 addFileRoutes(router);
+addNamespaceFileRoutes(router);

@@ -5,6 +5,7 @@ import type { Db } from '@baton/db';
 import type { StorageAccess, StoredFile } from '@baton/plugin-sdk';
 import { AppError } from '../app-error';
 import type { FileMeta, FileStorage } from './file-storage';
+import { namespaceFilesPrefix } from './namespace-files';
 import { belongsTo, canonicalUri, executionPrefix, inputFileUri, parseStorageUri, taskFileUri, type ExecutionRef } from './uris';
 
 /** read() and tasks load a file into memory: bounded, so one large file cannot take the worker down. */
@@ -44,8 +45,9 @@ export class ExecutionFiles {
   async check(tenant: string, executionId: string, uri: unknown, lineage?: ExecutionRef[]): Promise<string> {
     const canonical = canonicalUri(parseStorageUri(uri));
     const refs = lineage ?? (await this.lineage(tenant, executionId));
-    if (!belongsTo(canonical, refs)) {
-      throw new AppError('FORBIDDEN', `the file ${canonical.slice(0, 200)} does not belong to execution ${executionId} or its parent executions`);
+    // The namespace files of the execution's own namespace are readable too (read('path') in Kestra).
+    if (!belongsTo(canonical, refs) && !canonical.startsWith(namespaceFilesPrefix(refs[0].namespace))) {
+      throw new AppError('FORBIDDEN', `the file ${canonical.slice(0, 200)} does not belong to execution ${executionId}, its parent executions or its namespace's files`);
     }
     return canonical;
   }

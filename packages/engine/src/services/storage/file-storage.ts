@@ -24,6 +24,16 @@ export interface FileStorage {
   meta(tenant: string, uri: string): Promise<FileMeta>;
   /** Deletes every file under a prefix (an execution's, when it is purged); answers how many. */
   deletePrefix(tenant: string, prefixUri: string): Promise<number>;
+  /** The entries directly under a directory URI (namespace files); NOT_FOUND when it does not exist. */
+  list(tenant: string, dirUri: string): Promise<FileEntry[]>;
+}
+
+export interface FileEntry {
+  name: string;
+  type: 'File' | 'Directory';
+  size: number;
+  lastModified: Date;
+  created: Date;
 }
 
 const TENANT = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -76,6 +86,26 @@ export class LocalFileStorage implements FileStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', `no file ${uri.slice(0, 300)}`);
       throw error;
     }
+  }
+
+  async list(tenant: string, dirUri: string): Promise<FileEntry[]> {
+    const dir = this.pathOf(tenant, dirUri, { allowPrefix: true });
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new AppError('NOT_FOUND', `no directory ${dirUri.slice(0, 300)}`);
+      throw error;
+    }
+    const entries: FileEntry[] = [];
+    for (const name of names.sort()) {
+      if (name.endsWith('.part')) continue; // a write in progress
+      const stat = await fs.stat(path.join(dir, name)).catch(() => undefined);
+      if (!stat) continue;
+      entries.push({ name, type: stat.isDirectory() ? 'Directory' : 'File', size: stat.isDirectory() ? 0 : stat.size, lastModified: stat.mtime, created: stat.birthtime });
+    }
+    return entries;
   }
 
   async deletePrefix(tenant: string, prefixUri: string): Promise<number> {

@@ -1,3 +1,6 @@
 export * from './uris';
 export * from './file-storage';
 export * from './execution-files';
+export * from './split-items';
+export * from './for-each-item-files';
+export * from './namespace-files';

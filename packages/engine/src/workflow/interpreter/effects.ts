@@ -3,7 +3,18 @@
 // fakes and a fake clock. The interpreter imports nothing else with effects, so it runs without
 // Temporal.
 import type { RetryPolicy } from '@temporalio/common';
-import type { ExecutionInput, ExecutionResult, ProjectionEvent, RunTaskInput, RunTaskResult, SlotRequest, SubflowRequest } from '../contracts';
+import type {
+  ExecutionInput,
+  ExecutionResult,
+  MergeOutputsRequest,
+  ProjectionEvent,
+  RunTaskInput,
+  RunTaskResult,
+  SlotRequest,
+  SplitItemsRequest,
+  SplitItemsResult,
+  SubflowRequest,
+} from '../contracts';
 
 /** How one runnable task's activity is scheduled (from the task's timeout, retry and worker group). */
 export interface RunTaskOptions {
@@ -27,6 +38,10 @@ export interface Effects {
   acquireSlot(request: SlotRequest): Promise<boolean>;
   /** Resolves a Subflow's flow and inputs into the child execution's input (and creates its row). */
   prepareSubflow(request: SubflowRequest): Promise<ExecutionInput>;
+  /** ForEachItem: cuts an items file into batch files in internal storage (an activity: I/O). */
+  splitItems(request: SplitItemsRequest): Promise<SplitItemsResult>;
+  /** ForEachItem: writes the subflows' outputs as one file (an activity: I/O). */
+  mergeSubflowOutputs(request: MergeOutputsRequest): Promise<{ subflowOutputs?: string }>;
   /** Starts the child execution; resolves once it started. `wait: false` abandons it to run alone. */
   startChild(input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution>;
   /** A durable timer. */

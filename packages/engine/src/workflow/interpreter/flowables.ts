@@ -8,6 +8,7 @@ import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { ProjectionEvent, ResumeSignal } from '../contracts';
 import { toRetryPolicy } from '../retry-policy';
 import { CancelExecution, combine, errorMessage, javaDuration, SUCCEEDED, TaskFailure, truthy, type Result, type TaskEnd, type TaskRunEvent } from './outcomes';
+import { FOR_EACH_ITEM_FLOWABLES } from './for-each-item';
 import type { Scheduler } from './scheduler';
 import { childScope, type Scope } from './scope';
 
@@ -85,6 +86,7 @@ export const FLOWABLES: Record<string, Flowable> = {
   },
   'core.ForEach': { childLists: ['tasks'], retriesBlock: true, run: async (f) => runForEach(f, f.prop('values')) },
   'core.Subflow': { childLists: [], retriesBlock: true, run: async (f) => runSubflow(f) },
+  ...FOR_EACH_ITEM_FLOWABLES,
   'core.Sleep': {
     childLists: [],
     retriesBlock: false,

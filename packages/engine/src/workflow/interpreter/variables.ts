@@ -1,6 +1,6 @@
 // Kestra's run-time variables (RunVariables in Kestra's source): what expressions can read, and the
 // outputs and task states that feed them as the execution goes.
-import { findFunctionCalls, findReferences, render } from '@baton/flow/expressions';
+import { findFunctionCalls, findReferences, namespaceFileUri, render } from '@baton/flow/expressions';
 import { nestInputs } from '@baton/flow/input-dependencies';
 import type { TaskSpec } from '@baton/flow/model';
 import type { State } from '../../states';
@@ -141,12 +141,18 @@ export class Variables {
     return values.length ? values : undefined;
   }
 
-  /** Renders a flowable's property in the workflow, where secret() and credential() are refused. */
-  render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string): unknown {
-    return render(value, this.context(scope, taskRunId, task) as unknown as Record<string, unknown>, {
+  /**
+   * Renders a flowable's property in the workflow, where secret() and credential() are refused.
+   * `taskrun` adds run-time variables of that one render (ForEachItem's `taskrun.items`).
+   */
+  render(value: unknown, scope: Scope, taskRunId: string, task: TaskSpec, property: string, taskrun?: Record<string, unknown>): unknown {
+    const context = this.context(scope, taskRunId, task);
+    if (taskrun) context.taskrun = { ...context.taskrun, ...taskrun };
+    return render(value, context as unknown as Record<string, unknown>, {
       location: { taskId: task.id, property },
       ...this.taint(),
       functions: {
+        fileURI: (path: unknown) => namespaceFileUri(this.input.plan.namespace, path),
         secret: () => {
           throw new Error(`secret() is only available in the properties of runnable tasks, not in ${task.type}.${property}`);
         },

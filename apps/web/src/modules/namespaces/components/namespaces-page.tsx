@@ -94,6 +94,10 @@ export function NamespacesPage() {
                       <Icon name="layers" size={13} />
                       Defaults
                     </Link>{' '}
+                    <Link href={href('namespaces', node.path, 'files')} className={`${ui.button} ${ui.sm}`} aria-label={`Files of ${node.path}`}>
+                      <Icon name="code" size={13} />
+                      Files
+                    </Link>{' '}
                     <Link href={href('namespaces', node.path, 'kv')} className={`${ui.button} ${ui.sm}`} aria-label={`KV store of ${node.path}`}>
                       <Icon name="code" size={13} />
                       KV
