@@ -23,3 +23,4 @@ export * from './env-schema';
 export * from './services/approvals';
 export * from './services/approval-notifier';
 export * from './workflow/approval';
+export * from './services/apps';

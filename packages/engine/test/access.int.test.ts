@@ -43,6 +43,9 @@ beforeAll(async () => {
     expect((await admin.deploy(flow(ns, id))).status).toBeLessThan(300);
   }
   executionA = (await admin.run('team.a', 'flow-a')).body.id;
+  // A PUBLIC app in team.a: its use routes answer everyone, its management routes Editors of team.a.
+  const app = `id: access-app\ntype: io.kestra.plugin.ee.apps.Execution\ndisplayName: Access\nnamespace: team.a\nflowId: flow-a\naccess:\n  type: PUBLIC\n`;
+  expect((await admin.call('POST', '/api/v1/main/apps', app, 'application/x-yaml')).status).toBe(201);
   await admin.run('team.b', 'flow-b');
   await person('viewer-b', [{ role: 'VIEWER', namespace: 'team.b' }]);
   await person('viewer', [{ role: 'VIEWER', namespace: 'team.a' }]);
@@ -57,6 +60,8 @@ beforeAll(async () => {
 /** Concrete values for a route's path parameters (the `:id` of each resource is different). */
 function fill(pattern: string): string {
   return pattern
+    .replace(/\/apps\/:id/, '/apps/access-app')
+    .replace(':executionId', executionA)
     .replace(/\/executions\/:id/, `/executions/${executionA}`)
     .replace(/\/logs\/:executionId/, `/logs/${executionA}`)
     .replace(/\/flows\/:namespace\/:id/, '/flows/team.a/flow-a')
@@ -92,12 +97,15 @@ function expected(rule: AccessRule, who: Person | undefined): Expected {
       return can(rule.permission, '') ? 'allowed' : 403;
     case 'namespace':
     case 'execution':
+    case 'app':
       return can(rule.permission, 'team.a') ? 'allowed' : 403;
     case 'somewhere':
       return somewhere(rule.permission) ? 'allowed' : 403;
     // Everyone here is bound in tenant main only, so "any tenant" is "somewhere in main".
     case 'anyTenant':
       return somewhere(rule.permission) ? 'allowed' : 403;
+    case 'appUse':
+      return 'allowed'; // the app is PUBLIC
     case 'selfOrAdmin':
       return who.userId === people.viewer.userId || can('users.manage', '') ? 'allowed' : 403;
   }
@@ -219,7 +227,7 @@ describe('route × role', () => {
         const rule = ACCESS_RULES[route];
         const want =
           caller.label === 'anonymous' || caller.label === 'wrong password' || caller.label === 'revoked token'
-            ? rule.kind === 'public'
+            ? rule.kind === 'public' || (rule.kind === 'appUse' && caller.label === 'anonymous')
               ? 'allowed'
               : 401
             : expected(rule, caller.who);

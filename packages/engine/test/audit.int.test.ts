@@ -24,6 +24,7 @@ describe('audit log', () => {
     const recordedByTheRouteItself = ['POST /api/v1/setup', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
     const changesNothing = [
       'POST /api/v1/:tenant/flows/validate',
+      'POST /api/v1/:tenant/apps/validate',
       'POST /api/v1/:tenant/executions/:id/eval',
       'POST /api/v1/:tenant/executions/:id/eval/:taskRunId',
       'POST /api/v1/temporal-codec/decode',

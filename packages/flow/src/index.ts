@@ -9,3 +9,4 @@ export * from './yaml-source';
 export * as expressions from './expressions';
 export * from './plugin-defaults-document';
 export * from './cron';
+export * as apps from './apps';

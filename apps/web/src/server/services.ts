@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { getDb } from '@baton/db';
 import {
   ApprovalService,
+  AppService,
   CredentialStore,
   EncryptionCodec,
   ExecutionService,
@@ -54,6 +55,7 @@ function create() {
     namespaceFiles: new NamespaceFiles(files.storage),
     executions,
     approvals: new ApprovalService(db, executions),
+    apps: new AppService(db, flows, executions),
     killSwitches: new KillSwitches(db, executions, temporal),
     // Trigger registration on save/delete, the Triggers page, webhooks (docs/triggers.md).
     triggers: new TriggerService(db, flows, executions, temporal, (m) => serverLog().warn(m)),

@@ -24,6 +24,7 @@ const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'triggers', label: 'Triggers', icon: 'clock', keys: 'g t' },
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
+  { id: 'apps', label: 'Apps', icon: 'layers', keys: 'g o' },
   { id: 'kill-switches', label: 'Kill switches', icon: 'stop', keys: 'g k' },
   { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },
 ];

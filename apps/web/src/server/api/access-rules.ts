@@ -25,10 +25,20 @@ export type AccessRule =
   /** The permission somewhere in any tenant: routes whose path names no tenant (the codec endpoint). */
   | { kind: 'anyTenant'; permission: Permission }
   /** The user in path parameter `param` themself, or someone with users.manage tenant-wide. */
-  | { kind: 'selfOrAdmin'; param: string };
+  | { kind: 'selfOrAdmin'; param: string }
+  /** The permission at the namespace of the App whose id is path parameter `param` (managing it). */
+  | { kind: 'app'; permission: Permission; param: string }
+  /**
+   * Using the App whose id is path parameter `param`: decided by the app's own `access` (PUBLIC:
+   * anyone, without credentials; PRIVATE: signed-in users, of its groups when it names some), by
+   * AppService. A request with no credentials (or a session that ended) is anonymous here, and
+   * only here; wrong credentials are still a 401.
+   */
+  | { kind: 'appUse'; param: string };
 
 const read = (permission: Permission, param = 'namespace'): AccessRule => ({ kind: 'namespace', permission, param });
 const onExecution = (permission: Permission, param = 'id'): AccessRule => ({ kind: 'execution', permission, param });
+const onApp = (permission: Permission, param = 'id'): AccessRule => ({ kind: 'app', permission, param });
 const somewhere = (permission: Permission): AccessRule => ({ kind: 'somewhere', permission });
 const tenantWide = (permission: Permission): AccessRule => ({ kind: 'tenant', permission });
 
@@ -158,6 +168,18 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
 
   // audit log
   'GET /api/v1/:tenant/auditlogs/search': tenantWide('audit.read'),
+
+  // Apps (docs/apps.md): an Editor of the app's namespace manages it; using it follows its access
+  'POST /api/v1/:tenant/apps/validate': somewhere('flows.write'),
+  'POST /api/v1/:tenant/apps': somewhere('flows.write'), // and flows.write at the YAML's namespace, checked by the route
+  'GET /api/v1/:tenant/apps/search': somewhere('flows.write'),
+  'GET /api/v1/:tenant/apps/catalog': { kind: 'signedIn' },
+  'GET /api/v1/:tenant/apps/:id': onApp('flows.write'),
+  'PUT /api/v1/:tenant/apps/:id': onApp('flows.write'),
+  'DELETE /api/v1/:tenant/apps/:id': onApp('flows.write'),
+  'GET /api/v1/:tenant/apps/:id/view': { kind: 'appUse', param: 'id' },
+  'POST /api/v1/:tenant/apps/:id/executions': { kind: 'appUse', param: 'id' },
+  'GET /api/v1/:tenant/apps/:id/executions/:executionId': { kind: 'appUse', param: 'id' },
 };
 
 export function ruleKey(method: string, pattern: string) {

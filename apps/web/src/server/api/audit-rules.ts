@@ -29,6 +29,13 @@ const onExecution = (action: string): AuditSpec => ({
   after: (_, b) => ({ state: b.state?.current ?? b.state, resumed: b.resumed }),
 });
 
+const appSaved: AuditSpec = {
+  action: 'app.saved',
+  resource: (_, b) => `app:${b.id}`,
+  namespace: (_, b) => b.namespace,
+  after: (_, b) => ({ revision: b.revision, flow: `${b.namespace}/${b.flowId}`, access: b.access?.type }),
+};
+
 const layer = (ns: string) => (ns === '_' ? '' : ns);
 
 export const AUDIT_RULES: Record<string, AuditSpec> = {
@@ -179,6 +186,16 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
   'DELETE /api/v1/:tenant/groups/:id': { action: 'group.deleted', resource: (p) => `group:${p.id}`, before: (_, b) => ({ members: b.members }) },
   'PUT /api/v1/:tenant/groups/:id/members/:userId': { action: 'group.member.added', resource: (p) => `group:${p.id}`, after: (p) => ({ user: p.userId }) },
   'DELETE /api/v1/:tenant/groups/:id/members/:userId': { action: 'group.member.removed', resource: (p) => `group:${p.id}`, before: (p) => ({ user: p.userId }) },
+  // Apps: who saved or deleted which; an execution started from an app is recorded with its requester.
+  'POST /api/v1/:tenant/apps': appSaved,
+  'PUT /api/v1/:tenant/apps/:id': appSaved,
+  'DELETE /api/v1/:tenant/apps/:id': { action: 'app.deleted', resource: (p) => `app:${p.id}` },
+  'POST /api/v1/:tenant/apps/:id/executions': {
+    action: 'execution.started',
+    resource: (_, b) => `execution:${b.id}`,
+    namespace: (_, b) => b.namespace,
+    after: (p, b) => ({ app: p.id, flow: `${b.namespace}/${b.flowId}`, revision: b.flowRevision, state: b.state?.current }),
+  },
   'POST /api/v1/:tenant/bindings': {
     action: 'binding.created',
     resource: (_, b) => `binding:${b.id}`,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError } from '@baton/engine';
 import { printableExcerpt } from '@baton/engine/ui';
-import { anonymousCaller, identify, type Caller } from '../auth/identify';
+import { anonymousCaller, identify, identifyOrAnonymous, type Caller } from '../auth/identify';
 import { authorize, type Access } from '../auth/authorize';
 import { ACCESS_RULES, ruleKey } from './access-rules';
 import { recordChange } from './audit';
@@ -115,7 +115,7 @@ export class Router {
       checkParams(found.params, url);
       const key = ruleKey(found.route.method, found.route.pattern);
       const rule = ACCESS_RULES[key];
-      const caller: Caller = rule?.kind === 'public' ? await anonymousCaller(request) : await identify(request);
+      const caller: Caller = rule?.kind === 'public' ? await anonymousCaller(request) : rule?.kind === 'appUse' ? await identifyOrAnonymous(request) : await identify(request);
       if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
       const access = await authorize(rule, caller, found.params, key);
       const result = await found.route.handler({ request, url, params: found.params, caller, access });

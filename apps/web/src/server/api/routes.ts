@@ -21,6 +21,7 @@ import { addAuditRoutes } from './audit-routes';
 import { addApprovalRoutes, resumeHandler } from './approval-routes';
 import { addKillSwitchRoutes } from './kill-switch-routes';
 import { addFileRoutes, readInputsAndFiles } from './file-routes';
+import { addAppRoutes } from './app-routes';
 import { addNamespaceFileRoutes } from './namespace-file-routes';
 import { addTriggerRoutes } from './trigger-routes';
 
@@ -722,6 +723,7 @@ router
 addCodecRoutes(router);
 addSecretRoutes(router);
 addCredentialRoutes(router);
+addAppRoutes(router);
 // ---- identity: setup, sign-in, who am I, users and API tokens (issue #8, docs/auth.md) ----
 addIdentityRoutes(router);
 addAuditRoutes(router);

@@ -90,6 +90,18 @@ export async function authorize(rule: AccessRule | undefined, caller: Caller, pa
       if (!anywhere.some((g) => ROLE_PERMISSIONS[g.role].includes(rule.permission))) throw forbidden(caller, rule.permission, 'in any namespace of any tenant');
       return access;
     }
+    case 'app': {
+      const namespace = await services().apps.namespaceOf(tenant, params[rule.param]);
+      // An app that does not exist: the handler answers 404 to whoever may hold the permission somewhere.
+      if (namespace !== undefined) {
+        access.namespace = namespace;
+        access.require(rule.permission, namespace);
+      } else if (access.within(rule.permission)?.length === 0) throw forbidden(caller, rule.permission, `in any namespace of tenant ${tenant}`);
+      return access;
+    }
+    case 'appUse':
+      // AppService decides by the app's access; the grants still tell who may approve or reject.
+      return access;
     case 'selfOrAdmin':
       if (caller.userId !== params[rule.param]) access.require('users.manage', '');
       return access;

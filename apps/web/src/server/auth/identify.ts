@@ -129,6 +129,22 @@ export async function identify(request: Request): Promise<Caller> {
 }
 
 /**
+ * The caller of an App's use routes (rule `appUse`), where a PUBLIC app must answer people who
+ * are not signed in: no Authorization header and no valid session is the anonymous caller (the
+ * app's own access then decides). An Authorization header that fails is still a 401, so a
+ * script's wrong token is reported, not quietly treated as nobody.
+ */
+export async function identifyOrAnonymous(request: Request): Promise<Caller> {
+  if (request.headers.get('authorization')) return identify(request);
+  try {
+    return await identify(request);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 401) return anonymous(request);
+    throw error;
+  }
+}
+
+/**
  * A cookie rides along on requests other sites make the browser send: a write authenticated by
  * the cookie must come from Baton's own pages (SameSite=Lax already stops cross-site POSTs; this
  * also covers same-site neighbours).

@@ -35,18 +35,34 @@ function completionSchema(schema: Schema, plugins: PluginDoc[]): Schema {
   return copy;
 }
 
-export function configureFlowLanguage(schema: Schema, plugins: PluginDoc[]) {
+export const APP_SCHEMA_URI = 'https://baton.dev/schemas/app.json';
+
+/** The schemas monaco-yaml knows, by file pattern: flows (*.flow.yaml) and Apps (*.app.yaml). */
+const schemas = new Map<string, { uri: string; fileMatch: string[]; schema: never }>();
+
+function applySchemas() {
   const options = {
     validate: false,
     hover: false,
     completion: true,
     format: { enable: true, singleQuote: false, proseWrap: 'preserve' as const, printWidth: 120 },
     enableSchemaRequest: false,
-    schemas: [{ uri: FLOW_SCHEMA_URI, fileMatch: ['**/*.flow.yaml'], schema: completionSchema(schema, plugins) as never }],
+    schemas: [...schemas.values()],
   };
   if (yaml) void yaml.update(options);
   else yaml = configureMonacoYaml(monacoForYaml, options);
   defineThemes();
+}
+
+export function configureFlowLanguage(schema: Schema, plugins: PluginDoc[]) {
+  schemas.set(FLOW_SCHEMA_URI, { uri: FLOW_SCHEMA_URI, fileMatch: ['**/*.flow.yaml'], schema: completionSchema(schema, plugins) as never });
+  applySchemas();
+}
+
+/** Completion for App documents (docs/apps.md) from the App JSON Schema; markers come from the page. */
+export function configureAppLanguage(schema: Schema) {
+  schemas.set(APP_SCHEMA_URI, { uri: APP_SCHEMA_URI, fileMatch: ['**/*.app.yaml'], schema: schema as never });
+  applySchemas();
 }
 
 // ---- hover -----------------------------------------------------------------------------------

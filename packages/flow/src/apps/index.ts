@@ -1,0 +1,4 @@
+export * from './app-schema';
+export * from './parse-app';
+export * from './stages';
+export * from './json-schema';
