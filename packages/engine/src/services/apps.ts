@@ -283,7 +283,7 @@ export class AppService {
    * more (a PUBLIC app must not become a window on other executions or on what its layout hides).
    * Executions not started from this app are 404.
    */
-  async execution(tenant: string, id: string, executionId: string, user: AppUser, options: { canDecide: (namespace: string) => boolean }) {
+  async execution(tenant: string, id: string, executionId: string, user: AppUser, options: { canDecide: (namespace: string) => boolean | Promise<boolean> }) {
     const { app } = await this.forUser(tenant, id, user);
     const row = await this.db.execution.findUnique({ where: { id: executionId }, select: { tenant: true, labels: true } });
     const labels = (row?.labels ?? {}) as Record<string, string>;
@@ -302,8 +302,8 @@ export class AppService {
       blocks,
       ...data,
       triggeredBy: execution.triggeredBy ?? null,
-      // Approve (resume) and reject (kill) are offered only to those allowed to decide.
-      canDecide: paused && options.canDecide(execution.namespace),
+      // Approve (resume) and reject are offered only to those allowed to decide.
+      canDecide: paused && (await options.canDecide(execution.namespace)),
       resumeInputs: paused ? await this.pausedTaskInputs(tenant, execution) : [],
     };
   }

@@ -3,6 +3,7 @@ import { AppError, createdExecutionView, type AppUser } from '@baton/engine';
 import type { Caller } from '../auth/identify';
 import { services } from '../services';
 import { json, readInputs, readText, type Router } from './handler';
+import { mayApprove } from './approval-routes';
 import { readInputsAndFiles } from './file-routes';
 import { BODY_LIMITS, FIELD_LIMITS } from './limits';
 import { appStartLimiter } from './app-rate-limit';
@@ -174,7 +175,7 @@ export function addAppRoutes(router: Router): void {
       '/api/v1/:tenant/apps/:id/executions/:executionId',
       async ({ params, caller, access }) =>
         services().apps.execution(params.tenant, params.id, params.executionId, appUser(caller), {
-          canDecide: (namespace) => access.can('executions.operate', namespace),
+          canDecide: (namespace) => mayApprove(params.tenant, params.executionId, namespace, caller, access),
         }),
       {
         summary: "An execution started from the app: its stage and what that stage's blocks show (no more)",

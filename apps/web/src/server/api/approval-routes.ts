@@ -31,7 +31,27 @@ export async function decide(tenant: string, id: string, caller: Caller, access:
   const decided = await approvals.decide(tenant, id, await deciderFor(tenant, caller, access), decision, { comment, inputs, canOperate });
   if (decided) return decided;
   access.require('executions.operate', access.namespace ?? '');
+  // A plain Pause (no approval): approve resumes it; reject ends it, as a kill does.
+  if (decision === 'REJECT') return executions.kill(tenant, id, caller.id);
   return executions.resume(tenant, id, caller.id, inputs);
+}
+
+/**
+ * Whether the caller may approve a paused execution: the approval's own rules
+ * (Approvals.checkDecider) when the pause is an approval, executions.operate for a plain Pause.
+ * The Apps' approve and reject buttons show on this answer.
+ */
+export async function mayApprove(tenant: string, executionId: string, namespace: string, caller: Caller, access: Access): Promise<boolean> {
+  if (caller.kind === 'anonymous') return false;
+  const pending = await services().approvals.pending(tenant, executionId);
+  if (!pending) return access.can('executions.operate', namespace);
+  const decider = await deciderFor(tenant, caller, access);
+  try {
+    Approvals.checkDecider({ request: pending.request, namespace, startedBy: pending.requestedBy, decider, decisions: pending.decisions, decision: 'APPROVE', comment: 'check' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function addApprovalRoutes(router: Router) {

@@ -74,13 +74,13 @@ export function AppPage({ tenant, id }: { tenant: string; id: string }) {
     if (!executionId) return;
     setBusy(kind);
     try {
-      // Approve = resume, reject = kill, through the execution routes (Kestra: reject cancels).
+      // Approve = resume, reject = the reject route (an approval ends CANCELLED with the decision; a plain Pause is killed).
       if (kind === 'resume') {
         const found = validateAll(resumeInputs, resumeValues);
         setResumeErrors(found);
         if (Object.keys(found).length) return;
         await api(tenantPath(tenant, 'executions', executionId, 'resume'), { method: 'POST', body: toPayload(resumeInputs, resumeValues) });
-      } else await api(tenantPath(tenant, 'executions', executionId, 'kill'), { method: 'DELETE' });
+      } else await api(tenantPath(tenant, 'executions', executionId, 'reject'), { method: 'POST', body: {} });
       await execution.refetch();
     } catch (error) {
       toast.error(kind === 'resume' ? 'Could not approve' : 'Could not reject', (error as Error).message);
