@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db, Execution, LogEntry, Prisma, TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
 import { isTerminal, type State } from '../states';
 import { createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
@@ -20,6 +20,8 @@ import { KillSwitches } from './kill-switches';
  * not after the SDK's retries have run for most of a minute.
  */
 export const TEMPORAL_CALL_DEADLINE_MS = 2_000;
+/** How long a restart waits for the previous run of the workflow to close (see launchAfterClose). */
+const RESTART_CLOSE_WAIT_MS = 10_000;
 /** Seconds a caller is told to wait (Retry-After) when Temporal is unreachable. */
 export const TEMPORAL_RETRY_AFTER_S = 5;
 
@@ -344,6 +346,32 @@ export class ExecutionService {
     }
   }
 
+  /**
+   * A restart's start. The row turns terminal in the workflow's last projection, a moment before
+   * the workflow itself closes, so a restart right after an end can find the old run still open
+   * (Temporal: already started). Then it waits for that run to close and starts once more; a run
+   * still open after RESTART_CLOSE_WAIT_MS is a 409 to retry, not a 500.
+   */
+  private async launchAfterClose(input: ExecutionInput) {
+    try {
+      return await this.launch(input);
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    const client = await this.temporal();
+    await client.connection
+      .withDeadline(Date.now() + RESTART_CLOSE_WAIT_MS, () => client.workflow.getHandle(input.executionId).result())
+      .catch(() => undefined /* closed with a failure, or still open: the start below says which */);
+    try {
+      return await this.launch(input);
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new AppError('CONFLICT', `execution ${input.executionId} is still closing its previous run; try the restart again in a few seconds`);
+      }
+      throw error;
+    }
+  }
+
   /** Starts the execution workflow (workflow id = execution id) with its search attributes. */
   private async launch(input: ExecutionInput) {
     const client = await this.temporal();
@@ -512,7 +540,7 @@ export class ExecutionService {
       ...(execution.trigger ? { trigger: execution.trigger as unknown as ExecutionTrigger } : {}),
     };
     try {
-      await this.launch(input);
+      await this.launchAfterClose(input);
     } catch (error) {
       // Not started: the execution goes back to how it ended.
       await undoRestart(this.db, id, { endedAt: execution.endedAt, error: execution.error });
