@@ -193,13 +193,13 @@ describe('approval gates', () => {
     expect((await approve('requester', p)).status).toBe(200);
     expect((await admin.waitFor(p)).state.current).toBe('SUCCESS');
 
-    // Rejecting a plain Pause ends it (as a kill); it never resumes the flow.
+    // Rejecting a plain Pause cancels it (Kestra: reject = cancel); the flow never goes on.
     const then = `id: plain-then\nnamespace: ${NS}\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n  - id: after\n    type: io.kestra.plugin.core.log.Log\n    message: ran\n`;
     const q = await startPaused('plain-then', then);
     expect((await reject('outsider', q)).status).toBe(403);
     expect((await reject('requester', q)).status).toBeLessThan(300);
     const rejected = await admin.waitFor(q);
-    expect(rejected.state.current).toBe('KILLED');
+    expect(rejected.state.current).toBe('CANCELLED');
     expect(rejected.taskRunList.map((t: { taskId: string }) => t.taskId)).not.toContain('after');
   });
 

@@ -31,8 +31,6 @@ export async function decide(tenant: string, id: string, caller: Caller, access:
   const decided = await approvals.decide(tenant, id, await deciderFor(tenant, caller, access), decision, { comment, inputs, canOperate });
   if (decided) return decided;
   access.require('executions.operate', access.namespace ?? '');
-  // A plain Pause (no approval): approve resumes it; reject ends it, as a kill does.
-  if (decision === 'REJECT') return executions.kill(tenant, id, caller.id);
   return executions.resume(tenant, id, caller.id, inputs);
 }
 
