@@ -133,12 +133,17 @@ async function runItems(f: FlowableRun): Promise<TaskEnd> {
   const iterations: Record<string, number> = { CREATED: 0, RUNNING: numberOfBatches };
   const outputs = () => ({ numberOfBatches, iterations: { ...iterations }, executionIds });
   await s.life.project([{ ...f.run, state: 'RUNNING', at: s.life.at(), outputs: outputs() }]);
+  // Each update is projected after the one before it: two subflows ending together must not have
+  // their snapshots written out of order (an older count landing last).
+  let updates = Promise.resolve();
   const results: ExecutionResult[] = await Promise.all(
     started.map(async ({ child }) => {
       const result = await child.result();
       iterations.RUNNING--;
       iterations[result.state] = (iterations[result.state] ?? 0) + 1;
-      await s.life.project([{ ...f.run, state: 'RUNNING', at: s.life.at(), outputs: outputs() }]);
+      const snapshot = outputs();
+      updates = updates.then(() => s.life.project([{ ...f.run, state: 'RUNNING', at: s.life.at(), outputs: snapshot }]));
+      await updates;
       return result;
     }),
   );
@@ -148,6 +153,9 @@ async function runItems(f: FlowableRun): Promise<TaskEnd> {
     throw new TaskFailure(
       task.id,
       `${task.id}: ${failed.length} of ${numberOfBatches} subflow executions of ${namespace}.${flowId} did not succeed; iteration ${first.iteration} ended ${first.state}${first.error ? `: ${first.error}` : ''}`,
+      false,
+      // The failed task run keeps the final counts.
+      outputs(),
     );
   }
   return { outcome: results.some((r) => r.state === 'WARNING') ? 'WARNING' : 'SUCCESS', result: outputs() };
