@@ -94,11 +94,8 @@ export class NamespaceFiles {
     if (taken) throw new AppError('CONFLICT', `${displayPath(to)} already exists`);
     const files = await this.filesUnder(tenant, source);
     if (!files.length) throw new AppError('NOT_FOUND', `File not found: ${displayPath(from)}`);
-    for (const file of files) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await this.storage.open(tenant, file)) chunks.push(chunk as Buffer);
-      await this.storage.put(tenant, target + file.slice(source.length), Buffer.concat(chunks));
-    }
+    // Streamed file by file: a large namespace file is never held in memory whole.
+    for (const file of files) await this.storage.put(tenant, target + file.slice(source.length), await this.storage.open(tenant, file));
     await this.storage.deletePrefix(tenant, source);
     return { moved: files.length };
   }
