@@ -4,7 +4,7 @@
 //   BATON_STORAGE=s3               an S3-compatible bucket: BATON_STORAGE_S3_* below
 import path from 'node:path';
 import { z } from 'zod';
-import { unsetIfEmpty } from './env-schema';
+import { EnvError, parseEnv, unsetIfEmpty } from './env-schema';
 
 export type StorageConfig =
   | { kind: 'local'; dir: string }
@@ -59,7 +59,7 @@ export const storageEnvFields = {
   ),
 };
 
-type StorageEnv = { [K in keyof typeof storageEnvFields]: z.output<(typeof storageEnvFields)[K]> };
+type StorageEnv = z.output<z.ZodObject<typeof storageEnvFields>>;
 
 /** The rules between the variables, on the raw environment (so they are reported with the others). */
 export function storageEnvProblems(env: Record<string, string | undefined>): { variable: string; message: string }[] {
@@ -75,13 +75,17 @@ export function storageEnvProblems(env: Record<string, string | undefined>): { v
   }
   if (!s3) {
     const stray = Object.keys(env).filter((k) => k.startsWith('BATON_STORAGE_S3_') && has(k));
-    if (stray.length) problems.push({ variable: stray[0], message: `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but BATON_STORAGE is not s3: set BATON_STORAGE=s3 to use the bucket, or unset them` });
+    if (stray.length)
+      problems.push({
+        variable: stray[0],
+        message: `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but BATON_STORAGE is not s3: set BATON_STORAGE=s3 to use the bucket, or unset them`,
+      });
   }
   return problems;
 }
 
 /** The checked configuration (call after parseEnv and storageEnvProblems found nothing). */
-export function storageConfigFrom(e: Pick<StorageEnv, keyof typeof storageEnvFields>, dataDir: string | undefined): StorageConfig {
+export function storageConfigFrom(e: StorageEnv, dataDir: string | undefined): StorageConfig {
   if (e.BATON_STORAGE === 's3') {
     const prefix = e.BATON_STORAGE_S3_PREFIX ?? '';
     return {
@@ -102,4 +106,17 @@ export function storageConfigFrom(e: Pick<StorageEnv, keyof typeof storageEnvFie
 /** Where files are, said without secrets (start-up logs). */
 export function describeStorage(config: StorageConfig): string {
   return config.kind === 'local' ? `local disk ${config.dir}` : `S3 bucket ${config.bucket}${config.prefix ? ` (prefix ${config.prefix})` : ''} at ${config.endpoint ?? 'AWS S3'}`;
+}
+
+/** The storage configuration of an environment on its own (tests, scripts); EnvError when it is not valid. */
+export function readStorageConfig(env: Record<string, string | undefined>): StorageConfig {
+  const problems = storageEnvProblems(env);
+  let e: StorageEnv;
+  try {
+    e = parseEnv(z.object(storageEnvFields), env);
+  } catch (error) {
+    throw error instanceof EnvError ? new EnvError([...error.problems, ...problems]) : error;
+  }
+  if (problems.length) throw new EnvError(problems);
+  return storageConfigFrom(e, env.BATON_DATA_DIR);
 }

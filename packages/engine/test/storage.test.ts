@@ -16,6 +16,7 @@ import {
   LocalFileStorage,
   NamespaceFiles,
   parseStorageUri,
+  resolveNamespaceFileUri,
   S3FileStorage,
   safeFileName,
   slugify,
@@ -68,6 +69,40 @@ describe('storage URIs', () => {
   });
 });
 
+// Kestra's nsfile:// URIs (FileExistsFunctionTest's createNsFile: nsfile:///file.txt and nsfile://namespace/file.txt).
+describe('namespace-file URIs', () => {
+  it('resolve nsfile:///path in the current namespace and nsfile://namespace/path in the named one', () => {
+    expect(resolveNamespaceFileUri('nsfile:///file.txt', 'company.team')).toEqual({ namespace: 'company.team', uri: 'kestra:///company/team/_files/file.txt' });
+    expect(resolveNamespaceFileUri('nsfile://company/sql/a%20b.sql', 'company.team')).toEqual({ namespace: 'company', uri: 'kestra:///company/_files/sql/a%20b.sql' });
+  });
+
+  it.each([
+    ['nsfile://', /not a namespace-file URI/],
+    ['nsfile:///', /a namespace file path is needed/],
+    ['nsfile://company', /not a namespace-file URI/],
+    ['nsfile://bad ns/x', /is not a namespace/],
+    ['nsfile:///../../etc/passwd', /not a valid path/],
+    ['nsfile:///a/%2e%2e/%2e%2e/x', /not a valid path/],
+    ['nsfile:///a?x=1', /no query/],
+    ['nsfile:///%zz', /bad %-escape/],
+  ])('refuse %s', (uri, message) => {
+    expect(() => resolveNamespaceFileUri(uri, 'company.team')).toThrow(message);
+  });
+
+  it('are readable from the namespace and those above it, not from a sibling', async () => {
+    const files = new ExecutionFiles(null as unknown as Db, storage);
+    const lineage = [run];
+    expect(await files.check('main', run.executionId, 'nsfile:///q.sql', lineage)).toBe('kestra:///company/team/_files/q.sql');
+    expect(await files.check('main', run.executionId, 'nsfile://company/q.sql', lineage)).toBe('kestra:///company/_files/q.sql');
+    expect(await files.check('main', run.executionId, 'kestra:///company/_files/q.sql', lineage)).toBe('kestra:///company/_files/q.sql');
+    await expect(files.check('main', run.executionId, 'nsfile://company.other/q.sql', lineage)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('a flow of company.team reads the namespace files of company, company.team, not of company.other'),
+    });
+    await expect(files.check('main', run.executionId, 'kestra:///company/other/_files/q.sql', lineage)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
 describe('local file storage', () => {
   it("writes, reads and measures a file under the tenant's directory", async () => {
     const uri = taskFileUri(run, 'fetch', 'tr1', 'body.txt');
@@ -81,7 +116,7 @@ describe('local file storage', () => {
 });
 
 describe('S3 file storage', () => {
-  it("keys objects like the local layout, under the prefix and the tenant", async () => {
+  it('keys objects like the local layout, under the prefix and the tenant', async () => {
     const uri = taskFileUri(run, 'fetch', 'tr1', 'body 1.txt');
     expect(s3Storage().keyOf('main', uri)).toBe('baton/main/company/team/my_flow/executions/exec1/tasks/fetch/tr1/body 1.txt');
     expect(() => s3Storage().keyOf('../x', 'kestra:///a/b')).toThrow(/invalid tenant/);
@@ -103,7 +138,7 @@ describe('S3 file storage', () => {
     const size = 11 * 1024 * 1024 + 123; // three parts of 5 MiB
     const hash = crypto.createHash('sha256');
     async function* chunks() {
-      for (let sent = 0; sent < size; ) {
+      for (let sent = 0; sent < size;) {
         const chunk = crypto.randomBytes(Math.min(256 * 1024, size - sent));
         hash.update(chunk);
         sent += chunk.length;

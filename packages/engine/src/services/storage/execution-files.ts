@@ -2,10 +2,11 @@
 // storage. An execution reads its own files and its parent executions' (a subflow reads the file
 // its parent passed it), as Kestra's read() allows; nothing else, whatever URI it is given.
 import type { Db } from '@baton/db';
-import type { StorageAccess, StoredFile } from '@baton/plugin-sdk';
+import { namespaceChain } from '@baton/flow';
+import { isNamespaceFileUri, type StorageAccess, type StoredFile } from '@baton/plugin-sdk';
 import { AppError } from '../app-error';
 import type { FileMeta, FileStorage } from './file-storage';
-import { namespaceFilesPrefix } from './namespace-files';
+import { namespaceFilesPrefix, resolveNamespaceFileUri } from './namespace-files';
 import { belongsTo, canonicalUri, executionPrefix, inputFileUri, parseStorageUri, taskFileUri, type ExecutionRef } from './uris';
 
 /** read() and tasks load a file into memory: bounded, so one large file cannot take the worker down. */
@@ -41,12 +42,25 @@ export class ExecutionFiles {
     return refs;
   }
 
-  /** The canonical URI when the execution may read it; a 403 that says why otherwise. */
+  /**
+   * The canonical kestra:/// URI when the execution may read it; a 403 that says why otherwise.
+   * nsfile:// URIs (Kestra's namespace files) are resolved against the execution's namespace.
+   */
   async check(tenant: string, executionId: string, uri: unknown, lineage?: ExecutionRef[]): Promise<string> {
-    const canonical = canonicalUri(parseStorageUri(uri));
     const refs = lineage ?? (await this.lineage(tenant, executionId));
-    // The namespace files of the execution's own namespace are readable too (read('path') in Kestra).
-    if (!belongsTo(canonical, refs) && !canonical.startsWith(namespaceFilesPrefix(refs[0].namespace))) {
+    const own = refs[0].namespace;
+    if (isNamespaceFileUri(uri)) {
+      const target = resolveNamespaceFileUri(uri, own);
+      // Namespace roles govern who may change a namespace: a flow reads the files of its own
+      // namespace and of the namespaces above it (as plugin defaults apply), not a sibling's.
+      if (!namespaceChain(own).includes(target.namespace)) {
+        throw new AppError('FORBIDDEN', `${uri.slice(0, 200)}: a flow of ${own} reads the namespace files of ${namespaceChain(own).join(', ')}, not of ${target.namespace}`);
+      }
+      return target.uri;
+    }
+    const canonical = canonicalUri(parseStorageUri(uri));
+    // The namespace files of the execution's own namespace (and those above it) are readable too (read('path') in Kestra).
+    if (!belongsTo(canonical, refs) && !namespaceChain(own).some((ns) => canonical.startsWith(namespaceFilesPrefix(ns)))) {
       throw new AppError('FORBIDDEN', `the file ${canonical.slice(0, 200)} does not belong to execution ${executionId}, its parent executions or its namespace's files`);
     }
     return canonical;
