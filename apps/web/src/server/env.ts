@@ -1,7 +1,17 @@
 // The web app's configuration, read and checked once (zod, like the worker's). Nothing else in
 // apps/web reads process.env. A bad start names every bad variable at once (EnvError).
 import { z } from 'zod';
-import { EnvError, LOG_LEVEL_NAMES, parseEnv, storageConfigFrom, storageEnvFields, storageEnvProblems, unsetIfEmpty, type ProcessLogLevel, type StorageConfig } from '@baton/engine';
+import {
+  EnvError,
+  LOG_LEVEL_NAMES,
+  parseEnv,
+  storageConfigFrom,
+  storageEnvFields,
+  storageEnvProblems,
+  unsetIfEmpty,
+  type ProcessLogLevel,
+  type StorageConfig,
+} from '@baton/engine';
 
 type EnvProblem = EnvError['problems'][number];
 

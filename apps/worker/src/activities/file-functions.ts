@@ -80,7 +80,7 @@ export class FileFunctions {
     const path = named && args.length === 1 ? named.path : args[0];
     const namespace = named?.namespace;
     if (typeof path !== 'string' || !path) throw new Error(`${name}() takes a kestra:/// URI (an input or an output), an nsfile:// URI or the path of a namespace file`);
-    if (isFileUri(path)) return path;
+    if (isFileUri(path as unknown)) return path; // (not narrowing path: a string that is no URI is a path)
     if (namespace === undefined || namespace === null) return expressions.namespaceFileUri(this.namespace, path);
     if (typeof namespace !== 'string' || !namespace) throw new Error(`${name}(): namespace must be a namespace name such as company.team`);
     // As an nsfile:// URI, so the storage checks that this execution may read that namespace's files.

@@ -147,7 +147,10 @@ export class S3FileStorage implements FileStorage {
       );
       if (answer.Errors?.length) {
         const first = answer.Errors[0];
-        throw new AppError('UNAVAILABLE', `S3 storage did not delete ${answer.Errors.length} file(s) under ${prefixUri.slice(0, 200)}: ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
+        throw new AppError(
+          'UNAVAILABLE',
+          `S3 storage did not delete ${answer.Errors.length} file(s) under ${prefixUri.slice(0, 200)}: ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
+        );
       }
     }
     return keys.length;
