@@ -89,17 +89,28 @@ describe('namespace-file URIs', () => {
     expect(() => resolveNamespaceFileUri(uri, 'company.team')).toThrow(message);
   });
 
-  it('are readable from the namespace and those above it, not from a sibling', async () => {
+  it('are readable by a task from its namespace and those above it, not from a sibling', async () => {
     const files = new ExecutionFiles(null as unknown as Db, storage);
     const lineage = [run];
-    expect(await files.check('main', run.executionId, 'nsfile:///q.sql', lineage)).toBe('kestra:///company/team/_files/q.sql');
-    expect(await files.check('main', run.executionId, 'nsfile://company/q.sql', lineage)).toBe('kestra:///company/_files/q.sql');
-    expect(await files.check('main', run.executionId, 'kestra:///company/_files/q.sql', lineage)).toBe('kestra:///company/_files/q.sql');
-    await expect(files.check('main', run.executionId, 'nsfile://company.other/q.sql', lineage)).rejects.toMatchObject({
+    const task = { forTask: true };
+    expect(await files.check('main', run.executionId, 'nsfile:///q.sql', lineage, task)).toBe('kestra:///company/team/_files/q.sql');
+    expect(await files.check('main', run.executionId, 'nsfile://company/q.sql', lineage, task)).toBe('kestra:///company/_files/q.sql');
+    expect(await files.check('main', run.executionId, 'kestra:///company/_files/q.sql', lineage, task)).toBe('kestra:///company/_files/q.sql');
+    await expect(files.check('main', run.executionId, 'nsfile://company.other/q.sql', lineage, task)).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringContaining('a flow of company.team reads the namespace files of company, company.team, not of company.other'),
     });
-    await expect(files.check('main', run.executionId, 'kestra:///company/other/_files/q.sql', lineage)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(files.check('main', run.executionId, 'kestra:///company/other/_files/q.sql', lineage, task)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it("through the API (a download), only the execution's own namespace's: its viewers need not see the parent's", async () => {
+    const files = new ExecutionFiles(null as unknown as Db, storage);
+    expect(await files.check('main', run.executionId, 'nsfile:///q.sql', [run])).toBe('kestra:///company/team/_files/q.sql');
+    await expect(files.check('main', run.executionId, 'nsfile://company/q.sql', [run])).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('an execution of company.team reads the namespace files of company.team, not of company'),
+    });
+    await expect(files.check('main', run.executionId, 'kestra:///company/_files/q.sql', [run])).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 
