@@ -1,36 +1,27 @@
 // End-to-end: a person creates an OAuth2 credential in the UI, tests it (the server mints once from a
 // real token endpoint started here), sees a provider's refusal after the provider revokes the secret,
 // rotates it from the form without re-entering the other fields, and a flow uses it.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOAuth2Server } from '@baton/testing';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.cred';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
+const session = useSignedInBrowser();
 let idp: Awaited<ReturnType<typeof startOAuth2Server>>;
 
 beforeAll(async () => {
-  base = inject('apiUrl');
   idp = await startOAuth2Server();
   idp.addClient('ui-app', 'ui-Client-Secret-1');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
 });
 
 afterAll(async () => {
-  await browser?.close();
   await idp?.close();
 });
 
 describe('credentials in the UI', () => {
   it('creates, tests, rotates a credential and a flow uses it', async () => {
+    const { base, page, tab } = session;
     await page.goto(`${base}/main/namespaces/${NS}/credentials`);
     await page.getByRole('heading', { name: `Credentials · ${NS}` }).waitFor();
     await page.getByRole('button', { name: 'Add a credential' }).click();

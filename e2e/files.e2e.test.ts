@@ -1,31 +1,16 @@
 // End-to-end: a person uploads a file through a flow's FILE input in the execute form, a task
 // reads it with read(), and the execution page offers the file (and a task's copy) for download.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.files';
 const CONTENT = 'web-1 10.0.0.1\nweb-2 10.0.0.2\n';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
-
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useSignedInBrowser();
 
 describe('files in the UI', () => {
   it('uploads a FILE input from the execute form and downloads it from the execution page', async () => {
+    const { base, page, tab } = session;
     await api(
       'POST',
       '/api/v1/main/flows',

@@ -1,34 +1,18 @@
 // End-to-end: an operator sets a KILL switch on a namespace from the UI, after the dialog showed
 // the blast radius; its running executions are killed, a new start through the API is refused,
 // the flow page shows the banner; lifting it lets executions run again.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.killswitch';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
-
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useSignedInBrowser();
 
 const state = async (id: string) => (await api('GET', `/api/v1/main/executions/${id}`)).state.current;
 
 /** A start through the API: the status and the message. */
 async function tryStart() {
-  const res = await fetch(`${base}/api/v1/main/executions/${NS}/sleeper`, {
+  const res = await fetch(`${session.base}/api/v1/main/executions/${NS}/sleeper`, {
     method: 'POST',
     headers: { authorization: `Bearer ${inject('apiToken')}`, 'content-type': 'application/json' },
     body: '{}',
@@ -38,6 +22,7 @@ async function tryStart() {
 
 describe('kill switch in the UI', () => {
   it('sets a KILL switch on a namespace with the blast radius, refuses new starts, shows the banner, and lifts it', async () => {
+    const { base, page, tab } = session;
     await api(
       'POST',
       '/api/v1/main/flows',

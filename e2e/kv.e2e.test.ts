@@ -1,30 +1,15 @@
 // End-to-end: a person adds, edits and deletes KV pairs of a namespace in the UI, and a flow reads
 // the value with kv().
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.kv';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
-
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useSignedInBrowser();
 
 describe('KV store in the UI', () => {
   it('adds a typed pair, refuses a bad value with the reason, edits it, and a flow reads it', async () => {
+    const { base, page, tab } = session;
     await page.goto(`${base}/main/namespaces/${NS}/kv`);
     await page.getByRole('heading', { name: `KV store · ${NS}` }).waitFor();
     await page.getByRole('button', { name: 'Add a pair' }).click();

@@ -1,30 +1,15 @@
 // End-to-end: a person uploads a namespace file in the UI, opens its directory, views it, a flow of
 // the namespace reads it with read('path'), and the person deletes it.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.nsfiles';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
-
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useSignedInBrowser();
 
 describe('namespace files in the UI', () => {
   it('uploads a file into a directory, views it, a flow reads it, and deletes it', async () => {
+    const { base, page, tab } = session;
     await page.goto(`${base}/main/namespaces/${NS}/files`);
     await page.getByRole('heading', { name: `Files · ${NS}` }).waitFor();
     await expect.poll(() => page.getByText('No files in this namespace').count()).toBe(1);

@@ -1,16 +1,12 @@
 // End-to-end: a person edits a namespace's plugin defaults through the form, sees a located error
 // in the YAML view, finds the revision in the history, and the flow editor shows what the
 // defaults supply; an execution started afterwards uses them.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.defaults';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
+const session = useSignedInBrowser();
 
 const FLOW = `id: uses-defaults
 namespace: ${NS}.team
@@ -19,20 +15,9 @@ tasks:
     type: io.kestra.plugin.core.debug.Return
 `;
 
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-  page = tab.page;
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 describe('namespace plugin defaults in the UI', () => {
   it('adds a default through the form, and an execution uses it', async () => {
+    const { base, page, tab } = session;
     await page.goto(`${base}/main/namespaces/${NS}/plugin-defaults`);
     await page.getByRole('heading', { name: `Plugin defaults · ${NS}` }).waitFor();
     await page.getByRole('button', { name: 'Add a default' }).click();
@@ -53,6 +38,7 @@ describe('namespace plugin defaults in the UI', () => {
   });
 
   it('shows a YAML mistake at its line, keeps the text, and lists revisions with a diff', async () => {
+    const { page, tab } = session;
     await page.getByRole('tab', { name: /YAML/ }).click();
     const yaml = page.getByTestId('defaults-yaml');
     await expect.poll(() => yaml.inputValue()).toContain('from the namespace form');
@@ -75,6 +61,7 @@ describe('namespace plugin defaults in the UI', () => {
   });
 
   it('the flow editor lists the properties defaults supply', async () => {
+    const { base, page, tab } = session;
     await page.goto(`${base}/main/flows/${NS}.team/uses-defaults`);
     const supplied = page.getByTestId('supplied-defaults');
     await supplied.getByRole('button').first().click();

@@ -1,32 +1,17 @@
 // End-to-end: a person stores a namespace secret in the UI (write-only: the value never comes back
 // to the browser), a flow uses it and sees it masked, the value is replaced, and an inherited one
 // is shown as such.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.secrets.team';
 const VALUE = 'sk-e2e-7f3a9c1d';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
-
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useSignedInBrowser();
 
 describe('secrets in the UI', () => {
   it('stores a secret write-only, a flow reads it masked, and its value can be replaced, never read', async () => {
+    const { base, page, tab } = session;
     // A parent's secret is inherited by the namespace (closest wins).
     await api('PUT', '/api/v1/main/namespaces/e2e.secrets/secrets', { key: 'PARENT_TOKEN', value: 'from-the-parent', description: 'set on the parent' });
 

@@ -1,31 +1,19 @@
 // End-to-end: the Triggers page lists a flow's schedule with its next fire time, and disabling it
 // there stops it (the API says so too).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { api } from './lib/api';
-import { launch, openPage, shot, signIn, type TrackedPage } from './lib/browser';
+import { shot, useSignedInBrowser } from './lib/browser';
 
 const NS = 'e2e.triggers';
-let base: string;
-let browser: Browser;
-let tab: TrackedPage;
-let page: Page;
-
-beforeAll(async () => {
-  base = inject('apiUrl');
-  browser = await launch();
-  tab = await openPage(browser);
-  page = tab.page;
-  await signIn(tab, base, inject('adminEmail'), inject('adminPassword'));
-});
+const session = useSignedInBrowser();
 
 afterAll(async () => {
   await api('DELETE', `/api/v1/main/flows/${NS}/nightly`).catch(() => undefined);
-  await browser?.close();
 });
 
 describe('Triggers page', () => {
   it("lists a schedule's next fire and disables it", async () => {
+    const { base, page } = session;
     await api(
       'POST',
       '/api/v1/main/flows',

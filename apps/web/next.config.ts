@@ -18,7 +18,18 @@ const config: NextConfig = {
     '@baton/plugin-netbox',
   ],
   // Native or Node-only libraries stay outside the server bundle.
-  serverExternalPackages: ['@node-rs/argon2', '@temporalio/client', '@temporalio/common', '@temporalio/proto', '@prisma/client', '@prisma/adapter-pg', 'pg', 'cloudflare'],
+  serverExternalPackages: [
+    '@node-rs/argon2',
+    '@temporalio/client',
+    '@temporalio/common',
+    '@temporalio/proto',
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    'pg',
+    'cloudflare',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+  ],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),
   typescript: { ignoreBuildErrors: true }, // type-checked by `npm run typecheck`, not twice per build

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 // Debian's Chromium, driven by playwright-core. No browser is ever downloaded: when it is missing
 // the suite fails and says how to install it (CI installs it in .ci/run).
@@ -61,4 +62,36 @@ export async function signIn(tab: TrackedPage, base: string, email: string, pass
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+}
+
+export interface SignedInBrowser {
+  /** The web app's URL (inject('apiUrl')). */
+  base: string;
+  browser: Browser;
+  /** The page signed in, with the console errors it has seen. */
+  tab: TrackedPage;
+  /** tab.page */
+  page: Page;
+}
+
+/**
+ * What most e2e files need around their tests: a browser launched before them, one page signed in
+ * through the real sign-in page (as the test admin unless `as` says who), the browser closed after.
+ * Call it at the top level of a test file; the fields are set once its beforeAll has run, so read
+ * them inside tests (`const { page, base } = session;`).
+ */
+export function useSignedInBrowser(options: { as?: () => { email: string; password: string }; next?: string } = {}): SignedInBrowser {
+  const session = {} as SignedInBrowser;
+  beforeAll(async () => {
+    session.base = inject('apiUrl');
+    session.browser = await launch();
+    session.tab = await openPage(session.browser);
+    session.page = session.tab.page;
+    const who = options.as?.() ?? { email: inject('adminEmail'), password: inject('adminPassword') };
+    await signIn(session.tab, session.base, who.email, who.password, options.next);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+  });
+  return session;
 }

@@ -6,6 +6,18 @@ import { readWebEnv } from '../src/server/env';
 const base = { DATABASE_URL: 'postgresql://x', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
 
 describe('web settings', () => {
+  it('reads the same storage variables as the worker, and names their problems with the others', () => {
+    expect(readWebEnv({ ...base, BATON_STORAGE: 's3', BATON_STORAGE_S3_BUCKET: 'files', BATON_STORAGE_S3_ENDPOINT: 'http://127.0.0.1:9000' }).storage).toMatchObject({
+      kind: 's3',
+      bucket: 'files',
+      forcePathStyle: true,
+    });
+    expect(readWebEnv({ ...base, BATON_DATA_DIR: '/d' }).storage).toEqual({ kind: 'local', dir: '/d/storage' });
+    expect(() => readWebEnv({ ...base, BATON_STORAGE: 's3', BATON_ADMIN_EMAIL: 'a@b.c' })).toThrow(
+      /2 problems[\s\S]*BATON_STORAGE_S3_BUCKET: is not set[\s\S]*only BATON_ADMIN_EMAIL is set/,
+    );
+  });
+
   it('refuses only one of BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD', () => {
     expect(() => readWebEnv({ ...base, BATON_ADMIN_EMAIL: 'a@b.c' })).toThrow(/only BATON_ADMIN_EMAIL is set/);
     expect(() => readWebEnv({ ...base, BATON_ADMIN_PASSWORD: 'secret-pw' })).toThrow(/only BATON_ADMIN_PASSWORD is set/);

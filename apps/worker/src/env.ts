@@ -2,7 +2,7 @@
 // process.env. A bad start names every bad variable at once (EnvError).
 import path from 'node:path';
 import { z } from 'zod';
-import { LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty } from '@baton/engine';
+import { EnvError, LOG_LEVEL_NAMES, parseEnv, storageConfigFrom, storageEnvFields, storageEnvProblems, unsetIfEmpty, type StorageConfig } from '@baton/engine';
 import { parseAuditRetentionDays } from '@baton/engine/audit';
 
 const optional = z.preprocess(unsetIfEmpty, z.string().optional());
@@ -16,7 +16,8 @@ const WorkerEnvSchema = z.object({
   TEMPORAL_ADDRESS: required('run the worker through `npm start`, which sets it, or set host:port of the Temporal frontend'),
   TEMPORAL_NAMESPACE: optional,
   BATON_DATA_DIR: optional,
-  BATON_STORAGE_DIR: optional,
+  // BATON_STORAGE, BATON_STORAGE_DIR, BATON_STORAGE_S3_*: the same rules as the web app's.
+  ...storageEnvFields,
   BATON_WORKER_GROUPS: z.preprocess(
     unsetIfEmpty,
     z
@@ -67,8 +68,8 @@ export interface WorkerEnv {
   encryptionKey: string;
   /** BATON_ENCRYPTION_KEYS_OLD: comma-separated keys that still decrypt after a rotation. */
   encryptionKeysOld?: string;
-  /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in the data dir (as the web app reads it). */
-  storageDir: string;
+  /** Internal storage (FILE inputs, task files): local disk or an S3-compatible bucket (BATON_STORAGE), as the web app reads it. */
+  storage: StorageConfig;
   /** BATON_LOG_LEVEL of the worker's own JSON logs (info by default). */
   logLevel: (typeof LOG_LEVEL_NAMES)[number];
   /** BATON_AUDIT_RETENTION_DAYS (365 by default; null = forever): the worker purges older audit events. */
@@ -78,7 +79,14 @@ export interface WorkerEnv {
 }
 
 export function readWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
-  const e = parseEnv(WorkerEnvSchema, env);
+  const cross = storageEnvProblems(env);
+  let e: z.output<typeof WorkerEnvSchema>;
+  try {
+    e = parseEnv(WorkerEnvSchema, env);
+  } catch (error) {
+    throw error instanceof EnvError ? new EnvError([...error.problems, ...cross]) : error;
+  }
+  if (cross.length) throw new EnvError(cross);
   return {
     databaseUrl: e.DATABASE_URL,
     temporalAddress: e.TEMPORAL_ADDRESS,
@@ -93,7 +101,7 @@ export function readWorkerEnv(env: Record<string, string | undefined> = process.
     encryptionKey: e.BATON_ENCRYPTION_KEY ?? '',
     encryptionKeysOld: e.BATON_ENCRYPTION_KEYS_OLD,
     logLevel: e.BATON_LOG_LEVEL ?? 'info',
-    storageDir: path.resolve(e.BATON_STORAGE_DIR || path.join(e.BATON_DATA_DIR ?? '.baton', 'storage')),
+    storage: storageConfigFrom(e, e.BATON_DATA_DIR),
     auditRetentionDays: e.BATON_AUDIT_RETENTION_DAYS,
     notifications: {
       webhookUrl: e.BATON_APPROVAL_WEBHOOK_URL,

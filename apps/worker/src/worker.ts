@@ -6,6 +6,7 @@ import { AuditService } from '@baton/engine/audit';
 import { startAuditRetention } from '@baton/engine/audit';
 import {
   createLogger,
+  describeStorage,
   CredentialStore,
   CredentialTokens,
   DEFAULT_TASK_QUEUE,
@@ -25,7 +26,7 @@ import {
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
-import { ExecutionFiles, LocalFileStorage } from '@baton/engine/storage';
+import { createFileStorage, ExecutionFiles } from '@baton/engine/storage';
 import { createActivities } from './activities';
 import { temporalLogger } from './temporal-logger';
 import { workflowBundle } from './bundle';
@@ -89,8 +90,9 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
   const clientConnection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: env.temporalNamespace, dataConverter });
-  // Internal storage on the local disk (BATON_STORAGE_DIR); the web app serves the same directory.
-  const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  // Internal storage (BATON_STORAGE: local disk or an S3-compatible bucket); the web app serves the same files.
+  const files = new ExecutionFiles(db, createFileStorage(env.storage));
+  log.info(`internal storage: ${describeStorage(env.storage)}`);
   const executions = new ExecutionService(db, flows, async () => client, files);
   await ensureSearchAttributes(client, env.temporalNamespace, log);
   const credentialStore = new CredentialStore(db, keyring);

@@ -23,6 +23,54 @@ describe('worker environment', () => {
     expect(env).toMatchObject({ temporalNamespace: 'default', workerGroups: ['hv-a', 'dc2'], serveDefaultQueue: true, logLevel: 'warn' });
   });
 
+  it('reads the internal storage: the local disk by default, an S3-compatible bucket with BATON_STORAGE=s3', () => {
+    expect(readWorkerEnv({ ...good, BATON_DATA_DIR: '/srv/baton' }).storage).toEqual({ kind: 'local', dir: '/srv/baton/storage' });
+    expect(readWorkerEnv({ ...good, BATON_STORAGE_DIR: '/mnt/files' }).storage).toEqual({ kind: 'local', dir: '/mnt/files' });
+    const s3 = { ...good, BATON_STORAGE: 'S3', BATON_STORAGE_S3_ENDPOINT: 'http://minio:9000/', BATON_STORAGE_S3_BUCKET: 'baton-files', BATON_STORAGE_S3_PREFIX: 'prod' };
+    expect(readWorkerEnv({ ...s3, BATON_STORAGE_S3_ACCESS_KEY_ID: 'id', BATON_STORAGE_S3_SECRET_ACCESS_KEY: 'secret' }).storage).toEqual({
+      kind: 's3',
+      endpoint: 'http://minio:9000',
+      bucket: 'baton-files',
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+      prefix: 'prod/',
+    });
+    // AWS S3 itself: no endpoint, virtual-hosted style, the SDK's own credentials.
+    expect(readWorkerEnv({ ...good, BATON_STORAGE: 's3', BATON_STORAGE_S3_BUCKET: 'b-1', BATON_STORAGE_S3_REGION: 'eu-west-3' }).storage).toMatchObject({
+      endpoint: undefined,
+      region: 'eu-west-3',
+      forcePathStyle: false,
+      accessKeyId: undefined,
+    });
+  });
+
+  it('names every storage problem at once, never echoing the secret', () => {
+    let error: unknown;
+    try {
+      readWorkerEnv({
+        ...good,
+        BATON_STORAGE: 'gcs',
+        BATON_STORAGE_S3_ENDPOINT: 'minio:9000',
+        BATON_STORAGE_S3_PATH_STYLE: 'yes',
+        BATON_STORAGE_S3_SECRET_ACCESS_KEY: 'very-secret-value',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/BATON_STORAGE: is not a storage: use local .* or s3/);
+    expect(message).toMatch(/BATON_STORAGE_S3_ENDPOINT: is not a URL/);
+    expect(message).toMatch(/BATON_STORAGE_S3_PATH_STYLE: must be true or false/);
+    expect(message).toMatch(/only BATON_STORAGE_S3_SECRET_ACCESS_KEY is set/);
+    expect(message).toMatch(/set but BATON_STORAGE is not s3/);
+    expect(message).not.toContain('very-secret-value');
+    expect(() => readWorkerEnv({ ...good, BATON_STORAGE: 's3' })).toThrow(/BATON_STORAGE_S3_BUCKET: is not set, and BATON_STORAGE=s3 needs it/);
+    expect(() => readWorkerEnv({ ...good, BATON_STORAGE: 's3', BATON_STORAGE_S3_BUCKET: 'Bad_Bucket' })).toThrow(/is not a bucket name/);
+  });
+
   it('names every bad variable in one error, with how to fix it', () => {
     let error: unknown;
     try {

@@ -20,6 +20,7 @@ export * from './services/storage/index';
 export * from './services/credentials/index';
 export * from './logging';
 export * from './env-schema';
+export * from './storage-env';
 export * from './services/approvals';
 export * from './services/approval-notifier';
 export * from './workflow/approval';

@@ -1,16 +1,21 @@
 // Internal storage end to end: a FILE input uploaded with the start, read with read() and
 // fileSize() in a task, passed to a subflow, a Download from a local HTTP server, the file sent
 // on by an HTTP formData part, both served by the API to who may read the execution, and
-// deleted with the execution by PurgeExecutions.
+// deleted with the execution by PurgeExecutions. scripts/test.mjs runs this file twice: on the
+// local disk and with BATON_TEST_STORAGE=s3 (worker and web app on a real S3-compatible server).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readStorageConfig } from '@baton/engine';
+import { createFileStorage } from '@baton/engine/storage';
 import { api, authHeaders, taskRun } from '@baton/testing';
 
 const admin = api();
 const base = () => inject('apiUrl');
-const storageDir = () => path.join(inject('dataDir'), 'storage');
+// The stack's own storage (local disk or S3), read the way the worker and the web app read it.
+const stackStorage = () => createFileStorage(readStorageConfig(inject('storageEnv')));
+const storedText = async (uri: string) => Buffer.concat(await (await stackStorage().open('main', uri)).toArray()).toString('utf8');
 
 /** Starts an execution with a multipart body (the way the inputs form and Kestra's API upload files). */
 async function startWithFiles(namespace: string, flowId: string, fields: Record<string, string | { name: string; content: string | Uint8Array }>, auth = authHeaders()) {
@@ -114,8 +119,17 @@ tasks:
     const childId = taskRun(done, 'child').outputs.executionId;
     const childLogs = (await admin.logs(childId)).body.filter((l: any) => l.taskId === 'echo');
     expect(childLogs.map((l: any) => l.message)).toEqual(['child read host,ip\nweb-1,10.0.0.1']);
-    // It lies on disk under the tenant, in Kestra's layout.
-    expect(fs.readFileSync(path.join(storageDir(), 'main/files/team/reader/executions', uploadId, 'inputs/data/hosts.csv'), 'utf8')).toBe('host,ip\nweb-1,10.0.0.1\n');
+    // It lies in the stack's storage under the tenant, in Kestra's layout: on disk, or in the bucket.
+    const storage = inject('storageEnv');
+    if (storage.BATON_STORAGE === 'local') {
+      expect(fs.readFileSync(path.join(inject('dataDir'), 'storage/main/files/team/reader/executions', uploadId, 'inputs/data/hosts.csv'), 'utf8')).toBe(
+        'host,ip\nweb-1,10.0.0.1\n',
+      );
+    } else {
+      expect(storage.BATON_STORAGE).toBe('s3');
+      expect(fs.existsSync(path.join(inject('dataDir'), 'storage/main'))).toBe(false); // nothing written to disk
+    }
+    expect(await storedText(uploadUri)).toBe('host,ip\nweb-1,10.0.0.1\n');
   });
 
   it("serves the file and its size through the API, and refuses paths that are not the execution's", async () => {
@@ -233,8 +247,7 @@ tasks:
   });
 
   it("deletes an execution's files when PurgeExecutions purges it", async () => {
-    const dir = path.join(storageDir(), 'main/files/team/reader/executions', uploadId);
-    expect(fs.existsSync(dir)).toBe(true);
+    expect(await storedText(uploadUri)).toContain('host,ip');
     const purge = await admin.waitFor(
       await admin.deployAndRun(`
 id: purger
@@ -249,7 +262,8 @@ tasks:
     );
     expect(purge.state.current, JSON.stringify(purge.taskRunList)).toBe('SUCCESS');
     expect(taskRun(purge, 'purge').outputs.storagesCount).toBeGreaterThanOrEqual(1);
-    expect(fs.existsSync(dir)).toBe(false);
+    await expect(stackStorage().meta('main', uploadUri)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(stackStorage().list('main', uploadUri.slice(0, uploadUri.indexOf('/inputs/')))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await download(uploadId, uploadUri)).status).toBe(404);
   });
 });

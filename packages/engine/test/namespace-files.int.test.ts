@@ -94,6 +94,50 @@ tasks:
     expect(JSON.stringify(refused)).toContain('does not belong to execution');
   });
 
+  // Kestra's nsfile:// URIs (FileExistsFunctionTest, ReadFileFunctionTest, the FILE input's
+  // `defaults: nsfile:///hello.txt`): nsfile:///path in the flow's namespace, nsfile://ns/path in a
+  // named one; Baton lets a flow read its own namespace's and those above it, not a sibling's.
+  it('reads nsfile:///path and nsfile://namespace/path in read(), fileExists(), a FILE default and formData', async () => {
+    expect((await upload('/hello.txt', 'Hello World')).status).toBe(200);
+    const parentForm = new FormData();
+    parentForm.append('fileContent', new Blob(['from the parent namespace']), 'shared.txt');
+    const parentUpload = await fetch(`${inject('apiUrl')}/api/v1/main/namespaces/nsfiles/files?path=/shared.txt`, { method: 'POST', body: parentForm, headers: authHeaders() });
+    expect(parentUpload.status).toBe(200);
+    const id = await admin.deployAndRun(`
+id: uses-nsfile
+namespace: ${NS}
+inputs:
+  - id: doc
+    type: FILE
+    defaults: nsfile:///hello.txt
+tasks:
+  - id: show
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('nsfile:///hello.txt') }} | {{ read('nsfile://${NS}/hello.txt') | length }} | {{ read(inputs.doc) }} | {{ fileSize(inputs.doc) }} | {{ read('nsfile://nsfiles/shared.txt') }} | {{ read('shared.txt', namespace='nsfiles') }} | {{ fileExists('nsfile:///hello.txt') }} {{ fileExists('nsfile:///missing.txt') }}"
+`);
+    const done = await admin.waitFor(id);
+    expect(done.state.current, JSON.stringify(done.taskRunList)).toBe('SUCCESS');
+    expect(done.inputs.doc).toBe('nsfile:///hello.txt');
+    const logs = (await admin.logs(id)).body.filter((l: any) => l.taskId === 'show').map((l: any) => l.message);
+    expect(logs).toEqual(['Hello World | 11 | Hello World | 11 | from the parent namespace | from the parent namespace | true false']);
+
+    // A sibling namespace's files are refused, with the reason; a malformed namespace is a clear error.
+    const sibling = await admin.deployAndRun(`
+id: snoops-nsfile
+namespace: elsewhere.team
+tasks:
+  - id: show
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('nsfile://${NS}/hello.txt') }}"
+`);
+    const refused = await admin.waitFor(sibling);
+    expect(refused.state.current).toBe('FAILED');
+    expect(JSON.stringify(refused)).toContain(`a flow of elsewhere.team reads the namespace files of elsewhere, elsewhere.team, not of ${NS}`);
+    const started = await admin.call('POST', `/api/v1/main/executions/${NS}/uses-nsfile`, { doc: 'nsfile:hello.txt' });
+    expect(started.status).toBe(422);
+    expect(JSON.stringify(started.body)).toContain('nsfile:///path of a namespace file');
+  });
+
   it('lets a viewer of the namespace list and read but not write; refuses a viewer of another namespace', async () => {
     const person = async (email: string, namespace: string) => {
       const user = await admin.call('POST', '/api/v1/main/users', { email, password: 'a-long-password' });

@@ -83,3 +83,20 @@ describe('resolveInputs', () => {
     expect(resolveInputs(declaredJson, { doc: { a: [[['fine']]] } }).errors).toEqual([]);
   });
 });
+
+// Kestra's FILE input: an uploaded file's kestra:/// URI, or a namespace file (`defaults: nsfile:///hello.txt`).
+describe('FILE inputs', () => {
+  const file: FlowInput[] = [{ id: 'doc', type: 'FILE', defaults: 'nsfile:///hello.txt' }];
+  it('take kestra:/// and nsfile:// URIs, the default included', () => {
+    expect(resolveInputs(file, {}).values.doc).toBe('nsfile:///hello.txt');
+    expect(resolveInputs(file, { doc: 'nsfile://company.team/sql/a.sql' }).values.doc).toBe('nsfile://company.team/sql/a.sql');
+    expect(resolveInputs(file, { doc: 'kestra:///company/flow/executions/e1/inputs/doc/a.csv' }).values.doc).toBe('kestra:///company/flow/executions/e1/inputs/doc/a.csv');
+  });
+
+  it('refuse anything else, saying what to send', () => {
+    for (const doc of ['nsfile:hello.txt', 'file:///etc/passwd', 'https://example.com/a', 'nsfile://bad ns/x']) {
+      const { errors } = resolveInputs(file, { doc });
+      expect(errors.map((e) => e.message).join()).toContain('or nsfile:///path of a namespace file');
+    }
+  });
+});

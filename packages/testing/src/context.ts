@@ -15,6 +15,8 @@ declare module 'vitest' {
     maasUrl: string;
     netboxUrl: string;
     dataDir: string;
+    /** BATON_STORAGE* (and BATON_DATA_DIR) of the stack's worker and web app: local disk, or s3rver with BATON_TEST_STORAGE=s3. */
+    storageEnv: Record<string, string>;
     /** BATON_ENCRYPTION_KEY of the stack (base64). */
     encryptionKey: string;
     /** The approval notification receiver (webhook and SMTP); GET <url>/received. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, type RunningSimulator } from '@baton/simulators';
 import { startNotificationSink } from './notification-sink';
+import { S3_TEST_CREDENTIALS, startS3Server } from './s3-server';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
@@ -93,6 +94,19 @@ async function startStack(project: TestProject) {
 
   // Approval notifications (webhook and e-mail) go to a local receiver and SMTP server.
   const sink = await startNotificationSink();
+  // BATON_TEST_STORAGE=s3: the worker and the web app keep files in a real S3-compatible server
+  // (s3rver) instead of the local disk; scripts/test.mjs runs the file tests that way too.
+  const s3 = process.env.BATON_TEST_STORAGE === 's3' ? await startS3Server() : undefined;
+  const storageEnv: Record<string, string> = s3
+    ? {
+        BATON_STORAGE: 's3',
+        BATON_STORAGE_S3_ENDPOINT: s3.endpoint,
+        BATON_STORAGE_S3_BUCKET: s3.bucket,
+        BATON_STORAGE_S3_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+        BATON_STORAGE_S3_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+        BATON_STORAGE_S3_PREFIX: 'baton-it/',
+      }
+    : { BATON_STORAGE: 'local' };
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   // A fresh key per run: Temporal payloads and stored secrets are encrypted with it.
   const encryptionKey = crypto.randomBytes(32).toString('base64');
@@ -101,6 +115,7 @@ async function startStack(project: TestProject) {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: 'default',
     BATON_DATA_DIR: dataDir,
+    ...storageEnv,
     BATON_PLUGIN_DEFAULTS: defaultsFile,
     BATON_ENCRYPTION_KEY: encryptionKey,
     // The origin the codec endpoint answers CORS for (the Temporal UI's, in npm start).
@@ -133,7 +148,7 @@ async function startStack(project: TestProject) {
   const web = await stack.startWeb({ port: await stack.freePort(), env: webEnv, quiet: true, logFile: path.join(logDir, 'web.log') });
   const apiToken = await createAdminToken(web.url, admin);
   console.log(
-    `[integration] stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s: web ${web.url}, temporal ${temporal.address}, db ${db.url.replace(/:[^:@/]*@/, ':***@')}`,
+    `[integration] storage ${storageEnv.BATON_STORAGE}; stack ready in ${((Date.now() - started) / 1000).toFixed(0)} s: web ${web.url}, temporal ${temporal.address}, db ${db.url.replace(/:[^:@/]*@/, ':***@')}`,
   );
 
   project.provide('apiUrl', web.url);
@@ -147,6 +162,7 @@ async function startStack(project: TestProject) {
   project.provide('maasUrl', maas.url);
   project.provide('netboxUrl', netbox.url);
   project.provide('dataDir', dataDir);
+  project.provide('storageEnv', { ...storageEnv, BATON_DATA_DIR: dataDir });
   project.provide('encryptionKey', encryptionKey);
   project.provide('notificationSinkUrl', sink.url);
   // Tests that start their own worker (the crash test) need the same environment.
@@ -156,6 +172,7 @@ async function startStack(project: TestProject) {
     await stack.stopAll();
     await Promise.all(sims.map((s) => s.close()));
     await sink.close();
+    await s3?.close();
     await db.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };

@@ -1,8 +1,17 @@
 // The web app's configuration, read and checked once (zod, like the worker's). Nothing else in
 // apps/web reads process.env. A bad start names every bad variable at once (EnvError).
-import path from 'node:path';
 import { z } from 'zod';
-import { EnvError, LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty, type ProcessLogLevel } from '@baton/engine';
+import {
+  EnvError,
+  LOG_LEVEL_NAMES,
+  parseEnv,
+  storageConfigFrom,
+  storageEnvFields,
+  storageEnvProblems,
+  unsetIfEmpty,
+  type ProcessLogLevel,
+  type StorageConfig,
+} from '@baton/engine';
 
 type EnvProblem = EnvError['problems'][number];
 
@@ -27,8 +36,8 @@ export interface WebEnv {
   encryptionKeysOld?: string;
   /** Origins allowed to call the codec endpoint (the Temporal UI); BATON_TEMPORAL_UI_URL's by default. */
   codecCorsOrigins: string[];
-  /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in BATON_DATA_DIR. */
-  storageDir: string;
+  /** Internal storage (FILE inputs, task files): local disk or an S3-compatible bucket (BATON_STORAGE), as the worker writes it. */
+  storage: StorageConfig;
   /** BATON_LOG_LEVEL of the web app's own JSON logs (info by default). */
   logLevel: ProcessLogLevel;
   /** Where people open Baton (BATON_PUBLIC_URL): the OIDC callback URL is built on it. */
@@ -89,7 +98,8 @@ const WebEnvSchema = z.object({
       .optional(),
   ),
   BATON_DATA_DIR: optional,
-  BATON_STORAGE_DIR: optional,
+  // BATON_STORAGE, BATON_STORAGE_DIR, BATON_STORAGE_S3_*: the same rules as the worker's.
+  ...storageEnvFields,
   BATON_OIDC_ISSUER: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() ? v.trim().replace(/\/+$/, '') : undefined),
     z
@@ -116,7 +126,7 @@ const WebEnvSchema = z.object({
  * reported alongside the per-variable problems (a zod refinement would not run while any field fails).
  */
 function crossVariableProblems(env: Record<string, string | undefined>): EnvProblem[] {
-  const problems: EnvProblem[] = [];
+  const problems: EnvProblem[] = [...storageEnvProblems(env)];
   const has = (k: string) => Boolean(env[k]?.trim());
   if (has('BATON_ADMIN_EMAIL') !== has('BATON_ADMIN_PASSWORD')) {
     const set = has('BATON_ADMIN_EMAIL') ? 'BATON_ADMIN_EMAIL' : 'BATON_ADMIN_PASSWORD';
@@ -182,17 +192,12 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
           tenant: e.BATON_OIDC_TENANT?.trim() || 'main',
         }
       : undefined,
-    storageDir: storageDirFrom(env),
+    storage: storageConfigFrom(e, e.BATON_DATA_DIR),
   };
 }
 
 export function webEnv(): WebEnv {
   return (cached ??= readWebEnv(process.env));
-}
-
-/** The same rule in the worker's env module: both processes must agree on where files are. */
-export function storageDirFrom(env: Record<string, string | undefined>): string {
-  return path.resolve(env.BATON_STORAGE_DIR || path.join(env.BATON_DATA_DIR || '.baton', 'storage'));
 }
 
 /**

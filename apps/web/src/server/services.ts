@@ -21,7 +21,7 @@ import { TenantService } from '@baton/engine/ui';
 import { IdentityService } from '@baton/engine/identity';
 import { AccessService } from '@baton/engine/identity';
 import { AuditService } from '@baton/engine/audit';
-import { ExecutionFiles, LocalFileStorage, NamespaceFiles } from '@baton/engine/storage';
+import { createFileStorage, ExecutionFiles, NamespaceFiles } from '@baton/engine/storage';
 import { webEnv } from './env';
 
 /** Server-side singletons shared by every request of this process. */
@@ -44,7 +44,7 @@ function create() {
       },
     ));
   const flows = new FlowService(db, registry, loadInstanceDefaults(env.pluginDefaultsFile));
-  const files = new ExecutionFiles(db, new LocalFileStorage(env.storageDir));
+  const files = new ExecutionFiles(db, createFileStorage(env.storage));
   const executions = new ExecutionService(db, flows, temporal, files);
   return {
     env,

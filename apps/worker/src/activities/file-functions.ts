@@ -1,12 +1,13 @@
 import { expressions } from '@baton/flow';
-import type { StorageAccess } from '@baton/plugin-sdk';
+import { isFileUri, type StorageAccess } from '@baton/plugin-sdk';
 
 // Kestra's file functions in expressions: read(uri), fileSize(uri), fileExists(uri), isFileEmpty(uri).
 // Expressions are synchronous and pure, and files are in storage: like kv(), a render that meets a
 // file not fetched yet records it and stops; runTask fetches what was asked for and renders again.
 // Every URI goes through ctx.storage, which allows only the execution's own files and its parents',
-// and the namespace files of the execution's namespace. A path that is not a kestra:// URI
-// (`read('queries/a.sql')`) is a namespace file, as in Kestra.
+// and the namespace files of the execution's namespace (and those above it). nsfile:///path and
+// nsfile://namespace/path name namespace files; any other path that is not a kestra:// URI
+// (`read('queries/a.sql')`) is a namespace file too, as in Kestra.
 
 type Fact = 'text' | 'size';
 interface Known {
@@ -67,12 +68,23 @@ export class FileFunctions {
     this.wanted.clear();
   }
 
-  /** The path argument, positional or named (read(path='kestra:///...')); a relative path is a namespace file. */
+  /**
+   * The path argument, positional or named (read(path='kestra:///...')). A kestra:// or nsfile://
+   * URI is kept (ctx.storage resolves and checks it); a relative path is a namespace file of the
+   * flow's namespace, or of `namespace` when given (Kestra's read('a.sql', namespace='company')).
+   */
   private uriArg(name: string, args: unknown[]): string {
-    const first = args[0];
-    const path = first !== null && typeof first === 'object' ? (first as { path?: unknown }).path : first;
-    if (typeof path !== 'string' || !path) throw new Error(`${name}() takes a kestra:/// URI (an input or an output) or the path of a namespace file`);
-    return path.startsWith('kestra://') ? path : expressions.namespaceFileUri(this.namespace, path);
+    // Named arguments come as a final map: read(path='a.sql'), read('a.sql', namespace='company').
+    const last = args.at(-1);
+    const named = last !== null && typeof last === 'object' ? (last as { path?: unknown; namespace?: unknown }) : undefined;
+    const path = named && args.length === 1 ? named.path : args[0];
+    const namespace = named?.namespace;
+    if (typeof path !== 'string' || !path) throw new Error(`${name}() takes a kestra:/// URI (an input or an output), an nsfile:// URI or the path of a namespace file`);
+    if (isFileUri(path as unknown)) return path; // (not narrowing path: a string that is no URI is a path)
+    if (namespace === undefined || namespace === null) return expressions.namespaceFileUri(this.namespace, path);
+    if (typeof namespace !== 'string' || !namespace) throw new Error(`${name}(): namespace must be a namespace name such as company.team`);
+    // As an nsfile:// URI, so the storage checks that this execution may read that namespace's files.
+    return `nsfile://${namespace}/${path.replace(/^\/+/, '')}`;
   }
 
   private lookup(uri: string, fact: Fact, missingIsAnswer = false): Known {

@@ -1,5 +1,5 @@
 // The runtime of io.kestra.plugin.core.http.Request (its definition is http-request.ts): worker only.
-import { codeForHttpStatus, defineRuntime, isStorageUri, parseDuration, parseRetryAfter, PluginError, type StorageAccess, type TaskContext, type z } from '@baton/plugin-sdk';
+import { codeForHttpStatus, defineRuntime, isFileUri, parseDuration, parseRetryAfter, PluginError, type StorageAccess, type TaskContext, type z } from '@baton/plugin-sdk';
 import { httpRequest } from './http-request';
 
 type Props = z.infer<typeof httpRequest.props>;
@@ -40,7 +40,7 @@ export async function readFileParts(formData: Record<string, unknown>, storage: 
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(formData)) {
     const named = value && typeof value === 'object' && 'name' in value && 'content' in value ? (value as { name: unknown; content: unknown }) : undefined;
-    const uri = isStorageUri(value) ? value : named && isStorageUri(named.content) ? named.content : undefined;
+    const uri = isFileUri(value) ? value : named && isFileUri(named.content) ? named.content : undefined;
     if (!uri) {
       out[key] = value;
       continue;

@@ -28,7 +28,7 @@ export const httpRequest = definePlugin({
     'Sends an HTTP request and returns `code`, `headers` (each a list of values) and `body` (the response text, as Kestra ' +
     'returns it: use `fromJson(outputs.<id>.body)` or `outputs.<id>.body | jq(...)` for JSON). A status ≥ 400 fails ' +
     'the task unless `options.allowFailed` is true (or the status is in `options.allowedResponseCodes`); 429 and 5xx are ' +
-    'retried by the task retry policy. `formData` is sent URL-encoded, or as multipart when `contentType` is `multipart/form-data`, where a kestra:/// URI (or {name, content: kestra:///...}) is sent as that file from internal storage.',
+    'retried by the task retry policy. `formData` is sent URL-encoded, or as multipart when `contentType` is `multipart/form-data`, where a kestra:/// or nsfile:// URI (or {name, content: kestra:///...}) is sent as that file from internal storage.',
   idempotent: false,
   activity: { timeout: 'PT5M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 1 } },
   props: z.object({
@@ -45,7 +45,7 @@ export const httpRequest = definePlugin({
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        'Form fields; multipart when contentType is multipart/form-data, where a kestra:/// URI sends that file from internal storage, and {name, content} sends a file named name (content: a kestra:/// URI or the text itself)',
+        'Form fields; multipart when contentType is multipart/form-data, where a kestra:/// or nsfile:// URI sends that file from internal storage (or a namespace file), and {name, content} sends a file named name (content: a kestra:/// or nsfile:// URI, or the text itself)',
       ),
     contentType: z.string().optional().describe('Content-Type of the request (default application/json)'),
     auth: authSchema.optional(),

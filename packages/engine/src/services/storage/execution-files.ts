@@ -2,10 +2,11 @@
 // storage. An execution reads its own files and its parent executions' (a subflow reads the file
 // its parent passed it), as Kestra's read() allows; nothing else, whatever URI it is given.
 import type { Db } from '@baton/db';
-import type { StorageAccess, StoredFile } from '@baton/plugin-sdk';
+import { namespaceChain } from '@baton/flow';
+import { isNamespaceFileUri, type StorageAccess, type StoredFile } from '@baton/plugin-sdk';
 import { AppError } from '../app-error';
 import type { FileMeta, FileStorage } from './file-storage';
-import { namespaceFilesPrefix } from './namespace-files';
+import { namespaceFilesPrefix, resolveNamespaceFileUri } from './namespace-files';
 import { belongsTo, canonicalUri, executionPrefix, inputFileUri, parseStorageUri, taskFileUri, type ExecutionRef } from './uris';
 
 /** read() and tasks load a file into memory: bounded, so one large file cannot take the worker down. */
@@ -41,12 +42,31 @@ export class ExecutionFiles {
     return refs;
   }
 
-  /** The canonical URI when the execution may read it; a 403 that says why otherwise. */
-  async check(tenant: string, executionId: string, uri: unknown, lineage?: ExecutionRef[]): Promise<string> {
-    const canonical = canonicalUri(parseStorageUri(uri));
+  /**
+   * The canonical kestra:/// URI when the execution may read it; a 403 that says why otherwise.
+   * nsfile:// URIs (Kestra's namespace files) are resolved against the execution's namespace.
+   * `forTask`: a running task also reads the namespace files of the namespaces above its own (as
+   * plugin defaults apply); whoever downloads an execution's files through the API reads only its
+   * own namespace's (a viewer of company.team is not one of company).
+   */
+  async check(tenant: string, executionId: string, uri: unknown, lineage?: ExecutionRef[], { forTask = false } = {}): Promise<string> {
     const refs = lineage ?? (await this.lineage(tenant, executionId));
-    // The namespace files of the execution's own namespace are readable too (read('path') in Kestra).
-    if (!belongsTo(canonical, refs) && !canonical.startsWith(namespaceFilesPrefix(refs[0].namespace))) {
+    const own = refs[0].namespace;
+    const readable = forTask ? namespaceChain(own) : [own];
+    if (isNamespaceFileUri(uri)) {
+      const target = resolveNamespaceFileUri(uri, own);
+      // Namespace roles govern who may read a namespace: not a sibling's files.
+      if (!readable.includes(target.namespace)) {
+        throw new AppError(
+          'FORBIDDEN',
+          `${uri.slice(0, 200)}: ${forTask ? 'a flow' : 'an execution'} of ${own} reads the namespace files of ${readable.join(', ')}, not of ${target.namespace}`,
+        );
+      }
+      return target.uri;
+    }
+    const canonical = canonicalUri(parseStorageUri(uri));
+    // The namespace files of the execution's own namespace (and, for a task, those above it) are readable too (read('path') in Kestra).
+    if (!belongsTo(canonical, refs) && !readable.some((ns) => canonical.startsWith(namespaceFilesPrefix(ns)))) {
       throw new AppError('FORBIDDEN', `the file ${canonical.slice(0, 200)} does not belong to execution ${executionId}, its parent executions or its namespace's files`);
     }
     return canonical;
@@ -81,7 +101,7 @@ export class ExecutionFiles {
   /** What a task run gets as `ctx.storage`: writes under its own task-run folder, reads from its lineage. */
   forTaskRun(tenant: string, ref: ExecutionRef, taskId: string, taskRunId: string): StorageAccess {
     let lineage: Promise<ExecutionRef[]> | undefined;
-    const readable = async (uri: string) => this.check(tenant, ref.executionId, uri, await (lineage ??= this.lineage(tenant, ref.executionId)));
+    const readable = async (uri: string) => this.check(tenant, ref.executionId, uri, await (lineage ??= this.lineage(tenant, ref.executionId)), { forTask: true });
     return {
       put: async (name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<StoredFile> => {
         const uri = taskFileUri(ref, taskId, taskRunId, name);

@@ -31,6 +31,29 @@ export function namespaceFileUri(namespace: string, path: string): string {
   return canonicalUri(parseStorageUri(raw));
 }
 
+const NAMESPACE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i;
+
+/**
+ * Kestra's nsfile:// URI as the kestra:/// URI of the namespace file it names, and that namespace:
+ * `nsfile:///path` is a file of `currentNamespace` (the flow's), `nsfile://company.team/path` one of
+ * company.team. A malformed one is a 422 that shows both forms.
+ */
+export function resolveNamespaceFileUri(uri: string, currentNamespace: string): { namespace: string; uri: string } {
+  const match = /^nsfile:\/\/([^/]*)(\/.*)$/.exec(uri);
+  const shape = "nsfile:///path/in/namespace (the flow's namespace) or nsfile://company.team/path";
+  if (!match) throw new AppError('UNPROCESSABLE', `'${uri.slice(0, 120)}' is not a namespace-file URI; they look like ${shape}`);
+  const namespace = match[1] || currentNamespace;
+  if (!NAMESPACE.test(namespace)) throw new AppError('UNPROCESSABLE', `'${match[1].slice(0, 80)}' in ${uri.slice(0, 120)} is not a namespace; use ${shape}`);
+  if (/[?#]/.test(match[2])) throw new AppError('UNPROCESSABLE', `a namespace-file URI has no query or fragment: ${uri.slice(0, 120)}`);
+  let path: string;
+  try {
+    path = decodeURIComponent(match[2]);
+  } catch {
+    throw new AppError('UNPROCESSABLE', `'${uri.slice(0, 120)}' is not a well-formed URI (a bad %-escape)`);
+  }
+  return { namespace, uri: namespaceFileUri(namespace, path) };
+}
+
 function attributes(entry: FileEntry): NamespaceFileAttributes {
   return { fileName: entry.name, type: entry.type, size: entry.size, lastModifiedTime: entry.lastModified.getTime(), creationTime: entry.created.getTime() };
 }
@@ -94,11 +117,8 @@ export class NamespaceFiles {
     if (taken) throw new AppError('CONFLICT', `${displayPath(to)} already exists`);
     const files = await this.filesUnder(tenant, source);
     if (!files.length) throw new AppError('NOT_FOUND', `File not found: ${displayPath(from)}`);
-    for (const file of files) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await this.storage.open(tenant, file)) chunks.push(chunk as Buffer);
-      await this.storage.put(tenant, target + file.slice(source.length), Buffer.concat(chunks));
-    }
+    // Streamed file by file: a large namespace file is never held in memory whole.
+    for (const file of files) await this.storage.put(tenant, target + file.slice(source.length), await this.storage.open(tenant, file));
     await this.storage.deletePrefix(tenant, source);
     return { moved: files.length };
   }
