@@ -22,5 +22,6 @@ export * from './logging';
 export * from './env-schema';
 export * from './services/approvals';
 export * from './services/approval-notifier';
+export * from './services/execution-summary';
 export * from './workflow/approval';
 export * from './services/apps';
