@@ -28,6 +28,7 @@ import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
 import { ExecutionFiles, LocalFileStorage } from '@baton/engine/storage';
 import { createActivities } from './activities';
+import { EndNotifications } from './activities/end-notifications';
 import { temporalLogger } from './temporal-logger';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
@@ -107,10 +108,12 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     async () => client,
     (m) => log.warn(m),
   );
+  const runtimes = loadRuntimes(db, files);
+  const summaries = new ExecutionSummaries(db, env.notifications.publicUrl);
   const activities = createActivities({
     db,
     registry,
-    runtimes: loadRuntimes(db, files),
+    runtimes,
     secrets,
     credentials,
     kv: new KvStore(db),
@@ -118,7 +121,8 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     executions,
     keyring,
     files,
-    summaries: new ExecutionSummaries(db, env.notifications.publicUrl),
+    summaries,
+    endNotifications: new EndNotifications({ db, flows, temporal: async () => client, registry, runtimes, secrets, summaries, publicUrl: env.notifications.publicUrl, log }),
     notifier: new ApprovalNotifier(env.notifications, new ApprovalService(db, executions)),
     log,
     triggers,

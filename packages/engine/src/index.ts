@@ -1,6 +1,7 @@
 export * from './states';
 export * from './workflow/contracts';
 export * from './workflow/trigger-contracts';
+export * from './workflow/notification-contracts';
 export * from './services/triggers/index';
 export * from './services/app-error';
 export * from './services/executions';
