@@ -1,5 +1,8 @@
 // A flow's `notifications` (docs/notifications.md) at save time: entries are notification tasks
 // with end states, validated like tasks (plugin defaults merged), errors with line and column.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateFlow } from '@baton/flow';
 import { defaultRegistry } from '@baton/plugin-catalog';
@@ -79,5 +82,14 @@ describe('flow notifications', () => {
       expect.stringMatching(/^18:9 duplicate task id 'work'/),
     ]);
     expect(validateFlow(flow('  oncall: slack\n'), { registry }).errors[0]?.message).toBe("'notifications' must be a list of notification tasks, each with its `states`");
+  });
+});
+
+describe('docs/notifications.md', () => {
+  it('has flows that validate', () => {
+    const doc = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/notifications.md'), 'utf8');
+    const flows = [...doc.matchAll(/```yaml\n(id: [\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(flows.length).toBeGreaterThanOrEqual(2);
+    for (const source of flows) expect(validateFlow(source, { registry }).errors, source.split('\n')[0]).toEqual([]);
   });
 });
