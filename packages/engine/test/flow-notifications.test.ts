@@ -49,7 +49,9 @@ describe('flow notifications', () => {
 `),
       {
         registry,
-        defaultLayers: [{ source: 'namespace infra', defaults: [{ type: 'io.kestra.plugin.notifications.slack', values: { url: "{{ secret('SLACK_WEBHOOK') }}" }, forced: false }] }],
+        defaultLayers: [
+          { source: 'namespace infra', defaults: [{ type: 'io.kestra.plugin.notifications.slack', values: { url: "{{ secret('SLACK_WEBHOOK') }}" }, forced: false }] },
+        ],
       },
     );
     expect(result.errors).toEqual([]);
@@ -77,7 +79,7 @@ describe('flow notifications', () => {
     const messages = result.errors.map((e) => `${e.line}:${e.column} ${e.message}`);
     expect(messages).toEqual([
       "9:11 'io.kestra.plugin.core.log.Log' is not a notification task; use one of the Notifications tasks, e.g. io.kestra.plugin.notifications.slack.SlackExecution",
-      '12:13 states is a list of end states among SUCCESS, WARNING, FAILED, KILLED, CANCELLED; \'BROKEN\' is not one',
+      "12:13 states is a list of end states among SUCCESS, WARNING, FAILED, KILLED, CANCELLED; 'BROKEN' is not one",
       expect.stringMatching(/^17:10 must be the Discord webhook URL \(http or https\)/),
       expect.stringMatching(/^18:9 duplicate task id 'work'/),
     ]);

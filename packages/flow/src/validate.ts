@@ -420,7 +420,10 @@ class FlowValidator {
       }
       const definition = typeof raw.type === 'string' ? this.options.registry.resolve(raw.type) : undefined;
       if (definition && (definition.kind !== 'runnable' || !definition.group.startsWith(NOTIFICATION_GROUP))) {
-        this.error([...path, 'type'], `'${raw.type}' is not a notification task; use one of the ${NOTIFICATION_GROUP} tasks, e.g. io.kestra.plugin.notifications.slack.SlackExecution`);
+        this.error(
+          [...path, 'type'],
+          `'${raw.type}' is not a notification task; use one of the ${NOTIFICATION_GROUP} tasks, e.g. io.kestra.plugin.notifications.slack.SlackExecution`,
+        );
         return [];
       }
       const task = this.validateTask(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'states')), path);

@@ -129,7 +129,13 @@ export class EndNotifications {
       const summary = await this.deps.summaries.summary(request.tenant, request.executionId);
       const context = {
         flow: { id: request.flowId, namespace: request.namespace, revision: request.revision, tenantId: request.tenant },
-        execution: { id: request.executionId, state: summary.state, startDate: summary.startDate, endDate: summary.endDate, link: executionLink(this.deps.publicUrl, request.tenant, request.executionId) },
+        execution: {
+          id: request.executionId,
+          state: summary.state,
+          startDate: summary.startDate,
+          endDate: summary.endDate,
+          link: executionLink(this.deps.publicUrl, request.tenant, request.executionId),
+        },
         labels: summary.labels,
       };
       let rendered: unknown;
@@ -153,7 +159,9 @@ export class EndNotifications {
       }
       const parsed = parseProps(definition.props as z.ZodType, rendered);
       if (!parsed.success) {
-        throw nonRetryable(`notification '${spec.task.id}': invalid properties after rendering: ${masker.maskText(parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '))}`);
+        throw nonRetryable(
+          `notification '${spec.task.id}': invalid properties after rendering: ${masker.maskText(parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '))}`,
+        );
       }
       const ctx = createTaskContext({
         props: parsed.data,
@@ -173,10 +181,15 @@ export class EndNotifications {
       return { outputs };
     } catch (error) {
       const message = masker.maskText(error instanceof Error ? error.message : String(error));
-      lines.push({ level: attempt >= 8 || !isRetryable(error) ? 'ERROR' : 'WARN', message: `notification '${request.notificationId}' not sent (attempt ${attempt}): ${message}`, timestamp: new Date().toISOString() });
+      lines.push({
+        level: attempt >= 8 || !isRetryable(error) ? 'ERROR' : 'WARN',
+        message: `notification '${request.notificationId}' not sent (attempt ${attempt}): ${message}`,
+        timestamp: new Date().toISOString(),
+      });
       await log();
       if (error instanceof ApplicationFailure) throw ApplicationFailure.create({ type: error.type ?? 'NotificationError', message, nonRetryable: error.nonRetryable ?? undefined });
-      if (isPluginError(error)) throw ApplicationFailure.create({ type: error.retryable ? error.code : 'NonRetryable', message, nonRetryable: !error.retryable, nextRetryDelay: error.retryAfterMs });
+      if (isPluginError(error))
+        throw ApplicationFailure.create({ type: error.retryable ? error.code : 'NonRetryable', message, nonRetryable: !error.retryable, nextRetryDelay: error.retryAfterMs });
       throw ApplicationFailure.create({ type: 'NotificationError', message });
     }
   }

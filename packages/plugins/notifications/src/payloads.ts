@@ -44,7 +44,7 @@ export function executionFacts(s: ExecutionSummary, extras: MessageExtras = {}):
     { name: 'State', value: s.state },
     ...(s.duration ? [{ name: 'Duration', value: s.duration }] : []),
     ...(s.firstFailed ? [{ name: 'Failed task', value: s.firstFailed.taskId }] : []),
-    ...(s.error ?? s.firstFailed?.error ? [{ name: 'Error', value: truncate((s.error ?? s.firstFailed?.error)!, 500) }] : []),
+    ...((s.error ?? s.firstFailed?.error) ? [{ name: 'Error', value: truncate((s.error ?? s.firstFailed?.error)!, 500) }] : []),
   ];
   for (const [name, value] of Object.entries(extras.customFields ?? {})) facts.push({ name, value: typeof value === 'string' ? value : JSON.stringify(value) });
   return facts;
@@ -90,7 +90,14 @@ export function teamsExecutionPayload(s: ExecutionSummary, extras: MessageExtras
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', size: 'Large', weight: 'Bolder', wrap: true, color: s.state === 'SUCCESS' ? 'Good' : s.state === 'WARNING' ? 'Warning' : 'Attention', text: extras.activityTitle ?? executionTitle(s) },
+            {
+              type: 'TextBlock',
+              size: 'Large',
+              weight: 'Bolder',
+              wrap: true,
+              color: s.state === 'SUCCESS' ? 'Good' : s.state === 'WARNING' ? 'Warning' : 'Attention',
+              text: extras.activityTitle ?? executionTitle(s),
+            },
             { type: 'TextBlock', wrap: true, isSubtle: true, text: extras.activitySubtitle ?? executionHeadline(s) },
             { type: 'FactSet', facts: executionFacts(s, extras).map((f) => ({ title: f.name, value: f.value })) },
             ...(extras.customMessage ? [{ type: 'TextBlock', wrap: true, text: extras.customMessage }] : []),

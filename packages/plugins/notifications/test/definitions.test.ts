@@ -7,16 +7,33 @@ const registry = new PluginRegistry().register(...definitions);
 
 describe('notification definitions', () => {
   it("resolve Kestra's type names", () => {
-    for (const family of ['slack.SlackIncomingWebhook', 'slack.SlackExecution', 'teams.TeamsIncomingWebhook', 'teams.TeamsExecution', 'discord.DiscordIncomingWebhook', 'discord.DiscordExecution', 'mail.MailSend', 'mail.MailExecution']) {
+    for (const family of [
+      'slack.SlackIncomingWebhook',
+      'slack.SlackExecution',
+      'teams.TeamsIncomingWebhook',
+      'teams.TeamsExecution',
+      'discord.DiscordIncomingWebhook',
+      'discord.DiscordExecution',
+      'mail.MailSend',
+      'mail.MailExecution',
+    ]) {
       expect(registry.resolve(`io.kestra.plugin.notifications.${family}`)?.id).toBe(`notifications.${family}`);
     }
     expect(registry.resolve('notifications.webhook.Webhook')).toBeDefined();
-    expect(executionNotificationIds).toEqual(['notifications.slack.SlackExecution', 'notifications.teams.TeamsExecution', 'notifications.discord.DiscordExecution', 'notifications.mail.MailExecution']);
+    expect(executionNotificationIds).toEqual([
+      'notifications.slack.SlackExecution',
+      'notifications.teams.TeamsExecution',
+      'notifications.discord.DiscordExecution',
+      'notifications.mail.MailExecution',
+    ]);
   });
 
   it('have a runtime each, say what they need and that they are not idempotent', () => {
     for (const d of definitions) {
-      expect(runtimes.find((r) => r.definition === d), d.id).toBeDefined();
+      expect(
+        runtimes.find((r) => r.definition === d),
+        d.id,
+      ).toBeDefined();
       expect(d.description).toMatch(/Needs:/);
       expect(d.idempotent).toBe(false);
       expect(d.description).toMatch(/Not idempotent/);

@@ -6,10 +6,13 @@ const SUCCESS = { ...FAILED_SUMMARY, state: 'SUCCESS', firstFailed: undefined, e
 
 describe('execution payloads', () => {
   it('Slack: a linked title, the failed task and the facts, custom fields and message included', () => {
-    const p = slackExecutionPayload(FAILED_SUMMARY, { channel: '#ops', iconEmoji: ':fire:', customMessage: 'Call the on-call', customFields: { Environment: 'prod', Replicas: 3 } }) as any;
-    expect(p.text).toBe(
-      '<https://baton.example.com/main/executions/4Ahf3kQxS9|[infra.delivery] rollout ➛ FAILED>\n> Failed on task `wait_healthy` after 1m 12s\nCall the on-call',
-    );
+    const p = slackExecutionPayload(FAILED_SUMMARY, {
+      channel: '#ops',
+      iconEmoji: ':fire:',
+      customMessage: 'Call the on-call',
+      customFields: { Environment: 'prod', Replicas: 3 },
+    }) as any;
+    expect(p.text).toBe('<https://baton.example.com/main/executions/4Ahf3kQxS9|[infra.delivery] rollout ➛ FAILED>\n> Failed on task `wait_healthy` after 1m 12s\nCall the on-call');
     expect(p.channel).toBe('#ops');
     expect(p.icon_emoji).toBe(':fire:');
     const attachment = p.attachments[0];

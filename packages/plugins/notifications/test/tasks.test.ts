@@ -3,13 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPluginError, type PluginError } from '@baton/plugin-sdk';
 import { selfSignedCertificate, startSmtpServer, type ReceivedMail } from '@baton/testing/notification-sink';
-import {
-  discordExecutionRuntime,
-  slackExecutionRuntime,
-  slackIncomingWebhookRuntime,
-  teamsExecutionRuntime,
-  webhookRuntime,
-} from '../src/tasks/webhooks';
+import { discordExecutionRuntime, slackExecutionRuntime, slackIncomingWebhookRuntime, teamsExecutionRuntime, webhookRuntime } from '../src/tasks/webhooks';
 import { mailExecutionRuntime, mailSendRuntime, splitAddresses } from '../src/tasks/mail';
 import { context, FAILED_SUMMARY, startReceiver } from './helpers';
 
@@ -79,7 +73,12 @@ describe('webhook tasks', () => {
   });
 
   it('Webhook sends a YAML mapping as JSON with the method and headers given, and masks a bearer token', async () => {
-    const { ctx, masker } = context({ url: `${receiver.url}/hook`, method: 'PUT' as const, headers: { Authorization: 'Bearer hook-token-777' }, payload: { summary: 'failed', n: 2 } });
+    const { ctx, masker } = context({
+      url: `${receiver.url}/hook`,
+      method: 'PUT' as const,
+      headers: { Authorization: 'Bearer hook-token-777' },
+      payload: { summary: 'failed', n: 2 },
+    });
     await webhookRuntime.run(ctx);
     const last = receiver.received.at(-1)!;
     expect(last.method).toBe('PUT');
@@ -121,7 +120,15 @@ describe('mail tasks', () => {
   });
 
   it('MailSend over SMTPS with AUTH, trusting the server through caCert', async () => {
-    const { ctx, logs } = context({ ...smtp(), port: smtps.port, transportStrategy: 'SMTPS' as const, from: 'baton@x.test', to: 'ops@x.test;lead@x.test', subject: 'Hello', plainTextContent: 'body text' });
+    const { ctx, logs } = context({
+      ...smtp(),
+      port: smtps.port,
+      transportStrategy: 'SMTPS' as const,
+      from: 'baton@x.test',
+      to: 'ops@x.test;lead@x.test',
+      subject: 'Hello',
+      plainTextContent: 'body text',
+    });
     const out = await mailSendRuntime.run(ctx);
     expect(out.accepted).toEqual(['ops@x.test', 'lead@x.test']);
     const mail = mails.at(-1)!;
@@ -132,7 +139,14 @@ describe('mail tasks', () => {
   });
 
   it('MailExecution over STARTTLS (SMTP_TLS) sends the summary with the link', async () => {
-    const { ctx } = context({ ...smtp(), port: starttls.port, transportStrategy: 'SMTP_TLS' as const, from: 'baton@x.test', to: ['oncall@x.test'], customMessage: 'Runbook: wiki/patching' });
+    const { ctx } = context({
+      ...smtp(),
+      port: starttls.port,
+      transportStrategy: 'SMTP_TLS' as const,
+      from: 'baton@x.test',
+      to: ['oncall@x.test'],
+      customMessage: 'Runbook: wiki/patching',
+    });
     const out = await mailExecutionRuntime.run(ctx);
     expect(out).toMatchObject({ executionId: 'current-exec', state: 'FAILED', link: FAILED_SUMMARY.link, accepted: ['oncall@x.test'] });
     const mail = mails.at(-1)!;

@@ -36,9 +36,7 @@ export function webhookUrlProp(service: string, example: string) {
 
 export const payloadProp = z
   .union([z.string().min(1), z.record(z.string(), z.unknown())])
-  .describe(
-    'The JSON body to send: a string of JSON (Kestra\'s form, usually a rendered template such as `{"text": "{{ flow.id }} done"}`) or a YAML mapping, sent as JSON.',
-  );
+  .describe('The JSON body to send: a string of JSON (Kestra\'s form, usually a rendered template such as `{"text": "{{ flow.id }} done"}`) or a YAML mapping, sent as JSON.');
 
 /** Kestra's ExecutionInterface: which execution to summarise, and what to add to the message. */
 export const executionShape = {
@@ -55,7 +53,7 @@ export const executionShape = {
 
 export const webhookOutputs = z.object({
   status: z.number().int().describe('HTTP status the receiver answered (2xx; anything else fails the task).'),
-  response: z.string().describe('The first 1,000 characters of the receiver\'s answer (Slack answers `ok`).'),
+  response: z.string().describe("The first 1,000 characters of the receiver's answer (Slack answers `ok`)."),
 });
 
 export const executionWebhookOutputs = webhookOutputs.extend({
@@ -65,4 +63,4 @@ export const executionWebhookOutputs = webhookOutputs.extend({
 });
 
 export const EXECUTION_NOTE =
-  'The message links to the execution page under `BATON_PUBLIC_URL`. Used in an `errors` branch it reports the running execution as FAILED; in the flow\'s `notifications` (docs/notifications.md) it runs once the execution has ended.';
+  "The message links to the execution page under `BATON_PUBLIC_URL`. Used in an `errors` branch it reports the running execution as FAILED; in the flow's `notifications` (docs/notifications.md) it runs once the execution has ended.";

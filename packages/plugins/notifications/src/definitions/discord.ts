@@ -9,7 +9,7 @@ export const discordIncomingWebhookDefinition = definePlugin({
   title: 'Send a Discord message through a webhook',
   group: `${GROUP} / Discord`,
   description: [
-    'Posts `payload` (Discord\'s webhook JSON: `content`, `username`, `embeds`) to a Discord channel webhook.',
+    "Posts `payload` (Discord's webhook JSON: `content`, `username`, `embeds`) to a Discord channel webhook.",
     '',
     'Needs: the channel webhook URL, kept in a secret. Not idempotent: a retry after a lost answer can post twice.',
   ].join('\n'),

@@ -3,7 +3,7 @@ import { EXECUTION_NOTE, GROUP, executionShape } from './common';
 
 const addresses = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .describe('One or more addresses: a list, or Kestra\'s form, one string with addresses separated by `;` (or `,`).');
+  .describe("One or more addresses: a list, or Kestra's form, one string with addresses separated by `;` (or `,`).");
 
 /** SMTP connection: Kestra's MailSend properties, plus Baton's trust settings for private CAs. */
 export const smtpShape = {
@@ -14,7 +14,9 @@ export const smtpShape = {
   transportStrategy: z
     .enum(['SMTPS', 'SMTP_TLS', 'SMTP'])
     .default('SMTPS')
-    .describe('`SMTPS`: TLS from the first byte (port 465, the default); `SMTP_TLS`: plain connection upgraded with STARTTLS, which is required; `SMTP`: no TLS (a relay on localhost only).'),
+    .describe(
+      '`SMTPS`: TLS from the first byte (port 465, the default); `SMTP_TLS`: plain connection upgraded with STARTTLS, which is required; `SMTP`: no TLS (a relay on localhost only).',
+    ),
   sessionTimeout: z.number().int().min(1).default(10000).describe('Milliseconds to wait for the server to connect, greet and answer each step (default 10000).'),
   caCert: z.string().optional().describe('PEM certificate(s) of the CA that signed the SMTP server certificate (private PKI).'),
   insecure: z.boolean().default(false).describe('Skip TLS certificate verification. Only for lab servers with self-signed certificates; prefer `caCert`.'),
@@ -28,7 +30,8 @@ export const mailShape = {
 };
 
 const requireAuthPair = (props: { username?: string; password?: string }, ctx: z.RefinementCtx) => {
-  if (!!props.username !== !!props.password) ctx.addIssue({ code: 'custom', path: [props.username ? 'password' : 'username'], message: 'give both username and password, or neither' });
+  if (!!props.username !== !!props.password)
+    ctx.addIssue({ code: 'custom', path: [props.username ? 'password' : 'username'], message: 'give both username and password, or neither' });
 };
 
 export const mailOutputs = z.object({

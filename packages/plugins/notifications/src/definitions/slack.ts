@@ -9,7 +9,7 @@ export const slackIncomingWebhookDefinition = definePlugin({
   title: 'Send a Slack message through an incoming webhook',
   group: `${GROUP} / Slack`,
   description: [
-    'Posts `payload` (Slack\'s message JSON: `text`, `blocks`, `attachments`) to a Slack incoming webhook.',
+    "Posts `payload` (Slack's message JSON: `text`, `blocks`, `attachments`) to a Slack incoming webhook.",
     '',
     'Needs: an incoming-webhook URL of a Slack app, kept in a secret. Not idempotent: a retry after a lost answer can post twice.',
   ].join('\n'),

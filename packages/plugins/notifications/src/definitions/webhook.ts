@@ -11,7 +11,7 @@ export const webhookDefinition = definePlugin({
   description: [
     'Sends `payload` as JSON to any URL: a chat tool not covered by a dedicated task, an alert router, your own service.',
     'Write the body as a YAML mapping or a JSON string; expressions in it (`{{ execution.id }}`, `{{ outputs.x.y }}`) are rendered first.',
-    'A 2xx answer succeeds; 429 and 5xx are retried (Retry-After is honoured); other answers fail with the receiver\'s message.',
+    "A 2xx answer succeeds; 429 and 5xx are retried (Retry-After is honoured); other answers fail with the receiver's message.",
     '',
     'Needs: the receiver URL (kept in a secret when it carries a token: it is masked either way). Not idempotent: a retry after a lost answer can send twice.',
   ].join('\n'),
@@ -19,7 +19,7 @@ export const webhookDefinition = definePlugin({
     .object({
       url: webhookUrlProp('receiver', 'https://alerts.example.com/hook'),
       method: z.enum(['POST', 'PUT', 'PATCH']).default('POST').describe('HTTP method.'),
-      headers: z.record(z.string(), z.string()).optional().describe("Extra request headers, e.g. `Authorization: \"Bearer {{ secret('HOOK_TOKEN') }}\"`."),
+      headers: z.record(z.string(), z.string()).optional().describe('Extra request headers, e.g. `Authorization: "Bearer {{ secret(\'HOOK_TOKEN\') }}"`.'),
       payload: payloadProp,
     })
     .strict(),

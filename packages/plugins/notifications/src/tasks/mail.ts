@@ -11,7 +11,10 @@ const DEFAULT_PORTS = { SMTPS: 465, SMTP_TLS: 587, SMTP: 25 } as const;
 /** `a@x;b@y` (Kestra) or `a@x, b@y` or a list → addresses. */
 export function splitAddresses(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(/[;,]/)).map((v) => v.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(/[;,]/))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** nodemailer's transport options for Kestra's transport strategies. */

@@ -6,7 +6,10 @@ export function payloadText(payload: string | Record<string, unknown>): string {
   try {
     JSON.parse(payload);
   } catch (error) {
-    throw new PluginError('INVALID_PROPERTIES', `payload is not valid JSON after rendering (${(error as Error).message}); check the quotes around rendered values, or write the payload as a YAML mapping`);
+    throw new PluginError(
+      'INVALID_PROPERTIES',
+      `payload is not valid JSON after rendering (${(error as Error).message}); check the quotes around rendered values, or write the payload as a YAML mapping`,
+    );
   }
   return payload;
 }

@@ -8,7 +8,9 @@ import { payloadText, postJson, summaryFor } from './post';
 
 export const slackIncomingWebhookRuntime = defineRuntime(slackIncomingWebhookDefinition, async (ctx) => postJson(ctx, 'Slack', ctx.props.url, payloadText(ctx.props.payload)));
 export const teamsIncomingWebhookRuntime = defineRuntime(teamsIncomingWebhookDefinition, async (ctx) => postJson(ctx, 'Teams', ctx.props.url, payloadText(ctx.props.payload)));
-export const discordIncomingWebhookRuntime = defineRuntime(discordIncomingWebhookDefinition, async (ctx) => postJson(ctx, 'Discord', ctx.props.url, payloadText(ctx.props.payload)));
+export const discordIncomingWebhookRuntime = defineRuntime(discordIncomingWebhookDefinition, async (ctx) =>
+  postJson(ctx, 'Discord', ctx.props.url, payloadText(ctx.props.payload)),
+);
 export const webhookRuntime = defineRuntime(webhookDefinition, async (ctx) =>
   postJson(ctx, 'The', ctx.props.url, payloadText(ctx.props.payload), { method: ctx.props.method, headers: ctx.props.headers }),
 );
