@@ -95,3 +95,11 @@ describe('docs/notifications.md', () => {
     for (const source of flows) expect(validateFlow(source, { registry }).errors, source.split('\n')[0]).toEqual([]);
   });
 });
+
+describe('execution summaries', () => {
+  it('say durations briefly and link to the execution page', async () => {
+    const { humanDuration, executionLink } = await import('../src/services/execution-summary');
+    expect([850, 4_000, 72_000, 3_723_000].map(humanDuration)).toEqual(['850ms', '4s', '1m 12s', '1h 2m']);
+    expect(executionLink('https://baton.example.com/', 'main', 'abc 1')).toBe('https://baton.example.com/main/executions/abc%201');
+  });
+});
