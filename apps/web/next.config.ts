@@ -16,6 +16,7 @@ const config: NextConfig = {
     '@baton/plugin-kvm',
     '@baton/plugin-maas',
     '@baton/plugin-netbox',
+    '@baton/plugin-notifications',
   ],
   // Native or Node-only libraries stay outside the server bundle.
   serverExternalPackages: [

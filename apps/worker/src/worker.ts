@@ -14,6 +14,7 @@ import {
   ApprovalNotifier,
   ApprovalService,
   ExecutionService,
+  ExecutionSummaries,
   FlowService,
   keyringFrom,
   KvStore,
@@ -28,6 +29,7 @@ import { defaultRegistry } from '@baton/plugin-catalog';
 import proto from '@temporalio/proto';
 import { createFileStorage, ExecutionFiles } from '@baton/engine/storage';
 import { createActivities } from './activities';
+import { EndNotifications } from './activities/end-notifications';
 import { temporalLogger } from './temporal-logger';
 import { workflowBundle } from './bundle';
 import type { WorkerEnv } from './env';
@@ -108,10 +110,12 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     async () => client,
     (m) => log.warn(m),
   );
+  const runtimes = loadRuntimes(db, files);
+  const summaries = new ExecutionSummaries(db, env.notifications.publicUrl);
   const activities = createActivities({
     db,
     registry,
-    runtimes: loadRuntimes(db, files),
+    runtimes,
     secrets,
     credentials,
     kv: new KvStore(db),
@@ -119,6 +123,8 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     executions,
     keyring,
     files,
+    summaries,
+    endNotifications: new EndNotifications({ db, flows, temporal: async () => client, registry, runtimes, secrets, summaries, publicUrl: env.notifications.publicUrl, log }),
     notifier: new ApprovalNotifier(env.notifications, new ApprovalService(db, executions)),
     log,
     triggers,

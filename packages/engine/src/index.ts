@@ -1,6 +1,7 @@
 export * from './states';
 export * from './workflow/contracts';
 export * from './workflow/trigger-contracts';
+export * from './workflow/notification-contracts';
 export * from './services/triggers/index';
 export * from './services/app-error';
 export * from './services/executions';
@@ -23,5 +24,6 @@ export * from './env-schema';
 export * from './storage-env';
 export * from './services/approvals';
 export * from './services/approval-notifier';
+export * from './services/execution-summary';
 export * from './workflow/approval';
 export * from './services/apps';

@@ -175,6 +175,11 @@ export const flowShape = {
   outputs: z.array(z.object({ id: z.string().regex(ID_PATTERN), type: z.string().optional(), value: z.unknown(), description: z.string().optional() }).strict()).optional(),
   pluginDefaults: z.array(z.unknown()).optional(),
   triggers: z.array(z.unknown()).optional(),
+  // Checked entry by entry in validate.ts (one clear message instead of zod's).
+  notifications: z
+    .unknown()
+    .optional()
+    .describe('Notification tasks sent once the execution ends in one of their `states` (default FAILED), e.g. a SlackExecution (docs/notifications.md)'),
   concurrency: concurrencySchema.optional(),
   retry: retrySchema.optional(),
   disabled: z.boolean().optional(),

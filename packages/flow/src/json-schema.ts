@@ -84,6 +84,19 @@ export function flowJsonSchema(registry: PluginRegistry): Schema {
       errors: { type: 'array', items: { $ref: '#/$defs/task' } },
       finally: { type: 'array', items: { $ref: '#/$defs/task' } },
       triggers: { type: 'array', items: { $ref: '#/$defs/trigger' } },
+      notifications: {
+        type: 'array',
+        description: 'Notification tasks sent once the execution ends in one of their states (docs/notifications.md)',
+        items: {
+          type: 'object',
+          required: ['id', 'type'],
+          properties: {
+            id: { type: 'string' },
+            type: { type: 'string', enum: names.filter((n) => n.includes('notifications.')), description: 'A notification task type' },
+            states: { type: 'array', items: { enum: ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'] }, description: 'End states that send it (default FAILED)' },
+          },
+        },
+      },
     },
     $defs: {
       trigger: {

@@ -61,6 +61,16 @@ export interface FlowPlan {
   retry?: RetrySpec;
   disabled: boolean;
   triggers: TriggerSpec[];
+  /** Sent by the worker once an execution of this revision ends (docs/notifications.md). */
+  notifications?: NotificationSpec[];
+}
+
+/** One entry of a flow's `notifications`: a notification task and the end states it is sent on. */
+export interface NotificationSpec {
+  /** End states that send it (SUCCESS, WARNING, FAILED, KILLED, CANCELLED); FAILED when not written. */
+  states: string[];
+  /** The task, validated like any task (plugin defaults merged), its properties unrendered. */
+  task: TaskSpec;
 }
 
 /** One trigger of a validated flow: its type resolved, common keys apart from its own properties. */

@@ -19,7 +19,12 @@ import {
 } from './flow-schema';
 import { checkInputDeclarations } from './input-dependencies';
 import { coerceInput } from './inputs';
-import type { ConditionSpec, FlowPlan, TaskSpec, TriggerSpec } from './model';
+import type { ConditionSpec, FlowPlan, NotificationSpec, TaskSpec, TriggerSpec } from './model';
+
+/** The end states a flow's notifications may name. */
+export const NOTIFY_STATES = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'] as const;
+/** The plugin group of notification tasks (packages/plugins/notifications): only they may be notifications. */
+const NOTIFICATION_GROUP = 'Notifications';
 import { explainPluginDefaults, type DefaultLayer, type SuppliedProperty } from './plugin-defaults';
 import { YamlSource, type FlowError, type PathSegment } from './yaml-source';
 
@@ -162,6 +167,7 @@ class FlowValidator {
     const tasks = this.validateTaskList(doc.tasks, ['tasks']);
     const errors = this.validateTaskList(doc.errors, ['errors']);
     const final = this.validateTaskList(doc.finally, ['finally']);
+    const notifications = this.validateNotifications(doc.notifications);
     this.checkReferences(doc);
 
     if (this.errors.length) return { errors: this.sorted(), document: doc, suppliedDefaults: this.supplied };
@@ -188,6 +194,7 @@ class FlowValidator {
       retry: doc.retry as FlowPlan['retry'],
       disabled: doc.disabled === true,
       triggers,
+      ...(notifications.length ? { notifications } : {}),
     };
     return { plan, errors: [], document: doc, suppliedDefaults: this.supplied };
   }
@@ -382,6 +389,45 @@ class FlowValidator {
       const nested = definition.nested ? this.validateConditions(props.conditions, [...at, 'conditions'], kind, triggerId) : undefined;
       const own = definition.nested ? Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'conditions')) : props;
       return [{ type: raw.type, conditionId: definition.id, props: own, ...(nested ? { conditions: nested } : {}) }];
+    });
+  }
+
+  /**
+   * A flow's `notifications`: each entry is a task of the notifications family plus `states`,
+   * the end states that send it. The task is validated like any other (plugin defaults merged,
+   * so a namespace can set the webhook URL or SMTP server once for all its flows).
+   */
+  private validateNotifications(value: unknown): NotificationSpec[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      this.error(['notifications'], "'notifications' must be a list of notification tasks, each with its `states`");
+      return [];
+    }
+    return value.flatMap((raw, i): NotificationSpec[] => {
+      const path: PathSegment[] = ['notifications', i];
+      if (!isRecord(raw)) {
+        this.error(path, 'a notification is a mapping with id, type (a notification task) and optionally states');
+        return [];
+      }
+      let states = ['FAILED'];
+      if (raw.states !== undefined) {
+        const bad = Array.isArray(raw.states) ? raw.states.filter((s) => !(NOTIFY_STATES as readonly unknown[]).includes(s)) : [raw.states];
+        if (!Array.isArray(raw.states) || !raw.states.length || bad.length) {
+          this.error([...path, 'states'], `states is a list of end states among ${NOTIFY_STATES.join(', ')}${bad.length ? `; '${String(bad[0])}' is not one` : ''}`);
+          return [];
+        }
+        states = raw.states as string[];
+      }
+      const definition = typeof raw.type === 'string' ? this.options.registry.resolve(raw.type) : undefined;
+      if (definition && (definition.kind !== 'runnable' || !definition.group.startsWith(NOTIFICATION_GROUP))) {
+        this.error(
+          [...path, 'type'],
+          `'${raw.type}' is not a notification task; use one of the ${NOTIFICATION_GROUP} tasks, e.g. io.kestra.plugin.notifications.slack.SlackExecution`,
+        );
+        return [];
+      }
+      const task = this.validateTask(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'states')), path);
+      return task ? [{ states, task }] : [];
     });
   }
 

@@ -19,6 +19,40 @@ export interface Credential {
   values: Record<string, string>;
 }
 
+/**
+ * What notification tasks (`*Execution`) say about an execution: read from Baton's projection by
+ * the worker. `link` is the execution page under BATON_PUBLIC_URL.
+ */
+export interface ExecutionSummary {
+  id: string;
+  tenant: string;
+  namespace: string;
+  flowId: string;
+  flowRevision: number;
+  /** The execution's state; for the running execution itself, FAILED once a task failed. */
+  state: string;
+  /** True when the summary is of the execution the task runs in (it has not ended yet). */
+  current: boolean;
+  startDate?: string;
+  endDate?: string;
+  durationMs?: number;
+  /** Human duration, e.g. `1m 12s`. */
+  duration?: string;
+  labels: Record<string, string>;
+  link: string;
+  /** The first task run that failed, with its error. */
+  firstFailed?: { taskId: string; taskRunId: string; error?: string };
+  /** The last task run that ended. */
+  lastTask?: { taskId: string; state: string };
+  error?: string;
+  triggeredBy?: string;
+}
+
+/** Read access to executions of the task's tenant (notification tasks summarise them). */
+export interface ExecutionAccess {
+  summary(executionId: string): Promise<ExecutionSummary>;
+}
+
 export interface TaskRunInfo {
   executionId: string;
   namespace: string;
@@ -67,6 +101,8 @@ export interface TaskContext<P> {
   http: HttpClient;
   /** Kestra's KV store of the tenant (namespaces are explicit; tasks default to the flow's). */
   kv: KvAccess;
+  /** Executions of the tenant, read-only (provided by the worker). */
+  executions: ExecutionAccess;
   /** Internal storage (kestra:// files) of the running execution. */
   storage: StorageAccess;
   /** Sleeps, waking early with a CANCELLED PluginError when the signal aborts. */

@@ -1,4 +1,4 @@
-import type { Credential, TaskContext, TaskLogger, TaskRunInfo } from './context';
+import type { Credential, ExecutionAccess, TaskContext, TaskLogger, TaskRunInfo } from './context';
 import type { EncryptedString } from './encrypted';
 import { PluginError } from './errors';
 import { createHttpClient, type UnauthorizedHook } from './http';
@@ -31,6 +31,8 @@ export interface ContextOptions<P> {
   kv?: KvAccess;
   /** Internal storage of the execution; without it, file tasks fail saying it is not available. */
   storage?: StorageAccess;
+  /** Executions of the tenant; without it, tasks that summarise an execution fail saying so. */
+  executions?: ExecutionAccess;
   taskRun?: Partial<TaskRunInfo>;
   httpTimeoutMs?: number;
   /** Encrypts an output value (the worker's keyring); without it, ctx.encrypt() fails. */
@@ -79,6 +81,7 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     },
     kv: options.kv ?? unavailableKv,
     storage: options.storage ?? unavailableStorage,
+    executions: options.executions ?? unavailableExecutions,
     http: createHttpClient({ signal: options.signal, timeoutMs: options.httpTimeoutMs, onUnauthorized: options.onUnauthorized }),
     sleep(ms) {
       return new Promise<void>((resolve, reject) => {
@@ -119,3 +122,9 @@ const noStorage = async (): Promise<never> => {
   throw new PluginError('NOT_FOUND', 'internal storage is not available here (it is provided by the worker)');
 };
 const unavailableStorage: StorageAccess = { put: noStorage, get: noStorage, size: noStorage };
+
+const unavailableExecutions: ExecutionAccess = {
+  summary: async () => {
+    throw new PluginError('NOT_FOUND', 'executions are not readable here (the worker provides them)');
+  },
+};

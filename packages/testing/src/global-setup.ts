@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, type RunningSimulator } from '@baton/simulators';
-import { startNotificationSink } from './notification-sink';
+import { SECURE_SMTP_PASSWORD, startNotificationSink } from './notification-sink';
 import { S3_TEST_CREDENTIALS, startS3Server } from './s3-server';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
@@ -128,6 +128,10 @@ async function startStack(project: TestProject) {
     SECRET_ARGOCD_TOKEN: b64('argocd-test-token'),
     SECRET_CLOUDFLARE_API_TOKEN: b64('cloudflare-test-token'),
     SECRET_TEST_TOKEN: b64('s3cr3t-t0ken-value'),
+    // Notification tasks (docs/notifications.md): a webhook URL carrying a token, the SMTPS password and CA.
+    SECRET_NOTIFY_WEBHOOK: b64(`${sink.url}/hooks/T0NOTIFY/B0NOTIFY/webhook-token-3b9e1c`),
+    SECRET_SMTP_PASSWORD: b64(SECURE_SMTP_PASSWORD),
+    SECRET_SMTP_CA: b64(sink.smtpsCa),
     SECRET_MAAS_URL: b64(`${maas.url}/MAAS`),
     SECRET_MAAS_API_KEY: b64('baton-consumer:baton-token:baton-token-secret'),
     SECRET_IPMI_USER: b64('ipmi-operator'),

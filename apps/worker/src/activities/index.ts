@@ -9,6 +9,8 @@ import {
   type CredentialTokens,
   type EngineActivities,
   type ExecutionService,
+  type ExecutionSummaries,
+  type NotificationActivities,
   type Keyring,
   type KvStore,
   type SecretStore,
@@ -18,6 +20,7 @@ import {
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';
+import type { EndNotifications } from './end-notifications';
 import { createRunTask } from './run-task';
 
 export interface ActivityDeps {
@@ -34,6 +37,10 @@ export interface ActivityDeps {
   keyring?: Keyring;
   /** Approval notifications (webhook, e-mail); without it, notifyApprovers does nothing. */
   notifier?: ApprovalNotifier;
+  /** Execution summaries for notification tasks (ctx.executions). */
+  summaries?: ExecutionSummaries;
+  /** A flow's `notifications`, started after each execution end (docs/notifications.md). */
+  endNotifications?: EndNotifications;
   /** Schedules (evaluateSchedule) and Flow triggers (evaluated after each execution end). */
   triggers?: TriggerService;
   log?: Logger;
@@ -52,7 +59,7 @@ function needFiles(files: ExecutionFiles | undefined): ExecutionFiles {
 
 const TERMINAL = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
 
-export function createActivities(deps: ActivityDeps): EngineActivities & TriggerActivities {
+export function createActivities(deps: ActivityDeps): EngineActivities & TriggerActivities & NotificationActivities {
   return {
     splitItems: (request) => splitItemsFile(needFiles(deps.files), request).catch(nonRetryableOn4xx),
     mergeSubflowOutputs: (request) => mergeSubflowOutputs(needFiles(deps.files), deps.db, request).catch(nonRetryableOn4xx),
@@ -61,7 +68,16 @@ export function createActivities(deps: ActivityDeps): EngineActivities & Trigger
       await applyProjection(deps.db, events);
       // An execution reached its end: Flow triggers are evaluated once for it (a retry of this
       // local activity evaluates again, and the fire's execution id makes that start a duplicate).
-      for (const event of events) if (event.kind === 'execution' && TERMINAL.has(event.state)) await deps.triggers?.flowTriggers.onExecutionEnd(event.id);
+      for (const event of events) {
+        if (event.kind !== 'execution' || !TERMINAL.has(event.state)) continue;
+        await deps.triggers?.flowTriggers.onExecutionEnd(event.id);
+        // The flow's `notifications`: one workflow each, whose id makes a retry here harmless.
+        await deps.endNotifications?.onExecutionEnd(event.id);
+      }
+    },
+    sendEndNotification: async (request) => {
+      if (!deps.endNotifications) throw ApplicationFailure.create({ message: 'this worker does not send notifications', nonRetryable: false });
+      return deps.endNotifications.send(request);
     },
     evaluateSchedule: async (ref) => {
       if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });

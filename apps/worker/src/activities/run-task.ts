@@ -9,6 +9,7 @@ import {
   transitionExecution,
   type CredentialTokens,
   type ExecutionFiles,
+  type ExecutionSummaries,
   type Keyring,
   type KvStore,
   type RunTaskInput,
@@ -39,6 +40,8 @@ export interface RunTaskDeps {
   files?: ExecutionFiles;
   /** Encrypts task outputs (ctx.encrypt) and decrypts them for later tasks; without it, both fail. */
   keyring?: Keyring;
+  /** Execution summaries for notification tasks (ctx.executions); without it, they fail saying so. */
+  summaries?: ExecutionSummaries;
 }
 
 /**
@@ -133,6 +136,7 @@ export function createRunTask(deps: RunTaskDeps) {
         onUnauthorized: credentials.onUnauthorized,
         kv: deps.kv.forTenant(input.tenant),
         storage,
+        ...(deps.summaries ? { executions: { summary: (id: string) => deps.summaries!.summary(input.tenant, id, input.executionId) } } : {}),
         ...(deps.keyring ? { encrypt: (plaintext: string) => encryptOutput(deps.keyring!, input.tenant, plaintext) } : {}),
         taskRun: {
           executionId: input.executionId,

@@ -1,0 +1,88 @@
+import { PluginError, defineRuntime, type PropsOf, type TaskContext } from '@baton/plugin-sdk';
+import nodemailer from 'nodemailer';
+import { mailExecutionDefinition, mailSendDefinition } from '../definitions/mail';
+import { mailExecutionContent } from '../payloads';
+import { summaryFor } from './post';
+
+type SmtpProps = PropsOf<typeof mailSendDefinition>;
+
+const DEFAULT_PORTS = { SMTPS: 465, SMTP_TLS: 587, SMTP: 25 } as const;
+
+/** `a@x;b@y` (Kestra) or `a@x, b@y` or a list → addresses. */
+export function splitAddresses(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(/[;,]/))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** nodemailer's transport options for Kestra's transport strategies. */
+export function transportOptions(props: Pick<SmtpProps, 'host' | 'port' | 'username' | 'password' | 'transportStrategy' | 'sessionTimeout' | 'caCert' | 'insecure'>) {
+  const strategy = props.transportStrategy;
+  return {
+    host: props.host,
+    port: props.port ?? DEFAULT_PORTS[strategy],
+    secure: strategy === 'SMTPS',
+    requireTLS: strategy === 'SMTP_TLS',
+    ignoreTLS: strategy === 'SMTP',
+    auth: props.username ? { user: props.username, pass: props.password } : undefined,
+    connectionTimeout: props.sessionTimeout,
+    greetingTimeout: props.sessionTimeout,
+    socketTimeout: props.sessionTimeout,
+    tls: { rejectUnauthorized: !props.insecure, ...(props.caCert ? { ca: props.caCert } : {}) },
+  };
+}
+
+/** SMTP failures as PluginErrors: a refused login or address will not fix itself, a lost connection may. */
+function smtpError(error: unknown, host: string): PluginError {
+  const e = error as { code?: string; responseCode?: number; message?: string };
+  const what = `SMTP ${host}: ${e.message ?? String(error)}`;
+  if (e.code === 'EAUTH') return new PluginError('AUTHENTICATION', `${what} (check username and password)`, { cause: error });
+  if (e.code === 'ETLS' || /certificate|self.signed|SSL|TLS/i.test(e.message ?? '')) {
+    return new PluginError('REMOTE_ERROR', `${what} (TLS: give the server's CA in caCert, or check transportStrategy and port)`, { cause: error, retryable: false });
+  }
+  if (e.code === 'EENVELOPE' || (e.responseCode && e.responseCode >= 500)) return new PluginError('REMOTE_ERROR', what, { cause: error, retryable: false });
+  return new PluginError('UPSTREAM_UNAVAILABLE', what, { cause: error });
+}
+
+export async function sendMail(
+  ctx: TaskContext<SmtpProps | PropsOf<typeof mailExecutionDefinition>>,
+  message: { subject?: string; text?: string; html?: string },
+): Promise<{ messageId: string; accepted: string[]; rejected: string[] }> {
+  const props = ctx.props;
+  if (props.password) ctx.maskValue(props.password);
+  const to = splitAddresses(props.to);
+  const cc = splitAddresses(props.cc);
+  const transport = nodemailer.createTransport(transportOptions(props));
+  const onAbort = () => transport.close();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    ctx.logger.info(`sending "${message.subject ?? ''}" to ${[...to, ...cc].join(', ')} through ${props.host} (${props.transportStrategy})`);
+    const info = await transport.sendMail({ from: props.from, to, cc: cc.length ? cc : undefined, subject: message.subject, text: message.text, html: message.html });
+    const accepted = (info.accepted ?? []).map(String);
+    const rejected = (info.rejected ?? []).map(String);
+    if (!accepted.length) throw new PluginError('REMOTE_ERROR', `SMTP ${props.host} accepted none of the recipients (${rejected.join(', ')})`, { retryable: false });
+    if (rejected.length) ctx.logger.warn(`SMTP ${props.host} refused ${rejected.join(', ')}`);
+    return { messageId: info.messageId ?? '', accepted, rejected };
+  } catch (error) {
+    if (ctx.signal.aborted) throw new PluginError('CANCELLED', 'cancelled while sending the e-mail');
+    throw error instanceof PluginError ? error : smtpError(error, props.host);
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    transport.close();
+  }
+}
+
+export const mailSendRuntime = defineRuntime(mailSendDefinition, async (ctx) => {
+  const { htmlTextContent: html, plainTextContent } = ctx.props;
+  const text = plainTextContent ?? (html ? 'Please view this email in a modern email client' : undefined);
+  return sendMail(ctx, { subject: ctx.props.subject, text, html });
+});
+
+export const mailExecutionRuntime = defineRuntime(mailExecutionDefinition, async (ctx) => {
+  const s = await summaryFor(ctx);
+  const content = mailExecutionContent(s, ctx.props);
+  const sent = await sendMail(ctx, { ...content, subject: ctx.props.subject ?? content.subject });
+  return { ...sent, executionId: s.id, state: s.state, link: s.link };
+});
