@@ -50,8 +50,8 @@ describe('start path: the plan read last is used only while it is still the late
   });
 
   it('inputs the new revision refuses are refused, though the previous revision took them', async () => {
-    await deploy(flow('stricter'));
-    await started('stricter', { anything: 1 });
+    await deploy(flow('stricter', { inputs: '  - id: count\n    type: STRING\n' }));
+    await started('stricter', { count: 'many' });
     await deploy(flow('stricter', { inputs: '  - id: count\n    type: INT\n' }));
     const res = await start('stricter', { count: 'many' });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
