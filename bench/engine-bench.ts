@@ -28,6 +28,8 @@ const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 8);
 const OPEN_EXECUTIONS = Number(process.env.BENCH_OPEN ?? 1000);
 /** maxCachedWorkflows of the Baton worker (apps/worker/src/worker.ts), given to the raw one too. */
 const WORKER_CACHE = 500;
+/** Parts to leave out of a quick run, e.g. BENCH_SKIP=c,B8 (the sustained-rate steps and B5, worker memory). */
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const TERMINAL = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'];
 
 const median = (xs: number[]) => quantile(xs, 0.5);
@@ -146,6 +148,7 @@ async function workerMemory(bench: Awaited<ReturnType<typeof startBenchStack>>, 
 
 async function main() {
   const bench = await startBenchStack('baton_bench');
+  console.log(`load average at start (1, 5, 15 min): ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
   const connection = await Connection.connect({ address: bench.temporalAddress });
   // Baton's payloads are encrypted: reading its workflows' results needs the codec. The raw arm
@@ -199,11 +202,31 @@ async function main() {
     const history = await client.workflow.getHandle(id).fetchHistory();
     const time = (e: any) => Number(e.eventTime.seconds) * 1000 + Math.round(e.eventTime.nanos / 1e6);
     const of = (type: string) => history.events!.filter((e: any) => e.eventType === type || e[`${type}EventAttributes`]).map(time);
+    const input = history.events![0].workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
     return {
       scheduled: of('activityTaskScheduled'),
       started: of('activityTaskStarted'),
       completed: of('activityTaskCompleted'),
+      workflowStarted: of('workflowExecutionStarted')[0],
+      taskScheduled: of('workflowTaskScheduled'),
+      taskStarted: of('workflowTaskStarted'),
+      taskCompleted: of('workflowTaskCompleted'),
+      /** Local activities (Baton's projection) and SDK patch markers. */
+      markers: of('markerRecorded').length,
+      eventCount: history.events!.length,
+      inputBytes: input.reduce((n, p) => n + (p.data?.length ?? 0), 0),
     };
+  };
+  /** SQL transactions committed in the bench database so far (every autocommit statement is one). */
+  const { default: pg } = await import('pg');
+  const db = new pg.Client({ connectionString: bench.databaseUrl });
+  await db.connect();
+  const commits = async () => {
+    // Backends report their counters to the statistics system within a second or so.
+    await new Promise((r) => setTimeout(r, 1500));
+    await db.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await db.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0].n);
   };
 
   // warm-up
@@ -247,10 +270,71 @@ async function main() {
     }
   }
 
+  // Where the start time goes (B1) and what each execution and task costs in round trips: counts
+  // that do not depend on the machine's load. Phases from history; SQL from pg_stat_database.
+  const breakdown = await startBreakdown();
+  async function startBreakdown() {
+    const arms = { baton: [] as Awaited<ReturnType<typeof events>>[], raw: [] as Awaited<ReturnType<typeof events>>[] };
+    const t0s = { baton: [] as number[], raw: [] as number[] };
+    const responded = { baton: [] as number[], raw: [] as number[] };
+    const serverTiming: Record<string, number[]> = {};
+    for (let i = 0; i < ROUNDS; i++) {
+      const t0 = Date.now();
+      const res = await fetch(`${bench.webUrl}/api/v1/main/executions/bench/one`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      responded.baton.push(Date.now() - t0);
+      // Server-Timing (BATON_SERVER_TIMING): the API's own steps.
+      for (const part of (res.headers.get('server-timing') ?? '').split(',').filter(Boolean)) {
+        const [name, ...params] = part.trim().split(';');
+        const dur = params.map((p) => /^dur=([\d.]+)$/.exec(p.trim())).find(Boolean);
+        if (dur) (serverTiming[name] ??= []).push(Number(dur[1]));
+      }
+      const id = ((await res.json()) as { id: string }).id;
+      arms.baton.push(await events(id));
+      t0s.baton.push(t0);
+      const r = await rawStart(1);
+      responded.raw.push(Date.now() - r.t0);
+      arms.raw.push(await events(r.id));
+      t0s.raw.push(r.t0);
+    }
+    const phase = (arm: 'baton' | 'raw', f: (e: Awaited<ReturnType<typeof events>>, t0: number) => number) => median(arms[arm].map((e, i) => f(e, t0s[arm][i])));
+    const rows: [string, (e: Awaited<ReturnType<typeof events>>, t0: number) => number][] = [
+      ['request → WorkflowExecutionStarted', (e, t0) => e.workflowStarted - t0],
+      ['  → first WorkflowTaskStarted', (e) => e.taskStarted[0] - e.workflowStarted],
+      ['  → first WorkflowTaskCompleted', (e) => e.taskCompleted[0] - e.taskStarted[0]],
+      ['  → ActivityTaskScheduled', (e) => e.scheduled[0] - e.taskCompleted[0]],
+      ['  → ActivityTaskStarted', (e) => e.started[0] - e.scheduled[0]],
+      ['total: request → first task started', (e, t0) => e.started[0] - t0],
+    ];
+    const table = rows.map(([name, f]) => ({ step: name, baton: phase('baton', f), raw: phase('raw', f) }));
+    table.push({ step: '(client: start call answered)', baton: median(responded.baton), raw: median(responded.raw) });
+    const api = Object.entries(serverTiming).map(([name, xs]) => ({ step: name, ms: median(xs), count: xs.length / ROUNDS }));
+
+    // Round trips per execution, load-independent: history events, workflow tasks, markers, SQL.
+    const sql = async (start: () => Promise<string>, n: number) => {
+      const idle0 = await commits();
+      const idle1 = await commits(); // background statements (pollers) over one measuring pause
+      const before = await commits();
+      for (let i = 0; i < n; i++) await events(await start());
+      const after = await commits();
+      return (after - before - (idle1 - idle0)) / n;
+    };
+    const counts = async (arm: 'baton' | 'raw', tasks: 1 | 40) => {
+      const start = async () => (arm === 'baton' ? (await batonStart(tasks === 1 ? 'one' : 'forty')).id : (await rawStart(tasks)).id);
+      const e = await events(await start());
+      return {
+        events: e.eventCount,
+        workflowTasks: e.taskCompleted.length,
+        markers: e.markers,
+        activities: e.completed.length,
+        inputBytes: e.inputBytes,
+        sqlTransactions: arm === 'baton' ? Number((await sql(start, 5)).toFixed(1)) : 0,
+      };
+    };
+    const perExecution = { baton1: await counts('baton', 1), raw1: await counts('raw', 1), baton40: await counts('baton', 40), raw40: await counts('raw', 40) };
+    return { table, api, perExecution };
+  }
+
   // (c) sustained rate of a 2-task flow with p95 end-to-end < 1 s
-  const { default: pg } = await import('pg');
-  const db = new pg.Client({ connectionString: bench.databaseUrl });
-  await db.connect();
   /** B5: for executions Temporal reports closed, when their row became terminal (updated_at). */
   async function projectionLag(ids: string[]) {
     const { rows } = await db.query<{ id: string; state: string; ms: string }>('SELECT id, state, extract(epoch from updated_at) * 1000 AS ms FROM executions WHERE id = ANY($1)', [
@@ -295,7 +379,7 @@ async function main() {
     if (arm === 'baton') lagByRate.set(rate, await projectionLag(ids));
     return { rate, p50: median(latencies), p95: quantile(latencies, 0.95) };
   }
-  const rates = (process.env.BENCH_RATES ?? '5,10,20,30,40').split(',').map(Number);
+  const rates = SKIP.has('c') ? [] : (process.env.BENCH_RATES ?? '5,10,20,30,40').split(',').map(Number);
   const sustained = { baton: 0, raw: 0 };
   const steps: string[] = [];
   for (const rate of rates) {
@@ -312,6 +396,7 @@ async function main() {
 
   const line = (name: string, b: number[], r: number[]) =>
     `${name.padEnd(34)} baton p50 ${fmt(median(b)).padStart(6)} p95 ${fmt(quantile(b, 0.95)).padStart(6)} | raw p50 ${fmt(median(r)).padStart(6)} p95 ${fmt(quantile(r, 0.95)).padStart(6)} | ratio p50 ${(median(b) / median(r)).toFixed(2)}`;
+  console.log(`\nload average now (1, 5, 15 min): ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log(`\nBaton engine benchmark (Temporal dev server ${bench.temporalVersion.split('\n')[0]}, history.transferProcessorMaxPollRPS=1000, ${ROUNDS} rounds)`);
   console.log(line('(a) start → first task started (ms)', startLatency.baton, startLatency.raw));
   console.log(line('(b) per-task overhead, 40 tasks (ms)', perTask.baton, perTask.raw));
@@ -337,11 +422,27 @@ async function main() {
       `every step: p95 ${fmt(quantile(allLags, 0.95))} ms, missing ${allMissing} of ${allLags.length + allMissing}`,
   );
 
-  const b8 = await workerMemory(bench, client);
-  console.log(
-    `B8 worker RSS growth over ${OPEN_EXECUTIONS} open executions (fresh worker processes, ${WORKER_CACHE} cached workflows each): ` +
-      `baton ${fmt(b8.baton.growthMb)} MB (${fmt(b8.baton.perExecutionKb)} KB each), raw ${fmt(b8.raw.growthMb)} MB (${fmt(b8.raw.perExecutionKb)} KB each), ratio ${b8.ratio.toFixed(2)}`,
-  );
+  console.log('\nB1 breakdown, p50 ms (history event times; the client and the server share a clock):');
+  console.log(`  ${'step'.padEnd(40)} ${'baton'.padStart(7)} ${'raw'.padStart(7)}`);
+  for (const r of breakdown.table) console.log(`  ${r.step.padEnd(40)} ${fmt(r.baton).padStart(7)} ${fmt(r.raw).padStart(7)}`);
+  if (breakdown.api.length) {
+    console.log('  inside the API request (Server-Timing), p50 ms and times per request:');
+    for (const r of breakdown.api) console.log(`    ${r.step.padEnd(38)} ${fmt(r.ms).padStart(7)}  ×${r.count.toFixed(1)}`);
+  }
+  console.log('Round trips per execution (independent of load): events, workflow tasks, markers (local activities), activities, input bytes, SQL transactions');
+  for (const [name, c] of Object.entries(breakdown.perExecution)) {
+    console.log(
+      `  ${name.padEnd(8)} events ${c.events}, workflow tasks ${c.workflowTasks}, markers ${c.markers}, activities ${c.activities}, input ${c.inputBytes} B, SQL ${c.sqlTransactions}`,
+    );
+  }
+
+  const b8 = SKIP.has('B8') ? undefined : await workerMemory(bench, client);
+  if (b8) {
+    console.log(
+      `B8 worker RSS growth over ${OPEN_EXECUTIONS} open executions (fresh worker processes, ${WORKER_CACHE} cached workflows each): ` +
+        `baton ${fmt(b8.baton.growthMb)} MB (${fmt(b8.baton.perExecutionKb)} KB each), raw ${fmt(b8.raw.growthMb)} MB (${fmt(b8.raw.perExecutionKb)} KB each), ratio ${b8.ratio.toFixed(2)}`,
+    );
+  }
 
   const ratio = (b: number, r: number) => Number((b / r).toFixed(2));
   const results = {
@@ -361,10 +462,12 @@ async function main() {
       missing: b5.missing,
       allSteps: { p95_ms: quantile(allLags, 0.95), missing: allMissing, executions: allLags.length + allMissing },
     },
-    B8: { openExecutions: OPEN_EXECUTIONS, cachedWorkflows: WORKER_CACHE, baton: b8.baton, raw: b8.raw, ratio: Number(b8.ratio.toFixed(2)) },
+    B8: b8 ? { openExecutions: OPEN_EXECUTIONS, cachedWorkflows: WORKER_CACHE, baton: b8.baton, raw: b8.raw, ratio: Number(b8.ratio.toFixed(2)) } : 'skipped',
+    breakdown,
+    loadAverage: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
   };
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'engine.json'), JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(here, 'results', process.env.BENCH_RESULT ?? 'engine.json'), JSON.stringify(results, null, 2));
   await db.end();
 
   rawWorker.shutdown();

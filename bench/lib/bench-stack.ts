@@ -35,7 +35,7 @@ export async function startBenchStack(databaseName: string): Promise<BenchStack>
   stack.buildWebIfStale();
   await stack.waitForOutput(worker, /polling/, 'worker');
   // Benchmarks measure the engine, not sign-in: the web app runs without it, on 127.0.0.1 only.
-  const web = await stack.startWeb({ port: await stack.freePort(), env: { ...env, BATON_AUTH: 'none' }, quiet: true });
+  const web = await stack.startWeb({ port: await stack.freePort(), env: { ...env, BATON_AUTH: 'none', BATON_SERVER_TIMING: 'true' }, quiet: true });
   return {
     temporalAddress: server.address,
     temporalVersion: server.version,

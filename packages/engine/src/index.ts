@@ -27,3 +27,4 @@ export * from './services/approval-notifier';
 export * from './services/execution-summary';
 export * from './workflow/approval';
 export * from './services/apps';
+export * from './services/step-timings';

@@ -53,6 +53,8 @@ class FakeWorld implements Effects {
   readonly activities: RunTaskInput[] = [];
   readonly handlers: Record<string, Handler> = {};
   readonly flows: Record<string, FlowPlan> = {};
+  /** Like the real runTask: an activity asked to end the execution on success says it did. */
+  endsExecutions = false;
   slots = 0;
   private timers: Timer[] = [];
   private waiters: { fn: () => boolean; done: (v: boolean) => void }[] = [];
@@ -82,7 +84,8 @@ class FakeWorld implements Effects {
       for (let attempt = 1; ; attempt++) {
         try {
           const handler = this.handlers[input.task.id] ?? ((i: RunTaskInput) => this.returnTask(i));
-          return { outputs: (await handler(input, attempt)) ?? {}, attempt };
+          const outputs = (await handler(input, attempt)) ?? {};
+          return { outputs, attempt, ...(this.endsExecutions && input.endExecutionOnSuccess ? { executionEnded: true } : {}) };
         } catch (error) {
           if (attempt >= max || (error as Error).name === 'NonRetryable') throw error;
           await this.delay(Number(options.retry.initialInterval ?? 1000));
@@ -358,6 +361,107 @@ describe('task lists', () => {
     expect(world.activities.map((a) => a.markExecutionRunning)).toEqual([true, false]);
     expect(world.batches).toEqual([[{ kind: 'execution', id: 'exec-1', state: 'SUCCESS', at: expect.any(String), outputs: {}, error: undefined }]]);
     expect(world.activities.map((a) => a.seq)).toEqual([0, 1]);
+  });
+
+  it("the last task's activity ends the execution SUCCESS itself: no final projection from the workflow", async () => {
+    const world = new FakeWorld();
+    world.endsExecutions = true;
+    const { result } = await execute(
+      flow(`  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: one
+  - id: b
+    type: io.kestra.plugin.core.debug.Return
+    format: two
+`),
+      { world },
+    );
+    expect(result).toEqual({ state: 'SUCCESS', outputs: {}, error: undefined });
+    // Only the last task is asked; a two-task flow's successful run projects nothing at all.
+    expect(world.activities.map((a) => a.endExecutionOnSuccess)).toEqual([undefined, true]);
+    expect(world.batches).toEqual([]);
+  });
+
+  it('the last task does not end the execution when anything follows it or went wrong before it', async () => {
+    const cases: { yaml: string; setup?: (w: FakeWorld) => void; state: string }[] = [
+      // finally tasks run after it
+      {
+        yaml: `  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+finally:
+  - id: f
+    type: io.kestra.plugin.core.debug.Return
+    format: y
+`,
+        state: 'SUCCESS',
+      },
+      // flow outputs are rendered after it
+      {
+        yaml: `  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+outputs:
+  - id: o
+    type: STRING
+    value: "{{ outputs.a.value }}"
+`,
+        state: 'SUCCESS',
+      },
+      // an allowed failure before it makes the execution WARNING
+      {
+        yaml: `  - id: bad
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+    allowFailure: true
+  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+`,
+        setup: (w) => (w.handlers.bad = fails('boom')),
+        state: 'WARNING',
+      },
+      // warningOnRetry: its success after a retry is a WARNING
+      {
+        yaml: `  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+    retry:
+      type: constant
+      interval: PT1S
+      maxAttempt: 2
+      warningOnRetry: true
+`,
+        state: 'SUCCESS',
+      },
+    ];
+    for (const c of cases) {
+      const world = new FakeWorld();
+      world.endsExecutions = true;
+      const { result } = await execute(flow(c.yaml), { world, setup: (w) => c.setup?.(w) });
+      expect(result.state, c.yaml).toBe(c.state);
+      expect(
+        world.activities.every((a) => !a.endExecutionOnSuccess),
+        c.yaml,
+      ).toBe(true);
+      expect(world.execution(), c.yaml).toEqual([c.state]);
+    }
+  });
+
+  it('a last task that fails ends nothing itself: the workflow records FAILED', async () => {
+    const world = new FakeWorld();
+    world.endsExecutions = true;
+    world.handlers.a = fails('boom');
+    const { result } = await execute(
+      flow(`  - id: a
+    type: io.kestra.plugin.core.debug.Return
+    format: x
+`),
+      { world },
+    );
+    expect(result.state).toBe('FAILED');
+    expect(world.activities[0].endExecutionOnSuccess).toBe(true);
+    expect(world.execution()).toEqual(['FAILED']);
   });
 
   it('stops at the first failure; the execution error names the task', async () => {

@@ -44,6 +44,8 @@ export interface WebEnv {
   publicUrl: string;
   /** Sign-in with an OpenID Connect provider, when BATON_OIDC_ISSUER and its client are set. */
   oidc?: OidcEnv;
+  /** BATON_SERVER_TIMING=true: API answers carry a Server-Timing header of their steps (the engine benchmark's breakdown). */
+  serverTiming: boolean;
 }
 
 export interface OidcEnv {
@@ -119,6 +121,10 @@ const WebEnvSchema = z.object({
       .optional(),
   ),
   BATON_OIDC_TENANT: optional,
+  BATON_SERVER_TIMING: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() ? v.trim().toLowerCase() : undefined),
+    z.enum(['true', 'false'], { error: 'is not understood: use true or false' }).default('false'),
+  ),
 });
 
 /**
@@ -193,6 +199,7 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
         }
       : undefined,
     storage: storageConfigFrom(e, e.BATON_DATA_DIR),
+    serverTiming: e.BATON_SERVER_TIMING === 'true',
   };
 }
 

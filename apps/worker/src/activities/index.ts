@@ -63,7 +63,7 @@ export function createActivities(deps: ActivityDeps): EngineActivities & Trigger
   return {
     splitItems: (request) => splitItemsFile(needFiles(deps.files), request).catch(nonRetryableOn4xx),
     mergeSubflowOutputs: (request) => mergeSubflowOutputs(needFiles(deps.files), deps.db, request).catch(nonRetryableOn4xx),
-    runTask: createRunTask(deps),
+    runTask: createRunTask({ ...deps, onExecutionEnd: async (id) => deps.triggers?.flowTriggers.onExecutionEnd(id) }),
     project: async (events) => {
       await applyProjection(deps.db, events);
       // An execution reached its end: Flow triggers are evaluated once for it (a retry of this

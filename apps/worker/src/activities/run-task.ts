@@ -6,6 +6,7 @@ import {
   encryptOutput,
   kestraCryptoFunctions,
   MintError,
+  projectExecutionState,
   transitionExecution,
   type CredentialTokens,
   type ExecutionFiles,
@@ -42,6 +43,8 @@ export interface RunTaskDeps {
   keyring?: Keyring;
   /** Execution summaries for notification tasks (ctx.executions); without it, they fail saying so. */
   summaries?: ExecutionSummaries;
+  /** After the activity ended an execution (endExecutionOnSuccess): Flow triggers are evaluated for it. */
+  onExecutionEnd?: (executionId: string) => Promise<void>;
 }
 
 /**
@@ -164,7 +167,8 @@ export function createRunTask(deps: RunTaskDeps) {
         },
         maskText,
       );
-      return { outputs, attempt };
+      const executionEnded = input.endExecutionOnSuccess ? await endExecution(deps, input.executionId) : false;
+      return { outputs, attempt, ...(executionEnded ? { executionEnded } : {}) };
     } catch (error) {
       const cancelled = activity.cancellationSignal.aborted;
       const message = masker.maskText(describe(error));
@@ -190,6 +194,22 @@ export function createRunTask(deps: RunTaskDeps) {
       logs.close();
     }
   };
+}
+
+/**
+ * The execution's last task succeeded and nothing follows it: the execution ends SUCCESS here, as
+ * the workflow's final projection would have written it (the same transition), and Flow triggers
+ * are evaluated as after that projection. A failure here must not fail the task (a retry would run
+ * it again): the workflow is told nothing was ended and writes the end itself, as before.
+ */
+async function endExecution(deps: RunTaskDeps, executionId: string): Promise<boolean> {
+  try {
+    await projectExecutionState(deps.db, executionId, 'SUCCESS', { at: new Date().toISOString(), outputs: {} });
+    await deps.onExecutionEnd?.(executionId);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function renderProps(

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db, Execution, LogEntry, Prisma, TaskRun } from '@baton/db';
+import { Prisma, type Db, type Execution, type LogEntry, type TaskRun } from '@baton/db';
 import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
@@ -14,6 +14,7 @@ import { searchAttributesFor } from './search-attributes';
 import type { ExecutionFiles, UploadedFile } from './storage/execution-files';
 import { inputFileUri } from './storage/uris';
 import { KillSwitches } from './kill-switches';
+import { timedStep } from './step-timings';
 
 /**
  * Every Temporal call of a request has this long: an unreachable server is a 503 within seconds,
@@ -169,6 +170,15 @@ export interface SearchQuery extends ExecutionFilter {
   size?: number;
 }
 
+interface InsertOptions {
+  labels?: Record<string, string>;
+  parent?: ExecutionInput['parent'];
+  triggeredBy?: string;
+  secretValues?: string[];
+  id?: string;
+  trigger?: ExecutionTrigger;
+}
+
 export class ExecutionService {
   /** The start check of kill switches (docs/kill-switch.md): every start and restart goes through it. */
   private readonly killSwitches: KillSwitches;
@@ -195,38 +205,76 @@ export class ExecutionService {
   /** Everything a start checks before anything is stored. */
   private async check(ref: FlowRef, provided: Record<string, unknown>, options: { labels?: Record<string, string>; revision?: number }) {
     if (options.labels) checkLabels(options.labels);
-    const plan = await this.flows.plan(ref, options.revision);
+    // Every start (API, UI, triggers, apps, subflows, replays) passes here: a switch in force
+    // refuses it. The check is read with the plan's key, in the same round trip.
+    const { plan, also: switchId } = await timedStep('flow', () => this.flows.planAnd(ref, options.revision, KillSwitches.inForceSql(ref.tenant, ref.namespace, ref.id)));
     if (plan.disabled) throw new AppError('CONFLICT', `flow ${ref.namespace}.${ref.id} is disabled; enable it to run it`);
-    // Every start (API, UI, triggers, apps, subflows, replays) passes here: a switch in force refuses it.
-    await this.killSwitches.assertStartAllowed(ref.tenant, plan.namespace, plan.id);
+    if (switchId) await this.killSwitches.refuseStart(ref.tenant, switchId, plan.namespace, plan.id);
     const { values, errors } = resolveInputs(plan.inputs, provided);
     if (errors.length) throw new AppError('INVALID_INPUTS', 'invalid inputs', errors);
     return { plan, values };
   }
 
-  private async insert(
+  /**
+   * The start's one-round-trip path: with the plan last read as the flow's latest revision, the
+   * inputs are checked in memory and the row inserted on condition that the plan is still the
+   * latest and no kill switch refuses the start (both checked by the INSERT itself, so a deploy or
+   * a switch committed before is seen). Undefined when that does not hold or cannot be tried
+   * (no plan read yet, a disabled flow, inputs this plan refuses): the full path then reads the
+   * flow again and says what is wrong.
+   */
+  private async insertOnLastPlan(
+    ref: FlowRef,
+    provided: Record<string, unknown>,
+    options: { labels?: Record<string, string>; triggeredBy?: string; id: string; trigger?: ExecutionTrigger },
+  ): Promise<ExecutionInput | undefined> {
+    const last = this.flows.lastLatest(ref);
+    if (!last || last.plan.disabled) return undefined;
+    if (options.labels) checkLabels(options.labels);
+    const { values, errors } = resolveInputs(last.plan.inputs, provided);
+    if (errors.length) return undefined;
+    // As on the full path: Temporal is reached (503 at once when it is not) before anything is stored.
+    await this.client('the execution was not started');
+    const onlyIf = Prisma.sql`${last.stillLatest} AND ${KillSwitches.inForceSql(ref.tenant, ref.namespace, ref.id)} IS NULL`;
+    return this.insertIf(ref, { plan: last.plan, values }, options, onlyIf);
+  }
+
+  private async insert(ref: FlowRef, checked: { plan: FlowPlan; values: Record<string, unknown> }, options: InsertOptions): Promise<ExecutionInput> {
+    return (await this.insertIf(ref, checked, options, Prisma.sql`true`))!;
+  }
+
+  /** Inserts the CREATED row when `onlyIf` holds (in the same statement); undefined when it did not. */
+  private async insertIf(
     ref: FlowRef,
     { plan, values }: { plan: FlowPlan; values: Record<string, unknown> },
-    options: { labels?: Record<string, string>; parent?: ExecutionInput['parent']; triggeredBy?: string; secretValues?: string[]; id?: string; trigger?: ExecutionTrigger },
-  ): Promise<ExecutionInput> {
+    options: InsertOptions,
+    onlyIf: Prisma.Sql,
+  ): Promise<ExecutionInput | undefined> {
     // Only the parent's secrets this child was actually given travel on (and are masked in its row).
     const secretValues = (options.secretValues ?? []).filter((secret) => secret !== '' && Object.values(values).some((v) => typeof v === 'string' && v.includes(secret)));
     const id = options.id ?? newExecutionId();
     const labels = { ...plan.labels, ...(options.labels ?? {}) };
     // Raw SQL on the start path (see FlowService.plan).
-    await createExecution(this.db, {
-      id,
-      tenant: ref.tenant,
-      namespace: plan.namespace,
-      flowId: plan.id,
-      flowRevision: plan.revision,
-      inputs: maskSecretInputs(plan.inputs, values, secretValues),
-      labels,
-      parentId: options.parent?.executionId,
-      triggeredBy: options.triggeredBy,
-      trigger: options.trigger,
-      at: new Date().toISOString(),
-    });
+    const inserted = await timedStep('insert', () =>
+      createExecution(
+        this.db,
+        {
+          id,
+          tenant: ref.tenant,
+          namespace: plan.namespace,
+          flowId: plan.id,
+          flowRevision: plan.revision,
+          inputs: maskSecretInputs(plan.inputs, values, secretValues),
+          labels,
+          parentId: options.parent?.executionId,
+          triggeredBy: options.triggeredBy,
+          trigger: options.trigger,
+          at: new Date().toISOString(),
+        },
+        onlyIf,
+      ),
+    );
+    if (!inserted) return undefined;
     return {
       executionId: id,
       tenant: ref.tenant,
@@ -255,6 +303,11 @@ export class ExecutionService {
   ) {
     const id = options.id ?? newExecutionId();
     const files = options.files ?? {};
+    if (!Object.keys(files).length && options.revision === undefined) {
+      // The usual start (latest revision, no uploads): one SQL round trip, then the workflow start.
+      const input = await this.insertOnLastPlan(ref, provided, { ...options, id }).catch((error) => this.refusedInsert(error, options.id));
+      if (input) return this.launchInserted(input);
+    }
     // Uploaded files are named by the URIs they will have, so the inputs are checked as they will be.
     const fileRef = { namespace: ref.namespace, flowId: ref.id, executionId: id };
     const fileUris = Object.fromEntries(Object.entries(files).map(([inputId, file]) => [inputId, inputFileUri(fileRef, inputId, file.name)]));
@@ -277,13 +330,23 @@ export class ExecutionService {
       input = await this.insert(ref, checked, { ...options, id });
     } catch (error) {
       await this.files?.deleteExecution(ref.tenant, fileRef).catch(() => 0);
-      if (options.id && isUniqueViolation(error)) throw new AppError('CONFLICT', `execution ${id} already exists (this fire was started before)`, { duplicate: true });
-      throw error;
+      return this.refusedInsert(error, options.id);
     }
+    return this.launchInserted(input, fileRef);
+  }
+
+  /** An insert that failed: a trigger's fire id seen before is a 409 (DUPLICATE_START); the rest as is. */
+  private refusedInsert(error: unknown, givenId: string | undefined): never {
+    if (givenId && isUniqueViolation(error)) throw new AppError('CONFLICT', `execution ${givenId} already exists (this fire was started before)`, { duplicate: true });
+    throw error;
+  }
+
+  /** Starts the workflow of an inserted row; a failed start is sorted out by notStarted. */
+  private async launchInserted(input: ExecutionInput, fileRef?: { namespace: string; flowId: string; executionId: string }): Promise<ExecutionInput> {
     try {
       await this.launch(input);
     } catch (error) {
-      await this.notStarted(input.executionId, error, { tenant: ref.tenant, ref: fileRef });
+      await this.notStarted(input.executionId, error, fileRef ? { tenant: input.tenant, ref: fileRef } : undefined);
     }
     return input;
   }
@@ -375,13 +438,15 @@ export class ExecutionService {
   /** Starts the execution workflow (workflow id = execution id) with its search attributes. */
   private async launch(input: ExecutionInput) {
     const client = await this.temporal();
-    await client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
-      client.workflow.start(WORKFLOW_NAME, {
-        workflowId: input.executionId,
-        taskQueue: DEFAULT_TASK_QUEUE,
-        args: [input],
-        typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
-      }),
+    await timedStep('temporal-start', () =>
+      client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () =>
+        client.workflow.start(WORKFLOW_NAME, {
+          workflowId: input.executionId,
+          taskQueue: DEFAULT_TASK_QUEUE,
+          args: [input],
+          typedSearchAttributes: searchAttributesFor(input.tenant, input.plan.namespace, input.plan.id),
+        }),
+      ),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { Db } from '@baton/db';
+import { Prisma, type Db } from '@baton/db';
 import { namespaceChain, validateFlow, type DefaultLayer, type FlowPlan, type PluginDefault, type ValidationResult } from '@baton/flow';
 import { parseDocument } from 'yaml';
 import type { PluginRegistry } from '@baton/plugin-sdk';
@@ -24,6 +24,12 @@ export interface FlowRef {
 export class FlowService {
   /** Validated plans by tenant/namespace/id/revision: revisions never change, so this never goes stale. */
   private readonly plans = new Map<string, FlowPlan>();
+  /**
+   * Per flow, the plan last read as its latest revision, with the key it was read under. It may
+   * be stale (another process deployed since): a start uses it only under `lastLatest`'s guard,
+   * which checks the key in the statement that inserts the execution.
+   */
+  private readonly latest = new Map<string, { revision: number; defaults: string; plan: FlowPlan }>();
 
   /**
    * @param instanceDefaults plugin defaults of this Baton instance (BATON_PLUGIN_DEFAULTS), the
@@ -127,21 +133,45 @@ export class FlowService {
 
   /** The validated plan of a revision (latest when absent). */
   async plan(ref: FlowRef, revision?: number): Promise<FlowPlan> {
+    return (await this.planAnd(ref, revision)).plan;
+  }
+
+  /**
+   * The validated plan of a revision (latest when absent) and, read in the same round trip, the
+   * value of `also`: a scalar subquery (the start path's kill-switch check), NULL by default.
+   */
+  async planAnd(ref: FlowRef, revision?: number, also: Prisma.Sql = Prisma.sql`NULL`): Promise<{ plan: FlowPlan; also: string | null }> {
     // Starting an execution is latency-sensitive: ask only for the current revision number (raw
     // SQL, no ORM query planning) and reuse the cached plan; load the source only on a miss.
     // The namespace defaults above the flow can change under a fixed revision: their latest
     // revisions are part of the cache key, read in the same round trip.
-    const chain = [TENANT_WIDE, ...namespaceChain(ref.namespace)];
-    const rows = await this.db.$queryRaw<{ revision: number; defaults: string }[]>`
-      SELECT revision, (
-        SELECT coalesce(string_agg(d.namespace || '@' || d.revision, ',' ORDER BY d.namespace), '')
-        FROM (SELECT namespace, max(revision) AS revision FROM namespace_plugin_defaults
-              WHERE tenant = ${ref.tenant} AND namespace = ANY(${chain}) GROUP BY namespace) d
-      ) AS defaults
+    const rows = await this.db.$queryRaw<{ revision: number; defaults: string; also: string | null }[]>`
+      SELECT revision, ${defaultsKeySql(ref)} AS defaults, (${also})::text AS also
       FROM flows WHERE tenant = ${ref.tenant} AND namespace = ${ref.namespace} AND id = ${ref.id} AND NOT deleted`;
     if (!rows.length) throw new AppError('NOT_FOUND', `flow ${ref.namespace}.${ref.id} not found in tenant ${ref.tenant}`);
     const wanted = revision ?? rows[0].revision;
-    const key = `${ref.tenant}/${ref.namespace}/${ref.id}/${wanted}/${rows[0].defaults}`;
+    const plan = await this.planOf(ref, wanted, rows[0].defaults);
+    if (wanted === rows[0].revision) this.latest.set(flowKey(ref), { revision: wanted, defaults: rows[0].defaults, plan });
+    return { plan, also: rows[0].also };
+  }
+
+  /**
+   * The plan last read as this flow's latest revision, if any, and the SQL condition under which
+   * it still is: the flow not deleted, at that revision, with the same namespace defaults. A start
+   * inserts its execution under that condition (one round trip instead of a read, then a write).
+   */
+  lastLatest(ref: FlowRef): { plan: FlowPlan; stillLatest: Prisma.Sql } | undefined {
+    const hit = this.latest.get(flowKey(ref));
+    if (!hit) return undefined;
+    return {
+      plan: hit.plan,
+      stillLatest: Prisma.sql`EXISTS (SELECT 1 FROM flows WHERE tenant = ${ref.tenant} AND namespace = ${ref.namespace} AND id = ${ref.id} AND NOT deleted
+                                AND revision = ${hit.revision}::int) AND ${defaultsKeySql(ref)} = ${hit.defaults}::text`,
+    };
+  }
+
+  private async planOf(ref: FlowRef, wanted: number, defaults: string): Promise<FlowPlan> {
+    const key = `${ref.tenant}/${ref.namespace}/${ref.id}/${wanted}/${defaults}`;
     const cached = this.plans.get(key);
     if (cached) return cached;
     const flow = await this.get(ref);
@@ -160,9 +190,21 @@ export class FlowService {
       throw new AppError('INVALID_FLOW', `revision ${wanted} of ${ref.namespace}.${ref.id} is no longer valid`, result.errors);
     }
     if (this.plans.size > 1000) this.plans.clear();
+    if (this.latest.size > 1000) this.latest.clear();
     this.plans.set(key, result.plan);
     return result.plan;
   }
+}
+
+const flowKey = (ref: FlowRef) => `${ref.tenant}/${ref.namespace}/${ref.id}`;
+
+/** SQL: the latest revisions of the namespace defaults above a flow, as one text (part of a plan's key). */
+function defaultsKeySql(ref: FlowRef): Prisma.Sql {
+  const chain = [TENANT_WIDE, ...namespaceChain(ref.namespace)];
+  return Prisma.sql`(
+    SELECT coalesce(string_agg(d.namespace || '@' || d.revision, ',' ORDER BY d.namespace), '')
+    FROM (SELECT namespace, max(revision) AS revision FROM namespace_plugin_defaults
+          WHERE tenant = ${ref.tenant} AND namespace = ANY(${chain}) GROUP BY namespace) d)`;
 }
 
 /** The `namespace:` a flow's YAML declares, when it is a plain string (validation reports the rest). */

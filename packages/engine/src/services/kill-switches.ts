@@ -8,7 +8,7 @@
 // remember it. A switch is in force while not lifted and now() is within [start, end): an end date
 // lifts it by itself, nothing has to run at that moment.
 import crypto from 'node:crypto';
-import type { Db, KillSwitch as KillSwitchRow, Prisma } from '@baton/db';
+import { Prisma, type Db, type KillSwitch as KillSwitchRow } from '@baton/db';
 import { KillSwitchScopeSchema, KILL_SWITCH_MODES, type KillSwitch, type KillSwitchMode, type KillSwitchPreview, type KillSwitchScope } from '@baton/contract';
 import type { Client } from '@temporalio/client';
 import { KILL_SWITCH_CANCEL_SIGNAL, type KillSwitchCancelSignal } from '../workflow/contracts';
@@ -112,11 +112,14 @@ export class KillSwitches {
   ) {}
 
   /**
-   * The one start check: a 409 naming the switch when one in force covers this flow (its namespace,
-   * a parent namespace, the flow, the tenant) or, for a restart, this execution. One indexed query.
+   * The start check as SQL: a scalar subquery giving the id of the first switch in force that
+   * covers this flow (its namespace, a parent namespace, the flow, the tenant) or, for a restart,
+   * this execution; NULL when none does. One indexed lookup, so the start path can read it in the
+   * same round trip as the flow's plan key (FlowService.planAnd) or make its insert conditional
+   * on it (ExecutionService.start): the check stays written once, here.
    */
-  async assertStartAllowed(tenant: string, namespace: string, flowId: string, executionId?: string): Promise<void> {
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
+  static inForceSql(tenant: string, namespace: string, flowId: string, executionId?: string): Prisma.Sql {
+    return Prisma.sql`(
       SELECT id FROM kill_switches
       WHERE tenant = ${tenant} AND lifted_at IS NULL
         AND start_date <= (now() AT TIME ZONE 'UTC') AND (end_date IS NULL OR end_date > (now() AT TIME ZONE 'UTC'))
@@ -124,10 +127,22 @@ export class KillSwitches {
                  WHEN flow_id IS NOT NULL THEN namespace = ${namespace} AND flow_id = ${flowId}
                  WHEN namespace IS NOT NULL THEN namespace = ${namespace} OR starts_with(${namespace}, namespace || '.')
                  ELSE true END
-      ORDER BY created_at LIMIT 1`;
-    if (!rows.length) return;
+      ORDER BY created_at LIMIT 1)`;
+  }
+
+  /**
+   * The one start check: a 409 naming the switch when one in force covers this flow or, for a
+   * restart, this execution (see inForceSql). One indexed query.
+   */
+  async assertStartAllowed(tenant: string, namespace: string, flowId: string, executionId?: string): Promise<void> {
+    const rows = await this.db.$queryRaw<{ id: string | null }[]>`SELECT ${KillSwitches.inForceSql(tenant, namespace, flowId, executionId)} AS id`;
+    if (rows[0]?.id) await this.refuseStart(tenant, rows[0].id, namespace, flowId, executionId);
+  }
+
+  /** The start refused by switch `id` (found in force by inForceSql): a 409 that names it and says until when. */
+  async refuseStart(tenant: string, id: string, namespace: string, flowId: string, executionId?: string): Promise<never> {
     // Refused (rare): the row is read again through Prisma for its dates.
-    const row = await this.row(tenant, rows[0].id);
+    const row = await this.row(tenant, id);
     const what = executionId ? `execution ${executionId} was not restarted` : `flow ${namespace}.${flowId} was not started`;
     throw new AppError('CONFLICT', `${what}: ${refusalMessage(row)}`, { killSwitch: row.id });
   }

@@ -6,7 +6,7 @@
 // legality check is the statement's WHERE, built from the table's `from` states, and the history
 // entry is appended in PostgreSQL. A transition that is not legal changes nothing, so a late or
 // repeated write can never move a row out of a terminal state.
-import type { Db } from '@baton/db';
+import { Prisma, type Db } from '@baton/db';
 import { ACTIVE_STATES, TERMINAL_STATES, type State } from '../states';
 import type { SlotRequest } from '../workflow/contracts';
 import {
@@ -50,15 +50,22 @@ export interface ExecutionRow {
   at: string;
 }
 
-/** `create`: the CREATED row, with its first history entry. */
-export async function createExecution(db: Sql, row: ExecutionRow): Promise<void> {
-  await db.$executeRaw`
+/**
+ * `create`: the CREATED row, with its first history entry. With `onlyIf` (an SQL condition) the
+ * row is inserted only when it holds, in the same statement: the API's start checks that the
+ * plan it used is still the flow's latest and that no kill switch refuses it (ExecutionService).
+ * True when the row was inserted.
+ */
+export async function createExecution(db: Sql, row: ExecutionRow, onlyIf: Prisma.Sql = Prisma.sql`true`): Promise<boolean> {
+  const inserted = await db.$executeRaw`
     INSERT INTO executions (id, tenant, namespace, flow_id, flow_revision, state, histories, inputs, labels, parent_id, triggered_by, trigger, created_at, updated_at)
-    VALUES (${row.id}, ${row.tenant}, ${row.namespace}, ${row.flowId}, ${row.flowRevision}, 'CREATED',
+    SELECT ${row.id}::text, ${row.tenant}::text, ${row.namespace}::text, ${row.flowId}::text, ${row.flowRevision}::int, 'CREATED',
             ${historyEntry('CREATED', row.at)}::jsonb, ${JSON.stringify(row.inputs)}::jsonb,
-            ${JSON.stringify(row.labels)}::jsonb, ${row.parentId ?? null}, ${row.triggeredBy ?? null},
+            ${JSON.stringify(row.labels)}::jsonb, ${row.parentId ?? null}::text, ${row.triggeredBy ?? null}::text,
             ${row.trigger === undefined ? null : JSON.stringify(row.trigger)}::jsonb,
-            ${row.at}::timestamptz AT TIME ZONE 'UTC', ${row.at}::timestamptz AT TIME ZONE 'UTC')`;
+            ${row.at}::timestamptz AT TIME ZONE 'UTC', ${row.at}::timestamptz AT TIME ZONE 'UTC'
+    WHERE ${onlyIf}`;
+  return inserted === 1;
 }
 
 export interface ExecutionMove {

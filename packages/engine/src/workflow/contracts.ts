@@ -127,6 +127,12 @@ export interface RunTaskInput {
    */
   markExecutionRunning?: boolean;
   /**
+   * This is the execution's last task and nothing follows it (no finally, no flow outputs, every
+   * task before succeeded): on SUCCESS the activity also ends the execution SUCCESS and evaluates
+   * Flow triggers, sparing the workflow its final projection (RunTaskResult.executionEnded).
+   */
+  endExecutionOnSuccess?: boolean;
+  /**
    * Values of the execution's SECRET inputs and strings derived from them in the workflow: the
    * activity taints them in expressions and masks them everywhere it writes. Absent when none.
    */
@@ -136,6 +142,8 @@ export interface RunTaskInput {
 export interface RunTaskResult {
   outputs: Record<string, unknown>;
   attempt: number;
+  /** The activity ended the execution SUCCESS (it was asked to: endExecutionOnSuccess). */
+  executionEnded?: boolean;
 }
 
 export type ProjectionEvent =

@@ -1,5 +1,5 @@
 import 'server-only';
-import { AppError } from '@baton/engine';
+import { AppError, serverTimingHeader, timedStep, withStepTimings } from '@baton/engine';
 import { printableExcerpt } from '@baton/engine/ui';
 import { anonymousCaller, identify, identifyOrAnonymous, type Caller } from '../auth/identify';
 import { authorize, type Access } from '../auth/authorize';
@@ -62,6 +62,8 @@ function decodeSegment(raw: string): string {
 export interface RouterOptions {
   /** Called with the tenant of every /api/v1/:tenant/... route before its handler: throws when it does not exist. */
   checkTenant?: (tenant: string) => Promise<void>;
+  /** Whether answers carry a Server-Timing header of the request's steps (BATON_SERVER_TIMING). */
+  serverTiming?: () => boolean;
 }
 
 /**
@@ -105,6 +107,18 @@ export class Router {
   }
 
   async dispatch(request: Request): Promise<Response> {
+    if (!this.options.serverTiming?.()) return this.answer(request);
+    const { result, steps } = await withStepTimings(() => this.answer(request));
+    // A streamed answer's headers may already be fixed: then it goes without the timings.
+    try {
+      result.headers.set('server-timing', serverTimingHeader(steps));
+    } catch {
+      // immutable headers
+    }
+    return result;
+  }
+
+  private async answer(request: Request): Promise<Response> {
     const url = new URL(request.url);
     try {
       const found = this.match(request.method, url.pathname);
@@ -115,12 +129,15 @@ export class Router {
       checkParams(found.params, url);
       const key = ruleKey(found.route.method, found.route.pattern);
       const rule = ACCESS_RULES[key];
-      const caller: Caller = rule?.kind === 'public' ? await anonymousCaller(request) : rule?.kind === 'appUse' ? await identifyOrAnonymous(request) : await identify(request);
-      if (found.params.tenant !== undefined && this.options.checkTenant) await this.options.checkTenant(found.params.tenant);
-      const access = await authorize(rule, caller, found.params, key);
-      const result = await found.route.handler({ request, url, params: found.params, caller, access });
+      const caller: Caller = await timedStep('identify', () =>
+        rule?.kind === 'public' ? anonymousCaller(request) : rule?.kind === 'appUse' ? identifyOrAnonymous(request) : identify(request),
+      );
+      const checkTenant = this.options.checkTenant;
+      if (found.params.tenant !== undefined && checkTenant) await timedStep('tenant', () => checkTenant(found.params.tenant));
+      const access = await timedStep('authorize', () => authorize(rule, caller, found.params, key));
+      const result = await timedStep('handler', () => found.route.handler({ request, url, params: found.params, caller, access }));
       const response = result instanceof Response ? result : json(result ?? { ok: true });
-      if (request.method !== 'GET' && response.status < 400) await recordChange(key, found.params, caller, access, response);
+      if (request.method !== 'GET' && response.status < 400) await timedStep('audit', () => recordChange(key, found.params, caller, access, response));
       return response;
     } catch (raw) {
       const error = raw instanceof AppError ? raw : asClientError(raw);

@@ -9,6 +9,7 @@ import { ExecutionFeeds } from '@baton/engine/ui';
 import { ExecutionChangeListener } from '@baton/db';
 import { describePlugin, KV_KEY_MAX, KV_KEY_PATTERN, KV_TYPES, parseDuration, type KvEntry, type KvSetOptions, type KvType } from '@baton/plugin-sdk';
 import { services } from '../services';
+import { webEnv } from '../env';
 import { json, readInputs, readJson, readJsonObject, readText, Router, type RouteContext } from './handler';
 import { date, executionFilters, labels } from './filters';
 import { BODY_LIMITS, FIELD_LIMITS, PAGE_MAX, REVISION_MAX } from './limits';
@@ -145,7 +146,7 @@ const SEARCH_QUERY = {
 };
 const EXECUTION_FILTERS = EXECUTION_FILTER_PARAMETERS;
 
-export const router: Router = new Router({ checkTenant: (tenant) => services().tenants.require(tenant) })
+export const router: Router = new Router({ checkTenant: (tenant) => services().tenants.require(tenant), serverTiming: () => webEnv().serverTiming })
   .add(
     'GET',
     '/api/health',

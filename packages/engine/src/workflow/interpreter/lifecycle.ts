@@ -28,6 +28,8 @@ export class Lifecycle {
   switchCancel: KillSwitchCancelSignal | undefined;
   private seq = 0;
   private runningPending = false;
+  /** The last task's activity ended the execution SUCCESS: finish() has nothing to write. */
+  private endedByTask = false;
   /** Restart: task ids (with their loop value) that already succeeded and are not run again. */
   private readonly alreadyDone = new Set<string>();
 
@@ -85,6 +87,21 @@ export class Lifecycle {
     return pending;
   }
 
+  /**
+   * Whether the execution's last task may end it (RunTaskInput.endExecutionOnSuccess): nothing
+   * runs or is computed after it (no finally tasks, no flow outputs), no CANCEL switch arrived, and
+   * its secrets need no masking in what it would write (a SUCCESS without outputs or error).
+   */
+  mayEndWithLastTask(): boolean {
+    const { plan } = this.input;
+    return !plan.finally.length && !plan.outputs.length && !this.switchCancel && !this.firstError;
+  }
+
+  /** The last task's activity ended the execution SUCCESS. */
+  endedByLastTask() {
+    this.endedByTask = true;
+  }
+
   /** Writes projection events, first recording RUNNING if no write has done it yet. */
   async project(events: ProjectionEvent[]) {
     if (this.runningPending) {
@@ -134,6 +151,11 @@ export class Lifecycle {
   async finish(state: State, outputs: Record<string, unknown>): Promise<ExecutionResult> {
     // A CANCELLED end caused by a CANCEL switch records which one (executions.kill_switch_id).
     const killSwitch = state === 'CANCELLED' ? this.switchCancel?.switchId : undefined;
+    if (state === 'SUCCESS' && this.endedByTask && !Object.keys(outputs).length) {
+      // Already written by the last task's activity, in its own write: no final projection.
+      this.state = state;
+      return { state, outputs, error: undefined };
+    }
     await this.setState(state, { outputs, error: state === 'SUCCESS' ? undefined : this.firstError, ...(killSwitch ? { killSwitch } : {}) });
     return { state, outputs, error: state === 'SUCCESS' ? undefined : this.firstError };
   }

@@ -23,8 +23,10 @@ export class Scheduler {
   /** Runs tasks in order; stops at the first failure that is not allowed. */
   async runList(tasks: TaskSpec[], scope: Scope): Promise<Result> {
     let result: Result = SUCCEEDED;
-    for (const task of tasks) {
-      result = combine(result, await this.runTask(task, scope));
+    for (const [i, task] of tasks.entries()) {
+      // The execution's very last task, after nothing but successes, may end the execution itself.
+      const last = tasks === this.input.plan.tasks && i === tasks.length - 1 && result.outcome === 'SUCCESS';
+      result = combine(result, await this.runTask(task, scope, last));
       if (result.outcome === 'FAILED') return result;
     }
     return result;
@@ -51,7 +53,7 @@ export class Scheduler {
   }
 
   /** One task run, from CREATED to its end; a failure is returned (FAILED), never thrown. */
-  async runTask(task: TaskSpec, scope: Scope): Promise<Result> {
+  async runTask(task: TaskSpec, scope: Scope, lastOfExecution = false): Promise<Result> {
     if (task.disabled) return SUCCEEDED;
     const { life, vars } = this;
     const value = runValue(scope);
@@ -78,7 +80,7 @@ export class Scheduler {
         return SUCCEEDED;
       }
       life.running.set(taskRunId, run);
-      const ended = task.kind === 'runnable' ? await this.runRunnable(task, scope, run) : await runFlowable(this, task, scope, run);
+      const ended = task.kind === 'runnable' ? await this.runRunnable(task, scope, run, lastOfExecution) : await runFlowable(this, task, scope, run);
       life.running.delete(taskRunId);
       vars.setOutput(task.id, scope, ended.result);
       // allowWarning (Kestra): a task that ends WARNING counts as SUCCESS.
@@ -127,8 +129,11 @@ export class Scheduler {
   }
 
   /** A runnable task: one activity, retried by Temporal according to the task's retry. */
-  private async runRunnable(task: TaskSpec, scope: Scope, run: TaskRunEvent): Promise<TaskEnd> {
+  private async runRunnable(task: TaskSpec, scope: Scope, run: TaskRunEvent, lastOfExecution: boolean): Promise<TaskEnd> {
     const { plan } = this.input;
+    const warnsOnRetry = (task.retry ?? plan.retry)?.warningOnRetry === true;
+    // Its SUCCESS would end the execution SUCCESS with no outputs: the activity may write that too.
+    const endExecutionOnSuccess = lastOfExecution && !warnsOnRetry && this.life.mayEndWithLastTask();
     // Flows speak ISO-8601 (PT10M); Temporal takes milliseconds.
     const timeout = task.timeout ?? task.activity.timeout ?? 'PT1H';
     const timeoutMs = parseDuration(timeout) ?? 3_600_000;
@@ -144,6 +149,7 @@ export class Scheduler {
         context: this.vars.forActivity(task, scope, run),
         timeoutMs,
         markExecutionRunning: this.life.takeRunningPending(),
+        ...(endExecutionOnSuccess ? { endExecutionOnSuccess } : {}),
         ...(this.vars.secretValues() ? { secretValues: this.vars.secretValues() } : {}),
       },
       {
@@ -154,8 +160,9 @@ export class Scheduler {
         retry: policy,
       },
     );
+    if (result.executionEnded) this.life.endedByLastTask();
     // warningOnRetry: a success that needed retries is worth a look, so it ends in WARNING.
-    const retried = result.attempt > 1 && (task.retry ?? plan.retry)?.warningOnRetry === true;
+    const retried = result.attempt > 1 && warnsOnRetry;
     return {
       outcome: retried ? 'WARNING' : 'SUCCESS',
       result: result.outputs,
