@@ -120,8 +120,15 @@ async function main() {
       for (let i = 0; i < N; i += 50) {
         await Promise.all(
           Array.from({ length: Math.min(50, N - i) }, async () => {
-            const res = await api(`/executions/${ns}/hold`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-            if (res.status !== 200) throw new Error(`start answered ${res.status}: ${await res.text()}`);
+            // A 503 (Temporal did not answer within the API's deadline on a loaded machine) says
+            // nothing was started and to try again: the bench does, as a client should.
+            for (let attempt = 1; ; attempt++) {
+              const res = await api(`/executions/${ns}/hold`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+              if (res.status === 200) break;
+              if (res.status !== 503 || attempt === 10) throw new Error(`start answered ${res.status}: ${await res.text()}`);
+              await res.text();
+              await new Promise((r) => setTimeout(r, 1000 * attempt));
+            }
           }),
         );
       }
