@@ -62,6 +62,13 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 
 async function main() {
   const bench = await startBenchStack('baton_bench_kill_switch');
+  // Ctrl-C (or a SIGTERM) still stops the stack: no Temporal server, worker or web app left behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the bench stack...`);
+      void bench.stop().finally(() => process.exit(130));
+    });
+  }
   const server = await holdingServer();
   const connection = await Connection.connect({ address: bench.temporalAddress });
   const client = new Client({ connection });
@@ -96,10 +103,20 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ');
   const report: unknown[] = [];
+  const failed: number[] = [];
   try {
-    for (const N of SIZES) await size(N);
+    // A size that fails (on a machine too loaded for its executions to start) is reported with its
+    // error; the next size still runs, and the bench exits non-zero at the end.
+    for (const N of SIZES) {
+      await size(N).catch((error: unknown) => {
+        failed.push(N);
+        console.error(`\nKill switch bench at N=${N} failed (load average ${load()}): ${(error as Error).message}`);
+        report.push({ n: N, error: (error as Error).message, load: load() });
+      });
+    }
     fs.mkdirSync(path.join(here, 'results'), { recursive: true });
     fs.writeFileSync(path.join(here, 'results', 'kill-switch.json'), JSON.stringify({ cores: os.cpus().length, sizes: report }, null, 2));
+    if (failed.length) process.exitCode = 1;
   } finally {
     rawWorker.shutdown();
     await rawRun.catch(() => {});
@@ -114,7 +131,7 @@ async function main() {
     const baton = async (round: number) => {
       const arm = `baton${N}-${round}`;
       const ns = `bench.ks${N}.r${round}`;
-      const flow = `id: hold\nnamespace: ${ns}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.http.Request\n    uri: "${server.url}/${arm}/{{ execution.id }}"\n    timeout: PT10M\n`;
+      const flow = `id: hold\nnamespace: ${ns}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.http.Request\n    uri: "${server.url}/${arm}/{{ execution.id }}"\n    timeout: PT10M\n    options:\n      readTimeout: PT10M\n`;
       const deployed = await api('/flows', { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow });
       if (deployed.status >= 300) throw new Error(await deployed.text());
       for (let i = 0; i < N; i += 50) {

@@ -197,7 +197,8 @@ describe('apps in the UI', () => {
   });
 
   it('an approver rejects from the App: a rejection that needs a comment is refused in the field, then recorded with it', async () => {
-    const execution = await api('POST', `/api/v1/main/executions/${NS}/change`, { what: 'open port 22' });
+    // Started from the App (an App shows only its own executions).
+    const execution = await api('POST', '/api/v1/main/apps/change-request/executions', { what: 'open port 22' });
     const paused = await waitForState(execution.id, 'PAUSED');
     expect(paused.state.current).toBe('PAUSED');
     const tab = await openPage(browser);
