@@ -1,7 +1,8 @@
 // End-to-end: Apps (docs/apps.md). A requester with no role at all opens an App from the catalog,
 // fills the flow's inputs in its form, watches the RUNNING stage and then the SUCCESS stage with the
-// outputs; a PUBLIC app opens in a browser that never signed in; an editor sees the editor's live
-// preview and a mistake at its line and column.
+// outputs; an approver rejects an approval that requires a comment from the App; a PUBLIC app opens
+// in a browser that never signed in; an editor sees the editor's live preview and a mistake at its
+// line and column.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { api } from './lib/api';
@@ -66,8 +67,56 @@ layout:
       - type: io.kestra.plugin.ee.apps.execution.blocks.Outputs
 `;
 
+// An approval that needs a comment to reject, and an App to request it and decide it.
+const GATED = `id: change
+namespace: ${NS}
+inputs:
+  - id: what
+    type: STRING
+tasks:
+  - id: approve
+    type: io.kestra.plugin.core.flow.Pause
+    approval:
+      role: APPROVER
+      commentRequired: [REJECT]
+  - id: apply
+    type: io.kestra.plugin.core.log.Log
+    message: "applying {{ inputs.what }}"
+`;
+const GATED_APP = `id: change-request
+type: io.kestra.plugin.ee.apps.Execution
+displayName: Request a change
+namespace: ${NS}
+flowId: change
+access:
+  type: PRIVATE
+layout:
+  - on: OPEN
+    blocks:
+      - type: io.kestra.plugin.ee.apps.execution.blocks.CreateExecutionForm
+      - type: io.kestra.plugin.ee.apps.execution.blocks.CreateExecutionButton
+        text: Ask for it
+  - on: PAUSE
+    blocks:
+      - type: io.kestra.plugin.ee.apps.core.blocks.Markdown
+        content: Waiting for an approver.
+      - type: io.kestra.plugin.ee.apps.execution.blocks.ResumeExecutionButton
+        text: Approve
+      - type: io.kestra.plugin.ee.apps.execution.blocks.CancelExecutionButton
+        text: Reject
+  - on: FAILURE
+    blocks:
+      - type: io.kestra.plugin.ee.apps.core.blocks.Alert
+        style: ERROR
+        content: The change was not made.
+`;
+
 beforeAll(async () => {
   base = inject('apiUrl');
+  await api('POST', '/api/v1/main/flows', GATED, 'application/x-yaml');
+  await api('POST', '/api/v1/main/apps', GATED_APP, 'application/x-yaml');
+  const approver = await api('POST', '/api/v1/main/users', { email: 'approver@apps.e2e', password: 'approver-password' });
+  await api('POST', '/api/v1/main/bindings', { subject: { type: 'USER', id: approver.id }, role: 'APPROVER', namespace: NS });
   browser = await launch();
   await api('POST', '/api/v1/main/flows', FLOW, 'application/x-yaml');
   await api('POST', '/api/v1/main/apps', app('vm-request', 'PRIVATE'), 'application/x-yaml');
@@ -75,6 +124,17 @@ beforeAll(async () => {
   // A person with no role anywhere: only the apps let them start the flow.
   await api('POST', '/api/v1/main/users', { email: 'requester@apps.e2e', password: 'requester-password' });
 });
+
+/** Polls the execution until it is in `state` (or ended otherwise), no fixed sleeps. */
+async function waitForState(id: string, state: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const execution = await api('GET', `/api/v1/main/executions/${id}`);
+    if (execution.state.current === state || ['SUCCESS', 'FAILED', 'KILLED', 'CANCELLED', 'WARNING'].includes(execution.state.current)) return execution;
+    if (Date.now() > deadline) throw new Error(`execution ${id} stayed ${execution.state.current}, waiting for ${state}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -133,6 +193,32 @@ describe('apps in the UI', () => {
     await page.goto(`${base}/app/main/vm-request`);
     await page.waitForURL(/\/signin/);
     expect(tab.errors.filter((e) => !/401/.test(e))).toEqual([]);
+    await tab.context.close();
+  });
+
+  it('an approver rejects from the App: a rejection that needs a comment is refused in the field, then recorded with it', async () => {
+    // Started from the App (an App shows only its own executions).
+    const execution = await api('POST', '/api/v1/main/apps/change-request/executions', { what: 'open port 22' });
+    const paused = await waitForState(execution.id, 'PAUSED');
+    expect(paused.state.current).toBe('PAUSED');
+    const tab = await openPage(browser);
+    const { page } = tab;
+    await signIn(tab, base, 'approver@apps.e2e', 'approver-password', `/app/main/change-request?execution=${execution.id}`);
+    await page.locator('[data-testid=app-page][data-stage=PAUSE]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('app-reject').click();
+    // commentRequired: [REJECT] → the server's 400 shows under the comment field; nothing was decided.
+    await expect.poll(() => page.getByTestId('app-page').textContent()).toMatch(/comment is required to reject/);
+    expect((await api('GET', `/api/v1/main/executions/${execution.id}`)).state.current).toBe('PAUSED');
+    await page.getByTestId('app-reject-comment').fill('port 22 stays closed');
+    await shot(page, 'app-reject-comment');
+    await page.getByTestId('app-reject').click();
+    await page.locator('[data-testid=app-page][data-stage=FAILURE]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('app-page').textContent()).toContain('The change was not made.');
+    const done = await waitForState(execution.id, 'CANCELLED');
+    const gate = done.taskRunList.find((t: { taskId: string }) => t.taskId === 'approve');
+    expect(gate.outputs).toMatchObject({ decision: 'REJECTED', comment: 'port 22 stays closed' });
+    expect(done.taskRunList.some((t: { taskId: string }) => t.taskId === 'apply')).toBe(false);
+    expect(tab.errors.filter((e) => !/400/.test(e))).toEqual([]);
     await tab.context.close();
   });
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { getDb } from '@baton/db';
+import { EXECUTION_KILLS_CHANNEL, ExecutionChangeListener, getDb } from '@baton/db';
 import { AuditService } from '@baton/engine/audit';
 import { startAuditRetention } from '@baton/engine/audit';
 import {
@@ -112,7 +112,12 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
   );
   const runtimes = loadRuntimes(db, files);
   const summaries = new ExecutionSummaries(db, env.notifications.publicUrl);
+  // One LISTEN connection for kill notices: a kill aborts this worker's running tasks of that
+  // execution at once (docs/kill-switch.md). Until it is connected, Temporal's cancel still does.
+  const kills = new ExecutionChangeListener(env.databaseUrl, EXECUTION_KILLS_CHANNEL);
+  void kills.ready();
   const activities = createActivities({
+    kills,
     db,
     registry,
     runtimes,
@@ -159,6 +164,7 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
       retention.stop();
+      await kills.close();
       await connection.close();
       await clientConnection.close();
     },

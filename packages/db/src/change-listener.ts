@@ -1,5 +1,6 @@
 // One LISTEN connection per process for the `baton_execution_changes` channel (filled by the
-// triggers of migration 20261202180000_execution_change_notify). Listeners subscribe per
+// triggers of migration 20261202180000_execution_change_notify), or another channel whose payload is
+// an execution id (`baton_execution_kills`). Listeners subscribe per
 // execution id; a notification reaches only the listeners of that execution.
 //
 // While the connection is down (PostgreSQL restarting) every listener is called once a second,
@@ -8,6 +9,13 @@
 import pg from 'pg';
 
 export const EXECUTION_CHANGES_CHANNEL = 'baton_execution_changes';
+/**
+ * Executions being killed (docs/kill-switch.md): the `kill` transitions notify it with the
+ * execution id, and each worker LISTENs on it to abort that execution's running tasks at once
+ * instead of at their next heartbeat. Listeners check the state themselves (the fallback below
+ * calls them while the connection is down).
+ */
+export const EXECUTION_KILLS_CHANNEL = 'baton_execution_kills';
 
 type Listener = () => void;
 
@@ -21,7 +29,10 @@ export class ExecutionChangeListener {
   /** Notifications received, for benchmarks and tests. */
   notifications = 0;
 
-  constructor(private readonly databaseUrl: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly channel: string = EXECUTION_CHANGES_CHANNEL,
+  ) {}
 
   /** Calls `listener` after each committed change of the execution; returns the unsubscribe. */
   subscribe(executionId: string, listener: Listener): () => void {
@@ -65,7 +76,7 @@ export class ExecutionChangeListener {
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${EXECUTION_CHANGES_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
     } catch {
       await client.end().catch(() => {});
       this.lost(undefined);

@@ -2046,6 +2046,55 @@ describe('CANCEL kill switch', () => {
     expect(world.states('c')).toEqual([]);
   });
 
+  it('inside a Parallel: the branch still running finishes its task before the block and the execution end CANCELLED', async () => {
+    const world = new FakeWorld();
+    const fanOut = flow(`  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: slow
+        type: io.kestra.plugin.core.debug.Return
+        format: slow
+      - id: steps
+        type: io.kestra.plugin.core.flow.Sequential
+        tasks:
+          - id: fast
+            type: io.kestra.plugin.core.debug.Return
+            format: fast
+          - id: next
+            type: io.kestra.plugin.core.debug.Return
+            format: never
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: never
+`);
+    let slowEnded = 0;
+    world.handlers.slow = async () => {
+      await world.delay(60_000);
+      slowEnded = world.clock;
+      return { value: 'slow' };
+    };
+    world.handlers.fast = async () => {
+      await world.delay(10_000);
+      return { value: 'fast' };
+    };
+    const { result } = await execute(fanOut, { world, setup: (w, i) => w.at(START + 5_000, () => i.cancelBySwitch(signal)) });
+    expect(result).toEqual({ state: 'CANCELLED', outputs: {}, error: signal.message });
+    expect(world.ran('slow')).toEqual(['slow']);
+    expect(world.ran('fast')).toEqual(['fast']);
+    // Neither running task was interrupted.
+    expect([...world.states('slow'), ...world.states('fast')]).not.toContain('KILLED');
+    expect([...world.states('slow'), ...world.states('fast')]).not.toContain('CANCELLED');
+    expect(world.states('steps').at(-1)).toBe('CANCELLED');
+    expect(world.states('both').at(-1)).toBe('CANCELLED');
+    expect(world.ran('next')).toEqual([]);
+    expect(world.ran('after')).toEqual([]);
+    // The execution ended only after the slow branch's task had.
+    const end = world.events.filter((e) => e.kind === 'execution').at(-1)!;
+    expect(end).toMatchObject({ state: 'CANCELLED', killSwitch: 'ks-1' });
+    expect(slowEnded).toBe(START + 60_000);
+    expect(Date.parse(end.at)).toBeGreaterThanOrEqual(slowEnded);
+  });
+
   it('a second switch does not replace the first', async () => {
     const world = new FakeWorld();
     world.handlers.a = async () => {

@@ -1,7 +1,8 @@
 // Kill switches (docs/kill-switch.md) through the REST API, on the real stack: each mode and
 // scope, executions running, paused and waiting in a concurrency queue, a CANCEL switch reaching an
-// execution between two tasks, starts refused however they come (API, subflow, replay, restart),
+// execution between two tasks and inside a Parallel whose siblings still run, starts refused however they come (API, subflow, replay, restart),
 // expiry by end date, who may set a switch, and the audit log.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KillSwitchPreviewSchema, KillSwitchSchema } from '@baton/contract';
 import { api, checkContract, startTestServer, taskRun } from '@baton/testing';
@@ -58,6 +59,49 @@ async function lift(id: string) {
   const res = await admin.call('DELETE', `/api/v1/main/kill-switches/${id}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
+}
+
+/** Polls `check` until it returns something truthy (no fixed sleeps: the machine may be slow). */
+async function until<T>(what: string, check: () => Promise<T> | T, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An HTTP server that answers a path only once the test releases it, and notes requests the client aborted. */
+async function holdingServer() {
+  const waiting = new Map<string, http.ServerResponse>();
+  const released = new Set<string>();
+  const aborted = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, path }));
+    if (released.has(path)) return answer();
+    waiting.set(path, res);
+    res.on('close', () => {
+      if (!res.writableEnded) aborted.add(path);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    open: (path: string) => waiting.has(path) && !waiting.get(path)!.writableEnded && !aborted.has(path),
+    aborted: (path: string) => aborted.has(path),
+    release(path: string) {
+      released.add(path);
+      const res = waiting.get(path);
+      if (res && !res.writableEnded) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, path }));
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('KILL switch on a namespace', () => {
@@ -234,6 +278,103 @@ tasks:
     expect((await admin.execution(holder)).body.state.current).toBe('RUNNING');
     await lift(res.body.id);
     await admin.kill(holder);
+  });
+});
+
+describe('switches over tasks in the middle of an HTTP call', () => {
+  const ns = 'ks.parallel';
+  /** Holds each request until the test releases its path; says which requests the client aborted. */
+  let held: Awaited<ReturnType<typeof holdingServer>>;
+  beforeAll(async () => {
+    held = await holdingServer();
+  });
+  afterAll(async () => {
+    await held?.close();
+  });
+
+  it('running branches finish their current task, no new task starts, and the execution ends CANCELLED only once they have', async () => {
+    await deploy(`id: fan-out
+namespace: ${ns}
+tasks:
+  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: slow
+        type: io.kestra.plugin.core.http.Request
+        uri: "${held.url}/slow/{{ execution.id }}"
+      - id: steps
+        type: io.kestra.plugin.core.flow.Sequential
+        tasks:
+          - id: fast
+            type: io.kestra.plugin.core.http.Request
+            uri: "${held.url}/fast/{{ execution.id }}"
+          - id: next-step
+            type: io.kestra.plugin.core.log.Log
+            message: should not run
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: should not run either
+`);
+    const id = await started(ns, 'fan-out');
+    await until('both branches calling', () => held.open(`/slow/${id}`) && held.open(`/fast/${id}`));
+    const res = await setSwitch({ scope: { namespace: ns, flowId: 'fan-out' }, mode: 'CANCEL', reason: 'freeze during the incident' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.affected).toBe(1);
+
+    // One branch's task finishes; its next task never starts: the branch ends CANCELLED.
+    held.release(`/fast/${id}`);
+    const branchDone = await until('the Sequential branch ended', async () => {
+      const e = (await admin.execution(id)).body;
+      return e.taskRunList.some((t: any) => t.taskId === 'steps' && t.state.current !== 'RUNNING' && t.state.current !== 'CREATED') ? e : undefined;
+    });
+    expect(taskRun(branchDone, 'fast').state.current).toBe('SUCCESS');
+    expect(taskRun(branchDone, 'steps').state.current).toBe('CANCELLED');
+    // The other branch is still in its task: neither the block nor the execution may end before it.
+    expect(branchDone.state.current).toBe('RUNNING');
+    expect(taskRun(branchDone, 'both').state.current).toBe('RUNNING');
+    expect(held.aborted(`/slow/${id}`)).toBe(false);
+
+    held.release(`/slow/${id}`);
+    const done = await admin.waitFor(id, ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'], 60_000);
+    expect(done.state.current).toBe('CANCELLED');
+    expect(done.killSwitchId).toBe(res.body.id);
+    expect(done.error).toContain('freeze during the incident');
+    expect(taskRun(done, 'slow').state.current).toBe('SUCCESS');
+    expect(taskRun(done, 'both').state.current).toBe('CANCELLED');
+    expect(done.taskRunList.map((t: any) => t.taskId)).not.toContain('next-step');
+    expect(done.taskRunList.map((t: any) => t.taskId)).not.toContain('after');
+    expect(held.aborted(`/slow/${id}`)).toBe(false);
+    await lift(res.body.id);
+  });
+
+  it('KILL aborts every request in flight and each execution ends KILLED with its history and the switch', async () => {
+    await deploy(`id: calls
+namespace: ${ns}.kill
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.http.Request
+    uri: "${held.url}/kill/{{ execution.id }}"
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: should not run
+`);
+    const ids = await Promise.all(Array.from({ length: 6 }, () => started(`${ns}.kill`, 'calls')));
+    await until('every call in flight', () => ids.every((id) => held.open(`/kill/${id}`)));
+    const res = await setSwitch({ scope: { namespace: `${ns}.kill` }, mode: 'KILL', reason: 'runaway calls' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.affected).toBe(6);
+    for (const id of ids) {
+      const done = await admin.waitFor(id, ['SUCCESS', 'FAILED', 'KILLED', 'CANCELLED'], 60_000);
+      expect(done.state.current, id).toBe('KILLED');
+      expect(done.killSwitchId).toBe(res.body.id);
+      expect(done.state.histories.map((h: any) => h.state).slice(-2)).toEqual(['KILLING', 'KILLED']);
+      const call = taskRun(done, 'call');
+      expect(call.state.current).toBe('KILLED');
+      expect(call.attempts.at(-1).state.current).toBe('KILLED');
+      expect(done.taskRunList.map((t: any) => t.taskId)).not.toContain('after');
+    }
+    await until('every request aborted', () => ids.every((id) => held.aborted(`/kill/${id}`)));
+    await lift(res.body.id);
   });
 });
 

@@ -21,7 +21,7 @@ import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JqRunner } from './jq-runner';
 import type { EndNotifications } from './end-notifications';
-import { createRunTask } from './run-task';
+import { createRunTask, type KillNotices } from './run-task';
 
 export interface ActivityDeps {
   db: Db;
@@ -35,6 +35,8 @@ export interface ActivityDeps {
   /** Internal storage; without it, read(), fileSize() and file tasks fail saying so. */
   files?: ExecutionFiles;
   keyring?: Keyring;
+  /** Kill notices: running tasks of an execution being killed are aborted at once (see RunTaskDeps.kills). */
+  kills?: KillNotices;
   /** Approval notifications (webhook, e-mail); without it, notifyApprovers does nothing. */
   notifier?: ApprovalNotifier;
   /** Execution summaries for notification tasks (ctx.executions). */

@@ -45,6 +45,40 @@ export interface RunTaskDeps {
   summaries?: ExecutionSummaries;
   /** After the activity ended an execution (endExecutionOnSuccess): Flow triggers are evaluated for it. */
   onExecutionEnd?: (executionId: string) => Promise<void>;
+  /**
+   * Kill notices (PostgreSQL's `baton_execution_kills` channel, docs/kill-switch.md): a task whose
+   * execution is being killed is aborted at once, not at its next heartbeat. Without it, only
+   * Temporal's cancel aborts a task.
+   */
+  kills?: KillNotices;
+}
+
+/** Subscribes to the kill notices of one execution; returns the unsubscribe. */
+export interface KillNotices {
+  subscribe(executionId: string, listener: () => void): () => void;
+}
+
+/** How long a task aborted by a kill notice waits for Temporal's cancel (it comes with a heartbeat's answer). */
+const KILL_CANCEL_WAIT_MS = 30_000;
+
+/** Whether the execution is being killed (a notice is checked: the listener also calls while its connection is down). */
+async function isBeingKilled(db: Db, executionId: string): Promise<boolean> {
+  const rows = await db.$queryRaw<{ state: string }[]>`SELECT state FROM executions WHERE id = ${executionId}`;
+  return rows[0]?.state === 'KILLING' || rows[0]?.state === 'KILLED';
+}
+
+/** Resolves when `signal` aborts or after `ms`, whichever is first. */
+function abortedOrAfter(signal: AbortSignal, ms: number): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
 }
 
 /**
@@ -103,6 +137,17 @@ export function createRunTask(deps: RunTaskDeps) {
     // the next attempt (after a worker restart) resumes from them.
     let lastDetails: unknown;
     const beat = setInterval(() => activity.heartbeat(lastDetails), HEARTBEAT_MS);
+    // A kill notice aborts the task's work (its HTTP call, its wait) at once; the activity then
+    // ends as cancelled when Temporal's cancel arrives, as Temporal expects of a killed task.
+    const killNotice = new AbortController();
+    const unsubscribe = deps.kills?.subscribe(input.executionId, () => {
+      if (killNotice.signal.aborted) return;
+      isBeingKilled(deps.db, input.executionId).then(
+        (killed) => killed && killNotice.abort(new Error('the execution was killed')),
+        () => {},
+      );
+    });
+    const signal = deps.kills ? AbortSignal.any([activity.cancellationSignal, killNotice.signal]) : activity.cancellationSignal;
     try {
       const runtime = deps.runtimes.get(input.task.pluginId);
       const definition = deps.registry.resolve(input.task.pluginId);
@@ -123,7 +168,7 @@ export function createRunTask(deps: RunTaskDeps) {
       }
       const context = createTaskContext({
         props: parsed.data,
-        signal: activity.cancellationSignal,
+        signal,
         masker,
         heartbeat: (details) => {
           if (details !== undefined) lastDetails = details;
@@ -170,7 +215,7 @@ export function createRunTask(deps: RunTaskDeps) {
       const executionEnded = input.endExecutionOnSuccess ? await endExecution(deps, input.executionId) : false;
       return { outputs, attempt, ...(executionEnded ? { executionEnded } : {}) };
     } catch (error) {
-      const cancelled = activity.cancellationSignal.aborted;
+      const cancelled = activity.cancellationSignal.aborted || killNotice.signal.aborted;
       const message = masker.maskText(describe(error));
       logs.add({ level: 'ERROR', message: cancelled ? `killed: ${message}` : message, timestamp: new Date().toISOString() });
       const [, , runningRecorded] = await Promise.all([logs.flush(), executionMarked, running.settle()]).catch(() => [undefined, undefined, true]);
@@ -187,9 +232,16 @@ export function createRunTask(deps: RunTaskDeps) {
         },
         maskText,
       ).catch(() => {});
-      if (cancelled) throw activity.cancellationSignal.reason ?? error;
+      if (cancelled) {
+        // Aborted by the notice: the attempt is recorded KILLED already; Temporal's cancel follows
+        // the execution's KILLING (the heartbeats keep going meanwhile, and bring it).
+        await abortedOrAfter(activity.cancellationSignal, KILL_CANCEL_WAIT_MS);
+        if (activity.cancellationSignal.aborted) throw activity.cancellationSignal.reason ?? error;
+        throw nonRetryable(`killed: ${message} (Temporal's cancel did not arrive within ${KILL_CANCEL_WAIT_MS / 1000} s)`);
+      }
       throw toFailure(error, message);
     } finally {
+      unsubscribe?.();
       clearInterval(beat);
       logs.close();
     }

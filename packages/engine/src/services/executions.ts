@@ -4,7 +4,7 @@ import { resolveInputs, type FlowInput, type FlowPlan } from '@baton/flow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
 import { isTerminal, type State } from '../states';
-import { createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
+import { announceKill, createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ExecutionTrigger, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
@@ -190,7 +190,7 @@ export class ExecutionService {
     /** Internal storage, for FILE inputs; without it an upload is refused. */
     private readonly files?: ExecutionFiles,
   ) {
-    this.killSwitches = new KillSwitches(db);
+    this.killSwitches = new KillSwitches(db, this, temporal);
   }
 
   /** Validates inputs and records a CREATED execution; does not start it. */
@@ -348,6 +348,9 @@ export class ExecutionService {
     } catch (error) {
       await this.notStarted(input.executionId, error, fileRef ? { tenant: input.tenant, ref: fileRef } : undefined);
     }
+    // A switch stored between the check above and the insert: its sweep may have missed this row,
+    // so the start looks again (docs/kill-switch.md). Best effort: the start itself stands.
+    await this.killSwitches.sweepLateStart(ref.tenant, input.plan.namespace, input.plan.id, input.executionId).catch(() => {});
     return input;
   }
 
@@ -531,6 +534,8 @@ export class ExecutionService {
     // Conditional: if the execution ended meanwhile, its final state stays.
     const marked = await transitionExecution(this.db, id, 'kill', { at: new Date().toISOString(), by, killSwitch: options.killSwitch });
     if (!marked) throw new AppError('CONFLICT', `execution ${id} ended before it could be killed`);
+    // Workers abort this execution's running tasks on this notice, before Temporal's cancel reaches them.
+    if (!forced) await announceKill(this.db, id).catch(() => {});
     // The workflow will not record KILLED after a terminate or once it is gone: the API does, with
     // its history entry, ending the task runs left open (the `killed` transition frees them).
     const recordKilled = (error?: string) => transitionExecution(this.db, id, 'killed', { at: new Date().toISOString(), by, error, killSwitch: options.killSwitch });
@@ -550,21 +555,59 @@ export class ExecutionService {
         if (closed && (await recordKilled('killed'))) return { id, state: 'KILLED' };
       }
     } catch (error) {
-      const status = await deadline(() => handle.describe()).then(
+      await this.killNotDelivered(client, id, error, { undo: !forced, recordKilled });
+    }
+    return { id, state: forced ? 'KILLED' : 'KILLING' };
+  }
+
+  /**
+   * A cancel or terminate that failed: the workflow is gone or closed (it will not record KILLED
+   * itself, so this does), or Temporal was not reached (a first kill is undone: the execution keeps
+   * the state it had; 503), or the workflow still runs (the error goes up).
+   */
+  private async killNotDelivered(client: Client, id: string, error: unknown, o: { undo: boolean; recordKilled: (error?: string) => Promise<boolean> }) {
+    const status = await client.connection
+      .withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () => client.workflow.getHandle(id).describe())
+      .then(
         (d) => d.status.name,
         (e) => (e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN'),
       );
-      if (status === 'UNKNOWN' && isTemporalUnreachable(error)) {
-        // Nothing reached Temporal: the execution keeps the state it had (a first kill is undone;
-        // a second one found it KILLING already and changed nothing).
-        if (!forced) await undoKill(this.db, id);
-        throw AppError.unavailable('Temporal is not reachable right now; the execution was not killed. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
-      }
-      if (status === 'RUNNING' || status === 'UNKNOWN') throw error;
-      // The workflow is gone or closed: it will not record KILLED itself.
-      await recordKilled('killed');
+    if (status === 'UNKNOWN' && isTemporalUnreachable(error)) {
+      if (o.undo) await undoKill(this.db, id);
+      throw AppError.unavailable('Temporal is not reachable right now; the execution was not killed. Try again shortly.', TEMPORAL_RETRY_AFTER_S, error);
     }
-    return { id, state: forced ? 'KILLED' : 'KILLING' };
+    if (status === 'RUNNING' || status === 'UNKNOWN') throw error;
+    await o.recordKilled('killed');
+  }
+
+  /**
+   * The Temporal half of a kill switch's sweep (KillSwitches.killInScope): the executions were
+   * moved to KILLING in one statement (`killInScope`); each workflow is now cancelled. Resolves
+   * once Temporal accepted the cancel and returns `closed`, a check to run afterwards (the sweep
+   * runs them after every cancel went out): a workflow that had already closed on its own (ended
+   * outside Baton) accepts a cancel silently, and nobody else would record KILLED.
+   */
+  async cancelKilled(id: string, by: string, killSwitch: string): Promise<{ closed: () => Promise<void> }> {
+    const client = await this.client('the execution was not killed');
+    const handle = client.workflow.getHandle(id);
+    const recordKilled = (error?: string) => transitionExecution(this.db, id, 'killed', { at: new Date().toISOString(), by, error, killSwitch });
+    try {
+      await client.connection.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () => handle.cancel());
+    } catch (error) {
+      await this.killNotDelivered(client, id, error, { undo: true, recordKilled });
+      return { closed: async () => {} };
+    }
+    return {
+      closed: async () => {
+        const closed = await client.connection
+          .withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, () => handle.describe())
+          .then(
+            (d) => d.status.name !== 'RUNNING',
+            () => false,
+          );
+        if (closed) await recordKilled('killed');
+      },
+    };
   }
 
   /**

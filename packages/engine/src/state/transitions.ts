@@ -6,7 +6,7 @@
 // legality check is the statement's WHERE, built from the table's `from` states, and the history
 // entry is appended in PostgreSQL. A transition that is not legal changes nothing, so a late or
 // repeated write can never move a row out of a terminal state.
-import { Prisma, type Db } from '@baton/db';
+import { EXECUTION_KILLS_CHANNEL, Prisma, type Db } from '@baton/db';
 import { ACTIVE_STATES, TERMINAL_STATES, type State } from '../states';
 import type { SlotRequest } from '../workflow/contracts';
 import {
@@ -143,6 +143,43 @@ export function projectExecutionState(db: Sql, id: string, state: State, m: Exec
     m,
     transitions.some((t) => t.frees.openTaskRuns),
   );
+}
+
+/** Which executions a kill switch reaches (docs/kill-switch.md): none set is the whole tenant. */
+export interface KillScope {
+  tenant: string;
+  namespace?: string | null;
+  flowId?: string | null;
+  executionId?: string | null;
+}
+
+/**
+ * The `kill` transition for every open execution in a scope, as one statement (a KILL switch over
+ * 500 executions is one round trip, not 500): each moves to KILLING with its history entry and the
+ * switch id. Returns the ids moved; the caller then cancels their workflows.
+ */
+export async function killInScope(db: Sql, scope: KillScope, m: ExecutionMove): Promise<string[]> {
+  const from = legalFrom([executionTransition('kill')], 'KILLING');
+  // Each moved row is announced on the kills channel at commit: workers abort its running tasks.
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH moved AS (UPDATE executions SET
+      state = 'KILLING',
+      histories = histories || ${historyEntry('KILLING', m.at, m.by)}::jsonb,
+      kill_switch_id = coalesce(${m.killSwitch ?? null}::text, kill_switch_id),
+      updated_at = now() AT TIME ZONE 'UTC'
+    WHERE tenant = ${scope.tenant} AND state = ANY(${[...from].filter((s) => s !== 'KILLING')}::text[])
+      AND CASE WHEN ${scope.executionId ?? null}::text IS NOT NULL THEN id = ${scope.executionId ?? null}::text
+               WHEN ${scope.flowId ?? null}::text IS NOT NULL THEN namespace = ${scope.namespace ?? null}::text AND flow_id = ${scope.flowId ?? null}::text
+               WHEN ${scope.namespace ?? null}::text IS NOT NULL THEN namespace = ${scope.namespace ?? null}::text OR starts_with(namespace, ${scope.namespace ?? null}::text || '.')
+               ELSE true END
+    RETURNING id)
+    SELECT m.id FROM moved m CROSS JOIN LATERAL (SELECT pg_notify(${EXECUTION_KILLS_CHANNEL}, m.id)) notified`;
+  return rows.map((r) => r.id);
+}
+
+/** Announces a single kill on the kills channel (ExecutionService.kill), as killInScope does for a sweep. */
+export async function announceKill(db: Sql, id: string): Promise<void> {
+  await db.$queryRaw`SELECT 1 AS sent FROM (SELECT pg_notify(${EXECUTION_KILLS_CHANNEL}, ${id}::text)) notified`;
 }
 
 /** `undoKill`: the kill never reached Temporal; the execution is back where it was, without the entry. */

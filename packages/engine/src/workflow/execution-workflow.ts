@@ -114,6 +114,7 @@ const temporalEffects: Effects = {
   now: () => Date.now(),
   isCancellation: (error) => wf.isCancellation(error),
   nonCancellable: (fn) => wf.CancellationScope.nonCancellable(fn),
+  patched: (id) => wf.patched(id),
 };
 
 export async function executionWorkflow(input: ExecutionInput): Promise<ExecutionResult> {

@@ -60,4 +60,15 @@ export interface Effects {
   isCancellation(error: unknown): boolean;
   /** Runs `fn` shielded from the kill (to record the kill itself). */
   nonCancellable<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Temporal's `patched(id)`: true in new histories, false when replaying one written before the
+   * change named `id`. Absent (the unit tests' fakes): always the new behaviour.
+   */
+  patched?(id: string): boolean;
 }
+
+/**
+ * Marks histories in which a cancel inside Parallel (or a concurrent ForEach) waits for the
+ * siblings still running before the block ends. Histories written before ended the block at once.
+ */
+export const CANCEL_WAITS_FOR_SIBLINGS_PATCH = 'cancel-waits-for-siblings';

@@ -5,7 +5,7 @@ import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { State } from '../../states';
 import { taskQueueFor, type ExecutionInput, type ProjectionEvent } from '../contracts';
 import { toRetryPolicy } from '../retry-policy';
-import type { Effects } from './effects';
+import { CANCEL_WAITS_FOR_SIBLINGS_PATCH, type Effects } from './effects';
 import { runFlowable } from './flowables';
 import type { Lifecycle } from './lifecycle';
 import { CancelExecution, combine, errorMessage, KILL_GRACE_EXPIRED, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent } from './outcomes';
@@ -40,15 +40,26 @@ export class Scheduler {
     const width = limit > 0 ? Math.min(limit, thunks.length) : thunks.length;
     let next = 0;
     let result: Result = SUCCEEDED;
+    // A lane ended by a cancel (a CANCEL kill switch, a rejected approval): no new thunk starts, the
+    // running ones finish their current task, and the cancel goes up once every lane has stopped,
+    // so the block never ends (nor the execution) while a sibling still runs (docs/kill-switch.md).
+    let cancel: CancelExecution | undefined;
+    const waitsForSiblings = this.fx.patched?.(CANCEL_WAITS_FOR_SIBLINGS_PATCH) ?? true;
     const lane = async () => {
-      while (next < thunks.length && result.outcome !== 'FAILED') {
+      while (next < thunks.length && result.outcome !== 'FAILED' && !cancel) {
         const thunk = thunks[next++];
-        // Read the shared result only after the await: other lanes update it meanwhile.
-        const ended = await thunk();
-        result = combine(result, ended);
+        try {
+          // Read the shared result only after the await: other lanes update it meanwhile.
+          const ended = await thunk();
+          result = combine(result, ended);
+        } catch (error) {
+          if (!(error instanceof CancelExecution) || !waitsForSiblings) throw error;
+          cancel ??= error;
+        }
       }
     };
     await Promise.all(Array.from({ length: width }, lane));
+    if (cancel) throw cancel;
     return result;
   }
 

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { JsonViewer } from '@/components/json-viewer';
 import { Markdown } from '@/components/markdown';
-import { Button, LoadingState } from '@/components/ui';
+import { Button, Field, LoadingState, TextArea } from '@/components/ui';
 import type { FlowInput } from '@/modules/api/types';
 import { InputForm } from '@/modules/inputs/components/input-form';
 import { delaySeconds, filterInputs, safeUrl, type FormState } from '../lib/form';
@@ -24,6 +24,8 @@ export interface BlockContext {
   onCreate: () => void;
   onResume: () => void;
   onCancel: () => void;
+  /** The reject's comment (an approval may require one: `commentRequired`); absent in the editor's preview. */
+  rejectComment?: { value: string; error?: string; onChange: (value: string) => void };
 }
 
 function Values({ values, testId, empty }: { values: Record<string, unknown> | undefined; testId: string; empty: string }) {
@@ -138,6 +140,18 @@ export function AppBlockView({ block, ctx }: { block: AppBlock; ctx: BlockContex
     case 'CancelExecutionButton':
       return decide ? (
         <div className={s.buttons}>
+          <Field label="Reason for rejecting" hint="Shown with the decision; some approvals require it." error={ctx.rejectComment?.error} htmlFor="app-reject-comment">
+            <TextArea
+              id="app-reject-comment"
+              rows={2}
+              value={ctx.rejectComment?.value ?? ''}
+              onChange={(e) => ctx.rejectComment?.onChange(e.target.value)}
+              invalid={Boolean(ctx.rejectComment?.error)}
+              aria-describedby={ctx.rejectComment?.error ? 'app-reject-comment-error' : undefined}
+              disabled={ctx.preview}
+              data-testid="app-reject-comment"
+            />
+          </Field>
           <Button
             variant={block.style === 'DEFAULT' ? 'danger' : variant(block.style)}
             loading={ctx.busy === 'cancel'}

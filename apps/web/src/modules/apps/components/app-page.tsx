@@ -38,6 +38,8 @@ export function AppPage({ tenant, id }: { tenant: string; id: string }) {
   const [resumeValues, setResumeValues] = useState<FormValues>({});
   const [resumeErrors, setResumeErrors] = useState<Record<string, string>>({});
   const [startError, setStartError] = useState<string>();
+  const [rejectComment, setRejectComment] = useState('');
+  const [rejectError, setRejectError] = useState<string>();
   const [busy, setBusy] = useState<'create' | 'resume' | 'cancel'>();
 
   const inputs = useMemo(() => view.data?.inputs ?? [], [view.data]);
@@ -80,10 +82,15 @@ export function AppPage({ tenant, id }: { tenant: string; id: string }) {
         setResumeErrors(found);
         if (Object.keys(found).length) return;
         await api(tenantPath(tenant, 'executions', executionId, 'resume'), { method: 'POST', body: toPayload(resumeInputs, resumeValues) });
-      } else await api(tenantPath(tenant, 'executions', executionId, 'reject'), { method: 'POST', body: {} });
+      } else {
+        setRejectError(undefined);
+        await api(tenantPath(tenant, 'executions', executionId, 'reject'), { method: 'POST', body: rejectComment.trim() ? { comment: rejectComment.trim() } : {} });
+      }
       await execution.refetch();
     } catch (error) {
-      toast.error(kind === 'resume' ? 'Could not approve' : 'Could not reject', (error as Error).message);
+      // A missing required comment is the field's error, where the person types it.
+      if (kind === 'cancel' && error instanceof ApiError && error.status === 400 && /comment/i.test(error.message)) setRejectError(error.message);
+      else toast.error(kind === 'resume' ? 'Could not approve' : 'Could not reject', (error as Error).message);
     } finally {
       setBusy(undefined);
     }
@@ -130,6 +137,7 @@ export function AppPage({ tenant, id }: { tenant: string; id: string }) {
               onCreate: () => void onCreate(),
               onResume: () => void decide('resume'),
               onCancel: () => void decide('cancel'),
+              rejectComment: { value: rejectComment, error: rejectError, onChange: setRejectComment },
             }}
           />
           {ended ? (
