@@ -350,7 +350,7 @@ export class ExecutionService {
     }
     // A switch stored between the check above and the insert: its sweep may have missed this row,
     // so the start looks again (docs/kill-switch.md). Best effort: the start itself stands.
-    await this.killSwitches.sweepLateStart(ref.tenant, input.plan.namespace, input.plan.id, input.executionId).catch(() => {});
+    await this.killSwitches.sweepLateStart(input.tenant, input.plan.namespace, input.plan.id, input.executionId).catch(() => {});
     return input;
   }
 
