@@ -24,6 +24,7 @@ import {
   type Logger,
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
+import { pollingTriggerRuntimes } from '@baton/plugin-catalog/runtimes';
 import proto from '@temporalio/proto';
 import { ExecutionFiles, LocalFileStorage } from '@baton/engine/storage';
 import { createActivities } from './activities';
@@ -105,6 +106,7 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     executions,
     async () => client,
     (m) => log.warn(m),
+    { runtimes: pollingTriggerRuntimes(), secrets },
   );
   const activities = createActivities({
     db,

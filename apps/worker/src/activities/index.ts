@@ -17,6 +17,7 @@ import {
 } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import type { JqRunner } from './jq-runner';
 import { createRunTask } from './run-task';
 
@@ -66,6 +67,14 @@ export function createActivities(deps: ActivityDeps): EngineActivities & Trigger
     evaluateSchedule: async (ref) => {
       if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
       return deps.triggers.schedules.evaluate(ref);
+    },
+    describePolling: async (ref) => {
+      if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
+      return deps.triggers.polling.describe(ref);
+    },
+    pollTrigger: async (ref) => {
+      if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
+      return deps.triggers.polling.poll(ref, new Date(), Context.current().cancellationSignal);
     },
     acquireSlot: (request) => acquireSlot(deps.db, request),
     notifyApprovers: async (notice) => {
