@@ -105,7 +105,9 @@ async function deploy(yaml: string) {
 function latency(changedAt: number, row: Row) {
   const ms = (row.started_at ?? row.created_at).getTime() - changedAt;
   latencies.push(ms);
-  console.log(`[vm-event latency] ${row.trigger.variables.name} ${row.trigger.variables.previousState} -> ${row.trigger.variables.state}: execution started ${ms} ms after the change (poll interval 1 s)`);
+  console.log(
+    `[vm-event latency] ${row.trigger.variables.name} ${row.trigger.variables.previousState} -> ${row.trigger.variables.state}: execution started ${ms} ms after the change (poll interval 1 s)`,
+  );
 }
 
 let worker: import('node:child_process').ChildProcess;
@@ -120,7 +122,10 @@ afterAll(async () => {
   for (const child of started) await stack.stopProcess(child, { signal: 'SIGKILL' });
   cleanup(prefix);
   await db?.end();
-  if (latencies.length) console.log(`[vm-event latency] ${latencies.length} transitions: min ${Math.min(...latencies)} ms, max ${Math.max(...latencies)} ms, median ${[...latencies].sort((a, b) => a - b)[Math.floor(latencies.length / 2)]} ms`);
+  if (latencies.length)
+    console.log(
+      `[vm-event latency] ${latencies.length} transitions: min ${Math.min(...latencies)} ms, max ${Math.max(...latencies)} ms, median ${[...latencies].sort((a, b) => a - b)[Math.floor(latencies.length / 2)]} ms`,
+    );
 }, 120_000);
 
 describe('VmEventTrigger against libvirtd', () => {
@@ -168,7 +173,9 @@ describe('VmEventTrigger against libvirtd', () => {
       return rows.length >= 3 ? rows[2] : undefined;
     }, 'the transition made while the worker was down');
     expect(caught!.trigger.variables).toMatchObject({ previousState: 'VIR_DOMAIN_RUNNING', state: 'VIR_DOMAIN_SHUTOFF' });
-    console.log(`[vm-event latency] transition while the polling worker was down: execution started ${(caught!.started_at ?? caught!.created_at).getTime() - downSince} ms after the change (includes the worker restart)`);
+    console.log(
+      `[vm-event latency] transition while the polling worker was down: execution started ${(caught!.started_at ?? caught!.created_at).getTime() - downSince} ms after the change (includes the worker restart)`,
+    );
 
     // The poller workflow itself is terminated; the domain changes; the flow is saved again (as
     // any save, or a worker start, does) and the new poller resumes from the stored checkpoint.
@@ -194,7 +201,13 @@ describe('VmEventTrigger against libvirtd', () => {
     // The Triggers page shows the last poll, the last event and the interval.
     const listed = await client.call('GET', `/api/v1/main/triggers?namespace=${NS}&flowId=vm-transitions`);
     expect(listed.status).toBe(200);
-    expect(listed.body.results[0]).toMatchObject({ kind: 'polling', interval: 'PT1S', workerGroup: GROUP, lastEvent: `${name} VIR_DOMAIN_SHUTOFF → VIR_DOMAIN_RUNNING`, lastExecutionId: all[3]!.id });
+    expect(listed.body.results[0]).toMatchObject({
+      kind: 'polling',
+      interval: 'PT1S',
+      workerGroup: GROUP,
+      lastEvent: `${name} VIR_DOMAIN_SHUTOFF → VIR_DOMAIN_RUNNING`,
+      lastExecutionId: all[3]!.id,
+    });
     expect(listed.body.results[0].lastEvaluatedAt).toBeTruthy();
   });
 
@@ -293,7 +306,10 @@ describe('blueprint kvm-self-healing-vm on libvirtd', () => {
 
     // Down again: with the restart that makes three changes in the window → one flapping event,
     // which pauses for a person and does not restart the VM.
-    await until(async () => memory(await triggerRow('kvm-self-healing-vm', 'vm_down'), virsh('domuuid', name).trim())?.seen === 'VIR_DOMAIN_RUNNING', 'a poll that sees it running again');
+    await until(
+      async () => memory(await triggerRow('kvm-self-healing-vm', 'vm_down'), virsh('domuuid', name).trim())?.seen === 'VIR_DOMAIN_RUNNING',
+      'a poll that sees it running again',
+    );
     virsh('destroy', name);
     const flapping = await until(async () => {
       const rows = await executions('kvm-self-healing-vm');

@@ -87,7 +87,15 @@ export function detectVmEvents(
       events.push({
         key: `${d.uuid}#${m.seq}`,
         summary: `${d.name} is flapping: ${m.changes.length} state changes within ${options.flapWindowMs / 1000} s (now ${d.state})`,
-        variables: { event: 'flapping', ...base, previousState: m.state, state: d.state, transitions: m.changes.length, date: new Date(now).toISOString(), detectedAt: new Date(now).toISOString() },
+        variables: {
+          event: 'flapping',
+          ...base,
+          previousState: m.state,
+          state: d.state,
+          transitions: m.changes.length,
+          date: new Date(now).toISOString(),
+          detectedAt: new Date(now).toISOString(),
+        },
       });
       m.state = d.state;
       continue;

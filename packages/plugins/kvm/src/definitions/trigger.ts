@@ -38,7 +38,7 @@ export const vmEventTriggerDefinition = defineTrigger({
   kind: 'polling',
   title: 'Start the flow when a VM changes state',
   description: [
-    'Watches the domains of a libvirt connection and starts one execution per **state transition** (running → shut off, shut off → running, paused, crashed...), never one per poll as Kestra\'s trigger does.',
+    "Watches the domains of a libvirt connection and starts one execution per **state transition** (running → shut off, shut off → running, paused, crashed...), never one per poll as Kestra's trigger does.",
     '',
     '- It polls every `interval` (virConnectListAllDomains on a short-lived connection; libvirt lifecycle events are not used yet). The last known state of each domain is kept durably by Baton: after a restart of Baton (or of the worker that polls) a transition that happened meanwhile fires once, and nothing fires twice.',
     '- The first poll only records the states it finds; so does the first poll after the trigger is re-enabled, and a domain that appears later.',
@@ -54,13 +54,18 @@ export const vmEventTriggerDefinition = defineTrigger({
     uri: uriProp,
     name: z.string().min(1).optional().describe('Watch only this domain'),
     namePattern: namePattern.optional().describe('Watch the domains whose name matches this regular expression, e.g. `^(web-1|web-2|db-1)$`'),
-    interval: isoDuration.optional().describe('How often to poll (ISO-8601, default PT30S)'),
+    interval: isoDuration.optional().describe('How often to poll (ISO-8601, default PT60S, at least 1 s)'),
     states: z
       .array(stateProp)
       .optional()
       .describe('Fire only on transitions into these states: VIR_DOMAIN_SHUTOFF or shutoff, crashed, running, paused... (default: every transition)'),
     debounce: isoDuration.optional().describe('A new state must last this long before the trigger fires; a flip back within it fires nothing (default PT0S)'),
-    flapThreshold: z.number().int().min(0).optional().describe('This many state changes of one domain within flapWindow raise one `flapping` event instead of one per change (default 5; 0 turns flap detection off)'),
+    flapThreshold: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('This many state changes of one domain within flapWindow raise one `flapping` event instead of one per change (default 5; 0 turns flap detection off)'),
     flapWindow: isoDuration.optional().describe('The window of flap detection (default PT10M)'),
     inputs: z.record(z.string(), z.unknown()).optional().describe('Inputs of the execution it starts (rendered with the `trigger` variables)'),
   }),
@@ -71,7 +76,7 @@ export const vmEventTriggerDefinition = defineTrigger({
     previousState: 'the state before the transition (VIR_DOMAIN_RUNNING, ...)',
     state: 'the state now',
     crashed: 'true when the domain crashed (VIR_DOMAIN_CRASHED, or shut off with reason crashed)',
-    reason: 'libvirt\'s numeric state reason',
+    reason: "libvirt's numeric state reason",
     date: 'when the new state was first seen (ISO-8601)',
     detectedAt: 'when the trigger decided to fire (after the debounce)',
     transitions: 'flapping only: the state changes counted in the window',
