@@ -74,7 +74,14 @@ export function createActivities(deps: ActivityDeps): EngineActivities & Trigger
     },
     pollTrigger: async (ref) => {
       if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
-      return deps.triggers.polling.poll(ref, new Date(), Context.current().cancellationSignal);
+      const context = Context.current();
+      const beat = setInterval(() => context.heartbeat(), 2_000);
+      try {
+        context.heartbeat();
+        return await deps.triggers.polling.poll(ref, new Date(), context.cancellationSignal);
+      } finally {
+        clearInterval(beat);
+      }
     },
     acquireSlot: (request) => acquireSlot(deps.db, request),
     notifyApprovers: async (notice) => {

@@ -25,7 +25,9 @@ export async function pollingTriggerWorkflow(ref: ScheduleRef): Promise<void> {
     if (plan.stop) return;
     // No scheduleToStart timeout: with the group's worker down the poll waits for it, and the
     // change it finds then is the one that happened meanwhile.
-    const { pollTrigger } = wf.proxyActivities<TriggerActivities>({ taskQueue: plan.taskQueue, startToCloseTimeout: '2m', retry: RETRY });
+    // The activity heartbeats while it runs: a poll on a worker that died is retried within
+    // seconds rather than after the start-to-close timeout.
+    const { pollTrigger } = wf.proxyActivities<TriggerActivities>({ taskQueue: plan.taskQueue, startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry: RETRY });
     woken = false;
     const outcome = await pollTrigger(ref);
     if (outcome.stop) return;
