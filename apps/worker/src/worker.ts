@@ -36,6 +36,9 @@ import { loadRuntimes } from './runtimes';
 
 let runtimeInstalled = false;
 
+/** How often a worker repairs trigger workflows whose registration failed. */
+const TRIGGER_RECONCILE_MS = 60_000;
+
 /**
  * Registers Baton's search attributes on servers that lack them (the dev server started by
  * `npm start` already has them). Without them the server rejects workflow starts that set them.
@@ -141,22 +144,32 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     maxCachedWorkflows: 500,
   };
   const workers = await Promise.all(queues.map((taskQueue) => Worker.create({ ...common, taskQueue })));
-  // Every Schedule trigger has its scheduler workflow (idempotent: a running one is only woken).
+  // Every Schedule and polling trigger has its workflow (idempotent: a running one is only woken);
+  // then, every minute, a trigger whose registration failed at save (Temporal away) gets it.
+  let reconciler: NodeJS.Timeout | undefined;
   if (env.serveDefaultQueue) {
     triggers
       .registerAll(db)
-      .then((n) => n && log.info(`triggers: ${n} flow(s) with schedules registered`))
+      .then((n) => n && log.info(`triggers: ${n} flow(s) with schedules or polling triggers registered`))
       .catch((error: unknown) => log.warn(`triggers: schedules not registered at start (${(error as Error).message}); they are at the next save`));
+    reconciler = setInterval(() => {
+      triggers
+        .reconcile(db)
+        .then((n) => n && log.info(`triggers: started ${n} scheduler/poller workflow(s) that were missing`))
+        .catch((error: unknown) => log.warn(`triggers: reconcile failed (${(error as Error).message}); tried again in a minute`));
+    }, TRIGGER_RECONCILE_MS);
   }
   return {
     taskQueues: queues,
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
+      clearInterval(reconciler);
       retention.stop();
       await connection.close();
       await clientConnection.close();
     },
     shutdown: () => {
+      clearInterval(reconciler);
       retention.stop();
       workers.forEach((w) => w.shutdown());
     },

@@ -25,7 +25,7 @@ const started: import('node:child_process').ChildProcess[] = [];
 let db: pg.Client;
 const latencies: number[] = [];
 
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 90_000): Promise<T> {
+async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await check();
@@ -134,10 +134,16 @@ describe('VmEventTrigger against libvirtd', () => {
     const uuid = defineDomain(name);
     await deploy(flow('vm-transitions', `    name: ${name}\n    flapThreshold: 0\n`));
     // The first poll records the domain as running and fires nothing.
-    const first = await until(async () => {
-      const row = await triggerRow('vm-transitions');
-      return memory(row, uuid) ? row : undefined;
-    }, 'the first poll');
+    // Generous: under load the web's first call to Temporal can fail, and the worker's reconcile
+    // (every minute) then starts the poller.
+    const first = await until(
+      async () => {
+        const row = await triggerRow('vm-transitions');
+        return memory(row, uuid) ? row : undefined;
+      },
+      'the first poll',
+      180_000,
+    );
     expect(memory(first, uuid).state).toBe('VIR_DOMAIN_RUNNING');
     expect(await executions('vm-transitions')).toEqual([]);
 
@@ -209,13 +215,13 @@ describe('VmEventTrigger against libvirtd', () => {
       lastExecutionId: all[3]!.id,
     });
     expect(listed.body.results[0].lastEvaluatedAt).toBeTruthy();
-  });
+  }, 900_000);
 
   it('debounce: a state that flips back within it fires nothing; one that holds fires once', async () => {
     const name = `${prefix}deb`;
     const uuid = defineDomain(name);
     await deploy(flow('vm-debounce', `    name: ${name}\n    debounce: PT4S\n    flapThreshold: 0\n`));
-    await until(async () => memory(await triggerRow('vm-debounce'), uuid), 'the first poll');
+    await until(async () => memory(await triggerRow('vm-debounce'), uuid), 'the first poll', 180_000);
     virsh('suspend', name);
     await until(async () => memory(await triggerRow('vm-debounce'), uuid)?.pending?.state === 'VIR_DOMAIN_PAUSED', 'a poll that sees the pause');
     virsh('resume', name);
@@ -238,13 +244,13 @@ describe('VmEventTrigger against libvirtd', () => {
     await nextPoll('vm-debounce');
     expect(await executions('vm-debounce')).toHaveLength(1);
     virsh('resume', name);
-  });
+  }, 600_000);
 
   it('flapping: N changes within the window give one flapping execution, not a storm', async () => {
     const name = `${prefix}flap`;
     const uuid = defineDomain(name);
     await deploy(flow('vm-flapping', `    name: ${name}\n    states: [shutoff, crashed]\n    flapThreshold: 3\n    flapWindow: PT10M\n`));
-    await until(async () => memory(await triggerRow('vm-flapping'), uuid), 'the first poll');
+    await until(async () => memory(await triggerRow('vm-flapping'), uuid), 'the first poll', 180_000);
     // Six changes, each seen by a poll before the next.
     for (const [command, state] of [
       ['suspend', 'VIR_DOMAIN_PAUSED'],
@@ -261,7 +267,7 @@ describe('VmEventTrigger against libvirtd', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.trigger.variables).toMatchObject({ event: 'flapping', name, transitions: 3, state: 'VIR_DOMAIN_PAUSED' });
     expect((await triggerRow('vm-flapping'))!.last_reason).toContain('flapping, transitions not fired');
-  });
+  }, 600_000);
 });
 
 describe('blueprint kvm-self-healing-vm on libvirtd', () => {
@@ -287,7 +293,7 @@ describe('blueprint kvm-self-healing-vm on libvirtd', () => {
       .replace('debounce: PT30S', 'debounce: PT0S')
       .replace('flapThreshold: 4', 'flapThreshold: 3');
     await deploy(source);
-    await until(async () => (await triggerRow('kvm-self-healing-vm', 'vm_down'))?.state?.checkpoint, 'the first poll');
+    await until(async () => (await triggerRow('kvm-self-healing-vm', 'vm_down'))?.state?.checkpoint, 'the first poll', 180_000);
 
     const changedAt = Date.now();
     virsh('destroy', name);
@@ -325,5 +331,5 @@ describe('blueprint kvm-self-healing-vm on libvirtd', () => {
     }, 'the flapping alert');
     expect(messages[1]!.body.text).toContain(`VM ${name} is flapping`);
     expect(messages[1]!.body.text).toContain(flapping!.id);
-  });
+  }, 600_000);
 });

@@ -130,6 +130,35 @@ export class TriggerService {
     return flows.length;
   }
 
+  /**
+   * Repairs what a failed registration left (Temporal unreachable when the flow was saved): every
+   * schedule and polling trigger row whose workflow is not running gets it started. The worker runs
+   * this every minute; it only describes workflows that run, so it wakes nothing that is fine.
+   */
+  async reconcile(db: Db): Promise<number> {
+    const rows = await db.flowTrigger.findMany({
+      where: { kind: { in: ['schedule', 'polling'] } },
+      select: { tenant: true, namespace: true, flowId: true, triggerId: true, kind: true },
+    });
+    const client = await this.temporal();
+    let started = 0;
+    for (const row of rows) {
+      const ref = { tenant: row.tenant, namespace: row.namespace, flowId: row.flowId, triggerId: row.triggerId };
+      let running = false;
+      try {
+        const described = await client.workflow.getHandle(row.kind === 'polling' ? pollingWorkflowId(ref) : scheduleWorkflowId(ref)).describe();
+        running = described.status.name === 'RUNNING';
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+      if (!running) {
+        await this.wake(ref, row.kind);
+        started++;
+      }
+    }
+    return started;
+  }
+
   async list(tenant: string, query: { namespace?: string; flowId?: string; within?: string[] } = {}): Promise<TriggerView[]> {
     const rows = await this.store.list(tenant, query);
     const views: TriggerView[] = [];
