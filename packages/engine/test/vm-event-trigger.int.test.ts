@@ -102,11 +102,11 @@ async function deploy(yaml: string) {
 }
 
 /** Records how long after `changedAt` the execution started (created, then started by the worker). */
-function latency(changedAt: number, row: Row) {
+function latency(changedAt: number, row: Row, setting = 'poll interval 1 s') {
   const ms = (row.started_at ?? row.created_at).getTime() - changedAt;
   latencies.push(ms);
   console.log(
-    `[vm-event latency] ${row.trigger.variables.name} ${row.trigger.variables.previousState} -> ${row.trigger.variables.state}: execution started ${ms} ms after the change (poll interval 1 s)`,
+    `[vm-event latency] ${row.trigger.variables.name} ${row.trigger.variables.previousState} -> ${row.trigger.variables.state}: execution started ${ms} ms after the change (${setting})`,
   );
 }
 
@@ -132,7 +132,7 @@ describe('VmEventTrigger against libvirtd', () => {
   it('fires once per transition, never on a poll without change, and catches what changed while its worker or workflow was down', async () => {
     const name = `${prefix}trans`;
     const uuid = defineDomain(name);
-    await deploy(flow('vm-transitions', `    name: ${name}\n    flapThreshold: 0\n`));
+    await deploy(flow('vm-transitions', `    name: ${name}\n    debounce: PT2S\n    flapThreshold: 0\n`));
     // The first poll records the domain as running and fires nothing.
     // Generous: under load the web's first call to Temporal can fail, and the worker's reconcile
     // (every minute) then starts the poller.
@@ -153,7 +153,7 @@ describe('VmEventTrigger against libvirtd', () => {
       const rows = await executions('vm-transitions');
       return rows.length ? rows : undefined;
     }, 'the execution of running → shut off');
-    latency(changedAt, off!);
+    latency(changedAt, off!, 'poll interval 1 s, debounce 2 s');
     expect(off!.trigger.variables).toMatchObject({ event: 'transition', name, uuid, previousState: 'VIR_DOMAIN_RUNNING', state: 'VIR_DOMAIN_SHUTOFF' });
 
     changedAt = Date.now();
@@ -162,7 +162,7 @@ describe('VmEventTrigger against libvirtd', () => {
       const rows = await executions('vm-transitions');
       return rows.length >= 2 ? rows[1] : undefined;
     }, 'the execution of shut off → running');
-    latency(changedAt, on!);
+    latency(changedAt, on!, 'poll interval 1 s, debounce 2 s');
     expect(on!.trigger.variables).toMatchObject({ previousState: 'VIR_DOMAIN_SHUTOFF', state: 'VIR_DOMAIN_RUNNING' });
     // Polls without a change start nothing.
     await nextPoll('vm-transitions');
@@ -191,7 +191,7 @@ describe('VmEventTrigger against libvirtd', () => {
     });
     await temporal.workflow.getHandle(pollingWorkflowId({ tenant: 'main', namespace: NS, flowId: 'vm-transitions', triggerId: 'vm' })).terminate('test: poller down');
     virsh('start', name);
-    await deploy(flow('vm-transitions', `    name: ${name}\n    flapThreshold: 0\n    description: saved again\n`));
+    await deploy(flow('vm-transitions', `    name: ${name}\n    debounce: PT2S\n    flapThreshold: 0\n    description: saved again\n`));
     const resumed = await until(async () => {
       const rows = await executions('vm-transitions');
       return rows.length >= 4 ? rows[3] : undefined;

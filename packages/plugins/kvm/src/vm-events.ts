@@ -39,6 +39,8 @@ export interface VmEventOptions {
 
 /** VIR_DOMAIN_SHUTOFF_CRASHED: QEMU went away without a shutdown. */
 const SHUTOFF_CRASHED = 3;
+/** VIR_DOMAIN_PAUSED_STARTING_UP: libvirt starts QEMU with its CPUs paused, for an instant. */
+const PAUSED_STARTING_UP = 11;
 
 /**
  * One poll's decision, pure: the domains listed now against the checkpoint. Returns the events to
@@ -64,6 +66,12 @@ export function detectVmEvents(
     }
     const m: DomainMemory = { ...old, name: d.name, changes: [...old.changes] };
     next[d.uuid] = m;
+    // Seen on the real daemon: a poll during `virsh start` finds the domain paused while starting
+    // up. Not a state of its own: it would fire shut off → paused and count toward flapping.
+    if (d.state === 'VIR_DOMAIN_PAUSED' && d.reason === PAUSED_STARTING_UP) {
+      notes.push(`${d.name}: starting up`);
+      continue;
+    }
     if (d.state !== m.seen) {
       if (options.flapThreshold > 0) m.changes.push(now);
       m.seen = d.state;

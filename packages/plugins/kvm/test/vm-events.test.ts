@@ -84,6 +84,16 @@ describe('VmEventTrigger transitions', () => {
     expect(after.events.map((e) => [e.variables.event, e.variables.state, e.key])).toEqual([['transition', R, 'uuid-web-1#4']]);
   });
 
+  it('the instant a domain is paused while starting up is not a transition', () => {
+    const options = vmEventOptions({ uri: 'x' });
+    const first = detectVmEvents(undefined, [dom('web-1', OFF)], options, 0);
+    const starting = detectVmEvents(first.checkpoint, [dom('web-1', P, 11)], options, 1000);
+    expect(starting.events).toEqual([]);
+    const running = detectVmEvents(starting.checkpoint, [dom('web-1', R)], options, 2000);
+    expect(running.events.map((e) => [e.variables.previousState, e.variables.state])).toEqual([[OFF, R]]);
+    expect(running.checkpoint.domains['uuid-web-1']!.changes).toHaveLength(1);
+  });
+
   it('a domain that appears later is recorded, not fired; one that disappears is said', () => {
     const options = vmEventOptions({ uri: 'x' });
     const first = detectVmEvents(undefined, [dom('web-1', R)], options, 0);
