@@ -26,6 +26,7 @@ import {
   type Logger,
 } from '@baton/engine';
 import { defaultRegistry } from '@baton/plugin-catalog';
+import { pollingTriggerRuntimes } from '@baton/plugin-catalog/runtimes';
 import proto from '@temporalio/proto';
 import { createFileStorage, ExecutionFiles } from '@baton/engine/storage';
 import { createActivities } from './activities';
@@ -37,6 +38,9 @@ import { JqRunner } from './activities/jq-runner';
 import { loadRuntimes } from './runtimes';
 
 let runtimeInstalled = false;
+
+/** How often a worker repairs trigger workflows whose registration failed. */
+const TRIGGER_RECONCILE_MS = 60_000;
 
 /**
  * Registers Baton's search attributes on servers that lack them (the dev server started by
@@ -109,6 +113,7 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     executions,
     async () => client,
     (m) => log.warn(m),
+    { runtimes: pollingTriggerRuntimes(), secrets },
   );
   const runtimes = loadRuntimes(db, files);
   const summaries = new ExecutionSummaries(db, env.notifications.publicUrl);
@@ -152,23 +157,33 @@ export async function createWorkers(env: WorkerEnv, log: Logger = createLogger('
     maxCachedWorkflows: 500,
   };
   const workers = await Promise.all(queues.map((taskQueue) => Worker.create({ ...common, taskQueue })));
-  // Every Schedule trigger has its scheduler workflow (idempotent: a running one is only woken).
+  // Every Schedule and polling trigger has its workflow (idempotent: a running one is only woken);
+  // then, every minute, a trigger whose registration failed at save (Temporal away) gets it.
+  let reconciler: NodeJS.Timeout | undefined;
   if (env.serveDefaultQueue) {
     triggers
       .registerAll(db)
-      .then((n) => n && log.info(`triggers: ${n} flow(s) with schedules registered`))
+      .then((n) => n && log.info(`triggers: ${n} flow(s) with schedules or polling triggers registered`))
       .catch((error: unknown) => log.warn(`triggers: schedules not registered at start (${(error as Error).message}); they are at the next save`));
+    reconciler = setInterval(() => {
+      triggers
+        .reconcile(db)
+        .then((n) => n && log.info(`triggers: started ${n} scheduler/poller workflow(s) that were missing`))
+        .catch((error: unknown) => log.warn(`triggers: reconcile failed (${(error as Error).message}); tried again in a minute`));
+    }, TRIGGER_RECONCILE_MS);
   }
   return {
     taskQueues: queues,
     run: async () => {
       await Promise.all(workers.map((w) => w.run()));
+      clearInterval(reconciler);
       retention.stop();
       await kills.close();
       await connection.close();
       await clientConnection.close();
     },
     shutdown: () => {
+      clearInterval(reconciler);
       retention.stop();
       workers.forEach((w) => w.shutdown());
     },

@@ -86,6 +86,8 @@ export interface TriggerSpec {
   conditions: ConditionSpec[];
   /** Kestra's stopAfter: the trigger disables itself when one of its executions ends in one of these. */
   stopAfter?: string[];
+  /** A polling trigger polls from a worker of this group (`workerGroup.key`). */
+  workerGroup?: string;
   /** The type's own properties, unrendered. */
   props: Record<string, unknown>;
 }

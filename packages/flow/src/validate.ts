@@ -310,6 +310,7 @@ class FlowValidator {
         disabled: parsed.data.disabled === true,
         conditions,
         stopAfter: parsed.data.stopAfter,
+        ...(parsed.data.workerGroup?.key ? { workerGroup: parsed.data.workerGroup.key } : {}),
         props: known,
       });
     });

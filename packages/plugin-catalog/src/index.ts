@@ -5,7 +5,7 @@ import { PluginRegistry, type PluginDefinition } from '@baton/plugin-sdk';
 import { definitions as argocd } from '@baton/plugin-argocd';
 import { definitions as cloudflare } from '@baton/plugin-cloudflare';
 import { conditionDefinitions, definitions as core, triggerDefinitions } from '@baton/plugin-core';
-import { definitions as kvm } from '@baton/plugin-kvm';
+import { definitions as kvm, triggerDefinitions as kvmTriggers } from '@baton/plugin-kvm';
 import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
 import { definitions as notifications } from '@baton/plugin-notifications';
@@ -20,8 +20,8 @@ export function defaultRegistry(): PluginRegistry {
   if (!shared) {
     shared = new PluginRegistry();
     for (const family of Object.values(pluginFamilies)) shared.register(...family);
-    // Trigger types and their conditions: Kestra's core ones (a vendor family may add polling triggers).
-    shared.registerTriggers(...triggerDefinitions).registerConditions(...conditionDefinitions);
+    // Trigger types and their conditions: Kestra's core ones, and the vendor families' polling triggers.
+    shared.registerTriggers(...triggerDefinitions, ...kvmTriggers).registerConditions(...conditionDefinitions);
   }
   return shared;
 }

@@ -19,6 +19,7 @@ import {
 } from '@baton/engine';
 import type { PluginRegistry, PluginRuntime } from '@baton/plugin-sdk';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import type { JqRunner } from './jq-runner';
 import type { EndNotifications } from './end-notifications';
 import { createRunTask, type KillNotices } from './run-task';
@@ -84,6 +85,21 @@ export function createActivities(deps: ActivityDeps): EngineActivities & Trigger
     evaluateSchedule: async (ref) => {
       if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
       return deps.triggers.schedules.evaluate(ref);
+    },
+    describePolling: async (ref) => {
+      if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
+      return deps.triggers.polling.describe(ref);
+    },
+    pollTrigger: async (ref) => {
+      if (!deps.triggers) throw ApplicationFailure.create({ message: 'this worker has no trigger service', nonRetryable: false });
+      const context = Context.current();
+      const beat = setInterval(() => context.heartbeat(), 2_000);
+      try {
+        context.heartbeat();
+        return await deps.triggers.polling.poll(ref, new Date(), context.cancellationSignal);
+      } finally {
+        clearInterval(beat);
+      }
     },
     acquireSlot: (request) => acquireSlot(deps.db, request),
     notifyApprovers: async (notice) => {

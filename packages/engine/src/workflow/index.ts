@@ -2,3 +2,4 @@
 export { executionWorkflow } from './execution-workflow';
 export { scheduleTriggerWorkflow } from './trigger-workflow';
 export { endNotificationWorkflow } from './notification-workflow';
+export { pollingTriggerWorkflow } from './polling-workflow';

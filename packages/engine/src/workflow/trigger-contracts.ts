@@ -24,7 +24,33 @@ export interface ScheduleEvaluation {
   stop?: boolean;
 }
 
+export const POLLING_WORKFLOW_NAME = 'pollingTriggerWorkflow';
+
+/** One poller workflow per polling trigger of a flow (same wake signal as a scheduler). */
+export function pollingWorkflowId(ref: ScheduleRef): string {
+  return `trigger-polling/${ref.tenant}/${ref.namespace}/${ref.flowId}/${ref.triggerId}`;
+}
+
+/** How a polling trigger is polled now (read again after each wake signal: the flow may have changed). */
+export interface PollingPlan {
+  /** The trigger is gone: the workflow ends. */
+  stop?: boolean;
+  intervalMs: number;
+  /** The worker group's task queue the poll runs on (the default queue without workerGroup). */
+  taskQueue: string;
+}
+
+export interface PollOutcome {
+  stop?: boolean;
+  /** Executions started by this poll (tests and the history read them). */
+  started: number;
+}
+
 export interface TriggerActivities {
   /** Fires what is due (deterministic execution ids: never twice) and says when to wake next. */
   evaluateSchedule(ref: ScheduleRef): Promise<ScheduleEvaluation>;
+  /** Where and how often a polling trigger polls. */
+  describePolling(ref: ScheduleRef): Promise<PollingPlan>;
+  /** One poll: the plugin's poll from the stored checkpoint, one execution per event, the new checkpoint stored. */
+  pollTrigger(ref: ScheduleRef): Promise<PollOutcome>;
 }

@@ -1,4 +1,5 @@
-import type { PluginDefinition } from '@baton/plugin-sdk';
+import type { PluginDefinition, TriggerDefinition } from '@baton/plugin-sdk';
+import { vmEventTriggerDefinition } from './definitions/trigger';
 import { cloneVmDefinition } from './definitions/clone';
 import { getVmDefinition, listVmsDefinition } from './definitions/inventory';
 import { createVmDefinition, deleteVmDefinition, resumeVmDefinition, startVmDefinition, stopVmDefinition, suspendVmDefinition, updateVmDefinition } from './definitions/lifecycle';
@@ -25,6 +26,10 @@ export {
   updateVmDefinition,
 };
 export { DOMAIN_STATES } from './definitions/common';
+export { domainStateName, vmEventTriggerDefinition } from './definitions/trigger';
+
+/** Trigger types of the family (VmEventTrigger, a polling trigger). */
+export const triggerDefinitions = [vmEventTriggerDefinition] as TriggerDefinition[];
 
 export const definitions: PluginDefinition[] = [
   createVmDefinition,

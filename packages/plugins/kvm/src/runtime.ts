@@ -1,4 +1,5 @@
-import type { PluginRuntime } from '@baton/plugin-sdk';
+import type { PluginRuntime, PollingTriggerRuntime } from '@baton/plugin-sdk';
+import { vmEventTriggerRuntime } from './vm-events';
 import { cloneVmRuntime } from './tasks/clone';
 import { getVmRuntime, listVmsRuntime } from './tasks/inventory';
 import { createVmRuntime, deleteVmRuntime, resumeVmRuntime, startVmRuntime, stopVmRuntime, suspendVmRuntime, updateVmRuntime } from './tasks/lifecycle';
@@ -22,6 +23,7 @@ export {
   updateVmRuntime,
 };
 export { pollDomainStates, type DomainStateSnapshot } from './states';
+export { detectVmEvents, vmEventTriggerRuntime } from './vm-events';
 export { LibvirtClient } from './libvirt/client';
 
 export const runtimes: PluginRuntime[] = [
@@ -40,3 +42,6 @@ export const runtimes: PluginRuntime[] = [
   deleteSnapshotRuntime,
   listSnapshotsRuntime,
 ];
+
+/** Polling trigger runtimes (VmEventTrigger). */
+export const pollingTriggers = [vmEventTriggerRuntime] as PollingTriggerRuntime[];

@@ -5,4 +5,5 @@ export * from './fire';
 export * from './schedules';
 export * from './flow-triggers';
 export * from './webhooks';
+export * from './polling';
 export * from './triggers';

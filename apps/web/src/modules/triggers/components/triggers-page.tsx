@@ -65,11 +65,25 @@ export function TriggersPage() {
                         {t.timezone ? ` (${t.timezone})` : ''}
                       </div>
                     ) : null}
+                    {t.kind === 'polling' ? (
+                      <div className="mono" data-testid="poll-interval">
+                        every {t.interval}
+                        {t.workerGroup ? ` on ${t.workerGroup}` : ''}
+                        {t.lastEvaluatedAt ? `, polled ${relativeTime(t.lastEvaluatedAt)}` : ', not polled yet'}
+                      </div>
+                    ) : null}
                   </td>
                   <td title={t.nextDate ?? undefined} data-testid="next-fire">
-                    {t.kind === 'schedule' && t.nextDate && !t.disabled && !t.disabledInFlow ? dateTime(t.nextDate) : '—'}
+                    {(t.kind === 'schedule' || t.kind === 'polling') && t.nextDate && !t.disabled && !t.disabledInFlow ? dateTime(t.nextDate) : '—'}
                   </td>
-                  <td title={t.lastFiredAt ?? undefined}>{t.lastFiredAt ? relativeTime(t.lastFiredAt) : '—'}</td>
+                  <td title={t.lastFiredAt ?? undefined}>
+                    {t.lastFiredAt ? relativeTime(t.lastFiredAt) : '—'}
+                    {t.lastEvent ? (
+                      <div className="mono" data-testid="last-event" title={t.lastEventAt}>
+                        {t.lastEvent}
+                      </div>
+                    ) : null}
+                  </td>
                   <td className="mono">{t.lastExecutionId ? <Link href={href('executions', t.lastExecutionId)}>{t.lastExecutionId}</Link> : '—'}</td>
                   <td>{t.lastReason ?? ''}</td>
                   <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>

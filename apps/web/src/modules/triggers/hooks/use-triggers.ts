@@ -21,6 +21,11 @@ export interface TriggerRow {
   description?: string;
   cron?: string;
   timezone?: string;
+  /** Polling triggers: interval, last event found (lastEvaluatedAt is the last poll). */
+  interval?: string;
+  lastEvent?: string;
+  lastEventAt?: string;
+  workerGroup?: string;
 }
 
 export function useTriggers(tenant: string) {
