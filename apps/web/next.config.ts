@@ -16,6 +16,7 @@ const config: NextConfig = {
     '@baton/plugin-kvm',
     '@baton/plugin-maas',
     '@baton/plugin-netbox',
+    '@baton/plugin-scripts',
   ],
   // Native or Node-only libraries stay outside the server bundle.
   serverExternalPackages: ['@node-rs/argon2', '@temporalio/client', '@temporalio/common', '@temporalio/proto', '@prisma/client', '@prisma/adapter-pg', 'pg', 'cloudflare'],

@@ -8,9 +8,10 @@ import { conditionDefinitions, definitions as core, triggerDefinitions } from '@
 import { definitions as kvm } from '@baton/plugin-kvm';
 import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
+import { definitions as scripts } from '@baton/plugin-scripts';
 
 /** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
-export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox };
+export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, scripts };
 
 let shared: PluginRegistry | undefined;
 

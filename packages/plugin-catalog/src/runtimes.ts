@@ -7,9 +7,10 @@ import { runtimes as core } from '@baton/plugin-core/runtime';
 import { runtimes as kvm } from '@baton/plugin-kvm/runtime';
 import { runtimes as maas } from '@baton/plugin-maas/runtime';
 import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
+import { runtimes as scripts } from '@baton/plugin-scripts/runtime';
 
 /** Every shipped runtime, by family (the same names as `pluginFamilies`). */
-export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox };
+export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, scripts };
 
 export function pluginRuntimes(): PluginRuntime[] {
   return Object.values(runtimeFamilies).flat();

@@ -96,6 +96,7 @@ export function createRunTask(deps: RunTaskDeps) {
     // Every heartbeat repeats the task's last details: Temporal keeps only the latest ones, and
     // the next attempt (after a worker restart) resumes from them.
     let lastDetails: unknown;
+    let warning: string | undefined;
     const beat = setInterval(() => activity.heartbeat(lastDetails), HEARTBEAT_MS);
     try {
       const runtime = deps.runtimes.get(input.task.pluginId);
@@ -125,6 +126,9 @@ export function createRunTask(deps: RunTaskDeps) {
         },
         resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
+        onWarning: (reason) => {
+          warning = reason;
+        },
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
         resolveCredential: (name) =>
           credentials.forTask(name).catch((e) => {
@@ -160,7 +164,7 @@ export function createRunTask(deps: RunTaskDeps) {
         },
         maskText,
       );
-      return { outputs, attempt };
+      return warning ? { outputs, attempt, warning } : { outputs, attempt };
     } catch (error) {
       const cancelled = activity.cancellationSignal.aborted;
       const message = masker.maskText(describe(error));

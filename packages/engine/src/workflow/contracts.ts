@@ -136,6 +136,8 @@ export interface RunTaskInput {
 export interface RunTaskResult {
   outputs: Record<string, unknown>;
   attempt: number;
+  /** The task asked to end WARNING (ctx.setWarning, e.g. a script's stderr); the reason, masked. */
+  warning?: string;
 }
 
 export type ProjectionEvent =

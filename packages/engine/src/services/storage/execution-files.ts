@@ -2,7 +2,7 @@
 // storage. An execution reads its own files and its parent executions' (a subflow reads the file
 // its parent passed it), as Kestra's read() allows; nothing else, whatever URI it is given.
 import type { Db } from '@baton/db';
-import type { StorageAccess, StoredFile } from '@baton/plugin-sdk';
+import type { NamespaceFileRef, StorageAccess, StoredFile } from '@baton/plugin-sdk';
 import { AppError } from '../app-error';
 import type { FileMeta, FileStorage } from './file-storage';
 import { namespaceFilesPrefix } from './namespace-files';
@@ -89,7 +89,27 @@ export class ExecutionFiles {
       },
       get: async (uri: string) => this.readAll(tenant, await readable(uri)),
       size: async (uri: string) => (await this.storage.meta(tenant, await readable(uri))).size,
+      namespaceFiles: () => this.namespaceFileRefs(tenant, ref.namespace),
     };
+  }
+
+  /** Every file under the namespace's `_files/` root, walked depth first (none: an empty list). */
+  private async namespaceFileRefs(tenant: string, namespace: string): Promise<NamespaceFileRef[]> {
+    const root = namespaceFilesPrefix(namespace);
+    const out: NamespaceFileRef[] = [];
+    const walk = async (dirUri: string, prefix: string): Promise<void> => {
+      const entries = await this.storage.list(tenant, dirUri).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return [];
+        throw error;
+      });
+      for (const entry of entries) {
+        const uri = `${dirUri.endsWith('/') ? dirUri : `${dirUri}/`}${encodeURIComponent(entry.name)}`;
+        if (entry.type === 'File') out.push({ path: prefix + entry.name, uri: canonicalUri(parseStorageUri(uri)) });
+        else await walk(uri, `${prefix}${entry.name}/`);
+      }
+    };
+    await walk(root, '');
+    return out;
   }
 
   private async readAll(tenant: string, uri: string): Promise<Buffer> {
