@@ -1,21 +1,12 @@
 // AnsibleCLI with the real ansible-playbook (Debian's `ansible` package) against localhost.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPluginTask } from '@baton/plugin-sdk/testing';
 import { ansibleCliRuntime } from '../src/runtime';
+import { requireAnsible } from './ansible-required';
 import { TestStorage } from './storage';
-
-/** Fails with the install command when ansible-playbook is missing (as .ci/run installs it). */
-export function requireAnsible(): void {
-  try {
-    execFileSync('ansible-playbook', ['--version'], { stdio: 'ignore' });
-  } catch {
-    throw new Error('ansible-playbook is not installed on this machine; install it with: apt-get install --no-install-recommends ansible');
-  }
-}
 
 const inventory = 'localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n';
 

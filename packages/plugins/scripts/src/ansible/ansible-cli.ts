@@ -96,6 +96,8 @@ export const ansibleCliRuntime = defineRuntime(ansibleCli, async (ctx) => {
     await rm(own, { recursive: true, force: true });
     const outputFiles = await workdir.outputFiles([...(props.outputFiles ?? []), ...(props.outputLogFile ? ['log'] : [])], ctx.storage);
     if (props.outputLogFile && !outputFiles.log) ctx.logger.warn('outputLogFile: Ansible wrote no log file (an ansible.cfg of yours without log_path?)');
+    // Ansible writes its warnings to stderr, so warningOnStdErr is off unless the flow turns it on.
+    if (props.warningOnStdErr === true && stdErrLineCount > 0) ctx.setWarning(`ansible wrote ${stdErrLineCount} line(s) to stderr (warningOnStdErr)`);
     const changed = merged.results.some((r) => r.changed);
     // From the recap: a failure the playbook ignored (ignore_errors) is listed in results with
     // failed: true, but the recap counts it as ignored and the run did not fail for it.
