@@ -4,10 +4,8 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateFlow } from '@baton/flow';
-import { MASK, PluginRegistry } from '@baton/plugin-sdk';
+import { MASK } from '@baton/plugin-sdk';
 import { runPluginTask } from '@baton/plugin-sdk/testing';
-import { definitions } from '../src/index';
 import { globToRegExp } from '../src/process/glob';
 import { parseLine } from '../src/process/output-lines';
 import { shellCommandsRuntime, shellScriptRuntime } from '../src/runtime';
@@ -217,45 +215,5 @@ describe('shell.Commands', () => {
   it('says which program is missing', async () => {
     const result = await runPluginTask(shellCommandsRuntime, { interpreter: ['/no/such/shell', '-c'], commands: ['true'] });
     expect(result.error?.message).toContain('/no/such/shell was not found on the worker');
-  });
-});
-
-describe('validation', () => {
-  const registry = new PluginRegistry().register(...definitions);
-
-  it('refuses a Docker task runner at save, with the line and what to use instead', () => {
-    const flow = [
-      'id: f',
-      'namespace: company.team',
-      'tasks:',
-      '  - id: build',
-      '    type: io.kestra.plugin.scripts.shell.Commands',
-      '    taskRunner:',
-      '      type: io.kestra.plugin.scripts.runner.docker.Docker',
-      '    commands:',
-      '      - make',
-      '',
-    ].join('\n');
-    const { errors } = validateFlow(flow, { registry });
-    expect(errors.length).toBeGreaterThan(0);
-    const error = errors.find((e) => e.message.includes('io.kestra.plugin.core.runner.Process'))!;
-    expect(error.message).toContain('not available');
-    expect(error.line).toBeGreaterThanOrEqual(6);
-  });
-
-  it('accepts the process runner and Kestra-style properties', () => {
-    const flow = [
-      'id: f',
-      'namespace: company.team',
-      'tasks:',
-      '  - id: build',
-      '    type: io.kestra.plugin.scripts.shell.Script',
-      '    containerImage: ubuntu:22.04',
-      '    taskRunner:',
-      '      type: io.kestra.plugin.core.runner.Process',
-      '    script: echo hi',
-      '',
-    ].join('\n');
-    expect(validateFlow(flow, { registry }).errors).toEqual([]);
   });
 });
