@@ -17,6 +17,7 @@ const config: NextConfig = {
     '@baton/plugin-maas',
     '@baton/plugin-netbox',
     '@baton/plugin-notifications',
+    '@baton/plugin-scripts',
   ],
   // Native or Node-only libraries stay outside the server bundle.
   serverExternalPackages: [

@@ -84,7 +84,9 @@ class FakeWorld implements Effects {
       for (let attempt = 1; ; attempt++) {
         try {
           const handler = this.handlers[input.task.id] ?? ((i: RunTaskInput) => this.returnTask(i));
-          const outputs = (await handler(input, attempt)) ?? {};
+          // A handler's `__warning` stands for ctx.setWarning() in the activity (a script's stderr).
+          const { __warning, ...outputs } = ((await handler(input, attempt)) ?? {}) as Record<string, unknown>;
+          if (__warning) return { outputs, attempt, warning: String(__warning) };
           return { outputs, attempt, ...(this.endsExecutions && input.endExecutionOnSuccess ? { executionEnded: true } : {}) };
         } catch (error) {
           if (attempt >= max || (error as Error).name === 'NonRetryable') throw error;
@@ -563,6 +565,26 @@ outputs:
     const warned = await execute(yaml(true), { setup: (w) => (w.handlers.a = flaky) });
     expect(warned.result.state).toBe('WARNING');
     expect(warned.world.runs('a')[0]).toMatchObject({ state: 'WARNING', error: 'a: succeeded on attempt 3 (warningOnRetry)' });
+  });
+
+  it('a runnable that asks for WARNING (warningOnStdErr) ends WARNING with its outputs and reason; allowWarning makes it SUCCESS', async () => {
+    const yaml = (allow: boolean) =>
+      flow(`  - id: a
+    type: io.kestra.plugin.core.log.Log
+    message: x
+    allowWarning: ${allow}
+  - id: b
+    type: io.kestra.plugin.core.log.Log
+    message: after
+`);
+    const warns: Handler = () => ({ exitCode: 0, __warning: 'the script wrote 1 line(s) to stderr' });
+    const warned = await execute(yaml(false), { setup: (w) => (w.handlers.a = warns) });
+    expect(warned.result.state).toBe('WARNING');
+    expect(warned.world.runs('a')[0]).toMatchObject({ state: 'WARNING', error: 'a: the script wrote 1 line(s) to stderr' });
+    // WARNING does not stop the flow: the next task runs.
+    expect(warned.world.activities.map((a) => a.task.id)).toEqual(['a', 'b']);
+    const allowed = await execute(yaml(true), { setup: (w) => (w.handlers.a = warns) });
+    expect(allowed.result.state).toBe('SUCCESS');
   });
 });
 

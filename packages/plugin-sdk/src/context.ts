@@ -91,6 +91,11 @@ export interface TaskContext<P> {
    * answered to a request of `http` that carried it re-mints it once and retries (see http.ts).
    */
   credential(name: string): Promise<Credential>;
+  /**
+   * Ends this task run in WARNING instead of SUCCESS, outputs kept (Kestra's `warningOnStdErr`: a
+   * script that wrote to stderr but exited 0). The reason is shown as the task run's message.
+   */
+  setWarning(reason: string): void;
   /** Registers a value to be masked in logs and outputs (a token obtained at run time, say). */
   maskValue(value: string): void;
   /**

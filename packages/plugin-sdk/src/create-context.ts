@@ -37,6 +37,8 @@ export interface ContextOptions<P> {
   httpTimeoutMs?: number;
   /** Encrypts an output value (the worker's keyring); without it, ctx.encrypt() fails. */
   encrypt?: (plaintext: string) => EncryptedString;
+  /** ctx.setWarning(): the task run ends WARNING (the worker returns the reason to the workflow). */
+  onWarning?: (reason: string) => void;
 }
 
 /**
@@ -62,6 +64,7 @@ export function createTaskContext<P>(options: ContextOptions<P>): TaskContext<P>
     heartbeat,
     resumeDetails: options.resumeDetails,
     maskValue: (value) => masker.add(value),
+    setWarning: (reason) => options.onWarning?.(masker.maskText(reason)),
     encrypt(plaintext) {
       if (!options.encrypt) throw new PluginError('INVALID_PROPERTIES', 'encrypting outputs is not available here (no encryption key)');
       return options.encrypt(plaintext);
@@ -121,7 +124,7 @@ const unavailableKv: KvAccess = { get: noKv, set: noKv, delete: noKv, keys: noKv
 const noStorage = async (): Promise<never> => {
   throw new PluginError('NOT_FOUND', 'internal storage is not available here (it is provided by the worker)');
 };
-const unavailableStorage: StorageAccess = { put: noStorage, get: noStorage, size: noStorage };
+const unavailableStorage: StorageAccess = { put: noStorage, get: noStorage, size: noStorage, namespaceFiles: noStorage };
 
 const unavailableExecutions: ExecutionAccess = {
   summary: async () => {

@@ -44,4 +44,15 @@ export interface StorageAccess {
   get(uri: string): Promise<Buffer>;
   /** The size in bytes of a file this execution may read. */
   size(uri: string): Promise<number>;
+  /**
+   * Every namespace file of the flow's namespace (Kestra's `namespaceFiles` of script tasks), as
+   * paths relative to the namespace's root with their kestra:// URIs; read them with get().
+   */
+  namespaceFiles(): Promise<NamespaceFileRef[]>;
+}
+
+export interface NamespaceFileRef {
+  /** Relative to the namespace's root, `/`-separated: `scripts/report.sh`. */
+  path: string;
+  uri: string;
 }

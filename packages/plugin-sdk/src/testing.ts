@@ -15,6 +15,8 @@ export interface RunResult<O> {
   lastHeartbeatDetails?: unknown;
   elapsedMs: number;
   masker: SecretMasker;
+  /** Reasons given to ctx.setWarning(): the worker would end the task run WARNING. */
+  warnings: string[];
 }
 
 export interface RunOptions {
@@ -27,6 +29,10 @@ export interface RunOptions {
   resumeDetails?: unknown;
   /** ctx.encrypt() (the worker's keyring); absent, encrypting fails as where no key exists. */
   encrypt?: ContextOptions<unknown>['encrypt'];
+  /** ctx.storage (internal storage); absent, file access fails as where the worker gives none. */
+  storage?: ContextOptions<unknown>['storage'];
+  /** Values to mask from the start, as the worker does with the secrets a task's render used. */
+  secrets?: string[];
 }
 
 export async function runPluginTask<O = any>(runtime: PluginRuntime, props: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult<O>> {
@@ -35,6 +41,8 @@ export async function runPluginTask<O = any>(runtime: PluginRuntime, props: Reco
   let heartbeats = 0;
   let lastHeartbeatDetails: unknown;
   const masker = new SecretMasker();
+  for (const secret of options.secrets ?? []) masker.add(secret);
+  const warnings: string[] = [];
   const ctx = createTaskContext({
     props,
     masker,
@@ -46,16 +54,18 @@ export async function runPluginTask<O = any>(runtime: PluginRuntime, props: Reco
     },
     resumeDetails: options.resumeDetails,
     encrypt: options.encrypt,
+    storage: options.storage,
+    onWarning: (reason) => warnings.push(reason),
     taskRun: options.deadline !== undefined ? { deadline: options.deadline } : {},
   });
   const timer = options.abortAfterMs !== undefined ? setTimeout(() => controller.abort(), options.abortAfterMs) : undefined;
   const started = Date.now();
   try {
     const outputs = (await runtime.run(ctx as never)) as O;
-    return { outputs, logs, heartbeats, lastHeartbeatDetails, elapsedMs: Date.now() - started, masker };
+    return { outputs, logs, heartbeats, lastHeartbeatDetails, elapsedMs: Date.now() - started, masker, warnings };
   } catch (error) {
     if (!isPluginError(error)) throw error;
-    return { error, logs, heartbeats, lastHeartbeatDetails, elapsedMs: Date.now() - started, masker };
+    return { error, logs, heartbeats, lastHeartbeatDetails, elapsedMs: Date.now() - started, masker, warnings };
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -136,6 +136,7 @@ export function createRunTask(deps: RunTaskDeps) {
     // Every heartbeat repeats the task's last details: Temporal keeps only the latest ones, and
     // the next attempt (after a worker restart) resumes from them.
     let lastDetails: unknown;
+    let warning: string | undefined;
     const beat = setInterval(() => activity.heartbeat(lastDetails), HEARTBEAT_MS);
     // A kill notice aborts the task's work (its HTTP call, its wait) at once; the activity then
     // ends as cancelled when Temporal's cancel arrives, as Temporal expects of a killed task.
@@ -176,6 +177,9 @@ export function createRunTask(deps: RunTaskDeps) {
         },
         resumeDetails: activity.info.heartbeatDetails,
         onLog: (entry: LogEntry) => logs.add(entry),
+        onWarning: (reason) => {
+          warning = reason;
+        },
         resolveSecret: (name) => deps.secrets.get(input.tenant, input.context.flow.namespace, name),
         resolveCredential: (name) =>
           credentials.forTask(name).catch((e) => {
@@ -212,8 +216,9 @@ export function createRunTask(deps: RunTaskDeps) {
         },
         maskText,
       );
-      const executionEnded = input.endExecutionOnSuccess ? await endExecution(deps, input.executionId) : false;
-      return { outputs, attempt, ...(executionEnded ? { executionEnded } : {}) };
+      // A task that ends WARNING leaves the end to the workflow (the execution ends WARNING, not SUCCESS).
+      const executionEnded = input.endExecutionOnSuccess && !warning ? await endExecution(deps, input.executionId) : false;
+      return { outputs, attempt, ...(warning ? { warning } : {}), ...(executionEnded ? { executionEnded } : {}) };
     } catch (error) {
       const cancelled = activity.cancellationSignal.aborted || killNotice.signal.aborted;
       const message = masker.maskText(describe(error));

@@ -144,6 +144,8 @@ export interface RunTaskResult {
   attempt: number;
   /** The activity ended the execution SUCCESS (it was asked to: endExecutionOnSuccess). */
   executionEnded?: boolean;
+  /** The task asked to end WARNING (ctx.setWarning, e.g. a script's stderr); the reason, masked. */
+  warning?: string;
 }
 
 export type ProjectionEvent =

@@ -3,7 +3,7 @@
 // its parent passed it), as Kestra's read() allows; nothing else, whatever URI it is given.
 import type { Db } from '@baton/db';
 import { namespaceChain } from '@baton/flow';
-import { isNamespaceFileUri, type StorageAccess, type StoredFile } from '@baton/plugin-sdk';
+import { isNamespaceFileUri, type NamespaceFileRef, type StorageAccess, type StoredFile } from '@baton/plugin-sdk';
 import { AppError } from '../app-error';
 import type { FileMeta, FileStorage } from './file-storage';
 import { namespaceFilesPrefix, resolveNamespaceFileUri } from './namespace-files';
@@ -109,7 +109,27 @@ export class ExecutionFiles {
       },
       get: async (uri: string) => this.readAll(tenant, await readable(uri)),
       size: async (uri: string) => (await this.storage.meta(tenant, await readable(uri))).size,
+      namespaceFiles: () => this.namespaceFileRefs(tenant, ref.namespace),
     };
+  }
+
+  /** Every file under the namespace's `_files/` root, walked depth first (none: an empty list). */
+  private async namespaceFileRefs(tenant: string, namespace: string): Promise<NamespaceFileRef[]> {
+    const root = namespaceFilesPrefix(namespace);
+    const out: NamespaceFileRef[] = [];
+    const walk = async (dirUri: string, prefix: string): Promise<void> => {
+      const entries = await this.storage.list(tenant, dirUri).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'NOT_FOUND') return [];
+        throw error;
+      });
+      for (const entry of entries) {
+        const uri = `${dirUri.endsWith('/') ? dirUri : `${dirUri}/`}${encodeURIComponent(entry.name)}`;
+        if (entry.type === 'File') out.push({ path: prefix + entry.name, uri: canonicalUri(parseStorageUri(uri)) });
+        else await walk(uri, `${prefix}${entry.name}/`);
+      }
+    };
+    await walk(root, '');
+    return out;
   }
 
   private async readAll(tenant: string, uri: string): Promise<Buffer> {

@@ -174,10 +174,12 @@ export class Scheduler {
     if (result.executionEnded) this.life.endedByLastTask();
     // warningOnRetry: a success that needed retries is worth a look, so it ends in WARNING.
     const retried = result.attempt > 1 && warnsOnRetry;
+    // A task may end WARNING on its own (a script that wrote to stderr: warningOnStdErr).
+    const warning = result.warning ? `${task.id}: ${result.warning}` : retried ? `${task.id}: succeeded on attempt ${result.attempt} (warningOnRetry)` : undefined;
     return {
-      outcome: retried ? 'WARNING' : 'SUCCESS',
+      outcome: warning ? 'WARNING' : 'SUCCESS',
       result: result.outputs,
-      error: retried ? `${task.id}: succeeded on attempt ${result.attempt} (warningOnRetry)` : undefined,
+      error: warning,
     };
   }
 }

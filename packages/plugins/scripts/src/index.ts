@@ -1,0 +1,11 @@
+// Script tasks on a process runner (Kestra's shell Commands and Script) and Ansible's CLI.
+// Definitions only (zod): the web app imports this entry point; runtimes are behind ./runtime.
+import type { PluginDefinition } from '@baton/plugin-sdk';
+import { ansibleCli } from './definitions/ansible';
+import { shellCommands, shellScript } from './definitions/shell';
+
+export { ansibleCli, hostResultSchema } from './definitions/ansible';
+export { shellCommands, shellScript } from './definitions/shell';
+export { PROCESS_RUNNER_TYPES } from './definitions/common';
+
+export const definitions: PluginDefinition[] = [shellCommands, shellScript, ansibleCli] as PluginDefinition[];
