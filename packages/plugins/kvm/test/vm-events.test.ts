@@ -14,7 +14,7 @@ const P = 'VIR_DOMAIN_PAUSED';
 /** Polls a sequence of states of one domain, `stepMs` apart; returns every event and the notes. */
 function run(states: string[], options = vmEventOptions({ uri: 'x' }), stepMs = 1000) {
   let checkpoint: VmEventCheckpoint | undefined;
-  const events = [];
+  const events: ReturnType<typeof detectVmEvents>['events'] = [];
   const notes: string[] = [];
   states.forEach((state, i) => {
     const result = detectVmEvents(checkpoint, [dom('web-1', state)], options, i * stepMs);
