@@ -24,3 +24,4 @@ export * from './services/approvals';
 export * from './services/approval-notifier';
 export * from './workflow/approval';
 export * from './services/apps';
+export * from './services/blueprints';

@@ -1,5 +1,6 @@
 // The web app's configuration, read and checked once (zod, like the worker's). Nothing else in
 // apps/web reads process.env. A bad start names every bad variable at once (EnvError).
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EnvError, LOG_LEVEL_NAMES, parseEnv, unsetIfEmpty, type ProcessLogLevel } from '@baton/engine';
@@ -29,6 +30,8 @@ export interface WebEnv {
   codecCorsOrigins: string[];
   /** Internal storage (FILE inputs, task files): BATON_STORAGE_DIR, or storage/ in BATON_DATA_DIR. */
   storageDir: string;
+  /** The shipped blueprints' folder: BATON_BLUEPRINTS_DIR, or blueprints/ of the checkout (docs/blueprints.md). */
+  blueprintsDir: string;
   /** BATON_LOG_LEVEL of the web app's own JSON logs (info by default). */
   logLevel: ProcessLogLevel;
   /** Where people open Baton (BATON_PUBLIC_URL): the OIDC callback URL is built on it. */
@@ -90,6 +93,7 @@ const WebEnvSchema = z.object({
   ),
   BATON_DATA_DIR: optional,
   BATON_STORAGE_DIR: optional,
+  BATON_BLUEPRINTS_DIR: optional,
   BATON_OIDC_ISSUER: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() ? v.trim().replace(/\/+$/, '') : undefined),
     z
@@ -183,6 +187,7 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
         }
       : undefined,
     storageDir: storageDirFrom(env),
+    blueprintsDir: blueprintsDirFrom(env),
   };
 }
 
@@ -191,6 +196,18 @@ export function webEnv(): WebEnv {
 }
 
 /** The same rule in the worker's env module: both processes must agree on where files are. */
+/**
+ * BATON_BLUEPRINTS_DIR, else the first blueprints/ folder at or above the working directory (the web
+ * app runs in apps/web of the checkout, so this finds the repository's).
+ */
+export function blueprintsDirFrom(env: Record<string, string | undefined>, cwd = process.cwd()): string {
+  if (env.BATON_BLUEPRINTS_DIR) return path.resolve(env.BATON_BLUEPRINTS_DIR);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'blueprints'))) return path.join(dir, 'blueprints');
+    if (path.dirname(dir) === dir) return path.resolve(cwd, 'blueprints');
+  }
+}
+
 export function storageDirFrom(env: Record<string, string | undefined>): string {
   return path.resolve(env.BATON_STORAGE_DIR || path.join(env.BATON_DATA_DIR || '.baton', 'storage'));
 }
