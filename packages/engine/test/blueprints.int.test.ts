@@ -196,9 +196,9 @@ describe('shipped blueprints run end to end against the simulators', () => {
     expect(paused.taskRunList.some((t: any) => t.taskId === 'sync_2')).toBe(false);
 
     // Whoever started it may not approve it (allowSelfApproval: false).
-    const self = await admin.call('POST', `/api/v1/main/executions/${started.body.id}/resume`, { comment: 'mine' });
+    const self = await admin.call('POST', `/api/v1/main/executions/${started.body.id}/resume?comment=mine`, {});
     expect(self.status).toBe(403);
-    const approved = await approver.call('POST', `/api/v1/main/executions/${started.body.id}/resume`, { comment: 'wave 1 looks fine' });
+    const approved = await approver.call('POST', `/api/v1/main/executions/${started.body.id}/resume?comment=${encodeURIComponent('wave 1 looks fine')}`, {});
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const done = await admin.waitFor(started.body.id, undefined, 120_000);
     expect(done.state.current, summary(done)).toBe('SUCCESS');
