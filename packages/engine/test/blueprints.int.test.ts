@@ -289,4 +289,3 @@ tasks:
     expect((await hook('wrong-key', { application: 'my-app' })).status).toBe(404);
   });
 });
-
