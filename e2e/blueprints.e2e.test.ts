@@ -38,20 +38,20 @@ describe('blueprints in the UI', () => {
 
     // Search narrows to the words; a tag narrows to the blueprints carrying it.
     await page.getByTestId('blueprint-search').fill('rollback cloudflare');
-    await expect.poll(() => page.locator('[data-testid^=blueprint-card-]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid^=blueprint-card-]').count(), { timeout: 30_000 }).toBe(1);
     await page.getByTestId('blueprint-search').fill('');
     await page.getByTestId('blueprint-tag-Approval').click();
-    await expect.poll(() => page.locator('[data-testid^=blueprint-card-]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid^=blueprint-card-]').count(), { timeout: 30_000 }).toBe(1);
     await page.getByTestId('blueprint-card-wave-rollout-with-approval').waitFor();
     await page.getByTestId('blueprint-tag-Approval').click();
 
     // The detail: title, the markdown description (numbered steps and the secrets table), the topology.
     await page.getByTestId('blueprint-card-cloudflare-canary-with-rollback').click();
     const detail = page.getByTestId('blueprint-detail');
-    await expect.poll(() => detail.locator('h2').textContent()).toBe('Cloudflare canary with automatic rollback');
+    await expect.poll(() => detail.locator('h2').textContent(), { timeout: 30_000 }).toBe('Cloudflare canary with automatic rollback');
     expect(await detail.locator('ol > li').count()).toBeGreaterThanOrEqual(5);
     expect(await detail.locator('table td code').allTextContents()).toContain('CLOUDFLARE_API_TOKEN');
-    await expect.poll(() => page.getByTestId('blueprint-topology').locator('.react-flow__node').count()).toBeGreaterThanOrEqual(7);
+    await expect.poll(() => page.getByTestId('blueprint-topology').locator('.react-flow__node').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(7);
     expect(await page.getByTestId('blueprint-topology').textContent()).toContain('canary_check');
     await shot(page, 'blueprints');
 
@@ -61,31 +61,32 @@ describe('blueprints in the UI', () => {
     await page.getByTestId('use-blueprint-open').click();
     await page.waitForURL(/\/main\/flows\/new\?blueprint=shipped%2Fcloudflare-canary-with-rollback/);
     const editorText = () => page.evaluate(() => (window as unknown as { __batonEditor?: { getValue(): string } }).__batonEditor?.getValue() ?? '');
-    await expect.poll(editorText).toContain(`namespace: ${NS}`);
+    await page.locator('[data-testid=flow-editor] .monaco-editor').waitFor({ timeout: 60_000 });
+    await expect.poll(editorText, { timeout: 30_000 }).toContain(`namespace: ${NS}`);
     expect(await editorText()).toContain('id: cloudflare-canary-with-rollback');
     await page.getByTestId('save-flow').click();
-    await expect.poll(async () => (await api('GET', `/api/v1/main/flows/${NS}/cloudflare-canary-with-rollback`).catch(() => undefined))?.namespace).toBe(NS);
+    await expect.poll(async () => (await api('GET', `/api/v1/main/flows/${NS}/cloudflare-canary-with-rollback`).catch(() => undefined))?.namespace, { timeout: 30_000 }).toBe(NS);
 
     // Save as blueprint, from the editor.
     await page.getByTestId('save-as-blueprint').click();
     await page.getByTestId('blueprint-title').fill('Team canary');
     await page.getByTestId('blueprint-tags').fill('E2E, Cloudflare');
     await page.getByTestId('blueprint-save').click();
-    await expect.poll(async () => (await api('GET', '/api/v1/main/blueprints/search?kind=custom&tags=E2E')).results.length).toBe(1);
+    await expect.poll(async () => (await api('GET', '/api/v1/main/blueprints/search?kind=custom&tags=E2E')).results.length, { timeout: 30_000 }).toBe(1);
     const custom = (await api('GET', '/api/v1/main/blueprints/search?kind=custom&tags=E2E')).results[0];
     expect(custom).toMatchObject({ title: 'Team canary', namespace: NS, tags: ['E2E', 'Cloudflare'] });
 
     // Edit and delete it on the Blueprints page.
     await page.goto(`${base}/main/blueprints?b=${encodeURIComponent(`custom/${custom.id}`)}`);
-    await expect.poll(() => page.getByTestId('blueprint-detail').locator('h2').textContent()).toBe('Team canary');
+    await expect.poll(() => page.getByTestId('blueprint-detail').locator('h2').textContent(), { timeout: 30_000 }).toBe('Team canary');
     await page.getByTestId('blueprint-edit').click();
     await page.getByTestId('blueprint-title').fill('Team canary, reviewed');
     await page.getByTestId('blueprint-save').click();
-    await expect.poll(() => page.getByTestId('blueprint-detail').locator('h2').textContent()).toBe('Team canary, reviewed');
-    await expect.poll(() => page.getByTestId(`blueprint-card-${custom.id}`).textContent()).toContain('Team canary, reviewed');
+    await expect.poll(() => page.getByTestId('blueprint-detail').locator('h2').textContent(), { timeout: 30_000 }).toBe('Team canary, reviewed');
+    await expect.poll(() => page.getByTestId(`blueprint-card-${custom.id}`).textContent(), { timeout: 30_000 }).toContain('Team canary, reviewed');
     await shot(page, 'blueprints-custom');
     await page.getByTestId('blueprint-delete').click(); // the confirm is accepted by openPage
-    await expect.poll(() => page.getByTestId(`blueprint-card-${custom.id}`).count()).toBe(0);
+    await expect.poll(() => page.getByTestId(`blueprint-card-${custom.id}`).count(), { timeout: 30_000 }).toBe(0);
     expect((await api('GET', '/api/v1/main/blueprints/search?kind=custom&tags=E2E')).results).toEqual([]);
 
     expect(tab.errors).toEqual([]);
