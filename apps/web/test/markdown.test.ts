@@ -16,6 +16,10 @@ describe('Markdown (plugin, approval and blueprint descriptions)', () => {
     );
   });
 
+  it('renders emphasis that wraps over a line break in a paragraph', () => {
+    expect(html('through a **canary\nrecord**, and')).toBe('<div><p>through a <strong>canary record</strong>, and</p></div>');
+  });
+
   it('renders a table with its header row', () => {
     expect(html('| secret | what |\n|---|---|\n| `TOKEN` | the token |')).toBe(
       '<div><table><thead><tr><th>secret</th><th>what</th></tr></thead><tbody><tr><td><code>TOKEN</code></td><td>the token</td></tr></tbody></table></div>',

@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
 // Plugin, approval and blueprint descriptions are short markdown: headings, paragraphs, lists (bulleted
 // and numbered), tables, code blocks, `code`, **bold**, *italics* and links. This renders that subset to React elements (no HTML injection, no dependency).
@@ -118,16 +118,8 @@ function Block({ lines }: { lines: string[] }): ReactNode {
       </>
     );
   }
-  return (
-    <p>
-      {lines.map((l, j) => (
-        <Fragment key={j}>
-          {j ? ' ' : null}
-          {inline(l, j)}
-        </Fragment>
-      ))}
-    </p>
-  );
+  // One paragraph: its lines joined first, so **bold** or `code` wrapped over a line break still renders.
+  return <p>{inline(lines.join(' '), 0)}</p>;
 }
 
 export function Markdown({ text, className }: { text: string; className?: string }) {
