@@ -67,7 +67,9 @@ describe('blueprints in the UI', () => {
     await page.getByTestId('save-flow').click();
     await expect.poll(async () => (await api('GET', `/api/v1/main/flows/${NS}/cloudflare-canary-with-rollback`).catch(() => undefined))?.namespace, { timeout: 30_000 }).toBe(NS);
 
-    // Save as blueprint, from the editor.
+    // Save as blueprint, from the editor of the saved flow (saving moved the page to it).
+    await page.waitForURL((url) => url.pathname === `/main/flows/${NS}/cloudflare-canary-with-rollback`, { timeout: 30_000 });
+    await page.locator('[data-testid=flow-editor] .monaco-editor').waitFor({ timeout: 60_000 });
     await page.getByTestId('save-as-blueprint').click();
     await page.getByTestId('blueprint-title').fill('Team canary');
     await page.getByTestId('blueprint-tags').fill('E2E, Cloudflare');
