@@ -5,3 +5,4 @@ export * from './views';
 export * from './filters';
 export * from './credential-types';
 export * from './kill-switches';
+export * from './blueprints';

@@ -28,3 +28,4 @@ export * from './services/execution-summary';
 export * from './workflow/approval';
 export * from './services/apps';
 export * from './services/step-timings';
+export * from './services/blueprints';

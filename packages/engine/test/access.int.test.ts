@@ -61,6 +61,8 @@ beforeAll(async () => {
 function fill(pattern: string): string {
   return pattern
     .replace(/\/apps\/:id/, '/apps/access-app')
+    .replace(/\/blueprints\/:kind\/:id/, '/blueprints/shipped/nightly-purge')
+    .replace(/\/blueprints\/custom\/:id/, '/blueprints/custom/no-such-blueprint')
     .replace(':executionId', executionA)
     .replace(/\/executions\/:id/, `/executions/${executionA}`)
     .replace(/\/logs\/:executionId/, `/logs/${executionA}`)

@@ -21,5 +21,7 @@ declare module 'vitest' {
     encryptionKey: string;
     /** The approval notification receiver (webhook and SMTP); GET <url>/received. */
     notificationSinkUrl: string;
+    /** The stack's worker (its process group leader): a test that stops it must start a replacement. */
+    workerPid: number;
   }
 }

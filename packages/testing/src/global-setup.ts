@@ -171,8 +171,13 @@ async function startStack(project: TestProject) {
   project.provide('notificationSinkUrl', sink.url);
   // Tests that start their own worker (the crash test) need the same environment.
   fs.writeFileSync(path.join(dataDir, 'worker-env.json'), JSON.stringify(env));
+  // A test that really stops the worker (trigger-restart.int.test.ts) SIGKILLs this one and starts
+  // its replacement, which serves the files after it; it lists the replacement's pid in
+  // REPLACEMENT_WORKERS so that teardown stops it with the rest of the stack.
+  project.provide('workerPid', worker.pid!);
 
   return async () => {
+    for (const pid of replacementWorkers(dataDir)) await stack.stopGroup(pid, { signal: 'SIGTERM', graceMs: 5_000 });
     await stack.stopAll();
     await Promise.all(sims.map((s) => s.close()));
     await sink.close();
@@ -180,4 +185,17 @@ async function startStack(project: TestProject) {
     await db.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+/** The file where a test records a worker it started to replace the stack's (one pid a line). */
+export const REPLACEMENT_WORKERS = 'replacement-workers.txt';
+
+function replacementWorkers(dataDir: string): number[] {
+  const file = path.join(dataDir, REPLACEMENT_WORKERS);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
 }

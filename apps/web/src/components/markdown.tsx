@@ -1,7 +1,7 @@
-import { Fragment, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
-// Plugin descriptions and approval descriptions are short markdown: headings, paragraphs, lists, `code`, **bold**, *italics* and
-// links. This renders that subset to React elements (no HTML injection, no dependency).
+// Plugin, approval and blueprint descriptions are short markdown: headings, paragraphs, lists (bulleted
+// and numbered), tables, code blocks, `code`, **bold**, *italics* and links. This renders that subset to React elements (no HTML injection, no dependency).
 
 function inline(text: string, key = 0): ReactNode[] {
   const out: ReactNode[] = [];
@@ -35,50 +35,100 @@ function inline(text: string, key = 0): ReactNode[] {
   return out;
 }
 
+const BULLET = /^\s*[-*] /;
+const NUMBERED = /^\s*\d+[.)] /;
+
+/** List items: a marker line starts one, an indented line continues it (blueprint descriptions wrap long items). */
+function items(lines: string[], marker: RegExp): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (marker.test(line) || !out.length) out.push(line.replace(marker, ''));
+    else out[out.length - 1] += ` ${line.trim()}`;
+  }
+  return out;
+}
+
+const isList = (lines: string[], marker: RegExp) => marker.test(lines[0]) && lines.every((l) => marker.test(l) || /^\s+\S/.test(l));
+
+/** `| a | b |` → ['a', 'b'] */
+const cells = (line: string) =>
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
+
+function Block({ lines }: { lines: string[] }): ReactNode {
+  if (!lines.length) return null;
+  if (lines[0].startsWith('```'))
+    return (
+      <pre>
+        <code>{lines.join('\n').replace(/^```\w*\n?|```$/g, '')}</code>
+      </pre>
+    );
+  if (isList(lines, BULLET)) {
+    return (
+      <ul>
+        {items(lines, BULLET).map((l, j) => (
+          <li key={j}>{inline(l, j)}</li>
+        ))}
+      </ul>
+    );
+  }
+  if (isList(lines, NUMBERED)) {
+    return (
+      <ol>
+        {items(lines, NUMBERED).map((l, j) => (
+          <li key={j}>{inline(l, j)}</li>
+        ))}
+      </ol>
+    );
+  }
+  // A table: a header row, a |---| separator, then rows (blueprints list the secrets they need so).
+  if (lines.length >= 2 && lines.every((l) => l.trim().startsWith('|')) && /^\|?[\s:|-]+\|?$/.test(lines[1].trim())) {
+    return (
+      <table>
+        <thead>
+          <tr>
+            {cells(lines[0]).map((c, j) => (
+              <th key={j}>{inline(c, j)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {lines.slice(2).map((row, r) => (
+            <tr key={r}>
+              {cells(row).map((c, j) => (
+                <td key={j}>{inline(c, j)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  const heading = /^(#{1,4}) (.*)$/.exec(lines[0]);
+  if (heading) {
+    // A heading line (approval descriptions use them), then the rest of the block as a block of its own.
+    const H = `h${Math.min(heading[1].length + 2, 6)}` as 'h3';
+    return (
+      <>
+        <H>{inline(heading[2], 0)}</H>
+        <Block lines={lines.slice(1)} />
+      </>
+    );
+  }
+  // One paragraph: its lines joined first, so **bold** or `code` wrapped over a line break still renders.
+  return <p>{inline(lines.join(' '), 0)}</p>;
+}
+
 export function Markdown({ text, className }: { text: string; className?: string }) {
   const blocks = text.trim().split(/\n{2,}/);
   return (
     <div className={className}>
-      {blocks.map((block, i) => {
-        const lines = block.split('\n');
-        if (lines.every((l) => /^\s*[-*] /.test(l))) {
-          return (
-            <ul key={i}>
-              {lines.map((l, j) => (
-                <li key={j}>{inline(l.replace(/^\s*[-*] /, ''), j)}</li>
-              ))}
-            </ul>
-          );
-        }
-        const heading = /^(#{1,4}) (.*)$/.exec(lines[0]);
-        if (heading) {
-          // A heading line (approval descriptions use them), then the rest of the block as a paragraph.
-          const H = `h${Math.min(heading[1].length + 2, 6)}` as 'h3';
-          const rest = lines.slice(1).join('\n');
-          return (
-            <Fragment key={i}>
-              <H>{inline(heading[2], 0)}</H>
-              {rest ? <p>{inline(rest.replace(/\n/g, ' '), 1)}</p> : null}
-            </Fragment>
-          );
-        }
-        if (block.startsWith('```'))
-          return (
-            <pre key={i}>
-              <code>{block.replace(/^```\w*\n?|```$/g, '')}</code>
-            </pre>
-          );
-        return (
-          <p key={i}>
-            {lines.map((l, j) => (
-              <Fragment key={j}>
-                {j ? ' ' : null}
-                {inline(l, j)}
-              </Fragment>
-            ))}
-          </p>
-        );
-      })}
+      {blocks.map((block, i) => (
+        <Block key={i} lines={block.split('\n')} />
+      ))}
     </div>
   );
 }

@@ -1,5 +1,7 @@
 // The web app's configuration, read and checked once (zod, like the worker's). Nothing else in
 // apps/web reads process.env. A bad start names every bad variable at once (EnvError).
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import {
   EnvError,
@@ -38,6 +40,8 @@ export interface WebEnv {
   codecCorsOrigins: string[];
   /** Internal storage (FILE inputs, task files): local disk or an S3-compatible bucket (BATON_STORAGE), as the worker writes it. */
   storage: StorageConfig;
+  /** The shipped blueprints' folder: BATON_BLUEPRINTS_DIR, or blueprints/ of the checkout (docs/blueprints.md). */
+  blueprintsDir: string;
   /** BATON_LOG_LEVEL of the web app's own JSON logs (info by default). */
   logLevel: ProcessLogLevel;
   /** Where people open Baton (BATON_PUBLIC_URL): the OIDC callback URL is built on it. */
@@ -102,6 +106,7 @@ const WebEnvSchema = z.object({
   BATON_DATA_DIR: optional,
   // BATON_STORAGE, BATON_STORAGE_DIR, BATON_STORAGE_S3_*: the same rules as the worker's.
   ...storageEnvFields,
+  BATON_BLUEPRINTS_DIR: optional,
   BATON_OIDC_ISSUER: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() ? v.trim().replace(/\/+$/, '') : undefined),
     z
@@ -200,11 +205,24 @@ export function readWebEnv(env: Record<string, string | undefined>): WebEnv {
       : undefined,
     storage: storageConfigFrom(e, e.BATON_DATA_DIR),
     serverTiming: e.BATON_SERVER_TIMING === 'true',
+    blueprintsDir: blueprintsDirFrom(env),
   };
 }
 
 export function webEnv(): WebEnv {
   return (cached ??= readWebEnv(process.env));
+}
+
+/**
+ * BATON_BLUEPRINTS_DIR, else the first blueprints/ folder at or above the working directory (the web
+ * app runs in apps/web of the checkout, so this finds the repository's).
+ */
+export function blueprintsDirFrom(env: Record<string, string | undefined>, cwd = process.cwd()): string {
+  if (env.BATON_BLUEPRINTS_DIR) return path.resolve(env.BATON_BLUEPRINTS_DIR);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'blueprints'))) return path.join(dir, 'blueprints');
+    if (path.dirname(dir) === dir) return path.resolve(cwd, 'blueprints');
+  }
 }
 
 /**

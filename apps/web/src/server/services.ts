@@ -4,6 +4,7 @@ import { getDb } from '@baton/db';
 import {
   ApprovalService,
   AppService,
+  BlueprintService,
   CredentialStore,
   EncryptionCodec,
   ExecutionService,
@@ -56,6 +57,8 @@ function create() {
     executions,
     approvals: new ApprovalService(db, executions),
     apps: new AppService(db, flows, executions),
+    // Shipped blueprints (files) and the tenant's own (docs/blueprints.md).
+    blueprints: new BlueprintService(db, flows, env.blueprintsDir, (m) => serverLog().warn(m)),
     killSwitches: new KillSwitches(db, executions, temporal),
     // Trigger registration on save/delete, the Triggers page, webhooks (docs/triggers.md).
     triggers: new TriggerService(db, flows, executions, temporal, (m) => serverLog().warn(m)),

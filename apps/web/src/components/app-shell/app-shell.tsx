@@ -15,8 +15,7 @@ import { NamespacePicker } from './namespace-picker';
 import { useTheme } from './theme';
 import s from './app-shell.module.css';
 
-// Sections of the product. Later issues add Approvals, Apps and Blueprints here;
-// there are no placeholder pages for them until they exist.
+// Sections of the product; there are no placeholder pages: a section is listed once it exists.
 const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'flows', label: 'Flows', icon: 'flows', keys: 'g f' },
   { id: 'executions', label: 'Executions', icon: 'executions', keys: 'g e' },
@@ -25,6 +24,7 @@ const NAV: { id: string; label: string; icon: IconName; keys: string }[] = [
   { id: 'plugins', label: 'Plugins', icon: 'plugins', keys: 'g p' },
   { id: 'namespaces', label: 'Namespaces', icon: 'namespaces', keys: 'g n' },
   { id: 'apps', label: 'Apps', icon: 'layers', keys: 'g o' },
+  { id: 'blueprints', label: 'Blueprints', icon: 'book', keys: 'g b' },
   { id: 'kill-switches', label: 'Kill switches', icon: 'stop', keys: 'g k' },
   { id: 'admin', label: 'Administration', icon: 'eye', keys: 'g a' },
 ];

@@ -180,6 +180,16 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/apps/:id/view': { kind: 'appUse', param: 'id' },
   'POST /api/v1/:tenant/apps/:id/executions': { kind: 'appUse', param: 'id' },
   'GET /api/v1/:tenant/apps/:id/executions/:executionId': { kind: 'appUse', param: 'id' },
+
+  // Blueprints (docs/blueprints.md): anyone who reads flows somewhere browses them (a blueprint
+  // names secrets, never holds them); an editor of some namespace saves, edits and deletes the
+  // tenant's custom ones (they are tenant-wide templates; using one saves a flow, checked then)
+  'GET /api/v1/:tenant/blueprints/search': somewhere('flows.read'),
+  'GET /api/v1/:tenant/blueprints/tags': somewhere('flows.read'),
+  'GET /api/v1/:tenant/blueprints/:kind/:id': somewhere('flows.read'),
+  'POST /api/v1/:tenant/blueprints/custom': somewhere('flows.write'),
+  'PUT /api/v1/:tenant/blueprints/custom/:id': somewhere('flows.write'),
+  'DELETE /api/v1/:tenant/blueprints/custom/:id': somewhere('flows.write'),
 };
 
 export function ruleKey(method: string, pattern: string) {

@@ -36,6 +36,12 @@ const appSaved: AuditSpec = {
   after: (_, b) => ({ revision: b.revision, flow: `${b.namespace}/${b.flowId}`, access: b.access?.type }),
 };
 
+const blueprintSaved = (action: string): AuditSpec => ({
+  action,
+  resource: (_, b) => `blueprint:${b.id}`,
+  after: (_, b) => ({ title: b.title, flow: `${b.namespace}/${b.flowId}`, tags: b.tags }),
+});
+
 const layer = (ns: string) => (ns === '_' ? '' : ns);
 
 export const AUDIT_RULES: Record<string, AuditSpec> = {
@@ -207,5 +213,13 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
     resource: (p) => `binding:${p.id}`,
     namespace: (_, b) => b.namespace ?? undefined,
     before: (_, b) => ({ subject: b.subject, role: b.role, namespace: b.namespace }),
+  },
+  // custom blueprints (docs/blueprints.md): the title and flow, never the YAML
+  'POST /api/v1/:tenant/blueprints/custom': blueprintSaved('blueprint.created'),
+  'PUT /api/v1/:tenant/blueprints/custom/:id': blueprintSaved('blueprint.updated'),
+  'DELETE /api/v1/:tenant/blueprints/custom/:id': {
+    action: 'blueprint.deleted',
+    resource: (p) => `blueprint:${p.id}`,
+    before: (_, b) => ({ title: b.title }),
   },
 };

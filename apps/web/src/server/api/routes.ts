@@ -25,6 +25,7 @@ import { addFileRoutes, readInputsAndFiles } from './file-routes';
 import { addAppRoutes } from './app-routes';
 import { addNamespaceFileRoutes } from './namespace-file-routes';
 import { addTriggerRoutes } from './trigger-routes';
+import { addBlueprintRoutes } from './blueprint-routes';
 
 async function readYaml(request: Request): Promise<string> {
   const text = await readText(request, BODY_LIMITS.flowSource);
@@ -734,3 +735,4 @@ addKillSwitchRoutes(router);
 addFileRoutes(router);
 addNamespaceFileRoutes(router);
 addTriggerRoutes(router);
+addBlueprintRoutes(router);

@@ -8,6 +8,8 @@ import { ApiError } from '@/modules/api/client';
 import { useFlow } from '@/modules/flows/hooks/use-flows';
 import { blankFlow, withNamespace } from '@/modules/flows/lib/templates';
 import { usePlugins } from '@/modules/plugins/hooks/use-plugins';
+import { useBlueprint } from '@/modules/blueprints/hooks/use-blueprints';
+import type { BlueprintKind } from '@baton/contract';
 
 const Editor = dynamic(() => import('./flow-editor'), { ssr: false, loading: () => <LoadingState label="Loading the editor…" /> });
 
@@ -19,9 +21,18 @@ export function FlowEditorPage({ namespace, id }: { namespace?: string; id?: str
   const plugins = usePlugins();
   const params = useSearchParams();
   const example = params.get('example');
+  // "Use" on the Blueprints page: ?blueprint=<shipped|custom>/<id>&namespace=<the one picked>
+  const [blueprintKind, ...blueprintId] = (params.get('blueprint') ?? '').split('/');
+  const fromBlueprint = isNew && (blueprintKind === 'shipped' || blueprintKind === 'custom') && blueprintId.length > 0;
+  const blueprint = useBlueprint(tenant, fromBlueprint ? (blueprintKind as BlueprintKind) : undefined, fromBlueprint ? blueprintId.join('/') : undefined);
+  const blueprintNamespace = params.get('namespace') || workingNs || undefined;
 
   const template = useMemo(() => {
     if (!isNew) return undefined;
+    if (fromBlueprint) {
+      if (blueprint.data) return withNamespace(blueprint.data.source, blueprintNamespace);
+      return blueprint.error ? blankFlow(blueprintNamespace) : undefined;
+    }
     if (example) {
       const [pluginId, index] = [example.slice(0, example.lastIndexOf(':')), Number(example.slice(example.lastIndexOf(':') + 1))];
       const source = plugins.data?.find((p) => p.id === pluginId)?.examples[index]?.flow;
@@ -31,7 +42,7 @@ export function FlowEditorPage({ namespace, id }: { namespace?: string; id?: str
     return blankFlow(workingNs || undefined);
     // The template is chosen once per page, not again when the working namespace changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [isNew, example, plugins.data, plugins.isLoading]);
+  }, [isNew, example, plugins.data, plugins.isLoading, blueprint.data, blueprint.error]);
 
   if (!isNew && flow.error) {
     return (
@@ -41,6 +52,9 @@ export function FlowEditorPage({ namespace, id }: { namespace?: string; id?: str
         onRetry={() => flow.refetch()}
       />
     );
+  }
+  if (fromBlueprint && blueprint.error) {
+    return <ErrorState title="Could not load the blueprint" error={blueprint.error} onRetry={() => blueprint.refetch()} />;
   }
   const initial = isNew ? template : flow.data?.source;
   if (initial === undefined) return <LoadingState label="Loading the flow…" />;

@@ -24,6 +24,7 @@ import { taskAtLine } from '../lib/task-at-line';
 import { DocsPanel } from './docs-panel';
 import { ProblemsBar } from './problems-bar';
 import { RevisionsPanel } from './revisions-panel';
+import { BlueprintFormDialog } from '@/modules/blueprints/components/blueprint-dialogs';
 import s from './editor.module.css';
 
 const YamlEditor = dynamic(() => import('./yaml-editor'), { ssr: false, loading: () => <LoadingState label="Loading the editor…" /> });
@@ -53,6 +54,7 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
   const [cursorLine, setCursorLine] = useState(1);
   const [executing, setExecuting] = useState(params.get('execute') === '1');
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [asBlueprint, setAsBlueprint] = useState(false);
   const store = useMemo(() => createRunStore(), []);
   const newPath = useRef(`file:///${tenant}/new-${Math.random().toString(36).slice(2, 8)}.flow.yaml`);
   const path = isNew ? newPath.current : `file:///${tenant}/${namespace}/${id}.flow.yaml`;
@@ -213,6 +215,9 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
         actions={
           <>
             {!isNew ? <Button variant="ghost" icon="trash" onClick={() => setConfirmDelete(true)} aria-label="Delete the flow" title="Delete the flow" /> : null}
+            <Button variant="ghost" icon="book" onClick={() => setAsBlueprint(true)} data-testid="save-as-blueprint" title="Save this YAML as a custom blueprint of the tenant">
+              Save as blueprint
+            </Button>
             <Button icon="format" onClick={() => void format()} title="Format (⇧⌘F)">
               Format
             </Button>
@@ -316,6 +321,7 @@ export default function Editor({ namespace, id, initial, revision }: { namespace
         </div>
       ) : null}
       {!isNew ? <ExecuteDialog open={executing} onClose={() => setExecuting(false)} namespace={namespace!} flowId={id!} inputs={flowInputs} revision={revision} /> : null}
+      <BlueprintFormDialog open={asBlueprint} onClose={() => setAsBlueprint(false)} source={current} />
       <Dialog
         open={confirmDelete}
         onClose={() => setConfirmDelete(false)}
