@@ -179,6 +179,9 @@ interface InsertOptions {
   trigger?: ExecutionTrigger;
 }
 
+/** How a start is asked for: API and UI give labels, a revision or files; triggers give `id` and `trigger`. */
+type StartOptions = { labels?: Record<string, string>; revision?: number; triggeredBy?: string; files?: Record<string, UploadedFile>; id?: string; trigger?: ExecutionTrigger };
+
 export class ExecutionService {
   /** The start check of kill switches (docs/kill-switch.md): every start and restart goes through it. */
   private readonly killSwitches: KillSwitches;
@@ -296,11 +299,45 @@ export class ExecutionService {
    * a second start of the same fire is refused by the primary key (DUPLICATE_START), so a restarted
    * scheduler or a retried activity never starts it twice.
    */
-  async start(
-    ref: FlowRef,
-    provided: Record<string, unknown>,
-    options: { labels?: Record<string, string>; revision?: number; triggeredBy?: string; files?: Record<string, UploadedFile>; id?: string; trigger?: ExecutionTrigger } = {},
-  ) {
+  async start(ref: FlowRef, provided: Record<string, unknown>, options: StartOptions = {}): Promise<ExecutionInput> {
+    try {
+      return await this.startOnce(ref, provided, options);
+    } catch (error) {
+      const duplicate = error instanceof AppError && (error.details as { duplicate?: boolean } | undefined)?.duplicate;
+      if (options.id && duplicate) {
+        const resumed = await this.launchUnstarted(ref.tenant, options.id, provided, options.trigger);
+        if (resumed) return resumed;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A fire whose row exists while its workflow may never have started: the process that inserted
+   * it died between the insert and the workflow start (a worker SIGKILLed while a schedule fires;
+   * trigger-restart.int.test.ts). The retry of that fire, with the same id, lands here: while the
+   * row is still CREATED, its workflow is started now, on the revision the row recorded and the
+   * inputs the retry rendered (the same fire renders the same inputs). Temporal's workflow id
+   * uniqueness refuses a second start, so the fire still runs at most once; undefined when the
+   * workflow was started before (the duplicate stands).
+   */
+  private async launchUnstarted(tenant: string, id: string, provided: Record<string, unknown>, trigger?: ExecutionTrigger): Promise<ExecutionInput | undefined> {
+    const row = await this.db.execution.findUnique({ where: { id }, select: { tenant: true, namespace: true, flowId: true, flowRevision: true, state: true, labels: true } });
+    if (!row || row.tenant !== tenant || row.state !== 'CREATED') return undefined;
+    const plan = await this.flows.plan({ tenant, namespace: row.namespace, id: row.flowId }, row.flowRevision);
+    const { values, errors } = resolveInputs(plan.inputs, provided);
+    if (errors.length) return undefined;
+    const input: ExecutionInput = { executionId: id, tenant, plan, inputs: values, labels: row.labels as Record<string, string>, ...(trigger ? { trigger } : {}) };
+    try {
+      await this.launch(input);
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+      throw error;
+    }
+    return input;
+  }
+
+  private async startOnce(ref: FlowRef, provided: Record<string, unknown>, options: StartOptions): Promise<ExecutionInput> {
     const id = options.id ?? newExecutionId();
     const files = options.files ?? {};
     if (!Object.keys(files).length && options.revision === undefined) {
