@@ -4,6 +4,7 @@ import { printableExcerpt } from '@baton/engine/ui';
 import { anonymousCaller, identify, identifyOrAnonymous, type Caller } from '../auth/identify';
 import { authorize, type Access } from '../auth/authorize';
 import { ACCESS_RULES, ruleKey } from './access-rules';
+import { asClientError } from './client-errors';
 import { recordChange } from './audit';
 import { serverLog } from '../log';
 import { BODY_LIMITS, JSON_MAX_DEPTH, PARAM_MAX_CHARS, QUERY_MAX_CHARS } from './limits';
@@ -182,40 +183,6 @@ function checkParams(params: Record<string, string>, url: URL) {
     if (CONTROL.test(value) || CONTROL.test(name))
       throw new AppError('BAD_REQUEST', `query parameter ${printableExcerpt(name)} contains a control character (such as NUL); remove it`);
   }
-}
-
-/**
- * Errors that are a caller's doing but escaped the explicit checks, recognised by what they are
- * (PostgreSQL data exceptions, stack exhaustion on nested input, Temporal unreachable). The
- * explicit checks say more; this keeps an unforeseen case a 4xx/503 instead of a 500.
- */
-function asClientError(error: unknown): AppError | undefined {
-  if (error instanceof RangeError && /call stack/i.test(error.message)) {
-    return new AppError('UNPROCESSABLE', 'the request is nested too deeply to process; flatten it');
-  }
-  const codes = new Set<string>();
-  const texts: string[] = [];
-  let e: unknown = error;
-  for (let depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
-    const o = e as { code?: unknown; meta?: { code?: unknown }; message?: unknown; cause?: unknown; originalCode?: unknown };
-    for (const c of [o.code, o.meta?.code, o.originalCode]) if (typeof c === 'string' || typeof c === 'number') codes.add(String(c));
-    if (typeof o.message === 'string') texts.push(o.message);
-    e = o.cause;
-  }
-  const text = texts.join(' | ');
-  if (codes.has('22021') || codes.has('22P05') || /invalid byte sequence|unsupported Unicode escape|\\u0000/.test(text)) {
-    return new AppError('BAD_REQUEST', 'the request holds a character PostgreSQL cannot store (NUL, \\u0000); remove it');
-  }
-  if (codes.has('22008') || codes.has('22007') || /date\/time field value out of range|time zone displacement out of range/.test(text)) {
-    return new AppError('BAD_REQUEST', 'a date in the request is outside the range PostgreSQL stores (years 1 to 9999 are safe)');
-  }
-  if (codes.has('22003') || /out of range for type/.test(text)) {
-    return new AppError('BAD_REQUEST', 'a number in the request is out of range');
-  }
-  if (/Failed to connect to Temporal server|14 UNAVAILABLE|4 DEADLINE_EXCEEDED/.test(text)) {
-    return AppError.unavailable('Temporal is not reachable right now; nothing was started. Try again shortly.', 5);
-  }
-  return undefined;
 }
 
 // ---- request bodies ------------------------------------------------------------------------
