@@ -62,20 +62,29 @@ function needFiles(files: ExecutionFiles | undefined): ExecutionFiles {
 
 const TERMINAL = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED']);
 
+/**
+ * What follows an execution's end, wherever the end was written (the workflow's final projection,
+ * or the activity of a last task that ended it): Flow triggers, then the flow's `notifications`
+ * (one workflow each, whose id makes a repeat harmless).
+ */
+async function afterExecutionEnd(deps: ActivityDeps, executionId: string): Promise<void> {
+  await deps.triggers?.flowTriggers.onExecutionEnd(executionId);
+  await deps.endNotifications?.onExecutionEnd(executionId);
+}
+
 export function createActivities(deps: ActivityDeps): EngineActivities & TriggerActivities & NotificationActivities {
   return {
     splitItems: (request) => splitItemsFile(needFiles(deps.files), request).catch(nonRetryableOn4xx),
     mergeSubflowOutputs: (request) => mergeSubflowOutputs(needFiles(deps.files), deps.db, request).catch(nonRetryableOn4xx),
-    runTask: createRunTask({ ...deps, onExecutionEnd: async (id) => deps.triggers?.flowTriggers.onExecutionEnd(id) }),
+    // An execution its last task ended (no final projection follows): the same end work as below.
+    runTask: createRunTask({ ...deps, onExecutionEnd: (id) => afterExecutionEnd(deps, id) }),
     project: async (events) => {
       await applyProjection(deps.db, events);
       // An execution reached its end: Flow triggers are evaluated once for it (a retry of this
       // local activity evaluates again, and the fire's execution id makes that start a duplicate).
       for (const event of events) {
         if (event.kind !== 'execution' || !TERMINAL.has(event.state)) continue;
-        await deps.triggers?.flowTriggers.onExecutionEnd(event.id);
-        // The flow's `notifications`: one workflow each, whose id makes a retry here harmless.
-        await deps.endNotifications?.onExecutionEnd(event.id);
+        await afterExecutionEnd(deps, event.id);
       }
     },
     sendEndNotification: async (request) => {
