@@ -1,12 +1,12 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { CREDENTIAL_TYPES, credentialTypeSpec } from '@baton/contract';
-import { useApp, useHref } from '@/components/app-shell/app-context';
+import { useApp } from '@/components/app-shell/app-context';
 import { relativeTime } from '@/components/format';
-import { PageBody, PageHeader } from '@/components/page';
-import { Button, Dialog, EmptyState, ErrorState, Field, LoadingState, Select, TextArea, TextInput, ui, useToast } from '@/components/ui';
+import { Button, Dialog, EmptyState, Field, Select, TextArea, TextInput, useToast } from '@/components/ui';
 import { useCredentials, useDeleteCredential, useSaveCredential, useTestCredential, type CredentialSummary } from '../hooks/use-credentials';
 import s from './kv.module.css';
+import { counted, NamespaceResourcePage, useConfirmedDelete } from './namespace-resource-page';
 
 /**
  * The credentials one namespace sees (its own, its parents', tenant-wide): metadata, a create/rotate
@@ -14,18 +14,12 @@ import s from './kv.module.css';
  */
 export function CredentialsPage({ namespace }: { namespace: string }) {
   const { tenant } = useApp();
-  const href = useHref();
   const credentials = useCredentials(tenant, namespace);
-  const remove = useDeleteCredential(tenant, namespace);
+  const confirmDelete = useConfirmedDelete(useDeleteCredential(tenant, namespace));
   const test = useTestCredential(tenant, namespace);
-  const toast = useToast();
   const [editing, setEditing] = useState<CredentialSummary | 'new' | undefined>();
   const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
 
-  const onDelete = (name: string) => {
-    if (!window.confirm(`Delete the credential '${name}' of ${namespace}? Flows using it will fail.`)) return;
-    remove.mutate(name, { onSuccess: () => toast.success(`Deleted ${name}`), onError: (e) => toast.error('Could not delete', e.message) });
-  };
   const onTest = (name: string) => {
     test.mutate(name, {
       onSuccess: (r) =>
@@ -38,84 +32,69 @@ export function CredentialsPage({ namespace }: { namespace: string }) {
   };
 
   return (
-    <>
-      <PageHeader
-        title={`Credentials · ${namespace}`}
-        crumbs={[{ label: 'Namespaces', href: href('namespaces') }, { label: namespace }]}
-        subtitle={credentials.data ? `${credentials.data.length} credential${credentials.data.length === 1 ? '' : 's'}` : undefined}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
-            Add a credential
-          </Button>
-        }
-      />
-      <PageBody>
-        {credentials.error ? (
-          <ErrorState error={credentials.error} onRetry={() => credentials.refetch()} title="Could not load the credentials" />
-        ) : credentials.isLoading ? (
-          <LoadingState />
-        ) : !credentials.data?.length ? (
-          <EmptyState icon="layers" title="No credentials in this namespace">
-            Configure server-to-server authentication once and use it from any flow here as <code>{"{{ credential('name') }}"}</code>.
-          </EmptyState>
-        ) : (
-          <table className={ui.table} data-testid="credentials-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Type</th>
-                <th>Scope</th>
-                <th>Owner</th>
-                <th>Last used</th>
-                <th>Rotated</th>
-                <th>Expires</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {credentials.data.map((c) => (
-                <tr key={c.name} data-testid={`credential-${c.name}`}>
-                  <td className="mono">
-                    {c.name}
-                    {c.description ? <div className={s.description}>{c.description}</div> : null}
-                    {results[c.name] ? (
-                      <div role="status" className={s.description} style={{ color: results[c.name].ok ? 'var(--success, green)' : 'var(--danger, #c00)' }}>
-                        {results[c.name].text}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <span className={s.type}>{credentialTypeSpec(c.type)?.title ?? c.type}</span>
-                  </td>
-                  <td>
-                    {c.namespace || 'tenant-wide'}
-                    {c.inherited ? ' (inherited)' : ''}
-                  </td>
-                  <td>{c.owner ?? '—'}</td>
-                  <td>{c.lastUsedAt ? relativeTime(c.lastUsedAt) : 'never'}</td>
-                  <td>{relativeTime(c.rotatedAt)}</td>
-                  <td>{c.expiresAt ? relativeTime(c.expiresAt) : '—'}</td>
-                  <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                    <Button size="sm" onClick={() => onTest(c.name)} loading={test.isPending && test.variables === c.name} aria-label={`Test ${c.name}`}>
-                      Test
-                    </Button>{' '}
-                    {c.inherited ? null : (
-                      <>
-                        <Button size="sm" icon="format" onClick={() => setEditing(c)} aria-label={`Rotate ${c.name}`}>
-                          Edit / rotate
-                        </Button>{' '}
-                        <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${c.name}`} onClick={() => onDelete(c.name)} />
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PageBody>
-      {editing ? <CredentialDialog namespace={namespace} credential={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
-    </>
+    <NamespaceResourcePage
+      namespace={namespace}
+      title="Credentials"
+      subtitle={(all) => counted(all.length, 'credential')}
+      addLabel="Add a credential"
+      onAdd={() => setEditing('new')}
+      listing={credentials}
+      loadErrorTitle="Could not load the credentials"
+      empty={
+        <EmptyState icon="layers" title="No credentials in this namespace">
+          Configure server-to-server authentication once and use it from any flow here as <code>{"{{ credential('name') }}"}</code>.
+        </EmptyState>
+      }
+      tableTestId="credentials-table"
+      columns={['Name', 'Type', 'Scope', 'Owner', 'Last used', 'Rotated', 'Expires', '']}
+      dialog={editing ? <CredentialDialog namespace={namespace} credential={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
+    >
+      {(all) =>
+        all.map((c) => (
+          <tr key={c.name} data-testid={`credential-${c.name}`}>
+            <td className="mono">
+              {c.name}
+              {c.description ? <div className={s.description}>{c.description}</div> : null}
+              {results[c.name] ? (
+                <div role="status" className={s.description} style={{ color: results[c.name].ok ? 'var(--success, green)' : 'var(--danger, #c00)' }}>
+                  {results[c.name].text}
+                </div>
+              ) : null}
+            </td>
+            <td>
+              <span className={s.type}>{credentialTypeSpec(c.type)?.title ?? c.type}</span>
+            </td>
+            <td>
+              {c.namespace || 'tenant-wide'}
+              {c.inherited ? ' (inherited)' : ''}
+            </td>
+            <td>{c.owner ?? '—'}</td>
+            <td>{c.lastUsedAt ? relativeTime(c.lastUsedAt) : 'never'}</td>
+            <td>{relativeTime(c.rotatedAt)}</td>
+            <td>{c.expiresAt ? relativeTime(c.expiresAt) : '—'}</td>
+            <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+              <Button size="sm" onClick={() => onTest(c.name)} loading={test.isPending && test.variables === c.name} aria-label={`Test ${c.name}`}>
+                Test
+              </Button>{' '}
+              {c.inherited ? null : (
+                <>
+                  <Button size="sm" icon="format" onClick={() => setEditing(c)} aria-label={`Rotate ${c.name}`}>
+                    Edit / rotate
+                  </Button>{' '}
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    icon="trash"
+                    aria-label={`Delete ${c.name}`}
+                    onClick={() => confirmDelete(c.name, c.name, `Delete the credential '${c.name}' of ${namespace}? Flows using it will fail.`)}
+                  />
+                </>
+              )}
+            </td>
+          </tr>
+        ))
+      }
+    </NamespaceResourcePage>
   );
 }
 

@@ -1,22 +1,20 @@
 'use client';
 import { useRef, useState, type FormEvent } from 'react';
-import { useApp, useHref } from '@/components/app-shell/app-context';
+import { useApp } from '@/components/app-shell/app-context';
 import { relativeTime } from '@/components/format';
-import { PageBody, PageHeader } from '@/components/page';
-import { Button, Dialog, EmptyState, ErrorState, Field, LoadingState, TextInput, ui, useToast } from '@/components/ui';
+import { Button, Dialog, EmptyState, Field, LoadingState, TextInput, useToast } from '@/components/ui';
 import { fetchNamespaceFile, useDeleteNamespaceFile, useNamespaceFiles, useUploadNamespaceFile, type NamespaceFileEntry } from '../hooks/use-namespace-files';
 import s from './kv.module.css';
+import { NamespaceResourcePage, useConfirmedDelete } from './namespace-resource-page';
 
 const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
 /** Kestra's namespace files: browse a namespace's directories, upload, view and delete files. */
 export function FilesPage({ namespace }: { namespace: string }) {
   const { tenant } = useApp();
-  const href = useHref();
-  const toast = useToast();
   const [dir, setDir] = useState('/');
   const files = useNamespaceFiles(tenant, namespace, dir);
-  const remove = useDeleteNamespaceFile(tenant, namespace);
+  const confirmDelete = useConfirmedDelete(useDeleteNamespaceFile(tenant, namespace));
   const [uploading, setUploading] = useState(false);
   const [viewing, setViewing] = useState<{ path: string; text?: string; error?: string } | undefined>();
 
@@ -34,77 +32,67 @@ export function FilesPage({ namespace }: { namespace: string }) {
   const onDelete = (entry: NamespaceFileEntry) => {
     const path = join(dir, entry.fileName);
     const what = entry.type === 'Directory' ? `the directory ${path} and every file in it` : path;
-    if (!window.confirm(`Delete ${what}? Flows reading it with read('${path.slice(1)}') will fail.`)) return;
-    remove.mutate(path, { onSuccess: () => toast.success(`Deleted ${path}`), onError: (e) => toast.error('Could not delete', e.message) });
+    confirmDelete(path, path, `Delete ${what}? Flows reading it with read('${path.slice(1)}') will fail.`);
   };
 
   const up = dir === '/' ? undefined : dir.slice(0, dir.lastIndexOf('/')) || '/';
   return (
-    <>
-      <PageHeader
-        title={`Files · ${namespace}`}
-        crumbs={[{ label: 'Namespaces', href: href('namespaces') }, { label: namespace }]}
-        subtitle={dir}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setUploading(true)}>
-            Upload a file
-          </Button>
-        }
-      />
-      <PageBody>
-        {files.error ? (
-          <ErrorState error={files.error} onRetry={() => files.refetch()} title="Could not list the files" />
-        ) : files.isLoading ? (
-          <LoadingState />
-        ) : !files.data?.length && !up ? (
-          <EmptyState icon="layers" title="No files in this namespace">
-            Tasks of this namespace read its files with <code>{"{{ read('queries/report.sql') }}"}</code> and name them with <code>{"{{ fileURI('queries/report.sql') }}"}</code>.
-          </EmptyState>
-        ) : (
-          <table className={ui.table} data-testid="files-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Size</th>
-                <th>Modified</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {up ? (
-                <tr>
-                  <td className="mono" colSpan={4}>
-                    <Button size="sm" variant="ghost" onClick={() => setDir(up)}>
-                      ..
-                    </Button>
-                  </td>
-                </tr>
-              ) : null}
-              {(files.data ?? []).map((entry) => (
-                <tr key={entry.fileName}>
-                  <td className="mono">
-                    <Button size="sm" variant="ghost" onClick={() => void open(entry)} aria-label={`Open ${entry.fileName}`}>
-                      {entry.type === 'Directory' ? `${entry.fileName}/` : entry.fileName}
-                    </Button>
-                  </td>
-                  <td>{entry.type === 'Directory' ? '' : `${entry.size} B`}</td>
-                  <td>{relativeTime(new Date(entry.lastModifiedTime).toISOString())}</td>
-                  <td style={{ textAlign: 'right' }}>
-                    <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${entry.fileName}`} onClick={() => onDelete(entry)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PageBody>
-      {uploading ? <UploadDialog namespace={namespace} dir={dir} onClose={() => setUploading(false)} /> : null}
-      {viewing ? (
-        <Dialog open wide onClose={() => setViewing(undefined)} title={viewing.path} description={`Namespace ${namespace}`} testId="file-view">
-          {viewing.error ? <p className={s.description}>{viewing.error}</p> : viewing.text === undefined ? <LoadingState /> : <pre className="mono">{viewing.text}</pre>}
-        </Dialog>
-      ) : null}
-    </>
+    <NamespaceResourcePage
+      namespace={namespace}
+      title="Files"
+      subtitle={dir}
+      addLabel="Upload a file"
+      onAdd={() => setUploading(true)}
+      listing={files}
+      loadErrorTitle="Could not list the files"
+      empty={
+        <EmptyState icon="layers" title="No files in this namespace">
+          Tasks of this namespace read its files with <code>{"{{ read('queries/report.sql') }}"}</code> and name them with <code>{"{{ fileURI('queries/report.sql') }}"}</code>.
+        </EmptyState>
+      }
+      // Inside a directory the table stays, for its ".." row.
+      isEmpty={(entries) => !entries.length && !up}
+      tableTestId="files-table"
+      columns={['Name', 'Size', 'Modified', '']}
+      dialog={
+        <>
+          {uploading ? <UploadDialog namespace={namespace} dir={dir} onClose={() => setUploading(false)} /> : null}
+          {viewing ? (
+            <Dialog open wide onClose={() => setViewing(undefined)} title={viewing.path} description={`Namespace ${namespace}`} testId="file-view">
+              {viewing.error ? <p className={s.description}>{viewing.error}</p> : viewing.text === undefined ? <LoadingState /> : <pre className="mono">{viewing.text}</pre>}
+            </Dialog>
+          ) : null}
+        </>
+      }
+    >
+      {(entries) => (
+        <>
+          {up ? (
+            <tr>
+              <td className="mono" colSpan={4}>
+                <Button size="sm" variant="ghost" onClick={() => setDir(up)}>
+                  ..
+                </Button>
+              </td>
+            </tr>
+          ) : null}
+          {entries.map((entry) => (
+            <tr key={entry.fileName}>
+              <td className="mono">
+                <Button size="sm" variant="ghost" onClick={() => void open(entry)} aria-label={`Open ${entry.fileName}`}>
+                  {entry.type === 'Directory' ? `${entry.fileName}/` : entry.fileName}
+                </Button>
+              </td>
+              <td>{entry.type === 'Directory' ? '' : `${entry.size} B`}</td>
+              <td>{relativeTime(new Date(entry.lastModifiedTime).toISOString())}</td>
+              <td style={{ textAlign: 'right' }}>
+                <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${entry.fileName}`} onClick={() => onDelete(entry)} />
+              </td>
+            </tr>
+          ))}
+        </>
+      )}
+    </NamespaceResourcePage>
   );
 }
 

@@ -1,88 +1,68 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { useApp, useHref } from '@/components/app-shell/app-context';
+import { useApp } from '@/components/app-shell/app-context';
 import { relativeTime } from '@/components/format';
-import { PageBody, PageHeader } from '@/components/page';
-import { Button, Dialog, EmptyState, ErrorState, Field, LoadingState, Select, TextArea, TextInput, ui, useToast } from '@/components/ui';
+import { Button, Dialog, EmptyState, Field, Select, TextArea, TextInput, useToast } from '@/components/ui';
 import { KV_TYPES, useDeleteKv, useKv, useSetKv, valueAsText, valueFromText, type KvPair, type KvType } from '../hooks/use-kv';
 import s from './kv.module.css';
+import { counted, NamespaceResourcePage, useConfirmedDelete } from './namespace-resource-page';
 
 /** Kestra's KV store of one namespace: typed pairs that flows read with kv() and the kv.* tasks. */
 export function KvPage({ namespace }: { namespace: string }) {
   const { tenant } = useApp();
-  const href = useHref();
   const kv = useKv(tenant, namespace);
-  const remove = useDeleteKv(tenant, namespace);
-  const toast = useToast();
+  const confirmDelete = useConfirmedDelete(useDeleteKv(tenant, namespace));
   const [editing, setEditing] = useState<KvPair | 'new' | undefined>();
 
-  const onDelete = (key: string) => {
-    if (!window.confirm(`Delete the KV pair '${key}' of ${namespace}? Flows reading it will get nothing.`)) return;
-    remove.mutate(key, { onSuccess: () => toast.success(`Deleted ${key}`), onError: (e) => toast.error('Could not delete', e.message) });
-  };
-
   return (
-    <>
-      <PageHeader
-        title={`KV store · ${namespace}`}
-        crumbs={[{ label: 'Namespaces', href: href('namespaces') }, { label: namespace }]}
-        subtitle={kv.data ? `${kv.data.length} pair${kv.data.length === 1 ? '' : 's'}` : undefined}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
-            Add a pair
-          </Button>
-        }
-      />
-      <PageBody>
-        {kv.error ? (
-          <ErrorState error={kv.error} onRetry={() => kv.refetch()} title="Could not load the KV store" />
-        ) : kv.isLoading ? (
-          <LoadingState />
-        ) : !kv.data?.length ? (
-          <EmptyState icon="layers" title="No KV pairs in this namespace">
-            Flows store small state here with <code>io.kestra.plugin.core.kv.Set</code> and read it with <code>{"{{ kv('key') }}"}</code>.
-          </EmptyState>
-        ) : (
-          <table className={ui.table} data-testid="kv-table">
-            <thead>
-              <tr>
-                <th>Key</th>
-                <th>Type</th>
-                <th>Value</th>
-                <th>Expires</th>
-                <th>Updated</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {kv.data.map((pair) => (
-                <tr key={pair.key}>
-                  <td className="mono">
-                    {pair.key}
-                    {pair.description ? <div className={s.description}>{pair.description}</div> : null}
-                  </td>
-                  <td>
-                    <span className={s.type}>{pair.type}</span>
-                  </td>
-                  <td className={`mono ${s.value}`} title={valueAsText(pair.value)}>
-                    {valueAsText(pair.value)}
-                  </td>
-                  <td>{pair.expirationDate ? relativeTime(pair.expirationDate) : 'never'}</td>
-                  <td>{relativeTime(pair.updateDate)}</td>
-                  <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                    <Button size="sm" icon="format" onClick={() => setEditing(pair)}>
-                      Edit
-                    </Button>{' '}
-                    <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${pair.key}`} onClick={() => onDelete(pair.key)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PageBody>
-      {editing ? <KvDialog namespace={namespace} pair={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
-    </>
+    <NamespaceResourcePage
+      namespace={namespace}
+      title="KV store"
+      subtitle={(pairs) => counted(pairs.length, 'pair')}
+      addLabel="Add a pair"
+      onAdd={() => setEditing('new')}
+      listing={kv}
+      loadErrorTitle="Could not load the KV store"
+      empty={
+        <EmptyState icon="layers" title="No KV pairs in this namespace">
+          Flows store small state here with <code>io.kestra.plugin.core.kv.Set</code> and read it with <code>{"{{ kv('key') }}"}</code>.
+        </EmptyState>
+      }
+      tableTestId="kv-table"
+      columns={['Key', 'Type', 'Value', 'Expires', 'Updated', '']}
+      dialog={editing ? <KvDialog namespace={namespace} pair={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
+    >
+      {(pairs) =>
+        pairs.map((pair) => (
+          <tr key={pair.key}>
+            <td className="mono">
+              {pair.key}
+              {pair.description ? <div className={s.description}>{pair.description}</div> : null}
+            </td>
+            <td>
+              <span className={s.type}>{pair.type}</span>
+            </td>
+            <td className={`mono ${s.value}`} title={valueAsText(pair.value)}>
+              {valueAsText(pair.value)}
+            </td>
+            <td>{pair.expirationDate ? relativeTime(pair.expirationDate) : 'never'}</td>
+            <td>{relativeTime(pair.updateDate)}</td>
+            <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+              <Button size="sm" icon="format" onClick={() => setEditing(pair)}>
+                Edit
+              </Button>{' '}
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="trash"
+                aria-label={`Delete ${pair.key}`}
+                onClick={() => confirmDelete(pair.key, pair.key, `Delete the KV pair '${pair.key}' of ${namespace}? Flows reading it will get nothing.`)}
+              />
+            </td>
+          </tr>
+        ))
+      }
+    </NamespaceResourcePage>
   );
 }
 

@@ -1,11 +1,11 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import { useApp, useHref } from '@/components/app-shell/app-context';
+import { useApp } from '@/components/app-shell/app-context';
 import { relativeTime } from '@/components/format';
-import { PageBody, PageHeader } from '@/components/page';
-import { Button, Dialog, EmptyState, ErrorState, Field, LoadingState, TextArea, TextInput, ui, useToast } from '@/components/ui';
+import { Button, Dialog, EmptyState, Field, TextArea, TextInput, useToast } from '@/components/ui';
 import { useDeleteSecret, usePutSecret, useSecrets, type SecretMetadata } from '../hooks/use-secrets';
 import s from './kv.module.css';
+import { counted, NamespaceResourcePage, useConfirmedDelete } from './namespace-resource-page';
 
 /**
  * The secrets a namespace sees (its own, its parents', tenant-wide ones; closest wins). Write-only:
@@ -13,74 +13,58 @@ import s from './kv.module.css';
  */
 export function SecretsPage({ namespace }: { namespace: string }) {
   const { tenant } = useApp();
-  const href = useHref();
   const secrets = useSecrets(tenant, namespace);
-  const remove = useDeleteSecret(tenant, namespace);
-  const toast = useToast();
+  const confirmDelete = useConfirmedDelete(useDeleteSecret(tenant, namespace));
   const [editing, setEditing] = useState<SecretMetadata | 'new' | undefined>();
 
-  const onDelete = (key: string) => {
-    if (!window.confirm(`Delete the secret '${key}' of ${namespace}? Flows calling secret('${key}') will fail.`)) return;
-    remove.mutate(key, { onSuccess: () => toast.success(`Deleted ${key}`), onError: (e) => toast.error('Could not delete', e.message) });
-  };
-
   return (
-    <>
-      <PageHeader
-        title={`Secrets · ${namespace}`}
-        crumbs={[{ label: 'Namespaces', href: href('namespaces') }, { label: namespace }]}
-        subtitle={secrets.data ? `${secrets.data.length} secret${secrets.data.length === 1 ? '' : 's'} visible here; values are never shown` : undefined}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
-            Add a secret
-          </Button>
-        }
-      />
-      <PageBody>
-        {secrets.error ? (
-          <ErrorState error={secrets.error} onRetry={() => secrets.refetch()} title="Could not load the secrets" />
-        ) : secrets.isLoading ? (
-          <LoadingState />
-        ) : !secrets.data?.length ? (
-          <EmptyState icon="layers" title="No secrets visible in this namespace">
-            Flows read a secret with <code>{"{{ secret('NAME') }}"}</code>; its value is encrypted at rest and masked in logs and outputs.
-          </EmptyState>
-        ) : (
-          <table className={ui.table} data-testid="secrets-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Defined in</th>
-                <th>Updated</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {secrets.data.map((secret) => (
-                <tr key={secret.key}>
-                  <td className="mono">
-                    {secret.key}
-                    {secret.description ? <div className={s.description}>{secret.description}</div> : null}
-                  </td>
-                  <td>{secret.inherited ? (secret.namespace ? `${secret.namespace} (inherited)` : 'tenant-wide (inherited)') : 'this namespace'}</td>
-                  <td>
-                    {relativeTime(secret.updated)}
-                    {secret.updatedBy ? <div className={s.description}>by {secret.updatedBy}</div> : null}
-                  </td>
-                  <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                    <Button size="sm" icon="format" onClick={() => setEditing(secret)}>
-                      {secret.inherited ? 'Override here' : 'Replace value'}
-                    </Button>{' '}
-                    {secret.inherited ? null : <Button size="sm" variant="ghost" icon="trash" aria-label={`Delete ${secret.key}`} onClick={() => onDelete(secret.key)} />}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PageBody>
-      {editing ? <SecretDialog namespace={namespace} secret={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
-    </>
+    <NamespaceResourcePage
+      namespace={namespace}
+      title="Secrets"
+      subtitle={(all) => `${counted(all.length, 'secret')} visible here; values are never shown`}
+      addLabel="Add a secret"
+      onAdd={() => setEditing('new')}
+      listing={secrets}
+      loadErrorTitle="Could not load the secrets"
+      empty={
+        <EmptyState icon="layers" title="No secrets visible in this namespace">
+          Flows read a secret with <code>{"{{ secret('NAME') }}"}</code>; its value is encrypted at rest and masked in logs and outputs.
+        </EmptyState>
+      }
+      tableTestId="secrets-table"
+      columns={['Name', 'Defined in', 'Updated', '']}
+      dialog={editing ? <SecretDialog namespace={namespace} secret={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} /> : null}
+    >
+      {(all) =>
+        all.map((secret) => (
+          <tr key={secret.key}>
+            <td className="mono">
+              {secret.key}
+              {secret.description ? <div className={s.description}>{secret.description}</div> : null}
+            </td>
+            <td>{secret.inherited ? (secret.namespace ? `${secret.namespace} (inherited)` : 'tenant-wide (inherited)') : 'this namespace'}</td>
+            <td>
+              {relativeTime(secret.updated)}
+              {secret.updatedBy ? <div className={s.description}>by {secret.updatedBy}</div> : null}
+            </td>
+            <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+              <Button size="sm" icon="format" onClick={() => setEditing(secret)}>
+                {secret.inherited ? 'Override here' : 'Replace value'}
+              </Button>{' '}
+              {secret.inherited ? null : (
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  icon="trash"
+                  aria-label={`Delete ${secret.key}`}
+                  onClick={() => confirmDelete(secret.key, secret.key, `Delete the secret '${secret.key}' of ${namespace}? Flows calling secret('${secret.key}') will fail.`)}
+                />
+              )}
+            </td>
+          </tr>
+        ))
+      }
+    </NamespaceResourcePage>
   );
 }
 
