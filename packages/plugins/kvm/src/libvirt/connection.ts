@@ -37,6 +37,7 @@ export class LibvirtConnection {
   private received: Buffer = Buffer.alloc(0);
   private closed = false;
   private closeReason?: Error;
+  private readonly eventListeners = new Set<(proc: number, body: XdrReader) => void>();
   private readonly onAbort = () => this.destroy(new PluginError('CANCELLED', 'the libvirt call was cancelled (the execution was killed)', { retryable: false }));
 
   private constructor(
@@ -162,11 +163,17 @@ export class LibvirtConnection {
   private onMessage(r: XdrReader): void {
     const program = r.uint();
     r.uint(); // version
-    r.int(); // procedure
+    const procedure = r.int();
     const type = r.int();
     const serial = r.uint();
     const status = r.int();
-    // Events (type MESSAGE) and keepalives (another program) are not asked for; ignore any.
+    // Events (type MESSAGE) go to who registered for them; keepalives (another program) are not
+    // asked for (Baton never advertises the keepalive feature), so the daemon sends none.
+    if (program === REMOTE_PROGRAM && type === MessageType.MESSAGE) {
+      const proc = procedure;
+      for (const listener of this.eventListeners) listener(proc, r);
+      return;
+    }
     if (program !== REMOTE_PROGRAM || type !== MessageType.REPLY) return;
     const call = this.pending.get(serial);
     if (!call) return;
@@ -174,6 +181,15 @@ export class LibvirtConnection {
     clearTimeout(call.timer);
     if (status === MessageStatus.OK) call.resolve(r);
     else call.reject(fromRemoteError(readRemoteError(r), call.what));
+  }
+
+  /**
+   * Receives the messages the daemon sends unasked (events of a callback registered with a call):
+   * the procedure says which event, the reader is at its body. Returns the unsubscribe.
+   */
+  onEvent(listener: (proc: number, body: XdrReader) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** Fails every call in flight and closes the socket. */
