@@ -6,6 +6,7 @@
 import { DEFAULT_POLL_INTERVAL, parseDuration, type PollEvent, type PollResult, type PollingTriggerRuntime } from '@baton/plugin-sdk';
 import { domainStateName } from './definitions/trigger';
 import { LibvirtClient, type DomainSummary, type LifecycleEvent } from './libvirt/client';
+import type { RemoteCredentials } from './libvirt/transport';
 import { lifecycleDetailName, lifecycleEventName, stateAfterEvent } from './lifecycle-events';
 import { pollDomainStates } from './states';
 
@@ -179,7 +180,14 @@ export function foldObservations(
     const known = current.get(e.uuid);
     const after = stateAfterEvent(e.event, e.detail);
     if (!known || !after || (names && !names.test(e.name))) continue;
-    current.set(e.uuid, { ...known, name: e.name, state: after.state, reason: after.reason, libvirtEvent: lifecycleEventName(e.event), libvirtDetail: lifecycleDetailName(e.event, e.detail) });
+    current.set(e.uuid, {
+      ...known,
+      name: e.name,
+      state: after.state,
+      reason: after.reason,
+      libvirtEvent: lifecycleEventName(e.event),
+      libvirtDetail: lifecycleDetailName(e.event, e.detail),
+    });
     step([...current.values()], e.at);
   }
   if (last) step(last.domains, last.at);
@@ -198,7 +206,7 @@ export type VmEventTriggerProps = {
   flapWindow?: string;
   /** false: poll only, never subscribe to lifecycle events. */
   events?: boolean;
-};
+} & RemoteCredentials;
 
 export function vmEventOptions(props: VmEventTriggerProps): VmEventOptions {
   return {
@@ -242,14 +250,14 @@ export const vmEventTriggerRuntime: PollingTriggerRuntime<VmEventTriggerProps, V
     const names = props.name !== undefined ? new RegExp(`^${props.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : props.namePattern ? new RegExp(props.namePattern) : undefined;
     const options = vmEventOptions(props);
     if (props.events === false) {
-      const snapshot = await pollDomainStates(props.uri, { signal, names });
+      const snapshot = await pollDomainStates(props.uri, { signal, names, credentials: props });
       const { events, checkpoint: next, note } = detectVmEvents(checkpoint, snapshot.domains, options, now.getTime());
       return { events, checkpoint: next, note };
     }
     // Events: subscribe first, then list (so nothing falls between the two), listen for the
     // interval, list again. The checkpoint stays the source of truth: the first listing catches
     // whatever happened while nobody listened (Baton down, between two polls).
-    const client = await LibvirtClient.connect(props.uri, { signal, callTimeoutMs: 30_000 });
+    const client = await LibvirtClient.connect(props.uri, { signal, callTimeoutMs: 30_000, credentials: props });
     try {
       const received: LifecycleEvent[] = [];
       let wake: (() => void) | undefined;
@@ -274,7 +282,13 @@ export const vmEventTriggerRuntime: PollingTriggerRuntime<VmEventTriggerProps, V
         return { events: result.events, checkpoint: result.checkpoint, note: result.note ? `${result.note}; ${why}` : why };
       }
       const windowMs = Math.min(MAX_LISTEN_MS, Math.max(1_000, parseDuration(props.interval ?? DEFAULT_POLL_INTERVAL) ?? 60_000));
-      await listen(() => received.length, windowMs, SETTLE_MS, signal, (w) => (wake = w));
+      await listen(
+        () => received.length,
+        windowMs,
+        SETTLE_MS,
+        signal,
+        (w) => (wake = w),
+      );
       const events = [...received];
       await unsubscribe();
       if (signal.aborted) throw new Error('the poll was cancelled');

@@ -55,7 +55,11 @@ describe('VmEventTrigger on the real daemon', () => {
     // The start is seen by its event, or (when it fell between two polls) by the next poll's listing.
     expect(['event', 'poll']).toContain(fired[1]!.variables.source);
     // libvirt 9 sends RESUMED/UNPAUSED (QEMU's CPUs start) just before STARTED/BOOTED: the first one fires.
-    if (fired[1]!.variables.source === 'event') expect([['STARTED', 'BOOTED'], ['RESUMED', 'UNPAUSED']]).toContainEqual([fired[1]!.variables.libvirtEvent, fired[1]!.variables.libvirtDetail]);
+    if (fired[1]!.variables.source === 'event')
+      expect([
+        ['STARTED', 'BOOTED'],
+        ['RESUMED', 'UNPAUSED'],
+      ]).toContainEqual([fired[1]!.variables.libvirtEvent, fired[1]!.variables.libvirtDetail]);
     expect(fired.map((e) => e.key)).toEqual([`${fired[0]!.variables.uuid}#1`, `${fired[0]!.variables.uuid}#2`]);
   }, 180_000);
 
@@ -130,7 +134,7 @@ describe('foldObservations (pure)', () => {
   });
 
   it('what changed while nobody listened is found by the first listing; a missed event by the last', () => {
-    const missed = foldObservations(start, { domains: [dom('VIR_DOMAIN_SHUTOFF', 2)] , at: 1000 }, [], { domains: [dom('VIR_DOMAIN_RUNNING')], at: 2000 }, options);
+    const missed = foldObservations(start, { domains: [dom('VIR_DOMAIN_SHUTOFF', 2)], at: 1000 }, [], { domains: [dom('VIR_DOMAIN_RUNNING')], at: 2000 }, options);
     expect(missed.events.map((e) => [e.variables.state, e.variables.source])).toEqual([
       ['VIR_DOMAIN_SHUTOFF', 'poll'],
       ['VIR_DOMAIN_RUNNING', 'poll'],

@@ -219,9 +219,7 @@ export class LibvirtClient {
     return async () => {
       off();
       if (this.conn.isClosed) return;
-      await this.conn
-        .call(Proc.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, (w) => w.int(callbackId!), 'deregistering the lifecycle events')
-        .catch(() => undefined);
+      await this.conn.call(Proc.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, (w) => w.int(callbackId!), 'deregistering the lifecycle events').catch(() => undefined);
     };
   }
 
