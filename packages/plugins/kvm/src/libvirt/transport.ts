@@ -72,9 +72,26 @@ export function openTransport(target: ResolvedUri, credentials: RemoteCredential
         closed = true;
         handlers.onClose(error);
       };
-      socket.on('error', (error) => close(fromSocketError(error, endpoint, display)));
-      socket.on('close', () => close(new PluginError('UPSTREAM_UNAVAILABLE', `libvirtd closed the connection for ${display}`, { retryable: true })));
-      socket.on('data', (chunk: Buffer) => handlers.onData(chunk));
+      // Over TLS libvirtd first sends one byte, 1, once it has checked the client's certificate
+      // (libvirt's virNetTLSSession check); it closes instead when it refuses it.
+      let confirmed = endpoint.kind !== 'tls';
+      const refused = () =>
+        new PluginError(
+          'AUTHENTICATION',
+          `libvirtd at ${endpoint.kind === 'tls' ? `${endpoint.host}:${endpoint.port}` : display} refused the TLS client for ${display}. It wants a client certificate signed by its CA: set tlsClientCert and tlsClientKey (and check tls_allowed_dn_list in its libvirtd.conf)`,
+          { retryable: false },
+        );
+      socket.on('error', (error) => close(confirmed ? fromSocketError(error, endpoint, display) : refused()));
+      socket.on('close', () => close(confirmed ? new PluginError('UPSTREAM_UNAVAILABLE', `libvirtd closed the connection for ${display}`, { retryable: true }) : refused()));
+      socket.on('data', (chunk: Buffer) => {
+        if (!confirmed) {
+          if (chunk[0] !== 1) return close(refused());
+          confirmed = true;
+          chunk = chunk.subarray(1);
+          if (!chunk.length) return;
+        }
+        handlers.onData(chunk);
+      });
       resolve({ write: (bytes) => socket.write(bytes), destroy: () => socket.destroy() });
     });
     socket.once('error', (error) => {
