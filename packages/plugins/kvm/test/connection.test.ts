@@ -86,7 +86,7 @@ describe('connection failures say what to do', () => {
   });
 
   it('malformed URIs are refused with the way forward', async () => {
-    const ssh = await run<any>(listVmsRuntime, { uri: 'qemu+libssh2://root@hv1/system' });
+    const ssh = await run<any>(listVmsRuntime, { uri: 'qemu+libssh://root@hv1/system' });
     expect(ssh.error?.code).toBe('INVALID_PROPERTIES');
     expect(ssh.error?.message).toContain('write qemu+ssh://');
     const bad = await run<any>(listVmsRuntime, { uri: 'hv1.example.com' });
