@@ -118,7 +118,7 @@ beforeAll(async () => {
   worker = await groupWorker();
 }, 180_000);
 afterAll(async () => {
-  for (const flowId of ['vm-transitions', 'vm-debounce', 'vm-flapping', 'kvm-self-healing-vm']) await client.call('DELETE', `/api/v1/main/flows/${NS}/${flowId}`);
+  for (const flowId of ['vm-transitions', 'vm-events', 'vm-debounce', 'vm-flapping', 'kvm-self-healing-vm']) await client.call('DELETE', `/api/v1/main/flows/${NS}/${flowId}`);
   for (const child of started) await stack.stopProcess(child, { signal: 'SIGKILL' });
   cleanup(prefix);
   await db?.end();
@@ -216,6 +216,63 @@ describe('VmEventTrigger against libvirtd', () => {
     });
     expect(listed.body.results[0].lastEvaluatedAt).toBeTruthy();
   }, 900_000);
+
+  it('events: a destroy and a start within one interval are two executions, fired by libvirt lifecycle events; latency events vs polling', async () => {
+    const name = `${prefix}evt`;
+    const uuid = defineDomain(name);
+    // interval PT30S: polling alone would see neither change before the test ends, let alone both.
+    await deploy(
+      flow(
+        'vm-events',
+        `    name: ${name}
+    flapThreshold: 0
+`,
+      ).replace('interval: PT1S', 'interval: PT30S'),
+    );
+    await until(async () => memory(await triggerRow('vm-events'), uuid), 'the first poll', 180_000);
+    const changedAt = Date.now();
+    virsh('destroy', name);
+    const startedAt = Date.now();
+    virsh('start', name);
+    const rows = await until(async () => {
+      const list = await executions('vm-events');
+      return list.length >= 2 ? list : undefined;
+    }, 'the two executions of the destroy and the start');
+    expect(rows[0]!.trigger.variables).toMatchObject({
+      name,
+      uuid,
+      previousState: 'VIR_DOMAIN_RUNNING',
+      state: 'VIR_DOMAIN_SHUTOFF',
+      source: 'event',
+      libvirtEvent: 'STOPPED',
+      libvirtDetail: 'DESTROYED',
+    });
+    expect(rows[1]!.trigger.variables).toMatchObject({ previousState: 'VIR_DOMAIN_SHUTOFF', state: 'VIR_DOMAIN_RUNNING' });
+    latency(changedAt, rows[0]!, 'events, interval 30 s');
+    latency(startedAt, rows[1]!, `events, interval 30 s (seen by ${rows[1]!.trigger.variables.source})`);
+    expect((await executions('vm-events')).length).toBe(2);
+
+    // The same trigger polling only (events: false, interval 1 s): the latency to compare with.
+    await deploy(
+      flow(
+        'vm-events',
+        `    name: ${name}
+    flapThreshold: 0
+    events: false
+`,
+      ),
+    );
+    await nextPoll('vm-events');
+    const polledAt = Date.now();
+    virsh('destroy', name);
+    const polled = await until(async () => {
+      const list = await executions('vm-events');
+      return list.length >= 3 ? list[2] : undefined;
+    }, 'the execution of the polled destroy');
+    expect(polled!.trigger.variables).toMatchObject({ previousState: 'VIR_DOMAIN_RUNNING', state: 'VIR_DOMAIN_SHUTOFF', source: 'poll' });
+    expect(polled!.trigger.variables.libvirtEvent).toBeUndefined();
+    latency(polledAt, polled!, 'polling, interval 1 s');
+  }, 600_000);
 
   it('debounce: a state that flips back within it fires nothing; one that holds fires once', async () => {
     const name = `${prefix}deb`;

@@ -50,6 +50,11 @@ export interface PollResult<C = unknown> {
   checkpoint: C;
   /** Why nothing fired, when nothing did (the Triggers page shows it). */
   note?: string;
+  /**
+   * The poll itself waited, listening to the system's own events (up to the interval): the engine
+   * runs the next poll at once instead of after the interval, so the listening never stops.
+   */
+  listened?: boolean;
 }
 
 /**

@@ -31,7 +31,9 @@ export async function pollingTriggerWorkflow(ref: ScheduleRef): Promise<void> {
     woken = false;
     const outcome = await pollTrigger(ref);
     if (outcome.stop) return;
-    await wf.condition(() => woken, Math.max(1, plan.intervalMs));
+    // A poll that listened to events for its interval is followed at once by the next one (it was
+    // the wait); a failed poll returns without `again`, so a broken connection is retried at the interval.
+    if (!outcome.again) await wf.condition(() => woken, Math.max(1, plan.intervalMs));
     // Flow saved, trigger enabled or disabled: read the interval and the group again.
     if (woken) plan = await describePolling(ref);
   }

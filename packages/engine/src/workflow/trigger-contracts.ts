@@ -44,6 +44,8 @@ export interface PollOutcome {
   stop?: boolean;
   /** Executions started by this poll (tests and the history read them). */
   started: number;
+  /** The poll listened for events for its interval: poll again at once (PollResult.listened). */
+  again?: boolean;
 }
 
 export interface TriggerActivities {

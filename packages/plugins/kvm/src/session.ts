@@ -3,6 +3,7 @@
 import { PluginError, formatDuration, isPluginError, parseDuration, remainingMs, waitBudget, z, type TaskContext } from '@baton/plugin-sdk';
 import { LibvirtClient, stateName } from './libvirt/client';
 import { isLibvirtError, VirErr } from './libvirt/errors';
+import type { RemoteCredentials } from './libvirt/transport';
 import { DomainState, STATE_NAMES, uuidToString, type DomainRef } from './libvirt/protocol';
 import { checkDomainXml, formatProblems } from './xml/domain-xml';
 import { validateWithRelaxNg } from './xml/relaxng';
@@ -15,8 +16,8 @@ export function readProps<S extends z.ZodType>(schema: S, raw: unknown, taskType
 }
 
 /** Opens the connection for one task, closes it afterwards; a kill closes it at once. */
-export async function withClient<T>(ctx: TaskContext<unknown>, uri: string, work: (client: LibvirtClient) => Promise<T>): Promise<T> {
-  const client = await LibvirtClient.connect(uri, { signal: ctx.signal });
+export async function withClient<T>(ctx: TaskContext<unknown>, props: { uri: string } & RemoteCredentials, work: (client: LibvirtClient) => Promise<T>): Promise<T> {
+  const client = await LibvirtClient.connect(props.uri, { signal: ctx.signal, credentials: props, onWarning: (message) => ctx.logger.warn(message) });
   try {
     return await work(client);
   } finally {

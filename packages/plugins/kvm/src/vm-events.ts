@@ -3,9 +3,11 @@
 // Everything the trigger knows lives in the checkpoint, so a poll retried after a crash, or run by
 // another worker after a restart, reaches the same events with the same keys (the engine derives
 // the execution ids from them: one execution per transition, whatever restarts).
-import { parseDuration, type PollEvent, type PollResult, type PollingTriggerRuntime } from '@baton/plugin-sdk';
+import { DEFAULT_POLL_INTERVAL, parseDuration, type PollEvent, type PollResult, type PollingTriggerRuntime } from '@baton/plugin-sdk';
 import { domainStateName } from './definitions/trigger';
-import type { DomainSummary } from './libvirt/client';
+import { LibvirtClient, type DomainSummary, type LifecycleEvent } from './libvirt/client';
+import type { RemoteCredentials } from './libvirt/transport';
+import { lifecycleDetailName, lifecycleEventName, stateAfterEvent } from './lifecycle-events';
 import { pollDomainStates } from './states';
 
 /** What the trigger remembers of one domain. */
@@ -37,6 +39,9 @@ export interface VmEventOptions {
   flapWindowMs: number;
 }
 
+/** A domain as one observation saw it: a listing, or a lifecycle event (which says which). */
+export type ObservedDomain = DomainSummary & { libvirtEvent?: string; libvirtDetail?: string };
+
 /** VIR_DOMAIN_SHUTOFF_CRASHED: QEMU went away without a shutdown. */
 const SHUTOFF_CRASHED = 3;
 /** VIR_DOMAIN_PAUSED_STARTING_UP: libvirt starts QEMU with its CPUs paused, for an instant. */
@@ -48,7 +53,7 @@ const PAUSED_STARTING_UP = 11;
  */
 export function detectVmEvents(
   checkpoint: VmEventCheckpoint | undefined,
-  domains: DomainSummary[],
+  domains: ObservedDomain[],
   options: VmEventOptions,
   now: number,
 ): PollResult<VmEventCheckpoint> & { notes: string[] } {
@@ -77,7 +82,15 @@ export function detectVmEvents(
       m.seen = d.state;
     }
     m.changes = m.changes.filter((t) => now - t < options.flapWindowMs);
-    const base = { name: d.name, uuid: d.uuid, reason: d.reason, crashed: d.state === 'VIR_DOMAIN_CRASHED' || (d.state === 'VIR_DOMAIN_SHUTOFF' && d.reason === SHUTOFF_CRASHED) };
+    const base = {
+      name: d.name,
+      uuid: d.uuid,
+      reason: d.reason,
+      crashed: d.state === 'VIR_DOMAIN_CRASHED' || (d.state === 'VIR_DOMAIN_SHUTOFF' && d.reason === SHUTOFF_CRASHED),
+      // How the change was seen: a libvirt lifecycle event (with its type and detail) or a state listing.
+      source: d.libvirtEvent ? 'event' : 'poll',
+      ...(d.libvirtEvent ? { libvirtEvent: d.libvirtEvent, libvirtDetail: d.libvirtDetail } : {}),
+    };
 
     if (m.flapping) {
       if (m.changes.length === 0) {
@@ -138,6 +151,50 @@ export function detectVmEvents(
   return { events, checkpoint: { domains: next }, notes, ...(events.length ? {} : { note: notes.join('; ') || 'no transition' }) };
 }
 
+/**
+ * Several observations in order — the listing at the start of a poll, the lifecycle events received
+ * while it listened, the listing at its end — folded into one poll result, each through
+ * detectVmEvents from the checkpoint the previous one left. Pure: the same inputs give the same
+ * events and keys. An event only moves the domain it names; the others keep their listed state.
+ * DEFINED/UNDEFINED/SHUTDOWN change no state: the final listing records new and removed domains.
+ */
+export function foldObservations(
+  checkpoint: VmEventCheckpoint | undefined,
+  first: { domains: DomainSummary[]; at: number },
+  lifecycle: LifecycleEvent[],
+  last: { domains: DomainSummary[]; at: number } | undefined,
+  options: VmEventOptions,
+  names?: RegExp,
+): PollResult<VmEventCheckpoint> & { notes: string[] } {
+  const events: PollEvent[] = [];
+  const notes: string[] = [];
+  const step = (domains: ObservedDomain[], at: number) => {
+    const result = detectVmEvents(checkpoint, domains, options, at);
+    checkpoint = result.checkpoint;
+    events.push(...result.events);
+    notes.push(...result.notes);
+  };
+  step(first.domains, first.at);
+  const current = new Map<string, ObservedDomain>(first.domains.map((d) => [d.uuid, d]));
+  for (const e of lifecycle) {
+    const known = current.get(e.uuid);
+    const after = stateAfterEvent(e.event, e.detail);
+    if (!known || !after || (names && !names.test(e.name))) continue;
+    current.set(e.uuid, {
+      ...known,
+      name: e.name,
+      state: after.state,
+      reason: after.reason,
+      libvirtEvent: lifecycleEventName(e.event),
+      libvirtDetail: lifecycleDetailName(e.event, e.detail),
+    });
+    step([...current.values()], e.at);
+  }
+  if (last) step(last.domains, last.at);
+  const unique = [...new Set(notes)];
+  return { events, checkpoint: checkpoint!, notes: unique, ...(events.length ? {} : { note: unique.join('; ') || 'no transition' }) };
+}
+
 export type VmEventTriggerProps = {
   uri: string;
   name?: string;
@@ -147,7 +204,9 @@ export type VmEventTriggerProps = {
   debounce?: string;
   flapThreshold?: number;
   flapWindow?: string;
-};
+  /** false: poll only, never subscribe to lifecycle events. */
+  events?: boolean;
+} & RemoteCredentials;
 
 export function vmEventOptions(props: VmEventTriggerProps): VmEventOptions {
   return {
@@ -158,12 +217,86 @@ export function vmEventOptions(props: VmEventTriggerProps): VmEventOptions {
   };
 }
 
+/**
+ * How long one poll listens for events at most: the trigger's interval, capped well inside the
+ * poll activity's 2-minute start-to-close timeout.
+ */
+export const MAX_LISTEN_MS = 60_000;
+/** After the first event, how long to keep listening for the ones that follow it (a crash then a restart). */
+export const SETTLE_MS = 250;
+
+/** Resolves when `settleMs` has passed after the first event, after `windowMs` without one, or on abort. */
+function listen(received: () => number, windowMs: number, settleMs: number, signal: AbortSignal, onEvent: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(window);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    };
+    const window = setTimeout(finish, windowMs);
+    signal.addEventListener('abort', finish, { once: true });
+    const wake = () => setTimeout(finish, settleMs);
+    if (received() > 0) wake();
+    else onEvent(wake);
+  });
+}
+
 export const vmEventTriggerRuntime: PollingTriggerRuntime<VmEventTriggerProps, VmEventCheckpoint> = {
   id: 'kvm.VmEventTrigger',
   async poll(props, checkpoint, { now, signal }) {
     const names = props.name !== undefined ? new RegExp(`^${props.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : props.namePattern ? new RegExp(props.namePattern) : undefined;
-    const snapshot = await pollDomainStates(props.uri, { signal, names });
-    const { events, checkpoint: next, note } = detectVmEvents(checkpoint, snapshot.domains, vmEventOptions(props), now.getTime());
-    return { events, checkpoint: next, note };
+    const options = vmEventOptions(props);
+    if (props.events === false) {
+      const snapshot = await pollDomainStates(props.uri, { signal, names, credentials: props });
+      const { events, checkpoint: next, note } = detectVmEvents(checkpoint, snapshot.domains, options, now.getTime());
+      return { events, checkpoint: next, note };
+    }
+    // Events: subscribe first, then list (so nothing falls between the two), listen for the
+    // interval, list again. The checkpoint stays the source of truth: the first listing catches
+    // whatever happened while nobody listened (Baton down, between two polls).
+    const client = await LibvirtClient.connect(props.uri, { signal, callTimeoutMs: 30_000, credentials: props });
+    try {
+      const received: LifecycleEvent[] = [];
+      let wake: (() => void) | undefined;
+      let unsubscribe: (() => Promise<void>) | undefined;
+      let unavailable: string | undefined;
+      try {
+        unsubscribe = await client.subscribeLifecycle((e) => {
+          if (names && !names.test(e.name)) return;
+          received.push(e);
+          wake?.();
+          wake = undefined;
+        });
+      } catch (error) {
+        // An old daemon, a driver without events, a proxy that filters them: poll instead.
+        unavailable = (error as Error).message;
+      }
+      const filter = (list: DomainSummary[]) => (names ? list.filter((d) => names.test(d.name)) : list);
+      const first = { domains: filter(await client.listAll()), at: now.getTime() };
+      if (!unsubscribe) {
+        const result = detectVmEvents(checkpoint, first.domains, options, first.at);
+        const why = `polled: lifecycle events unavailable (${unavailable})`;
+        return { events: result.events, checkpoint: result.checkpoint, note: result.note ? `${result.note}; ${why}` : why };
+      }
+      const windowMs = Math.min(MAX_LISTEN_MS, Math.max(1_000, parseDuration(props.interval ?? DEFAULT_POLL_INTERVAL) ?? 60_000));
+      await listen(
+        () => received.length,
+        windowMs,
+        SETTLE_MS,
+        signal,
+        (w) => (wake = w),
+      );
+      const events = [...received];
+      await unsubscribe();
+      if (signal.aborted) throw new Error('the poll was cancelled');
+      const last = { domains: filter(await client.listAll()), at: Date.now() };
+      const result = foldObservations(checkpoint, first, events, last, options);
+      return { events: result.events, checkpoint: result.checkpoint, note: result.note, listened: true };
+    } finally {
+      await client.close();
+    }
   },
 };

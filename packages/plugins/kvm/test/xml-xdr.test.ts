@@ -37,7 +37,14 @@ describe('connection URIs', () => {
     expect(resolveUri('qemu+unix:///system?socket=/run/x.sock')).toMatchObject({ endpoint: { kind: 'unix', path: '/run/x.sock' }, openName: 'qemu:///system' });
     expect(resolveUri('qemu+tcp://hv1.example.com/system')).toMatchObject({ endpoint: { kind: 'tcp', host: 'hv1.example.com', port: 16509 }, openName: 'qemu:///system' });
     expect(resolveUri('qemu+tcp://hv1:16510/system')).toMatchObject({ endpoint: { kind: 'tcp', host: 'hv1', port: 16510 } });
-    expect(() => resolveUri('qemu+tls://hv1/system')).toThrow(/not supported yet/);
+    expect(resolveUri('qemu+tls://hv1/system')).toMatchObject({ endpoint: { kind: 'tls', host: 'hv1', port: 16514, noVerify: false }, openName: 'qemu:///system' });
+    expect(resolveUri('qemu+ssh://root@hv1:2222/system?no_verify=1')).toMatchObject({
+      endpoint: { kind: 'ssh', host: 'hv1', port: 2222, user: 'root', noVerify: true, proxy: 'auto' },
+      openName: 'qemu:///system',
+    });
+    expect(resolveUri('qemu+ssh://[::1]/system?socket=/run/s')).toMatchObject({ endpoint: { kind: 'ssh', host: '::1', socket: '/run/s' } });
+    expect(() => resolveUri('qemu+ssh:///system')).toThrow(/needs a host/);
+    expect(() => resolveUri('qemu+ssh://h/system?proxy=x')).toThrow(/proxy=x/);
   });
 });
 

@@ -139,7 +139,7 @@ export class PollingService {
       state: { checkpoint: result.checkpoint, ...(lastEvent ? { lastEvent, lastEventAt: now.toISOString() } : { lastEvent: state.lastEvent, lastEventAt: state.lastEventAt }) },
       executionId: lastExecutionId,
     });
-    return { started };
+    return { started, ...(result.listened ? { again: true } : {}) };
   }
 
   /** The trigger's own properties rendered (secret() resolved, nothing else: no execution exists yet). */

@@ -23,8 +23,9 @@ export const uriProp = z
   .min(1, 'uri is required, e.g. qemu:///system')
   .describe(
     'libvirt connection URI: `qemu:///system` (the host the worker runs on; pair it with `workerGroup`), `qemu:///session`, ' +
+      '`qemu+ssh://root@host[:port]/system` (the system ssh client, with `sshPrivateKey` and `knownHosts`), `qemu+tls://host/system` (with `tlsCaCert`, `tlsClientCert`, `tlsClientKey`), ' +
       "`qemu+tcp://host/system` (libvirtd listening on TCP with auth none), or `test:///default` (libvirt's test driver, for trying flows). " +
-      "`qemu+ssh` is not supported yet. Usually `{{ secret('KVM_URI') }}`.",
+      "Usually `{{ secret('KVM_URI') }}`.",
   );
 
 export const nameProp = z
@@ -52,8 +53,25 @@ export const vmOutputShape = {
   state: stateOutput,
 };
 
+/** Remote transports' credentials: put them in secrets (`{{ secret('KVM_SSH_KEY') }}`). */
+export const credentialShape = {
+  sshPrivateKey: z
+    .string()
+    .optional()
+    .describe("qemu+ssh: the private key (OpenSSH/PEM text, unencrypted), e.g. `{{ secret('KVM_SSH_KEY') }}`; default: the worker's own ssh identity"),
+  knownHosts: z
+    .string()
+    .optional()
+    .describe(
+      "qemu+ssh: known_hosts line(s) for the host (`ssh-keyscan -p PORT HOST`); default: the worker's ~/.ssh/known_hosts. `no_verify=1` in the URI skips the check (warned)",
+    ),
+  tlsCaCert: z.string().optional().describe("qemu+tls: the CA certificate (PEM) that signed libvirtd's server certificate"),
+  tlsClientCert: z.string().optional().describe('qemu+tls: the client certificate (PEM) signed by the CA libvirtd trusts'),
+  tlsClientKey: z.string().optional().describe("qemu+tls: the client certificate's private key (PEM), e.g. `{{ secret('KVM_TLS_KEY') }}`"),
+};
+
 /** The properties every task starts with. */
-export const connectionShape = { uri: uriProp };
+export const connectionShape = { uri: uriProp, ...credentialShape };
 
 export const WAIT_ACTIVITY = { timeout: 'PT10M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT2S' } };
 export const QUICK_ACTIVITY = { timeout: 'PT2M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT2S' } };

@@ -1,7 +1,7 @@
 // The VM event trigger's definition (zod only: the web app validates flows with it). How it polls
 // and what it remembers: ../vm-events.ts; how the engine runs any polling trigger: docs/triggers.md.
 import { defineTrigger, z } from '@baton/plugin-sdk';
-import { DOMAIN_STATES, GROUP, KESTRA_PREFIX, isoDuration, uriProp } from './common';
+import { DOMAIN_STATES, GROUP, KESTRA_PREFIX, credentialShape, isoDuration, uriProp } from './common';
 
 /** `running`, `shut off`, `VIR_DOMAIN_SHUTOFF`... → `VIR_DOMAIN_SHUTOFF`; undefined when it is no state. */
 export function domainStateName(text: string): string | undefined {
@@ -52,9 +52,11 @@ export const vmEventTriggerDefinition = defineTrigger({
   ].join('\n'),
   props: z.object({
     uri: uriProp,
+    ...credentialShape,
     name: z.string().min(1).optional().describe('Watch only this domain'),
     namePattern: namePattern.optional().describe('Watch the domains whose name matches this regular expression, e.g. `^(web-1|web-2|db-1)$`'),
-    interval: isoDuration.optional().describe('How often to poll (ISO-8601, default PT60S, at least 1 s)'),
+    interval: isoDuration.optional().describe('How often to poll (ISO-8601, default PT60S, at least 1 s); with events, how long one listening period lasts (at most 60 s)'),
+    events: z.boolean().optional().describe("Use libvirt's lifecycle events (default true; falls back to polling where the connection refuses them). false: poll only"),
     states: z
       .array(stateProp)
       .optional()
@@ -80,6 +82,9 @@ export const vmEventTriggerDefinition = defineTrigger({
     date: 'when the new state was first seen (ISO-8601)',
     detectedAt: 'when the trigger decided to fire (after the debounce)',
     transitions: 'flapping only: the state changes counted in the window',
+    source: '`event` (seen by a libvirt lifecycle event) or `poll` (by a state listing)',
+    libvirtEvent: "event only: libvirt's event type (STARTED, STOPPED, SUSPENDED, RESUMED, CRASHED...)",
+    libvirtDetail: 'event only: its detail (BOOTED, DESTROYED, CRASHED, SHUTDOWN, PAUSED...)',
   },
   examples: [
     {

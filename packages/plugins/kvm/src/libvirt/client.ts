@@ -3,6 +3,7 @@
 import { LibvirtConnection, type ConnectOptions } from './connection';
 import { isLibvirtError } from './errors';
 import {
+  DOMAIN_EVENT_ID_LIFECYCLE,
   DomainState,
   Proc,
   STATE_NAMES,
@@ -48,6 +49,18 @@ export interface DomainSummary {
   state: string;
   stateCode: number;
   reason: number;
+}
+
+/** One virConnectDomainEventCallback lifecycle event, as the daemon sent it. */
+export interface LifecycleEvent {
+  name: string;
+  uuid: string;
+  /** virDomainEventType (STARTED = 2, STOPPED = 5...; see ../lifecycle-events.ts). */
+  event: number;
+  /** Its detail (for STOPPED: DESTROYED = 1, CRASHED = 2...). */
+  detail: number;
+  /** Epoch ms when it arrived here. */
+  at: number;
 }
 
 export const stateName = (state: number) => STATE_NAMES[state] ?? `UNKNOWN(${state})`;
@@ -172,6 +185,42 @@ export class LibvirtClient {
       out.push({ name: dom.name, uuid: uuidToString(dom.uuid), id: dom.id, state: state.name, stateCode: state.state, reason: state.reason });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Registers for the lifecycle events of every domain (virConnectDomainEventRegisterAny with the
+   * modern callback-id procedures, libvirt >= 1.2.1). `listener` gets each event as it arrives;
+   * the returned function deregisters. An error here means the connection cannot give events.
+   */
+  async subscribeLifecycle(listener: (event: LifecycleEvent) => void): Promise<() => Promise<void>> {
+    let callbackId: number | undefined;
+    const early: { id: number; event: LifecycleEvent }[] = [];
+    const off = this.conn.onEvent((proc, r) => {
+      if (proc !== Proc.DOMAIN_EVENT_CALLBACK_LIFECYCLE) return;
+      const id = r.int();
+      const dom = readDomain(r);
+      const event: LifecycleEvent = { name: dom.name, uuid: uuidToString(dom.uuid), event: r.int(), detail: r.int(), at: Date.now() };
+      // An event can arrive before the registration's reply gives the callback id.
+      if (callbackId === undefined) early.push({ id, event });
+      else if (id === callbackId) listener(event);
+    });
+    try {
+      callbackId = await this.conn.call(
+        Proc.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+        (w) => w.int(DOMAIN_EVENT_ID_LIFECYCLE).uint(0), // remote_domain: a null pointer (every domain)
+        'registering for domain lifecycle events',
+        (r) => r.int(),
+      );
+    } catch (error) {
+      off();
+      throw error;
+    }
+    for (const e of early) if (e.id === callbackId) listener(e.event);
+    return async () => {
+      off();
+      if (this.conn.isClosed) return;
+      await this.conn.call(Proc.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, (w) => w.int(callbackId!), 'deregistering the lifecycle events').catch(() => undefined);
+    };
   }
 
   // --- snapshots (internal qcow2 snapshots for the qemu driver) ---

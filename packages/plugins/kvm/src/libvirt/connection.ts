@@ -2,11 +2,11 @@
 // matched to replies by serial. Opening it lists the authentication types the daemon wants (only
 // "none" and polkit-as-root are supported: the unix socket as root, or a TCP listener with
 // auth_tcp = "none"), then opens the URI's driver.
-import net from 'node:net';
 import { PluginError } from '@baton/plugin-sdk';
-import { fromRemoteError, fromSocketError } from './errors';
+import { fromRemoteError } from './errors';
 import { HEADER_BYTES, MESSAGE_MAX, MessageStatus, MessageType, Proc, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, readRemoteError } from './protocol';
 import { resolveUri, type ResolvedUri } from './uri';
+import { openTransport, type RemoteCredentials, type Transport } from './transport';
 import { XdrReader, XdrWriter } from './xdr';
 
 const AUTH_NONE = 0;
@@ -20,6 +20,10 @@ export interface ConnectOptions {
   callTimeoutMs?: number;
   /** Closes the connection when aborted (a kill): calls in flight fail with CANCELLED. */
   signal?: AbortSignal;
+  /** qemu+ssh / qemu+tls: keys, certificates, known hosts. */
+  credentials?: RemoteCredentials;
+  /** Told what a person must know although the connection works (host key checking off...). Default: console.warn. */
+  onWarning?: (message: string) => void;
 }
 
 interface Pending {
@@ -31,12 +35,13 @@ interface Pending {
 }
 
 export class LibvirtConnection {
-  private socket!: net.Socket;
+  private transport?: Transport;
   private serial = 0;
   private pending = new Map<number, Pending>();
   private received: Buffer = Buffer.alloc(0);
   private closed = false;
   private closeReason?: Error;
+  private readonly eventListeners = new Set<(proc: number, body: XdrReader) => void>();
   private readonly onAbort = () => this.destroy(new PluginError('CANCELLED', 'the libvirt call was cancelled (the execution was killed)', { retryable: false }));
 
   private constructor(
@@ -58,33 +63,13 @@ export class LibvirtConnection {
     return conn;
   }
 
-  private dial(): Promise<void> {
-    const { endpoint, display } = this.target;
-    return new Promise((resolve, reject) => {
-      const socket = endpoint.kind === 'unix' ? net.createConnection({ path: endpoint.path }) : net.createConnection({ host: endpoint.host, port: endpoint.port });
-      this.socket = socket;
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(
-          new PluginError('UPSTREAM_UNAVAILABLE', `libvirtd did not accept a connection for ${display} within ${(this.options.connectTimeoutMs ?? 10_000) / 1000} s`, {
-            retryable: true,
-          }),
-        );
-      }, this.options.connectTimeoutMs ?? 10_000);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        socket.on('error', (error) => this.destroy(fromSocketError(error, endpoint, display)));
-        socket.on('close', () => this.destroy(new PluginError('UPSTREAM_UNAVAILABLE', `libvirtd closed the connection for ${display}`, { retryable: true })));
-        socket.on('data', (chunk) => this.onData(chunk));
-        this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
-        resolve();
-      });
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        reject(fromSocketError(error, endpoint, display));
-      });
+  private async dial(): Promise<void> {
+    this.transport = await openTransport(this.target, this.options.credentials ?? {}, this.options.connectTimeoutMs ?? 10_000, {
+      onData: (chunk) => this.onData(chunk),
+      onClose: (error) => this.destroy(error),
+      onWarning: this.options.onWarning ?? ((message) => console.warn(`[kvm] ${message}`)),
     });
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   private async authenticate(): Promise<void> {
@@ -140,7 +125,7 @@ export class LibvirtConnection {
           }
         },
       });
-      this.socket.write(Buffer.concat([header, payload]));
+      this.transport!.write(Buffer.concat([header, payload]));
     });
   }
 
@@ -162,11 +147,17 @@ export class LibvirtConnection {
   private onMessage(r: XdrReader): void {
     const program = r.uint();
     r.uint(); // version
-    r.int(); // procedure
+    const procedure = r.int();
     const type = r.int();
     const serial = r.uint();
     const status = r.int();
-    // Events (type MESSAGE) and keepalives (another program) are not asked for; ignore any.
+    // Events (type MESSAGE) go to who registered for them; keepalives (another program) are not
+    // asked for (Baton never advertises the keepalive feature), so the daemon sends none.
+    if (program === REMOTE_PROGRAM && type === MessageType.MESSAGE) {
+      const proc = procedure;
+      for (const listener of this.eventListeners) listener(proc, r);
+      return;
+    }
     if (program !== REMOTE_PROGRAM || type !== MessageType.REPLY) return;
     const call = this.pending.get(serial);
     if (!call) return;
@@ -174,6 +165,15 @@ export class LibvirtConnection {
     clearTimeout(call.timer);
     if (status === MessageStatus.OK) call.resolve(r);
     else call.reject(fromRemoteError(readRemoteError(r), call.what));
+  }
+
+  /**
+   * Receives the messages the daemon sends unasked (events of a callback registered with a call):
+   * the procedure says which event, the reader is at its body. Returns the unsubscribe.
+   */
+  onEvent(listener: (proc: number, body: XdrReader) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** Fails every call in flight and closes the socket. */
@@ -187,7 +187,7 @@ export class LibvirtConnection {
       call.reject(reason ?? new PluginError('UPSTREAM_UNAVAILABLE', `the connection to ${this.target.display} closed during ${call.what}`, { retryable: true }));
     }
     this.pending.clear();
-    this.socket?.destroy();
+    this.transport?.destroy();
   }
 
   /** Tells the daemon goodbye (CONNECT_CLOSE) and closes the socket. Never throws. */

@@ -55,7 +55,14 @@ export const Proc = {
   CONNECT_LIST_ALL_DOMAINS: 273,
   DOMAIN_LIST_ALL_SNAPSHOTS: 274,
   DOMAIN_SNAPSHOT_IS_CURRENT: 271,
+  CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: 316,
+  CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY: 317,
+  /** Not a call: what the daemon sends (type MESSAGE) for each lifecycle event of a registered callback. */
+  DOMAIN_EVENT_CALLBACK_LIFECYCLE: 318,
 } as const;
+
+/** virDomainEventID: the lifecycle events (defined, started, stopped, suspended...). */
+export const DOMAIN_EVENT_ID_LIFECYCLE = 0;
 
 /** virDomainState. */
 export const DomainState = { NOSTATE: 0, RUNNING: 1, BLOCKED: 2, PAUSED: 3, SHUTDOWN: 4, SHUTOFF: 5, CRASHED: 6, PMSUSPENDED: 7 } as const;

@@ -44,7 +44,7 @@ async function overlayFor(client: LibvirtClient, disk: XmlElement, cloneName: st
 
 export const cloneVmRuntime = defineRuntime(cloneVmDefinition, async (ctx) => {
   const props = readProps(cloneVmDefinition.props, ctx.props, cloneVmDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const template = await client.lookupByName(props.templateName);
     if (await findDomain(client, props.name)) {
       throw new PluginError('CONFLICT', `domain '${props.name}' exists already on ${client.uri}; choose another name or delete it first (DeleteVm)`, { retryable: false });

@@ -47,7 +47,7 @@ async function startDomain(ctx: TaskContext<unknown>, client: LibvirtClient, dom
 export const createVmRuntime = defineRuntime(createVmDefinition, async (ctx) => {
   const props = readProps(createVmDefinition.props, ctx.props, createVmDefinition.id);
   const { uuid } = await checkXml(ctx, props.xmlDefinition, props.name);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const { dom, existed } = await defineDomain(client, props.xmlDefinition, props.name, uuid);
     ctx.logger.info(`domain '${dom.name}' ${existed ? 'updated' : 'defined'} (${uuidToString(dom.uuid)})`);
     const { started } = props.startAfterCreate ? await startDomain(ctx, client, dom, { wait: props.waitForRunning, timeToWait: props.timeToWait }) : { started: false };
@@ -57,7 +57,7 @@ export const createVmRuntime = defineRuntime(createVmDefinition, async (ctx) => 
 
 export const startVmRuntime = defineRuntime(startVmDefinition, async (ctx) => {
   const props = readProps(startVmDefinition.props, ctx.props, startVmDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await mustFind(client, props.name);
     const { started } = await startDomain(ctx, client, dom, { wait: props.waitForRunning, timeToWait: props.timeToWait });
     return { ...(await vmSummary(client, dom)), started };
@@ -67,7 +67,7 @@ export const startVmRuntime = defineRuntime(startVmDefinition, async (ctx) => {
 export const stopVmRuntime = defineRuntime(stopVmDefinition, async (ctx) => {
   const props = readProps(stopVmDefinition.props, ctx.props, stopVmDefinition.id);
   const op = props.force ? 'destroy' : 'shutdown';
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await mustFind(client, props.name);
     const waitStopped = (startedAt: number) =>
       waitForState(ctx, client, dom, {
@@ -103,7 +103,7 @@ export const stopVmRuntime = defineRuntime(stopVmDefinition, async (ctx) => {
 export const updateVmRuntime = defineRuntime(updateVmDefinition, async (ctx) => {
   const props = readProps(updateVmDefinition.props, ctx.props, updateVmDefinition.id);
   const { uuid } = await checkXml(ctx, props.xmlDefinition, props.name);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const existing = await findDomain(client, props.name);
     if (!existing) throw new PluginError('NOT_FOUND', `domain '${props.name}' does not exist on ${client.uri}; create it with CreateVm`, { retryable: false });
     const { dom } = await defineDomain(client, props.xmlDefinition, props.name, uuid);
@@ -128,7 +128,7 @@ export const updateVmRuntime = defineRuntime(updateVmDefinition, async (ctx) => 
 
 export const deleteVmRuntime = defineRuntime(deleteVmDefinition, async (ctx) => {
   const props = readProps(deleteVmDefinition.props, ctx.props, deleteVmDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await findDomain(client, props.name);
     if (!dom) {
       if (props.failIfNotFound) await mustFind(client, props.name); // throws NOT_FOUND with advice
@@ -163,7 +163,7 @@ export const deleteVmRuntime = defineRuntime(deleteVmDefinition, async (ctx) => 
 
 export const suspendVmRuntime = defineRuntime(suspendVmDefinition, async (ctx) => {
   const props = readProps(suspendVmDefinition.props, ctx.props, suspendVmDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await mustFind(client, props.name);
     const { state, name } = await client.getState(dom);
     if (state === DomainState.PAUSED) return { ...(await vmSummary(client, dom)), changed: false };
@@ -177,7 +177,7 @@ export const suspendVmRuntime = defineRuntime(suspendVmDefinition, async (ctx) =
 
 export const resumeVmRuntime = defineRuntime(resumeVmDefinition, async (ctx) => {
   const props = readProps(resumeVmDefinition.props, ctx.props, resumeVmDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await mustFind(client, props.name);
     const { state, name } = await client.getState(dom);
     if (state === DomainState.RUNNING) return { ...(await vmSummary(client, dom)), changed: false };

@@ -8,7 +8,7 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 
 export const createSnapshotRuntime = defineRuntime(createSnapshotDefinition, async (ctx) => {
   const props = readProps(createSnapshotDefinition.props, ctx.props, createSnapshotDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await client.lookupByName(props.name);
     try {
       await client.lookupSnapshot(dom, props.snapshotName);
@@ -29,7 +29,7 @@ const REVERT_FLAGS = { SNAPSHOT: 0, RUNNING: 1, PAUSED: 2 } as const;
 
 export const revertSnapshotRuntime = defineRuntime(revertSnapshotDefinition, async (ctx) => {
   const props = readProps(revertSnapshotDefinition.props, ctx.props, revertSnapshotDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await client.lookupByName(props.name);
     const snap = await client.lookupSnapshot(dom, props.snapshotName);
     await withHeartbeat(ctx, client.revertToSnapshot(snap, REVERT_FLAGS[props.startAs]));
@@ -41,7 +41,7 @@ export const revertSnapshotRuntime = defineRuntime(revertSnapshotDefinition, asy
 
 export const deleteSnapshotRuntime = defineRuntime(deleteSnapshotDefinition, async (ctx) => {
   const props = readProps(deleteSnapshotDefinition.props, ctx.props, deleteSnapshotDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await client.lookupByName(props.name);
     let snap;
     try {
@@ -59,7 +59,7 @@ export const deleteSnapshotRuntime = defineRuntime(deleteSnapshotDefinition, asy
 
 export const listSnapshotsRuntime = defineRuntime(listSnapshotsDefinition, async (ctx) => {
   const props = readProps(listSnapshotsDefinition.props, ctx.props, listSnapshotsDefinition.id);
-  return withClient(ctx, props.uri, async (client) => {
+  return withClient(ctx, props, async (client) => {
     const dom = await client.lookupByName(props.name);
     const snapshots = [];
     for (const snap of await client.listSnapshots(dom)) {
