@@ -1,0 +1,40 @@
+import type { PluginDefinition } from '@baton/plugin-sdk';
+import { createSnapshotDefinition, deleteSnapshotDefinition, listSnapshotsDefinition, restoreSnapshotDefinition } from './definitions/snapshots';
+import {
+  cloneTemplateDefinition,
+  cloneVmDefinition,
+  convertToTemplateDefinition,
+  createVmDefinition,
+  deleteVmDefinition,
+  listVmsDefinition,
+  rebootVmDefinition,
+  resetVmDefinition,
+  startVmDefinition,
+  stopVmDefinition,
+  suspendVmDefinition,
+  updateVmDefinition,
+} from './definitions/vms';
+
+/**
+ * VMware vSphere / ESXi plugin definitions (zod schemas, docs, examples), under Kestra's
+ * `io.kestra.plugin.ee.vmware.vcenter.*` and `.esxi.*` names. No client code here: the web app
+ * imports this module; the worker imports `@baton/plugin-vmware/runtime`.
+ */
+export const definitions: PluginDefinition[] = [
+  createVmDefinition,
+  deleteVmDefinition,
+  startVmDefinition,
+  stopVmDefinition,
+  rebootVmDefinition,
+  resetVmDefinition,
+  suspendVmDefinition,
+  updateVmDefinition,
+  listVmsDefinition,
+  cloneVmDefinition,
+  cloneTemplateDefinition,
+  convertToTemplateDefinition,
+  createSnapshotDefinition,
+  listSnapshotsDefinition,
+  restoreSnapshotDefinition,
+  deleteSnapshotDefinition,
+];
