@@ -1,4 +1,5 @@
-import type { PluginDefinition } from '@baton/plugin-sdk';
+import type { PluginDefinition, TriggerDefinition } from '@baton/plugin-sdk';
+import { vmwareTriggerDefinition } from './definitions/trigger';
 import { createSnapshotDefinition, deleteSnapshotDefinition, listSnapshotsDefinition, restoreSnapshotDefinition } from './definitions/snapshots';
 import {
   cloneTemplateDefinition,
@@ -38,3 +39,8 @@ export const definitions: PluginDefinition[] = [
   restoreSnapshotDefinition,
   deleteSnapshotDefinition,
 ];
+
+export { vmwareTriggerDefinition };
+
+/** Trigger types of the family (the vSphere event trigger, a polling trigger). */
+export const triggerDefinitions = [vmwareTriggerDefinition] as TriggerDefinition[];

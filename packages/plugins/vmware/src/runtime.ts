@@ -1,4 +1,5 @@
-import type { PluginRuntime } from '@baton/plugin-sdk';
+import type { PluginRuntime, PollingTriggerRuntime } from '@baton/plugin-sdk';
+import { vmwareTriggerRuntime } from './events';
 import { createSnapshotRuntime, deleteSnapshotRuntime, listSnapshotsRuntime, restoreSnapshotRuntime } from './tasks/snapshots';
 import {
   cloneTemplateRuntime,
@@ -36,3 +37,7 @@ export const runtimes: PluginRuntime[] = [
   restoreSnapshotRuntime,
   deleteSnapshotRuntime,
 ] as PluginRuntime[];
+
+/** Polling trigger runtimes (the vSphere event trigger). */
+export const pollingTriggers = [vmwareTriggerRuntime] as PollingTriggerRuntime[];
+export { decideEvents, readEvents } from './events';

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginRuntime } from '@baton/plugin-sdk';
 import { runPluginTask } from '@baton/plugin-sdk/testing';
-import { runtimes } from '../src/runtime';
+import { runtimes, pollingTriggers } from '../src/runtime';
 import { makeCa, startVcsim, type Vcsim } from './vcsim';
 
+const vmwareTriggerRuntime = pollingTriggers[0]!;
 const byName = (kestra: string): PluginRuntime => {
   const r = runtimes.find((x) => x.definition.aliases.includes(`io.kestra.plugin.ee.vmware.vcenter.${kestra}`));
   if (!r) throw new Error(`no runtime ${kestra}`);
@@ -199,4 +200,36 @@ describe('waits on a slow vSphere task', () => {
     expect(resumed.logs.some((l) => l.message.includes(`(${beat.task})`) && l.message.includes('not asking again'))).toBe(true);
     expect(resumed.logs.some((l) => l.message.includes('requested'))).toBe(false);
   });
+});
+
+describe('the event trigger’s poll', () => {
+  for (const esx of [false, true]) {
+    describe(esx ? '-esx' : 'vCenter', () => {
+      let sim: Vcsim;
+      beforeAll(async () => {
+        sim = await startVcsim({ esx });
+      }, 600_000);
+      afterAll(async () => sim?.stop());
+
+      it('records where the log stands, then fires once per new matching event', async () => {
+        const props = { ...conn(sim), eventTypes: ['VM_POWERED_ON', 'VM_POWERED_OFF'], vmNameRegex: '^trig-' };
+        const ac = new AbortController();
+        const first = await vmwareTriggerRuntime.poll(props as never, undefined, { now: new Date(), signal: ac.signal });
+        expect(first.events).toEqual([]);
+        expect(first.note).toContain('first poll');
+        await ok('CreateVm', { vmName: 'trig-01', powerOn: true }, sim);
+        await ok('StopVm', { vmName: 'trig-01' }, sim);
+        await ok('StartVm', { vmName: esx ? 'ha-host_VM0' : 'DC0_H0_VM0' }, sim); // filtered out by vmNameRegex (already on: no event either)
+        const second = await vmwareTriggerRuntime.poll(props as never, first.checkpoint, { now: new Date(), signal: ac.signal });
+        expect(second.events.map((e) => e.variables.eventType)).toEqual(['VM_POWERED_ON', 'VM_POWERED_OFF']);
+        expect(second.events[0]!.variables).toMatchObject({ vmName: 'trig-01', vsphereType: 'VmPoweredOnEvent' });
+        expect(new Set(second.events.map((e) => e.key)).size).toBe(2);
+        // The same checkpoint again (a retried poll) gives the same events with the same keys.
+        const retried = await vmwareTriggerRuntime.poll(props as never, first.checkpoint, { now: new Date(), signal: ac.signal });
+        expect(retried.events.map((e) => e.key)).toEqual(second.events.map((e) => e.key));
+        const third = await vmwareTriggerRuntime.poll(props as never, second.checkpoint, { now: new Date(), signal: ac.signal });
+        expect(third.events).toEqual([]);
+      });
+    });
+  }
 });
