@@ -2,12 +2,16 @@
 // ESXi simulator) through a worker of its own group. Every task type runs in one vCenter flow that
 // trusts the simulator through a generated CA (trustStorePath), the ESXi flow runs on `vcsim -esx`
 // with `insecure`; a kill during a slow power-on; a worker SIGKILLed during that wait, replaced by an
-// attempt that resumes polling the same vSphere Task instead of asking again.
+// attempt that resumes polling the same vSphere Task instead of asking again. The event trigger
+// fires one execution per vSphere event, and one for an event made while its worker was down.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runPluginTask } from '@baton/plugin-sdk/testing';
 import { api, taskRun } from '@baton/testing';
+import { runtimes } from '../../plugins/vmware/src/runtime';
 import { EncryptionCodec, keyringFrom } from '../src/crypto/index';
 import { makeCa, startVcsim, type Vcsim } from '../../plugins/vmware/test/vcsim';
 // @ts-expect-error plain ESM helper shared with npm start
@@ -220,5 +224,89 @@ ${task('start', 'vcenter.StartVm', `vmName: ${vmName}\ntimeout: PT3M`)}
     const logs: string[] = (await client.logs(id)).body.filter((l: any) => l.taskId === 'start').map((l: any): string => String(l.message));
     expect(logs.some((m) => m.includes(`(${taskId})`) && m.includes('not asking again'))).toBe(true);
     expect(logs.filter((m) => m.includes('power-on of') && m.includes('requested')).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the vSphere event trigger on the real stack', () => {
+  const NS = 'test.vmware';
+  let db: pg.Client;
+  beforeAll(async () => {
+    db = new pg.Client({ connectionString: inject('databaseUrl') });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await client.call('DELETE', `/api/v1/main/flows/${NS}/vmware-events`);
+    await db?.end();
+  });
+
+  const executions = async () =>
+    (await db.query("SELECT id, trigger FROM executions WHERE namespace = $1 AND flow_id = 'vmware-events' ORDER BY created_at", [NS])).rows as { id: string; trigger: any }[];
+  const triggerRow = async () =>
+    (await db.query("SELECT * FROM flow_triggers WHERE namespace = $1 AND flow_id = 'vmware-events' AND trigger_id = 'vm'", [NS])).rows[0] as
+      { last_evaluated_at: Date | null; state: any } | undefined;
+  async function nextPoll() {
+    const after = Date.now();
+    await until(
+      async () => {
+        const row = await triggerRow();
+        return !!row?.last_evaluated_at && row.last_evaluated_at.getTime() > after;
+      },
+      'a poll',
+      1800,
+    );
+  }
+  const power = async (kestra: string, vmName: string) => {
+    const runtime = runtimes.find((r) => r.definition.aliases.includes(`io.kestra.plugin.ee.vmware.vcenter.${kestra}`))!;
+    const res = await runPluginTask(runtime, { server: vcenter.server, port: vcenter.port, username: vcenter.username, password: vcenter.password, trustStore: ca.caPem, vmName });
+    expect(res.error?.message).toBeUndefined();
+  };
+
+  it('fires once per event, and once for an event made while its worker was down', async () => {
+    const yaml = `
+id: vmware-events
+namespace: ${NS}
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.vmName }} {{ trigger.eventType }} {{ trigger.timestamp }}"
+triggers:
+  - id: vm
+    type: io.kestra.plugin.ee.vmware.vcenter.Trigger
+    server: ${vcenter.server}
+    port: ${vcenter.port}
+    username: "{{ secret('VSPHERE_USERNAME') }}"
+    password: "{{ secret('VSPHERE_PASSWORD') }}"
+    trustStorePath: ${ca.dir}/ca.pem
+    eventTypes: [VM_POWERED_ON, VM_POWERED_OFF]
+    vmNameRegex: "^DC0_C0_RP0_VM0$"
+    interval: PT1S
+    workerGroup:
+      key: ${GROUP}
+`;
+    const res = await client.deploy(yaml);
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    // The first poll records where the event log stands and fires nothing.
+    await until(async () => (await triggerRow())?.state?.checkpoint?.lastKey !== undefined, 'the first poll', 1800);
+    expect(await executions()).toEqual([]);
+
+    await power('StopVm', 'DC0_C0_RP0_VM0');
+    const [off] = await until(async () => (await executions()).length >= 1, 'the execution for the power-off').then(executions);
+    expect(off!.trigger.variables).toMatchObject({ vmName: 'DC0_C0_RP0_VM0', eventType: 'VM_POWERED_OFF', vsphereType: 'VmPoweredOffEvent' });
+    await nextPoll();
+    await nextPoll();
+    expect(await executions()).toHaveLength(1);
+
+    // The polling worker dies; the VM powers on meanwhile; the worker comes back.
+    await stack.stopProcess(worker, { signal: 'SIGKILL' });
+    await power('StartVm', 'DC0_C0_RP0_VM0');
+    worker = await groupWorker();
+    await until(async () => (await executions()).length >= 2, 'the event made while the worker was down', 1800);
+    await nextPoll();
+    await nextPoll();
+    const all = await executions();
+    expect(all.map((e) => e.trigger.variables.eventType)).toEqual(['VM_POWERED_OFF', 'VM_POWERED_ON']);
+    // Each execution's log line names its event (the flow ran).
+    const done = await client.waitFor(all[1]!.id, undefined, 60_000);
+    expect(done.state.current).toBe('SUCCESS');
   });
 });
