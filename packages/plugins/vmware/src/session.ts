@@ -1,14 +1,25 @@
 // What every VMware task runtime shares: props parsing, the trust store, a logged-in client bound to
 // the task's AbortSignal, and the vSphere Task wait that heartbeats and resumes after a worker restart.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { PluginError, formatDuration, isPluginError, parseDuration, remainingMs, waitBudget, z, type TaskContext } from '@baton/plugin-sdk';
 import type { ConnectionProps } from './definitions/common';
 import { VimClient, type TaskState, type VmInfo } from './vim/client';
 import type { MoRef } from './vim/soap';
 
-const run = promisify(execFile);
+/** Runs openssl with `input` on stdin (the trust store password: never on a command line). */
+function openssl(args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (error) => reject(Object.assign(error, { stderr: `openssl could not be run on the worker (${error.message})` })));
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(Object.assign(new Error(`openssl exited with ${code}`), { stderr }))));
+    child.stdin.end(`${input}\n`);
+  });
+}
 
 /** Parses props with the task's schema (defaults applied even when a caller passes raw values). */
 export function readProps<S extends z.ZodType>(schema: S, raw: unknown, taskType: string): z.output<S> {
@@ -22,7 +33,7 @@ const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
 /**
  * The CA certificates to trust, as PEM: `trustStore` (PEM text) or the file at `trustStorePath`, a
  * PEM bundle or a PKCS#12 store (Kestra's format; read with the worker's openssl, whose password is
- * handed over in the environment, never on the command line).
+ * handed over on its stdin, never on the command line).
  */
 export async function loadTrustStore(props: Pick<ConnectionProps, 'trustStore' | 'trustStorePath' | 'trustStorePassword'>): Promise<string | undefined> {
   if (props.trustStore) {
@@ -46,12 +57,7 @@ export async function loadTrustStore(props: Pick<ConnectionProps, 'trustStore' |
   }
   const asText = raw.toString('utf8');
   if (asText.includes('-----BEGIN CERTIFICATE-----')) return asText.match(PEM_CERT)!.join('\n');
-  const attempt = async (extra: string[]) =>
-    (
-      await run('openssl', ['pkcs12', '-in', props.trustStorePath!, '-nokeys', '-passin', 'env:BATON_TRUSTSTORE_PASSWORD', ...extra], {
-        env: { ...process.env, BATON_TRUSTSTORE_PASSWORD: props.trustStorePassword ?? '' },
-      })
-    ).stdout;
+  const attempt = (extra: string[]) => openssl(['pkcs12', '-in', props.trustStorePath!, '-nokeys', '-passin', 'stdin', ...extra], props.trustStorePassword ?? '');
   let out: string;
   try {
     out = await attempt([]);
