@@ -10,9 +10,10 @@ import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
 import { definitions as notifications } from '@baton/plugin-notifications';
 import { definitions as scripts } from '@baton/plugin-scripts';
+import { definitions as vmware, triggerDefinitions as vmwareTriggers } from '@baton/plugin-vmware';
 
 /** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
-export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts };
+export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts, vmware };
 
 let shared: PluginRegistry | undefined;
 
@@ -22,7 +23,7 @@ export function defaultRegistry(): PluginRegistry {
     shared = new PluginRegistry();
     for (const family of Object.values(pluginFamilies)) shared.register(...family);
     // Trigger types and their conditions: Kestra's core ones, and the vendor families' polling triggers.
-    shared.registerTriggers(...triggerDefinitions, ...kvmTriggers).registerConditions(...conditionDefinitions);
+    shared.registerTriggers(...triggerDefinitions, ...kvmTriggers, ...vmwareTriggers).registerConditions(...conditionDefinitions);
   }
   return shared;
 }

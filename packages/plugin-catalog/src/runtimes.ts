@@ -9,9 +9,10 @@ import { runtimes as maas } from '@baton/plugin-maas/runtime';
 import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 import { runtimes as notifications } from '@baton/plugin-notifications/runtime';
 import { runtimes as scripts } from '@baton/plugin-scripts/runtime';
+import { pollingTriggers as vmwarePollers, runtimes as vmware } from '@baton/plugin-vmware/runtime';
 
 /** Every shipped runtime, by family (the same names as `pluginFamilies`). */
-export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts };
+export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts, vmware };
 
 export function pluginRuntimes(): PluginRuntime[] {
   return Object.values(runtimeFamilies).flat();
@@ -19,5 +20,5 @@ export function pluginRuntimes(): PluginRuntime[] {
 
 /** The worker side of every polling trigger type, by trigger definition id. */
 export function pollingTriggerRuntimes(): Map<string, PollingTriggerRuntime> {
-  return new Map([...kvmPollers].map((r) => [r.id, r]));
+  return new Map([...kvmPollers, ...vmwarePollers].map((r) => [r.id, r]));
 }
