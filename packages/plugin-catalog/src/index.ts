@@ -9,10 +9,11 @@ import { definitions as kvm, triggerDefinitions as kvmTriggers } from '@baton/pl
 import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
 import { definitions as notifications } from '@baton/plugin-notifications';
+import { definitions as nutanix } from '@baton/plugin-nutanix';
 import { definitions as scripts } from '@baton/plugin-scripts';
 
 /** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
-export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts };
+export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, nutanix, scripts };
 
 let shared: PluginRegistry | undefined;
 
