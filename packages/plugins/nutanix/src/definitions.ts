@@ -5,8 +5,8 @@ import { GROUP, KESTRA_AHV, KESTRA_SNAPSHOT, connectionShape, example, flatVmSha
 // `snapshotExtId`, `taskExtId`); the nested objects (`vm`, `snapshot`) are there too so that the
 // paths Kestra's docs and blueprint read (`outputs.x.vm.extId`, `outputs.x.snapshot.extId`) work.
 
-const ACTIVITY = { timeout: 'PT1H', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT5S' } } as const;
-const READ_ACTIVITY = { timeout: 'PT5M', heartbeatTimeout: 'PT30S', retry: { maxAttempt: 3, interval: 'PT2S' } } as const;
+const ACTIVITY = { timeout: 'PT1H', heartbeatTimeout: 'PT10S', retry: { maxAttempt: 3, interval: 'PT5S' } } as const;
+const READ_ACTIVITY = { timeout: 'PT5M', heartbeatTimeout: 'PT10S', retry: { maxAttempt: 3, interval: 'PT2S' } } as const;
 
 const vmSpec = z
   .looseObject({
