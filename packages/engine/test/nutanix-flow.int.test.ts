@@ -18,7 +18,11 @@ const CLUSTER = '00061f7f-44f7-19dc-3be1-7cc25586ee44';
 const WEB_01 = '4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01';
 
 async function sim(method: string, route: string, body?: unknown) {
-  const res = await fetch(`${inject('nutanixUrl')}${route}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${inject('nutanixUrl')}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json().catch(() => undefined);
 }
 const simState = () => sim('GET', '/_sim/state');
@@ -142,7 +146,11 @@ ${conn}
     expect(taskRun(done, 'stop').outputs).toMatchObject({ method: 'guest-shutdown', powerState: 'OFF' });
     expect(taskRun(done, 'rollback').outputs).toMatchObject({ vmExtId: create.extId, powerState: 'ON' });
     expect(taskRun(done, 'get').outputs).toMatchObject({ name: 'from-template', extId: taskRun(done, 'deploy').outputs.extId });
-    expect(taskRun(done, 'list').outputs.vms.map((v: any) => v.name).sort()).toEqual(['patch-target', 'patch-target-copy']);
+    expect(
+      taskRun(done, 'list')
+        .outputs.vms.map((v: any) => v.name)
+        .sort(),
+    ).toEqual(['patch-target', 'patch-target-copy']);
     expect(taskRun(done, 'drop_snapshot').outputs).toMatchObject({ deleted: true });
     const state = await simState();
     expect(state.recoveryPoints).toEqual([]);
@@ -151,7 +159,7 @@ ${conn}
     expect(JSON.stringify((await client.logs(id)).body)).not.toContain('Nutanix/4u-sim');
   });
 
-  it('a failed Prism task fails the task run with Prism\'s reason', async () => {
+  it("a failed Prism task fails the task run with Prism's reason", async () => {
     const flow = `
 id: nutanix-snapshot-fails
 namespace: test.nutanix

@@ -102,7 +102,12 @@ describe('Nutanix simulator', () => {
 
   it('keeps recovery points until they expire, and refuses an expiry in the past', async () => {
     const expires = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await mutate('POST', RPS, { name: 'pre-patch', recoveryPointType: 'APPLICATION_CONSISTENT', expirationTime: expires, vmRecoveryPoints: [{ vmExtId: SEED.vm }] });
+    const created = await mutate('POST', RPS, {
+      name: 'pre-patch',
+      recoveryPointType: 'APPLICATION_CONSISTENT',
+      expirationTime: expires,
+      vmRecoveryPoints: [{ vmExtId: SEED.vm }],
+    });
     await finish();
     const task = await taskOf(created.body.data.extId);
     expect(task.status).toBe('SUCCEEDED');
@@ -155,8 +160,13 @@ const missing = missingSpecs();
     expect(problems).toEqual([]);
     expect(exchanges.length).toBeGreaterThan(15);
     // The checker does find a field the model lacks.
-    expect(checker.check({ method: 'GET', path: `${VMS}/x`, status: 200, responseBody: { $objectType: 'vmm.v4.ahv.config.GetVmApiResponse', data: { $objectType: 'vmm.v4.ahv.config.Vm', bogus: 1 } } })).toEqual([
-      'vmm.v4.ahv.config.Vm has no field bogus',
-    ]);
+    expect(
+      checker.check({
+        method: 'GET',
+        path: `${VMS}/x`,
+        status: 200,
+        responseBody: { $objectType: 'vmm.v4.ahv.config.GetVmApiResponse', data: { $objectType: 'vmm.v4.ahv.config.Vm', bogus: 1 } },
+      }),
+    ).toEqual(['vmm.v4.ahv.config.Vm has no field bogus']);
   });
 });

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { DEADLINE_MARGIN_MS, PluginError, formatDuration, isPluginError, parseDuration, remainingMs, waitBudget, waitOutRateLimit, withHeartbeat, type HttpResponse, type TaskContext } from '@baton/plugin-sdk';
+import {
+  DEADLINE_MARGIN_MS,
+  PluginError,
+  formatDuration,
+  isPluginError,
+  parseDuration,
+  remainingMs,
+  waitBudget,
+  waitOutRateLimit,
+  withHeartbeat,
+  type HttpResponse,
+  type TaskContext,
+} from '@baton/plugin-sdk';
 
 // A small Prism Central v4 client on the task's HTTP client: auth, TLS options, NTNX-Request-Id
 // and If-Match on mutations, retries of 429/5xx with the same request id (so a lost answer never
@@ -159,14 +171,22 @@ export class PrismClient {
     const details = { status, where };
     const retryAfter = Number(response.headers['retry-after']);
     if (status === 401) {
-      return new PluginError('AUTHENTICATION', `Prism Central at ${this.base} rejected the credentials (401: ${message}); check token, or username and password`, { retryable: false, details });
+      return new PluginError('AUTHENTICATION', `Prism Central at ${this.base} rejected the credentials (401: ${message}); check token, or username and password`, {
+        retryable: false,
+        details,
+      });
     }
-    if (status === 403) return new PluginError('PERMISSION_DENIED', `Prism Central refused ${where} (403: ${message}); the account lacks the role for it`, { retryable: false, details });
+    if (status === 403)
+      return new PluginError('PERMISSION_DENIED', `Prism Central refused ${where} (403: ${message}); the account lacks the role for it`, { retryable: false, details });
     if (status === 404) return new PluginError('NOT_FOUND', `${where}: ${message}`, { retryable: false, details });
     if (status === 412) return new PluginError('CONFLICT', `${where}: the entity changed while this task ran (412: ${message})`, { retryable: true, details });
     if (status === 409) return new PluginError('CONFLICT', `Prism Central refused ${where} (409: ${message})`, { retryable: false, details });
     if (status === 429) {
-      return new PluginError('RATE_LIMITED', `Prism Central at ${this.base} is rate limiting ${where} (429)`, { retryable: true, details, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined });
+      return new PluginError('RATE_LIMITED', `Prism Central at ${this.base} is rate limiting ${where} (429)`, {
+        retryable: true,
+        details,
+        retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+      });
     }
     if (status >= 500) return new PluginError('UPSTREAM_UNAVAILABLE', `Prism Central at ${this.base} failed on ${where} (${status}: ${message})`, { retryable: true, details });
     return new PluginError('INVALID_PROPERTIES', `Prism Central refused ${where} (${status}: ${message})`, { retryable: false, details });
@@ -229,7 +249,10 @@ export class PrismClient {
         if (task.status === 'SUCCEEDED') return task;
         if (task.status === 'FAILED' || task.status === 'CANCELED') {
           const why = (task.errorMessages ?? []).map((m) => `${m.code ? `${m.code}: ` : ''}${m.message}`).join('; ') || task.legacyErrorMessage || 'no message';
-          throw new PluginError('REMOTE_ERROR', `Prism task ${taskExtId} (${task.operation ?? op}) ${task.status}: ${why}`, { retryable: false, details: { taskExtId, status: task.status } });
+          throw new PluginError('REMOTE_ERROR', `Prism task ${taskExtId} (${task.operation ?? op}) ${task.status}: ${why}`, {
+            retryable: false,
+            details: { taskExtId, status: task.status },
+          });
         }
         const elapsedMs = Date.now() - startedAt;
         this.ctx.heartbeat({ op, key, requestId, startedAt, taskExtId, status: task.status, progress: task.progressPercentage ?? 0, elapsedMs } satisfies TaskBeat);

@@ -18,11 +18,14 @@ export const connectionShape = {
   username: z.string().optional().describe("Prism Central user for HTTP Basic auth; usually `{{ secret('NUTANIX_USERNAME') }}`."),
   password: z.string().optional().describe("Password of `username`; usually `{{ secret('NUTANIX_PASSWORD') }}`."),
   verifySsl: z.boolean().default(true).describe("Verify Prism Central's TLS certificate (default true). Prefer `caCertificate` over turning this off."),
-  caCertificate: z.string().optional().describe('PEM CA bundle that signed Prism Central\'s certificate (a self-signed PC), e.g. `{{ secret(\'NUTANIX_CA\') }}`.'),
+  caCertificate: z.string().optional().describe("PEM CA bundle that signed Prism Central's certificate (a self-signed PC), e.g. `{{ secret('NUTANIX_CA') }}`."),
 };
 
 export const waitShape = {
-  wait: z.boolean().default(true).describe('Wait for the Prism task to end (default true). False: return the `taskExtId` at once (Kestra\'s default); outputs that need the result are then absent.'),
+  wait: z
+    .boolean()
+    .default(true)
+    .describe("Wait for the Prism task to end (default true). False: return the `taskExtId` at once (Kestra's default); outputs that need the result are then absent."),
   waitTimeout: isoDuration.default('PT30M').describe('How long to wait for the Prism task (ISO-8601, default PT30M; the task `timeout` bounds it too).'),
   pollInterval: isoDuration.default('PT2S').describe('How often to read the Prism task while waiting (default PT2S).'),
 };

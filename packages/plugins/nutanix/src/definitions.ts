@@ -95,10 +95,20 @@ export const stopVmDefinition = definePlugin({
       ...waitShape,
     }),
   ),
-  outputs: z.object({ ...taskOutputs, ...flatVmShape, changed: z.boolean().describe('False when the VM was already OFF'), method: z.string().describe('power-off, shutdown or guest-shutdown') }),
+  outputs: z.object({
+    ...taskOutputs,
+    ...flatVmShape,
+    changed: z.boolean().describe('False when the VM was already OFF'),
+    method: z.string().describe('power-off, shutdown or guest-shutdown'),
+  }),
   idempotent: true,
   activity: ACTIVITY,
-  examples: [{ title: 'Shut a VM down through the guest tools', flow: example('nutanix-stop-vm', `${KESTRA_AHV}.StopVm`, 'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01\ngracefully: true') }],
+  examples: [
+    {
+      title: 'Shut a VM down through the guest tools',
+      flow: example('nutanix-stop-vm', `${KESTRA_AHV}.StopVm`, 'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01\ngracefully: true'),
+    },
+  ],
 });
 
 export const deleteVmDefinition = definePlugin({
@@ -107,7 +117,9 @@ export const deleteVmDefinition = definePlugin({
   title: 'Delete an AHV VM',
   group: GROUP,
   description: 'Deletes a VM (`DELETE .../vms/{extId}` with If-Match). With `failIfNotFound: false` a VM that is already gone is a success (`deleted: false`).',
-  props: withCredentials(z.object({ ...connectionShape, vmExtId: vmExtIdProp, failIfNotFound: z.boolean().default(true).describe('Fail when the VM does not exist.'), ...waitShape })),
+  props: withCredentials(
+    z.object({ ...connectionShape, vmExtId: vmExtIdProp, failIfNotFound: z.boolean().default(true).describe('Fail when the VM does not exist.'), ...waitShape }),
+  ),
   outputs: z.object({ ...taskOutputs, vmExtId: z.string().describe('The VM'), deleted: z.boolean().describe('True when this task deleted it') }),
   idempotent: true,
   activity: ACTIVITY,
@@ -128,7 +140,11 @@ export const listVmsDefinition = definePlugin({
   group: GROUP,
   description: 'Lists VMs (`GET .../vms` with `$filter`, `$orderby`, paging). Outputs `vms` (each with `extId`, `name`, `powerState`, ...) and `total`.',
   props: withCredentials(z.object({ ...connectionShape, ...listShape })),
-  outputs: z.object({ vms: z.array(vmOutput).describe('The VMs'), total: z.number().int().describe('How many Prism reports for the filter'), count: z.number().int().describe('How many are in `vms`') }),
+  outputs: z.object({
+    vms: z.array(vmOutput).describe('The VMs'),
+    total: z.number().int().describe('How many Prism reports for the filter'),
+    count: z.number().int().describe('How many are in `vms`'),
+  }),
   idempotent: true,
   activity: READ_ACTIVITY,
   examples: [{ title: 'List the running VMs', flow: example('nutanix-list-vms', `${KESTRA_AHV}.ListVms`, `filter: "powerState eq 'ON'"`) }],
@@ -152,19 +168,25 @@ export const cloneVmDefinition = definePlugin({
   aliases: [`${KESTRA_AHV}.CloneVm`],
   title: 'Clone an AHV VM',
   group: GROUP,
-  description: 'Clones a VM (`$actions/clone`) with `cloneOverrides` (v4 CloneOverrideParams: `name`, `numSockets`, `numCoresPerSocket`, `memorySizeBytes`, `nics`). Outputs the clone\'s `extId`.',
+  description:
+    "Clones a VM (`$actions/clone`) with `cloneOverrides` (v4 CloneOverrideParams: `name`, `numSockets`, `numCoresPerSocket`, `memorySizeBytes`, `nics`). Outputs the clone's `extId`.",
   props: withCredentials(
     z.object({
       ...connectionShape,
       vmExtId: vmExtIdProp.describe('extId of the VM to clone'),
-      cloneOverrides: z.looseObject({ name: z.string().min(1).optional().describe('Name of the clone') }).default({}).describe('What differs in the clone (CloneOverrideParams).'),
+      cloneOverrides: z
+        .looseObject({ name: z.string().min(1).optional().describe('Name of the clone') })
+        .default({})
+        .describe('What differs in the clone (CloneOverrideParams).'),
       ...waitShape,
     }),
   ),
   outputs: z.object({ ...taskOutputs, extId: z.string().optional().describe('extId of the clone'), sourceVmExtId: z.string().describe('The VM cloned'), vm: vmOutput.optional() }),
   idempotent: false,
   activity: ACTIVITY,
-  examples: [{ title: 'Clone a VM', flow: example('nutanix-clone-vm', `${KESTRA_AHV}.CloneVm`, 'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01\ncloneOverrides:\n  name: web-01-staging') }],
+  examples: [
+    { title: 'Clone a VM', flow: example('nutanix-clone-vm', `${KESTRA_AHV}.CloneVm`, 'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01\ncloneOverrides:\n  name: web-01-staging') },
+  ],
 });
 
 export const convertVmToTemplateDefinition = definePlugin({
@@ -184,13 +206,22 @@ export const convertVmToTemplateDefinition = definePlugin({
       ...waitShape,
     }),
   ),
-  outputs: z.object({ ...taskOutputs, templateExtId: z.string().optional().describe('extId of the template'), templateVersionExtId: z.string().optional().describe('extId of its version'), templateName: z.string().describe('Name') }),
+  outputs: z.object({
+    ...taskOutputs,
+    templateExtId: z.string().optional().describe('extId of the template'),
+    templateVersionExtId: z.string().optional().describe('extId of its version'),
+    templateName: z.string().describe('Name'),
+  }),
   idempotent: false,
   activity: ACTIVITY,
   examples: [
     {
       title: 'Make a golden image template',
-      flow: example('nutanix-vm-to-template', `${KESTRA_AHV}.ConvertVmToTemplate`, 'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01\ntemplateName: golden-ubuntu-2204\nversionName: "2026-12"'),
+      flow: example(
+        'nutanix-vm-to-template',
+        `${KESTRA_AHV}.ConvertVmToTemplate`,
+        'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01\ntemplateName: golden-ubuntu-2204\nversionName: "2026-12"',
+      ),
     },
   ],
 });
@@ -201,7 +232,7 @@ export const cloneTemplateDefinition = definePlugin({
   title: 'Deploy a VM from a template',
   group: GROUP,
   description:
-    'Deploys VMs from a template (`$actions/deploy`). Give `templateExtId` or `templateName`; `templateVersionExtId` picks a version (the active one otherwise); `vmConfigOverride` sets the new VM\'s `name`, `numSockets`, `memorySizeBytes`...',
+    "Deploys VMs from a template (`$actions/deploy`). Give `templateExtId` or `templateName`; `templateVersionExtId` picks a version (the active one otherwise); `vmConfigOverride` sets the new VM's `name`, `numSockets`, `memorySizeBytes`...",
   props: withCredentials(
     z.object({
       ...connectionShape,
@@ -209,7 +240,10 @@ export const cloneTemplateDefinition = definePlugin({
       templateName: z.string().optional().describe('Name of the template (when templateExtId is not given)'),
       templateVersionExtId: z.string().optional().describe('Version to deploy'),
       clusterExtId: z.string().optional().describe("Cluster for the VM (the template's otherwise)"),
-      vmConfigOverride: z.looseObject({ name: z.string().min(1).optional() }).default({}).describe('What differs in the new VM'),
+      vmConfigOverride: z
+        .looseObject({ name: z.string().min(1).optional() })
+        .default({})
+        .describe('What differs in the new VM'),
       ...waitShape,
     }),
   ).refine((v) => !!v.templateExtId || !!v.templateName, { path: ['templateExtId'], message: 'give templateExtId or templateName' }),
@@ -217,12 +251,21 @@ export const cloneTemplateDefinition = definePlugin({
   idempotent: false,
   activity: ACTIVITY,
   examples: [
-    { title: 'Deploy a VM from a template', flow: example('nutanix-clone-template', `${KESTRA_AHV}.CloneTemplate`, 'templateName: golden-ubuntu-2204\nvmConfigOverride:\n  name: app-02') },
+    {
+      title: 'Deploy a VM from a template',
+      flow: example('nutanix-clone-template', `${KESTRA_AHV}.CloneTemplate`, 'templateName: golden-ubuntu-2204\nvmConfigOverride:\n  name: app-02'),
+    },
   ],
 });
 
 const snapshotOutput = z
-  .looseObject({ extId: z.string(), name: z.string(), recoveryPointType: z.string().optional(), expirationTime: z.string().optional(), vmRecoveryPointExtId: z.string().optional() })
+  .looseObject({
+    extId: z.string(),
+    name: z.string(),
+    recoveryPointType: z.string().optional(),
+    expirationTime: z.string().optional(),
+    vmRecoveryPointExtId: z.string().optional(),
+  })
   .describe('The recovery point (nested copy of the flat outputs)');
 
 export const createVmSnapshotDefinition = definePlugin({
@@ -272,9 +315,13 @@ export const listVmSnapshotsDefinition = definePlugin({
   aliases: [`${KESTRA_SNAPSHOT}.ListVmSnapshots`],
   title: 'List AHV VM recovery points',
   group: GROUP,
-  description: "Lists recovery points (`GET .../recovery-points`), of one VM with `vmExtId`, or by an OData `filter`. Expired ones are gone.",
-  props: withCredentials(z.object({ ...connectionShape, vmExtId: z.string().optional().describe('Only this VM\'s recovery points'), ...listShape })),
-  outputs: z.object({ snapshots: z.array(snapshotOutput).describe('The recovery points'), total: z.number().int().describe('Total for the filter'), count: z.number().int().describe('How many are listed') }),
+  description: 'Lists recovery points (`GET .../recovery-points`), of one VM with `vmExtId`, or by an OData `filter`. Expired ones are gone.',
+  props: withCredentials(z.object({ ...connectionShape, vmExtId: z.string().optional().describe("Only this VM's recovery points"), ...listShape })),
+  outputs: z.object({
+    snapshots: z.array(snapshotOutput).describe('The recovery points'),
+    total: z.number().int().describe('Total for the filter'),
+    count: z.number().int().describe('How many are listed'),
+  }),
   idempotent: true,
   activity: READ_ACTIVITY,
   examples: [{ title: "List a VM's snapshots", flow: example('nutanix-list-snapshots', `${KESTRA_SNAPSHOT}.ListVmSnapshots`, 'vmExtId: 4a7e2b1c-2f0d-4d4e-9f3a-5b6c7d8e9f01') }],
@@ -286,21 +333,28 @@ export const restoreVmSnapshotDefinition = definePlugin({
   title: 'Revert an AHV VM to a snapshot',
   group: GROUP,
   description:
-    'Reverts the VM in place to a recovery point (`$actions/revert` with the VM recovery point inside `snapshotExtId`); the VM is OFF afterwards, so `powerOn: true` starts it again. `restoreSpec` (Kestra\'s) is accepted and passed as `overrideSpec`.',
+    "Reverts the VM in place to a recovery point (`$actions/revert` with the VM recovery point inside `snapshotExtId`); the VM is OFF afterwards, so `powerOn: true` starts it again. `restoreSpec` (Kestra's) is accepted and passed as `overrideSpec`.",
   props: withCredentials(
     z.object({
       ...connectionShape,
-      snapshotExtId: z.string().min(1).describe('extId of the recovery point (CreateVmSnapshot\'s `snapshotExtId`)'),
-      vmExtId: z.string().optional().describe('The VM to revert (the recovery point\'s VM by default)'),
+      snapshotExtId: z.string().min(1).describe("extId of the recovery point (CreateVmSnapshot's `snapshotExtId`)"),
+      vmExtId: z.string().optional().describe("The VM to revert (the recovery point's VM by default)"),
       restoreSpec: z.record(z.string(), z.unknown()).optional().describe('Passed to Prism as RevertParams.overrideSpec'),
       powerOn: z.boolean().default(false).describe('Power the VM on after the revert'),
       ...waitShape,
     }),
   ),
-  outputs: z.object({ ...taskOutputs, vmExtId: z.string().describe('The VM reverted'), snapshotExtId: z.string().describe('The recovery point'), powerState: z.string().optional().describe('Power state after the task') }),
+  outputs: z.object({
+    ...taskOutputs,
+    vmExtId: z.string().describe('The VM reverted'),
+    snapshotExtId: z.string().describe('The recovery point'),
+    powerState: z.string().optional().describe('Power state after the task'),
+  }),
   idempotent: true,
   activity: ACTIVITY,
-  examples: [{ title: 'Roll a VM back', flow: example('nutanix-restore', `${KESTRA_SNAPSHOT}.RestoreVmSnapshot`, 'snapshotExtId: 9d3c6a9e-1b7f-4c39-8f6e-2a1b3c4d5e6f\npowerOn: true') }],
+  examples: [
+    { title: 'Roll a VM back', flow: example('nutanix-restore', `${KESTRA_SNAPSHOT}.RestoreVmSnapshot`, 'snapshotExtId: 9d3c6a9e-1b7f-4c39-8f6e-2a1b3c4d5e6f\npowerOn: true') },
+  ],
 });
 
 export const deleteVmSnapshotDefinition = definePlugin({
@@ -308,10 +362,20 @@ export const deleteVmSnapshotDefinition = definePlugin({
   aliases: [`${KESTRA_SNAPSHOT}.DeleteVmSnapshot`],
   title: 'Delete an AHV VM snapshot',
   group: GROUP,
-  description: 'Deletes a recovery point (`DELETE .../recovery-points/{extId}` with If-Match). One already gone (deleted or expired) is a success with `deleted: false` unless `failIfNotFound`.',
-  props: withCredentials(z.object({ ...connectionShape, snapshotExtId: z.string().min(1).describe('extId of the recovery point'), failIfNotFound: z.boolean().default(false).describe('Fail when it does not exist'), ...waitShape })),
+  description:
+    'Deletes a recovery point (`DELETE .../recovery-points/{extId}` with If-Match). One already gone (deleted or expired) is a success with `deleted: false` unless `failIfNotFound`.',
+  props: withCredentials(
+    z.object({
+      ...connectionShape,
+      snapshotExtId: z.string().min(1).describe('extId of the recovery point'),
+      failIfNotFound: z.boolean().default(false).describe('Fail when it does not exist'),
+      ...waitShape,
+    }),
+  ),
   outputs: z.object({ ...taskOutputs, snapshotExtId: z.string().describe('The recovery point'), deleted: z.boolean().describe('True when this task deleted it') }),
   idempotent: true,
   activity: ACTIVITY,
-  examples: [{ title: 'Delete a snapshot', flow: example('nutanix-delete-snapshot', `${KESTRA_SNAPSHOT}.DeleteVmSnapshot`, 'snapshotExtId: 9d3c6a9e-1b7f-4c39-8f6e-2a1b3c4d5e6f') }],
+  examples: [
+    { title: 'Delete a snapshot', flow: example('nutanix-delete-snapshot', `${KESTRA_SNAPSHOT}.DeleteVmSnapshot`, 'snapshotExtId: 9d3c6a9e-1b7f-4c39-8f6e-2a1b3c4d5e6f') },
+  ],
 });

@@ -36,7 +36,12 @@ async function power(client: PrismClient, vmExtId: string, action: string, targe
     ctx.logger.info(`VM ${vm.name} (${vmExtId}) is already ${target}: nothing to do`);
     return { task: undefined, vm, changed: false };
   }
-  const task = await client.runTask(action, vmExtId, async (requestId) => (await client.call('POST', `${VMM}/vms/${id(vmExtId)}/$actions/${action}`, { requestId, ifMatch: etag, body: {} })).data.extId, wait);
+  const task = await client.runTask(
+    action,
+    vmExtId,
+    async (requestId) => (await client.call('POST', `${VMM}/vms/${id(vmExtId)}/$actions/${action}`, { requestId, ifMatch: etag, body: {} })).data.extId,
+    wait,
+  );
   const after = wait.wait ? (await client.getVm(vmExtId)).vm : vm;
   return { task, vm: after, changed: true };
 }
@@ -46,7 +51,12 @@ const taskFields = (task: PrismTask | undefined) => (task ? { taskExtId: task.ex
 export const createVmRuntime = defineRuntime(d.createVmDefinition, async (ctx) => {
   const p = readProps(d.createVmDefinition.props, ctx.props, d.createVmDefinition.id);
   const client = open(ctx, p);
-  const task = await client.runTask('create-vm', p.vm.name, async (requestId) => (await client.call('POST', `${VMM}/vms`, { requestId, body: p.vm, what: `creating VM ${p.vm.name}` })).data.extId, p);
+  const task = await client.runTask(
+    'create-vm',
+    p.vm.name,
+    async (requestId) => (await client.call('POST', `${VMM}/vms`, { requestId, body: p.vm, what: `creating VM ${p.vm.name}` })).data.extId,
+    p,
+  );
   if (!p.wait) return { ...taskFields(task), name: p.vm.name };
   const extId = created(task, REL_VM, 'VM');
   let vm = (await client.getVm(extId)).vm;
@@ -74,11 +84,17 @@ export const deleteVmRuntime = defineRuntime(d.deleteVmDefinition, async (ctx) =
   const resuming = (ctx.resumeDetails as { op?: string } | undefined)?.op === 'delete-vm';
   const found = await client.findVm(p.vmExtId);
   if (!found && !resuming) {
-    if (p.failIfNotFound) throw new PluginError('NOT_FOUND', `VM ${p.vmExtId} does not exist in Prism Central at ${client.base}; set failIfNotFound: false to accept that`, { retryable: false });
+    if (p.failIfNotFound)
+      throw new PluginError('NOT_FOUND', `VM ${p.vmExtId} does not exist in Prism Central at ${client.base}; set failIfNotFound: false to accept that`, { retryable: false });
     ctx.logger.info(`VM ${p.vmExtId} does not exist: nothing to delete`);
     return { vmExtId: p.vmExtId, deleted: false };
   }
-  const task = await client.runTask('delete-vm', p.vmExtId, async (requestId) => (await client.call('DELETE', `${VMM}/vms/${id(p.vmExtId)}`, { requestId, ifMatch: found?.etag })).data.extId, p);
+  const task = await client.runTask(
+    'delete-vm',
+    p.vmExtId,
+    async (requestId) => (await client.call('DELETE', `${VMM}/vms/${id(p.vmExtId)}`, { requestId, ifMatch: found?.etag })).data.extId,
+    p,
+  );
   return { ...taskFields(task), vmExtId: p.vmExtId, deleted: true };
 });
 
@@ -147,7 +163,11 @@ export const cloneTemplateRuntime = defineRuntime(d.cloneTemplateDefinition, asy
     const name = p.templateName!.replace(/'/g, "''");
     const found = (await client.call<any[]>('GET', `${CONTENT}/templates`, { query: { $filter: `templateName eq '${name}'`, $limit: 2 } })).data ?? [];
     if (found.length !== 1) {
-      throw new PluginError(found.length ? 'CONFLICT' : 'NOT_FOUND', `${found.length ? 'several templates are' : 'no template is'} named '${p.templateName}'; give templateExtId instead`, { retryable: false });
+      throw new PluginError(
+        found.length ? 'CONFLICT' : 'NOT_FOUND',
+        `${found.length ? 'several templates are' : 'no template is'} named '${p.templateName}'; give templateExtId instead`,
+        { retryable: false },
+      );
     }
     templateExtId = found[0].extId as string;
   }
@@ -189,7 +209,12 @@ export const createVmSnapshotRuntime = defineRuntime(d.createVmSnapshotDefinitio
     ...(p.expirationTime ? { expirationTime: new Date(p.expirationTime).toISOString() } : {}),
     vmRecoveryPoints: [{ vmExtId: p.vmExtId }],
   };
-  const task = await client.runTask('create-snapshot', `${p.vmExtId}/${p.snapshotName}`, async (requestId) => (await client.call('POST', `${DP}/recovery-points`, { requestId, body })).data.extId, p);
+  const task = await client.runTask(
+    'create-snapshot',
+    `${p.vmExtId}/${p.snapshotName}`,
+    async (requestId) => (await client.call('POST', `${DP}/recovery-points`, { requestId, body })).data.extId,
+    p,
+  );
   if (!p.wait) return { ...taskFields(task), vmExtId: p.vmExtId };
   const snapshotExtId = created(task, REL_RP, 'recovery point');
   const snapshot = flatSnapshot((await client.call('GET', `${DP}/recovery-points/${id(snapshotExtId)}`)).data);
@@ -213,7 +238,12 @@ export const restoreVmSnapshotRuntime = defineRuntime(d.restoreVmSnapshotDefinit
   if (!vmExtId) throw new PluginError('INVALID_PROPERTIES', `recovery point ${p.snapshotExtId} names no VM; give vmExtId`, { retryable: false });
   const { etag } = await client.getVm(vmExtId);
   const body = { vmRecoveryPointExtId: rp.vmRecoveryPointExtId, ...(p.restoreSpec ? { overrideSpec: p.restoreSpec } : {}) };
-  const task = await client.runTask('revert-vm', `${vmExtId}/${p.snapshotExtId}`, async (requestId) => (await client.call('POST', `${VMM}/vms/${id(vmExtId)}/$actions/revert`, { requestId, ifMatch: etag, body })).data.extId, p);
+  const task = await client.runTask(
+    'revert-vm',
+    `${vmExtId}/${p.snapshotExtId}`,
+    async (requestId) => (await client.call('POST', `${VMM}/vms/${id(vmExtId)}/$actions/revert`, { requestId, ifMatch: etag, body })).data.extId,
+    p,
+  );
   let powerState: string | undefined;
   if (p.wait) {
     powerState = (await client.getVm(vmExtId)).vm.powerState;
@@ -235,7 +265,12 @@ export const deleteVmSnapshotRuntime = defineRuntime(d.deleteVmSnapshotDefinitio
     ctx.logger.info(`recovery point ${p.snapshotExtId} does not exist (deleted or expired): nothing to delete`);
     return { snapshotExtId: p.snapshotExtId, deleted: false };
   }
-  const task = await client.runTask('delete-snapshot', p.snapshotExtId, async (requestId) => (await client.call('DELETE', `${DP}/recovery-points/${id(p.snapshotExtId)}`, { requestId, ifMatch: etag })).data.extId, p);
+  const task = await client.runTask(
+    'delete-snapshot',
+    p.snapshotExtId,
+    async (requestId) => (await client.call('DELETE', `${DP}/recovery-points/${id(p.snapshotExtId)}`, { requestId, ifMatch: etag })).data.extId,
+    p,
+  );
   return { ...taskFields(task), snapshotExtId: p.snapshotExtId, deleted: true };
 });
 

@@ -102,7 +102,10 @@ describe('VM lifecycle', () => {
     expect(t.error).toBeUndefined();
     expect(t.outputs.templateExtId).toBeTruthy();
     expect(t.outputs.templateVersionExtId).toBeTruthy();
-    const d = await run<any>(rt.cloneTemplateRuntime, connection(sim, { templateName: 'golden', templateVersionExtId: t.outputs.templateVersionExtId, vmConfigOverride: { name: 'app-02' } }));
+    const d = await run<any>(
+      rt.cloneTemplateRuntime,
+      connection(sim, { templateName: 'golden', templateVersionExtId: t.outputs.templateVersionExtId, vmConfigOverride: { name: 'app-02' } }),
+    );
     expect(d.error).toBeUndefined();
     const [vm] = await vmsNamed('app-02');
     expect(vm.extId).toBe(d.outputs.extId);

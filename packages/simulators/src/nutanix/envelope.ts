@@ -31,7 +31,13 @@ function metadata(req: SimRequest, extra: Record<string, unknown> = {}, hasError
   };
 }
 
-export function ok(req: SimRequest, module: string, responseType: string, data: unknown, options: { status?: number; headers?: Record<string, string>; total?: number } = {}): SimResponse {
+export function ok(
+  req: SimRequest,
+  module: string,
+  responseType: string,
+  data: unknown,
+  options: { status?: number; headers?: Record<string, string>; total?: number } = {},
+): SimResponse {
   return {
     status: options.status ?? 200,
     headers: options.headers,

@@ -53,7 +53,8 @@ export class InventoryChecker {
     const endpoint = this.endpoints.find((x) => x.method === e.method && x.regex.test(e.path));
     if (!endpoint) return [`${e.method} ${e.path} is not an operation of the v4 inventory`];
     const problems: string[] = [];
-    for (const q of Object.keys(e.query ?? {})) if (!endpoint.query_params.includes(q)) problems.push(`query parameter ${q} is not one of ${endpoint.operation}'s (${endpoint.query_params.join(', ') || 'none'})`);
+    for (const q of Object.keys(e.query ?? {}))
+      if (!endpoint.query_params.includes(q)) problems.push(`query parameter ${q} is not one of ${endpoint.operation}'s (${endpoint.query_params.join(', ') || 'none'})`);
     if (e.status >= 300) return problems;
     const body = e.responseBody as { $objectType?: string; data?: unknown } | undefined;
     if (!body || typeof body !== 'object') return [...problems, 'no JSON envelope'];

@@ -332,7 +332,10 @@ export function addNutanixRoutes(router: Router, store: NutanixStore): void {
             if (!current) throw new TaskFailure(`VM ${vm.extId} no longer exists`, 'VMM-30100');
             if (current.powerState === target) throw new TaskFailure(`VM ${current.name} is already ${target}: the requested power state transition is not valid`, 'VMM-30301');
             if (needsTools && !(current.guestTools && current.powerState === 'ON')) {
-              throw new TaskFailure(`Nutanix Guest Tools are not installed or not reachable on VM ${current.name}: a guest shutdown needs them (use an ACPI shutdown or a power off)`, 'VMM-30405');
+              throw new TaskFailure(
+                `Nutanix Guest Tools are not installed or not reachable on VM ${current.name}: a guest shutdown needs them (use an ACPI shutdown or a power off)`,
+                'VMM-30405',
+              );
             }
             current.powerState = target;
             store.touch(current);
@@ -441,7 +444,8 @@ export function addNutanixRoutes(router: Router, store: NutanixStore): void {
       if (typeof body.templateName !== 'string' || !body.templateName.trim()) throw new BadInput('templateName is required', 'templateName');
       const spec = obj(body.templateVersionSpec);
       const vmExtId = obj(spec.versionSource).extId;
-      if (typeof vmExtId !== 'string') throw new BadInput('templateVersionSpec.versionSource.extId is required: the VM to make a template of', 'templateVersionSpec.versionSource.extId');
+      if (typeof vmExtId !== 'string')
+        throw new BadInput('templateVersionSpec.versionSource.extId is required: the VM to make a template of', 'templateVersionSpec.versionSource.extId');
       const vm = vmOr404(req, vmExtId);
       if (isResponse(vm)) return vm;
       const name = body.templateName as string;
@@ -483,7 +487,8 @@ export function addNutanixRoutes(router: Router, store: NutanixStore): void {
       if (!t) return fail(req, 'vmm-content', 404, `template ${req.params.extId} was not found`);
       const body = obj(req.body);
       const count = positiveInt(body, 'numberOfVms', 1);
-      if (body.versionId !== undefined && body.versionId !== t.versionExtId) return fail(req, 'vmm-content', 404, `template ${t.templateName} has no version ${String(body.versionId)}`);
+      if (body.versionId !== undefined && body.versionId !== t.versionExtId)
+        return fail(req, 'vmm-content', 404, `template ${t.templateName} has no version ${String(body.versionId)}`);
       const clusterExtId = obj(body.clusterReference).extId ?? t.vmSpec.clusterExtId;
       if (!store.clusters.has(clusterExtId)) return fail(req, 'vmm-content', 404, `cluster ${clusterExtId} was not found`);
       const overrides = obj(body.overrideVmConfigMap);
@@ -541,7 +546,8 @@ export function addNutanixRoutes(router: Router, store: NutanixStore): void {
       const body = obj(req.body);
       if (typeof body.name !== 'string' || !body.name.trim()) throw new BadInput('name is required', 'name');
       const type = body.recoveryPointType ?? 'CRASH_CONSISTENT';
-      if (type !== 'CRASH_CONSISTENT' && type !== 'APPLICATION_CONSISTENT') throw new BadInput('recoveryPointType must be CRASH_CONSISTENT or APPLICATION_CONSISTENT', 'recoveryPointType');
+      if (type !== 'CRASH_CONSISTENT' && type !== 'APPLICATION_CONSISTENT')
+        throw new BadInput('recoveryPointType must be CRASH_CONSISTENT or APPLICATION_CONSISTENT', 'recoveryPointType');
       let expirationTime: string | undefined;
       if (body.expirationTime !== undefined) {
         const at = typeof body.expirationTime === 'string' ? Date.parse(body.expirationTime) : NaN;

@@ -30,7 +30,11 @@ function authenticate(req: SimRequest, creds: { username: string; password: stri
 
 export async function startNutanix(options: NutanixSimulatorOptions = {}, hooks: SimulatorHooks = {}): Promise<RunningSimulator> {
   const clock = new SimClock();
-  const creds = { username: options.username ?? DEFAULT_NUTANIX_USERNAME, password: options.password ?? DEFAULT_NUTANIX_PASSWORD, apiKey: options.apiKey ?? DEFAULT_NUTANIX_API_KEY };
+  const creds = {
+    username: options.username ?? DEFAULT_NUTANIX_USERNAME,
+    password: options.password ?? DEFAULT_NUTANIX_PASSWORD,
+    apiKey: options.apiKey ?? DEFAULT_NUTANIX_API_KEY,
+  };
   const initial = { ...DEFAULT_TIMINGS, ...options.timings };
   const store = new NutanixStore(clock, { ...initial }, options.seed ?? true);
   const router = new Router();
@@ -77,7 +81,10 @@ export async function startNutanix(options: NutanixSimulatorOptions = {}, hooks:
       control.add('POST', '/_sim/vms', (req) => {
         const body = (req.body ?? {}) as { name?: string; powerState?: 'ON' | 'OFF'; guestTools?: boolean; clusterExtId?: string };
         if (!body.name) throw new Error('name is required');
-        return { status: 200, json: renderVm(store.addVm({ name: body.name, powerState: body.powerState ?? 'OFF', guestTools: body.guestTools ?? true, clusterExtId: body.clusterExtId })) };
+        return {
+          status: 200,
+          json: renderVm(store.addVm({ name: body.name, powerState: body.powerState ?? 'OFF', guestTools: body.guestTools ?? true, clusterExtId: body.clusterExtId })),
+        };
       });
     },
     resetState: () => {

@@ -116,7 +116,12 @@ export interface SimTask {
   apply?: () => EntityRef[] | void;
 }
 
-export const REL = { vm: 'vmm:ahv:config:vm', template: 'vmm:content:template', recoveryPoint: 'dataprotection:config:recovery-point', cluster: 'clustermgmt:config:cluster' } as const;
+export const REL = {
+  vm: 'vmm:ahv:config:vm',
+  template: 'vmm:content:template',
+  recoveryPoint: 'dataprotection:config:recovery-point',
+  cluster: 'clustermgmt:config:cluster',
+} as const;
 
 /** A failure forced by the control API for the next task of an operation. */
 export interface ForcedFailure {
@@ -207,7 +212,15 @@ export class NutanixStore {
   }
 
   /** Queues a task; its effect runs when `durationMs` has passed on the simulator's clock. */
-  startTask(spec: { operation: string; description: string; kind: TimingKind; entities: EntityRef[]; cancelable: boolean; clusterExtId?: string; apply: SimTask['apply'] }): SimTask {
+  startTask(spec: {
+    operation: string;
+    description: string;
+    kind: TimingKind;
+    entities: EntityRef[];
+    cancelable: boolean;
+    clusterExtId?: string;
+    apply: SimTask['apply'];
+  }): SimTask {
     const now = this.clock.now();
     const task: SimTask = {
       extId: taskId(),
