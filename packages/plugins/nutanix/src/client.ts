@@ -219,21 +219,38 @@ export class PrismClient {
    */
   async runTask(op: string, key: string, issue: (requestId: string) => Promise<string>, options: WaitOptions): Promise<PrismTask> {
     const resume = this.ctx.resumeDetails as Partial<TaskBeat> | undefined;
-    const same = resume && resume.op === op && resume.key === key;
-    const startedAt = same && typeof resume.startedAt === 'number' ? resume.startedAt : Date.now();
+    const same = !!resume && resume.op === op && resume.key === key && typeof resume.requestId === 'string';
+    let startedAt = same && typeof resume.startedAt === 'number' ? resume.startedAt : Date.now();
+    let requestId = same ? resume.requestId! : randomUUID();
     let taskExtId = same ? resume.taskExtId : undefined;
-    const requestId = same && resume.requestId ? resume.requestId : randomUUID();
     if (taskExtId) {
       this.ctx.logger.info(`resuming the wait for Prism task ${taskExtId} (${op}) started by the previous attempt`);
     } else {
       if (same) this.ctx.logger.info(`re-sending ${op} with the previous attempt's NTNX-Request-Id ${requestId}: Prism answers with the task it started, if any`);
-      this.ctx.heartbeat({ op, key, requestId, startedAt } satisfies TaskBeat);
-      taskExtId = await issue(requestId);
-      this.ctx.logger.info(`${op}: Prism task ${taskExtId}`);
+      taskExtId = await this.issue(op, key, requestId, startedAt, issue);
+    }
+    if (same) {
+      // The previous attempt's task already failed (a restart after fixing the cause, or a retry):
+      // waiting for it again would only fail again, so this attempt starts the operation anew.
+      const previous = await this.getTask(taskExtId);
+      if (previous.status === 'FAILED' || previous.status === 'CANCELED') {
+        this.ctx.logger.info(`the previous attempt's Prism task ${taskExtId} ended ${previous.status}: issuing ${op} again with a new NTNX-Request-Id`);
+        requestId = randomUUID();
+        startedAt = Date.now();
+        taskExtId = await this.issue(op, key, requestId, startedAt, issue);
+      }
     }
     this.ctx.heartbeat({ op, key, requestId, startedAt, taskExtId } satisfies TaskBeat);
     if (!options.wait) return { extId: taskExtId, status: 'RUNNING' };
     return this.waitForTask(op, key, requestId, taskExtId, startedAt, options);
+  }
+
+  /** Heartbeats the request id before sending, so a worker lost mid-call leaves it for the next attempt. */
+  private async issue(op: string, key: string, requestId: string, startedAt: number, send: (requestId: string) => Promise<string>): Promise<string> {
+    this.ctx.heartbeat({ op, key, requestId, startedAt } satisfies TaskBeat);
+    const taskExtId = await send(requestId);
+    this.ctx.logger.info(`${op}: Prism task ${taskExtId}`);
+    return taskExtId;
   }
 
   private async waitForTask(op: string, key: string, requestId: string, taskExtId: string, startedAt: number, options: WaitOptions): Promise<PrismTask> {

@@ -188,4 +188,15 @@ describe('waits', () => {
     expect(resent.logs.some((l) => l.message.includes("previous attempt's NTNX-Request-Id"))).toBe(true);
     expect(await vmsNamed('resumed')).toHaveLength(1);
   });
+
+  it("a new attempt after the previous attempt's Prism task failed issues the operation again instead of failing on the old task", async () => {
+    await control(sim, 'POST', '/_sim/outcome', { operation: 'CreateVm', message: 'not enough memory on the cluster' });
+    const first = await run<any>(rt.createVmRuntime, connection(sim, { vm: vmSpec('second-try') }));
+    expect(first.error?.message).toMatch(/not enough memory on the cluster/);
+    const second = await run<any>(rt.createVmRuntime, connection(sim, { vm: vmSpec('second-try') }), { resumeDetails: first.lastHeartbeatDetails });
+    expect(second.error).toBeUndefined();
+    expect(second.outputs.taskExtId).not.toBe((first.lastHeartbeatDetails as any).taskExtId);
+    expect(second.logs.some((l) => l.message.includes('issuing create-vm again with a new NTNX-Request-Id'))).toBe(true);
+    expect(await vmsNamed('second-try')).toHaveLength(1);
+  });
 });
