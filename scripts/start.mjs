@@ -252,6 +252,7 @@ async function main() {
         `- type: cloudflare\n  values:\n    baseUrl: http://127.0.0.1:${env.CLOUDFLARE_SIM_PORT ?? 8082}/client/v4`,
         '- type: maas.machines.Commission\n  values:\n    pollInterval: PT1S',
         '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT1S',
+        `- type: nutanix\n  values:\n    port: ${env.NUTANIX_SIM_PORT ?? 8085}\n    scheme: http`,
         '',
       ].join('\n'),
     );
@@ -310,6 +311,9 @@ function demoSecrets() {
     SECRET_IPMI_PASSWORD: b64('ipmi-demo-password'),
     SECRET_NETBOX_URL: b64(`http://127.0.0.1:${env.NETBOX_SIM_PORT ?? 8084}`),
     SECRET_NETBOX_API_TOKEN: b64('0123456789abcdef0123456789abcdef01234567'),
+    SECRET_NUTANIX_HOST: b64('127.0.0.1'),
+    SECRET_NUTANIX_USERNAME: b64('admin'),
+    SECRET_NUTANIX_PASSWORD: b64('Nutanix/4u-sim'),
   };
 }
 

@@ -8,11 +8,12 @@ import { pollingTriggers as kvmPollers, runtimes as kvm } from '@baton/plugin-kv
 import { runtimes as maas } from '@baton/plugin-maas/runtime';
 import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 import { runtimes as notifications } from '@baton/plugin-notifications/runtime';
+import { runtimes as nutanix } from '@baton/plugin-nutanix/runtime';
 import { runtimes as scripts } from '@baton/plugin-scripts/runtime';
 import { pollingTriggers as vmwarePollers, runtimes as vmware } from '@baton/plugin-vmware/runtime';
 
 /** Every shipped runtime, by family (the same names as `pluginFamilies`). */
-export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts, vmware };
+export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, nutanix, scripts, vmware };
 
 export function pluginRuntimes(): PluginRuntime[] {
   return Object.values(runtimeFamilies).flat();

@@ -2,9 +2,10 @@ import { startArgoCd } from './argocd/simulator.js';
 import { startCloudflare } from './cloudflare/simulator.js';
 import { startMaas } from './maas/simulator.js';
 import { startNetBox } from './netbox/simulator.js';
+import { startNutanix } from './nutanix/simulator.js';
 
 export interface RunningSimulator {
-  name: 'argocd' | 'cloudflare' | 'maas' | 'netbox';
+  name: 'argocd' | 'cloudflare' | 'maas' | 'netbox' | 'nutanix';
   url: string;
   port: number;
   close(): Promise<void>;
@@ -67,6 +68,23 @@ export function startMaasSimulator(options?: MaasSimulatorOptions): Promise<Runn
 
 export function startNetBoxSimulator(options?: NetBoxSimulatorOptions): Promise<RunningSimulator> {
   return startNetBox(options);
+}
+
+export interface NutanixSimulatorOptions {
+  port?: number;
+  host?: string;
+  /** HTTP Basic user and password, default admin / Nutanix/4u-sim. */
+  username?: string;
+  password?: string;
+  /** X-ntnx-api-key value, default 'nutanix-sim-api-key-0123456789'. */
+  apiKey?: string;
+  /** How long each kind of Prism task runs (ms). */
+  timings?: Partial<{ createMs: number; powerMs: number; cloneMs: number; deleteMs: number; templateMs: number; snapshotMs: number; restoreMs: number }>;
+  seed?: boolean /* default true: clusters PHX-POC-01/02, image ubuntu-22.04-cloudimg, subnet vlan.100, VMs web-01 (NGT) and legacy-01 (no NGT), both ON */;
+}
+
+export function startNutanixSimulator(options?: NutanixSimulatorOptions): Promise<RunningSimulator> {
+  return startNutanix(options);
 }
 
 /**

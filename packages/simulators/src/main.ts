@@ -1,9 +1,9 @@
 /**
  * `npm run simulators`: every simulator on fixed ports for local development and manual testing.
- * Ports: ARGOCD_SIM_PORT (8081), CLOUDFLARE_SIM_PORT (8082), MAAS_SIM_PORT (8083), NETBOX_SIM_PORT (8084);
+ * Ports: ARGOCD_SIM_PORT (8081), CLOUDFLARE_SIM_PORT (8082), MAAS_SIM_PORT (8083), NETBOX_SIM_PORT (8084), NUTANIX_SIM_PORT (8085);
  * SIM_HOST (127.0.0.1).
  */
-import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, type RunningSimulator } from './index.js';
+import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, startNutanixSimulator, type RunningSimulator } from './index.js';
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -32,12 +32,13 @@ async function main(): Promise<void> {
     running.push(await startCloudflareSimulator({ host, port: port('CLOUDFLARE_SIM_PORT', 8082) }));
     running.push(await startMaasSimulator({ host, port: port('MAAS_SIM_PORT', 8083) }));
     running.push(await startNetBoxSimulator({ host, port: port('NETBOX_SIM_PORT', 8084) }));
+    running.push(await startNutanixSimulator({ host, port: port('NUTANIX_SIM_PORT', 8085) }));
   } catch (err) {
     console.error(`could not start the simulators: ${(err as Error).message}`);
     await Promise.allSettled(running.map((s) => s.close()));
     process.exit(1);
   }
-  const [argo, cf, maas, netbox] = running;
+  const [argo, cf, maas, netbox, nutanix] = running;
   console.log(`Argo CD simulator     ${argo.url}
   token:    Authorization: Bearer argocd-test-token   (or POST /api/v1/session {"username":"admin","password":"password"})
   seeded:   application "my-app" (project default, OutOfSync / Missing)
@@ -58,10 +59,16 @@ NetBox simulator      ${netbox.url}
   seeded:   sites dc1, dc2; role server; device type server-1u (Generic); platform ubuntu-jammy; prefix 10.100.1.0/24
   api:      ${netbox.url}/api/dcim/devices/
 
+Nutanix simulator     ${nutanix.url}   (Prism Central v4; plain HTTP: use scheme http in tasks)
+  auth:     HTTP Basic admin / Nutanix/4u-sim   (or X-ntnx-api-key: nutanix-sim-api-key-0123456789)
+  seeded:   clusters PHX-POC-01 (00061f7f-44f7-19dc-3be1-7cc25586ee44), PHX-POC-02; VMs web-01 (NGT), legacy-01; image ubuntu-22.04-cloudimg
+  api:      ${nutanix.url}/api/vmm/v4.3/ahv/config/vms
+
 Control API (all, no auth): POST /_sim/reset · POST|GET|DELETE /_sim/faults · GET /_sim/state · GET /_sim/requests · POST /_sim/clock
   Argo CD:    POST /_sim/applications · POST /_sim/applications/{name}/outcome · POST /_sim/applications/{name}/commit
   Cloudflare: PUT /_sim/rate-limit
   MAAS:       POST /_sim/outcome {commissioning|deployment: "fail"} · PUT /_sim/timings · POST /_sim/machines
+  Nutanix:    PUT /_sim/timings · POST /_sim/outcome {operation, message} · POST /_sim/lose-answers {count} · POST /_sim/vms
 Ctrl-C stops them all.`);
 }
 

@@ -28,6 +28,7 @@ export const SPEC_FILES = {
   maasOperations: 'specs/maas/maas-3.7.3-machines-operations.json',
   maasNodeStatus: 'specs/maas/maas-3.7.3-node-status.json',
   maasExamples: 'specs/maas/maas-3.7.3-api-examples-machines.json',
+  nutanixInventory: 'specs/nutanix/nutanix-v4-inventory.json',
 } as const;
 
 export function specPath(name: keyof typeof SPEC_FILES): string {

@@ -13,6 +13,7 @@ declare module 'vitest' {
     argocdUrl: string;
     cloudflareUrl: string;
     maasUrl: string;
+    nutanixUrl: string;
     netboxUrl: string;
     dataDir: string;
     /** BATON_STORAGE* (and BATON_DATA_DIR) of the stack's worker and web app: local disk, or s3rver with BATON_TEST_STORAGE=s3. */

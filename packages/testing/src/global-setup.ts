@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, type RunningSimulator } from '@baton/simulators';
+import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, startNutanixSimulator, type RunningSimulator } from '@baton/simulators';
 import { SECURE_SMTP_PASSWORD, startNotificationSink } from './notification-sink';
 import { S3_TEST_CREDENTIALS, startS3Server } from './s3-server';
 // @ts-expect-error plain ESM helper shared with npm start
@@ -77,8 +77,9 @@ async function startStack(project: TestProject) {
     await startCloudflareSimulator({ port: 0 }),
     await startMaasSimulator({ port: 0, timings: { commissioningMs: 600, deployingMs: 800, releasingMs: 300, powerMs: 200 } }),
     await startNetBoxSimulator({ port: 0 }),
+    await startNutanixSimulator({ port: 0, timings: { createMs: 600, powerMs: 300, cloneMs: 600, deleteMs: 200, templateMs: 400, snapshotMs: 400, restoreMs: 400 } }),
   ];
-  const [argocd, cloudflare, maas, netbox] = sims;
+  const [argocd, cloudflare, maas, netbox, nutanix] = sims;
   const defaultsFile = path.join(dataDir, 'plugin-defaults.yaml');
   // MAAS waits poll faster than in production. (The NetBox site, role and device type the metal seed
   // flow needs are namespace defaults of infra.provisioning, set by seed-flow-metal.int.test.ts.)
@@ -88,6 +89,8 @@ async function startStack(project: TestProject) {
       `- type: cloudflare\n  values:\n    baseUrl: ${cloudflare.url}/client/v4`,
       '- type: maas.machines.Commission\n  values:\n    pollInterval: PT0.2S',
       '- type: maas.machines.Deploy\n  values:\n    pollInterval: PT0.2S',
+      // The Nutanix simulator speaks plain HTTP on a random port; flows give host and credentials.
+      `- type: nutanix\n  values:\n    port: ${nutanix.port}\n    scheme: http\n    pollInterval: PT0.2S`,
       '',
     ].join('\n'),
   );
@@ -138,6 +141,9 @@ async function startStack(project: TestProject) {
     SECRET_IPMI_PASSWORD: b64('ipmi-test-password'),
     SECRET_NETBOX_URL: b64(netbox.url),
     SECRET_NETBOX_API_TOKEN: b64('0123456789abcdef0123456789abcdef01234567'),
+    SECRET_NUTANIX_HOST: b64('127.0.0.1'),
+    SECRET_NUTANIX_USERNAME: b64('admin'),
+    SECRET_NUTANIX_PASSWORD: b64('Nutanix/4u-sim'),
   };
   // The workflow bundle is cached in the shared data dir so test runs reuse it.
   fs.mkdirSync(path.join(stack.dataDirFrom(), 'cache'), { recursive: true });
@@ -165,6 +171,7 @@ async function startStack(project: TestProject) {
   project.provide('cloudflareUrl', cloudflare.url);
   project.provide('maasUrl', maas.url);
   project.provide('netboxUrl', netbox.url);
+  project.provide('nutanixUrl', nutanix.url);
   project.provide('dataDir', dataDir);
   project.provide('storageEnv', { ...storageEnv, BATON_DATA_DIR: dataDir });
   project.provide('encryptionKey', encryptionKey);

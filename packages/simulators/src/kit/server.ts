@@ -57,7 +57,7 @@ export interface VendorErrors {
 }
 
 export interface SimServerConfig {
-  name: 'argocd' | 'cloudflare' | 'maas' | 'netbox';
+  name: 'argocd' | 'cloudflare' | 'maas' | 'netbox' | 'nutanix';
   host?: string;
   port?: number;
   /** API prefix (e.g. /client/v4): fault routes may be written with or without it. */
