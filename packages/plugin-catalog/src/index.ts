@@ -10,9 +10,10 @@ import { definitions as maas } from '@baton/plugin-maas';
 import { definitions as netbox } from '@baton/plugin-netbox';
 import { definitions as notifications } from '@baton/plugin-notifications';
 import { definitions as scripts } from '@baton/plugin-scripts';
+import { definitions as ssh } from '@baton/plugin-ssh';
 
 /** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
-export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts };
+export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts, ssh };
 
 let shared: PluginRegistry | undefined;
 

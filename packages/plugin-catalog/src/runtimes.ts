@@ -9,9 +9,10 @@ import { runtimes as maas } from '@baton/plugin-maas/runtime';
 import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 import { runtimes as notifications } from '@baton/plugin-notifications/runtime';
 import { runtimes as scripts } from '@baton/plugin-scripts/runtime';
+import { runtimes as ssh } from '@baton/plugin-ssh/runtime';
 
 /** Every shipped runtime, by family (the same names as `pluginFamilies`). */
-export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts };
+export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, scripts, ssh };
 
 export function pluginRuntimes(): PluginRuntime[] {
   return Object.values(runtimeFamilies).flat();

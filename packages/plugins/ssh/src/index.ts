@@ -1,0 +1,8 @@
+// SSH tasks (Kestra's io.kestra.plugin.fs.ssh). Definitions only (zod): the web app imports this entry
+// point; the runtime (the ssh2 client) is behind ./runtime.
+import type { PluginDefinition } from '@baton/plugin-sdk';
+import { sshCommand } from './definitions';
+
+export { sshCommand, commandProps, commandOutputs, AUTH_METHODS } from './definitions';
+
+export const definitions: PluginDefinition[] = [sshCommand] as PluginDefinition[];
