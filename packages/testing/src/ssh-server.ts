@@ -118,6 +118,7 @@ export async function startSshServer(options: SshServerOptions = {}): Promise<Ru
       // No PAM: the test server must not depend on the machine's login configuration.
       'UsePAM no',
       'AcceptEnv *',
+      'Subsystem sftp internal-sftp',
       'LogLevel VERBOSE',
       ...(options.config ?? []),
     ];

@@ -2,30 +2,18 @@
 // exec request, read stdout/stderr line by line as they come (Kestra's output lines, through the
 // scripts plugin's parser), heartbeat while it runs, and on a kill or timeout terminate the remote
 // process group, then close the channel and the connection.
-import { PluginError, parseDuration, type TaskContext } from '@baton/plugin-sdk';
+import { PluginError, type TaskContext } from '@baton/plugin-sdk';
 import { parseLine, type Stream } from '@baton/plugin-scripts';
 import type { Client, ClientChannel } from 'ssh2';
 import { StringDecoder } from 'node:string_decoder';
-import { connect } from './connect';
-import { invalidPins, hasTrustedKeys } from './host-keys';
+import { withSession, type ConnectionProps } from './session';
 
-export interface CommandProps {
-  host: string;
-  port?: string | number;
-  username?: string;
-  authMethod?: 'PASSWORD' | 'PUBLIC_KEY' | 'OPEN_SSH';
-  password?: string;
-  privateKey?: string;
-  privateKeyPassphrase?: string;
-  credential?: string;
+export { maskConnectionSecrets } from './session';
+
+export interface CommandProps extends ConnectionProps {
   commands: string[];
   env?: Record<string, string | number | boolean>;
-  strictHostKeyChecking?: 'yes' | 'no' | 'ask';
-  hostKey?: string | string[];
-  knownHosts?: string;
   warningOnStdErr?: boolean;
-  enableSshRsa1?: boolean;
-  connectTimeout?: string;
   posixShell?: boolean;
 }
 
@@ -40,20 +28,9 @@ export interface CommandOutputs {
 const MAX_LINE_CHARS = 64 * 1024;
 /** Between SIGTERM and SIGKILL on a kill. */
 const KILL_GRACE_MS = 5_000;
-const HEARTBEAT_MS = 5_000;
 /** The line a POSIX login shell prints first (on stderr): its pid, which is the session's process group. */
 const PGID_LINE = /^::baton-ssh-pgid=(\d+)::$/;
 const PGID_PROLOGUE = `echo "::baton-ssh-pgid=$$::" >&2`;
-
-/** Masks the secrets of the connection, a private key line by line too (an error may quote one line). */
-export function maskConnectionSecrets(ctx: Pick<TaskContext<unknown>, 'maskValue'>, secrets: (string | undefined)[]): void {
-  for (const secret of secrets) {
-    if (!secret) continue;
-    ctx.maskValue(secret);
-    ctx.maskValue(secret.trim());
-    for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 8 && !line.startsWith('-----')) ctx.maskValue(line.trim());
-  }
-}
 
 /** Splits a byte stream into lines, UTF-8 safe across chunks. */
 class LineSplitter {
@@ -82,38 +59,6 @@ class LineSplitter {
   }
 }
 
-async function resolveAuth(ctx: TaskContext<CommandProps>) {
-  const p = ctx.props;
-  let username = p.username;
-  let privateKey = p.privateKey;
-  let passphrase = p.privateKeyPassphrase;
-  if (p.credential) {
-    const credential = await ctx.credential(p.credential);
-    if (credential.type !== 'ssh_private_key') {
-      throw new PluginError('INVALID_PROPERTIES', `credential '${p.credential}' is of type ${credential.type}; the SSH task needs an ssh_private_key credential (username, privateKey, passphrase)`);
-    }
-    username = username ?? credential.values.username;
-    privateKey = privateKey ?? credential.values.privateKey;
-    passphrase = passphrase ?? credential.values.passphrase;
-  }
-  maskConnectionSecrets(ctx, [p.password, privateKey, passphrase]);
-  if (!username) throw new PluginError('INVALID_PROPERTIES', `no username: set username, or give it in credential '${p.credential}'`);
-  const method = p.authMethod ?? (privateKey !== undefined ? 'PUBLIC_KEY' : 'PASSWORD');
-  if (method === 'OPEN_SSH') throw new PluginError('INVALID_PROPERTIES', 'authMethod OPEN_SSH is not available: use PUBLIC_KEY with a key from a secret, or PASSWORD');
-  if (method === 'PUBLIC_KEY') {
-    if (!privateKey) throw new PluginError('INVALID_PROPERTIES', 'privateKey is empty after rendering: check the secret it reads');
-    return { username, auth: { method, privateKey, ...(passphrase ? { passphrase } : {}) } as const };
-  }
-  if (!p.password) throw new PluginError('INVALID_PROPERTIES', 'password is empty after rendering: check the secret it reads');
-  return { username, auth: { method: 'PASSWORD', password: p.password } as const };
-}
-
-function parsePort(port: string | number | undefined): number {
-  const n = port === undefined ? 22 : Number(port);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new PluginError('INVALID_PROPERTIES', `port ${String(port)} is not a TCP port (1-65535)`);
-  return n;
-}
-
 /** Runs one command on an exec channel of `client`, for the kill helper. */
 function execQuiet(client: Client, command: string): Promise<void> {
   return new Promise((resolve) => {
@@ -131,34 +76,7 @@ function execQuiet(client: Client, command: string): Promise<void> {
 }
 
 export async function runCommand(ctx: TaskContext<CommandProps>): Promise<CommandOutputs> {
-  const p = ctx.props;
-  const port = parsePort(p.port);
-  const verify = p.strictHostKeyChecking !== 'no';
-  const trusted = { hostKey: p.hostKey, knownHosts: p.knownHosts };
-  const badPins = invalidPins(trusted);
-  if (badPins.length) {
-    throw new PluginError('INVALID_PROPERTIES', `hostKey ${JSON.stringify(badPins[0])} is neither a public key line (ssh-ed25519 AAAA…) nor a SHA256:… fingerprint`);
-  }
-  if (!verify) {
-    ctx.logger.warn(
-      `HOST KEY NOT VERIFIED for ${p.host}:${port} (strictHostKeyChecking: "no"): anyone between the worker and the server can impersonate it and read the commands${p.password ? ' and the password' : ''}. Pin the key with hostKey or knownHosts`,
-    );
-  } else if (!hasTrustedKeys(trusted)) {
-    ctx.logger.debug('no hostKey or knownHosts: the connection will be refused with the fingerprint the server presents');
-  }
-  const { username, auth } = await resolveAuth(ctx);
-  const connectTimeoutMs = p.connectTimeout ? parseDuration(p.connectTimeout) : 30_000;
-  if (connectTimeoutMs === undefined) throw new PluginError('INVALID_PROPERTIES', `connectTimeout ${p.connectTimeout} is not an ISO-8601 duration such as PT30S`);
-
-  const client = await connect({ host: p.host, port, username, auth, verify, trusted, enableSshRsa1: p.enableSshRsa1 === true, connectTimeoutMs, signal: ctx.signal });
-  const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
-  try {
-    ctx.logger.debug(`connected to ${username}@${p.host}:${port}`);
-    return await execute(ctx, client, `${p.host}:${port}`);
-  } finally {
-    clearInterval(heartbeat);
-    client.end();
-  }
+  return withSession(ctx, (client, where) => execute(ctx, client, where));
 }
 
 async function execute(ctx: TaskContext<CommandProps>, client: Client, where: string): Promise<CommandOutputs> {
@@ -196,7 +114,9 @@ async function execute(ctx: TaskContext<CommandProps>, client: Client, where: st
   };
 
   const channel = await new Promise<ClientChannel>((resolve, reject) => {
-    client.exec(command, { env }, (error, ch) => (error ? reject(new PluginError('REMOTE_ERROR', `${where} refused to run the command: ${error.message}`, { cause: error })) : resolve(ch)));
+    client.exec(command, { env }, (error, ch) =>
+      error ? reject(new PluginError('REMOTE_ERROR', `${where} refused to run the command: ${error.message}`, { cause: error })) : resolve(ch),
+    );
   });
 
   const ended = new Promise<{ code?: number; signal?: string }>((resolve) => {
@@ -251,12 +171,14 @@ async function execute(ctx: TaskContext<CommandProps>, client: Client, where: st
   }
   if (killed) {
     const deadline = ctx.taskRun.deadline;
-    if (deadline !== undefined && Date.now() >= deadline) throw new PluginError('TIMEOUT', `the command on ${where} ran past the task's timeout and was terminated`, { retryable: false });
+    if (deadline !== undefined && Date.now() >= deadline)
+      throw new PluginError('TIMEOUT', `the command on ${where} ran past the task's timeout and was terminated`, { retryable: false });
     throw new PluginError('CANCELLED', `killed: the command on ${where} was terminated (SIGTERM${pgid ? ` to process group ${pgid}` : ''}) and the connection closed`);
   }
   outputs.exitCode = exit.code ?? (exit.signal ? 128 + (SIGNALS[exit.signal] ?? 0) : -1);
   if (outputs.exitCode !== 0) {
-    const cause = exit.code === undefined ? (exit.signal ? `was ended by SIG${exit.signal}` : 'ended without an exit status (the connection dropped?)') : `exited with code ${exit.code}`;
+    const cause =
+      exit.code === undefined ? (exit.signal ? `was ended by SIG${exit.signal}` : 'ended without an exit status (the connection dropped?)') : `exited with code ${exit.code}`;
     const tail = stderrTail.length ? `; stderr ended with: ${stderrTail.join(' | ').slice(0, 500)}` : '';
     throw new PluginError('REMOTE_ERROR', `the command on ${where} ${cause}${tail}`, { retryable: true, details: { exitCode: outputs.exitCode } });
   }

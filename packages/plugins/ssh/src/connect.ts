@@ -30,7 +30,8 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
 function hostKeyError(verdict: Extract<HostKeyVerdict, { ok: false }>, host: string, port: number): PluginError {
   const { seen } = verdict;
   const pin = `pin it with hostKey: "${seen.fingerprint}" (or the whole key, "${seen.line}") after checking it on the server with: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`;
-  if (verdict.reason === 'revoked') return new PluginError('PERMISSION_DENIED', `the host key of ${host}:${port} (${seen.type} ${seen.fingerprint}) is marked @revoked in knownHosts: refused`);
+  if (verdict.reason === 'revoked')
+    return new PluginError('PERMISSION_DENIED', `the host key of ${host}:${port} (${seen.type} ${seen.fingerprint}) is marked @revoked in knownHosts: refused`);
   if (verdict.reason === 'unknown') {
     return new PluginError(
       'INVALID_PROPERTIES',
@@ -49,7 +50,9 @@ function networkError(error: NodeJS.ErrnoException & { level?: string }, options
   const where = `${options.host}:${options.port}`;
   switch (error.code) {
     case 'ECONNREFUSED':
-      return new PluginError('UPSTREAM_UNAVAILABLE', `connection refused by ${where}: no SSH server listens there; check the host and port, that sshd runs, and the firewall`, { cause: error });
+      return new PluginError('UPSTREAM_UNAVAILABLE', `connection refused by ${where}: no SSH server listens there; check the host and port, that sshd runs, and the firewall`, {
+        cause: error,
+      });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new PluginError(
@@ -63,7 +66,11 @@ function networkError(error: NodeJS.ErrnoException & { level?: string }, options
     case 'ETIMEDOUT':
       return new PluginError('TIMEOUT', `connecting to ${where} timed out: check that the host is up and that the port is not filtered`, { cause: error });
     case 'ECONNRESET':
-      return new PluginError('UPSTREAM_UNAVAILABLE', `${where} closed the connection during the SSH handshake (ECONNRESET): the server may refuse the worker's address (MaxStartups, tcp wrappers, fail2ban)`, { cause: error });
+      return new PluginError(
+        'UPSTREAM_UNAVAILABLE',
+        `${where} closed the connection during the SSH handshake (ECONNRESET): the server may refuse the worker's address (MaxStartups, tcp wrappers, fail2ban)`,
+        { cause: error },
+      );
   }
   if (error.level === 'client-authentication') {
     const how = options.auth.method === 'PASSWORD' ? 'password' : 'private key';
@@ -74,7 +81,9 @@ function networkError(error: NodeJS.ErrnoException & { level?: string }, options
     );
   }
   if (/Timed out while waiting for handshake/i.test(error.message)) {
-    return new PluginError('TIMEOUT', `${where} did not complete the SSH handshake within ${options.connectTimeoutMs / 1000} s (connectTimeout): is it an SSH server?`, { cause: error });
+    return new PluginError('TIMEOUT', `${where} did not complete the SSH handshake within ${options.connectTimeoutMs / 1000} s (connectTimeout): is it an SSH server?`, {
+      cause: error,
+    });
   }
   if (/no matching|handshake failed/i.test(error.message)) {
     return new PluginError(

@@ -2,7 +2,9 @@
 // point; the runtime (the ssh2 client) is behind ./runtime.
 import type { PluginDefinition } from '@baton/plugin-sdk';
 import { sshCommand } from './definitions';
+import { sftpDownload, sftpUpload } from './sftp-definitions';
 
-export { sshCommand, commandProps, commandOutputs, AUTH_METHODS } from './definitions';
+export { sshCommand, commandProps, commandOutputs, connectionShape, checkConnection, AUTH_METHODS } from './definitions';
+export { sftpUpload, sftpDownload, sftpOutputs } from './sftp-definitions';
 
-export const definitions: PluginDefinition[] = [sshCommand] as PluginDefinition[];
+export const definitions: PluginDefinition[] = [sshCommand, sftpUpload, sftpDownload] as PluginDefinition[];

@@ -77,7 +77,10 @@ ${task('remote', ['echo "no space left" >&2', 'exit 7'], `    knownHosts: "${ser
     const execution = await admin.waitFor(id, undefined, 180_000);
     expect(execution.state.current).toBe('FAILED');
     const logs = (await admin.logs(id)).body as { taskId?: string; level: string; message: string }[];
-    expect(logs.some((l) => l.taskId === 'remote' && /exited with code 7; stderr ended with: no space left/.test(l.message)), JSON.stringify(logs.slice(-5))).toBe(true);
+    expect(
+      logs.some((l) => l.taskId === 'remote' && /exited with code 7; stderr ended with: no space left/.test(l.message)),
+      JSON.stringify(logs.slice(-5)),
+    ).toBe(true);
   });
 
   it('refuses a host key that does not match, saying the fingerprint seen', async () => {
