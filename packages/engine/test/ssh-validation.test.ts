@@ -16,12 +16,25 @@ describe('SSH Command at save', () => {
     const doc = readFileSync(path.join(root, 'docs/ssh.md'), 'utf8');
     const flows = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((y) => /^id: /m.test(y) && /^namespace: /m.test(y));
     expect(flows.length).toBeGreaterThanOrEqual(2);
-    for (const flow of [...flows, ...pluginFamilies.ssh.flatMap((d) => d.examples.map((e) => e.flow))]) expect(validateFlow(flow, { registry }).errors, flow.slice(0, 120)).toEqual([]);
+    for (const flow of [...flows, ...pluginFamilies.ssh.flatMap((d) => d.examples.map((e) => e.flow))])
+      expect(validateFlow(flow, { registry }).errors, flow.slice(0, 120)).toEqual([]);
   });
 
   it('refuses OPEN_SSH and a PASSWORD login without a password, with the line and the fix', () => {
     const flow = (auth: string) =>
-      ['id: f', 'namespace: company.team', 'tasks:', '  - id: remote', '    type: io.kestra.plugin.fs.ssh.Command', '    host: h', '    username: u', auth, '    commands:', '      - ls', ''].join('\n');
+      [
+        'id: f',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: remote',
+        '    type: io.kestra.plugin.fs.ssh.Command',
+        '    host: h',
+        '    username: u',
+        auth,
+        '    commands:',
+        '      - ls',
+        '',
+      ].join('\n');
     const openSsh = validateFlow(flow('    authMethod: OPEN_SSH\n    password: x'), { registry }).errors;
     expect(openSsh.find((e) => e.message.includes('OPEN_SSH'))).toMatchObject({ line: 8 });
     expect(openSsh.map((e) => e.message).join(' ')).toContain('PUBLIC_KEY');
