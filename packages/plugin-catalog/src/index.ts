@@ -11,10 +11,11 @@ import { definitions as netbox } from '@baton/plugin-netbox';
 import { definitions as notifications } from '@baton/plugin-notifications';
 import { definitions as nutanix } from '@baton/plugin-nutanix';
 import { definitions as scripts } from '@baton/plugin-scripts';
+import { definitions as ssh } from '@baton/plugin-ssh';
 import { definitions as vmware, triggerDefinitions as vmwareTriggers } from '@baton/plugin-vmware';
 
 /** Every plugin family, by name. Adding a family: one line here and one in ./runtimes. */
-export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, nutanix, scripts, vmware };
+export const pluginFamilies: Record<string, PluginDefinition[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, nutanix, scripts, ssh, vmware };
 
 let shared: PluginRegistry | undefined;
 

@@ -10,10 +10,11 @@ import { runtimes as netbox } from '@baton/plugin-netbox/runtime';
 import { runtimes as notifications } from '@baton/plugin-notifications/runtime';
 import { runtimes as nutanix } from '@baton/plugin-nutanix/runtime';
 import { runtimes as scripts } from '@baton/plugin-scripts/runtime';
+import { runtimes as ssh } from '@baton/plugin-ssh/runtime';
 import { pollingTriggers as vmwarePollers, runtimes as vmware } from '@baton/plugin-vmware/runtime';
 
 /** Every shipped runtime, by family (the same names as `pluginFamilies`). */
-export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, nutanix, scripts, vmware };
+export const runtimeFamilies: Record<string, PluginRuntime[]> = { core, argocd, cloudflare, kvm, maas, netbox, notifications, nutanix, scripts, ssh, vmware };
 
 export function pluginRuntimes(): PluginRuntime[] {
   return Object.values(runtimeFamilies).flat();

@@ -7,5 +7,7 @@ import { shellCommands, shellScript } from './definitions/shell';
 export { ansibleCli, hostResultSchema } from './definitions/ansible';
 export { shellCommands, shellScript } from './definitions/shell';
 export { PROCESS_RUNNER_TYPES } from './definitions/common';
+// Kestra's output lines (`::{"outputs":…}::`, levels): the SSH task reads remote output the same way.
+export { detectLevel, parseLine, type ParsedLine, type ScriptMetric, type Stream } from './process/output-lines';
 
 export const definitions: PluginDefinition[] = [shellCommands, shellScript, ansibleCli] as PluginDefinition[];
