@@ -5,6 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
 import { isTerminal, type State } from '../states';
 import { announceKill, createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
+import { lockWaits } from '../state/locks';
 import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ExecutionTrigger, type ResumeSignal } from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
@@ -494,7 +495,10 @@ export class ExecutionService {
     const execution = await this.db.execution.findUnique({ where: { id } });
     if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
     const taskRuns = await this.db.taskRun.findMany({ where: { executionId: id }, orderBy: [{ seq: 'asc' }] });
-    return toExecutionView(execution, taskRuns);
+    const view = toExecutionView(execution, taskRuns);
+    // Only an open execution can wait for a lock: ended ones cost no query.
+    const waits = isTerminal(execution.state) ? [] : await lockWaits(this.db, id);
+    return waits.length ? { ...view, lockWaits: waits } : view;
   }
 
   async search(tenant: string, q: SearchQuery) {
