@@ -166,9 +166,17 @@ ${extra}`;
     const a = await start('test.locks', 'race-holder', { vm: 'race-1' });
     await client.waitFor(a, ['PAUSED']);
     const b = await start('test.locks', 'race-waiter', { vm: 'race-1' });
-    const waiting = await until('the waiter to report its wait', () => view(b), (e: any) => !!e.lockWaits?.length);
+    const waiting = await until(
+      'the waiter to report its wait',
+      () => view(b),
+      (e: any) => !!e.lockWaits?.length,
+    );
     expect(waiting.lockWaits).toEqual([{ key: 'vm:race-1', heldBy: a, taskId: 'touch', since: expect.any(String) }]);
-    const logs = await until('the wait log line', async () => (await client.logs(b)).body.map((l: any) => l.message), (m: string[]) => m.length > 0);
+    const logs = await until(
+      'the wait log line',
+      async () => (await client.logs(b)).body.map((l: any) => l.message),
+      (m: string[]) => m.length > 0,
+    );
     expect(logs).toContain(`waiting for lock vm:race-1 held by execution ${a}`);
     expect(waiting.state.current).toBe('RUNNING');
     expect((await client.resume(a, {})).status).toBeLessThan(300);
@@ -198,7 +206,7 @@ ${extra}`;
     expect((await client.waitFor(c)).state.current).toBe('SUCCESS');
   });
 
-  it("flow-level locks: a second execution of the flow waits for the whole first one", async () => {
+  it('flow-level locks: a second execution of the flow waits for the whole first one', async () => {
     await deploy(`
 id: flow-lock
 namespace: test.locks
@@ -213,7 +221,11 @@ tasks:
     const a = await start('test.locks', 'flow-lock', { zone: 'z1' });
     await client.waitFor(a, ['PAUSED']);
     const b = await start('test.locks', 'flow-lock', { zone: 'z1' });
-    const waiting = await until('the flow-level wait', () => view(b), (e: any) => !!e.lockWaits?.length);
+    const waiting = await until(
+      'the flow-level wait',
+      () => view(b),
+      (e: any) => !!e.lockWaits?.length,
+    );
     expect(waiting.lockWaits).toEqual([{ key: 'zone:z1', heldBy: a, since: expect.any(String) }]);
     expect(runsOf(waiting, 'hold')).toEqual([]);
     await client.resume(a, {});
@@ -228,11 +240,20 @@ tasks:
     const a = await start('test.locks', 'crash-holder', { vm: 'crash-1' });
     await client.waitFor(a, ['PAUSED']);
     const b = await start('test.locks', 'crash-waiter', { vm: 'crash-1' });
-    await until('the waiter to wait', () => view(b), (e: any) => !!e.lockWaits?.length);
+    await until(
+      'the waiter to wait',
+      () => view(b),
+      (e: any) => !!e.lockWaits?.length,
+    );
     // The worker running both workflows dies; nobody restarts it.
     const workerPid = inject('workerPid');
     stack.signalGroup(workerPid, 'SIGKILL');
-    await until('the worker gone', async () => stack.groupAlive(workerPid), (alive) => !alive, 30_000);
+    await until(
+      'the worker gone',
+      async () => stack.groupAlive(workerPid),
+      (alive) => !alive,
+      30_000,
+    );
     // The lock still belongs to the (open) holder: the waiter must not have taken it.
     expect((await db.resourceLock.findFirst({ where: { key: 'vm:crash-1' } }))?.executionId).toBe(a);
     const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));

@@ -2200,8 +2200,7 @@ describe('CANCEL kill switch', () => {
 // ---------------------------------------------------------------------------------------------
 // Declared compensation (docs/compensation.md) and resource locks (docs/locks.md)
 
-const log = (id: string, extra = '', indent = '  ') =>
-  `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.log.Log\n${indent}  message: ${id}\n${extra}`;
+const log = (id: string, extra = '', indent = '  ') => `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.log.Log\n${indent}  message: ${id}\n${extra}`;
 /** A Return task whose `compensate` is one Return (or several) reading the undone task's outputs. */
 const undoable = (id: string, undo: string[], indent = '  ') =>
   `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.debug.Return\n${indent}  format: "made-${id}"\n${indent}  compensate:\n` +
@@ -2211,9 +2210,7 @@ const compensations = (world: FakeWorld) => world.runs('_compensation');
 
 describe('compensation', () => {
   it('after a failure: errors first, then the undos in reverse order, then finally; the execution stays FAILED', async () => {
-    const yaml =
-      flow(undoable('a', ['undo-a']) + undoable('b', ['undo-b1', 'undo-b2']) + failing()) +
-      `errors:\n${log('on-error')}finally:\n${log('cleanup')}`;
+    const yaml = flow(undoable('a', ['undo-a']) + undoable('b', ['undo-b1', 'undo-b2']) + failing()) + `errors:\n${log('on-error')}finally:\n${log('cleanup')}`;
     const { result, world } = await execute(yaml);
     expect(result).toMatchObject({ state: 'FAILED', error: 'broken: it broke' });
     expect(world.calls).toEqual(['runTask a', 'runTask b', 'runTask on-error', 'runTask undo-b1', 'runTask undo-b2', 'runTask undo-a', 'runTask cleanup']);
@@ -2311,9 +2308,7 @@ ${undoable('slow', ['undo-slow'], '      ')}${undoable('fast', ['undo-fast'], ' 
     );
     const { world } = await execute(yaml);
     expect(world.calls.filter((c) => c.includes('delete'))).toEqual(['runTask delete[vm2]', 'runTask delete[vm1]']);
-    const rendered = world.activities
-      .filter((a) => a.task.id === 'delete')
-      .map((a) => render(a.task.props.format, a.context as unknown as Record<string, unknown>));
+    const rendered = world.activities.filter((a) => a.task.id === 'delete').map((a) => render(a.task.props.format, a.context as unknown as Record<string, unknown>));
     expect(rendered).toEqual(['delete made vm2', 'delete made vm1']);
   });
 
@@ -2433,7 +2428,7 @@ describe('locks', () => {
     expect(world.lockTable.get('vm:web-1')?.executionId).toBe('exec-other');
   });
 
-  it("a lock whose execution ended (killed, its worker gone) is taken over", async () => {
+  it('a lock whose execution ended (killed, its worker gone) is taken over', async () => {
     const world = new FakeWorld();
     world.lockTable.set('vm:web-1', { executionId: 'exec-crashed', holder: 'run-x' });
     world.endedExecutions.add('exec-crashed');
@@ -2457,7 +2452,7 @@ describe('locks', () => {
     expect(world.lockTable.size).toBe(0);
   });
 
-  it('a kill releases the execution\'s locks', async () => {
+  it("a kill releases the execution's locks", async () => {
     const world = new FakeWorld();
     world.handlers.work = () => world.delay(5000);
     world.at(START + 1000, () => {
@@ -2470,7 +2465,7 @@ describe('locks', () => {
     expect(world.lockTable.size).toBe(0);
   });
 
-  it('a failure releases the task\'s lock before the next tasks (and compensation) run', async () => {
+  it("a failure releases the task's lock before the next tasks (and compensation) run", async () => {
     const world = new FakeWorld();
     world.handlers.work = fails('no');
     const { result } = await execute(locked('vm:1'), { world });

@@ -65,10 +65,7 @@ export const commonTaskShape = {
   workerGroup: workerGroupSchema.optional(),
   logLevel: z.enum(LOG_LEVELS).optional().describe('Minimum level of logs kept'),
   // Checked task by task in validate.ts (a task or a list of tasks; docs/compensation.md).
-  compensate: z
-    .unknown()
-    .optional()
-    .describe('A task (or list of tasks) that undoes this one if the execution fails later; it reads this task\'s outputs (docs/compensation.md)'),
+  compensate: z.unknown().optional().describe("A task (or list of tasks) that undoes this one if the execution fails later; it reads this task's outputs (docs/compensation.md)"),
   locks: locksSchema.optional(),
   lockTimeout: isoDuration.optional().describe('How long to wait for the locks before failing (default PT1H)'),
 };

@@ -140,7 +140,9 @@ errors:
   });
 
   it('keeps compensation task ids unique in the flow', () => {
-    const result = validate(`id: f\nnamespace: demo\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    compensate:\n      id: a\n      type: io.kestra.plugin.core.log.Log\n      message: undo\n`);
+    const result = validate(
+      `id: f\nnamespace: demo\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    compensate:\n      id: a\n      type: io.kestra.plugin.core.log.Log\n      message: undo\n`,
+    );
     expect(result.errors[0].message).toContain("duplicate task id 'a'");
     expect(result.errors[0].line).toBe(8);
   });

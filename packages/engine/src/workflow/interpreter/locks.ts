@@ -78,8 +78,7 @@ export class Locks {
   usesLocks(): boolean {
     const { plan } = this.input;
     if (plan.locks?.length) return true;
-    const walk = (tasks: TaskSpec[]): boolean =>
-      tasks.some((t) => !!t.locks?.length || Object.values(t.children ?? {}).some(walk) || (t.compensate ? walk(t.compensate) : false));
+    const walk = (tasks: TaskSpec[]): boolean => tasks.some((t) => !!t.locks?.length || Object.values(t.children ?? {}).some(walk) || (t.compensate ? walk(t.compensate) : false));
     return walk(plan.tasks) || walk(plan.errors) || walk(plan.finally);
   }
 
