@@ -103,10 +103,9 @@ export class Locks {
         return undefined;
       }
       const waiting = `waiting for lock ${answer.key} held by execution ${answer.heldBy}`;
-      if (waiting !== announced && run) {
-        // The task run is shown (CREATED) with the line that says what it waits for.
-        await life.project([{ ...run, state: 'CREATED', at: life.at() }, life.logEvent(run, 'INFO', waiting)]);
-      }
+      // Said once per holder, as the task's log line (its task run row is written once it runs; no
+      // task-run state means "waiting"); the execution's lockWaits say it meanwhile too.
+      if (waiting !== announced && run) await life.project([life.logEvent(run, 'INFO', waiting)]);
       announced = waiting;
       const left = deadline - fx.now();
       if (left <= 0) return `lock ${answer.key} is still held by execution ${answer.heldBy} after ${timeoutText} (lockTimeout)`;
