@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { getDb } from '@baton/db';
 import { api, taskRun } from '@baton/testing';
+// @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
 const client = api();
