@@ -6,7 +6,16 @@ import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as 
 import { isTerminal, type State } from '../states';
 import { announceKill, createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
 import { lockWaits } from '../state/locks';
-import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ExecutionTrigger, type ResumeSignal } from '../workflow/contracts';
+import {
+  COMPENSATION_ASK_INPUTS,
+  COMPENSATION_ASK_TASK_ID,
+  DEFAULT_TASK_QUEUE,
+  RESUME_SIGNAL,
+  WORKFLOW_NAME,
+  type ExecutionInput,
+  type ExecutionTrigger,
+  type ResumeSignal,
+} from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
 import { withinNamespaces } from './namespace-scope';
@@ -538,6 +547,7 @@ export class ExecutionService {
 
   /** The onResume input definitions of a paused task. */
   async onResumeOf(tenant: string, execution: ExecutionView, taskId: string): Promise<FlowInput[]> {
+    if (taskId === COMPENSATION_ASK_TASK_ID) return COMPENSATION_ASK_INPUTS;
     const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
     return (findTask(plan, taskId)?.props.onResume as FlowInput[] | undefined) ?? [];
   }

@@ -234,6 +234,12 @@ export interface LockRelease {
   holder?: string;
 }
 
+/** `compensation.mode: ASK`'s Pause (docs/compensation.md): not a task of the flow, so the API knows its resume input here. */
+export const COMPENSATION_ASK_TASK_ID = '_compensation_ask';
+export const COMPENSATION_ASK_INPUTS = [
+  { id: 'compensate', type: 'BOOLEAN' as const, defaults: true, description: 'Undo what succeeded (most recent first); false leaves everything as it is' },
+];
+
 /** The task run (of ForEachItem's internal tasks) whose storage folder an items activity writes to. */
 export interface ItemsTaskRun {
   tenant: string;

@@ -7,14 +7,13 @@
 // kill during compensation stops it like any task (its runs end KILLED).
 import type { TaskSpec } from '@baton/flow/model';
 import type { State } from '../../states';
+import { COMPENSATION_ASK_INPUTS, COMPENSATION_ASK_TASK_ID } from '../contracts';
 import { CancelExecution, type TaskRunEvent } from './outcomes';
 import type { Scheduler } from './scheduler';
 import type { Scope } from './scope';
 
 /** The task run that holds the compensation runs (not a task id a flow can use: ids start with a letter or digit). */
 export const COMPENSATION_TASK_ID = '_compensation';
-/** The Pause of `mode: ASK`, under `_compensation`. */
-export const COMPENSATION_ASK_TASK_ID = '_compensation_ask';
 
 interface Undoable {
   task: TaskSpec;
@@ -106,7 +105,7 @@ export class Compensation {
       kind: 'flowable',
       description: `Undo ${pending.join(', ')}?`,
       props: {
-        onResume: [{ id: 'compensate', type: 'BOOLEAN', defaults: true, description: `Undo ${pending.join(', ')} (most recent first)` }],
+        onResume: COMPENSATION_ASK_INPUTS,
       },
       activity: {},
     };
