@@ -220,6 +220,54 @@ tasks:
   });
 });
 
+describe('compensation lane', () => {
+  it('draws the declared undos in a lane of their own, last declared first, ordered below the tasks', () => {
+    const r = analyze(`id: c
+namespace: company.team
+tasks:
+  - id: snapshot
+    type: io.kestra.plugin.core.log.Log
+    message: s
+    compensate:
+      id: delete-snapshot
+      type: io.kestra.plugin.core.log.Log
+      message: d
+  - id: group
+    type: io.kestra.plugin.core.flow.Sequential
+    tasks:
+      - id: dns
+        type: io.kestra.plugin.core.log.Log
+        message: n
+        compensate:
+          - id: dns-back
+            type: io.kestra.plugin.core.log.Log
+            message: b
+          - id: dns-log
+            type: io.kestra.plugin.core.log.Log
+            message: l
+errors:
+  - id: alert
+    type: io.kestra.plugin.core.log.Log
+    message: a
+`);
+    expect(r.markers).toEqual([]);
+    const nodes = r.graph.nodes;
+    const lane = nodes.find((n) => n.kind === 'lane' && n.lane === 'compensation');
+    expect(lane?.label).toBe('compensation · undo after a failure, last first');
+    const edges = edgeSet(r);
+    // most recent first: dns's undo list (in its own order), then snapshot's
+    expect(edges).toContain('dns-back->dns-log');
+    expect(edges).toContain('dns-log->delete-snapshot');
+    // not in the main chain: nothing flows from snapshot into its undo
+    expect(edges).not.toContain('snapshot->delete-snapshot');
+    const byPair = new Map(r.graph.edges.map((e) => [`${e.source}->${e.target}`, e.kind]));
+    expect(byPair.get('group::out->dns-back')).toBe('layout');
+    expect(node(nodes, 'delete-snapshot').kind).toBe('task');
+    // laid out below the main tasks
+    expect(node(nodes, 'dns-back').y!).toBeGreaterThan(node(nodes, 'group').y!);
+  });
+});
+
 describe('schema-driven markers', () => {
   const marker = (source: string) => analyze(source).markers;
 

@@ -58,6 +58,8 @@ export const ExecutionSchema = z.looseObject({
   triggeredBy: z.string().nullable().optional(),
   /** The kill switch that killed or cancelled it (docs/kill-switch.md). */
   killSwitchId: z.string().nullable().optional(),
+  /** Resource locks it waits for now, and the execution holding each (docs/locks.md); absent when none. */
+  lockWaits: z.array(z.object({ key: z.string(), heldBy: z.string(), taskId: z.string().optional(), since: z.string() })).optional(),
   /** Kestra's execution.trigger: the trigger that started it and its variables. */
   trigger: z
     .object({ id: z.string(), type: z.string(), variables: z.record(z.string(), z.unknown()) })

@@ -10,6 +10,9 @@ import type {
   ApprovalNotice,
   ExecutionInput,
   ExecutionResult,
+  LockAnswer,
+  LockRelease,
+  LockRequest,
   MergeOutputsRequest,
   ProjectionEvent,
   RunTaskInput,
@@ -102,6 +105,34 @@ class FakeWorld implements Effects {
     if (this.slots <= 0) return false;
     this.slots--;
     return true;
+  };
+
+  /** The lock table: key → holder, like resource_locks (an ended execution's locks are free). */
+  readonly lockTable = new Map<string, { executionId: string; holder: string }>();
+  readonly endedExecutions = new Set<string>();
+
+  acquireLocks = async (request: LockRequest): Promise<LockAnswer> => {
+    this.check();
+    this.calls.push(`acquireLocks ${request.keys.join(',')}${request.holder ? '' : ' (execution)'}`);
+    for (const key of request.keys) {
+      const held = this.lockTable.get(key);
+      if (!held || this.endedExecutions.has(held.executionId)) continue;
+      if (held.executionId === request.executionId && (held.holder === '' || held.holder === request.holder)) continue;
+      return { acquired: false, key, heldBy: held.executionId };
+    }
+    for (const key of request.keys) {
+      const held = this.lockTable.get(key);
+      if (held?.executionId === request.executionId && held.holder === '') continue;
+      this.lockTable.set(key, { executionId: request.executionId, holder: request.holder });
+    }
+    return { acquired: true };
+  };
+
+  releaseLocks = async (request: LockRelease) => {
+    this.check();
+    this.calls.push(`releaseLocks${request.holder === undefined ? ' (all)' : ''}`);
+    for (const [key, held] of this.lockTable)
+      if (held.executionId === request.executionId && (request.holder === undefined || held.holder === request.holder)) this.lockTable.delete(key);
   };
 
   prepareSubflow = async (request: SubflowRequest): Promise<ExecutionInput> => {
@@ -2163,5 +2194,287 @@ describe('CANCEL kill switch', () => {
     const { result, world } = await execute(three);
     expect(result.state).toBe('SUCCESS');
     expect(world.calls).toEqual(['runTask a', 'runTask b', 'runTask c']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Declared compensation (docs/compensation.md) and resource locks (docs/locks.md)
+
+const log = (id: string, extra = '', indent = '  ') => `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.log.Log\n${indent}  message: ${id}\n${extra}`;
+/** A Return task whose `compensate` is one Return (or several) reading the undone task's outputs. */
+const undoable = (id: string, undo: string[], indent = '  ') =>
+  `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.debug.Return\n${indent}  format: "made-${id}"\n${indent}  compensate:\n` +
+  undo.map((u) => `${indent}    - id: ${u}\n${indent}      type: io.kestra.plugin.core.debug.Return\n${indent}      format: "undo {{ outputs['${id}'].value }}"\n`).join('');
+const failing = (id = 'broken', indent = '  ') => `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.execution.Fail\n${indent}  errorMessage: it broke\n`;
+const compensations = (world: FakeWorld) => world.runs('_compensation');
+
+describe('compensation', () => {
+  it('after a failure: errors first, then the undos in reverse order, then finally; the execution stays FAILED', async () => {
+    const yaml = flow(undoable('a', ['undo-a']) + undoable('b', ['undo-b1', 'undo-b2']) + failing()) + `errors:\n${log('on-error')}finally:\n${log('cleanup')}`;
+    const { result, world } = await execute(yaml);
+    expect(result).toMatchObject({ state: 'FAILED', error: 'broken: it broke' });
+    expect(world.calls).toEqual(['runTask a', 'runTask b', 'runTask on-error', 'runTask undo-b1', 'runTask undo-b2', 'runTask undo-a', 'runTask cleanup']);
+    // Each undo reads the outputs of the task it undoes, and is a task run under `_compensation`.
+    const undoA = world.activities.find((a) => a.task.id === 'undo-a')!;
+    expect(render(undoA.task.props.format, undoA.context as unknown as Record<string, unknown>)).toBe('undo made-a');
+    const [holder] = compensations(world);
+    expect(world.activities.filter((a) => a.task.id.startsWith('undo')).every((a) => a.parentTaskRunId === holder.id)).toBe(true);
+    expect(world.states('_compensation')).toEqual(['RUNNING', 'SUCCESS']);
+    const end = world.events.filter((e): e is TaskRun => e.kind === 'taskRun' && e.taskId === '_compensation').at(-1)!;
+    expect(end.outputs).toEqual({
+      compensated: [
+        { taskId: 'b', by: 'undo-b1', state: 'SUCCESS' },
+        { taskId: 'b', by: 'undo-b2', state: 'SUCCESS' },
+        { taskId: 'a', by: 'undo-a', state: 'SUCCESS' },
+      ],
+    });
+    expect(world.logs('_compensation')).toEqual([['INFO', 'the execution failed: undoing b, a (most recent first)']]);
+  });
+
+  it('undoes nothing when nothing failed, with mode NEVER, or for tasks that did not succeed', async () => {
+    const ok = await execute(flow(undoable('a', ['undo-a']) + log('b')));
+    expect(ok.result.state).toBe('SUCCESS');
+    expect(ok.world.calls).toEqual(['runTask a', 'runTask b']);
+    const never = await execute(flow(undoable('a', ['undo-a']) + failing(), 'compensation:\n  mode: NEVER\n'));
+    expect(never.world.calls).toEqual(['runTask a']);
+    expect(compensations(never.world)).toEqual([]);
+    // a skipped task, a task whose failure was allowed and the failing task itself are not undone
+    const yaml = flow(
+      `  - id: skipped\n    type: io.kestra.plugin.core.debug.Return\n    format: x\n    runIf: "false"\n    compensate:\n      id: undo-skipped\n      type: io.kestra.plugin.core.log.Log\n      message: x\n` +
+        `  - id: allowed\n    type: io.kestra.plugin.core.debug.Return\n    format: x\n    allowFailure: true\n    compensate:\n      id: undo-allowed\n      type: io.kestra.plugin.core.log.Log\n      message: x\n` +
+        undoable('kept', ['undo-kept']) +
+        `  - id: last\n    type: io.kestra.plugin.core.debug.Return\n    format: x\n    compensate:\n      id: undo-last\n      type: io.kestra.plugin.core.log.Log\n      message: x\n`,
+    );
+    const { world } = await execute(yaml, { setup: (w) => ((w.handlers.allowed = fails('nope')), (w.handlers.last = fails('last broke'))) });
+    expect(world.calls.filter((c) => c.includes('undo'))).toEqual(['runTask undo-kept']);
+  });
+
+  it('nested scopes: a block ends after its children, so its own undo runs before theirs', async () => {
+    const yaml = flow(
+      `  - id: group
+    type: io.kestra.plugin.core.flow.Sequential
+    compensate:
+      id: undo-group
+      type: io.kestra.plugin.core.log.Log
+      message: group
+    tasks:
+${undoable('inner1', ['undo-inner1'], '      ')}${undoable('inner2', ['undo-inner2'], '      ')}` + failing(),
+    );
+    const { world } = await execute(yaml);
+    expect(world.calls.filter((c) => c.includes('undo'))).toEqual(['runTask undo-group', 'runTask undo-inner2', 'runTask undo-inner1']);
+  });
+
+  it('a failure inside a block undoes its siblings that succeeded, not the block (it failed)', async () => {
+    const yaml = flow(
+      undoable('before', ['undo-before']) +
+        `  - id: group
+    type: io.kestra.plugin.core.flow.Sequential
+    compensate:
+      id: undo-group
+      type: io.kestra.plugin.core.log.Log
+      message: group
+    tasks:
+${undoable('inner', ['undo-inner'], '      ')}${failing('inner-broken', '      ')}`,
+    );
+    const { world } = await execute(yaml);
+    expect(world.calls.filter((c) => c.includes('undo'))).toEqual(['runTask undo-inner', 'runTask undo-before']);
+  });
+
+  it('Parallel: branches are undone in the reverse order they finished', async () => {
+    const yaml = flow(
+      `  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+${undoable('slow', ['undo-slow'], '      ')}${undoable('fast', ['undo-fast'], '      ')}` + failing(),
+    );
+    const { world } = await execute(yaml, { setup: (w) => ((w.handlers.slow = () => w.delay(300)), (w.handlers.fast = () => w.delay(100))) });
+    expect(world.calls.filter((c) => c.includes('undo'))).toEqual(['runTask undo-slow', 'runTask undo-fast']);
+  });
+
+  it('ForEach: each iteration is undone with its own value, most recent first', async () => {
+    const yaml = flow(
+      `  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ["vm1", "vm2"]
+    tasks:
+      - id: create
+        type: io.kestra.plugin.core.debug.Return
+        format: "made {{ taskrun.value }}"
+        compensate:
+          id: delete
+          type: io.kestra.plugin.core.debug.Return
+          format: "delete {{ outputs.create[taskrun.value].value }}"
+` + failing(),
+    );
+    const { world } = await execute(yaml);
+    expect(world.calls.filter((c) => c.includes('delete'))).toEqual(['runTask delete[vm2]', 'runTask delete[vm1]']);
+    const rendered = world.activities.filter((a) => a.task.id === 'delete').map((a) => render(a.task.props.format, a.context as unknown as Record<string, unknown>));
+    expect(rendered).toEqual(['delete made vm2', 'delete made vm1']);
+  });
+
+  it('an undo that fails stops the rest of its own list, the others still run; the execution error says so', async () => {
+    const yaml = flow(undoable('a', ['undo-a']) + undoable('b', ['undo-b1', 'undo-b2']) + failing());
+    const { result, world } = await execute(yaml, { setup: (w) => (w.handlers['undo-b1'] = fails('snapshot gone')) });
+    expect(world.calls.filter((c) => c.includes('undo'))).toEqual(['runTask undo-b1', 'runTask undo-a']);
+    expect(result).toMatchObject({ state: 'FAILED', error: 'broken: it broke; compensation failed: undo-b1 (undoing b)' });
+    expect(world.states('_compensation')).toEqual(['RUNNING', 'FAILED']);
+  });
+
+  it('is killable: the running undo and _compensation end KILLED, the rest is not undone', async () => {
+    const yaml = flow(undoable('a', ['undo-a']) + undoable('b', ['undo-b']) + failing());
+    const { result, world } = await execute(yaml, {
+      setup: (w) => {
+        w.handlers['undo-b'] = () => w.delay(5000);
+        w.at(START + 1000, () => w.kill());
+      },
+    });
+    expect(result.state).toBe('KILLED');
+    expect(world.ran('undo-a')).toEqual([]);
+    const last = world.batches.at(-1)!;
+    expect(last.map((e) => `${e.kind}:${'taskId' in e ? e.taskId : ''}:${'state' in e ? e.state : ''}`)).toEqual([
+      'taskRun:_compensation:KILLED',
+      'taskRun:undo-b:KILLED',
+      'execution::KILLED',
+    ]);
+  });
+
+  it('a kill before the failure undoes nothing', async () => {
+    const yaml = flow(undoable('a', ['undo-a']) + log('slow'));
+    const { result, world } = await execute(yaml, {
+      setup: (w) => {
+        w.handlers.slow = () => w.delay(5000);
+        w.at(START + 1000, () => w.kill());
+      },
+    });
+    expect(result.state).toBe('KILLED');
+    expect(world.ran('undo-a')).toEqual([]);
+  });
+
+  it('mode ASK: a Pause lists what would be undone; compensate=false leaves it, true (the default) undoes', async () => {
+    const yaml = flow(undoable('a', ['undo-a']) + failing(), 'compensation:\n  mode: ASK\n');
+    const declined = await execute(yaml, { setup: (w, i) => w.at(START + 60_000, () => i.resume({ by: 'alice', inputs: { compensate: false } })) });
+    expect(declined.world.states('_compensation_ask')).toEqual(['RUNNING', 'PAUSED', 'RUNNING', 'SUCCESS']);
+    expect(declined.world.execution()).toContain('PAUSED');
+    expect(declined.world.ran('undo-a')).toEqual([]);
+    const end = declined.world.runs('_compensation')[0];
+    expect(declined.world.events.filter((e): e is TaskRun => e.kind === 'taskRun' && e.id === end.id).at(-1)!.outputs).toEqual({ compensated: [], declined: ['a'] });
+    expect(declined.result.state).toBe('FAILED');
+    const approved = await execute(yaml, { setup: (w, i) => w.at(START + 60_000, () => i.resume({ by: 'alice', inputs: {} })) });
+    expect(approved.world.ran('undo-a')).toEqual(['undo-a']);
+    expect(approved.result.state).toBe('FAILED');
+  });
+
+  it('a restart still undoes what succeeded in the run before it', async () => {
+    const yaml = flow(undoable('a', ['undo-a']) + failing());
+    const { world } = await execute(yaml, { input: { restart: { done: [{ taskId: 'a', outputs: { value: 'made-a' } }], seqStart: 5 } } });
+    expect(world.calls).toEqual(['runTask undo-a']);
+  });
+});
+
+describe('locks', () => {
+  const locked = (key: string, extra = '') =>
+    flow(`  - id: work\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    locks: ["${key}"]\n${extra}`, 'inputs:\n  - id: vm\n    type: STRING\n');
+
+  async function race(world: FakeWorld, yamlA: string, yamlB: string, inputs: Record<string, unknown> = {}) {
+    const run = (id: string, yaml: string) => {
+      const interpreter = new Interpreter({ executionId: id, tenant: 'main', plan: plan(yaml), inputs, labels: {} }, world);
+      return interpreter.run().then((r) => {
+        world.endedExecutions.add(id);
+        return r;
+      });
+    };
+    return world.drive(Promise.all([run('exec-1', yamlA), run('exec-2', yamlB)]));
+  }
+
+  it('two executions with the same rendered key: the second waits, says for whom, and runs once the first released', async () => {
+    const world = new FakeWorld();
+    const order: string[] = [];
+    world.handlers.work = async (input) => {
+      order.push(`${input.executionId} start`);
+      await world.delay(1000);
+      order.push(`${input.executionId} end`);
+    };
+    const yaml = locked('vm:{{ inputs.vm }}');
+    const [a, b] = await race(world, yaml, yaml, { vm: 'web-1' });
+    expect([a.state, b.state]).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(order).toEqual(['exec-1 start', 'exec-1 end', 'exec-2 start', 'exec-2 end']);
+    expect(world.logs('work')).toEqual([
+      ['INFO', 'waiting for lock vm:web-1 held by execution exec-1'],
+      ['INFO', 'took lock vm:web-1'],
+    ]);
+    expect(world.calls.filter((c) => c.startsWith('acquireLocks'))[0]).toBe('acquireLocks vm:web-1');
+    expect(world.lockTable.size).toBe(0);
+  });
+
+  it('different keys do not wait for each other', async () => {
+    const world = new FakeWorld();
+    const order: string[] = [];
+    world.handlers.work = async (input) => {
+      order.push(`${input.executionId} start`);
+      await world.delay(1000);
+      order.push(`${input.executionId} end`);
+    };
+    await race(world, locked('vm:a'), locked('vm:b'));
+    expect(order).toEqual(['exec-1 start', 'exec-2 start', 'exec-1 end', 'exec-2 end']);
+  });
+
+  it('lockTimeout: the task fails naming the key and the holder', async () => {
+    const world = new FakeWorld();
+    world.lockTable.set('vm:web-1', { executionId: 'exec-other', holder: 'run-x' });
+    const { result } = await execute(locked('vm:web-1', '    lockTimeout: PT5S\n'), { world });
+    expect(result).toMatchObject({ state: 'FAILED', error: 'work: lock vm:web-1 is still held by execution exec-other after PT5S (lockTimeout)' });
+    expect(world.clock - START).toBe(5000);
+    expect(world.ran('work')).toEqual([]);
+    expect(world.lockTable.get('vm:web-1')?.executionId).toBe('exec-other');
+  });
+
+  it('a lock whose execution ended (killed, its worker gone) is taken over', async () => {
+    const world = new FakeWorld();
+    world.lockTable.set('vm:web-1', { executionId: 'exec-crashed', holder: 'run-x' });
+    world.endedExecutions.add('exec-crashed');
+    const { result } = await execute(locked('vm:web-1'), { world });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.logs('work')).toEqual([]);
+  });
+
+  it('flow-level locks are held for the whole execution; its own tasks pass the same key; released at the end', async () => {
+    const world = new FakeWorld();
+    const yaml = flow(
+      `  - id: work\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    locks: ["vm:1"]\n  - id: check\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`,
+      'locks: ["vm:1"]\n',
+    );
+    world.handlers.check = () => {
+      expect(world.lockTable.get('vm:1')).toEqual({ executionId: 'exec-1', holder: '' });
+    };
+    const { result } = await execute(yaml, { world });
+    expect(result.state).toBe('SUCCESS');
+    expect(world.calls).toEqual(['acquireLocks vm:1 (execution)', 'acquireLocks vm:1', 'runTask work', 'releaseLocks', 'runTask check', 'releaseLocks (all)']);
+    expect(world.lockTable.size).toBe(0);
+  });
+
+  it("a kill releases the execution's locks", async () => {
+    const world = new FakeWorld();
+    world.handlers.work = () => world.delay(5000);
+    world.at(START + 1000, () => {
+      expect(world.lockTable.get('vm:1')?.executionId).toBe('exec-1');
+      world.kill();
+    });
+    const { result } = await execute(locked('vm:1'), { world });
+    expect(result.state).toBe('KILLED');
+    expect(world.calls.at(-1)).toBe('releaseLocks (all)');
+    expect(world.lockTable.size).toBe(0);
+  });
+
+  it("a failure releases the task's lock before the next tasks (and compensation) run", async () => {
+    const world = new FakeWorld();
+    world.handlers.work = fails('no');
+    const { result } = await execute(locked('vm:1'), { world });
+    expect(result.state).toBe('FAILED');
+    expect(world.calls).toEqual(['acquireLocks vm:1', 'runTask work', 'releaseLocks', 'releaseLocks (all)']);
+  });
+
+  it('flows without locks never call the lock activities', async () => {
+    const { world } = await execute(flow(log('a')));
+    expect(world.calls).toEqual(['runTask a']);
   });
 });

@@ -41,6 +41,16 @@ export const retrySchema = z
 
 export const workerGroupSchema = z.object({ key: z.string().min(1).describe('Worker group key (Temporal task queue suffix)') }).strict();
 
+/**
+ * Resource locks (docs/locks.md): keys such as `vm:{{ inputs.vm }}`, rendered when taken. Two
+ * executions holding the same key never run the locked part at once.
+ */
+export const locksSchema = z
+  .array(z.string({ error: 'a lock is a string key such as "vm:{{ inputs.vm }}"' }).min(1, 'a lock key is not empty'), {
+    error: 'locks is a list of string keys such as ["vm:{{ inputs.vm }}"]',
+  })
+  .describe('Resource lock keys (expressions allowed): executions holding the same key wait for each other (docs/locks.md)');
+
 /** Keys every task accepts; everything else belongs to the plugin. */
 export const commonTaskShape = {
   id: z.string().regex(ID_PATTERN, 'task ids use letters, digits, _ and -, and start with a letter or digit').max(TASK_ID_MAX).describe('Unique id of the task in the flow'),
@@ -54,6 +64,10 @@ export const commonTaskShape = {
   runIf: z.union([z.string(), z.boolean()]).optional().describe('Expression: run the task only when it is true'),
   workerGroup: workerGroupSchema.optional(),
   logLevel: z.enum(LOG_LEVELS).optional().describe('Minimum level of logs kept'),
+  // Checked task by task in validate.ts (a task or a list of tasks; docs/compensation.md).
+  compensate: z.unknown().optional().describe("A task (or list of tasks) that undoes this one if the execution fails later; it reads this task's outputs (docs/compensation.md)"),
+  locks: locksSchema.optional(),
+  lockTimeout: isoDuration.optional().describe('How long to wait for the locks before failing (default PT1H)'),
 };
 export const COMMON_TASK_KEYS = new Set(Object.keys(commonTaskShape));
 
@@ -145,6 +159,17 @@ export const concurrencySchema = z
   })
   .strict();
 
+export const COMPENSATION_MODES = ['ON_FAILURE', 'NEVER', 'ASK'] as const;
+export const compensationSchema = z
+  .object({
+    mode: z
+      .enum(COMPENSATION_MODES)
+      .optional()
+      .describe('ON_FAILURE (default): undo at once when the execution fails; NEVER; ASK: a Pause lists what would be undone and waits for a person'),
+  })
+  .strict()
+  .describe("When the tasks' `compensate` run (docs/compensation.md)");
+
 /** Top-level flow keys; tasks are checked one by one against their plugin (see validate.ts). */
 export const flowShape = {
   id: z
@@ -181,6 +206,9 @@ export const flowShape = {
     .optional()
     .describe('Notification tasks sent once the execution ends in one of their `states` (default FAILED), e.g. a SlackExecution (docs/notifications.md)'),
   concurrency: concurrencySchema.optional(),
+  compensation: compensationSchema.optional(),
+  locks: locksSchema.optional(),
+  lockTimeout: isoDuration.optional().describe("How long to wait for the flow's locks before failing (default PT1H)"),
   retry: retrySchema.optional(),
   disabled: z.boolean().optional(),
   revision: z.number().optional(),

@@ -41,6 +41,12 @@ export interface TaskSpec {
   /** Minimum level of the task's logs that are kept. */
   logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   activity: ActivityDefaults;
+  /** Tasks that undo this one when the execution fails after it succeeded (docs/compensation.md). */
+  compensate?: TaskSpec[];
+  /** Resource lock keys, unrendered (docs/locks.md). */
+  locks?: string[];
+  /** ISO-8601: how long to wait for the locks. */
+  lockTimeout?: string;
 }
 
 /** What an execution runs: a flow revision, validated and normalised. Plain JSON. */
@@ -58,6 +64,11 @@ export interface FlowPlan {
   outputs: { id: string; value: unknown }[];
   pluginDefaults: PluginDefault[];
   concurrency?: { limit: number; behavior: 'QUEUE' | 'CANCEL' | 'FAIL' };
+  /** When compensations run; absent: ON_FAILURE (docs/compensation.md). */
+  compensation?: { mode: 'ON_FAILURE' | 'NEVER' | 'ASK' };
+  /** Locks held for the whole execution, unrendered (docs/locks.md). */
+  locks?: string[];
+  lockTimeout?: string;
   retry?: RetrySpec;
   disabled: boolean;
   triggers: TriggerSpec[];
@@ -108,6 +119,7 @@ export function allTasks(plan: Pick<FlowPlan, 'tasks' | 'errors' | 'finally'>): 
     for (const t of list) {
       out.push(t);
       for (const children of Object.values(t.children ?? {})) walk(children);
+      if (t.compensate) walk(t.compensate);
     }
   };
   walk(plan.tasks);

@@ -113,6 +113,11 @@ class FlowValidator {
   private inputIds = new Set<string>();
   /** First parts of dotted input ids: `inputs.request` is readable when `request.name` exists. */
   private inputRoots = new Set<string>();
+  /**
+   * Where the tasks being validated sit: `compensate` is declared only by tasks of `tasks` (what
+   * errors, finally and compensations do is not undone; docs/compensation.md).
+   */
+  private branch: 'tasks' | 'errors' | 'finally' | 'compensate' | 'notifications' = 'tasks';
 
   constructor(
     private readonly yaml: YamlSource,
@@ -165,9 +170,14 @@ class FlowValidator {
     const triggers = this.validateTriggers(doc.triggers);
 
     const tasks = this.validateTaskList(doc.tasks, ['tasks']);
+    this.branch = 'errors';
     const errors = this.validateTaskList(doc.errors, ['errors']);
+    this.branch = 'finally';
     const final = this.validateTaskList(doc.finally, ['finally']);
+    this.branch = 'notifications';
     const notifications = this.validateNotifications(doc.notifications);
+    this.branch = 'tasks';
+    this.checkLocks(doc.locks, ['locks']);
     this.checkReferences(doc);
 
     if (this.errors.length) return { errors: this.sorted(), document: doc, suppliedDefaults: this.supplied };
@@ -191,6 +201,10 @@ class FlowValidator {
       outputs: (doc.outputs as FlowPlan['outputs']) ?? [],
       pluginDefaults: this.pluginDefaults,
       concurrency: concurrency ? { limit: concurrency.limit, behavior: concurrency.behavior ?? 'QUEUE' } : undefined,
+      // Only written when declared: plans of flows without them stay exactly as they were.
+      ...(doc.compensation ? { compensation: { mode: (doc.compensation as { mode?: 'ON_FAILURE' | 'NEVER' | 'ASK' }).mode ?? 'ON_FAILURE' } } : {}),
+      ...(Array.isArray(doc.locks) && doc.locks.length ? { locks: doc.locks as string[] } : {}),
+      ...(typeof doc.lockTimeout === 'string' ? { lockTimeout: doc.lockTimeout } : {}),
       retry: doc.retry as FlowPlan['retry'],
       disabled: doc.disabled === true,
       triggers,
@@ -489,6 +503,8 @@ class FlowValidator {
     // run the worker's real jq, which reports its own errors.
     this.checkExpressionSyntax(ownProps, path, definition.kind === 'flowable');
     if (typeof raw.runIf === 'string') this.checkExpressionSyntax({ runIf: raw.runIf }, path, true);
+    this.checkLocks(raw.locks, [...path, 'locks']);
+    const compensate = this.validateCompensate(raw.compensate, [...path, 'compensate']);
 
     const children: Record<string, TaskSpec[]> = {};
     for (const list of definition.taskLists ?? []) {
@@ -525,7 +541,38 @@ class FlowValidator {
       workerGroup: c.workerGroup?.key,
       logLevel: c.logLevel,
       activity: definition.activity,
+      ...(compensate?.length ? { compensate } : {}),
+      ...(c.locks?.length ? { locks: c.locks } : {}),
+      ...(c.lockTimeout ? { lockTimeout: c.lockTimeout } : {}),
     };
+  }
+
+  /** Lock keys are rendered in the workflow (with Baton's jq subset), so their syntax is checked now. */
+  private checkLocks(value: unknown, path: PathSegment[]) {
+    if (Array.isArray(value)) this.checkExpressionSyntax(value, path, true);
+  }
+
+  /**
+   * `compensate`: one task or a list, validated like any task (their ids are unique in the flow
+   * too). Only tasks under `tasks` declare it, and a compensation has none of its own.
+   */
+  private validateCompensate(value: unknown, path: PathSegment[]): TaskSpec[] | undefined {
+    if (value === undefined) return undefined;
+    if (this.branch !== 'tasks') {
+      const where = this.branch === 'compensate' ? 'a compensation task' : `a task of '${this.branch}'`;
+      this.error(path, `${where} cannot declare compensate: only tasks under 'tasks' are undone (docs/compensation.md)`, true);
+      return undefined;
+    }
+    if (!Array.isArray(value) && !isRecord(value)) {
+      this.error(path, 'compensate is a task (a mapping with id and type) or a list of tasks that undo this one');
+      return undefined;
+    }
+    this.branch = 'compensate';
+    try {
+      return Array.isArray(value) ? this.validateTaskList(value, path) : [this.validateTask(value, path)].filter((t): t is TaskSpec => !!t);
+    } finally {
+      this.branch = 'tasks';
+    }
   }
 
   /**

@@ -1,11 +1,13 @@
 import type { Db } from '@baton/db';
 import { mergeSubflowOutputs, splitItemsFile, type ExecutionFiles } from '@baton/engine/storage';
 import {
+  acquireLocks,
   acquireSlot,
   AppError,
   type ApprovalNotifier,
   type Logger,
   applyProjection,
+  releaseLocks,
   type CredentialTokens,
   type EngineActivities,
   type ExecutionService,
@@ -111,6 +113,8 @@ export function createActivities(deps: ActivityDeps): EngineActivities & Trigger
       }
     },
     acquireSlot: (request) => acquireSlot(deps.db, request),
+    acquireLocks: (request) => acquireLocks(deps.db, request),
+    releaseLocks: (request) => releaseLocks(deps.db, request),
     notifyApprovers: async (notice) => {
       if (!deps.notifier) return;
       const row = await deps.db.execution.findUnique({ where: { id: notice.executionId }, select: { triggeredBy: true } });

@@ -5,7 +5,17 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { Execution as ContractExecution, LogLine, StateHistory, TaskRun as ContractTaskRun } from '@baton/contract';
 import { isTerminal, type State } from '../states';
 import { announceKill, createExecution, discardUnstarted, resumeTaskRun, transitionExecution, undoKill, undoResumeTaskRun, undoRestart } from '../state/transitions';
-import { DEFAULT_TASK_QUEUE, RESUME_SIGNAL, WORKFLOW_NAME, type ExecutionInput, type ExecutionTrigger, type ResumeSignal } from '../workflow/contracts';
+import { lockWaits } from '../state/locks';
+import {
+  COMPENSATION_ASK_INPUTS,
+  COMPENSATION_ASK_TASK_ID,
+  DEFAULT_TASK_QUEUE,
+  RESUME_SIGNAL,
+  WORKFLOW_NAME,
+  type ExecutionInput,
+  type ExecutionTrigger,
+  type ResumeSignal,
+} from '../workflow/contracts';
 import { AppError } from './app-error';
 import { searchWindow, type FlowRef, type FlowService } from './flows';
 import { withinNamespaces } from './namespace-scope';
@@ -494,7 +504,10 @@ export class ExecutionService {
     const execution = await this.db.execution.findUnique({ where: { id } });
     if (!execution || execution.tenant !== tenant) throw new AppError('NOT_FOUND', `execution ${id} not found`);
     const taskRuns = await this.db.taskRun.findMany({ where: { executionId: id }, orderBy: [{ seq: 'asc' }] });
-    return toExecutionView(execution, taskRuns);
+    const view = toExecutionView(execution, taskRuns);
+    // Only an open execution can wait for a lock: ended ones cost no query.
+    const waits = isTerminal(execution.state) ? [] : await lockWaits(this.db, id);
+    return waits.length ? { ...view, lockWaits: waits } : view;
   }
 
   async search(tenant: string, q: SearchQuery) {
@@ -534,6 +547,7 @@ export class ExecutionService {
 
   /** The onResume input definitions of a paused task. */
   async onResumeOf(tenant: string, execution: ExecutionView, taskId: string): Promise<FlowInput[]> {
+    if (taskId === COMPENSATION_ASK_TASK_ID) return COMPENSATION_ASK_INPUTS;
     const plan = await this.flows.plan({ tenant, namespace: execution.namespace, id: execution.flowId }, execution.flowRevision);
     return (findTask(plan, taskId)?.props.onResume as FlowInput[] | undefined) ?? [];
   }

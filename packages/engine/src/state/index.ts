@@ -3,3 +3,4 @@
 export * from './execution-states';
 export * from './transitions';
 export * from './logs';
+export * from './locks';

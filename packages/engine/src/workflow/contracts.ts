@@ -210,6 +210,36 @@ export interface SubflowRequest {
   secretValues?: string[];
 }
 
+/**
+ * Resource locks (docs/locks.md): take every key or none. `holder` is the task run that holds
+ * them, or '' for the execution itself (flow-level `locks`); the same execution's flow-level lock
+ * lets its tasks through. `waitingTaskRunId` is shown while the request waits.
+ */
+export interface LockRequest {
+  tenant: string;
+  executionId: string;
+  holder: string;
+  keys: string[];
+  /** The task that waits (the execution page links the holder); absent for flow-level locks. */
+  taskId?: string;
+}
+
+/** Taken, or the first key held by someone else, and who holds it. */
+export type LockAnswer = { acquired: true } | { acquired: false; key: string; heldBy: string };
+
+/** Gives back a holder's locks, or every lock (and wait) of the execution when `holder` is absent. */
+export interface LockRelease {
+  tenant: string;
+  executionId: string;
+  holder?: string;
+}
+
+/** `compensation.mode: ASK`'s Pause (docs/compensation.md): not a task of the flow, so the API knows its resume input here. */
+export const COMPENSATION_ASK_TASK_ID = '_compensation_ask';
+export const COMPENSATION_ASK_INPUTS = [
+  { id: 'compensate', type: 'BOOLEAN' as const, defaults: true, description: 'Undo what succeeded (most recent first); false leaves everything as it is' },
+];
+
 /** The task run (of ForEachItem's internal tasks) whose storage folder an items activity writes to. */
 export interface ItemsTaskRun {
   tenant: string;
@@ -251,4 +281,7 @@ export interface EngineActivities {
   mergeSubflowOutputs(request: MergeOutputsRequest): Promise<{ subflowOutputs?: string }>;
   /** Tells an approval's approvers it waits (webhook, e-mail); best effort, never fails the pause. */
   notifyApprovers(notice: ApprovalNotice): Promise<void>;
+  /** Takes resource locks if all are free (docs/locks.md); records the wait otherwise. */
+  acquireLocks(request: LockRequest): Promise<LockAnswer>;
+  releaseLocks(request: LockRelease): Promise<void>;
 }

@@ -34,7 +34,7 @@ const { project } = wf.proxyLocalActivities<EngineActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 20, initialInterval: '200ms', maximumInterval: '5s' },
 });
-const { acquireSlot, prepareSubflow } = wf.proxyActivities<EngineActivities>({
+const { acquireSlot, prepareSubflow, acquireLocks, releaseLocks } = wf.proxyActivities<EngineActivities>({
   startToCloseTimeout: '1m',
   retry: { maximumAttempts: 10, initialInterval: '500ms' },
 });
@@ -65,6 +65,8 @@ export const KILL_WAITS_FOR_TASK_PATCH = 'kill-waits-for-task';
 const temporalEffects: Effects = {
   project,
   acquireSlot,
+  acquireLocks,
+  releaseLocks,
   prepareSubflow,
   splitItems,
   mergeSubflowOutputs,

@@ -7,6 +7,9 @@ import type {
   ApprovalNotice,
   ExecutionInput,
   ExecutionResult,
+  LockAnswer,
+  LockRelease,
+  LockRequest,
   MergeOutputsRequest,
   ProjectionEvent,
   RunTaskInput,
@@ -45,6 +48,10 @@ export interface Effects {
   mergeSubflowOutputs(request: MergeOutputsRequest): Promise<{ subflowOutputs?: string }>;
   /** Tells an approval's approvers that it waits (an activity; best effort). */
   notifyApprovers(notice: ApprovalNotice): Promise<void>;
+  /** Takes resource locks if every key is free (an activity; docs/locks.md). */
+  acquireLocks(request: LockRequest): Promise<LockAnswer>;
+  /** Gives resource locks back (an activity). */
+  releaseLocks(request: LockRelease): Promise<void>;
   /** Starts the child execution; resolves once it started. `wait: false` abandons it to run alone. */
   startChild(input: ExecutionInput, options: { wait: boolean }): Promise<ChildExecution>;
   /** A durable timer. */

@@ -56,22 +56,36 @@ export class Interpreter {
         return await life.finish(plan.concurrency.behavior === 'FAIL' ? 'FAILED' : 'CANCELLED', {});
       }
       life.start();
+      if (!(await scheduler.locks.takeFlowLocks())) return await this.end('FAILED', {});
       let outcome = (await scheduler.runList(plan.tasks, ROOT)).outcome;
       if (outcome === 'FAILED' && plan.errors.length) {
         // The errors branch runs after a failure; the execution stays FAILED whatever it does.
         await scheduler.runList(plan.errors, ROOT);
       }
+      // Then what succeeded is undone (docs/compensation.md: after errors, before finally).
+      if (outcome === 'FAILED') await scheduler.compensation.afterFailure(scheduler);
       if (plan.finally.length) outcome = worst(outcome, (await scheduler.runList(plan.finally, ROOT)).outcome);
       const outputs = outcome === 'FAILED' ? {} : scheduler.vars.flowOutputs();
-      return await life.finish(outcome, outputs);
+      return await this.end(outcome, outputs);
     } catch (error) {
-      if (this.fx.isCancellation(error)) return await life.killed();
+      if (this.fx.isCancellation(error)) {
+        const killed = await life.killed();
+        await this.fx.nonCancellable(() => scheduler.locks.releaseAll());
+        return killed;
+      }
       if (error instanceof CancelExecution) {
         life.firstError = error.message;
-        return await life.finish('CANCELLED', {});
+        return await this.end('CANCELLED', {});
       }
       life.firstError ??= errorMessage(error);
-      return await life.finish('FAILED', {});
+      return await this.end('FAILED', {});
     }
+  }
+
+  /** Ends the execution, then gives its locks back (only flows that declare locks call the activity). */
+  private async end(state: 'SUCCESS' | 'WARNING' | 'FAILED' | 'CANCELLED', outputs: Record<string, unknown>): Promise<ExecutionResult> {
+    const result = await this.life.finish(state, outputs);
+    await this.scheduler.locks.releaseAll();
+    return result;
   }
 }

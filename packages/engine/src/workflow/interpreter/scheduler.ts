@@ -6,19 +6,28 @@ import type { State } from '../../states';
 import { taskQueueFor, type ExecutionInput, type ProjectionEvent } from '../contracts';
 import { toRetryPolicy } from '../retry-policy';
 import { CANCEL_WAITS_FOR_SIBLINGS_PATCH, type Effects } from './effects';
+import { Compensation } from './compensation';
 import { runFlowable } from './flowables';
 import type { Lifecycle } from './lifecycle';
+import { Locks } from './locks';
 import { CancelExecution, combine, errorMessage, KILL_GRACE_EXPIRED, SUCCEEDED, TaskFailure, truthy, type Outcome, type Result, type TaskEnd, type TaskRunEvent } from './outcomes';
 import { runValue, type Scope } from './scope';
 import type { Variables } from './variables';
 
 export class Scheduler {
+  /** Tasks that succeeded and declare `compensate` (docs/compensation.md). */
+  readonly compensation = new Compensation();
+  /** Resource locks of tasks and of the flow (docs/locks.md). */
+  readonly locks: Locks;
+
   constructor(
     readonly input: ExecutionInput,
     readonly life: Lifecycle,
     readonly vars: Variables,
     readonly fx: Effects,
-  ) {}
+  ) {
+    this.locks = new Locks(input, life, vars, fx);
+  }
 
   /** Runs tasks in order; stops at the first failure that is not allowed. */
   async runList(tasks: TaskSpec[], scope: Scope): Promise<Result> {
@@ -69,7 +78,11 @@ export class Scheduler {
     const { life, vars } = this;
     const value = runValue(scope);
     // A restarted execution keeps what succeeded (outputs were preloaded by Lifecycle.restore).
-    if (life.isDone(task.id, value)) return SUCCEEDED;
+    if (life.isDone(task.id, value)) {
+      // What succeeded before the restart is still undone if this run fails.
+      this.compensation.note(task, scope);
+      return SUCCEEDED;
+    }
     // A CANCEL kill switch: the task that was running finished; the next one never starts.
     life.stopIfSwitchCancelled();
     const taskRunId = this.fx.uuid();
@@ -84,6 +97,7 @@ export class Scheduler {
       state: 'CREATED',
       at: life.at(),
     };
+    let locked = false;
     try {
       if (task.runIf !== undefined && !truthy(vars.render(task.runIf, scope, taskRunId, task, 'runIf'))) {
         vars.noteTaskState(task.id, run.value, 'SKIPPED');
@@ -91,13 +105,16 @@ export class Scheduler {
         return SUCCEEDED;
       }
       life.running.set(taskRunId, run);
+      locked = await this.locks.takeTaskLocks(task, scope, run);
       const ended = task.kind === 'runnable' ? await this.runRunnable(task, scope, run, lastOfExecution) : await runFlowable(this, task, scope, run);
       life.running.delete(taskRunId);
+      if (locked) await this.locks.releaseTask(run);
       vars.setOutput(task.id, scope, ended.result);
       // allowWarning (Kestra): a task that ends WARNING counts as SUCCESS.
       const outcome = task.allowWarning && ended.outcome === 'WARNING' ? 'SUCCESS' : ended.outcome;
       const state: State = outcome;
       vars.noteTaskState(task.id, run.value, state);
+      this.compensation.note(task, scope);
       // Runnable tasks project their own SUCCESS from the activity (one write fewer per task).
       if (!(task.kind === 'runnable' && state === 'SUCCESS')) {
         await life.project([{ ...run, state, at: life.at(), outputs: ended.result, error: ended.error }]);
@@ -105,6 +122,8 @@ export class Scheduler {
       return { outcome };
     } catch (error) {
       life.running.delete(taskRunId);
+      // A kill releases every lock of the execution at its end (Interpreter); here only a failure or a cancel.
+      if (locked && !this.fx.isCancellation(error)) await this.locks.releaseTask(run);
       if (this.fx.isCancellation(error)) {
         // Recorded as KILLED by Lifecycle.killed(), with the reason when the task never stopped.
         const message = errorMessage(error);

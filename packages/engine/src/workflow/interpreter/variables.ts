@@ -166,6 +166,11 @@ export class Variables {
     });
   }
 
+  /** A flow-level expression (the flow's lock keys): inputs, vars, labels, no task. */
+  renderFlow(value: unknown, property: string): unknown {
+    return render(value, this.context(ROOT, 'execution') as unknown as Record<string, unknown>, { location: { property }, ...this.taint() });
+  }
+
   flowOutputs(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const o of this.input.plan.outputs) {

@@ -27,6 +27,7 @@ import { KillDialog, ReplayDialog, RestartDialog, ResumeDialog } from './action-
 import { ExpressionDebugger } from './expression-debugger';
 import { DecisionPanel } from '@/modules/approvals/components/decision-panel';
 import { Gantt } from './gantt';
+import { LockWaits } from './lock-waits';
 import { LogView } from './log-view';
 import { TaskPanel } from './task-panel';
 import s from './execution.module.css';
@@ -265,6 +266,7 @@ export function ExecutionPage({ id }: { id: string }) {
           ) : null}
         </div>
         <DecisionPanel execution={execution} />
+        {running ? <LockWaits execution={execution} now={now} /> : null}
         {execution.error || failedRun ? (
           <div className={s.banner} role="alert">
             <Icon name="alert" size={15} />

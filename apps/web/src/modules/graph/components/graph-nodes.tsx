@@ -137,7 +137,10 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<FlowNode>) 
 export const LaneNode = memo(function LaneNode({ data }: NodeProps<FlowNode>) {
   const n = data.node;
   return (
-    <div className={[s.lane, n.lane === 'errors' && s.laneErrors, n.lane === 'finally' && s.laneFinally].filter(Boolean).join(' ')} style={{ width: n.width, height: n.height }}>
+    <div
+      className={[s.lane, n.lane === 'errors' && s.laneErrors, n.lane === 'finally' && s.laneFinally, n.lane === 'compensation' && s.laneCompensation].filter(Boolean).join(' ')}
+      style={{ width: n.width, height: n.height }}
+    >
       <div className={s.laneLabel}>{n.label}</div>
     </div>
   );

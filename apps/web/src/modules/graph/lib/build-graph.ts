@@ -55,6 +55,8 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
   };
 
   let anonymous = 0;
+  /** Tasks that declare `compensate`, in the order they are written (docs/compensation.md). */
+  const compensations: unknown[][] = [];
 
   const taskBlock = (raw: unknown, depth: number): Block | undefined => {
     if (!isMap(raw)) return undefined;
@@ -83,6 +85,9 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
       location.typeValue = { line: p.line, column: p.col, endColumn: e.line === p.line ? e.col : p.col + String(typeNode.value).length };
     }
     tasks.push(location);
+    // Drawn in the compensation lane, not in the task's place: they run only after a failure.
+    const compensate = get(map, 'compensate');
+    if (isSeq(compensate) || isMap(compensate)) compensations.push(isSeq(compensate) ? compensate.items : [compensate]);
 
     const disabled = scalarString(get(map, 'disabled')) === 'true';
     const base = { label: taskId, taskId, type, shortType: shortType(type), line: location.startLine, depth, disabled };
@@ -208,6 +213,17 @@ export function buildFlowGraph(parsed: ParsedFlow): BuildResult {
     const laneId = uniqueId('::errors');
     nodes.push({ id: laneId, kind: 'lane', lane: 'errors', label: 'errors · when a task fails', width: NODE_W, height: 0, depth: 0 });
     const lane: Block = { kind: 'lane', id: laneId, body: seq(errorItems, 1) };
+    const before = edges.length;
+    connect(main, lane);
+    for (let i = before; i < edges.length; i++) edges[i].kind = 'layout';
+    after.push(lane);
+  }
+  // The compensation lane: every declared undo, the last written first (the order they run in
+  // when every task succeeded before the failure). Like errors, joined by a layout edge only.
+  if (compensations.length) {
+    const laneId = uniqueId('::compensation');
+    nodes.push({ id: laneId, kind: 'lane', lane: 'compensation', label: 'compensation · undo after a failure, last first', width: NODE_W, height: 0, depth: 0 });
+    const lane: Block = { kind: 'lane', id: laneId, body: seq([...compensations].reverse().flat(), 1) };
     const before = edges.length;
     connect(main, lane);
     for (let i = before; i < edges.length; i++) edges[i].kind = 'layout';

@@ -16,7 +16,7 @@ export interface GraphNode {
   /** Group nodes: what the group does with its children (for the header). */
   role?: 'sequential' | 'parallel' | 'dag' | 'if' | 'switch' | 'foreach' | 'group';
   /** Lanes: `then`, `else`, `case dev`, `errors`, `finally`... */
-  lane?: 'branch' | 'errors' | 'finally';
+  lane?: 'branch' | 'errors' | 'finally' | 'compensation';
   /** 1-based YAML line of the task (click → jump to it). */
   line?: number;
   /** Size; groups and lanes get theirs from the layout. */
