@@ -2,7 +2,7 @@
 // worker posts to the local HTTP receiver and mails the local SMTPS server (TLS, AUTH) of the test
 // sink; every message links to the execution page under BATON_PUBLIC_URL (https://baton.test).
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, notificationsReceived, notificationSinkConfig, rawHistory, taskRun, type Received } from '@baton/testing';
+import { api, authHeaders, mimeParts, notificationsReceived, notificationSinkConfig, rawHistory, taskRun, type Received } from '@baton/testing';
 
 const client = api();
 const NS = 'notify.team';
@@ -95,6 +95,70 @@ ${smtps()}
     expect(everything).not.toContain(WEBHOOK_TOKEN);
     expect(everything).not.toContain(SMTP_PASSWORD);
     expect(everything).toContain('Slack webhook answered 200');
+  });
+
+  it('MailSend attaches an uploaded file and embeds an image from internal storage: the MIME parts carry their bytes', async () => {
+    // Bytes that survive only a faithful base64 round trip (NUL, CR, LF, high bytes).
+    const report = Buffer.from([0, 1, 2, 13, 10, 0x80, 0xfe, 0xff, ...Buffer.from('host,state\nvm1,up\n')]);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    expect((await client.deploy(`id: mail-attachments
+namespace: ${NS}
+inputs:
+  - id: report
+    type: FILE
+  - id: logo
+    type: FILE
+tasks:
+  - id: mail
+    type: io.kestra.plugin.notifications.mail.MailSend
+${smtps()}
+    to: oncall@baton.test
+    subject: "Report {{ execution.id }}"
+    htmlTextContent: '<p>Attached.</p><img src="cid:logo.png">'
+    attachments:
+      - name: report.csv
+        uri: "{{ inputs.report }}"
+        contentType: text/csv
+    embeddedImages: '[{"name": "logo.png", "uri": "{{ inputs.logo }}", "contentType": "image/png"}]'
+`)).status).toBe(200);
+    const form = new FormData();
+    form.append('report', new Blob([report]), 'report.csv');
+    form.append('logo', new Blob([png]), 'logo.png');
+    const res = await fetch(`${inject('apiUrl')}/api/v1/main/executions/${NS}/mail-attachments`, { method: 'POST', body: form, headers: authHeaders() });
+    expect(res.status).toBe(200);
+    const id = ((await res.json()) as { id: string }).id;
+    expect((await client.waitFor(id)).state.current).toBe('SUCCESS');
+
+    const mail = await arrival('the e-mail with attachments', (r) => r.mails.find((m) => m.text.includes(`Subject: Report ${id}`)));
+    const parts = mimeParts(mail.raw);
+    const attached = parts.find((p) => /filename="?report\.csv/.test(p.headers['content-disposition'] ?? ''));
+    expect(attached?.headers['content-disposition']).toMatch(/^attachment/);
+    expect(attached?.headers['content-type']).toMatch(/^text\/csv/);
+    expect(attached?.body.equals(report)).toBe(true);
+    const image = parts.find((p) => (p.headers['content-id'] ?? '') === '<logo.png>');
+    expect(image?.headers['content-type']).toMatch(/^image\/png/);
+    expect(image?.headers['content-disposition']).toMatch(/^inline/);
+    expect(image?.body.equals(png)).toBe(true);
+    expect(parts.some((p) => (p.headers['content-type'] ?? '').startsWith('text/html') && p.body.toString().includes('cid:logo.png'))).toBe(true);
+    expect(await logsOf(id)).toContain('with report.csv, logo.png');
+  });
+
+  it('MailSend refuses an attachment that is not an internal-storage file, saying which and how', async () => {
+    const id = await client.deployAndRun(`id: mail-bad-attachment
+namespace: ${NS}
+tasks:
+  - id: mail
+    type: io.kestra.plugin.notifications.mail.MailSend
+${smtps()}
+    to: oncall@baton.test
+    subject: never sent
+    attachments:
+      - name: r.csv
+        uri: https://example.com/r.csv
+`);
+    const execution = await client.waitFor(id);
+    expect(execution.state.current).toBe('FAILED');
+    expect(await logsOf(id)).toMatch(/attachments\[0\]\.uri must be a kestra:\/\/\/ or nsfile:\/\/ URI/);
   });
 
   it('Webhook sends its templated JSON body; Discord and Teams summaries go to their URLs', async () => {

@@ -67,6 +67,7 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/triggers': somewhere('flows.read'),
   'PUT /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId': read('flows.write'),
   'POST /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill': read('executions.start'),
+  'GET /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill/preview': read('flows.read'),
   // Kestra's webhook: anonymous on purpose, the key in the path is the credential (wrong keys are 404 and rate-limited)
   'GET /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },
   'POST /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },

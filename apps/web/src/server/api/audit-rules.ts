@@ -56,7 +56,7 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
   'POST /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill': {
     action: 'trigger.backfilled',
     resource: (p) => `trigger:${p.namespace}/${p.flowId}/${p.triggerId}`,
-    after: (_, b) => ({ dates: b.dates, started: Array.isArray(b.started) ? b.started.length : undefined }),
+    after: (_, b) => ({ backfillId: b.backfillId, dates: b.dates, started: Array.isArray(b.started) ? b.started.length : undefined }),
   },
   'POST /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': {
     action: 'execution.started',
