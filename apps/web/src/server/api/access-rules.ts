@@ -103,6 +103,9 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.read'),
   'PUT /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.write'),
   'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults/revisions': read('pluginDefaults.read'),
+  'GET /api/v1/:tenant/namespaces/:namespace/notifications': read('flows.read'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/notifications': read('flows.write'),
+  'GET /api/v1/:tenant/namespaces/:namespace/notifications/revisions': read('flows.read'),
   'PUT /api/v1/:tenant/secrets/:namespace/:name': read('secrets.write'),
   // Kestra's namespace secrets: names and metadata only, never values
   'GET /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),

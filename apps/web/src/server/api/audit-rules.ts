@@ -113,6 +113,12 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
     namespace: (p) => layer(p.namespace),
     after: (_, b) => ({ revision: b.revision }),
   },
+  'PUT /api/v1/:tenant/namespaces/:namespace/notifications': {
+    action: 'namespace.notificationsChanged',
+    resource: (p) => `notifications:${p.namespace}`,
+    namespace: (p) => p.namespace,
+    after: (_, b) => ({ revision: b.revision, changed: b.changed }),
+  },
   'PUT /api/v1/:tenant/namespaces/:namespace/secrets': {
     action: 'secret.changed',
     resource: (p, b) => `secret:${p.namespace}/${b.key}`,
