@@ -1,7 +1,12 @@
 // Notification tasks and a flow's `notifications` (docs/notifications.md) on the real stack: the
 // worker posts to the local HTTP receiver and mails the local SMTPS server (TLS, AUTH) of the test
 // sink; every message links to the execution page under BATON_PUBLIC_URL (https://baton.test).
+import { Client, Connection } from '@temporalio/client';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { getDb } from '@baton/db';
+import { defaultRegistry } from '@baton/plugin-catalog';
+import { EndNotifications } from '../../../apps/worker/src/activities/end-notifications';
+import { ExecutionSummaries, FlowService, NamespaceNotificationsService } from '../src/index';
 import { api, authHeaders, mimeParts, notificationsReceived, notificationSinkConfig, rawHistory, taskRun, type Received } from '@baton/testing';
 
 const client = api();
@@ -315,5 +320,96 @@ notifications:
       await new Promise((r) => setTimeout(r, 150));
     }
     expect(text).toMatch(/notification 'broken' not sent \(attempt 1\): Discord webhook answered 403/);
+  });
+});
+
+describe("a namespace's notification rule", () => {
+  const PARENT = 'notify.rules';
+  const CHILD = 'notify.rules.team';
+  /** The worker's own EndNotifications on the real database and Temporal: what a retried projection calls again. */
+  async function endNotifications() {
+    const db = getDb(inject('databaseUrl'));
+    const registry = defaultRegistry();
+    const flows = new FlowService(db, registry);
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const ends = new EndNotifications({
+      db,
+      flows,
+      temporal: async () => new Client({ connection }),
+      registry,
+      runtimes: new Map(),
+      secrets: undefined as never,
+      summaries: new ExecutionSummaries(db, 'https://baton.test'),
+      publicUrl: 'https://baton.test',
+      namespaceRules: new NamespaceNotificationsService(db, flows, registry),
+    });
+    return { ends, close: () => connection.close() };
+  }
+
+  it('an invalid rule is refused with line and column; nothing is saved', async () => {
+    const res = await client.call(
+      'PUT',
+      `/api/v1/main/namespaces/${PARENT}/notifications`,
+      `notifications:\n  - id: oncall\n    type: io.kestra.plugin.core.log.Log\n    message: not a notification\n  - id: hook\n    type: notifications.webhook.Webhook\n    urll: https://x.test\n`,
+      'application/x-yaml',
+    );
+    expect(res.status).toBe(422);
+    const errors = res.body.errors as { line: number; column: number; message: string }[];
+    expect(errors).toContainEqual(expect.objectContaining({ line: 3, message: expect.stringContaining('is not a notification task') }));
+    expect(errors).toContainEqual(expect.objectContaining({ line: 7, message: expect.stringContaining("unknown property 'urll'") }));
+    expect((await client.call('GET', `/api/v1/main/namespaces/${PARENT}/notifications`)).body.revision).toBe(0);
+    expect((await client.call('PUT', `/api/v1/main/namespaces/${PARENT}/notifications`, { notifications: [] })).status).toBe(400);
+  });
+
+  it("a failing flow of a child namespace that lists nothing sends the parent's rule once, even when its end is handled again; notifications: [] opts out", async () => {
+    const saved = await client.call(
+      'PUT',
+      `/api/v1/main/namespaces/${PARENT}/notifications`,
+      `notifications:\n  - id: ns_oncall\n    type: notifications.webhook.Webhook\n    url: ${sinkUrl}/generic/ns-rule\n    payload:\n      execution: "{{ execution.id }}"\n      state: "{{ execution.state }}"\n      flow: "{{ flow.namespace }}.{{ flow.id }}"\n`,
+      'application/x-yaml',
+    );
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body).toMatchObject({ revision: 1, changed: true });
+    // The child has no rule of its own: the page says whose applies. The change is audited.
+    expect((await client.call('GET', `/api/v1/main/namespaces/${CHILD}/notifications`)).body).toMatchObject({ revision: 0, inheritedFrom: { namespace: PARENT, revision: 1 } });
+    const audit = await client.call('GET', `/api/v1/main/auditlogs/search?action=namespace.notificationsChanged&namespace=${PARENT}`);
+    expect(JSON.stringify(audit.body)).toContain(`notifications:${PARENT}`);
+
+    const failing = await client.deployAndRun(`id: nightly-check
+namespace: ${CHILD}
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    errorMessage: drift found
+`);
+    const optedOut = await client.deployAndRun(`id: quiet-check
+namespace: ${CHILD}
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    errorMessage: drift found
+notifications: []
+`);
+    const execution = await client.waitFor(failing);
+    expect(execution.state.current).toBe('FAILED');
+    expect((await client.waitFor(optedOut)).state.current).toBe('FAILED');
+    const hook = await arrival('the rule notification', (r) => r.webhooks.find((w) => w.path === '/generic/ns-rule' && JSON.stringify(w.body).includes(failing)));
+    expect(hook.body).toEqual({ execution: failing, state: 'FAILED', flow: `${CHILD}.nightly-check` });
+    await expect.poll(async () => (await logsOf(failing)).includes("notification 'ns_oncall' sent"), { timeout: 30_000 }).toBe(true);
+
+    // The end handled again (a retried projection): nothing more is started, and one message arrived.
+    const { ends, close } = await endNotifications();
+    try {
+      expect(await ends.onExecutionEnd(failing)).toEqual([]);
+      // The opted-out flow has nothing to send, by the same code path the worker ran.
+      expect(await ends.onExecutionEnd(optedOut)).toEqual([]);
+    } finally {
+      await close();
+    }
+    const ended = (execution.state.histories as unknown[]).length;
+    await expect(rawHistory(`notify/${failing}/${ended}/ns_oncall`)).resolves.toBeDefined();
+    const received = await notificationsReceived(sinkUrl);
+    expect(received.webhooks.filter((w) => w.path === '/generic/ns-rule' && JSON.stringify(w.body).includes(failing))).toHaveLength(1);
+    expect(received.webhooks.filter((w) => JSON.stringify(w.body).includes(optedOut))).toHaveLength(0);
   });
 });
