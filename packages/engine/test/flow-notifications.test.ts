@@ -105,11 +105,13 @@ describe('execution summaries', () => {
 });
 
 describe("a namespace's notification rule document", () => {
-  it('is validated like a flow\'s notifications, with line and column; [] is a rule; plugin defaults supply properties', async () => {
+  it("is validated like a flow's notifications, with line and column; [] is a rule; plugin defaults supply properties", async () => {
     const { validateNamespaceNotifications } = await import('@baton/flow');
     const ok = validateNamespaceNotifications('notifications:\n  - id: oncall\n    type: io.kestra.plugin.notifications.slack.SlackExecution\n', {
       registry,
-      defaultLayers: [{ source: 'namespace infra', defaults: [{ type: 'io.kestra.plugin.notifications.slack', values: { url: 'https://hooks.slack.com/services/T/B/x' }, forced: false }] }],
+      defaultLayers: [
+        { source: 'namespace infra', defaults: [{ type: 'io.kestra.plugin.notifications.slack', values: { url: 'https://hooks.slack.com/services/T/B/x' }, forced: false }] },
+      ],
     });
     expect(ok.errors).toEqual([]);
     expect(ok.notifications?.[0]).toMatchObject({ states: ['FAILED'], task: { id: 'oncall', props: { url: 'https://hooks.slack.com/services/T/B/x' } } });

@@ -85,10 +85,14 @@ triggers:
 
     const upstream = await client.waitFor(upstreamId, undefined, 180_000);
     expect(upstream.state.current).toBe('SUCCESS');
-    const [downstream] = await until('the downstream started', async () => {
-      const list = await executionsOf('downstream');
-      return list.length ? list : undefined;
-    }, 120_000);
+    const [downstream] = await until(
+      'the downstream started',
+      async () => {
+        const list = await executionsOf('downstream');
+        return list.length ? list : undefined;
+      },
+      120_000,
+    );
     expect((await client.waitFor(downstream.id, undefined, 120_000)).state.current).toBe('SUCCESS');
     expect(downstream.trigger).toMatchObject({ id: 'after_upstream', variables: expect.objectContaining({ executionId: upstreamId }) });
 

@@ -106,7 +106,9 @@ ${smtps()}
     // Bytes that survive only a faithful base64 round trip (NUL, CR, LF, high bytes).
     const report = Buffer.from([0, 1, 2, 13, 10, 0x80, 0xfe, 0xff, ...Buffer.from('host,state\nvm1,up\n')]);
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-    expect((await client.deploy(`id: mail-attachments
+    expect(
+      (
+        await client.deploy(`id: mail-attachments
 namespace: ${NS}
 inputs:
   - id: report
@@ -125,7 +127,9 @@ ${smtps()}
         uri: "{{ inputs.report }}"
         contentType: text/csv
     embeddedImages: '[{"name": "logo.png", "uri": "{{ inputs.logo }}", "contentType": "image/png"}]'
-`)).status).toBe(200);
+`)
+      ).status,
+    ).toBe(200);
     const form = new FormData();
     form.append('report', new Blob([report]), 'report.csv');
     form.append('logo', new Blob([png]), 'logo.png');

@@ -92,10 +92,7 @@ export function validateFlow(source: string, options: ValidateOptions): Validati
  * plugin defaults of the namespace merged), so errors carry the line and column of the document.
  * `notifications: []` is a rule too: it opts the namespace's subtree out of a parent's rule.
  */
-export function validateNamespaceNotifications(
-  source: string,
-  options: ValidateOptions,
-): { notifications?: NotificationSpec[]; errors: FlowError[] } {
+export function validateNamespaceNotifications(source: string, options: ValidateOptions): { notifications?: NotificationSpec[]; errors: FlowError[] } {
   try {
     const yaml = new YamlSource(source);
     if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors };

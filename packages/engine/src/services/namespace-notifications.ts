@@ -73,7 +73,8 @@ export class NamespaceNotificationsService {
   /** Saves a new revision; invalid YAML is a 422 with each error's line and column; an unchanged source creates nothing. */
   async put(tenant: string, namespace: string, source: string, author?: string): Promise<NamespaceNotificationsView & { changed: boolean }> {
     checkNamespace(namespace);
-    if (!source.trim()) throw new AppError('BAD_REQUEST', 'send the rule as YAML (Content-Type: application/x-yaml): `notifications:` with a list of notification tasks, or [] for none');
+    if (!source.trim())
+      throw new AppError('BAD_REQUEST', 'send the rule as YAML (Content-Type: application/x-yaml): `notifications:` with a list of notification tasks, or [] for none');
     await this.validate(tenant, namespace, source);
     return this.db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`notification-rule:${tenant}:${namespace}`}))`;

@@ -485,11 +485,16 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
       const current = await services().namespaceNotifications.get(params.tenant, params.namespace);
       if (url.searchParams.get('source') === 'yaml') return new Response(current.source, { headers: { 'content-type': 'application/x-yaml' } });
       // The rule flows of this namespace follow when it has none of its own: a parent's.
-      const effective = current.revision ? undefined : await services().namespaceNotifications.effective(params.tenant, params.namespace).catch(() => undefined);
+      const effective = current.revision
+        ? undefined
+        : await services()
+            .namespaceNotifications.effective(params.tenant, params.namespace)
+            .catch(() => undefined);
       return { ...current, inheritedFrom: effective ? { namespace: effective.namespace, revision: effective.revision } : null };
     },
     {
-      summary: "A namespace's notification rule: `notifications:` for every flow of it and its children that lists none (revision 0: none of its own; `inheritedFrom` names the parent whose rule applies)",
+      summary:
+        "A namespace's notification rule: `notifications:` for every flow of it and its children that lists none (revision 0: none of its own; `inheritedFrom` names the parent whose rule applies)",
       params: { tenant: P.tenant, namespace: P.namespace },
       query: { source: { description: '`yaml` for the YAML alone' } },
       readOnly: true,
@@ -510,12 +515,11 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
       responses: { 422: 'Invalid rule: errors with line and column' },
     },
   )
-  .add(
-    'GET',
-    '/api/v1/:tenant/namespaces/:namespace/notifications/revisions',
-    async ({ params }) => services().namespaceNotifications.revisions(params.tenant, params.namespace),
-    { summary: "Revisions of a namespace's notification rule, newest first", params: { tenant: P.tenant, namespace: P.namespace }, readOnly: true },
-  )
+  .add('GET', '/api/v1/:tenant/namespaces/:namespace/notifications/revisions', async ({ params }) => services().namespaceNotifications.revisions(params.tenant, params.namespace), {
+    summary: "Revisions of a namespace's notification rule, newest first",
+    params: { tenant: P.tenant, namespace: P.namespace },
+    readOnly: true,
+  })
   // ---- KV store (Kestra's /namespaces/{namespace}/kv routes) ----
   .add(
     'GET',

@@ -70,8 +70,6 @@ const webhookDoc = {
   responses: { 200: 'The execution (or its outputs)', 204: 'Conditions not met: nothing started', 404: 'No such webhook', 429: 'Too many wrong keys' },
 };
 
-
-
 const refOf = (params: Record<string, string>) => ({ tenant: params.tenant, namespace: params.namespace, flowId: params.flowId, triggerId: params.triggerId });
 
 function backfillRange(startValue: unknown, endValue: unknown): { start: Date; end: Date } {
@@ -85,7 +83,8 @@ function backfillRange(startValue: unknown, endValue: unknown): { start: Date; e
 /** A backfill's own labels: strings, and not `system.*` (Baton sets system.backfill and system.backfillId). */
 function backfillLabels(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new AppError('BAD_REQUEST', 'labels must be an object of key: value strings, e.g. {"reason": "replay after outage"}');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new AppError('BAD_REQUEST', 'labels must be an object of key: value strings, e.g. {"reason": "replay after outage"}');
   const labels: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw new AppError('BAD_REQUEST', `label ${key} must be a string`);

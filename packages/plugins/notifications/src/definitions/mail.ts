@@ -50,9 +50,7 @@ export const MAX_ATTACHMENT_MB = 18;
 /** Kestra's attachments and embeddedImages, on MailSend and MailExecution alike. */
 export const filesShape = {
   attachments: attachmentList('Files attached to the e-mail, shown by mail clients as files to open or save.'),
-  embeddedImages: attachmentList(
-    'Images carried inline, for the HTML body to show: refer to one by its name as content id, `<img src="cid:chart.png">`.',
-  ),
+  embeddedImages: attachmentList('Images carried inline, for the HTML body to show: refer to one by its name as content id, `<img src="cid:chart.png">`.'),
 };
 
 export const mailShape = {

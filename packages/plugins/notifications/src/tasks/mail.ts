@@ -61,7 +61,9 @@ export function parseAttachments(value: MailAttachment[] | string | undefined, p
       // Kestra reads the string as a JSON string first: a doubly encoded list is accepted too.
       if (typeof list === 'string') list = JSON.parse(list);
     } catch {
-      throw new PluginError('INVALID_PROPERTIES', `${property} must be a list of {name, uri, contentType}, or a JSON array of them; got a string that is not JSON`, { retryable: false });
+      throw new PluginError('INVALID_PROPERTIES', `${property} must be a list of {name, uri, contentType}, or a JSON array of them; got a string that is not JSON`, {
+        retryable: false,
+      });
     }
   }
   if (!Array.isArray(list)) throw new PluginError('INVALID_PROPERTIES', `${property} must be a list of {name, uri, contentType}`, { retryable: false });
@@ -89,9 +91,13 @@ async function readAttachments(ctx: TaskContext<SmtpProps | PropsOf<typeof mailE
   let total = 0;
   for (const a of all) total += await ctx.storage.size(a.uri);
   if (total > MAX_ATTACHMENT_MB * 1024 * 1024)
-    throw new PluginError('INVALID_PROPERTIES', `the attached files hold ${(total / 1024 / 1024).toFixed(1)} MB; at most ${MAX_ATTACHMENT_MB} MB fit in an e-mail (send a link instead)`, {
-      retryable: false,
-    });
+    throw new PluginError(
+      'INVALID_PROPERTIES',
+      `the attached files hold ${(total / 1024 / 1024).toFixed(1)} MB; at most ${MAX_ATTACHMENT_MB} MB fit in an e-mail (send a link instead)`,
+      {
+        retryable: false,
+      },
+    );
   return Promise.all(
     all.map(async (a) => ({
       filename: a.name,

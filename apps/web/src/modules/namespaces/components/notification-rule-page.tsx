@@ -79,9 +79,9 @@ export function NotificationRulePage({ namespace }: { namespace: string }) {
         ) : (
           <>
             <p className={ui.hint}>
-              Sent when a flow of <code>{namespace}</code> or of a namespace below it ends in one of an entry&apos;s <code>states</code> (FAILED by default),
-              unless the flow lists its own <code>notifications:</code>. <code>notifications: []</code> here stops a parent&apos;s rule for this subtree; in a
-              flow it opts that flow out. Entries are notification tasks, merged with plugin defaults like a flow&apos;s.
+              Sent when a flow of <code>{namespace}</code> or of a namespace below it ends in one of an entry&apos;s <code>states</code> (FAILED by default), unless the flow lists
+              its own <code>notifications:</code>. <code>notifications: []</code> here stops a parent&apos;s rule for this subtree; in a flow it opts that flow out. Entries are
+              notification tasks, merged with plugin defaults like a flow&apos;s.
               {r?.inheritedFrom ? (
                 <>
                   {' '}

@@ -97,10 +97,26 @@ export function BackfillDialog({ tenant, trigger, onClose }: { tenant: string; t
             ) : null}
           </div>
           <Field label="Inputs" htmlFor={ids.inputs} error={inputs.error} hint="Optional: a JSON object, over the trigger's own inputs">
-            <TextArea id={ids.inputs} value={inputsText} onChange={(e) => setInputsText(e.target.value)} rows={3} className="mono" placeholder='{"region": "eu"}' aria-label="Inputs" />
+            <TextArea
+              id={ids.inputs}
+              value={inputsText}
+              onChange={(e) => setInputsText(e.target.value)}
+              rows={3}
+              className="mono"
+              placeholder='{"region": "eu"}'
+              aria-label="Inputs"
+            />
           </Field>
           <Field label="Labels" htmlFor={ids.labels} error={labels.error} hint="Optional: key=value, one per line; every execution also gets system.backfill=true">
-            <TextArea id={ids.labels} value={labelsText} onChange={(e) => setLabelsText(e.target.value)} rows={2} className="mono" placeholder="reason=replay after outage" aria-label="Labels" />
+            <TextArea
+              id={ids.labels}
+              value={labelsText}
+              onChange={(e) => setLabelsText(e.target.value)}
+              rows={2}
+              className="mono"
+              placeholder="reason=replay after outage"
+              aria-label="Labels"
+            />
           </Field>
           {run.error ? (
             <div className={s.bad} role="alert">
@@ -112,20 +128,11 @@ export function BackfillDialog({ tenant, trigger, onClose }: { tenant: string; t
         <div data-testid="backfill-progress">
           <p>
             Started {total} execution{total === 1 ? '' : 's'}
-            {result.skipped.length ? `; ${result.skipped.length} fire time${result.skipped.length === 1 ? '' : 's'} not started` : ''}. Backfill{' '}
-            <code>{result.backfillId}</code>.
+            {result.skipped.length ? `; ${result.skipped.length} fire time${result.skipped.length === 1 ? '' : 's'} not started` : ''}. Backfill <code>{result.backfillId}</code>.
           </p>
           {total ? (
             <>
-              <div
-                className={s.bar}
-                role="progressbar"
-                aria-label="Executions ended"
-                aria-valuemin={0}
-                aria-valuemax={total}
-                aria-valuenow={ended}
-                data-testid="backfill-bar"
-              >
+              <div className={s.bar} role="progressbar" aria-label="Executions ended" aria-valuemin={0} aria-valuemax={total} aria-valuenow={ended} data-testid="backfill-bar">
                 <div className={s.fill} style={{ width: `${(100 * ended) / total}%` }} />
               </div>
               <p className={ui.hint} data-testid="backfill-count">

@@ -34,7 +34,9 @@ export function useBackfillPreview(tenant: string, ref: TriggerRef, range: { sta
     queryKey: [...keys.triggers(tenant), 'backfill-preview', ref, range],
     enabled: !!range.start && !!range.end,
     queryFn: ({ signal }) =>
-      api<BackfillPreview>(tenantPath(tenant, 'triggers', ref.namespace, ref.flowId, ref.triggerId, 'backfill', 'preview') + query({ start: range.start, end: range.end }), { signal }),
+      api<BackfillPreview>(tenantPath(tenant, 'triggers', ref.namespace, ref.flowId, ref.triggerId, 'backfill', 'preview') + query({ start: range.start, end: range.end }), {
+        signal,
+      }),
     retry: false,
   });
 }
