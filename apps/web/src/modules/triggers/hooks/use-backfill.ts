@@ -46,10 +46,7 @@ export function useStartBackfill(tenant: string, ref: TriggerRef) {
   return useMutation({
     mutationFn: (body: { start: string; end: string; inputs?: Record<string, unknown>; labels?: Record<string, string> }) =>
       api<BackfillResult>(tenantPath(tenant, 'triggers', ref.namespace, ref.flowId, ref.triggerId, 'backfill'), { method: 'POST', body }),
-    onSuccess: () => {
-      client.invalidateQueries({ queryKey: keys.triggers(tenant) });
-      client.invalidateQueries({ queryKey: keys.executions.all(tenant) });
-    },
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: keys.triggers(tenant) }), client.invalidateQueries({ queryKey: keys.executions.all(tenant) })]),
   });
 }
 
