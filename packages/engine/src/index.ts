@@ -13,6 +13,7 @@ export * from './services/search-attributes';
 export * from './services/secrets';
 export * from './services/instance-defaults';
 export * from './services/namespace-defaults';
+export * from './services/namespace-notifications';
 export * from './services/kv-store';
 export * from './services/expression-eval';
 export * from './services/execution-feed';

@@ -103,3 +103,30 @@ describe('execution summaries', () => {
     expect(executionLink('https://baton.example.com/', 'main', 'abc 1')).toBe('https://baton.example.com/main/executions/abc%201');
   });
 });
+
+describe("a namespace's notification rule document", () => {
+  it("is validated like a flow's notifications, with line and column; [] is a rule; plugin defaults supply properties", async () => {
+    const { validateNamespaceNotifications } = await import('@baton/flow');
+    const ok = validateNamespaceNotifications('notifications:\n  - id: oncall\n    type: io.kestra.plugin.notifications.slack.SlackExecution\n', {
+      registry,
+      defaultLayers: [
+        { source: 'namespace infra', defaults: [{ type: 'io.kestra.plugin.notifications.slack', values: { url: 'https://hooks.slack.com/services/T/B/x' }, forced: false }] },
+      ],
+    });
+    expect(ok.errors).toEqual([]);
+    expect(ok.notifications?.[0]).toMatchObject({ states: ['FAILED'], task: { id: 'oncall', props: { url: 'https://hooks.slack.com/services/T/B/x' } } });
+    expect(validateNamespaceNotifications('notifications: []\n', { registry }).notifications).toEqual([]);
+
+    const bad = validateNamespaceNotifications('notifications:\n  - id: oncall\n    type: io.kestra.plugin.notifications.slack.SlackExecution\nextra: 1\n', { registry });
+    expect(bad.notifications).toBeUndefined();
+    expect(bad.errors).toContainEqual(expect.objectContaining({ line: 2, message: expect.stringContaining("missing required property 'url'") }));
+    expect(bad.errors).toContainEqual(expect.objectContaining({ line: 4, message: expect.stringContaining("unknown property 'extra'") }));
+    expect(validateNamespaceNotifications('- id: x\n', { registry }).errors[0]?.message).toMatch(/mapping with `notifications:`/);
+  });
+
+  it("a flow's notifications: [] is kept in its plan (its opt-out); no key leaves it undefined", () => {
+    const base = 'id: f\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
+    expect(validateFlow(`${base}notifications: []\n`, { registry }).plan?.notifications).toEqual([]);
+    expect(validateFlow(base, { registry }).plan?.notifications).toBeUndefined();
+  });
+});

@@ -1,8 +1,13 @@
 // Notification tasks and a flow's `notifications` (docs/notifications.md) on the real stack: the
 // worker posts to the local HTTP receiver and mails the local SMTPS server (TLS, AUTH) of the test
 // sink; every message links to the execution page under BATON_PUBLIC_URL (https://baton.test).
+import { Client, Connection } from '@temporalio/client';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, notificationsReceived, notificationSinkConfig, rawHistory, taskRun, type Received } from '@baton/testing';
+import { getDb } from '@baton/db';
+import { defaultRegistry } from '@baton/plugin-catalog';
+import { EndNotifications } from '../../../apps/worker/src/activities/end-notifications';
+import { ExecutionSummaries, FlowService, NamespaceNotificationsService } from '../src/index';
+import { api, authHeaders, mimeParts, notificationsReceived, notificationSinkConfig, rawHistory, taskRun, type Received } from '@baton/testing';
 
 const client = api();
 const NS = 'notify.team';
@@ -95,6 +100,74 @@ ${smtps()}
     expect(everything).not.toContain(WEBHOOK_TOKEN);
     expect(everything).not.toContain(SMTP_PASSWORD);
     expect(everything).toContain('Slack webhook answered 200');
+  });
+
+  it('MailSend attaches an uploaded file and embeds an image from internal storage: the MIME parts carry their bytes', async () => {
+    // Bytes that survive only a faithful base64 round trip (NUL, CR, LF, high bytes).
+    const report = Buffer.from([0, 1, 2, 13, 10, 0x80, 0xfe, 0xff, ...Buffer.from('host,state\nvm1,up\n')]);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    expect(
+      (
+        await client.deploy(`id: mail-attachments
+namespace: ${NS}
+inputs:
+  - id: report
+    type: FILE
+  - id: logo
+    type: FILE
+tasks:
+  - id: mail
+    type: io.kestra.plugin.notifications.mail.MailSend
+${smtps()}
+    to: oncall@baton.test
+    subject: "Report {{ execution.id }}"
+    htmlTextContent: '<p>Attached.</p><img src="cid:logo.png">'
+    attachments:
+      - name: report.csv
+        uri: "{{ inputs.report }}"
+        contentType: text/csv
+    embeddedImages: '[{"name": "logo.png", "uri": "{{ inputs.logo }}", "contentType": "image/png"}]'
+`)
+      ).status,
+    ).toBe(200);
+    const form = new FormData();
+    form.append('report', new Blob([report]), 'report.csv');
+    form.append('logo', new Blob([png]), 'logo.png');
+    const res = await fetch(`${inject('apiUrl')}/api/v1/main/executions/${NS}/mail-attachments`, { method: 'POST', body: form, headers: authHeaders() });
+    expect(res.status).toBe(200);
+    const id = ((await res.json()) as { id: string }).id;
+    expect((await client.waitFor(id)).state.current).toBe('SUCCESS');
+
+    const mail = await arrival('the e-mail with attachments', (r) => r.mails.find((m) => m.text.includes(`Subject: Report ${id}`)));
+    const parts = mimeParts(mail.raw);
+    const attached = parts.find((p) => /filename="?report\.csv/.test(p.headers['content-disposition'] ?? ''));
+    expect(attached?.headers['content-disposition']).toMatch(/^attachment/);
+    expect(attached?.headers['content-type']).toMatch(/^text\/csv/);
+    expect(attached?.body.equals(report)).toBe(true);
+    const image = parts.find((p) => (p.headers['content-id'] ?? '') === '<logo.png>');
+    expect(image?.headers['content-type']).toMatch(/^image\/png/);
+    expect(image?.headers['content-disposition']).toMatch(/^inline/);
+    expect(image?.body.equals(png)).toBe(true);
+    expect(parts.some((p) => (p.headers['content-type'] ?? '').startsWith('text/html') && p.body.toString().includes('cid:logo.png'))).toBe(true);
+    expect(await logsOf(id)).toContain('with report.csv, logo.png');
+  });
+
+  it('MailSend refuses an attachment that is not an internal-storage file, saying which and how', async () => {
+    const id = await client.deployAndRun(`id: mail-bad-attachment
+namespace: ${NS}
+tasks:
+  - id: mail
+    type: io.kestra.plugin.notifications.mail.MailSend
+${smtps()}
+    to: oncall@baton.test
+    subject: never sent
+    attachments:
+      - name: r.csv
+        uri: https://example.com/r.csv
+`);
+    const execution = await client.waitFor(id);
+    expect(execution.state.current).toBe('FAILED');
+    expect(await logsOf(id)).toMatch(/attachments\[0\]\.uri must be a kestra:\/\/\/ or nsfile:\/\/ URI/);
   });
 
   it('Webhook sends its templated JSON body; Discord and Teams summaries go to their URLs', async () => {
@@ -251,5 +324,96 @@ notifications:
       await new Promise((r) => setTimeout(r, 150));
     }
     expect(text).toMatch(/notification 'broken' not sent \(attempt 1\): Discord webhook answered 403/);
+  });
+});
+
+describe("a namespace's notification rule", () => {
+  const PARENT = 'notify.rules';
+  const CHILD = 'notify.rules.team';
+  /** The worker's own EndNotifications on the real database and Temporal: what a retried projection calls again. */
+  async function endNotifications() {
+    const db = getDb(inject('databaseUrl'));
+    const registry = defaultRegistry();
+    const flows = new FlowService(db, registry);
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const ends = new EndNotifications({
+      db,
+      flows,
+      temporal: async () => new Client({ connection }),
+      registry,
+      runtimes: new Map(),
+      secrets: undefined as never,
+      summaries: new ExecutionSummaries(db, 'https://baton.test'),
+      publicUrl: 'https://baton.test',
+      namespaceRules: new NamespaceNotificationsService(db, flows, registry),
+    });
+    return { ends, close: () => connection.close() };
+  }
+
+  it('an invalid rule is refused with line and column; nothing is saved', async () => {
+    const res = await client.call(
+      'PUT',
+      `/api/v1/main/namespaces/${PARENT}/notifications`,
+      `notifications:\n  - id: oncall\n    type: io.kestra.plugin.core.log.Log\n    message: not a notification\n  - id: hook\n    type: notifications.webhook.Webhook\n    urll: https://x.test\n`,
+      'application/x-yaml',
+    );
+    expect(res.status).toBe(422);
+    const errors = res.body.errors as { line: number; column: number; message: string }[];
+    expect(errors).toContainEqual(expect.objectContaining({ line: 3, message: expect.stringContaining('is not a notification task') }));
+    expect(errors).toContainEqual(expect.objectContaining({ line: 7, message: expect.stringContaining("unknown property 'urll'") }));
+    expect((await client.call('GET', `/api/v1/main/namespaces/${PARENT}/notifications`)).body.revision).toBe(0);
+    expect((await client.call('PUT', `/api/v1/main/namespaces/${PARENT}/notifications`, { notifications: [] })).status).toBe(400);
+  });
+
+  it("a failing flow of a child namespace that lists nothing sends the parent's rule once, even when its end is handled again; notifications: [] opts out", async () => {
+    const saved = await client.call(
+      'PUT',
+      `/api/v1/main/namespaces/${PARENT}/notifications`,
+      `notifications:\n  - id: ns_oncall\n    type: notifications.webhook.Webhook\n    url: ${sinkUrl}/generic/ns-rule\n    payload:\n      execution: "{{ execution.id }}"\n      state: "{{ execution.state }}"\n      flow: "{{ flow.namespace }}.{{ flow.id }}"\n`,
+      'application/x-yaml',
+    );
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body).toMatchObject({ revision: 1, changed: true });
+    // The child has no rule of its own: the page says whose applies. The change is audited.
+    expect((await client.call('GET', `/api/v1/main/namespaces/${CHILD}/notifications`)).body).toMatchObject({ revision: 0, inheritedFrom: { namespace: PARENT, revision: 1 } });
+    const audit = await client.call('GET', `/api/v1/main/auditlogs/search?action=namespace.notificationsChanged&namespace=${PARENT}`);
+    expect(JSON.stringify(audit.body)).toContain(`notifications:${PARENT}`);
+
+    const failing = await client.deployAndRun(`id: nightly-check
+namespace: ${CHILD}
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    errorMessage: drift found
+`);
+    const optedOut = await client.deployAndRun(`id: quiet-check
+namespace: ${CHILD}
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    errorMessage: drift found
+notifications: []
+`);
+    const execution = await client.waitFor(failing);
+    expect(execution.state.current).toBe('FAILED');
+    expect((await client.waitFor(optedOut)).state.current).toBe('FAILED');
+    const hook = await arrival('the rule notification', (r) => r.webhooks.find((w) => w.path === '/generic/ns-rule' && JSON.stringify(w.body).includes(failing)));
+    expect(hook.body).toEqual({ execution: failing, state: 'FAILED', flow: `${CHILD}.nightly-check` });
+    await expect.poll(async () => (await logsOf(failing)).includes("notification 'ns_oncall' sent"), { timeout: 30_000 }).toBe(true);
+
+    // The end handled again (a retried projection): nothing more is started, and one message arrived.
+    const { ends, close } = await endNotifications();
+    try {
+      expect(await ends.onExecutionEnd(failing)).toEqual([]);
+      // The opted-out flow has nothing to send, by the same code path the worker ran.
+      expect(await ends.onExecutionEnd(optedOut)).toEqual([]);
+    } finally {
+      await close();
+    }
+    const ended = (execution.state.histories as unknown[]).length;
+    await expect(rawHistory(`notify/${failing}/${ended}/ns_oncall`)).resolves.toBeDefined();
+    const received = await notificationsReceived(sinkUrl);
+    expect(received.webhooks.filter((w) => w.path === '/generic/ns-rule' && JSON.stringify(w.body).includes(failing))).toHaveLength(1);
+    expect(received.webhooks.filter((w) => JSON.stringify(w.body).includes(optedOut))).toHaveLength(0);
   });
 });

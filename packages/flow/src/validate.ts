@@ -86,6 +86,25 @@ export function validateFlow(source: string, options: ValidateOptions): Validati
   }
 }
 
+/**
+ * A namespace's notification rule (docs/notifications.md, "For a whole namespace"): a YAML mapping
+ * with one key, `notifications`, holding entries exactly like a flow's (validated by the same code,
+ * plugin defaults of the namespace merged), so errors carry the line and column of the document.
+ * `notifications: []` is a rule too: it opts the namespace's subtree out of a parent's rule.
+ */
+export function validateNamespaceNotifications(source: string, options: ValidateOptions): { notifications?: NotificationSpec[]; errors: FlowError[] } {
+  try {
+    const yaml = new YamlSource(source);
+    if (yaml.syntaxErrors.length) return { errors: yaml.syntaxErrors };
+    const nul = findNul(yaml.value);
+    if (nul) return { errors: [yaml.error(nul, 'text cannot contain the NUL character (\\0 or \\u0000); remove it')] };
+    return new FlowValidator(yaml, options).runNotificationsDocument();
+  } catch (error) {
+    if (error instanceof RangeError) return { errors: [{ path: '', line: 1, column: 1, message: 'the document is nested too deeply to validate; flatten it' }] };
+    throw error;
+  }
+}
+
 /** Path of the first key or string holding a NUL character: PostgreSQL text and jsonb refuse it. */
 function findNul(root: unknown): PathSegment[] | undefined {
   const stack: { value: unknown; path: PathSegment[] }[] = [{ value: root, path: [] }];
@@ -149,6 +168,20 @@ class FlowValidator {
     }
   }
 
+  /** A namespace notification document: `notifications:` and nothing else (see validateNamespaceNotifications). */
+  runNotificationsDocument(): { notifications?: NotificationSpec[]; errors: FlowError[] } {
+    const doc = this.yaml.value;
+    if (!isRecord(doc) || doc.notifications === undefined) {
+      this.error([], "a namespace's notification rule is a mapping with `notifications:`, a list of notification tasks (or [] to send none)");
+      return { errors: this.errors };
+    }
+    for (const key of Object.keys(doc)) if (key !== 'notifications') this.error([key], `unknown property '${key}'; the document holds only notifications`, true);
+    this.pluginDefaults = [];
+    const notifications = this.validateNotifications(doc.notifications);
+    if (this.errors.length) return { errors: this.sorted() };
+    return { notifications, errors: [] };
+  }
+
   run(): ValidationResult {
     const doc = this.yaml.value;
     if (!isRecord(doc)) {
@@ -208,7 +241,8 @@ class FlowValidator {
       retry: doc.retry as FlowPlan['retry'],
       disabled: doc.disabled === true,
       triggers,
-      ...(notifications.length ? { notifications } : {}),
+      // Written, even empty: `notifications: []` opts the flow out of its namespace's rule.
+      ...(notifications.length || Array.isArray(doc.notifications) ? { notifications } : {}),
     };
     return { plan, errors: [], document: doc, suppliedDefaults: this.supplied };
   }

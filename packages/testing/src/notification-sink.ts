@@ -13,6 +13,8 @@ export interface ReceivedMail {
   to: string[];
   /** The message as sent, quoted-printable soft breaks and escapes decoded. */
   text: string;
+  /** The message exactly as received (for MIME parts: mimeParts()). */
+  raw: string;
   /** Whether the session was over TLS, and the user it authenticated as (the TLS server only). */
   secure?: boolean;
   user?: string;
@@ -68,6 +70,7 @@ export async function startSmtpServer(
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           text: decodeQuotedPrintable(Buffer.concat(chunks).toString('latin1')),
+          raw: Buffer.concat(chunks).toString('latin1'),
           ...(options.tls ? { secure: session.secure, user: session.user as string | undefined } : {}),
         });
         callback();
@@ -98,6 +101,41 @@ export async function startSmtpServer(
 export interface Received {
   webhooks: { path: string; body: unknown }[];
   mails: ReceivedMail[];
+}
+
+export interface MimePart {
+  /** Header names lower-cased, values unfolded. */
+  headers: Record<string, string>;
+  /** The body decoded from its Content-Transfer-Encoding (base64, quoted-printable, or as is). */
+  body: Buffer;
+}
+
+/**
+ * The leaf parts of a MIME message, nested multiparts walked (RFC 2045/2046, as far as mail from
+ * nodemailer needs it), so a test can check what a mail really carries: files and their bytes.
+ */
+export function mimeParts(raw: string): MimePart[] {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = split < 0 ? raw : raw.slice(0, split);
+  const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const headers: Record<string, string> = {};
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const boundary = /boundary="?([^";]+)"?/i.exec(headers['content-type'] ?? '')?.[1];
+  if ((headers['content-type'] ?? '').toLowerCase().startsWith('multipart/') && boundary) {
+    const sections = body.split(`--${boundary}`).slice(1);
+    return sections.filter((p) => !p.startsWith('--')).flatMap((p) => mimeParts(p.replace(/^\r?\n/, '')));
+  }
+  const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase();
+  const decoded =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64')
+      : encoding === 'quoted-printable'
+        ? Buffer.from(decodeQuotedPrintable(body.replace(/\r?\n$/, '')), 'utf8')
+        : Buffer.from(body.replace(/\r?\n$/, ''), 'latin1');
+  return [{ headers, body: decoded }];
 }
 
 /** Undoes quoted-printable encoding (soft line breaks and =XX escapes) so links read whole. */

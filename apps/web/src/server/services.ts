@@ -13,6 +13,7 @@ import {
   KillSwitches,
   KvStore,
   loadInstanceDefaults,
+  NamespaceNotificationsService,
   SecretStore,
   TriggerService,
 } from '@baton/engine';
@@ -52,6 +53,7 @@ function create() {
     db,
     registry,
     flows,
+    namespaceNotifications: new NamespaceNotificationsService(db, flows, registry),
     files,
     namespaceFiles: new NamespaceFiles(files.storage),
     executions,

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '@baton/db';
 import {
+  AppError,
   appendAttemptLogs,
   DEFAULT_TASK_QUEUE,
   END_NOTIFICATION_WORKFLOW,
@@ -20,6 +21,7 @@ import {
   type ExecutionSummaries,
   type FlowService,
   type Logger,
+  type NamespaceNotificationsService,
   type SecretStore,
   type State,
 } from '@baton/engine';
@@ -36,6 +38,8 @@ export interface EndNotificationDeps {
   secrets: SecretStore;
   summaries: ExecutionSummaries;
   publicUrl: string;
+  /** Namespace notification rules: for flows that list no `notifications` themselves. */
+  namespaceRules?: NamespaceNotificationsService;
   log?: Logger;
 }
 
@@ -63,7 +67,24 @@ export class EndNotifications {
       this.deps.log?.warn({ executionId }, `notifications: the flow revision could not be read (${(error as Error).message})`);
       return [];
     }
-    const due = (plan.notifications ?? []).filter((n) => n.states.includes(e.state));
+    // The flow's own list wins, even empty (its opt-out); otherwise its namespace's rule applies.
+    let entries = plan.notifications;
+    let rule: EndNotificationRequest['rule'];
+    if (entries === undefined && this.deps.namespaceRules) {
+      const effective = await this.deps.namespaceRules.effective(e.tenant, e.namespace).catch((error: unknown) => {
+        // A rule no longer valid for this flow (a plugin default it relied on was removed): said, not retried forever.
+        if (error instanceof AppError && error.status < 500) {
+          this.deps.log?.warn({ executionId }, `notifications: the namespace rule does not apply (${error.message})`);
+          return undefined;
+        }
+        throw error;
+      });
+      if (effective) {
+        entries = effective.notifications;
+        rule = { namespace: effective.namespace, revision: effective.revision };
+      }
+    }
+    const due = (entries ?? []).filter((n) => n.states.includes(e.state));
     if (!due.length) return [];
     const client = await this.deps.temporal();
     const endCount = (e.histories as unknown[]).length;
@@ -77,6 +98,7 @@ export class EndNotifications {
         revision: e.flowRevision,
         notificationId: n.task.id,
         state: e.state,
+        ...(rule ? { rule } : {}),
       };
       const workflowId = endNotificationWorkflowId(e.id, endCount, n.task.id);
       try {
@@ -108,9 +130,7 @@ export class EndNotifications {
       ).catch((error: unknown) => this.deps.log?.warn({ executionId: request.executionId }, `notifications: logs not written (${(error as Error).message})`));
     };
     try {
-      const plan = await this.deps.flows.plan({ tenant: request.tenant, namespace: request.namespace, id: request.flowId }, request.revision);
-      const spec = plan.notifications?.find((n) => n.task.id === request.notificationId);
-      if (!spec) throw nonRetryable(`notification '${request.notificationId}' is not in revision ${request.revision} of ${request.namespace}.${request.flowId}`);
+      const spec = await this.entry(request);
       const definition = this.deps.registry.resolve(spec.task.pluginId);
       const runtime = this.deps.runtimes.get(spec.task.pluginId);
       if (!definition || !runtime) throw nonRetryable(`no runtime for notification type ${spec.task.type} on this worker`);
@@ -192,6 +212,23 @@ export class EndNotifications {
         throw ApplicationFailure.create({ type: error.retryable ? error.code : 'NonRetryable', message, nonRetryable: !error.retryable, nextRetryDelay: error.retryAfterMs });
       throw ApplicationFailure.create({ type: 'NotificationError', message });
     }
+  }
+
+  /** The entry a send was started for: in the flow's revision, or in the pinned revision of a namespace rule. */
+  private async entry(request: EndNotificationRequest) {
+    if (request.rule) {
+      if (!this.deps.namespaceRules) throw nonRetryable('this worker does not read namespace notification rules');
+      const effective = await this.deps.namespaceRules.effective(request.tenant, request.namespace, request.rule).catch((error: unknown) => {
+        throw error instanceof AppError && error.status < 500 ? nonRetryable(error.message) : error;
+      });
+      const spec = effective?.notifications.find((n) => n.task.id === request.notificationId);
+      if (!spec) throw nonRetryable(`notification '${request.notificationId}' is not in revision ${request.rule.revision} of namespace ${request.rule.namespace}'s rule`);
+      return spec;
+    }
+    const plan = await this.deps.flows.plan({ tenant: request.tenant, namespace: request.namespace, id: request.flowId }, request.revision);
+    const spec = plan.notifications?.find((n) => n.task.id === request.notificationId);
+    if (!spec) throw nonRetryable(`notification '${request.notificationId}' is not in revision ${request.revision} of ${request.namespace}.${request.flowId}`);
+    return spec;
   }
 }
 

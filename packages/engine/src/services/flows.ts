@@ -62,6 +62,12 @@ export class FlowService {
     return validateFlow(source, { registry: this.registry, revision, defaultLayers: [...this.instanceLayer(), ...layers] });
   }
 
+  /** Every plugin-default layer a flow of `namespace` sees (instance, tenant, namespaces), top first. */
+  async defaultLayersFor(tenant: string, namespace: string): Promise<DefaultLayer[]> {
+    const { layers } = await this.namespaceDefaults.layers(tenant, namespace);
+    return [...this.instanceLayer(), ...layers];
+  }
+
   private instanceLayer(): DefaultLayer[] {
     return this.instanceDefaults.length ? [{ source: 'instance', defaults: this.instanceDefaults }] : [];
   }

@@ -13,6 +13,11 @@ export interface EndNotificationRequest {
   notificationId: string;
   /** The end state that sent it. */
   state: string;
+  /**
+   * Set when the entry comes from a namespace's notification rule (the flow lists none): which
+   * namespace's rule, at which revision, so a retried send reads the entry it was started for.
+   */
+  rule?: { namespace: string; revision: number };
 }
 
 export interface EndNotificationResult {

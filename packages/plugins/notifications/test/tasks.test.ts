@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPluginError, type PluginError } from '@baton/plugin-sdk';
 import { selfSignedCertificate, startSmtpServer, type ReceivedMail } from '@baton/testing/notification-sink';
 import { discordExecutionRuntime, slackExecutionRuntime, slackIncomingWebhookRuntime, teamsExecutionRuntime, webhookRuntime } from '../src/tasks/webhooks';
-import { mailExecutionRuntime, mailSendRuntime, splitAddresses } from '../src/tasks/mail';
+import { mailExecutionRuntime, mailSendRuntime, parseAttachments, splitAddresses } from '../src/tasks/mail';
 import { context, FAILED_SUMMARY, startReceiver } from './helpers';
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -117,6 +117,21 @@ describe('mail tasks', () => {
   it('splits Kestra address lists', () => {
     expect(splitAddresses('a@x.test; b@x.test,c@x.test')).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
     expect(splitAddresses(['a@x.test', 'b@x.test;c@x.test'])).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
+  });
+
+  it("reads Kestra's two spellings of attachments and refuses what is not a file list", () => {
+    const file = { name: 'r.csv', uri: 'kestra:///a/b/r.csv', contentType: 'text/csv' };
+    expect(parseAttachments([file], 'attachments')).toEqual([file]);
+    expect(parseAttachments(JSON.stringify([{ name: 'x.bin', uri: 'nsfile:///x.bin' }]), 'attachments')).toEqual([
+      { name: 'x.bin', uri: 'nsfile:///x.bin', contentType: 'application/octet-stream' },
+    ]);
+    // Kestra reads the string as a JSON string first: a doubly encoded list works as there.
+    expect(parseAttachments(JSON.stringify(JSON.stringify([file])), 'attachments')).toEqual([file]);
+    expect(parseAttachments('', 'attachments')).toEqual([]);
+    expect(() => parseAttachments('not json', 'attachments')).toThrow(/not JSON/);
+    expect(() => parseAttachments(JSON.stringify({ name: 'a' }), 'attachments')).toThrow(/must be a list/);
+    expect(() => parseAttachments(JSON.stringify([{ name: 'a' }]), 'embeddedImages')).toThrow(/embeddedImages\[0\]\.uri/);
+    expect(() => parseAttachments([{ ...file, uri: 'https://x.test/r.csv' }], 'attachments')).toThrow(/kestra:\/\/\/ or nsfile/);
   });
 
   it('MailSend over SMTPS with AUTH, trusting the server through caCert', async () => {

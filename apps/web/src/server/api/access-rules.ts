@@ -67,6 +67,7 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/triggers': somewhere('flows.read'),
   'PUT /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId': read('flows.write'),
   'POST /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill': read('executions.start'),
+  'GET /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill/preview': read('flows.read'),
   // Kestra's webhook: anonymous on purpose, the key in the path is the credential (wrong keys are 404 and rate-limited)
   'GET /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },
   'POST /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': { kind: 'public' },
@@ -102,6 +103,9 @@ export const ACCESS_RULES: Record<string, AccessRule> = {
   'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.read'),
   'PUT /api/v1/:tenant/namespaces/:namespace/plugin-defaults': read('pluginDefaults.write'),
   'GET /api/v1/:tenant/namespaces/:namespace/plugin-defaults/revisions': read('pluginDefaults.read'),
+  'GET /api/v1/:tenant/namespaces/:namespace/notifications': read('flows.read'),
+  'PUT /api/v1/:tenant/namespaces/:namespace/notifications': read('flows.write'),
+  'GET /api/v1/:tenant/namespaces/:namespace/notifications/revisions': read('flows.read'),
   'PUT /api/v1/:tenant/secrets/:namespace/:name': read('secrets.write'),
   // Kestra's namespace secrets: names and metadata only, never values
   'GET /api/v1/:tenant/namespaces/:namespace/secrets': read('secrets.write'),

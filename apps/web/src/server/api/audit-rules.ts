@@ -56,7 +56,7 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
   'POST /api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill': {
     action: 'trigger.backfilled',
     resource: (p) => `trigger:${p.namespace}/${p.flowId}/${p.triggerId}`,
-    after: (_, b) => ({ dates: b.dates, started: Array.isArray(b.started) ? b.started.length : undefined }),
+    after: (_, b) => ({ backfillId: b.backfillId, dates: b.dates, started: Array.isArray(b.started) ? b.started.length : undefined }),
   },
   'POST /api/v1/:tenant/executions/webhook/:namespace/:flowId/:key': {
     action: 'execution.started',
@@ -112,6 +112,12 @@ export const AUDIT_RULES: Record<string, AuditSpec> = {
     resource: (p) => `pluginDefaults:${p.namespace}`,
     namespace: (p) => layer(p.namespace),
     after: (_, b) => ({ revision: b.revision }),
+  },
+  'PUT /api/v1/:tenant/namespaces/:namespace/notifications': {
+    action: 'namespace.notificationsChanged',
+    resource: (p) => `notifications:${p.namespace}`,
+    namespace: (p) => p.namespace,
+    after: (_, b) => ({ revision: b.revision, changed: b.changed }),
   },
   'PUT /api/v1/:tenant/namespaces/:namespace/secrets': {
     action: 'secret.changed',

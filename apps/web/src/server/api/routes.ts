@@ -477,6 +477,49 @@ export const router: Router = new Router({ checkTenant: (tenant) => services().t
     async ({ params }) => services().flows.namespaceDefaults.revisions(params.tenant, layerName(params.namespace)),
     { summary: "Revisions of a namespace's plugin defaults, newest first", params: { tenant: P.tenant, namespace: `${P.namespace}, or _ for tenant-wide` }, readOnly: true },
   )
+  // ---- a namespace's notification rule (docs/notifications.md, "For a whole namespace") ----
+  .add(
+    'GET',
+    '/api/v1/:tenant/namespaces/:namespace/notifications',
+    async ({ params, url }) => {
+      const current = await services().namespaceNotifications.get(params.tenant, params.namespace);
+      if (url.searchParams.get('source') === 'yaml') return new Response(current.source, { headers: { 'content-type': 'application/x-yaml' } });
+      // The rule flows of this namespace follow when it has none of its own: a parent's.
+      const effective = current.revision
+        ? undefined
+        : await services()
+            .namespaceNotifications.effective(params.tenant, params.namespace)
+            .catch(() => undefined);
+      return { ...current, inheritedFrom: effective ? { namespace: effective.namespace, revision: effective.revision } : null };
+    },
+    {
+      summary:
+        "A namespace's notification rule: `notifications:` for every flow of it and its children that lists none (revision 0: none of its own; `inheritedFrom` names the parent whose rule applies)",
+      params: { tenant: P.tenant, namespace: P.namespace },
+      query: { source: { description: '`yaml` for the YAML alone' } },
+      readOnly: true,
+    },
+  )
+  .add(
+    'PUT',
+    '/api/v1/:tenant/namespaces/:namespace/notifications',
+    async ({ request, params, caller }) => {
+      if (!/yaml/i.test(request.headers.get('content-type') ?? ''))
+        throw new AppError('BAD_REQUEST', 'send the rule as YAML with Content-Type: application/x-yaml, e.g. "notifications:\n  - id: oncall\n    type: ..."');
+      return services().namespaceNotifications.put(params.tenant, params.namespace, await readText(request, BODY_LIMITS.pluginDefaults), caller.id);
+    },
+    {
+      summary: "Save a namespace's notification rule (a new revision when changed); `notifications: []` opts the namespace's subtree out of a parent's rule",
+      params: { tenant: P.tenant, namespace: P.namespace },
+      body: { contentTypes: ['application/x-yaml'], maxBytes: BODY_LIMITS.pluginDefaults, description: 'YAML: `notifications:` with a list of notification tasks, as in a flow' },
+      responses: { 422: 'Invalid rule: errors with line and column' },
+    },
+  )
+  .add('GET', '/api/v1/:tenant/namespaces/:namespace/notifications/revisions', async ({ params }) => services().namespaceNotifications.revisions(params.tenant, params.namespace), {
+    summary: "Revisions of a namespace's notification rule, newest first",
+    params: { tenant: P.tenant, namespace: P.namespace },
+    readOnly: true,
+  })
   // ---- KV store (Kestra's /namespaces/{namespace}/kv routes) ----
   .add(
     'GET',

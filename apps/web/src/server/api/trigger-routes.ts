@@ -1,5 +1,5 @@
 import 'server-only';
-import { AppError } from '@baton/engine';
+import { AppError, MAX_FIRES_PER_EVALUATION } from '@baton/engine';
 import { LoginThrottle, type ThrottleRule } from '@baton/engine/identity';
 import { clientInfo } from '../auth/identify';
 import { services } from '../services';
@@ -70,6 +70,36 @@ const webhookDoc = {
   responses: { 200: 'The execution (or its outputs)', 204: 'Conditions not met: nothing started', 404: 'No such webhook', 429: 'Too many wrong keys' },
 };
 
+const refOf = (params: Record<string, string>) => ({ tenant: params.tenant, namespace: params.namespace, flowId: params.flowId, triggerId: params.triggerId });
+
+function backfillRange(startValue: unknown, endValue: unknown): { start: Date; end: Date } {
+  const start = typeof startValue === 'string' && startValue ? new Date(startValue) : undefined;
+  const end = typeof endValue === 'string' && endValue ? new Date(endValue) : new Date();
+  if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
+    throw new AppError('BAD_REQUEST', 'send start (and end, default now) as ISO-8601 date-times, e.g. {"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"}');
+  return { start, end };
+}
+
+/** A backfill's own labels: strings, and not `system.*` (Baton sets system.backfill and system.backfillId). */
+function backfillLabels(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new AppError('BAD_REQUEST', 'labels must be an object of key: value strings, e.g. {"reason": "replay after outage"}');
+  const labels: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string') throw new AppError('BAD_REQUEST', `label ${key} must be a string`);
+    if (key.startsWith('system.')) throw new AppError('BAD_REQUEST', `label ${key}: system.* labels are set by Baton; choose another key`);
+    labels[key] = v;
+  }
+  return labels;
+}
+
+function backfillInputs(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new AppError('BAD_REQUEST', 'inputs must be an object of input id: value');
+  return value as Record<string, unknown>;
+}
+
 /** Triggers: the Triggers page's listing, enable/disable, schedule backfills, and Kestra's webhook route. */
 export function addTriggerRoutes(router: Router): void {
   router
@@ -110,23 +140,44 @@ export function addTriggerRoutes(router: Router): void {
       },
     )
     .add(
+      'GET',
+      '/api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill/preview',
+      async ({ params, url }) => {
+        const range = backfillRange(url.searchParams.get('start') ?? undefined, url.searchParams.get('end') ?? undefined);
+        return services().triggers.schedules.previewBackfill(refOf(params), range);
+      },
+      {
+        summary: `How many fire times a backfill of the range would start (at most ${MAX_FIRES_PER_EVALUATION}; \`capped\` says the range holds more), with the first and last`,
+        params: { tenant: TENANT, namespace: NAMESPACE, flowId: FLOW, triggerId: TRIGGER },
+        query: { start: { description: 'ISO-8601 date-time' }, end: { description: 'ISO-8601 date-time, default now' } },
+        readOnly: true,
+      },
+    )
+    .add(
       'POST',
       '/api/v1/:tenant/triggers/:namespace/:flowId/:triggerId/backfill',
       async ({ request, params }) => {
         const body = await readJsonObject(request, BODY_LIMITS.inputs, '{"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"}');
-        const start = typeof body.start === 'string' ? new Date(body.start) : undefined;
-        const end = typeof body.end === 'string' ? new Date(body.end) : new Date();
-        if (!start || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
-          throw new AppError('BAD_REQUEST', 'send {"start": "<ISO date-time>", "end": "<ISO date-time, default now>"}');
-        return services().triggers.schedules.backfill({ tenant: params.tenant, namespace: params.namespace, flowId: params.flowId, triggerId: params.triggerId }, { start, end });
+        const range = backfillRange(body.start, body.end);
+        return services().triggers.schedules.backfill(refOf(params), { ...range, labels: backfillLabels(body.labels), inputs: backfillInputs(body.inputs) });
       },
       {
-        summary: 'Backfill a Schedule trigger: start the fire times of a range now (a time already started is not started again)',
+        summary:
+          'Backfill a Schedule trigger: start the fire times of a range now (a time already started is not started again). The executions are labelled `system.backfill: true` and `system.backfillId`, answered as `backfillId`: search executions by that label to follow the progress',
         params: { tenant: TENANT, namespace: NAMESPACE, flowId: FLOW, triggerId: TRIGGER },
         body: {
           contentTypes: ['application/json'],
           maxBytes: BODY_LIMITS.inputs,
-          schema: { type: 'object', required: ['start'], properties: { start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } } },
+          schema: {
+            type: 'object',
+            required: ['start'],
+            properties: {
+              start: { type: 'string', format: 'date-time' },
+              end: { type: 'string', format: 'date-time' },
+              inputs: { type: 'object', description: "Inputs of every execution, over the trigger's own" },
+              labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Labels added to every execution (not `system.*`)' },
+            },
+          },
         },
       },
     )

@@ -20,7 +20,8 @@ export async function fire(
   plan: FlowPlan,
   trigger: TriggerSpec,
   variables: Record<string, unknown>,
-  options: { id?: string; labels?: Record<string, string> } = {},
+  /** `inputs` are merged over the trigger's rendered inputs (a backfill's own values). */
+  options: { id?: string; labels?: Record<string, string>; inputs?: Record<string, unknown> } = {},
 ): Promise<FireOutcome> {
   let inputs: Record<string, unknown> = {};
   try {
@@ -30,6 +31,7 @@ export async function fire(
   } catch (error) {
     return { started: false, reason: `the trigger's inputs could not be rendered: ${(error as Error).message}` };
   }
+  if (options.inputs) inputs = { ...inputs, ...options.inputs };
   const executionTrigger: ExecutionTrigger = { id: trigger.id, type: trigger.type, variables };
   try {
     const input = await executions.start(ref, inputs, { id: options.id, trigger: executionTrigger, triggeredBy: `trigger:${trigger.id}`, labels: options.labels });

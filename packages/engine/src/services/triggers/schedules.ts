@@ -1,4 +1,5 @@
 // Schedule triggers: what the scheduler workflow's activity does at each wake-up, and backfills.
+import { randomUUID } from 'node:crypto';
 import { CronSchedule, type FlowPlan, type TriggerSpec } from '@baton/flow';
 import { parseDuration } from '@baton/plugin-sdk/duration';
 import type { ScheduleEvaluation, ScheduleRef } from '../../workflow/trigger-contracts';
@@ -110,7 +111,16 @@ export class ScheduleService {
     return { next: next?.toISOString() };
   }
 
-  private async fireAt(ref: ScheduleRef, plan: FlowPlan, trigger: TriggerSpec, cron: CronSchedule, date: Date, timezone?: string, labels?: Record<string, string>) {
+  private async fireAt(
+    ref: ScheduleRef,
+    plan: FlowPlan,
+    trigger: TriggerSpec,
+    cron: CronSchedule,
+    date: Date,
+    timezone?: string,
+    labels?: Record<string, string>,
+    inputs?: Record<string, unknown>,
+  ) {
     const variables = scheduleVariables(cron, date, timezone);
     const check = evaluateConditions(trigger.conditions, {
       variables: { trigger: variables, flow: { id: plan.id, namespace: plan.namespace, revision: plan.revision, tenantId: ref.tenant } },
@@ -118,30 +128,60 @@ export class ScheduleService {
     });
     if (!check.ok) return { started: false as const, reason: `conditions not met: ${check.reason}` };
     const id = fireExecutionId('schedule', ref.tenant, ref.namespace, ref.flowId, ref.triggerId, date.toISOString());
-    return fire(this.executions, { tenant: ref.tenant, namespace: ref.namespace, id: ref.flowId }, plan, trigger, variables, { id, labels });
+    return fire(this.executions, { tenant: ref.tenant, namespace: ref.namespace, id: ref.flowId }, plan, trigger, variables, { id, labels, inputs });
+  }
+
+  /**
+   * What a backfill of [start, end] would start: how many fire times (counted up to one past the
+   * cap, so `capped` says the range is too long) and the first and last of them. Conditions are
+   * not evaluated here; a fire whose conditions do not hold is skipped by the backfill itself.
+   */
+  async previewBackfill(ref: ScheduleRef, range: { start: Date; end: Date }) {
+    if (!(range.start.getTime() <= range.end.getTime())) throw new AppError('BAD_REQUEST', 'start must be before end');
+    const found = await this.find(ref);
+    if (!found) throw new AppError('NOT_FOUND', `no Schedule trigger ${ref.triggerId} in flow ${ref.namespace}.${ref.flowId}`);
+    const dates = cronOf(found.trigger).between(new Date(range.start.getTime() - 1), range.end, MAX_FIRES_PER_EVALUATION + 1);
+    const capped = dates.length > MAX_FIRES_PER_EVALUATION;
+    return {
+      count: Math.min(dates.length, MAX_FIRES_PER_EVALUATION),
+      capped,
+      max: MAX_FIRES_PER_EVALUATION,
+      first: dates.slice(0, 3).map((d) => d.toISOString()),
+      last: dates.length ? dates[Math.min(dates.length, MAX_FIRES_PER_EVALUATION) - 1]!.toISOString() : null,
+    };
   }
 
   /**
    * Kestra's backfill: starts the fire times in [start, end] now, as the schedule would have. A time
-   * that already fired (or was backfilled) is not started again: same execution id.
+   * that already fired (or was backfilled) is not started again: same execution id. Every execution
+   * started is labelled `system.backfill: true` and `system.backfillId: <id>`, the id answered, so
+   * the UI can follow this backfill's progress with an execution search on that label. `inputs`
+   * override the trigger's own inputs (Kestra's backfill inputs).
    */
-  async backfill(ref: ScheduleRef, range: { start: Date; end: Date; labels?: Record<string, string> }) {
+  async backfill(ref: ScheduleRef, range: { start: Date; end: Date; labels?: Record<string, string>; inputs?: Record<string, unknown>; backfillId?: string }) {
     if (!(range.start.getTime() <= range.end.getTime())) throw new AppError('BAD_REQUEST', 'start must be before end');
     const found = await this.find(ref);
     if (!found) throw new AppError('NOT_FOUND', `no Schedule trigger ${ref.triggerId} in flow ${ref.namespace}.${ref.flowId}`);
     const cron = cronOf(found.trigger);
     const dates = cron.between(new Date(range.start.getTime() - 1), range.end, MAX_FIRES_PER_EVALUATION + 1);
     if (dates.length > MAX_FIRES_PER_EVALUATION) throw new AppError('BAD_REQUEST', `the range holds more than ${MAX_FIRES_PER_EVALUATION} fire times; backfill a shorter range`);
+    const backfillId = range.backfillId ?? randomUUID().slice(0, 8);
     const started: string[] = [];
     const skipped: { date: string; reason: string }[] = [];
     for (const date of dates) {
-      const outcome = await this.fireAt(ref, found.plan, found.trigger, cron, date, found.trigger.props.timezone as string | undefined, {
-        'system.backfill': 'true',
-        ...(range.labels ?? {}),
-      });
+      const outcome = await this.fireAt(
+        ref,
+        found.plan,
+        found.trigger,
+        cron,
+        date,
+        found.trigger.props.timezone as string | undefined,
+        { ...(range.labels ?? {}), 'system.backfill': 'true', 'system.backfillId': backfillId },
+        range.inputs,
+      );
       if (outcome.started) started.push(outcome.executionId);
       else skipped.push({ date: date.toISOString(), reason: outcome.reason });
     }
-    return { dates: dates.length, started, skipped };
+    return { backfillId, dates: dates.length, started, skipped };
   }
 }

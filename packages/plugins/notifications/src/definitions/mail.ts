@@ -22,6 +22,37 @@ export const smtpShape = {
   insecure: z.boolean().default(false).describe('Skip TLS certificate verification. Only for lab servers with self-signed certificates; prefer `caCert`.'),
 };
 
+/** Kestra's MailSend.Attachment: a file of internal storage, the name it has in the e-mail, its MIME type. */
+export const attachmentSchema = z
+  .object({
+    name: z.string().min(1, 'name is required: the file name the recipient sees, e.g. report.csv').describe("The file's name in the e-mail, e.g. `report.csv`."),
+    uri: z
+      .string()
+      .min(1, 'uri is required: a kestra:/// or nsfile:// URI, e.g. {{ outputs.export.uri }}')
+      .describe("The file: a `kestra:///…` internal-storage URI (a task's output, a FILE input) or a namespace file `nsfile:///…`, e.g. `{{ outputs.export.uri }}`."),
+    contentType: z.string().min(1).default('application/octet-stream').describe('MIME type, e.g. `text/csv` or `image/png` (default `application/octet-stream`).'),
+  })
+  .strict();
+
+export type MailAttachment = z.output<typeof attachmentSchema>;
+
+const attachmentList = (what: string) =>
+  z
+    .union([z.array(attachmentSchema), z.string()])
+    .optional()
+    .describe(
+      `${what} A list of \`{name, uri, contentType}\`, or Kestra's string form: a JSON array of them, e.g. \`{{ inputs.attachments | toJson }}\`. At most ${MAX_ATTACHMENT_MB} MB in all.`,
+    );
+
+/** The sum of every attached and embedded file a message may carry: most servers refuse more than 25 MB once base64 is counted. */
+export const MAX_ATTACHMENT_MB = 18;
+
+/** Kestra's attachments and embeddedImages, on MailSend and MailExecution alike. */
+export const filesShape = {
+  attachments: attachmentList('Files attached to the e-mail, shown by mail clients as files to open or save.'),
+  embeddedImages: attachmentList('Images carried inline, for the HTML body to show: refer to one by its name as content id, `<img src="cid:chart.png">`.'),
+};
+
 export const mailShape = {
   from: z.string().min(1, 'from is required: the sender address').describe('Sender address, e.g. `baton@example.com` or `Baton <baton@example.com>`.'),
   to: addresses,
@@ -47,7 +78,7 @@ export const mailSendDefinition = definePlugin({
   group: `${GROUP} / Mail`,
   description: [
     'Sends an e-mail with a plain-text and/or HTML body through an SMTP server, over TLS (SMTPS or STARTTLS) with authentication.',
-    'Attachments are not supported yet.',
+    'Attaches files of internal storage (`attachments`) and embeds images for the HTML body (`embeddedImages`), as Kestra does.',
     '',
     'Needs: an SMTP server and, usually, a user and password kept in secrets. Not idempotent: a retry after a lost answer can send twice.',
   ].join('\n'),
@@ -55,6 +86,7 @@ export const mailSendDefinition = definePlugin({
     .object({
       ...smtpShape,
       ...mailShape,
+      ...filesShape,
       htmlTextContent: z.string().optional().describe('HTML body. Mail clients that show HTML prefer it to the plain text.'),
       plainTextContent: z.string().optional().describe('Plain-text body; by default "Please view this email in a modern email client" when only HTML is given, as in Kestra.'),
     })
@@ -85,6 +117,33 @@ errors:
     htmlTextContent: "<p>Execution {{ execution.id }} failed.</p>"
 `,
     },
+    {
+      title: 'Mail a downloaded report as an attachment',
+      flow: `id: mail-report
+namespace: infra.reports
+tasks:
+  - id: export
+    type: io.kestra.plugin.core.http.Download
+    uri: https://inventory.example.com/api/report.csv
+  - id: mail
+    type: io.kestra.plugin.notifications.mail.MailSend
+    host: smtp.example.com
+    username: "{{ secret('SMTP_USERNAME') }}"
+    password: "{{ secret('SMTP_PASSWORD') }}"
+    from: baton@example.com
+    to: platform@example.com
+    subject: Inventory report
+    htmlTextContent: "<p>The report is attached.</p><img src=\"cid:logo.png\">"
+    attachments:
+      - name: report.csv
+        uri: "{{ outputs.export.uri }}"
+        contentType: text/csv
+    embeddedImages:
+      - name: logo.png
+        uri: nsfile:///images/logo.png
+        contentType: image/png
+`,
+    },
   ],
 });
 
@@ -100,7 +159,7 @@ export const mailExecutionDefinition = definePlugin({
     'Needs: an SMTP server and, usually, a user and password kept in secrets. Not idempotent: a retry after a lost answer can send twice.',
   ].join('\n'),
   props: z
-    .object({ ...smtpShape, ...mailShape, ...executionShape })
+    .object({ ...smtpShape, ...mailShape, ...filesShape, ...executionShape })
     .strict()
     .superRefine(requireAuthPair),
   outputs: mailOutputs.extend({

@@ -109,6 +109,10 @@ export function NamespacesPage() {
                     <Link href={href('namespaces', node.path, 'credentials')} className={`${ui.button} ${ui.sm}`} aria-label={`Credentials of ${node.path}`}>
                       <Icon name="layers" size={13} />
                       Credentials
+                    </Link>{' '}
+                    <Link href={href('namespaces', node.path, 'notifications')} className={`${ui.button} ${ui.sm}`} aria-label={`Notifications of ${node.path}`}>
+                      <Icon name="alert" size={13} />
+                      Notifications
                     </Link>
                   </td>
                 </tr>

@@ -4,7 +4,9 @@ import { useApp, useHref } from '@/components/app-shell/app-context';
 import { dateTime, relativeTime } from '@/components/format';
 import { PageBody, PageHeader } from '@/components/page';
 import { Badge, Button, EmptyState, ErrorState, LoadingState, ui, useToast } from '@/components/ui';
+import { useState } from 'react';
 import { useSetTriggerDisabled, useTriggers, type TriggerRow } from '../hooks/use-triggers';
+import { BackfillDialog } from './backfill-dialog';
 
 const shortType = (type: string) => type.split('.').pop() ?? type;
 
@@ -15,6 +17,7 @@ export function TriggersPage() {
   const triggers = useTriggers(tenant);
   const toggle = useSetTriggerDisabled(tenant);
   const toast = useToast();
+  const [backfilling, setBackfilling] = useState<TriggerRow>();
 
   const onToggle = (t: TriggerRow) =>
     toggle.mutate(
@@ -87,6 +90,11 @@ export function TriggersPage() {
                   <td className="mono">{t.lastExecutionId ? <Link href={href('executions', t.lastExecutionId)}>{t.lastExecutionId}</Link> : '—'}</td>
                   <td>{t.lastReason ?? ''}</td>
                   <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+                    {t.kind === 'schedule' ? (
+                      <Button size="sm" icon="history" onClick={() => setBackfilling(t)} title="Start the fire times of a past range now" style={{ marginRight: 6 }}>
+                        Backfill
+                      </Button>
+                    ) : null}
                     {t.disabledInFlow ? (
                       <Badge title="disabled in the flow's YAML (or the flow is disabled)">disabled in flow</Badge>
                     ) : (
@@ -100,6 +108,7 @@ export function TriggersPage() {
             </tbody>
           </table>
         )}
+        {backfilling ? <BackfillDialog tenant={tenant} trigger={backfilling} onClose={() => setBackfilling(undefined)} /> : null}
       </PageBody>
     </>
   );
