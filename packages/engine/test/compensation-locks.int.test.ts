@@ -1,13 +1,10 @@
 // Declared compensation and resource locks through the real stack (docs/compensation.md,
 // docs/locks.md): the worker's lock activities against PostgreSQL, the API's lockWaits, kills
 // during compensation and of a lock's holder, and a lock holder whose worker is SIGKILLed.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { getDb } from '@baton/db';
 import { api, taskRun } from '@baton/testing';
-// @ts-expect-error plain ESM helper shared with npm start
-import * as stack from '../../../scripts/lib/stack.mjs';
+import { killStackWorkers, startReplacementWorker } from '@baton/testing/stack-workers';
 
 const client = api();
 const db = getDb(inject('databaseUrl'));
@@ -186,7 +183,12 @@ ${extra}`;
     expect(done.state.current).toBe('SUCCESS');
     expect(done.lockWaits).toBeUndefined();
     expect((await client.logs(b)).body.map((l: any) => l.message)).toContain('took lock vm:race-1');
-    expect(await db.resourceLock.count({ where: { key: 'vm:race-1' } })).toBe(0);
+    // The row turns terminal a workflow task before the workflow gives its locks back.
+    await until(
+      'the lock to be given back',
+      () => db.resourceLock.count({ where: { key: 'vm:race-1' } }),
+      (n: number) => n === 0,
+    );
   });
 
   it('lockTimeout: the waiter fails naming the key and the holder; a kill of the holder releases its lock', async () => {
@@ -202,7 +204,11 @@ ${extra}`;
     // The holder is killed: its lock no longer stops anyone.
     expect((await client.kill(a)).status).toBe(202);
     expect((await client.waitFor(a)).state.current).toBe('KILLED');
-    expect(await db.resourceLock.count({ where: { key: 'vm:timeout-1' } })).toBe(0);
+    await until(
+      'the killed holder to give its lock back',
+      () => db.resourceLock.count({ where: { key: 'vm:timeout-1' } }),
+      (n: number) => n === 0,
+    );
     const c = await start('test.locks', 'timeout-waiter', { vm: 'timeout-1' });
     expect((await client.waitFor(c)).state.current).toBe('SUCCESS');
   });
@@ -246,27 +252,21 @@ tasks:
       () => view(b),
       (e: any) => !!e.lockWaits?.length,
     );
-    // The worker running both workflows dies; nobody restarts it.
-    const workerPid = inject('workerPid');
-    stack.signalGroup(workerPid, 'SIGKILL');
-    await until(
-      'the worker gone',
-      async () => stack.groupAlive(workerPid),
-      (alive) => !alive,
-      30_000,
-    );
+    // The worker running both workflows dies (every live worker of the stack); nobody restarts it.
+    await killStackWorkers(inject('workerPid'), inject('dataDir'));
     // The lock still belongs to the (open) holder: the waiter must not have taken it.
     expect((await db.resourceLock.findFirst({ where: { key: 'vm:crash-1' } }))?.executionId).toBe(a);
-    const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
-    const replacement = stack.startWorker({ env, quiet: true, name: 'replacement-worker' });
-    fs.appendFileSync(path.join(inject('dataDir'), 'replacement-workers.txt'), `${replacement.pid}\n`);
-    await stack.waitForOutput(replacement, /polling/, 'replacement worker');
+    await startReplacementWorker(inject('dataDir'));
     expect((await view(b)).state.current).toBe('RUNNING');
     // The holder is killed on the new worker; the waiter takes the lock over and runs.
     expect((await client.kill(a)).status).toBe(202);
     expect((await client.waitFor(a, undefined, 90_000)).state.current).toBe('KILLED');
     const done = await client.waitFor(b, undefined, 90_000);
     expect(done.state.current).toBe('SUCCESS');
-    expect(await db.resourceLock.count({ where: { key: 'vm:crash-1' } })).toBe(0);
+    await until(
+      'the lock to be given back',
+      () => db.resourceLock.count({ where: { key: 'vm:crash-1' } }),
+      (n: number) => n === 0,
+    );
   });
 });

@@ -4,12 +4,9 @@
 // process, so the worker is the process whose death matters. The upstream execution's pause runs
 // out while the stack's worker is SIGKILLed; its end is then handled by a replacement worker, and
 // the downstream flow must have exactly one execution for that end.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { api } from '@baton/testing';
-// @ts-expect-error plain ESM helper shared with npm start
-import * as stack from '../../../scripts/lib/stack.mjs';
+import { killStackWorkers, startReplacementWorker } from '@baton/testing/stack-workers';
 
 const client = api();
 const NS = 'test.flowtrigger.restart';
@@ -69,19 +66,15 @@ triggers:
     // Paused: the workflow now waits on a durable timer that will run out while no worker lives.
     await until('the upstream paused', async () => (await client.execution(upstreamId)).body.state.current === 'PAUSED');
 
-    const workerPid = inject('workerPid');
-    stack.signalGroup(workerPid, 'SIGKILL');
-    await until('the worker gone', async () => !stack.groupAlive(workerPid), 30_000);
+    // Every live worker: after an earlier file's crash test, the stack's worker is a replacement.
+    await killStackWorkers(inject('workerPid'), inject('dataDir'));
     const killedAt = Date.now();
     // Down past the pause: the timer fires with nobody to run the rest of the upstream or its Flow triggers.
     await until('the pause elapsed during the downtime', async () => Date.now() - killedAt >= 10_000, 30_000);
     expect((await client.execution(upstreamId)).body.state.current).not.toBe('SUCCESS');
     expect(await executionsOf('downstream')).toEqual([]);
 
-    const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
-    const replacement = stack.startWorker({ env, quiet: true, name: 'replacement-worker' });
-    fs.appendFileSync(path.join(inject('dataDir'), 'replacement-workers.txt'), `${replacement.pid}\n`);
-    await stack.waitForOutput(replacement, /polling/, 'replacement worker');
+    await startReplacementWorker(inject('dataDir'));
 
     const upstream = await client.waitFor(upstreamId, undefined, 180_000);
     expect(upstream.state.current).toBe('SUCCESS');

@@ -4,13 +4,10 @@
 // has exactly one execution (recoverMissedSchedules: ALL), while a schedule with lateMaximumDelay
 // skips the times that became too late. Then stopAfter: a trigger disables itself after an
 // execution it started ends in a listed state, and only then.
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { getDb } from '@baton/db';
 import { api } from '@baton/testing';
-// @ts-expect-error plain ESM helper shared with npm start
-import * as stack from '../../../scripts/lib/stack.mjs';
+import { killStackWorkers, startReplacementWorker } from '@baton/testing/stack-workers';
 
 const client = api();
 const db = getDb(inject('databaseUrl'));
@@ -84,19 +81,15 @@ describe('Schedule trigger across a worker restart', () => {
     );
     await until('both schedules firing', async () => (await executionsOf('every-2s-all')).length >= 2 && (await executionsOf('every-2s-late')).length >= 2);
 
-    // Stop the stack's worker for real: SIGKILL its whole process group, as a crash would.
-    const workerPid = inject('workerPid');
-    stack.signalGroup(workerPid, 'SIGKILL');
-    await until('the worker gone', async () => !stack.groupAlive(workerPid), 30_000);
+    // Stop every worker of the stack for real: SIGKILL their process groups, as a crash would (after an
+    // earlier file's crash test, the stack's worker is a replacement).
+    await killStackWorkers(inject('workerPid'), inject('dataDir'));
     const killedAt = Date.now();
     // Down for at least 12 s: six fire times fall due with nobody to run the scheduler.
     await until('12 s of downtime', async () => Date.now() - killedAt >= 12_000, 30_000);
 
-    const env = JSON.parse(fs.readFileSync(path.join(inject('dataDir'), 'worker-env.json'), 'utf8'));
-    const replacement = stack.startWorker({ env, quiet: true, name: 'replacement-worker' });
     // The replacement serves the rest of the run: the global teardown stops it.
-    fs.appendFileSync(path.join(inject('dataDir'), 'replacement-workers.txt'), `${replacement.pid}\n`);
-    await stack.waitForOutput(replacement, /polling/, 'replacement worker');
+    await startReplacementWorker(inject('dataDir'));
     const restartedAt = Date.now();
 
     // Wait for fire times well after the restart, then stop both schedules.

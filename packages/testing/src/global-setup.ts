@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { startArgoCdSimulator, startCloudflareSimulator, startMaasSimulator, startNetBoxSimulator, startNutanixSimulator, type RunningSimulator } from '@baton/simulators';
 import { SECURE_SMTP_PASSWORD, startNotificationSink } from './notification-sink';
 import { S3_TEST_CREDENTIALS, startS3Server } from './s3-server';
+import { replacementWorkers } from './stack-workers';
 // @ts-expect-error plain ESM helper shared with npm start
 import * as stack from '../../../scripts/lib/stack.mjs';
 
@@ -192,17 +193,4 @@ async function startStack(project: TestProject) {
     await db.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-}
-
-/** The file where a test records a worker it started to replace the stack's (one pid a line). */
-export const REPLACEMENT_WORKERS = 'replacement-workers.txt';
-
-function replacementWorkers(dataDir: string): number[] {
-  const file = path.join(dataDir, REPLACEMENT_WORKERS);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n > 0);
 }

@@ -6,6 +6,7 @@
 import type { Db } from '@baton/db';
 import { TERMINAL_STATES } from '../states';
 import type { LockAnswer, LockRelease, LockRequest } from '../workflow/contracts';
+import { transitionExecution } from './transitions';
 
 const TERMINAL = [...TERMINAL_STATES];
 
@@ -28,6 +29,9 @@ export function acquireLocks(db: Db, request: LockRequest): Promise<LockAnswer> 
         VALUES (${request.executionId}, ${request.holder}, ${request.tenant}, ${request.taskId ?? null}, ${key}, ${heldBy})
         ON CONFLICT (execution_id, holder) DO UPDATE SET key = EXCLUDED.key, held_by = EXCLUDED.held_by,
           since = CASE WHEN resource_lock_waits.key = EXCLUDED.key AND resource_lock_waits.held_by = EXCLUDED.held_by THEN resource_lock_waits.since ELSE EXCLUDED.since END`;
+      // A wait before the first task would leave the row CREATED (the first task's activity is what
+      // records RUNNING): the execution has started, it is waiting, and the page says for whom.
+      await transitionExecution(tx, request.executionId, 'start', { at: new Date().toISOString() });
       return { acquired: false, key, heldBy };
     }
     // Taking over a stale row replaces it; the execution's own flow-level row stays as it is.

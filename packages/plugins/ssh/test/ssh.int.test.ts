@@ -58,7 +58,7 @@ ${task('remote', ['echo "hello from $(whoami)"', 'echo "::{\\"outputs\\":{\\"n\\
 `);
     const execution = await admin.waitFor(id, undefined, 180_000);
     expect(execution.state.current, `${JSON.stringify(execution.taskRunList.map((t: any) => [t.taskId, t.state.current]))}\n${server.log()}`).toBe('SUCCESS');
-    expect(taskRun(execution, 'remote').outputs).toMatchObject({ exitCode: 0, vars: { n: 42 }, stdOutLineCount: 2, stdErrLineCount: 1 });
+    expect(taskRun(execution, 'remote').outputs).toMatchObject({ exitCode: 0, vars: { n: 42 }, stdOutLineCount: 3, stdErrLineCount: 1 });
     const logs = (await admin.logs(id)).body as { taskId?: string; level: string; message: string }[];
     const of = (t: string) => logs.filter((l) => l.taskId === t).map((l) => [l.level, l.message]);
     expect(of('remote')).toContainEqual(['INFO', `hello from ${server.username}`]);

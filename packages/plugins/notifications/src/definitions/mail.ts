@@ -133,7 +133,7 @@ tasks:
     from: baton@example.com
     to: platform@example.com
     subject: Inventory report
-    htmlTextContent: "<p>The report is attached.</p><img src=\"cid:logo.png\">"
+    htmlTextContent: '<p>The report is attached.</p><img src="cid:logo.png">'
     attachments:
       - name: report.csv
         uri: "{{ outputs.export.uri }}"
